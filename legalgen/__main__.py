@@ -1,0 +1,5 @@
+"""``python -m legalgen``."""
+
+from legalgen.cli import main
+
+main()

@@ -1,0 +1,176 @@
+"""The ``legalgen`` command: parse arguments, call one library function, map errors to exit codes.
+
+Exit codes: 0 fine, 1 findings or a failed build, 2 usage errors (click's own).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from legalgen.diagnostics import Diagnostic, LegalgenError, Severity, SourceError
+
+_source_option = click.option(
+    "--source", "-s", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Policy source directory [default: policy/ under the project root].",
+)
+_root_option = click.option(
+    "--root", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("."),
+    show_default=True, help="Project root holding mkdocs.yml, overrides/ and the policy source.",
+)
+
+
+def _project(root: Path, source: Path | None, site: Path | None = None) -> Any:
+    from legalgen.project import Project
+
+    return Project.at(root, source=source, site=site)
+
+
+def _fail(error: LegalgenError, output_format: str = "text") -> None:
+    """Print an error the way a person can act on it, then exit 1."""
+    if isinstance(error, SourceError):
+        _print_diagnostics(error.diagnostics, output_format)
+        errors = sum(d.severity is Severity.ERROR for d in error.diagnostics)
+        click.echo(f"{errors} error(s) in the policy source", err=True)
+    else:
+        click.echo(f"error: {error}", err=True)
+    sys.exit(1)
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic], output_format: str) -> None:
+    for diagnostic in diagnostics:
+        if output_format == "github":
+            loc = diagnostic.location
+            level = "error" if diagnostic.severity is Severity.ERROR else "warning"
+            click.echo(f"::{level} file={loc.file},line={loc.line},col={loc.col}::{diagnostic.code} {diagnostic.message}")
+        else:
+            click.echo(diagnostic.format())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="legalgen")
+def main() -> None:
+    """legalgen: one structured policy source to a localized static legal site.
+
+    Run the commands at the project root (the folder with mkdocs.yml and policy/).
+    """
+
+
+@main.command()
+@_root_option
+@_source_option
+@click.option("--format", "output_format", type=click.Choice(["text", "github"]), default="text",
+              show_default=True, help="text: file:line:col lines; github: workflow annotations.")
+def check(root: Path, source: Path | None, output_format: str) -> None:
+    """Validate the policy source and render it in every locale.
+
+    Reports every problem at once as `file:line:col: error CODE message` and exits 1;
+    exits 0 with a one-line summary when the source is clean.
+    """
+    from legalgen.load import load_policy
+    from legalgen.render import render_pages
+
+    project = _project(root, source)
+    try:
+        loaded = load_policy(project.source)
+        pages = render_pages(loaded)
+    except LegalgenError as error:
+        _fail(error, output_format)
+    site = loaded.policy.site
+    click.echo(
+        f"{project.source.name}: {len(loaded.policy.documents)} document(s), "
+        f"{len(site.locales)} locale(s) ({', '.join(site.locales)}), {len(pages)} page(s): no problems"
+    )
+
+
+@main.command()
+@_root_option
+@_source_option
+def render(root: Path, source: Path | None) -> None:
+    """Write the Markdown tree (docs/<locale>/) and one mkdocs.<locale>.yml per locale.
+
+    Only files whose content changed are rewritten; files of removed pages are deleted.
+    """
+    from legalgen.load import load_policy
+    from legalgen.site import render_sources
+
+    project = _project(root, source)
+    try:
+        report = render_sources(project, load_policy(project.source))
+    except LegalgenError as error:
+        _fail(error)
+    click.echo(
+        f"rendered into {project.docs.relative_to(project.root)}/: {len(report.written)} written, "
+        f"{len(report.unchanged)} unchanged, {len(report.removed)} removed"
+    )
+
+
+@main.command()
+@_root_option
+@_source_option
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to put the built site [default: site/ under the project root].")
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="Static site engine that builds the generated tree.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Locales built at once [default: number of CPUs].")
+def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, jobs: int | None) -> None:
+    """Render the source and build the static site, one build per locale in parallel."""
+    from legalgen.load import load_policy
+    from legalgen.site import build_site
+
+    project = _project(root, source, site_dir)
+    try:
+        loaded = load_policy(project.source)
+        report = build_site(project, loaded, engine=engine, jobs=jobs,  # type: ignore[arg-type]
+                            progress=lambda message: click.echo(message, err=True))
+    except LegalgenError as error:
+        _fail(error)
+    click.echo(f"built {', '.join(report.locales)} into {report.site}")
+
+
+@main.command()
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("schema"),
+              show_default=True, help="Directory for site.schema.json and document.schema.json.")
+@click.option("--check", "check_only", is_flag=True, help="Exit 1 if the files there are not up to date.")
+def schema(output: Path, check_only: bool) -> None:
+    """Write the JSON Schemas of the source files (site.yaml and document files)."""
+    from legalgen.schema import schema_files
+    from legalgen.writer import write_file
+
+    files = schema_files()
+    if check_only:
+        stale = [name for name, text in files.items()
+                 if not (output / name).is_file() or (output / name).read_text(encoding="utf-8") != text]
+        for name in stale:
+            click.echo(f"{output / name}: out of date; run `legalgen schema`", err=True)
+        sys.exit(1 if stale else 0)
+    for name, text in files.items():
+        state = "written" if write_file(output / name, text) else "unchanged"
+        click.echo(f"{output / name}: {state}")
+
+
+@main.command()
+@click.option("--check", "check_only", is_flag=True,
+              help="Exit 1 if messages.pot is stale or a catalog has an empty, fuzzy or missing entry.")
+def catalogs(check_only: bool) -> None:
+    """Extract messages.pot from the templates and code, and merge it into the de/fr catalogs.
+
+    For maintainers of legalgen's own wording; translators then fill the .po files.
+    """
+    from legalgen.catalogs import check_catalogs, update_catalogs
+    from legalgen.model import SUPPORTED_LOCALES
+
+    locales = list(SUPPORTED_LOCALES)
+    if check_only:
+        status = check_catalogs(locales)
+        if status.pot_stale:
+            click.echo("messages.pot is out of date; run `legalgen catalogs`", err=True)
+        for problem in status.problems:
+            click.echo(problem, err=True)
+        sys.exit(0 if status.ok else 1)
+    for path in update_catalogs(locales):
+        click.echo(f"{path}: written")

@@ -1,0 +1,86 @@
+"""Diagnostics: every problem legalgen finds, with the place in the source it comes from.
+
+A :class:`Diagnostic` is a value, never an exception: loaders and checks collect all of
+them, then the CLI sorts and prints them in the one format editors and CI understand::
+
+    policy/privacy.yaml:42:5: error S007 purpose "analytics" uses unknown data category "ip"
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Severity(enum.Enum):
+    """How bad a diagnostic is; errors make ``legalgen check`` exit 1."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A position in a source file; ``line`` and ``col`` are 1-based, 0 when unknown."""
+
+    file: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.file
+        return f"{self.file}:{self.line}:{self.col or 1}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding: a stable code, a severity, a message, where, and an optional hint."""
+
+    code: str
+    message: str
+    location: Location
+    severity: Severity = Severity.ERROR
+    hint: str | None = field(default=None, compare=False)
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Order by file, line, column, then code, so output is stable."""
+        loc = self.location
+        return (loc.file, loc.line, loc.col, self.code, self.message)
+
+    def format(self) -> str:
+        """The one-line form ``file:line:col: error CODE message``."""
+        text = f"{self.location}: {self.severity.value} {self.code} {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """Show ``path`` relative to ``root`` (or the working directory) when it lies below it."""
+    base = (root or Path.cwd()).resolve()
+    try:
+        return path.resolve().relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class LegalgenError(Exception):
+    """Base of every error legalgen raises on purpose; the CLI prints it without a traceback."""
+
+
+class SourceError(LegalgenError):
+    """The policy source has problems; ``diagnostics`` lists all of them."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
+        super().__init__(f"{len(self.diagnostics)} problem(s) in the policy source")
+
+
+class TranslationError(LegalgenError):
+    """A template sentence or label has no usable translation in a catalog."""
+
+
+class BuildError(LegalgenError):
+    """The site engine failed to build a locale."""

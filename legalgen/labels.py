@@ -1,0 +1,185 @@
+"""English labels of every enum value in the model; translations live in the catalogs.
+
+``N_`` only marks a message for extraction (``pybabel extract -k N_``); the lookup happens
+in :meth:`legalgen.i18n.Formatter.label`. Keys are ``(enum name, value, form)``: StrEnum
+values of different enums may be equal strings ("consent"), so the enum name is part of it.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from legalgen import model as m
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Mark ``message`` for extraction without translating it."""
+    return message
+
+
+def _table(cls: type[enum.Enum], form: str, labels: dict[str, str]) -> dict[tuple[str, str, str], str]:
+    missing = {member.value for member in cls} - labels.keys()
+    if missing:
+        raise AssertionError(f"{cls.__name__} lacks {form} for {sorted(missing)}")
+    return {(cls.__name__, value, form): text for value, text in labels.items()}
+
+
+LABELS: dict[tuple[str, str, str], str] = {
+    **_table(m.DocumentKind, "title", {
+        "privacy": N_("Privacy policy"),
+        "cookies": N_("Cookie policy"),
+        "refund": N_("Refund and withdrawal policy"),
+        "imprint": N_("Imprint"),
+    }),
+    **_table(m.LegalBasis, "label", {
+        "consent": N_("consent"),
+        "contract": N_("performance of a contract or pre-contractual steps"),
+        "legal_obligation": N_("compliance with a legal obligation"),
+        "vital_interests": N_("protection of vital interests"),
+        "public_task": N_("performance of a task in the public interest"),
+        "legitimate_interests": N_("legitimate interests"),
+    }),
+    **_table(m.DataType, "label", {
+        "name": N_("Name"),
+        "email": N_("E-mail address"),
+        "phone": N_("Phone number"),
+        "postal_address": N_("Postal address"),
+        "account": N_("Account data"),
+        "credentials": N_("Login credentials"),
+        "payment": N_("Payment data"),
+        "billing": N_("Billing data"),
+        "order_history": N_("Order and subscription history"),
+        "ip_address": N_("IP address"),
+        "device": N_("Device and browser data"),
+        "usage": N_("Usage data"),
+        "viewing_history": N_("Viewing history"),
+        "preferences": N_("Preferences and settings"),
+        "communications": N_("Communications with us"),
+        "location": N_("Approximate location"),
+        "identifiers": N_("Online identifiers"),
+    }),
+    **_table(m.PurposeType, "label", {
+        "service_provision": N_("Providing the service"),
+        "account_management": N_("Managing your account"),
+        "payment": N_("Processing payments and subscriptions"),
+        "customer_support": N_("Customer support"),
+        "service_communication": N_("Service messages about your account"),
+        "direct_marketing": N_("Direct marketing"),
+        "personalisation": N_("Personalising the service"),
+        "analytics": N_("Usage analytics"),
+        "service_improvement": N_("Improving the service"),
+        "fraud_prevention": N_("Preventing fraud"),
+        "security": N_("Keeping the service secure"),
+        "legal_compliance": N_("Meeting legal obligations"),
+        "contact": N_("Contacting and identifying you"),
+    }),
+    **_table(m.RecipientRole, "label", {
+        "processor": N_("processor"),
+        "controller": N_("independent controller"),
+        "joint_controller": N_("joint controller"),
+        "authority": N_("public authority"),
+    }),
+    **_table(m.RecipientCategory, "label", {
+        "hosting": N_("Hosting and infrastructure"),
+        "payment": N_("Payment services"),
+        "analytics": N_("Analytics"),
+        "email": N_("E-mail delivery"),
+        "customer_support": N_("Customer support tools"),
+        "content_delivery": N_("Content delivery"),
+        "advertising": N_("Advertising"),
+        "fraud_prevention": N_("Fraud prevention"),
+        "professional_advisers": N_("Professional advisers"),
+        "authorities": N_("Authorities"),
+        "it_services": N_("IT services"),
+    }),
+    **_table(m.Safeguard, "label", {
+        "adequacy": N_("an adequacy decision of the European Commission (Art. 45 GDPR)"),
+        "scc": N_("standard contractual clauses (Art. 46(2)(c) GDPR)"),
+        "bcr": N_("binding corporate rules (Art. 47 GDPR)"),
+        "derogation": N_("a derogation for specific situations (Art. 49 GDPR)"),
+    }),
+    **_table(m.Right, "label", {
+        "access": N_("Right of access (Art. 15 GDPR)"),
+        "rectification": N_("Right to rectification (Art. 16 GDPR)"),
+        "erasure": N_("Right to erasure (Art. 17 GDPR)"),
+        "restriction": N_("Right to restriction of processing (Art. 18 GDPR)"),
+        "portability": N_("Right to data portability (Art. 20 GDPR)"),
+        "objection": N_("Right to object (Art. 21 GDPR)"),
+        "withdraw_consent": N_("Right to withdraw consent (Art. 7(3) GDPR)"),
+        "automated_decisions": N_("Rights in automated decision-making (Art. 22 GDPR)"),
+        "complaint": N_("Right to lodge a complaint with a supervisory authority (Art. 77 GDPR)"),
+    }),
+    **_table(m.Right, "description", {
+        "access": N_("You can ask whether we process personal data about you and receive a copy of it."),
+        "rectification": N_("You can have inaccurate data corrected and incomplete data completed."),
+        "erasure": N_("You can have your data deleted unless we must keep it, for example under tax law."),
+        "restriction": N_("You can have the processing of your data limited while a dispute about it is resolved."),
+        "portability": N_("You can receive the data you gave us in a structured, machine-readable format, or have it sent to another provider."),
+        "objection": N_("You can object to processing based on legitimate interests for reasons arising from your particular situation, and to direct marketing at any time."),
+        "withdraw_consent": N_("You can withdraw your consent at any time; this does not affect processing carried out before the withdrawal."),
+        "automated_decisions": N_("You are not subject to decisions based solely on automated processing that significantly affect you, unless the law allows it; you can ask for a person to review such a decision."),
+        "complaint": N_("You can lodge a complaint with a supervisory authority, in particular in the member state where you live or work."),
+    }),
+    **_table(m.Provision, "label", {
+        "statutory": N_("Providing this data is required by law."),
+        "contractual": N_("Providing this data is required by the contract."),
+        "contract_precondition": N_("Providing this data is necessary to enter into the contract."),
+        "voluntary": N_("Providing this data is voluntary."),
+    }),
+    **_table(m.RetentionStart, "label", {
+        "collection": N_("from collection"),
+        "account_closure": N_("after the account is closed"),
+        "contract_end": N_("after the contract ends"),
+        "last_activity": N_("after your last activity"),
+        "end_of_year": N_("from the end of the calendar year"),
+        "consent_withdrawal": N_("after consent is withdrawn"),
+        "request_closed": N_("after the request is closed"),
+    }),
+    **_table(m.DataSource, "label", {
+        "data_subject": N_("from you"),
+        "automatic": N_("collected automatically when you use the service"),
+        "third_party": N_("from third parties"),
+        "public": N_("from publicly available sources"),
+    }),
+    **_table(m.Channel, "label", {
+        "email": N_("by e-mail"),
+        "in_service": N_("by a notice in the service"),
+        "banner": N_("by a banner on this site"),
+        "website": N_("by publishing the new version on this page"),
+    }),
+    **_table(m.Technology, "label", {
+        "cookie": N_("Cookie"),
+        "local_storage": N_("Local storage"),
+        "session_storage": N_("Session storage"),
+        "pixel": N_("Pixel"),
+        "sdk": N_("SDK"),
+        "fingerprint": N_("Fingerprinting"),
+    }),
+    **_table(m.TrackerPurpose, "label", {
+        "strictly_necessary": N_("Strictly necessary"),
+        "preferences": N_("Preferences"),
+        "analytics": N_("Analytics"),
+        "marketing": N_("Marketing"),
+    }),
+    **_table(m.TrackerBasis, "label", {
+        "consent": N_("Consent"),
+        "exempt": N_("Exempt from consent"),
+    }),
+    **_table(m.RefundAmount, "label", {
+        "full": N_("full refund"),
+        "partial": N_("partial refund"),
+        "pro_rata": N_("refund pro rata to the unused period"),
+        "none": N_("no refund"),
+    }),
+    **_table(m.RefundMethod, "label", {
+        "same_means": N_("We refund using the same means of payment you used, at no cost to you."),
+        "store_credit": N_("We refund as credit on your account."),
+        "bank_transfer": N_("We refund by bank transfer."),
+    }),
+    **_table(m.PaymentMethod, "label", {
+        "any": N_("All payment methods"),
+        "card": N_("Credit or debit card"),
+        "paypal": N_("PayPal"),
+        "bank_transfer": N_("Bank transfer"),
+    }),
+}

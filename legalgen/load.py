@@ -1,0 +1,327 @@
+"""Load a policy source directory into a :class:`~legalgen.model.Policy`.
+
+A source directory holds ``site.yaml`` (the site and the company) and one YAML file per
+document, each naming its ``kind``. Loading never stops at the first problem: it collects
+every problem as a :class:`~legalgen.diagnostics.Diagnostic` with the ``file:line:col`` of
+the YAML node, and raises :class:`~legalgen.diagnostics.SourceError` with all of them.
+
+Source error codes (the compliance rules use the G/C/K/R/I codes of REQUIREMENTS.md):
+
+====  ===========================================================
+S001  the file cannot be read or is not valid YAML
+S002  unknown key (with a did-you-mean)
+S003  wrong type or value
+S004  invalid date
+S005  invalid ISO 8601 period
+S006  duplicate id or document kind
+S007  reference to an unknown id
+S008  localized text missing a locale the site publishes
+S009  required key missing
+S010  the source directory lacks site.yaml or documents
+====  ===========================================================
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from legalgen import model as m
+from legalgen.diagnostics import Diagnostic, Location, SourceError, display_path
+from legalgen.source import NodePath, SourceFile, read_yaml
+
+SITE_FILE = "site.yaml"
+_DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
+    "privacy": m.PrivacyDocument,
+    "cookies": m.CookiesDocument,
+    "refund": m.RefundDocument,
+    "imprint": m.ImprintDocument,
+}
+_DATE_ERRORS = {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"}
+_PREFERENCE = {"S005": 0, "S004": 1, "S002": 2, "S009": 3, "S003": 4}
+
+
+@dataclass(frozen=True)
+class LoadedPolicy:
+    """A validated policy with the parsed files, so every value can be located."""
+
+    policy: m.Policy
+    root: Path
+    files: Mapping[str, SourceFile]
+
+    def locate(self, part: str, path: NodePath = (), *, key: bool = False) -> Location:
+        """Where the node at ``path`` stands in ``part`` (``"site"`` or a document kind)."""
+        return self.files[part].locate(path, key=key)
+
+
+def load_policy(root: Path) -> LoadedPolicy:
+    """Read, validate and cross-check the source in ``root``; raise ``SourceError`` on problems."""
+    files, diagnostics = _read_files(root)
+    site_file = files.get("site")
+    site = _validate(site_file, m.SiteFile, diagnostics) if site_file else None
+    documents: dict[str, Any] = {}
+    for kind, source in files.items():
+        if kind != "site":
+            document = _validate(source, _DOCUMENT_MODELS[kind], diagnostics)
+            if document is not None:
+                documents[kind] = document
+    if site is None or diagnostics:
+        raise SourceError(diagnostics)
+    policy = m.Policy(site=site.site, company=site.company, documents=documents)
+    loaded = LoadedPolicy(policy, root, files)
+    diagnostics = [*_missing_locales(loaded), *_duplicate_ids(loaded), *_unknown_references(loaded)]
+    if diagnostics:
+        raise SourceError(diagnostics)
+    return loaded
+
+
+def _read_files(root: Path) -> tuple[dict[str, SourceFile], list[Diagnostic]]:
+    """Parse site.yaml and every document file; key them by ``site`` or document kind."""
+    diagnostics: list[Diagnostic] = []
+    files: dict[str, SourceFile] = {}
+    if not root.is_dir():
+        return files, [Diagnostic("S010", "policy source directory not found", Location(display_path(root)))]
+    paths = sorted([*root.glob("*.yaml"), *root.glob("*.yml")])
+    site_path = root / SITE_FILE
+    if site_path not in paths:
+        diagnostics.append(
+            Diagnostic("S010", f"no {SITE_FILE} in the source directory", Location(display_path(root)),
+                       hint="legalgen expects site.yaml with 'site' and 'company'")
+        )
+    for path in paths:
+        source, problems = read_yaml(path, display_path(path))
+        diagnostics += problems
+        if source is None:
+            continue
+        if path == site_path:
+            files["site"] = source
+            continue
+        kind = _document_kind(source, diagnostics)
+        if kind is None:
+            continue
+        if kind in files:
+            diagnostics.append(
+                Diagnostic("S006", f"a second {kind} document (the first is {files[kind].name})",
+                           source.locate(("kind",)))
+            )
+            continue
+        files[kind] = source
+    if paths and len(files) == int("site" in files) and not diagnostics:
+        diagnostics.append(Diagnostic("S010", "the source has no documents", Location(display_path(root))))
+    return files, diagnostics
+
+
+def _document_kind(source: SourceFile, diagnostics: list[Diagnostic]) -> str | None:
+    """The ``kind`` of a document file, or ``None`` with a diagnostic saying why not."""
+    data = source.data
+    if not isinstance(data, dict) or "kind" not in data:
+        diagnostics.append(
+            Diagnostic("S009", "missing required key 'kind'", source.locate(()),
+                       hint=f"one of: {', '.join(m.DOCUMENT_KINDS)}")
+        )
+        return None
+    kind = data["kind"]
+    if kind not in _DOCUMENT_MODELS:
+        diagnostics.append(
+            Diagnostic("S003", f"unknown document kind {kind!r}{_did_you_mean(str(kind), m.DOCUMENT_KINDS)}",
+                       source.locate(("kind",)))
+        )
+        return None
+    return str(kind)
+
+
+def _validate(source: SourceFile, cls: type[BaseModel], diagnostics: list[Diagnostic]) -> Any:
+    """Validate ``source`` as ``cls``; turn each error into a positioned diagnostic."""
+    try:
+        return cls.model_validate(source.data)
+    except ValidationError as error:
+        diagnostics += _diagnostics_from(error, source, cls)
+        return None
+
+
+def _diagnostics_from(error: ValidationError, source: SourceFile, cls: type[BaseModel]) -> list[Diagnostic]:
+    """One diagnostic per failing node: the most specific one when a union failed twice."""
+    best: dict[NodePath, Diagnostic] = {}
+    data = source.data
+    for detail in error.errors(include_url=False):
+        path = _data_path(data, detail)
+        diagnostic = _diagnostic(detail, path, source, cls)
+        current = best.get(path)
+        if current is None or _PREFERENCE[diagnostic.code] < _PREFERENCE[current.code]:
+            best[path] = diagnostic
+    return list(best.values())
+
+
+def _data_path(data: Any, detail: ErrorDetails) -> NodePath:
+    """The error's location as a path into the data, without pydantic's union tags."""
+    path: list[str | int] = []
+    node = data
+    loc = detail["loc"]
+    for index, step in enumerate(loc):
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+            path.append(step)
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+            path.append(step)
+        elif index == len(loc) - 1 and detail["type"] == "missing":
+            path.append(step)
+    return tuple(path)
+
+
+def _diagnostic(detail: ErrorDetails, path: NodePath, source: SourceFile, cls: type[BaseModel]) -> Diagnostic:
+    """Map one pydantic error to a source diagnostic."""
+    kind = detail["type"]
+    where = ".".join(str(step) for step in path) or "document"
+    value = detail.get("input")
+    if kind == "extra_forbidden":
+        name = str(path[-1])
+        options = _field_names(cls, path[:-1])
+        return Diagnostic("S002", f"unknown key {name!r} in {_parent(path)}{_did_you_mean(name, options)}",
+                          source.locate(path, key=True))
+    if kind == "missing":
+        return Diagnostic("S009", f"missing required key {str(path[-1])!r} in {_parent(path)}",
+                          source.locate(path[:-1]))
+    if kind == "period":
+        return Diagnostic("S005", f"{where}: {detail['msg']}", source.locate(path))
+    if kind in _DATE_ERRORS:
+        return Diagnostic("S004", f"{where}: {value!r} is not a valid date (use YYYY-MM-DD)", source.locate(path))
+    message = detail["msg"]
+    if message.startswith("Value error, "):
+        message = message.removeprefix("Value error, ")
+    return Diagnostic("S003", f"{where}: {message}", source.locate(path))
+
+
+def _parent(path: NodePath) -> str:
+    parent = ".".join(str(step) for step in path[:-1])
+    return parent or "the top level"
+
+
+def _did_you_mean(name: str, options: typing.Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _field_names(cls: type[BaseModel], path: NodePath) -> list[str]:
+    """Keys allowed at ``path`` below ``cls``, found by following field annotations."""
+    current: Any = cls
+    for step in path:
+        if isinstance(step, int):
+            continue
+        fields = getattr(current, "model_fields", {})
+        if step not in fields:
+            return []
+        current = _model_in(fields[step].annotation)
+        if current is None:
+            return []
+    return list(getattr(current, "model_fields", {}))
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model class inside ``X | None``, ``list[X]``, ``dict[str, X]`` or ``Annotated``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin is None:
+        return None
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _model_in(args[0])
+    if origin in (list, tuple, typing.Union, types.UnionType, dict):
+        for arg in reversed(args) if origin is dict else args:
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None
+
+
+# --------------------------------------------------------------------------- cross-checks
+
+
+def _walk(value: Any, path: NodePath = ()) -> Iterator[tuple[NodePath, Any]]:
+    """Every model, list item and value below ``value``, with its source path."""
+    yield path, value
+    if isinstance(value, m.Text):
+        return
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            child = getattr(value, name)
+            if child is not None:
+                yield from _walk(child, (*path, name))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk(item, (*path, index))
+
+
+def _parts(loaded: LoadedPolicy) -> Iterator[tuple[str, BaseModel]]:
+    """The site file and each document, with the name their source is filed under."""
+    policy = loaded.policy
+    yield "site", m.SiteFile(site=policy.site, company=policy.company)
+    yield from policy.documents.items()
+
+
+def _missing_locales(loaded: LoadedPolicy) -> Iterator[Diagnostic]:
+    """S008: every localized text has every locale the site publishes."""
+    locales = loaded.policy.site.locales
+    for part, root in _parts(loaded):
+        for path, value in _walk(root):
+            if isinstance(value, m.Text):
+                missing = [locale for locale in locales if not value.root.get(locale, "").strip()]
+                if missing:
+                    yield Diagnostic(
+                        "S008", f"{'.'.join(map(str, path))}: text lacks locale {', '.join(missing)}",
+                        loaded.locate(part, path),
+                        hint=f"the site publishes {', '.join(locales)}; add a translation for each",
+                    )
+
+
+def _duplicate_ids(loaded: LoadedPolicy) -> Iterator[Diagnostic]:
+    """S006: ids are unique within each list."""
+    for part, root in _parts(loaded):
+        for path, value in _walk(root):
+            if isinstance(value, list) and value and all(hasattr(item, "id") for item in value):
+                seen: dict[str, int] = {}
+                for index, item in enumerate(value):
+                    if item.id in seen:
+                        first = loaded.locate(part, (*path, seen[item.id], "id"))
+                        yield Diagnostic("S006", f"duplicate id {item.id!r} (first defined at line {first.line})",
+                                         loaded.locate(part, (*path, index, "id")))
+                    else:
+                        seen[item.id] = index
+
+
+def _unknown_references(loaded: LoadedPolicy) -> Iterator[Diagnostic]:
+    """S007: purposes and trackers only name data categories and recipients that exist."""
+    privacy = loaded.policy.document("privacy")
+    categories = {c.id for c in privacy.data_categories} if privacy else set()
+    recipients = {r.id for r in privacy.recipients} if privacy else set()
+
+    def unknown(part: str, path: NodePath, ref: str, known: set[str], what: str) -> Diagnostic:
+        hint = f"known {what}s: {', '.join(sorted(known))}" if known else f"the privacy document defines no {what}s"
+        return Diagnostic("S007", f"unknown {what} {ref!r}{_did_you_mean(ref, known)}",
+                          loaded.locate(part, path), hint=hint)
+
+    if privacy:
+        for i, purpose in enumerate(privacy.purposes):
+            for j, ref in enumerate(purpose.data):
+                if ref not in categories:
+                    yield unknown("privacy", ("purposes", i, "data", j), ref, categories, "data category")
+            for j, ref in enumerate(purpose.recipients):
+                if ref not in recipients:
+                    yield unknown("privacy", ("purposes", i, "recipients", j), ref, recipients, "recipient")
+    cookies = loaded.policy.document("cookies")
+    if cookies:
+        for i, tracker in enumerate(cookies.trackers):
+            if tracker.provider and tracker.provider not in recipients:
+                yield unknown("cookies", ("trackers", i, "provider"), tracker.provider, recipients, "recipient")
+            for j, ref in enumerate(tracker.recipients):
+                if ref not in recipients:
+                    yield unknown("cookies", ("trackers", i, "recipients", j), ref, recipients, "recipient")

@@ -1,0 +1,725 @@
+"""The policy model: typed, frozen facts about a site, its company and its documents.
+
+The YAML source validates into these classes (see :mod:`legalgen.load`). Field docstrings
+become the descriptions in the JSON Schema, so editors show them while completing.
+
+Conventions:
+- facts are typed (ids, enums, ISO country codes, ISO 8601 periods, dates);
+- prose the company writes is :class:`Text`, a map ``{en: ..., de: ..., fr: ...}``;
+- labels for enum values live in the gettext catalogs (:mod:`legalgen.labels`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    RootModel,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from pydantic_core import PydanticCustomError
+
+from legalgen.periods import JSON_PATTERN, Period
+
+#: Locales legalgen ships templates and catalogs for.
+SUPPORTED_LOCALES = ("en", "de", "fr")
+LocaleCode = Literal["en", "de", "fr"]
+
+
+def _parse_period(value: Any) -> Period:
+    if isinstance(value, Period):
+        return value
+    try:
+        return Period.parse(value)
+    except ValueError as error:
+        raise PydanticCustomError("period", str(error)) from error
+
+
+#: An ISO 8601 period in the source, a :class:`Period` in the model.
+Duration = Annotated[
+    Period,
+    BeforeValidator(_parse_period),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {"type": "string", "pattern": JSON_PATTERN, "description": "ISO 8601 period, e.g. P14D, P6M, P7Y, PT48H"}
+    ),
+]
+Id = Annotated[
+    str,
+    Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Identifier: lowercase letters, digits, - and _"),
+]
+Country = Annotated[
+    str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 country code, e.g. DE")
+]
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="E-mail address")]
+Url = Annotated[str, Field(pattern=r"^https?://\S+$", description="Absolute http(s) URL")]
+
+
+class Model(BaseModel):
+    """Base of every source model: frozen, unknown keys rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Text(RootModel[dict[LocaleCode, str]]):
+    """Prose written by the company, one entry per locale: ``{en: ..., de: ..., fr: ...}``.
+
+    The text is Markdown; raw HTML is escaped when rendered. Every locale the site
+    publishes must be present.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    def get(self, locale: str) -> str:
+        """The text in ``locale`` (the loader guarantees every site locale is present)."""
+        return self.root[locale]  # type: ignore[index]
+
+
+# --------------------------------------------------------------------------- enums
+
+
+class DocumentKind(enum.StrEnum):
+    """The documents legalgen renders."""
+
+    PRIVACY = "privacy"
+    COOKIES = "cookies"
+    REFUND = "refund"
+    IMPRINT = "imprint"
+
+
+class LegalBasis(enum.StrEnum):
+    """GDPR Art. 6(1) legal bases, by their letter's meaning."""
+
+    CONSENT = "consent"  # (a)
+    CONTRACT = "contract"  # (b)
+    LEGAL_OBLIGATION = "legal_obligation"  # (c)
+    VITAL_INTERESTS = "vital_interests"  # (d)
+    PUBLIC_TASK = "public_task"  # (e)
+    LEGITIMATE_INTERESTS = "legitimate_interests"  # (f)
+
+    @property
+    def letter(self) -> str:
+        """The letter of Art. 6(1), ``a`` to ``f``."""
+        return "abcdef"[list(LegalBasis).index(self)]
+
+
+class DataType(enum.StrEnum):
+    """Common personal-data categories (aligned with the DPV ``pd:`` vocabulary)."""
+
+    NAME = "name"
+    EMAIL = "email"
+    PHONE = "phone"
+    POSTAL_ADDRESS = "postal_address"
+    ACCOUNT = "account"
+    CREDENTIALS = "credentials"
+    PAYMENT = "payment"
+    BILLING = "billing"
+    ORDER_HISTORY = "order_history"
+    IP_ADDRESS = "ip_address"
+    DEVICE = "device"
+    USAGE = "usage"
+    VIEWING_HISTORY = "viewing_history"
+    PREFERENCES = "preferences"
+    COMMUNICATIONS = "communications"
+    LOCATION = "location"
+    IDENTIFIERS = "identifiers"
+
+
+class PurposeType(enum.StrEnum):
+    """Common purposes of processing (aligned with DPV purposes)."""
+
+    SERVICE_PROVISION = "service_provision"
+    ACCOUNT_MANAGEMENT = "account_management"
+    PAYMENT = "payment"
+    CUSTOMER_SUPPORT = "customer_support"
+    SERVICE_COMMUNICATION = "service_communication"
+    DIRECT_MARKETING = "direct_marketing"
+    PERSONALISATION = "personalisation"
+    ANALYTICS = "analytics"
+    SERVICE_IMPROVEMENT = "service_improvement"
+    FRAUD_PREVENTION = "fraud_prevention"
+    SECURITY = "security"
+    LEGAL_COMPLIANCE = "legal_compliance"
+    CONTACT = "contact"
+
+
+class RecipientRole(enum.StrEnum):
+    """How a recipient stands towards the controller under the GDPR."""
+
+    PROCESSOR = "processor"
+    CONTROLLER = "controller"
+    JOINT_CONTROLLER = "joint_controller"
+    AUTHORITY = "authority"
+
+
+class RecipientCategory(enum.StrEnum):
+    """What kind of service a recipient provides."""
+
+    HOSTING = "hosting"
+    PAYMENT = "payment"
+    ANALYTICS = "analytics"
+    EMAIL = "email"
+    CUSTOMER_SUPPORT = "customer_support"
+    CONTENT_DELIVERY = "content_delivery"
+    ADVERTISING = "advertising"
+    FRAUD_PREVENTION = "fraud_prevention"
+    PROFESSIONAL_ADVISERS = "professional_advisers"
+    AUTHORITIES = "authorities"
+    IT_SERVICES = "it_services"
+
+
+class Safeguard(enum.StrEnum):
+    """Legal ground for a transfer to a third country (GDPR Art. 45-49)."""
+
+    ADEQUACY = "adequacy"  # Art. 45
+    SCC = "scc"  # Art. 46(2)(c)
+    BCR = "bcr"  # Art. 46(2)(b), Art. 47
+    DEROGATION = "derogation"  # Art. 49
+
+
+class Right(enum.StrEnum):
+    """Data-subject rights a privacy notice grants."""
+
+    ACCESS = "access"
+    RECTIFICATION = "rectification"
+    ERASURE = "erasure"
+    RESTRICTION = "restriction"
+    PORTABILITY = "portability"
+    OBJECTION = "objection"
+    WITHDRAW_CONSENT = "withdraw_consent"
+    AUTOMATED_DECISIONS = "automated_decisions"
+    COMPLAINT = "complaint"
+
+
+class Provision(enum.StrEnum):
+    """Whether giving the data is required (GDPR Art. 13(2)(e))."""
+
+    STATUTORY = "statutory"
+    CONTRACTUAL = "contractual"
+    CONTRACT_PRECONDITION = "contract_precondition"
+    VOLUNTARY = "voluntary"
+
+
+class RetentionStart(enum.StrEnum):
+    """The event a retention period runs from."""
+
+    COLLECTION = "collection"
+    ACCOUNT_CLOSURE = "account_closure"
+    CONTRACT_END = "contract_end"
+    LAST_ACTIVITY = "last_activity"
+    END_OF_YEAR = "end_of_year"
+    CONSENT_WITHDRAWAL = "consent_withdrawal"
+    REQUEST_CLOSED = "request_closed"
+
+
+class DataSource(enum.StrEnum):
+    """Where data comes from (GDPR Art. 14(2)(f) when not from the data subject)."""
+
+    DATA_SUBJECT = "data_subject"
+    AUTOMATIC = "automatic"
+    THIRD_PARTY = "third_party"
+    PUBLIC = "public"
+
+
+class Channel(enum.StrEnum):
+    """How changes to a policy are announced."""
+
+    EMAIL = "email"
+    IN_SERVICE = "in_service"
+    BANNER = "banner"
+    WEBSITE = "website"
+
+
+class Technology(enum.StrEnum):
+    """Tracker technologies (REQUIREMENTS K01)."""
+
+    COOKIE = "cookie"
+    LOCAL_STORAGE = "local_storage"
+    SESSION_STORAGE = "session_storage"
+    PIXEL = "pixel"
+    SDK = "sdk"
+    FINGERPRINT = "fingerprint"
+
+
+class TrackerPurpose(enum.StrEnum):
+    """Purpose categories of trackers."""
+
+    STRICTLY_NECESSARY = "strictly_necessary"
+    PREFERENCES = "preferences"
+    ANALYTICS = "analytics"
+    MARKETING = "marketing"
+
+
+class TrackerBasis(enum.StrEnum):
+    """Whether a tracker needs consent or is exempt (ePrivacy Art. 5(3))."""
+
+    CONSENT = "consent"
+    EXEMPT = "exempt"
+
+
+class Jurisdiction(enum.StrEnum):
+    """Legal orders the site targets; they select which compliance rules apply."""
+
+    EU = "EU"
+    DE = "DE"
+    FR = "FR"
+
+
+class Audience(enum.StrEnum):
+    """Who buys: consumers get the statutory right of withdrawal."""
+
+    CONSUMERS = "consumers"
+    BUSINESSES = "businesses"
+
+
+class RefundAmount(enum.StrEnum):
+    """How much a refund returns."""
+
+    FULL = "full"
+    PARTIAL = "partial"
+    PRO_RATA = "pro_rata"
+    NONE = "none"
+
+
+class RefundMethod(enum.StrEnum):
+    """How money is returned."""
+
+    SAME_MEANS = "same_means"
+    STORE_CREDIT = "store_credit"
+    BANK_TRANSFER = "bank_transfer"
+
+
+class PaymentMethod(enum.StrEnum):
+    """Payment means a refund delay can be stated for."""
+
+    ANY = "any"
+    CARD = "card"
+    PAYPAL = "paypal"
+    BANK_TRANSFER = "bank_transfer"
+
+
+# --------------------------------------------------------------------------- shared parts
+
+
+class Address(Model):
+    """A postal address."""
+
+    street: str
+    postal_code: str
+    city: str
+    country: Country
+    region: str | None = None
+
+
+class Contact(Model):
+    """A person or office and how to reach them."""
+
+    name: str | None = None
+    email: Email | None = None
+    phone: str | None = None
+    address: Address | None = None
+    url: Url | None = None
+
+
+class Register(Model):
+    """Commercial register entry (e.g. Amtsgericht Berlin HRB 12345, RCS Paris 123 456 789)."""
+
+    court: str
+    number: str
+
+
+class Company(Model):
+    """The legal entity behind the site: controller of the data and seller of the service."""
+
+    name: str
+    legal_form: str | None = None
+    address: Address
+    email: Email
+    phone: str | None = None
+    website: Url | None = None
+    contact_form: Url | None = None
+    representatives: list[str] = Field(default_factory=list, description="Managing directors or other legal representatives")
+    commercial_register: Register | None = None
+    vat_id: str | None = None
+    share_capital: str | None = None
+    licensing_authority: str | None = Field(None, description="Supervisory authority for licensed activities (imprint)")
+
+
+class Section(Model):
+    """A custom section of prose, rendered after the structured content of a document."""
+
+    id: Id
+    title: Text
+    body: Text
+
+
+class Changes(Model):
+    """How changes to the document are announced."""
+
+    channels: list[Channel] = Field(min_length=1)
+    advance_notice: Duration | None = Field(None, description="How long before a material change takes effect it is announced")
+
+
+class DocumentBase(Model):
+    """Fields every document shares."""
+
+    title: Text | None = Field(None, description="Override the default localized title")
+    slug: Id | None = Field(None, description="URL path of the document; defaults to its kind")
+    last_updated: dt.date
+    intro: Text | None = None
+    changes: Changes | None = None
+    sections: list[Section] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- privacy
+
+
+class DataCategory(Model):
+    """A category of personal data. Give a known ``type`` or your own ``label``, or both."""
+
+    id: Id
+    type: DataType | None = None
+    label: Text | None = None
+    details: Text | None = Field(None, description="What exactly is included")
+    source: DataSource = DataSource.DATA_SUBJECT
+    source_details: Text | None = Field(None, description="Which third party or public source")
+
+    @model_validator(mode="after")
+    def _named(self) -> DataCategory:
+        if self.type is None and self.label is None:
+            raise ValueError("a data category needs a 'type' or a 'label'")
+        return self
+
+
+class Retention(Model):
+    """How long data is kept: an exact period (from an event), the criteria, or both."""
+
+    period: Duration | None = None
+    after: RetentionStart | None = Field(None, description="Event the period runs from")
+    criteria: Text | None = None
+
+    @model_validator(mode="after")
+    def _stated(self) -> Retention:
+        if self.period is None and self.criteria is None:
+            raise ValueError("retention needs a 'period' or 'criteria'")
+        return self
+
+
+class Requirement(Model):
+    """Whether the data must be provided and what happens if it is not (Art. 13(2)(e))."""
+
+    provision: Provision
+    consequences: Text | None = None
+
+
+class Purpose(Model):
+    """A purpose of processing with its legal basis, data, recipients and retention."""
+
+    id: Id
+    type: PurposeType | None = None
+    label: Text | None = None
+    description: Text | None = None
+    legal_basis: LegalBasis
+    legitimate_interest: Text | None = Field(None, description="Required with legal_basis: legitimate_interests")
+    data: list[Id] = Field(min_length=1, description="Ids of data categories")
+    recipients: list[Id] = Field(default_factory=list, description="Ids of recipients")
+    retention: Retention
+    requirement: Requirement | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Purpose:
+        if self.type is None and self.label is None:
+            raise ValueError("a purpose needs a 'type' or a 'label'")
+        if self.legal_basis is LegalBasis.LEGITIMATE_INTERESTS and self.legitimate_interest is None:
+            raise ValueError("legal_basis legitimate_interests needs 'legitimate_interest'")
+        return self
+
+
+class Transfer(Model):
+    """Safeguard for a transfer outside the EEA and how to obtain a copy of it."""
+
+    safeguard: Safeguard
+    obtain_copy: Text | None = Field(None, description="How to obtain a copy of the safeguard")
+
+
+class Recipient(Model):
+    """A recipient of personal data: processor, independent controller or authority."""
+
+    id: Id
+    name: str
+    role: RecipientRole
+    category: RecipientCategory
+    service: Text | None = Field(None, description="What the recipient does for you")
+    country: Country
+    transfer: Transfer | None = None
+
+
+class RightsExercise(Model):
+    """Which rights the notice grants and how people exercise them."""
+
+    granted: list[Right] = Field(min_length=1)
+    email: Email | None = None
+    url: Url | None = None
+    how: Text | None = Field(None, description="Anything else about making a request")
+    response_time: Duration = Field(Period(months=1), description="Time to answer a request (Art. 12(3))")
+
+
+class Authority(Model):
+    """A data-protection supervisory authority."""
+
+    name: str
+    url: Url | None = None
+    address: Address | None = None
+
+
+class Children(Model):
+    """Minimum age and what happens with data of younger children."""
+
+    minimum_age: int = Field(ge=0, le=21)
+    details: Text | None = None
+
+
+class Breach(Model):
+    """How personal-data breaches are handled (Art. 33/34)."""
+
+    authority_within: Duration = Field(Period(hours=72))
+    notify_data_subjects: bool = True
+
+
+class AutomatedDecision(Model):
+    """Automated decision-making, including profiling (Art. 22)."""
+
+    id: Id
+    description: Text
+    logic: Text
+    significance: Text
+
+
+class PrivacyDocument(DocumentBase):
+    """A privacy notice (GDPR Art. 13/14)."""
+
+    kind: Literal["privacy"]
+    dpo: Contact | None = Field(None, description="Data protection officer, if appointed")
+    representative: Contact | None = Field(None, description="EU representative (Art. 27)")
+    data_categories: list[DataCategory] = Field(min_length=1)
+    purposes: list[Purpose] = Field(min_length=1)
+    recipients: list[Recipient] = Field(default_factory=list)
+    rights: RightsExercise
+    supervisory_authority: Authority | None = None
+    children: Children | None = None
+    security: list[Text] = Field(default_factory=list)
+    breach: Breach | None = None
+    automated_decisions: list[AutomatedDecision] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- cookies
+
+
+class Lifetime(RootModel[Union[Literal["session"], Duration]]):
+    """How long a tracker persists: ``session`` or an ISO 8601 period."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class Tracker(Model):
+    """A cookie or other tracker (REQUIREMENTS K01)."""
+
+    id: Id
+    name: str = Field(description="Name as stored in the browser")
+    provider: Id | None = Field(None, description="Recipient id of a third party; empty for first party")
+    technology: Technology
+    purpose: TrackerPurpose
+    description: Text
+    lifetime: Lifetime
+    basis: TrackerBasis
+    recipients: list[Id] = Field(default_factory=list)
+
+
+class ConsentManagement(Model):
+    """How consent to trackers is asked, stored and withdrawn."""
+
+    reject_all: bool = Field(description="A 'reject all' choice as easy as 'accept all'")
+    remembered_for: Duration
+    withdraw: Text = Field(description="How to change or withdraw consent")
+
+
+class CookiesDocument(DocumentBase):
+    """A cookie and tracker policy (ePrivacy Art. 5(3))."""
+
+    kind: Literal["cookies"]
+    trackers: list[Tracker] = Field(default_factory=list)
+    consent: ConsentManagement | None = None
+    browser_controls: bool = Field(True, description="Explain that browsers can block cookies")
+
+
+# --------------------------------------------------------------------------- refund
+
+
+class Withdrawal(Model):
+    """The statutory right of withdrawal for consumers (Directive 2011/83/EU)."""
+
+    period: Duration = Period(days=14)
+    how: Text | None = Field(None, description="Procedure beyond a clear statement by e-mail")
+    model_form: bool = Field(True, description="Offer the model withdrawal form")
+    online_function: Url | None = Field(None, description="Online 'withdraw from contract' function")
+    early_start: RefundAmount | None = Field(
+        None, description="What a consumer pays back when service started in the period at their request"
+    )
+    termination_url: Url | None = Field(None, description="Online cancellation ('Verträge hier kündigen')")
+
+
+class RefundWindow(Model):
+    """Within ``within`` of purchase, a refund of ``amount``."""
+
+    within: Duration
+    amount: RefundAmount
+    basis: Text | None = Field(None, description="How a partial amount is determined")
+
+
+class RefundDelay(Model):
+    """How long a refund takes to arrive for a payment method."""
+
+    payment: PaymentMethod = PaymentMethod.ANY
+    min: Duration | None = None
+    max: Duration
+    business_days: bool = Field(False, description="Days counted are business days")
+    note: Text | None = None
+
+
+class Guarantee(Model):
+    """A commitment beyond the law, with the remedies offered."""
+
+    id: Id
+    condition: Text
+    remedies: list[Text] = Field(min_length=1)
+
+
+class RefundRequest(Model):
+    """How to ask for a refund."""
+
+    email: Email | None = None
+    url: Url | None = None
+    subject: str | None = None
+    include: list[Text] = Field(default_factory=list, description="What to include")
+    evidence: Text | None = None
+
+
+class RefundDocument(DocumentBase):
+    """Refund terms and the right of withdrawal."""
+
+    kind: Literal["refund"]
+    withdrawal: Withdrawal | None = Field(None, description="Statutory right of withdrawal, if stated")
+    request: RefundRequest
+    windows: list[RefundWindow] = Field(default_factory=list)
+    method: RefundMethod = RefundMethod.SAME_MEANS
+    delays: list[RefundDelay] = Field(default_factory=list)
+    conditions: list[Text] = Field(default_factory=list)
+    exclusions: list[Text] = Field(default_factory=list)
+    guarantees: list[Guarantee] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- imprint
+
+
+class Hosting(Model):
+    """The hosting provider (FR LCEN)."""
+
+    name: str
+    address: Address
+    phone: str | None = None
+
+
+class Mediation(Model):
+    """A consumer mediation or dispute resolution body."""
+
+    name: str
+    url: Url | None = None
+
+
+class ImprintDocument(DocumentBase):
+    """Imprint / legal notice; the company facts come from the site file."""
+
+    kind: Literal["imprint"]
+    content_responsible: Contact | None = Field(None, description="Person responsible for content (§18 MStV)")
+    publication_director: str | None = Field(None, description="Directeur de la publication (FR)")
+    hosting: Hosting | None = None
+    mediation: Mediation | None = None
+
+
+Document = Annotated[
+    Union[PrivacyDocument, CookiesDocument, RefundDocument, ImprintDocument],
+    Field(discriminator="kind"),
+]
+DOCUMENT_KINDS = tuple(kind.value for kind in DocumentKind)
+
+
+# --------------------------------------------------------------------------- site
+
+
+class SiteConfig(Model):
+    """Site-wide settings."""
+
+    name: str
+    base_url: Url = Field(description="Public URL of the site root, ending in /")
+    locales: list[LocaleCode] = Field(min_length=1)
+    default_locale: LocaleCode
+    timezone: str = Field("Europe/Berlin", description="IANA time zone of the legal 'today'")
+    date_locales: dict[LocaleCode, str] = Field(
+        default_factory=lambda: {"en": "en_GB"},
+        description="Regional format per language for dates, e.g. en: en_US",
+    )
+    jurisdictions: list[Jurisdiction] = Field(default_factory=lambda: [Jurisdiction.EU])
+    audience: Audience = Audience.CONSUMERS
+
+    @field_validator("base_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @model_validator(mode="after")
+    def _default_published(self) -> SiteConfig:
+        if self.default_locale not in self.locales:
+            raise ValueError(f"default_locale {self.default_locale!r} is not in locales")
+        if len(set(self.locales)) != len(self.locales):
+            raise ValueError("locales lists a locale twice")
+        return self
+
+
+class SiteFile(Model):
+    """``policy/site.yaml``: the site and the company behind it."""
+
+    site: SiteConfig
+    company: Company
+
+
+class Policy(Model):
+    """A whole source: the site file and its documents, by kind."""
+
+    site: SiteConfig
+    company: Company
+    documents: dict[str, Document]
+
+    def document(self, kind: str) -> Any:
+        """The document of ``kind`` (``privacy``, ``cookies``, ...) or ``None``."""
+        return self.documents.get(kind)

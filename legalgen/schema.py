@@ -1,0 +1,38 @@
+"""JSON Schemas of the source files, for editor completion and validation.
+
+``site.schema.json`` describes ``site.yaml``; ``document.schema.json`` describes every
+document file (one schema, discriminated by ``kind``). YAML files point at them with a
+``# yaml-language-server: $schema=...`` comment, which editors with YAML support follow.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePosixPath
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from legalgen import model as m
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def source_schemas() -> dict[str, dict[str, Any]]:
+    """The schemas by file name."""
+    site = m.SiteFile.model_json_schema()
+    document = TypeAdapter(m.Document).json_schema()
+    document["title"] = "legalgen document"
+    document["description"] = "A legal document of a legalgen policy source; 'kind' selects which."
+    return {
+        "site.schema.json": {"$schema": SCHEMA_DIALECT, **site},
+        "document.schema.json": {"$schema": SCHEMA_DIALECT, **document},
+    }
+
+
+def schema_files() -> dict[PurePosixPath, str]:
+    """The schema files as text, ready for the writer (sorted keys, trailing newline)."""
+    return {
+        PurePosixPath(name): json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        for name, schema in source_schemas().items()
+    }
