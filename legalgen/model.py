@@ -343,7 +343,7 @@ class Company(Model):
 
     name: str
     legal_form: str | None = None
-    address: Address
+    address: Address | None = None
     email: Email
     phone: str | None = None
     website: Url | None = None
@@ -368,6 +368,7 @@ class Changes(Model):
 
     channels: list[Channel] = Field(min_length=1)
     advance_notice: Duration | None = Field(None, description="How long before a material change takes effect it is announced")
+    details: Text | None = None
 
 
 class DocumentBase(Model):
@@ -375,7 +376,7 @@ class DocumentBase(Model):
 
     title: Text | None = Field(None, description="Override the default localized title")
     slug: Id | None = Field(None, description="URL path of the document; defaults to its kind")
-    last_updated: dt.date
+    last_updated: dt.date | None = None
     intro: Text | None = None
     changes: Changes | None = None
     sections: list[Section] = Field(default_factory=list)
@@ -429,11 +430,11 @@ class Purpose(Model):
     type: PurposeType | None = None
     label: Text | None = None
     description: Text | None = None
-    legal_basis: LegalBasis
+    legal_basis: LegalBasis | None = Field(None, description="GDPR Art. 6(1) basis; `legalgen check` requires one")
     legitimate_interest: Text | None = Field(None, description="Required with legal_basis: legitimate_interests")
     data: list[Id] = Field(min_length=1, description="Ids of data categories")
     recipients: list[Id] = Field(default_factory=list, description="Ids of recipients")
-    retention: Retention
+    retention: Retention | None = Field(None, description="Storage period; `legalgen check` requires one")
     requirement: Requirement | None = None
 
     @model_validator(mode="after")
@@ -456,11 +457,11 @@ class Recipient(Model):
     """A recipient of personal data: processor, independent controller or authority."""
 
     id: Id
-    name: str
+    name: str | None = Field(None, description="Leave out to name only the category of recipients")
     role: RecipientRole
     category: RecipientCategory
     service: Text | None = Field(None, description="What the recipient does for you")
-    country: Country
+    country: Country | None = None
     transfer: Transfer | None = None
 
 
@@ -514,7 +515,7 @@ class PrivacyDocument(DocumentBase):
     data_categories: list[DataCategory] = Field(min_length=1)
     purposes: list[Purpose] = Field(min_length=1)
     recipients: list[Recipient] = Field(default_factory=list)
-    rights: RightsExercise
+    rights: RightsExercise | None = None
     supervisory_authority: Authority | None = None
     children: Children | None = None
     security: list[Text] = Field(default_factory=list)
@@ -579,9 +580,9 @@ class Withdrawal(Model):
 
 
 class RefundWindow(Model):
-    """Within ``within`` of purchase, a refund of ``amount``."""
+    """Within ``within`` of purchase (or after the previous windows), a refund of ``amount``."""
 
-    within: Duration
+    within: Duration | None = Field(None, description="Leave out for the time after the previous windows")
     amount: RefundAmount
     basis: Text | None = Field(None, description="How a partial amount is determined")
 
@@ -621,7 +622,7 @@ class RefundDocument(DocumentBase):
     withdrawal: Withdrawal | None = Field(None, description="Statutory right of withdrawal, if stated")
     request: RefundRequest
     windows: list[RefundWindow] = Field(default_factory=list)
-    method: RefundMethod = RefundMethod.SAME_MEANS
+    method: RefundMethod | None = None
     delays: list[RefundDelay] = Field(default_factory=list)
     conditions: list[Text] = Field(default_factory=list)
     exclusions: list[Text] = Field(default_factory=list)

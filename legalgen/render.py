@@ -89,6 +89,7 @@ def make_environment(formatter: Formatter) -> jinja2.Environment:
         category_label=lambda c: _named(c.label, c.type, formatter),
         purpose_label=lambda p: _named(p.label, p.type, formatter),
         lifetime=lambda value: _lifetime(value.root, formatter),
+        recipient_name=lambda r: escape_markdown(r.name) if r.name else formatter.label(r.category),
     )
     return env
 
