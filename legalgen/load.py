@@ -305,7 +305,7 @@ def _unknown_references(loaded: LoadedPolicy) -> Iterator[Diagnostic]:
     recipients = {r.id for r in privacy.recipients} if privacy else set()
 
     def unknown(part: str, path: NodePath, ref: str, known: set[str], what: str) -> Diagnostic:
-        hint = f"known {what}s: {', '.join(sorted(known))}" if known else f"the privacy document defines no {what}s"
+        hint = f"defined: {', '.join(sorted(known))}" if known else "the privacy document defines none"
         return Diagnostic("S007", f"unknown {what} {ref!r}{_did_you_mean(ref, known)}",
                           loaded.locate(part, path), hint=hint)
 

@@ -7,14 +7,14 @@ the node at this path?", which turns validation errors into ``file:line:col``.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from legalgen.diagnostics import Diagnostic, Location
 
@@ -67,9 +67,17 @@ class SourceFile:
         return node
 
 
+class _Constructor(RoundTripConstructor):
+    """Keeps timestamps as text: the model parses dates, so a bad one is reported in place."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
+
+
 def read_yaml(path: Path, name: str) -> tuple[SourceFile | None, list[Diagnostic]]:
     """Parse one YAML file; a syntax error becomes an ``S001`` diagnostic at its position."""
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
     try:
         text = path.read_text(encoding="utf-8")
@@ -82,6 +90,8 @@ def read_yaml(path: Path, name: str) -> tuple[SourceFile | None, list[Diagnostic
         location = Location(name, mark.line + 1, mark.column + 1) if mark else Location(name)
         problem = " ".join(str(error.problem or error.context or "invalid YAML").split())
         return None, [Diagnostic("S001", f"YAML syntax: {problem}", location)]
+    except YAMLError as error:
+        return None, [Diagnostic("S001", f"YAML: {error}", Location(name))]
     return SourceFile(name, tree if tree is not None else CommentedMap()), []
 
 
@@ -91,10 +101,6 @@ def _plain(node: Any) -> Any:
         return {str(key): _plain(value) for key, value in node.items()}
     if isinstance(node, list):
         return [_plain(item) for item in node]
-    if isinstance(node, dt.datetime):
-        return node
-    if isinstance(node, dt.date):
-        return dt.date(node.year, node.month, node.day)
     if isinstance(node, bool) or node is None:
         return node
     if isinstance(node, int):

@@ -1,0 +1,65 @@
+"""Shared fixtures: the example project, a built copy of its site, a golden-file helper."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from legalgen.load import LoadedPolicy, load_policy
+from legalgen.project import Project
+from legalgen.site import build_site
+
+REPO = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    """Compare text with a golden file under tests/golden/, or rewrite it with --update-golden."""
+    update = request.config.getoption("--update-golden")
+
+    def compare(relative: str, actual: str) -> None:
+        path = GOLDEN / relative
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(actual, encoding="utf-8")
+            return
+        assert path.is_file(), f"no golden file {path}; run pytest --update-golden"
+        assert actual == path.read_text(encoding="utf-8"), f"{relative} differs from its golden file"
+
+    return compare
+
+
+@pytest.fixture(scope="session")
+def example() -> LoadedPolicy:
+    """The example site's policy under policy/."""
+    return load_policy(REPO / "policy")
+
+
+def copy_project(target: Path) -> Project:
+    """A copy of the example project (base config, overrides, source) in ``target``."""
+    shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", target / "overrides")
+    shutil.copytree(REPO / "policy", target / "policy")
+    return Project.at(target)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+    """The example site built once per session into a temporary project."""
+    project = copy_project(tmp_path_factory.mktemp("project"))
+    build_site(project, load_policy(project.source))
+    yield project
+
+
+def in_ci() -> bool:
+    """Whether the tests run in CI, where nothing may be skipped for a missing tool."""
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}

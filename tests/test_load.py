@@ -1,0 +1,162 @@
+"""Loading a source: every problem reported at once, with its code and file:line:col."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from legalgen.diagnostics import SourceError
+from legalgen.load import load_policy
+
+SITE = """\
+site:
+  name: Test
+  base_url: https://legal.test.example/
+  locales: [en, de]
+  default_locale: en
+company:
+  name: Test GmbH
+  email: hello@test.example
+"""
+
+PRIVACY = """\
+kind: privacy
+last_updated: 2026-01-15
+data_categories:
+  - id: contact
+    type: email
+purposes:
+  - id: service
+    type: service_provision
+    legal_basis: contract
+    data: [contact]
+    retention:
+      period: P30D
+rights:
+  granted: [access]
+"""
+
+
+def write_source(tmp_path: Path, **files: str) -> Path:
+    """A source directory with site.yaml and the given files (name without .yaml)."""
+    contents = {"site": SITE, **files}
+    for name, text in contents.items():
+        if text is not None:
+            (tmp_path / f"{name}.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+    return tmp_path
+
+
+def problems(root: Path) -> list[tuple[str, str, int]]:
+    """(code, file name, line) of every diagnostic the loader reports."""
+    with pytest.raises(SourceError) as caught:
+        load_policy(root)
+    return [(d.code, Path(d.location.file).name, d.location.line) for d in caught.value.diagnostics]
+
+
+def messages(root: Path) -> list[str]:
+    with pytest.raises(SourceError) as caught:
+        load_policy(root)
+    return [d.format() for d in caught.value.diagnostics]
+
+
+def test_valid_source_loads(tmp_path: Path) -> None:
+    loaded = load_policy(write_source(tmp_path, privacy=PRIVACY))
+    privacy = loaded.policy.document("privacy")
+    assert privacy.purposes[0].retention.period.days == 30
+    assert loaded.locate("privacy", ("purposes", 0, "legal_basis")).line == 9
+
+
+def test_yaml_syntax_error(tmp_path: Path) -> None:
+    broken = PRIVACY.replace("  - id: contact\n", "  - id: [contact\n")
+    assert problems(write_source(tmp_path, privacy=broken))[0][:2] == ("S001", "privacy.yaml")
+
+
+def test_unknown_key_suggests_the_right_one(tmp_path: Path) -> None:
+    text = PRIVACY.replace("    legal_basis: contract", "    legal_bases: contract")
+    found = messages(write_source(tmp_path, privacy=text))
+    assert any(":9:5: error S002 unknown key 'legal_bases'" in m and "did you mean 'legal_basis'" in m for m in found)
+
+
+def test_wrong_type_and_enum(tmp_path: Path) -> None:
+    text = PRIVACY.replace("legal_basis: contract", "legal_basis: contractual").replace(
+        "data: [contact]", "data: contact"
+    )
+    assert sorted(problems(write_source(tmp_path, privacy=text))) == [
+        ("S003", "privacy.yaml", 9),
+        ("S003", "privacy.yaml", 10),
+    ]
+
+
+def test_bad_date(tmp_path: Path) -> None:
+    text = PRIVACY.replace("last_updated: 2026-01-15", "last_updated: 2026-02-30")
+    assert problems(write_source(tmp_path, privacy=text)) == [("S004", "privacy.yaml", 2)]
+
+
+def test_bad_duration(tmp_path: Path) -> None:
+    text = PRIVACY.replace("period: P30D", "period: 30 days")
+    found = messages(write_source(tmp_path, privacy=text))
+    assert len(found) == 1 and ":12:15: error S005" in found[0] and "ISO 8601" in found[0]
+
+
+def test_duplicate_id(tmp_path: Path) -> None:
+    text = PRIVACY.replace("    type: email\n", "    type: email\n  - id: contact\n    type: phone\n")
+    assert problems(write_source(tmp_path, privacy=text)) == [("S006", "privacy.yaml", 6)]
+
+
+def test_unknown_reference(tmp_path: Path) -> None:
+    text = PRIVACY.replace("data: [contact]", "data: [contacts]")
+    found = messages(write_source(tmp_path, privacy=text))
+    assert len(found) == 1 and ":10:12: error S007" in found[0] and "did you mean 'contact'" in found[0]
+
+
+def test_tracker_provider_must_be_a_recipient(tmp_path: Path) -> None:
+    cookies = """\
+    kind: cookies
+    trackers:
+      - id: ga
+        name: _ga
+        provider: google
+        technology: cookie
+        purpose: analytics
+        description: {en: analytics, de: Analyse}
+        lifetime: P13M
+        basis: consent
+    """
+    assert problems(write_source(tmp_path, privacy=PRIVACY, cookies=cookies)) == [("S007", "cookies.yaml", 5)]
+
+
+def test_text_missing_a_locale(tmp_path: Path) -> None:
+    text = PRIVACY.replace("kind: privacy\n", "kind: privacy\nintro:\n  en: Hello\n")
+    found = messages(write_source(tmp_path, privacy=text))
+    assert len(found) == 1 and ":3:3: error S008 intro: text lacks locale de" in found[0]
+
+
+def test_missing_required_key(tmp_path: Path) -> None:
+    site = SITE.replace("  email: hello@test.example\n", "")
+    found = messages(write_source(tmp_path, site=site, privacy=PRIVACY))
+    assert len(found) == 1 and "site.yaml:7:3: error S009 missing required key 'email' in company" in found[0]
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    site = SITE.replace("default_locale: en", "default_locale: en\n  timezone: Mars/Olympus")
+    privacy = PRIVACY.replace("last_updated: 2026-01-15", "last_updated: someday").replace(
+        "period: P30D", "period: P30X"
+    )
+    codes = sorted(code for code, _, _ in problems(write_source(tmp_path, site=site, privacy=privacy)))
+    assert codes == ["S003", "S004", "S005"]
+
+
+def test_unknown_document_kind(tmp_path: Path) -> None:
+    found = messages(write_source(tmp_path, terms="kind: privcy\n"))
+    assert any("S003 unknown document kind 'privcy' (did you mean 'privacy'?)" in m for m in found)
+
+
+def test_missing_site_file(tmp_path: Path) -> None:
+    (tmp_path / "privacy.yaml").write_text(PRIVACY, encoding="utf-8")
+    assert [code for code, _, _ in problems(tmp_path)] == ["S010"]
+
+
+def test_second_document_of_a_kind(tmp_path: Path) -> None:
+    assert problems(write_source(tmp_path, privacy=PRIVACY, privacy2=PRIVACY)) == [("S006", "privacy2.yaml", 1)]

@@ -1,0 +1,74 @@
+"""Rendering: golden pages for the example in three languages, and escaping of source values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from legalgen.load import LoadedPolicy, load_policy
+from legalgen.render import escape_markdown, render_document, render_pages
+
+from .test_load import PRIVACY, write_source
+
+
+def test_golden_pages(example: LoadedPolicy, golden) -> None:  # type: ignore[no-untyped-def]
+    pages = render_pages(example)
+    assert {(p.locale, p.path.as_posix()) for p in pages} == {
+        (locale, f"{name}.md")
+        for locale in ("en", "de", "fr")
+        for name in ("index", "privacy", "cookies", "refund", "imprint")
+    }
+    for page in pages:
+        golden(f"policy/{page.locale}/{page.path}", page.text)
+
+
+def test_last_updated_is_localized(example: LoadedPolicy) -> None:
+    assert "*Last updated: 1 March 2026*" in render_document(example, "privacy", "en")
+    assert "*Zuletzt aktualisiert: 1. März 2026*" in render_document(example, "privacy", "de")
+    assert "*Dernière mise à jour : 1 mars 2026*" in render_document(example, "privacy", "fr")
+
+
+def test_same_slugs_in_every_locale(example: LoadedPolicy) -> None:
+    by_locale: dict[str, set[str]] = {}
+    for page in render_pages(example):
+        by_locale.setdefault(page.locale, set()).add(page.path.as_posix())
+    assert by_locale["en"] == by_locale["de"] == by_locale["fr"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("a*b_c", "a\\*b\\_c"), ("<script>", "&lt;script&gt;"), ("[x](y)", "\\[x\\](y)"), ("two\nlines", "two lines")],
+)
+def test_escape_markdown(value: str, expected: str) -> None:
+    assert escape_markdown(value) == expected
+
+
+def test_source_values_are_data_not_templates(tmp_path: Path) -> None:
+    site = (
+        "site: {name: T, base_url: 'https://t.example/', locales: [en], default_locale: en}\n"
+        "company: {name: '{{ 7*7 }} <b>Evil</b> *Corp*', email: a@t.example}\n"
+    )
+    (tmp_path / "site.yaml").write_text(site, encoding="utf-8")
+    (tmp_path / "privacy.yaml").write_text(
+        PRIVACY.replace("kind: privacy\n", "kind: privacy\nintro: {en: 'Hi {% raw %} <img src=x> **bold**'}\n"),
+        encoding="utf-8",
+    )
+    text = render_document(load_policy(tmp_path), "privacy", "en")
+    assert "\\{\\{ 7\\*7 \\}\\}" not in text  # braces are not Markdown syntax: kept, but never evaluated
+    assert "{{ 7\\*7 }} &lt;b&gt;Evil&lt;/b&gt; \\*Corp\\*" in text
+    assert "49" not in text
+    assert "Hi {% raw %} &lt;img src=x> **bold**" in text
+
+
+def test_custom_sections_render_after_the_structured_content(tmp_path: Path) -> None:
+    sections = (
+        "sections:\n  - id: law\n    title: {en: Applicable law, de: Anwendbares Recht}\n"
+        "    body: {en: German law applies., de: Es gilt deutsches Recht.}\n"
+    )
+    root = write_source(tmp_path, privacy=PRIVACY + sections)
+    loaded = load_policy(root)
+    en, de = render_document(loaded, "privacy", "en"), render_document(loaded, "privacy", "de")
+    assert "## Applicable law { #law }\n\nGerman law applies." in en
+    assert "## Anwendbares Recht { #law }\n\nEs gilt deutsches Recht." in de
+    assert en.index("Applicable law") > en.index("Your rights")
