@@ -1,0 +1,82 @@
+"""The command line: help for every command, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from legalgen.cli import main
+
+from .conftest import REPO, copy_project
+from .test_load import PRIVACY, write_source
+
+
+@pytest.mark.parametrize("command", ["check", "render", "build", "schema", "catalogs"])
+def test_every_command_has_help(command: str) -> None:
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output and len(result.output.splitlines()) > 4
+
+
+def test_python_dash_m() -> None:
+    result = subprocess.run([sys.executable, "-m", "legalgen", "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and "check" in result.stdout and "build" in result.stdout
+
+
+def test_check_clean_source_prints_one_summary_line() -> None:
+    result = CliRunner().invoke(main, ["check", "--root", str(REPO)])
+    assert result.exit_code == 0
+    assert result.output.strip().splitlines() == [
+        "policy: 4 document(s), 3 locale(s) (en, de, fr), 15 page(s): no problems"
+    ]
+
+
+def test_check_reports_all_problems_and_exits_1(tmp_path: Path) -> None:
+    text = PRIVACY.replace("legal_basis: contract", "legal_bases: contract").replace("P30D", "30d")
+    root = write_source(tmp_path, privacy=text)
+    result = CliRunner().invoke(main, ["check", "--source", str(root)])
+    assert result.exit_code == 1
+    lines = [line for line in result.stdout.splitlines() if ": error " in line]
+    assert len(lines) == 2
+    assert lines[0].endswith("privacy.yaml:9:5: error S002 unknown key 'legal_bases' in purposes.0 (did you mean 'legal_basis'?)")
+    assert ":12:15: error S005 " in lines[1]
+    assert "Traceback" not in result.output
+
+
+def test_check_github_annotations(tmp_path: Path) -> None:
+    root = write_source(tmp_path, privacy=PRIVACY.replace("P30D", "30d"))
+    result = CliRunner().invoke(main, ["check", "--source", str(root), "--format", "github"])
+    assert result.exit_code == 1 and "::error file=" in result.stdout and ",line=12,col=15::S005" in result.stdout
+
+
+def test_missing_source_directory_is_a_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["check", "--source", str(tmp_path / "nope")])
+    assert result.exit_code == 1 and "S010 policy source directory not found" in result.output
+
+
+def test_schema_check_detects_stale_files(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["schema", "--check", "-o", str(tmp_path)]).exit_code == 1
+    assert runner.invoke(main, ["schema", "-o", str(tmp_path)]).exit_code == 0
+    assert runner.invoke(main, ["schema", "--check", "-o", str(tmp_path)]).exit_code == 0
+
+
+@pytest.mark.slow
+def test_build_with_no_arguments_at_the_project_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0, result.output
+    assert "built en, de, fr" in result.output
+    assert (tmp_path / "site" / "de" / "privacy" / "index.html").is_file()
+    assert (tmp_path / "site" / "index.html").is_file()
+
+
+def test_build_without_base_config_explains(tmp_path: Path) -> None:
+    (tmp_path / "policy").mkdir()
+    write_source(tmp_path / "policy", privacy=PRIVACY)
+    result = CliRunner().invoke(main, ["build", "--root", str(tmp_path)])
+    assert result.exit_code == 1 and "no base config" in result.output
