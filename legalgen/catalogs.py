@@ -17,7 +17,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
-from legalgen.i18n import DOMAIN, SOURCE_LOCALE, catalog_problems, catalog_dir
+from legalgen.i18n import DOMAIN, SOURCE_LOCALE, catalog_dir, catalog_problems
 
 KEYWORDS = {"N_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
             "npgettext": ((1, "c"), 2, 3), "_": None}
@@ -41,7 +41,7 @@ class CatalogStatus:
 def extract_template() -> Catalog:
     """Extract every message from the package's code and templates."""
     with (catalog_dir() / "babel.cfg").open(encoding="utf-8") as handle:
-        method_map, options_map = parse_mapping_cfg(handle)
+        method_map, options_map = parse_mapping_cfg(handle)  # type: ignore[no-untyped-call]
     # babel.cfg names paths from the repository root; the package is extracted from its own folder.
     method_map = [(pattern.removeprefix("legalgen/"), method) for pattern, method in method_map]
     options_map = {pattern.removeprefix("legalgen/"): options for pattern, options in options_map.items()}

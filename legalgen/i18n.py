@@ -55,13 +55,13 @@ class StrictTranslations(Translations):
     def gettext(self, message: str) -> str:
         return self._lookup(message, message)
 
-    def ngettext(self, singular: str, plural: str, n: int) -> str:  # type: ignore[override]
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._lookup((singular, self.plural(n)), singular)
 
-    def pgettext(self, context: str, message: str) -> str:  # type: ignore[override]
+    def pgettext(self, context: str, message: str) -> str:
         return self._lookup(f"{context}\x04{message}", message)
 
-    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:  # type: ignore[override]
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
         return self._lookup((f"{context}\x04{singular}", self.plural(n)), singular)
 
 
@@ -173,7 +173,7 @@ class Formatter:
 
     def country(self, code: str) -> str:
         """A country's name in this locale, from CLDR."""
-        return Locale.parse(self.locale).territories.get(code, code)
+        return str(Locale.parse(self.locale).territories.get(code, code))
 
     def join(self, items: list[str]) -> str:
         """A list in running text: "a, b and c" / "a, b und c" / "a, b et c"."""

@@ -12,7 +12,7 @@ import enum
 from legalgen import model as m
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it."""
     return message
 

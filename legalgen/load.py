@@ -166,10 +166,10 @@ def _data_path(data: Any, detail: ErrorDetails) -> NodePath:
     node = data
     loc = detail["loc"]
     for index, step in enumerate(loc):
-        if isinstance(node, dict) and step in node:
-            node = node[step]
-            path.append(step)
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+        exists = (isinstance(node, dict) and step in node) or (
+            isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        )
+        if exists:
             node = node[step]
             path.append(step)
         elif index == len(loc) - 1 and detail["type"] == "missing":

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -26,7 +26,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-
 from pydantic_core import PydanticCustomError
 
 from legalgen.periods import JSON_PATTERN, Period
@@ -526,7 +525,7 @@ class PrivacyDocument(DocumentBase):
 # --------------------------------------------------------------------------- cookies
 
 
-class Lifetime(RootModel[Union[Literal["session"], Duration]]):
+class Lifetime(RootModel[Literal["session"] | Duration]):
     """How long a tracker persists: ``session`` or an ISO 8601 period."""
 
     model_config = ConfigDict(frozen=True)
@@ -658,7 +657,7 @@ class ImprintDocument(DocumentBase):
 
 
 Document = Annotated[
-    Union[PrivacyDocument, CookiesDocument, RefundDocument, ImprintDocument],
+    PrivacyDocument | CookiesDocument | RefundDocument | ImprintDocument,
     Field(discriminator="kind"),
 ]
 DOCUMENT_KINDS = tuple(kind.value for kind in DocumentKind)
@@ -676,7 +675,7 @@ class SiteConfig(Model):
     default_locale: LocaleCode
     timezone: str = Field("Europe/Berlin", description="IANA time zone of the legal 'today'")
     date_locales: dict[LocaleCode, str] = Field(
-        default_factory=lambda: {"en": "en_GB"},
+        default_factory=lambda: {"en": "en_GB"},  # type: ignore[arg-type]
         description="Regional format per language for dates, e.g. en: en_US",
     )
     jurisdictions: list[Jurisdiction] = Field(default_factory=lambda: [Jurisdiction.EU])

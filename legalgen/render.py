@@ -113,7 +113,7 @@ def render_pages(loaded: LoadedPolicy, locales: list[str] | None = None) -> list
     policy = loaded.policy
     pages: list[Page] = []
     for locale in locales or policy.site.locales:
-        formatter = Formatter.for_locale(locale, policy.site.date_locales.get(locale))
+        formatter = Formatter.for_locale(locale, policy.site.date_locales.get(locale))  # type: ignore[call-overload]
         env = make_environment(formatter)
         documents = [policy.documents[kind] for kind in m.DOCUMENT_KINDS if kind in policy.documents]
         context = {

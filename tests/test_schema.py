@@ -8,6 +8,7 @@ from pathlib import Path, PurePosixPath
 
 import jsonschema
 import pytest
+
 from legalgen.schema import schema_files
 from legalgen.source import read_yaml
 
