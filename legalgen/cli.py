@@ -23,6 +23,27 @@ _root_option = click.option(
 )
 
 
+_as_of_option = click.option(
+    "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="Show the versions in force on this date (YYYY-MM-DD) [default: today in the site's time zone].",
+)
+
+
+def _load(project: Any) -> tuple[Any, Any]:
+    """The validated policy and its released versions (raises SourceError on any problem)."""
+    from legalgen.load import load_policy
+    from legalgen.versions import load_history
+
+    loaded = load_policy(project.source)
+    return loaded, load_history(loaded)
+
+
+def _as_of(value: Any, loaded: Any) -> Any:
+    from legalgen.clock import today
+
+    return value.date() if value is not None else today(loaded.policy.site.timezone)
+
+
 def _project(root: Path, source: Path | None, site: Path | None = None) -> Any:
     from legalgen.project import Project
 
@@ -65,23 +86,24 @@ def main() -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "github"]), default="text",
               show_default=True, help="text: file:line:col lines; github: workflow annotations.")
 def check(root: Path, source: Path | None, output_format: str) -> None:
-    """Validate the policy source and render it in every locale.
+    """Validate the source and its released versions, and render every page.
 
     Reports every problem at once as `file:line:col: error CODE message` and exits 1;
-    exits 0 with a one-line summary when the source is clean.
+    exits 0 with a one-line summary when the source is clean. Released versions are
+    verified against their hashes: editing one after its release is an error.
     """
-    from legalgen.load import load_policy
-    from legalgen.render import render_pages
+    from legalgen.pages import render_pages
 
     project = _project(root, source)
     try:
-        loaded = load_policy(project.source)
-        pages = render_pages(loaded)
+        loaded, history = _load(project)
+        pages = render_pages(loaded, history, _as_of(None, loaded))
     except LegalgenError as error:
         _fail(error, output_format)
     site = loaded.policy.site
+    versions = sum(len(v) for v in history.documents.values())
     click.echo(
-        f"{project.source.name}: {len(loaded.policy.documents)} document(s), "
+        f"{project.source.name}: {len(loaded.policy.documents)} document(s), {versions} released version(s), "
         f"{len(site.locales)} locale(s) ({', '.join(site.locales)}), {len(pages)} page(s): no problems"
     )
 
@@ -89,17 +111,18 @@ def check(root: Path, source: Path | None, output_format: str) -> None:
 @main.command()
 @_root_option
 @_source_option
-def render(root: Path, source: Path | None) -> None:
+@_as_of_option
+def render(root: Path, source: Path | None, as_of: Any) -> None:
     """Write the Markdown tree (docs/<locale>/) and one mkdocs.<locale>.yml per locale.
 
     Only files whose content changed are rewritten; files of removed pages are deleted.
     """
-    from legalgen.load import load_policy
     from legalgen.site import render_sources
 
     project = _project(root, source)
     try:
-        report = render_sources(project, load_policy(project.source))
+        loaded, history = _load(project)
+        report = render_sources(project, loaded, history, _as_of(as_of, loaded))
     except LegalgenError as error:
         _fail(error)
     click.echo(
@@ -117,19 +140,59 @@ def render(root: Path, source: Path | None) -> None:
               help="Static site engine that builds the generated tree.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Locales built at once [default: number of CPUs].")
-def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, jobs: int | None) -> None:
-    """Render the source and build the static site, one build per locale in parallel."""
-    from legalgen.load import load_policy
+@_as_of_option
+def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, jobs: int | None,
+          as_of: Any) -> None:
+    """Render the source and build the static site, one build per locale in parallel.
+
+    Each released document shows the version in force on the as-of date, its history,
+    a permalink per version and a redline per version. With SOURCE_DATE_EPOCH set, the
+    default as-of date comes from it and the site is byte-identical between builds.
+    """
     from legalgen.site import build_site
 
     project = _project(root, source, site_dir)
     try:
-        loaded = load_policy(project.source)
-        report = build_site(project, loaded, engine=engine, jobs=jobs,  # type: ignore[arg-type]
+        loaded, history = _load(project)
+        date = _as_of(as_of, loaded)
+        click.echo(f"building as of {date.isoformat()}", err=True)
+        report = build_site(project, loaded, history, date, engine=engine, jobs=jobs,  # type: ignore[arg-type]
                             progress=lambda message: click.echo(message, err=True))
     except LegalgenError as error:
         _fail(error)
     click.echo(f"built {', '.join(report.locales)} into {report.site}")
+
+
+@main.command()
+@click.argument("document", type=click.Choice(["privacy", "cookies", "refund", "imprint"]))
+@click.option("--effective", type=click.DateTime(formats=["%Y-%m-%d"]), required=True,
+              help="Date the new version takes effect (YYYY-MM-DD).")
+@click.option("--published", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Date it is published [default: today in the site's time zone].")
+@click.option("--summary-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), required=True,
+              help="YAML map with the change summary in every locale: {en: ..., de: ..., fr: ...}.")
+@_root_option
+@_source_option
+def release(document: str, effective: Any, published: Any, summary_file: Path, root: Path,
+            source: Path | None) -> None:
+    """Freeze the current source of DOCUMENT as its next version.
+
+    Writes versions/DOCUMENT/<n>/ (a copy of the source and the rendered text in every
+    locale) and appends the version with its dates, summary and hash to
+    versions/DOCUMENT/changelog.yaml. Builds show that frozen text from then on.
+    """
+    from legalgen.releases import read_summary, release_document
+
+    project = _project(root, source)
+    try:
+        loaded, history = _load(project)
+        summary = read_summary(summary_file, list(loaded.policy.site.locales))
+        planned = release_document(loaded, history, document, summary=summary, effective=effective.date(),
+                                   published=_as_of(published, loaded))
+    except LegalgenError as error:
+        _fail(error)
+    rel = planned.release
+    click.echo(f"released {document} version {rel.version}: published {rel.published}, effective {rel.effective}")
 
 
 @main.command()

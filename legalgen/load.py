@@ -143,11 +143,11 @@ def _validate(source: SourceFile, cls: type[BaseModel], diagnostics: list[Diagno
     try:
         return cls.model_validate(source.data)
     except ValidationError as error:
-        diagnostics += _diagnostics_from(error, source, cls)
+        diagnostics += validation_diagnostics(error, source, cls)
         return None
 
 
-def _diagnostics_from(error: ValidationError, source: SourceFile, cls: type[BaseModel]) -> list[Diagnostic]:
+def validation_diagnostics(error: ValidationError, source: SourceFile, cls: type[BaseModel]) -> list[Diagnostic]:
     """One diagnostic per failing node: the most specific one when a union failed twice."""
     best: dict[NodePath, Diagnostic] = {}
     data = source.data

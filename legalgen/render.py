@@ -108,42 +108,38 @@ def _lifetime(value: object, formatter: Formatter) -> str:
     return formatter.period(value)
 
 
-def render_pages(loaded: LoadedPolicy, locales: list[str] | None = None) -> list[Page]:
-    """Render every document and the home page in each locale of the site."""
-    policy = loaded.policy
-    pages: list[Page] = []
-    for locale in locales or policy.site.locales:
-        formatter = Formatter.for_locale(locale, policy.site.date_locales.get(locale))  # type: ignore[call-overload]
-        env = make_environment(formatter)
-        documents = [policy.documents[kind] for kind in m.DOCUMENT_KINDS if kind in policy.documents]
-        context = {
+class LocaleRenderer:
+    """Renders templates in one locale for one policy."""
+
+    def __init__(self, loaded: LoadedPolicy, locale: str) -> None:
+        policy = loaded.policy
+        self.locale = locale
+        self.formatter = Formatter.for_locale(locale, policy.site.date_locales.get(locale))  # type: ignore[call-overload]
+        self.env = make_environment(self.formatter)
+        self.documents = [policy.documents[kind] for kind in m.DOCUMENT_KINDS if kind in policy.documents]
+        self.context: dict[str, Any] = {
             "site": policy.site,
             "company": policy.company,
             "policy": policy,
             "locale": locale,
-            "documents": documents,
+            "documents": self.documents,
             "slug": document_slug,
         }
-        for document in documents:
-            title = _title(document, formatter)
-            text = env.get_template(f"{document.kind}.md.j2").render(context, doc=document, title=title)
-            pages.append(Page(locale, PurePosixPath(f"{document_slug(document)}.md"), title, text))
-        titles = {doc.kind: _title(doc, formatter) for doc in documents}
-        home = env.get_template("index.md.j2").render(context, titles=titles)
-        pages.append(Page(locale, PurePosixPath("index.md"), policy.site.name, home))
-    return pages
 
+    def title(self, document: Any) -> str:
+        """The document's own title, or the catalog title of its kind."""
+        if document.title is not None:
+            return str(document.title.get(self.locale))
+        return self.formatter.label(m.DocumentKind(document.kind), "title")
 
-def render_document(loaded: LoadedPolicy, kind: str, locale: str) -> str:
-    """The Markdown of one document in one locale."""
-    slug = document_slug(loaded.policy.documents[kind])
-    for page in render_pages(loaded, [locale]):
-        if page.path.stem == slug:
-            return page.text
-    raise KeyError(kind)
+    def body(self, document: Any) -> str:
+        """The body of a document: what a release freezes."""
+        return self.render(f"{document.kind}.md.j2", doc=document).strip("\n") + "\n"
 
+    def render(self, template: str, **context: Any) -> str:
+        """Render a template with the policy's context and ``context``."""
+        return self.env.get_template(template).render(self.context, **context)
 
-def _title(document: Any, formatter: Formatter) -> str:
-    if document.title is not None:
-        return str(document.title.get(formatter.locale))
-    return formatter.label(m.DocumentKind(document.kind), "title")
+    def gettext(self, message: str) -> str:
+        """Translate one message (titles of generated pages)."""
+        return self.formatter.gettext(message)

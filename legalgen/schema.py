@@ -1,7 +1,8 @@
 """JSON Schemas of the source files, for editor completion and validation.
 
 ``site.schema.json`` describes ``site.yaml``; ``document.schema.json`` describes every
-document file (one schema, discriminated by ``kind``). YAML files point at them with a
+document file (one schema, discriminated by ``kind``); ``changelog.schema.json`` the
+changelogs that ``legalgen release`` writes. YAML files point at them with a
 ``# yaml-language-server: $schema=...`` comment, which editors with YAML support follow.
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from legalgen import model as m
+from legalgen.versions import Changelog
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -24,9 +26,11 @@ def source_schemas() -> dict[str, dict[str, Any]]:
     document = TypeAdapter(m.Document).json_schema()
     document["title"] = "legalgen document"
     document["description"] = "A legal document of a legalgen policy source; 'kind' selects which."
+    changelog = Changelog.model_json_schema()
     return {
         "site.schema.json": {"$schema": SCHEMA_DIALECT, **site},
         "document.schema.json": {"$schema": SCHEMA_DIALECT, **document},
+        "changelog.schema.json": {"$schema": SCHEMA_DIALECT, **changelog},
     }
 
 

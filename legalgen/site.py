@@ -8,6 +8,7 @@ build with Zensical, which reads ``mkdocs.yml`` and its INHERIT.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import os
@@ -28,10 +29,13 @@ from ruamel.yaml import YAML
 from legalgen.diagnostics import BuildError
 from legalgen.load import LoadedPolicy
 from legalgen.project import Project
-from legalgen.render import TEMPLATES, Page, render_pages
+from legalgen.pages import render_pages
+from legalgen.render import TEMPLATES, Page
+from legalgen.versions import History
 from legalgen.writer import WriteReport, swap_in, write_file, write_tree
 
 Engine = Literal["mkdocs", "zensical"]
+STYLESHEET = PurePosixPath("assets", "legalgen.css")
 Progress = Callable[[str], None]
 
 
@@ -54,9 +58,10 @@ def locale_config(project: Project, loaded: LoadedPolicy, locale: str, pages: li
     """The MkDocs config of one locale; everything shared stays in the root mkdocs.yml."""
     site = loaded.policy.site
     root = project.root
-    home = next(page for page in pages if page.path.name == "index.md")
+    home = next(page for page in pages if page.path.as_posix() == "index.md")
     nav: list[Any] = [{home.title: "index.md"}]
-    nav += [{page.title: page.path.as_posix()} for page in pages if page is not home]
+    nav += [{page.title: page.path.as_posix()} for page in pages
+            if len(page.path.parts) == 2 and page.path.name == "index.md"]
     return {
         "INHERIT": os.path.relpath(project.base_config, root),
         "site_name": site.name,
@@ -65,6 +70,7 @@ def locale_config(project: Project, loaded: LoadedPolicy, locale: str, pages: li
         "site_dir": _relative(project.site / locale, root),
         "theme": {"language": locale},
         "plugins": [{"search": {"lang": locale}}],
+        "extra_css": [STYLESHEET.as_posix()],
         "nav": nav,
         "extra": {
             "alternate": [
@@ -96,11 +102,13 @@ def _dump_yaml(data: dict[str, Any]) -> str:
     return stream.getvalue()
 
 
-def render_sources(project: Project, loaded: LoadedPolicy) -> WriteReport:
+def render_sources(project: Project, loaded: LoadedPolicy, history: History, as_of: dt.date) -> WriteReport:
     """Write the Markdown tree and one MkDocs config per locale; only changed files are written."""
-    pages = render_pages(loaded)
+    pages = render_pages(loaded, history, as_of)
     locales = loaded.policy.site.locales
-    tree = {PurePosixPath(page.locale) / page.path: page.text for page in pages}
+    tree: dict[PurePosixPath, str | bytes] = {PurePosixPath(page.locale) / page.path: page.text for page in pages}
+    stylesheet = (Path(__file__).parent / "assets" / STYLESHEET.name).read_bytes()
+    tree.update({PurePosixPath(locale) / STYLESHEET: stylesheet for locale in locales})
     report = write_tree(project.docs, tree)
     for locale in locales:
         config = locale_config(project, loaded, locale, [p for p in pages if p.locale == locale])
@@ -141,6 +149,8 @@ def _build_with_zensical(project: Project, config_file: Path) -> None:
 def build_site(
     project: Project,
     loaded: LoadedPolicy,
+    history: History,
+    as_of: dt.date,
     *,
     engine: Engine = "mkdocs",
     jobs: int | None = None,
@@ -149,7 +159,7 @@ def build_site(
     """Render the sources, build every locale in parallel and install the result in ``site/``."""
     if not project.base_config.is_file():
         raise BuildError(f"no base config at {project.base_config}; see the README to start a project")
-    report = render_sources(project, loaded)
+    report = render_sources(project, loaded, history, as_of)
     progress(f"rendered {len(report.written)} changed file(s), {len(report.unchanged)} unchanged")
     locales = [str(locale) for locale in loaded.policy.site.locales]
     if engine == "zensical":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
@@ -12,9 +13,12 @@ import pytest
 from legalgen.load import LoadedPolicy, load_policy
 from legalgen.project import Project
 from legalgen.site import build_site
+from legalgen.versions import History, load_history
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
+#: The example's privacy policy has version 2 in force and version 3 announced on this date.
+AS_OF = dt.date(2026, 11, 22)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -44,6 +48,12 @@ def example() -> LoadedPolicy:
     return load_policy(REPO / "policy")
 
 
+@pytest.fixture(scope="session")
+def example_history(example: LoadedPolicy) -> History:
+    """The released versions of the example."""
+    return load_history(example)
+
+
 def copy_project(target: Path) -> Project:
     """A copy of the example project (base config, overrides, source) in ``target``."""
     shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
@@ -56,7 +66,8 @@ def copy_project(target: Path) -> Project:
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     """The example site built once per session into a temporary project."""
     project = copy_project(tmp_path_factory.mktemp("project"))
-    build_site(project, load_policy(project.source))
+    loaded = load_policy(project.source)
+    build_site(project, loaded, load_history(loaded), AS_OF)
     yield project
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from legalgen.load import load_policy
-from legalgen.render import render_pages
+from legalgen.pages import render_pages
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -61,7 +61,7 @@ FACTS = {
 @pytest.mark.parametrize("name", sorted(FACTS))
 def test_english_page_carries_every_fact(name: str) -> None:
     loaded = load_policy(EXAMPLES / name)
-    pages = [page for page in render_pages(loaded, ["en"]) if page.path.name != "index.md"]
+    pages = [page for page in render_pages(loaded, locales=["en"]) if page.path.as_posix() != "index.md"]
     assert len(pages) == 1
     text = pages[0].text.replace("\\_", "_")
     missing = [fact for fact in FACTS[name] if fact not in text]

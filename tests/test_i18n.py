@@ -14,7 +14,10 @@ from legalgen.i18n import Formatter, StrictTranslations, catalog_dir, catalog_pr
 from legalgen.load import LoadedPolicy
 from legalgen.model import SUPPORTED_LOCALES, DocumentKind, LegalBasis
 from legalgen.periods import Period
-from legalgen.render import render_pages
+from legalgen.pages import render_pages
+from legalgen.versions import History
+
+from .conftest import AS_OF
 
 
 @pytest.mark.parametrize(
@@ -121,9 +124,12 @@ def _template_sentences() -> list[str]:
 
 
 @pytest.mark.parametrize("locale", ["de", "fr"])
-def test_translated_pages_contain_no_english_template_sentence(example: LoadedPolicy, locale: str) -> None:
+def test_translated_pages_contain_no_english_template_sentence(
+    example: LoadedPolicy, example_history: History, locale: str
+) -> None:
     sentences = _template_sentences()
     assert len(sentences) > 50
-    for page in render_pages(example, [locale]):
+    drafts = render_pages(example, locales=[locale])
+    for page in [*drafts, *render_pages(example, example_history, AS_OF, [locale])]:
         leaked = [s for s in sentences if s in page.text]
         assert leaked == [], f"{locale}/{page.path}: English template text {leaked}"

@@ -7,31 +7,37 @@ from pathlib import Path
 import pytest
 
 from legalgen.load import LoadedPolicy, load_policy
-from legalgen.render import escape_markdown, render_document, render_pages
+from legalgen.pages import render_document, render_pages
+from legalgen.render import escape_markdown
+from legalgen.versions import History
 
+from .conftest import AS_OF
 from .test_load import PRIVACY, write_source
 
 
-def test_golden_pages(example: LoadedPolicy, golden) -> None:  # type: ignore[no-untyped-def]
-    pages = render_pages(example)
-    assert {(p.locale, p.path.as_posix()) for p in pages} == {
-        (locale, f"{name}.md")
-        for locale in ("en", "de", "fr")
-        for name in ("index", "privacy", "cookies", "refund", "imprint")
-    }
+def test_golden_pages(example: LoadedPolicy, example_history: History, golden) -> None:  # type: ignore[no-untyped-def]
+    pages = render_pages(example, example_history, AS_OF)
+    paths = {(p.locale, p.path.as_posix()) for p in pages}
+    for locale in ("en", "de", "fr"):
+        assert {path for loc, path in paths if loc == locale} == {
+            "index.md", "privacy/index.md", "privacy/history.md", "privacy/v1/index.md", "privacy/v2/index.md",
+            "privacy/v2/changes.md", "privacy/v3/index.md", "privacy/v3/changes.md",
+            *(f"{kind}/{page}" for kind in ("cookies", "refund", "imprint") for page in
+              ("index.md", "history.md", "v1/index.md")),
+        }
     for page in pages:
         golden(f"policy/{page.locale}/{page.path}", page.text)
 
 
-def test_last_updated_is_localized(example: LoadedPolicy) -> None:
-    assert "*Last updated: 1 March 2026*" in render_document(example, "privacy", "en")
-    assert "*Zuletzt aktualisiert: 1. März 2026*" in render_document(example, "privacy", "de")
-    assert "*Dernière mise à jour : 1 mars 2026*" in render_document(example, "privacy", "fr")
+def test_draft_last_updated_is_localized(tmp_path: Path) -> None:
+    loaded = load_policy(write_source(tmp_path, privacy=PRIVACY.replace("[en, de]", "[en, de]")))
+    assert "*Last updated: 15 January 2026*" in render_document(loaded, "privacy", "en")
+    assert "*Zuletzt aktualisiert: 15. Januar 2026*" in render_document(loaded, "privacy", "de")
 
 
-def test_same_slugs_in_every_locale(example: LoadedPolicy) -> None:
+def test_same_slugs_in_every_locale(example: LoadedPolicy, example_history: History) -> None:
     by_locale: dict[str, set[str]] = {}
-    for page in render_pages(example):
+    for page in render_pages(example, example_history, AS_OF):
         by_locale.setdefault(page.locale, set()).add(page.path.as_posix())
     assert by_locale["en"] == by_locale["de"] == by_locale["fr"]
 

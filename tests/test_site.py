@@ -13,11 +13,18 @@ import pytest
 from legalgen.load import load_policy
 from legalgen.project import Project
 from legalgen.site import render_sources
+from legalgen.versions import load_history
+from legalgen.writer import WriteReport
 
-from .conftest import copy_project
+from .conftest import AS_OF, copy_project
 
 SLUGS = ["privacy", "cookies", "refund", "imprint"]
 pytestmark = pytest.mark.slow
+
+
+def _render(project: Project) -> WriteReport:
+    loaded = load_policy(project.source)
+    return render_sources(project, loaded, load_history(loaded), AS_OF)
 
 
 def test_every_locale_has_every_document(built_site: Project) -> None:
@@ -41,12 +48,21 @@ def test_switcher_links_stay_on_the_document(built_site: Project) -> None:
         assert f'href="../../{locale}/cookies/" hreflang="{locale}"' in html
 
 
-def test_last_updated_shown_localized(built_site: Project) -> None:
-    expected = {"en": "Last updated: 1 March 2026", "de": "Zuletzt aktualisiert: 1. März 2026",
-                "fr": "Dernière mise à jour : 1 mars 2026"}
-    for locale, text in expected.items():
-        for slug in SLUGS:
-            assert text in (built_site.site / locale / slug / "index.html").read_text(encoding="utf-8")
+def test_version_and_dates_shown_localized_with_footer_revision_date(built_site: Project) -> None:
+    expected = {
+        "en": ("Version 2 · effective 1 March 2026 · last updated 30 January 2026", "30 January 2026"),
+        "de": ("Fassung 2 · gültig ab 1. März 2026 · zuletzt aktualisiert am 30. Januar 2026", "30. Januar 2026"),
+        "fr": ("Version 2 · en vigueur à compter du 1 mars 2026 · dernière mise à jour le 30 janvier 2026",
+               "30 janvier 2026"),
+    }
+    for locale, (line, date) in expected.items():
+        html = (built_site.site / locale / "privacy" / "index.html").read_text(encoding="utf-8")
+        assert line in html
+        footer = html[html.index('class="md-source-file"'):]
+        assert date in footer[:800]
+        for slug in ("cookies", "refund", "imprint"):
+            other = (built_site.site / locale / slug / "index.html").read_text(encoding="utf-8")
+            assert {"en": "1 May 2025", "de": "1. Mai 2025", "fr": "1 mai 2025"}[locale] in other
 
 
 def test_root_page_links_every_language(built_site: Project) -> None:
@@ -57,31 +73,33 @@ def test_root_page_links_every_language(built_site: Project) -> None:
 
 def test_render_rewrites_only_changed_files(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
-    first = render_sources(project, load_policy(project.source))
-    assert len(first.written) == 18 and first.unchanged == []
-    page = project.docs / "de" / "imprint.md"
+    first = _render(project)
+    assert len(first.written) == 3 * (1 + 7 + 3 * 3 + 1) + 3 and first.unchanged == []
+    page = project.docs / "de" / "imprint" / "index.md"
     os.utime(page, (1_000_000, 1_000_000))
-    second = render_sources(project, load_policy(project.source))
-    assert second.written == [] and len(second.unchanged) == 18
+    second = _render(project)
+    assert second.written == [] and len(second.unchanged) == len(first.written)
     assert page.stat().st_mtime == 1_000_000
-    imprint = project.source / "imprint.yaml"
-    imprint.write_text(imprint.read_text(encoding="utf-8").replace("Mira Okafor\n", "Jonas Lindqvist\n", 1),
-                       encoding="utf-8")
-    third = render_sources(project, load_policy(project.source))
-    assert sorted(third.written) == ["de/imprint.md", "en/imprint.md", "fr/imprint.md"]
+    site = project.source / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("name: Lumenstream Legal", "name: Lumen Legal"),
+                    encoding="utf-8")
+    third = _render(project)
+    assert sorted(third.written) == ["de/index.md", "en/index.md", "fr/index.md",
+                                     "mkdocs.de.yml", "mkdocs.en.yml", "mkdocs.fr.yml"]
 
 
 def test_removed_documents_disappear_from_the_tree(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
-    render_sources(project, load_policy(project.source))
+    _render(project)
     (project.source / "cookies.yaml").unlink()
-    report = render_sources(project, load_policy(project.source))
-    assert sorted(report.removed) == ["de/cookies.md", "en/cookies.md", "fr/cookies.md"]
+    report = _render(project)
+    assert report.removed and all(path.split("/")[1] == "cookies" for path in report.removed)
+    assert {path.split("/")[0] for path in report.removed} == {"en", "de", "fr"}
 
 
 def test_generated_configs_inherit_the_base(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
-    render_sources(project, load_policy(project.source))
+    _render(project)
     text = (tmp_path / "mkdocs.de.yml").read_text(encoding="utf-8")
     assert "INHERIT: mkdocs.yml" in text and "docs_dir: docs/de" in text and "language: de" in text
 
@@ -89,7 +107,7 @@ def test_generated_configs_inherit_the_base(tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("zensical") is None and not os.environ.get("CI"), reason="zensical not installed")
 def test_zensical_builds_the_same_tree(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
-    render_sources(project, load_policy(project.source))
+    _render(project)
     for locale in ("en", "de", "fr"):
         result = subprocess.run(
             [sys.executable, "-m", "zensical", "build", "-f", f"mkdocs.{locale}.yml"],

@@ -1,0 +1,26 @@
+"""The one place legalgen asks what day it is.
+
+Builds are a pure function of (source, as-of date). The as-of date defaults to today in
+the site's legal time zone; with ``SOURCE_DATE_EPOCH`` set (reproducible builds), "today"
+is that instant instead of the wall clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from zoneinfo import ZoneInfo
+
+
+def now(environ: Mapping[str, str] | None = None) -> dt.datetime:
+    """The current instant in UTC, or ``SOURCE_DATE_EPOCH`` when it is set."""
+    epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    return dt.datetime.now(dt.UTC)
+
+
+def today(timezone: str, environ: Mapping[str, str] | None = None) -> dt.date:
+    """Today's date in ``timezone`` (an IANA name such as Europe/Berlin)."""
+    return now(environ).astimezone(ZoneInfo(timezone)).date()

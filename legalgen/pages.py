@@ -1,0 +1,162 @@
+"""Every page of the site as of a date, in every locale.
+
+For a document that was never released, its one page is rendered from the current
+source (a draft). For a released document, the pages come from its frozen versions::
+
+    <slug>/index.md            the version in force, with a notice of an upcoming one
+    <slug>/history.md          every published version with dates and summaries
+    <slug>/v<N>/index.md       permalink of version N
+    <slug>/v<N>/changes.md     redline of version N against version N-1
+
+Nothing here reads or writes files: the frozen texts come in through ``History``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from legalgen.load import LoadedPolicy
+from legalgen.redline import redline
+from legalgen.render import LocaleRenderer, Page, document_slug
+from legalgen.versions import History, Selection, Version, select
+
+
+@dataclass(frozen=True)
+class _Paths:
+    """Where the pages of one document live, relative to the locale's docs folder."""
+
+    slug: str
+
+    def current(self) -> PurePosixPath:
+        return PurePosixPath(self.slug, "index.md")
+
+    def history(self) -> PurePosixPath:
+        return PurePosixPath(self.slug, "history.md")
+
+    def version(self, number: int) -> PurePosixPath:
+        return PurePosixPath(self.slug, f"v{number}", "index.md")
+
+    def changes(self, number: int) -> PurePosixPath:
+        return PurePosixPath(self.slug, f"v{number}", "changes.md")
+
+
+def _link(source: PurePosixPath, target: PurePosixPath) -> str:
+    """A relative Markdown link from one docs file to another (MkDocs resolves .md links)."""
+    return posixpath.relpath(target.as_posix(), source.parent.as_posix())
+
+
+def render_pages(
+    loaded: LoadedPolicy,
+    history: History | None = None,
+    as_of: dt.date | None = None,
+    locales: list[str] | None = None,
+) -> list[Page]:
+    """All pages of the site as of ``as_of``; without a history, every document is a draft."""
+    history = history or History()
+    pages: list[Page] = []
+    for locale in locales or loaded.policy.site.locales:
+        renderer = LocaleRenderer(loaded, locale)
+        titles = {}
+        for document in renderer.documents:
+            versions = history.of(document.kind)
+            if versions:
+                if as_of is None:
+                    raise ValueError("released documents need an as-of date")
+                selection = select(versions, as_of)
+                if selection.in_force is None and selection.upcoming is None:
+                    continue
+                pages += _versioned_pages(renderer, document, selection)
+            else:
+                pages.append(_draft_page(renderer, document))
+            titles[document.kind] = renderer.title(document)
+        home = renderer.render("index.md.j2", titles=titles,
+                               documents=[d for d in renderer.documents if d.kind in titles])
+        pages.append(Page(locale, PurePosixPath("index.md"), loaded.policy.site.name, home))
+    return pages
+
+
+def render_document(loaded: LoadedPolicy, kind: str, locale: str) -> str:
+    """The draft page of one document in one locale, rendered from the current source."""
+    renderer = LocaleRenderer(loaded, locale)
+    return _draft_page(renderer, loaded.policy.documents[kind]).text
+
+
+def _draft_page(renderer: LocaleRenderer, document: Any) -> Page:
+    title = renderer.title(document)
+    text = renderer.render(
+        "page.md.j2", title=title, heading=title, body=renderer.body(document), updated=document.last_updated,
+        version=None, upcoming=None, state="draft", links={},
+    )
+    return Page(renderer.locale, _Paths(document_slug(document)).current(), title, text)
+
+
+def _versioned_pages(renderer: LocaleRenderer, document: Any, selection: Selection) -> list[Page]:
+    locale = renderer.locale
+    title = renderer.title(document)
+    paths = _Paths(document_slug(document))
+    current = selection.in_force or selection.upcoming
+    assert current is not None
+    upcoming = selection.upcoming if selection.in_force else None
+    pages = []
+
+    def page_links(here: PurePosixPath, version: Version) -> dict[str, str]:
+        links = {
+            "current": _link(here, paths.current()),
+            "history": _link(here, paths.history()),
+            "version": _link(here, paths.version(version.number)),
+            "changes": _link(here, paths.changes(version.number)) if version.number > 1 else "",
+        }
+        if upcoming is not None:
+            links["upcoming"] = _link(here, paths.version(upcoming.number))
+            links["upcoming_changes"] = _link(here, paths.changes(upcoming.number))
+        return links
+
+    here = paths.current()
+    pages.append(Page(locale, here, title, renderer.render(
+        "page.md.j2", title=title, heading=title, body=current.bodies[locale], updated=current.release.published,
+        version=current, upcoming=upcoming, state=selection.state(current),
+        links=page_links(here, current), until=None,
+    )))
+    published = selection.published
+    for index, version in enumerate(published):
+        here = paths.version(version.number)
+        state = selection.state(version)
+        following = published[index + 1] if index + 1 < len(published) else None
+        until = following.release.effective - dt.timedelta(days=1) if following and state == "archived" else None
+        heading = renderer.gettext("%(title)s, version %(number)s") % {"title": title, "number": version.number}
+        pages.append(Page(locale, here, heading, renderer.render(
+            "page.md.j2", title=heading, heading=heading, body=version.bodies[locale],
+            updated=version.release.published, version=version, upcoming=None, state=state,
+            links=page_links(here, version), until=until,
+        )))
+        if index > 0:
+            previous = published[index - 1]
+            here = paths.changes(version.number)
+            changes_title = renderer.gettext("%(title)s: changes in version %(number)s") % {
+                "title": title, "number": version.number}
+            pages.append(Page(locale, here, changes_title, renderer.render(
+                "redline.md.j2", title=changes_title, version=version, previous=previous,
+                body=redline(previous.bodies[locale], version.bodies[locale]),
+                links={"previous": _link(here, paths.version(previous.number)),
+                       "version": _link(here, paths.version(version.number)),
+                       "history": _link(here, paths.history())},
+            )))
+    here = paths.history()
+    rows = []
+    for version in reversed(published):
+        rows.append({
+            "version": version,
+            "state": selection.state(version),
+            "link": _link(here, paths.version(version.number)),
+            "changes": _link(here, paths.changes(version.number)) if version is not published[0] else "",
+        })
+    history_title = renderer.gettext("%(title)s: version history") % {"title": title}
+    pages.append(Page(locale, here, history_title, renderer.render(
+        "history.md.j2", title=history_title, document_title=title, rows=rows,
+        updated=published[-1].release.published, links={"current": _link(here, paths.current())},
+    )))
+    return pages

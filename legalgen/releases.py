@@ -1,0 +1,52 @@
+"""``legalgen release``: freeze the current source of a document as its next version."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from legalgen import model as m
+from legalgen.diagnostics import Diagnostic, Location, SourceError, display_path
+from legalgen.load import LoadedPolicy, validation_diagnostics
+from legalgen.render import LocaleRenderer
+from legalgen.source import read_yaml
+from legalgen.versions import History, PlannedRelease, plan_release
+from legalgen.writer import write_tree
+
+
+def read_summary(path: Path, locales: list[str]) -> m.Text:
+    """The change summary of a release: a YAML map with one text per site locale."""
+    source, problems = read_yaml(path, display_path(path))
+    if source is None:
+        raise SourceError(problems)
+    try:
+        summary = m.Text.model_validate(source.data)
+    except ValidationError as error:
+        raise SourceError(validation_diagnostics(error, source, m.Text)) from None
+    missing = [locale for locale in locales if not summary.root.get(locale, "").strip()]
+    if missing:
+        raise SourceError([Diagnostic("S008", f"summary lacks locale {', '.join(missing)}", source.locate(()),
+                                      hint="write the summary in every locale the site publishes")])
+    return summary
+
+
+def release_document(
+    loaded: LoadedPolicy,
+    history: History,
+    kind: str,
+    *,
+    summary: m.Text,
+    effective: dt.date,
+    published: dt.date,
+) -> PlannedRelease:
+    """Render the document's body in every locale, freeze it with the source, and write it."""
+    document = loaded.policy.document(kind)
+    if document is None:
+        raise SourceError([Diagnostic("S010", f"the source has no {kind} document", Location(display_path(loaded.root)))])
+    bodies = {locale: LocaleRenderer(loaded, locale).body(document) for locale in loaded.policy.site.locales}
+    planned = plan_release(loaded, history, kind, bodies=bodies, published=published, effective=effective,
+                           summary=summary)
+    write_tree(loaded.root, planned.files, prune=False)
+    return planned

@@ -1,0 +1,284 @@
+"""Released versions of documents: the changelog, the frozen files, and which is in force.
+
+A release freezes two things under ``<source>/versions/<kind>/<n>/``:
+
+- ``source/``: a copy of every YAML file of the source at release time, so the facts of
+  any two versions can be compared (``legalgen diff``, materiality);
+- ``<locale>.md``: the rendered body of the document in every locale, which is what every
+  later build shows for that version, whatever happens to templates or catalogs since.
+
+``<source>/versions/<kind>/changelog.yaml`` lists the versions with their published and
+effective dates, a summary in every locale and a SHA-256 over all of that and the frozen
+files, chained to the previous version's hash. Editing a released version, its files or
+its hash is reported by ``legalgen check`` (codes V001-V006).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pydantic import Field, ValidationError
+
+from legalgen import model as m
+from legalgen.diagnostics import Diagnostic, Location, SourceError, display_path
+from legalgen.load import LoadedPolicy, validation_diagnostics
+from legalgen.source import SourceFile, read_yaml
+
+VERSIONS_DIR = "versions"
+CHANGELOG = "changelog.yaml"
+SCHEMA_COMMENT = "# yaml-language-server: $schema=../../../schema/changelog.schema.json\n"
+
+
+class Release(m.Model):
+    """One entry of a document's changelog."""
+
+    version: int = Field(ge=1)
+    published: dt.date
+    effective: dt.date
+    summary: m.Text
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class Changelog(m.Model):
+    """``versions/<kind>/changelog.yaml``: the released versions of one document, oldest first."""
+
+    document: m.DocumentKind
+    versions: list[Release] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Version:
+    """A released version with its frozen Markdown bodies, by locale."""
+
+    kind: str
+    release: Release
+    bodies: Mapping[str, str]
+    directory: Path
+
+    @property
+    def number(self) -> int:
+        """The version number, 1 for the first release."""
+        return self.release.version
+
+
+@dataclass(frozen=True)
+class History:
+    """The released versions of every document that has any, oldest first."""
+
+    documents: Mapping[str, tuple[Version, ...]] = field(default_factory=dict)
+
+    def of(self, kind: str) -> tuple[Version, ...]:
+        """The versions of one document (empty when it was never released)."""
+        return self.documents.get(kind, ())
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a document shows as of a date: the version in force and the one announced next."""
+
+    as_of: dt.date
+    in_force: Version | None
+    upcoming: Version | None
+    published: tuple[Version, ...]
+
+    def state(self, version: Version) -> str:
+        """``in_force``, ``upcoming`` or ``archived`` as of the selection's date."""
+        if version is self.in_force:
+            return "in_force"
+        return "upcoming" if version.release.effective > self.as_of else "archived"
+
+
+def select(versions: tuple[Version, ...], as_of: dt.date) -> Selection:
+    """Pick the version in force (latest effective <= as_of) and an upcoming one.
+
+    Only versions published on or before ``as_of`` are visible at all; the upcoming one is
+    published but not yet effective.
+    """
+    published = tuple(v for v in versions if v.release.published <= as_of)
+    in_force = [v for v in published if v.release.effective <= as_of]
+    upcoming = [v for v in published if v.release.effective > as_of]
+    return Selection(as_of, in_force[-1] if in_force else None, upcoming[0] if upcoming else None, published)
+
+
+def release_hash(release: Release | dict[str, Any], files: Mapping[str, bytes], previous: str) -> str:
+    """SHA-256 over the release's dates and summary, the frozen files and the previous hash."""
+    data = release.model_dump(mode="json") if isinstance(release, Release) else dict(release)
+    data.pop("sha256", None)
+    digest = hashlib.sha256()
+    digest.update(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    for name in sorted(files):
+        digest.update(f"\0{name}\0".encode())
+        digest.update(hashlib.sha256(files[name]).digest())
+    digest.update(previous.encode("ascii"))
+    return digest.hexdigest()
+
+
+def frozen_files(directory: Path) -> dict[str, bytes]:
+    """Every file of a version directory, by relative POSIX path."""
+    if not directory.is_dir():
+        return {}
+    return {
+        path.relative_to(directory).as_posix(): path.read_bytes()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file()
+    }
+
+
+def load_history(loaded: LoadedPolicy) -> History:
+    """Read every changelog and frozen version; raise ``SourceError`` listing every problem."""
+    root = loaded.root / VERSIONS_DIR
+    diagnostics: list[Diagnostic] = []
+    documents: dict[str, tuple[Version, ...]] = {}
+    if root.is_dir():
+        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+            versions = _load_document(folder, loaded, diagnostics)
+            if versions:
+                documents[folder.name] = versions
+    if diagnostics:
+        raise SourceError(diagnostics)
+    return History(documents)
+
+
+def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnostic]) -> tuple[Version, ...]:
+    path = folder / CHANGELOG
+    source, problems = read_yaml(path, display_path(path))
+    diagnostics += problems
+    if source is None:
+        return ()
+    try:
+        changelog = Changelog.model_validate(source.data)
+    except ValidationError as error:
+        diagnostics += validation_diagnostics(error, source, Changelog)
+        return ()
+    if changelog.document.value != folder.name:
+        diagnostics.append(Diagnostic("V006", f"changelog of {changelog.document.value!r} filed under {folder.name!r}",
+                                      source.locate(("document",))))
+    locales = loaded.policy.site.locales
+    versions = []
+    previous: Release | None = None
+    previous_hash = ""
+    for index, release in enumerate(changelog.versions):
+        diagnostics += _check_release(source, index, release, previous, folder.name)
+        directory = folder / str(release.version)
+        files = frozen_files(directory)
+        missing = [f"{locale}.md" for locale in locales if f"{locale}.md" not in files]
+        if missing:
+            diagnostics.append(Diagnostic(
+                "V002", f"{folder.name} version {release.version}: frozen file(s) missing: {', '.join(missing)}",
+                source.locate(("versions", index, "version")),
+            ))
+        elif release_hash(release, files, previous_hash) != release.sha256:
+            diagnostics.append(Diagnostic(
+                "V001", f"{folder.name} version {release.version} was changed after its release "
+                        f"(its files, dates, summary or hash no longer match)",
+                source.locate(("versions", index, "sha256")),
+                hint="released versions are immutable: restore them from version control and release a new version",
+            ))
+        bodies = {locale: files[f"{locale}.md"].decode("utf-8") for locale in locales if f"{locale}.md" in files}
+        versions.append(Version(folder.name, release, bodies, directory))
+        previous, previous_hash = release, release.sha256
+    return tuple(versions)
+
+
+def _check_release(
+    source: SourceFile, index: int, release: Release, previous: Release | None, kind: str
+) -> Iterator[Diagnostic]:
+    where = ("versions", index)
+    name = f"{kind} version {release.version}"
+    if release.version != index + 1:
+        yield Diagnostic("V005", f"{name} is entry {index + 1} of the changelog; versions are numbered 1, 2, 3, ...",
+                         source.locate((*where, "version")))
+    if release.effective < release.published:
+        yield Diagnostic("V003", f"{name} takes effect ({release.effective}) before it is published "
+                                 f"({release.published})", source.locate((*where, "effective")))
+    if previous is not None:
+        if release.published < previous.published:
+            yield Diagnostic("V004", f"{name} is published ({release.published}) before version "
+                                     f"{previous.version} ({previous.published})", source.locate((*where, "published")))
+        if release.effective <= previous.effective:
+            yield Diagnostic("V004", f"{name} takes effect ({release.effective}) no later than version "
+                                     f"{previous.version} ({previous.effective})", source.locate((*where, "effective")))
+
+
+# --------------------------------------------------------------------------- releasing
+
+
+@dataclass(frozen=True)
+class PlannedRelease:
+    """The files a release writes, relative to the source directory, and its changelog entry."""
+
+    kind: str
+    release: Release
+    files: Mapping[PurePosixPath, str | bytes]
+
+
+def plan_release(
+    loaded: LoadedPolicy,
+    history: History,
+    kind: str,
+    *,
+    bodies: Mapping[str, str],
+    published: dt.date,
+    effective: dt.date,
+    summary: m.Text,
+) -> PlannedRelease:
+    """Freeze the current source and ``bodies`` as the next version of ``kind``.
+
+    Raises ``SourceError`` when the dates would go backwards or nothing changed since the
+    previous version. Writing the files is the writer's job.
+    """
+    versions = history.of(kind)
+    previous = versions[-1] if versions else None
+    number = previous.number + 1 if previous else 1
+    source_files = {
+        f"source/{path.name}": path.read_bytes()
+        for path in sorted([*loaded.root.glob("*.yaml"), *loaded.root.glob("*.yml")])
+    }
+    frozen = {**source_files, **{f"{locale}.md": text.encode("utf-8") for locale, text in bodies.items()}}
+    entry: dict[str, Any] = {
+        "version": number,
+        "published": published.isoformat(),
+        "effective": effective.isoformat(),
+        "summary": summary.model_dump(mode="json"),
+    }
+    sha = release_hash(entry, frozen, previous.release.sha256 if previous else "")
+    release = Release.model_validate({**entry, "sha256": sha})
+    here = Location(display_path(loaded.root / VERSIONS_DIR / kind / CHANGELOG))
+    problems = []
+    if previous is not None:
+        problems += list(_check_release(SourceFile(here.file, {}), len(versions), release, previous.release, kind))
+        if all(previous.bodies.get(locale) == text for locale, text in bodies.items()):
+            problems.append(Diagnostic("V007", f"{kind}: the rendered text is the same as in version {previous.number}",
+                                       here, hint="change the source before releasing"))
+    elif release.effective < release.published:
+        problems += list(_check_release(SourceFile(here.file, {}), 0, release, None, kind))
+    if problems:
+        raise SourceError([Diagnostic(d.code, d.message, here, hint=d.hint) for d in problems])
+    prefix = PurePosixPath(VERSIONS_DIR, kind)
+    files: dict[PurePosixPath, str | bytes] = {prefix / str(number) / name: data for name, data in frozen.items()}
+    files[prefix / CHANGELOG] = _changelog_text(kind, [*(v.release for v in versions), release])
+    return PlannedRelease(kind, release, files)
+
+
+def _changelog_text(kind: str, releases: list[Release]) -> str:
+    """The changelog as YAML, entries oldest first, in a stable layout."""
+    from io import StringIO
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.width = 4096
+    yaml.allow_unicode = True
+    stream = StringIO()
+    stream.write(SCHEMA_COMMENT)
+    stream.write(f"# Released versions of the {kind} document, oldest first. Written by `legalgen release`;\n"
+                 "# released versions are immutable: `legalgen check` verifies every sha256.\n")
+    data = {"document": kind, "versions": [r.model_dump(mode="json") for r in releases]}
+    yaml.dump(data, stream)
+    return stream.getvalue()
