@@ -47,8 +47,7 @@ def _whole_line(tag: str, line: str) -> str:
     """Mark a whole line, keeping its block prefix and a trailing ``{ #id }`` unmarked."""
     if not line.strip():
         return line
-    match = _PREFIX.match(line)
-    prefix = match.group(0) if match else ""
+    prefix = _prefix(line)
     suffix_match = _ATTRS.search(line, len(prefix))
     suffix = suffix_match.group(0) if suffix_match else ""
     return prefix + _mark(tag, [line[len(prefix):len(line) - len(suffix)]]) + suffix
@@ -82,8 +81,7 @@ def redline(old: str, new: str) -> str:
         for k in range(pairs):
             before, after = a[i1 + k], b[j1 + k]
             ending = "\n" if after.endswith("\n") else ""
-            old_prefix = (_PREFIX.match(before) or _EMPTY).group(0)
-            prefix = (_PREFIX.match(after) or _EMPTY).group(0)
+            old_prefix, prefix = _prefix(before), _prefix(after)
             if old_prefix == prefix:
                 out.append(prefix + _words(before[len(prefix):].rstrip("\n"), after[len(prefix):].rstrip("\n")) + ending)
             else:
@@ -96,8 +94,10 @@ def redline(old: str, new: str) -> str:
     return "".join(out)
 
 
-_EMPTY = re.match(r"", "")
-assert _EMPTY is not None
+def _prefix(line: str) -> str:
+    """The Markdown block prefix of a line: list marker, heading hashes or quote marker."""
+    match = _PREFIX.match(line)
+    return match.group(0) if match else ""
 
 
 def stats(marked: str) -> RedlineStats:

@@ -25,7 +25,8 @@ def read_summary(path: Path, locales: list[str]) -> m.Text:
         summary = m.Text.model_validate(source.data)
     except ValidationError as error:
         raise SourceError(validation_diagnostics(error, source, m.Text)) from None
-    missing = [locale for locale in locales if not summary.root.get(locale, "").strip()]
+    texts = {str(key): value for key, value in summary.root.items()}
+    missing = [locale for locale in locales if not texts.get(locale, "").strip()]
     if missing:
         raise SourceError([Diagnostic("S008", f"summary lacks locale {', '.join(missing)}", source.locate(()),
                                       hint="write the summary in every locale the site publishes")])
@@ -45,7 +46,7 @@ def release_document(
     document = loaded.policy.document(kind)
     if document is None:
         raise SourceError([Diagnostic("S010", f"the source has no {kind} document", Location(display_path(loaded.root)))])
-    bodies = {locale: LocaleRenderer(loaded, locale).body(document) for locale in loaded.policy.site.locales}
+    bodies = {str(loc): LocaleRenderer(loaded, loc).body(document) for loc in loaded.policy.site.locales}
     planned = plan_release(loaded, history, kind, bodies=bodies, published=published, effective=effective,
                            summary=summary)
     write_tree(loaded.root, planned.files, prune=False)

@@ -28,8 +28,8 @@ from ruamel.yaml import YAML
 
 from legalgen.diagnostics import BuildError
 from legalgen.load import LoadedPolicy
-from legalgen.project import Project
 from legalgen.pages import render_pages
+from legalgen.project import Project
 from legalgen.render import TEMPLATES, Page
 from legalgen.versions import History
 from legalgen.writer import WriteReport, swap_in, write_file, write_tree

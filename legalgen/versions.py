@@ -180,7 +180,7 @@ def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnos
                 source.locate(("versions", index, "sha256")),
                 hint="released versions are immutable: restore them from version control and release a new version",
             ))
-        bodies = {locale: files[f"{locale}.md"].decode("utf-8") for locale in locales if f"{locale}.md" in files}
+        bodies = {str(loc): files[f"{loc}.md"].decode("utf-8") for loc in locales if f"{loc}.md" in files}
         versions.append(Version(folder.name, release, bodies, directory))
         previous, previous_hash = release, release.sha256
     return tuple(versions)

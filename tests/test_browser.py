@@ -77,3 +77,23 @@ def test_root_page_leads_to_each_language(served: str, browser) -> None:  # type
     page.wait_for_url(f"{served}/de/imprint/")
     assert "Amtsgericht Charlottenburg" in page.content()
     page.close()
+
+
+def test_history_leads_to_an_archived_version_and_its_redline(served: str, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto(f"{served}/en/privacy/history/")
+    assert _heading(page) == "Privacy policy: version history"
+    page.locator("tr", has_text="1 May 2025").get_by_role("link", name="1", exact=True).click()
+    page.wait_for_url(f"{served}/en/privacy/v1/")
+    assert _heading(page) == "Privacy policy, version 1"
+    assert "This version was in force until 28 February 2026." in page.inner_text("article")
+    page.get_by_role("link", name="All versions").click()
+    page.wait_for_url(f"{served}/en/privacy/history/")
+    page.locator("tr", has_text="30 January 2026").get_by_role("link", name="changes").click()
+    page.wait_for_url(f"{served}/en/privacy/v2/changes/")
+    redline = page.locator(".legalgen-redline")
+    assert redline.locator("ins").count() > 0 and redline.locator("del").count() > 0
+    assert "line-through" in redline.locator("del").first.evaluate("e => getComputedStyle(e).textDecorationLine")
+    storage = redline.locator("li", has_text="after the request is closed")
+    assert storage.locator("del").inner_text() == "3" and storage.locator("ins").inner_text() == "2"
+    page.close()

@@ -13,8 +13,8 @@ from legalgen.diagnostics import TranslationError
 from legalgen.i18n import Formatter, StrictTranslations, catalog_dir, catalog_problems
 from legalgen.load import LoadedPolicy
 from legalgen.model import SUPPORTED_LOCALES, DocumentKind, LegalBasis
-from legalgen.periods import Period
 from legalgen.pages import render_pages
+from legalgen.periods import Period
 from legalgen.versions import History
 
 from .conftest import AS_OF

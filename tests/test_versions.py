@@ -1,0 +1,248 @@
+"""Releases: selection as of a date, immutability, the release command, reproducible builds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from legalgen.cli import main
+from legalgen.diagnostics import SourceError
+from legalgen.load import load_policy
+from legalgen.pages import render_pages
+from legalgen.redline import redline, stats
+from legalgen.render import LocaleRenderer
+from legalgen.versions import History, load_history, select
+
+from .conftest import REPO, copy_project
+from .test_load import PRIVACY, write_source
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("as_of", "in_force", "upcoming", "visible"),
+    [
+        (D(2025, 4, 30), None, None, []),
+        (D(2025, 5, 1), 1, None, [1]),
+        (D(2026, 1, 29), 1, None, [1]),
+        (D(2026, 1, 30), 1, 2, [1, 2]),
+        (D(2026, 2, 28), 1, 2, [1, 2]),
+        (D(2026, 3, 1), 2, None, [1, 2]),
+        (D(2026, 11, 9), 2, None, [1, 2]),
+        (D(2026, 11, 10), 2, 3, [1, 2, 3]),
+        (D(2026, 12, 14), 2, 3, [1, 2, 3]),
+        (D(2026, 12, 15), 3, None, [1, 2, 3]),
+        (D(2026, 12, 16), 3, None, [1, 2, 3]),
+    ],
+)
+def test_version_selection_at_boundaries(
+    example_history: History, as_of: dt.date, in_force: int | None, upcoming: int | None, visible: list[int]
+) -> None:
+    selection = select(example_history.of("privacy"), as_of)
+    assert (selection.in_force.number if selection.in_force else None) == in_force
+    assert (selection.upcoming.number if selection.upcoming else None) == upcoming
+    assert [v.number for v in selection.published] == visible
+
+
+def test_current_page_follows_the_as_of_date(example_history: History) -> None:
+    loaded = load_policy(REPO / "policy")
+
+    def current(as_of: dt.date) -> str:
+        pages = render_pages(loaded, example_history, as_of, ["en"])
+        return next(p.text for p in pages if p.path.as_posix() == "privacy/index.md")
+
+    assert "*Version 2 ·" in current(D(2026, 12, 14)) and "A new version takes effect on 15 December 2026" in current(
+        D(2026, 12, 14))
+    after = current(D(2026, 12, 15))
+    assert "*Version 3 ·" in after and "A new version" not in after
+    before = render_pages(loaded, example_history, D(2026, 11, 9), ["en"])
+    assert not any("v3" in p.path.as_posix() for p in before)
+
+
+# --------------------------------------------------------------------------- immutability
+
+
+@pytest.fixture
+def project(tmp_path: Path):  # type: ignore[no-untyped-def]
+    return copy_project(tmp_path)
+
+
+def problems(root: Path) -> list[tuple[str, int]]:
+    loaded = load_policy(root)
+    with pytest.raises(SourceError) as caught:
+        load_history(loaded)
+    return [(d.code, d.location.line) for d in caught.value.diagnostics]
+
+
+def _line(path: Path, text: str, occurrence: int = 1) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = [i + 1 for i, line in enumerate(lines) if text in line]
+    return found[occurrence - 1]
+
+
+def test_example_history_is_intact(example_history: History) -> None:
+    assert [v.number for v in example_history.of("privacy")] == [1, 2, 3]
+    assert set(example_history.documents) == {"privacy", "cookies", "refund", "imprint"}
+
+
+def test_editing_frozen_text_is_reported(project) -> None:  # type: ignore[no-untyped-def]
+    frozen = project.source / "versions" / "privacy" / "2" / "fr.md"
+    frozen.write_text(frozen.read_text(encoding="utf-8").replace("30 jours", "3 jours"), encoding="utf-8")
+    changelog = project.source / "versions" / "privacy" / "changelog.yaml"
+    assert problems(project.source) == [("V001", _line(changelog, "sha256:", 2))]
+
+
+def test_editing_a_released_summary_or_hash_is_reported(project) -> None:  # type: ignore[no-untyped-def]
+    changelog = project.source / "versions" / "privacy" / "changelog.yaml"
+    text = changelog.read_text(encoding="utf-8")
+    text = text.replace("en: First published version.", "en: First version.")
+    first_hash = text.split("sha256: ")[1][:64]
+    text = text.replace(first_hash, hashlib.sha256(b"forged").hexdigest())
+    changelog.write_text(text, encoding="utf-8")
+    # version 1 no longer matches, and version 2's hash chains to version 1's original hash
+    assert problems(project.source) == [("V001", _line(changelog, "sha256:", n)) for n in (1, 2)]
+
+
+def test_dates_going_backwards_are_reported(project) -> None:  # type: ignore[no-untyped-def]
+    changelog = project.source / "versions" / "privacy" / "changelog.yaml"
+    text = changelog.read_text(encoding="utf-8").replace("published: '2026-11-10'", "published: '2026-01-01'")
+    changelog.write_text(text, encoding="utf-8")
+    found = problems(project.source)
+    assert ("V004", _line(changelog, "published: '2026-01-01'")) in found
+    assert ("V001", _line(changelog, "sha256:", 3)) in found
+
+
+def test_effective_before_published_is_reported(project) -> None:  # type: ignore[no-untyped-def]
+    changelog = project.source / "versions" / "privacy" / "changelog.yaml"
+    text = changelog.read_text(encoding="utf-8").replace("effective: '2026-12-15'", "effective: '2026-11-01'")
+    changelog.write_text(text, encoding="utf-8")
+    assert ("V003", _line(changelog, "effective: '2026-11-01'")) in problems(project.source)
+
+
+def test_missing_frozen_file_is_reported(project) -> None:  # type: ignore[no-untyped-def]
+    (project.source / "versions" / "refund" / "1" / "de.md").unlink()
+    changelog = project.source / "versions" / "refund" / "changelog.yaml"
+    assert problems(project.source) == [("V002", _line(changelog, "- version: 1"))]
+
+
+def test_check_names_the_edited_version(project) -> None:  # type: ignore[no-untyped-def]
+    frozen = project.source / "versions" / "privacy" / "1" / "en.md"
+    frozen.write_text(frozen.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1
+    assert "error V001 privacy version 1 was changed after its release" in result.output
+    assert "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- releasing
+
+
+SUMMARY = "en: Shorter storage.\nde: Kürzere Speicherdauer.\n"
+
+
+def _source(tmp_path: Path) -> Path:
+    (tmp_path / "src").mkdir()
+    return write_source(tmp_path / "src", privacy=PRIVACY)
+
+
+def _release(root: Path, *args: str) -> object:
+    return CliRunner().invoke(main, ["release", "privacy", "--source", str(root), *args])
+
+
+def test_release_freezes_source_and_text(tmp_path: Path) -> None:
+    root = _source(tmp_path)
+    summary = tmp_path / "summary.yaml"
+    summary.write_text(SUMMARY, encoding="utf-8")
+    first = _release(root, "--published", "2026-01-01", "--effective", "2026-01-01", "--summary-file", str(summary))
+    assert first.exit_code == 0, first.output  # type: ignore[attr-defined]
+    assert "released privacy version 1: published 2026-01-01, effective 2026-01-01" in first.output  # type: ignore[attr-defined]
+    version = root / "versions" / "privacy" / "1"
+    assert sorted(p.relative_to(version).as_posix() for p in version.rglob("*") if p.is_file()) == [
+        "de.md", "en.md", "source/privacy.yaml", "source/site.yaml"]
+
+    same = _release(root, "--published", "2026-02-01", "--effective", "2026-03-05", "--summary-file", str(summary))
+    assert same.exit_code == 1 and "V007" in same.output  # type: ignore[attr-defined]
+
+    (root / "privacy.yaml").write_text(PRIVACY.replace("P30D", "P14D"), encoding="utf-8")
+    backwards = _release(root, "--published", "2025-12-01", "--effective", "2026-03-05", "--summary-file", str(summary))
+    assert backwards.exit_code == 1 and "V004" in backwards.output  # type: ignore[attr-defined]
+    second = _release(root, "--published", "2026-02-01", "--effective", "2026-03-05", "--summary-file", str(summary))
+    assert second.exit_code == 0, second.output  # type: ignore[attr-defined]
+
+    loaded = load_policy(root)
+    history = load_history(loaded)
+    assert [v.number for v in history.of("privacy")] == [1, 2]
+    assert "30 days" in history.of("privacy")[0].bodies["en"] and "14 days" in history.of("privacy")[1].bodies["en"]
+    assert CliRunner().invoke(main, ["check", "--source", str(root)]).exit_code == 0
+
+
+def test_summary_must_cover_every_locale(tmp_path: Path) -> None:
+    root = _source(tmp_path)
+    summary = tmp_path / "summary.yaml"
+    summary.write_text("en: Only English.\n", encoding="utf-8")
+    result = _release(root, "--effective", "2026-01-01", "--published", "2026-01-01", "--summary-file", str(summary))
+    assert result.exit_code == 1 and "S008 summary lacks locale de" in result.output  # type: ignore[attr-defined]
+
+
+def test_frozen_text_is_what_builds_show_even_after_templates_change(
+    example_history: History, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(LocaleRenderer, "body", lambda self, document: "Rewritten by a newer template.\n")
+    loaded = load_policy(REPO / "policy")
+    pages = render_pages(loaded, example_history, D(2026, 11, 22), ["de"])
+    current = next(p.text for p in pages if p.path.as_posix() == "privacy/index.md")
+    assert example_history.of("privacy")[1].bodies["de"] in current
+    assert "Rewritten by a newer template" not in current
+
+
+# --------------------------------------------------------------------------- redlines
+
+
+def test_redline_marks_words_and_keeps_structure() -> None:
+    old = "## Storage { #storage }\n\n- Support: 3 years\n- Billing: 10 years\n"
+    new = "## Storage { #storage }\n\n- Support: 2 years\n- Billing: 10 years\n- Fraud: 6 months\n"
+    marked = redline(old, new)
+    assert marked == (
+        "## Storage { #storage }\n\n- Support: <del>3</del><ins>2</ins> years\n- Billing: 10 years\n"
+        "- <ins>Fraud: 6 months</ins>\n"
+    )
+    assert stats(marked).inserted == 4 and stats(marked).deleted == 1
+
+
+def test_redline_of_identical_text_marks_nothing() -> None:
+    text = "| a | b |\n|---|---|\n| 1 | 2 |\n"
+    assert redline(text, text) == text
+
+
+def test_redline_keeps_table_pipes_outside_marks() -> None:
+    assert redline("| a | b |\n", "| a | c |\n") == "| a | <del>b</del><ins>c</ins> |\n"
+    assert redline("", "| x | y |\n") == "| <ins>x</ins> | <ins>y</ins> |\n"
+
+
+# --------------------------------------------------------------------------- reproducible builds
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_builds_are_byte_identical_with_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")  # 2026-11-18
+    trees = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        project = copy_project(tmp_path / name)
+        result = CliRunner().invoke(main, ["build", "--root", str(project.root)])
+        assert result.exit_code == 0, result.output
+        assert "building as of 2026-11-18" in result.output
+        trees.append(_tree(project.site))
+    assert trees[0].keys() == trees[1].keys()
+    different = [name for name in trees[0] if trees[0][name] != trees[1][name]]
+    assert different == []
+    shutil.rmtree(tmp_path)
