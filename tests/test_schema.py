@@ -13,7 +13,9 @@ from legalgen.schema import schema_files
 from legalgen.source import read_yaml
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCES = sorted([*REPO.glob("policy/*.yaml"), *REPO.glob("examples/*/*.yaml")])
+SOURCES = sorted([*REPO.glob("policy/*.yaml"), *REPO.glob("examples/*/*.yaml"),
+                  *REPO.glob("policy/versions/*/changelog.yaml")])
+EXPECTED = {"site.yaml": "site.schema.json", "changelog.yaml": "changelog.schema.json"}
 
 
 def test_committed_schema_is_current() -> None:
@@ -30,7 +32,7 @@ def test_source_files_reference_and_satisfy_their_schema(path: Path) -> None:
     match = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
     assert match, f"{path.name} lacks the $schema comment on its first line"
     schema_path = (path.parent / match.group(1)).resolve()
-    assert schema_path.name == ("site.schema.json" if path.name == "site.yaml" else "document.schema.json")
+    assert schema_path.name == EXPECTED.get(path.name, "document.schema.json")
     source, problems = read_yaml(path, path.name)
     assert source is not None and problems == []
     data = source.data  # dates stay text, as in the YAML the editor validates
