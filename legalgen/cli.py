@@ -92,6 +92,7 @@ def check(root: Path, source: Path | None, output_format: str) -> None:
     exits 0 with a one-line summary when the source is clean. Released versions are
     verified against their hashes: editing one after its release is an error.
     """
+    from legalgen.check import check_policy
     from legalgen.pages import render_pages
 
     project = _project(root, source)
@@ -100,11 +101,19 @@ def check(root: Path, source: Path | None, output_format: str) -> None:
         pages = render_pages(loaded, history, _as_of(None, loaded))
     except LegalgenError as error:
         _fail(error, output_format)
+    findings = check_policy(loaded, history)
+    _print_diagnostics(findings, output_format)
+    errors = sum(d.severity is Severity.ERROR for d in findings)
+    warnings = len(findings) - errors
+    if errors:
+        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+        sys.exit(1)
     site = loaded.policy.site
     versions = sum(len(v) for v in history.documents.values())
+    verdict = f"{warnings} warning(s)" if warnings else "no problems"
     click.echo(
         f"{project.source.name}: {len(loaded.policy.documents)} document(s), {versions} released version(s), "
-        f"{len(site.locales)} locale(s) ({', '.join(site.locales)}), {len(pages)} page(s): no problems"
+        f"{len(site.locales)} locale(s) ({', '.join(site.locales)}), {len(pages)} page(s): {verdict}"
     )
 
 
@@ -171,10 +180,13 @@ def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, j
               help="Date it is published [default: today in the site's time zone].")
 @click.option("--summary-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), required=True,
               help="YAML map with the change summary in every locale: {en: ..., de: ..., fr: ...}.")
+@click.option("--material/--editorial", default=None,
+              help="Declare the change material or editorial [default: legalgen classifies it]. "
+                   "A material change cannot be declared editorial.")
 @_root_option
 @_source_option
-def release(document: str, effective: Any, published: Any, summary_file: Path, root: Path,
-            source: Path | None) -> None:
+def release(document: str, effective: Any, published: Any, summary_file: Path, material: bool | None,
+            root: Path, source: Path | None) -> None:
     """Freeze the current source of DOCUMENT as its next version.
 
     Writes versions/DOCUMENT/<n>/ (a copy of the source and the rendered text in every
@@ -188,11 +200,16 @@ def release(document: str, effective: Any, published: Any, summary_file: Path, r
         loaded, history = _load(project)
         summary = read_summary(summary_file, list(loaded.policy.site.locales))
         planned = release_document(loaded, history, document, summary=summary, effective=effective.date(),
-                                   published=_as_of(published, loaded))
+                                   published=_as_of(published, loaded), material=material)
     except LegalgenError as error:
         _fail(error)
     rel = planned.release
     click.echo(f"released {document} version {rel.version}: published {rel.published}, effective {rel.effective}")
+    if planned.materiality is not None:
+        verdict = "material" if planned.materiality.material or rel.material else "editorial"
+        click.echo(f"the change is {verdict}")
+        for change in planned.materiality.changes:
+            click.echo(f"  {change}")
 
 
 @main.command()

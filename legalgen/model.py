@@ -666,6 +666,15 @@ DOCUMENT_KINDS = tuple(kind.value for kind in DocumentKind)
 # --------------------------------------------------------------------------- site
 
 
+class NoticeSettings(Model):
+    """How material changes are announced (REQUIREMENTS C03)."""
+
+    period: Duration = Field(Period(days=30), description="Minimum time between publication and effect")
+    shorter_period_reason: str | None = Field(
+        None, description="Required to set a period under 30 days; `legalgen check` repeats it as a warning")
+    reminder: Duration = Field(Period(days=7), description="Send a reminder this long before a change takes effect")
+
+
 class SiteConfig(Model):
     """Site-wide settings."""
 
@@ -680,6 +689,7 @@ class SiteConfig(Model):
     )
     jurisdictions: list[Jurisdiction] = Field(default_factory=lambda: [Jurisdiction.EU])
     audience: Audience = Audience.CONSUMERS
+    notices: NoticeSettings = Field(default_factory=NoticeSettings)
 
     @field_validator("base_url")
     @classmethod

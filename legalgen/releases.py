@@ -41,6 +41,7 @@ def release_document(
     summary: m.Text,
     effective: dt.date,
     published: dt.date,
+    material: bool | None = None,
 ) -> PlannedRelease:
     """Render the document's body in every locale, freeze it with the source, and write it."""
     document = loaded.policy.document(kind)
@@ -48,6 +49,6 @@ def release_document(
         raise SourceError([Diagnostic("S010", f"the source has no {kind} document", Location(display_path(loaded.root)))])
     bodies = {str(loc): LocaleRenderer(loaded, loc).body(document) for loc in loaded.policy.site.locales}
     planned = plan_release(loaded, history, kind, bodies=bodies, published=published, effective=effective,
-                           summary=summary)
+                           summary=summary, material=material, notice_period=loaded.policy.site.notices.period)
     write_tree(loaded.root, planned.files, prune=False)
     return planned

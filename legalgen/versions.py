@@ -27,7 +27,9 @@ from pydantic import Field, ValidationError
 
 from legalgen import model as m
 from legalgen.diagnostics import Diagnostic, Location, SourceError, display_path
-from legalgen.load import LoadedPolicy, validation_diagnostics
+from legalgen.diff import Materiality, classify
+from legalgen.load import LoadedPolicy, load_policy, validation_diagnostics
+from legalgen.periods import Period
 from legalgen.source import SourceFile, read_yaml
 
 VERSIONS_DIR = "versions"
@@ -42,6 +44,8 @@ class Release(m.Model):
     published: dt.date
     effective: dt.date
     summary: m.Text
+    material: bool | None = Field(
+        None, description="Declared by the release; left out, legalgen classifies the change itself")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
@@ -60,11 +64,26 @@ class Version:
     release: Release
     bodies: Mapping[str, str]
     directory: Path
+    materiality: Materiality | None = None
+    changelog: SourceFile | None = None
+
+    def locate(self, key: str | None = None) -> Location:
+        """Where this version's changelog entry (or one of its keys) stands."""
+        if self.changelog is None:
+            return Location(str(self.directory))
+        path: tuple[str | int, ...] = ("versions", self.number - 1)
+        return self.changelog.locate(path if key is None else (*path, key))
 
     @property
     def number(self) -> int:
         """The version number, 1 for the first release."""
         return self.release.version
+
+    @property
+    def material(self) -> bool:
+        """Material if declared so or if the changes to the previous version are; a first version is not."""
+        computed = self.materiality.material if self.materiality else False
+        return bool(self.release.material) or computed
 
 
 @dataclass(frozen=True)
@@ -108,7 +127,7 @@ def select(versions: tuple[Version, ...], as_of: dt.date) -> Selection:
 
 def release_hash(release: Release | dict[str, Any], files: Mapping[str, bytes], previous: str) -> str:
     """SHA-256 over the release's dates and summary, the frozen files and the previous hash."""
-    data = release.model_dump(mode="json") if isinstance(release, Release) else dict(release)
+    data = release.model_dump(mode="json", exclude_none=True) if isinstance(release, Release) else dict(release)
     data.pop("sha256", None)
     digest = hashlib.sha256()
     digest.update(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8"))
@@ -181,9 +200,31 @@ def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnos
                 hint="released versions are immutable: restore them from version control and release a new version",
             ))
         bodies = {str(loc): files[f"{loc}.md"].decode("utf-8") for loc in locales if f"{loc}.md" in files}
-        versions.append(Version(folder.name, release, bodies, directory))
+        materiality = None
+        if versions:
+            materiality = _compare(versions[-1], directory, folder.name, source, index, diagnostics)
+        versions.append(Version(folder.name, release, bodies, directory, materiality, source))
         previous, previous_hash = release, release.sha256
     return tuple(versions)
+
+
+def frozen_policy(directory: Path) -> m.Policy:
+    """The policy as it was frozen in a version directory."""
+    return load_policy(directory / "source").policy
+
+
+def _compare(previous: Version, directory: Path, kind: str, source: SourceFile, index: int,
+             diagnostics: list[Diagnostic]) -> Materiality | None:
+    """Classify a version against the previous one by their frozen sources."""
+    try:
+        return classify(frozen_policy(previous.directory), frozen_policy(directory), kind)
+    except SourceError as error:
+        diagnostics.append(Diagnostic(
+            "V008", f"{kind} version {index + 1}: its frozen source no longer loads, so its changes cannot be "
+                    f"classified ({error.diagnostics[0].format()})",
+            source.locate(("versions", index, "version")),
+        ))
+        return None
 
 
 def _check_release(
@@ -216,6 +257,7 @@ class PlannedRelease:
     kind: str
     release: Release
     files: Mapping[PurePosixPath, str | bytes]
+    materiality: Materiality | None
 
 
 def plan_release(
@@ -227,6 +269,8 @@ def plan_release(
     published: dt.date,
     effective: dt.date,
     summary: m.Text,
+    material: bool | None = None,
+    notice_period: Period = Period(days=30),
 ) -> PlannedRelease:
     """Freeze the current source and ``bodies`` as the next version of ``kind``.
 
@@ -247,10 +291,24 @@ def plan_release(
         "effective": effective.isoformat(),
         "summary": summary.model_dump(mode="json"),
     }
+    if material is not None:
+        entry["material"] = material
     sha = release_hash(entry, frozen, previous.release.sha256 if previous else "")
     release = Release.model_validate({**entry, "sha256": sha})
     here = Location(display_path(loaded.root / VERSIONS_DIR / kind / CHANGELOG))
     problems = []
+    materiality = classify(frozen_policy(previous.directory), loaded.policy, kind) if previous else None
+    if materiality is not None and materiality.material:
+        reasons = "; ".join(f"{c.path}: {c.description}" for c in materiality.reasons)
+        if material is False:
+            problems.append(Diagnostic("C02", f"{kind}: the change is material ({reasons}); it cannot be released "
+                                              "as editorial", here))
+    if (material or (materiality is not None and materiality.material)) and \
+            Period(days=(effective - published).days) < notice_period:
+        problems.append(Diagnostic(
+            "C03", f"{kind}: a material change needs {notice_period} of notice; {effective} is "
+                   f"{(effective - published).days} day(s) after {published}", here,
+            hint=f"take effect on {published + dt.timedelta(days=30)} or later"))
     if previous is not None:
         problems += list(_check_release(SourceFile(here.file, {}), len(versions), release, previous.release, kind))
         if all(previous.bodies.get(locale) == text for locale, text in bodies.items()):
@@ -263,7 +321,7 @@ def plan_release(
     prefix = PurePosixPath(VERSIONS_DIR, kind)
     files: dict[PurePosixPath, str | bytes] = {prefix / str(number) / name: data for name, data in frozen.items()}
     files[prefix / CHANGELOG] = _changelog_text(kind, [*(v.release for v in versions), release])
-    return PlannedRelease(kind, release, files)
+    return PlannedRelease(kind, release, files, materiality)
 
 
 def _changelog_text(kind: str, releases: list[Release]) -> str:
@@ -279,6 +337,6 @@ def _changelog_text(kind: str, releases: list[Release]) -> str:
     stream.write(SCHEMA_COMMENT)
     stream.write(f"# Released versions of the {kind} document, oldest first. Written by `legalgen release`;\n"
                  "# released versions are immutable: `legalgen check` verifies every sha256.\n")
-    data = {"document": kind, "versions": [r.model_dump(mode="json") for r in releases]}
+    data = {"document": kind, "versions": [r.model_dump(mode="json", exclude_none=True) for r in releases]}
     yaml.dump(data, stream)
     return stream.getvalue()

@@ -1,0 +1,211 @@
+"""What changed between two versions of a document, in facts, and whether it is material.
+
+Materiality follows the WP29 transparency guidelines (REQUIREMENTS.md C01/C02): a change is
+material when it affects people in a way they may not expect. Always material: a new
+purpose, data category, recipient or recipient category, a new third-country transfer or
+safeguard, longer retention, a changed legal basis, a new controller, a changed way to
+exercise rights, and refund or withdrawal terms worse for the user. Changes of wording
+only (localized prose) are editorial.
+
+>>> from legalgen.periods import Period
+>>> _longer(Period(years=2), Period(years=3))
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from legalgen import model as m
+from legalgen.periods import Period
+
+
+@dataclass(frozen=True)
+class Change:
+    """One difference in facts: where (a source path with ids), what, and whether it is material."""
+
+    path: str
+    description: str
+    material: bool
+
+    def __str__(self) -> str:
+        kind = "material" if self.material else "editorial"
+        return f"{self.path}: {self.description} ({kind})"
+
+
+@dataclass(frozen=True)
+class Materiality:
+    """The verdict on a new version: material or editorial, with the changes behind it."""
+
+    changes: tuple[Change, ...]
+
+    @property
+    def material(self) -> bool:
+        """True when any change is material."""
+        return any(change.material for change in self.changes)
+
+    @property
+    def reasons(self) -> tuple[Change, ...]:
+        """The material changes."""
+        return tuple(change for change in self.changes if change.material)
+
+
+def classify(old: m.Policy, new: m.Policy, kind: str) -> Materiality:
+    """Compare document ``kind`` (and the controller) between two policies."""
+    changes = list(_controller(old.company, new.company))
+    before, after = old.document(kind), new.document(kind)
+    if before is None or after is None:
+        if before is not after:
+            changes.append(Change(kind, "document added" if before is None else "document removed", True))
+        return Materiality(tuple(changes))
+    compare = {"privacy": _privacy, "cookies": _cookies, "refund": _refund, "imprint": _imprint}[kind]
+    changes += compare(before, after)
+    if before.model_dump(exclude={"last_updated"}) != after.model_dump(exclude={"last_updated"}) and not changes:
+        changes.append(Change(kind, "wording or presentation changed", False))
+    return Materiality(tuple(changes))
+
+
+def _by_id(items: list[Any]) -> dict[str, Any]:
+    return {item.id: item for item in items}
+
+
+def _longer(old: Period | None, new: Period | None) -> bool:
+    """Whether a period got longer; losing an exact period counts as longer."""
+    if new is None:
+        return old is not None
+    return old is not None and new > old
+
+
+def _controller(old: m.Company, new: m.Company) -> Iterator[Change]:
+    if (old.name, old.legal_form) != (new.name, new.legal_form):
+        yield Change("company.name", f"controller changes from {old.name!r} to {new.name!r}", True)
+    if old.address != new.address or old.email != new.email:
+        yield Change("company", "controller's address or e-mail changes", False)
+
+
+def _privacy(old: m.PrivacyDocument, new: m.PrivacyDocument) -> Iterator[Change]:
+    old_data, new_data = _by_id(old.data_categories), _by_id(new.data_categories)
+    for cid in new_data.keys() - old_data.keys():
+        yield Change(f"data_categories[{cid}]", "new data category", True)
+    for cid in old_data.keys() - new_data.keys():
+        yield Change(f"data_categories[{cid}]", "data category no longer processed", False)
+
+    old_recipients, new_recipients = _by_id(old.recipients), _by_id(new.recipients)
+    old_categories = {r.category for r in old.recipients}
+    for rid in sorted(new_recipients.keys() - old_recipients.keys()):
+        recipient = new_recipients[rid]
+        yield Change(f"recipients[{rid}]", "new recipient", True)
+        if recipient.category not in old_categories:
+            yield Change(f"recipients[{rid}].category", f"new category of recipients: {recipient.category}", True)
+    for rid in sorted(new_recipients.keys() & old_recipients.keys()):
+        before, after = old_recipients[rid], new_recipients[rid]
+        if after.country != before.country:
+            yield Change(f"recipients[{rid}].country", f"data goes to {after.country} instead of {before.country}",
+                         True)
+        if after.transfer is not None and (before.transfer is None or
+                                           before.transfer.safeguard != after.transfer.safeguard):
+            yield Change(f"recipients[{rid}].transfer", "new third-country transfer or safeguard", True)
+        if after.role != before.role:
+            yield Change(f"recipients[{rid}].role", f"role changes to {after.role}", True)
+
+    old_purposes, new_purposes = _by_id(old.purposes), _by_id(new.purposes)
+    for pid in sorted(new_purposes.keys() - old_purposes.keys()):
+        yield Change(f"purposes[{pid}]", "new purpose", True)
+    for pid in sorted(old_purposes.keys() - new_purposes.keys()):
+        yield Change(f"purposes[{pid}]", "purpose removed", False)
+    for pid in sorted(new_purposes.keys() & old_purposes.keys()):
+        yield from _purpose(pid, old_purposes[pid], new_purposes[pid])
+
+    old_rights = old.rights.granted if old.rights else []
+    new_rights = new.rights.granted if new.rights else []
+    for right in old_rights:
+        if right not in new_rights:
+            yield Change("rights.granted", f"right no longer stated: {right}", True)
+    if old.rights and new.rights:
+        if (old.rights.email, old.rights.url) != (new.rights.email, new.rights.url):
+            yield Change("rights", "the way to exercise rights changes", True)
+        if new.rights.response_time > old.rights.response_time:
+            yield Change("rights.response_time", "requests are answered later", True)
+    if (old.children.minimum_age if old.children else None) != (new.children.minimum_age if new.children else None):
+        yield Change("children.minimum_age", "minimum age changes", True)
+    old_decisions, new_decisions = _by_id(old.automated_decisions), _by_id(new.automated_decisions)
+    for did in sorted(new_decisions.keys() - old_decisions.keys()):
+        yield Change(f"automated_decisions[{did}]", "new automated decision-making", True)
+
+
+def _purpose(pid: str, before: m.Purpose, after: m.Purpose) -> Iterator[Change]:
+    where = f"purposes[{pid}]"
+    if after.legal_basis != before.legal_basis:
+        yield Change(f"{where}.legal_basis", f"legal basis changes from {before.legal_basis} to {after.legal_basis}",
+                     True)
+    for ref in sorted(set(after.data) - set(before.data)):
+        yield Change(f"{where}.data", f"purpose now also uses {ref}", True)
+    for ref in sorted(set(after.recipients) - set(before.recipients)):
+        yield Change(f"{where}.recipients", f"data now also goes to {ref}", True)
+    old_period = before.retention.period if before.retention else None
+    new_period = after.retention.period if after.retention else None
+    if _longer(old_period, new_period):
+        yield Change(f"{where}.retention", f"longer storage: {old_period} to {new_period}", True)
+    elif old_period != new_period:
+        yield Change(f"{where}.retention", f"shorter storage: {old_period} to {new_period}", False)
+
+
+def _cookies(old: m.CookiesDocument, new: m.CookiesDocument) -> Iterator[Change]:
+    old_trackers, new_trackers = _by_id(old.trackers), _by_id(new.trackers)
+    for tid in sorted(new_trackers.keys() - old_trackers.keys()):
+        yield Change(f"trackers[{tid}]", "new tracker", True)
+    for tid in sorted(new_trackers.keys() & old_trackers.keys()):
+        before, after = old_trackers[tid], new_trackers[tid]
+        if before.basis == m.TrackerBasis.CONSENT and after.basis == m.TrackerBasis.EXEMPT:
+            yield Change(f"trackers[{tid}].basis", "no longer asks for consent", True)
+        if (before.purpose, before.provider) != (after.purpose, after.provider):
+            yield Change(f"trackers[{tid}]", "purpose or provider changes", True)
+        old_life, new_life = before.lifetime.root, after.lifetime.root
+        if isinstance(new_life, Period) and (old_life == "session" or
+                                             (isinstance(old_life, Period) and new_life > old_life)):
+            yield Change(f"trackers[{tid}].lifetime", "stored longer", True)
+    if old.consent and new.consent and new.consent.remembered_for > old.consent.remembered_for:
+        yield Change("consent.remembered_for", "consent remembered longer", True)
+
+
+_AMOUNT_RANK = {m.RefundAmount.FULL: 3, m.RefundAmount.PRO_RATA: 2, m.RefundAmount.PARTIAL: 1, m.RefundAmount.NONE: 0}
+
+
+def _refund(old: m.RefundDocument, new: m.RefundDocument) -> Iterator[Change]:
+    if old.withdrawal and not new.withdrawal:
+        yield Change("withdrawal", "right of withdrawal no longer stated", True)
+    elif old.withdrawal and new.withdrawal:
+        if new.withdrawal.period < old.withdrawal.period:
+            yield Change("withdrawal.period", "shorter withdrawal period", True)
+        if old.withdrawal.model_form and not new.withdrawal.model_form:
+            yield Change("withdrawal.model_form", "model withdrawal form no longer offered", True)
+        if old.withdrawal.online_function and not new.withdrawal.online_function:
+            yield Change("withdrawal.online_function", "online withdrawal no longer offered", True)
+    for index, before in enumerate(old.windows):
+        after = new.windows[index] if index < len(new.windows) else None
+        where = f"windows[{index}]"
+        if after is None:
+            yield Change(where, "refund window removed", True)
+        elif _AMOUNT_RANK[after.amount] < _AMOUNT_RANK[before.amount]:
+            yield Change(f"{where}.amount", f"refund reduced from {before.amount} to {after.amount}", True)
+        elif before.within is not None and (after.within is None or after.within < before.within):
+            yield Change(f"{where}.within", "shorter refund window", True)
+    old_delays = {d.payment: d for d in old.delays}
+    for delay in new.delays:
+        previous = old_delays.get(delay.payment)
+        if previous is not None and (delay.max > previous.max or (delay.business_days and not previous.business_days)):
+            yield Change(f"delays[{delay.payment}]", "refunds take longer", True)
+    if len(new.exclusions) > len(old.exclusions):
+        yield Change("exclusions", "more cases without refund", True)
+    lost = _by_id(old.guarantees).keys() - _by_id(new.guarantees).keys()
+    for gid in sorted(lost):
+        yield Change(f"guarantees[{gid}]", "guarantee withdrawn", True)
+    if old.method != new.method:
+        yield Change("method", f"refund method changes to {new.method}", True)
+
+
+def _imprint(old: m.ImprintDocument, new: m.ImprintDocument) -> Iterator[Change]:
+    if old.model_dump() != new.model_dump():
+        yield Change("imprint", "imprint details change", False)
