@@ -20,9 +20,13 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from legalgen.load import LoadedPolicy
+from legalgen.notices import atom_feed, open_notices
 from legalgen.redline import redline
 from legalgen.render import LocaleRenderer, Page, document_slug
 from legalgen.versions import History, Selection, Version, select
+
+
+FEED = "feed.xml"
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,9 @@ class _Paths:
 
     def changes(self, number: int) -> PurePosixPath:
         return PurePosixPath(self.slug, f"v{number}", "changes.md")
+
+    def upcoming(self) -> PurePosixPath:
+        return PurePosixPath(self.slug, "upcoming.md")
 
 
 def _link(source: PurePosixPath, target: PurePosixPath) -> str:
@@ -112,7 +119,7 @@ def _versioned_pages(renderer: LocaleRenderer, document: Any, selection: Selecti
         }
         if upcoming is not None:
             links["upcoming"] = _link(here, paths.version(upcoming.number))
-            links["upcoming_changes"] = _link(here, paths.changes(upcoming.number))
+            links["upcoming_changes"] = _link(here, paths.upcoming())
         return links
 
     here = paths.current()
@@ -145,6 +152,15 @@ def _versioned_pages(renderer: LocaleRenderer, document: Any, selection: Selecti
                        "version": _link(here, paths.version(version.number)),
                        "history": _link(here, paths.history())},
             )))
+    if upcoming is not None and selection.in_force is not None:
+        here = paths.upcoming()
+        upcoming_title = renderer.gettext("%(title)s: upcoming version") % {"title": title}
+        pages.append(Page(locale, here, upcoming_title, renderer.render(
+            "upcoming.md.j2", title=upcoming_title, version=upcoming,
+            body=redline(selection.in_force.bodies[locale], upcoming.bodies[locale]),
+            links={"current": _link(here, paths.current()), "version": _link(here, paths.version(upcoming.number)),
+                   "history": _link(here, paths.history())},
+        )))
     here = paths.history()
     rows = []
     for version in reversed(published):
@@ -160,3 +176,42 @@ def _versioned_pages(renderer: LocaleRenderer, document: Any, selection: Selecti
         updated=published[-1].release.published, links={"current": _link(here, paths.current())},
     )))
     return pages
+
+
+def feed_files(loaded: LoadedPolicy, history: History, as_of: dt.date) -> dict[PurePosixPath, bytes]:
+    """The Atom feed of every locale, ``<locale>/feed.xml``."""
+    files = {}
+    for locale in loaded.policy.site.locales:
+        renderer = LocaleRenderer(loaded, locale)
+        titles = {document.kind: renderer.title(document) for document in renderer.documents}
+        files[PurePosixPath(locale, FEED)] = atom_feed(
+            loaded, history, as_of, locale, titles,
+            feed_title=renderer.gettext("%(site)s: changes to our legal documents") % {"site": loaded.policy.site.name},
+            entry_title=renderer.gettext("%(title)s, version %(number)s"),
+            entry_text=renderer.gettext("%(summary)s Published on %(published)s, takes effect on %(effective)s."),
+        )
+    return files
+
+
+def theme_extras(loaded: LoadedPolicy, history: History, as_of: dt.date, locale: str) -> dict[str, Any]:
+    """Localized data the theme overrides show: the banner of open material notices and the feed."""
+    renderer = LocaleRenderer(loaded, locale)
+    banner = []
+    for notice in open_notices(loaded, history, as_of):
+        if not notice.material:
+            continue
+        document = loaded.policy.documents[notice.kind]
+        release = notice.version.release
+        banner.append({
+            "id": f"{notice.kind}-v{release.version}",
+            "effective": release.effective.isoformat(),
+            "text": renderer.gettext("%(title)s: a new version takes effect on %(date)s.") % {
+                "title": renderer.title(document), "date": renderer.formatter.date(release.effective)},
+            "link": renderer.gettext("See what changes"),
+            "path": f"{notice.slug}/upcoming/",
+        })
+    return {
+        "notices": banner,
+        "feed": {"path": FEED, "title": renderer.gettext("%(site)s: changes to our legal documents") % {
+            "site": loaded.policy.site.name}},
+    }

@@ -28,7 +28,8 @@ from ruamel.yaml import YAML
 
 from legalgen.diagnostics import BuildError
 from legalgen.load import LoadedPolicy
-from legalgen.pages import render_pages
+from legalgen.notices import notices_json
+from legalgen.pages import feed_files, render_pages, theme_extras
 from legalgen.project import Project
 from legalgen.render import TEMPLATES, Page
 from legalgen.versions import History
@@ -54,7 +55,8 @@ def language_name(locale: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def locale_config(project: Project, loaded: LoadedPolicy, locale: str, pages: list[Page]) -> dict[str, Any]:
+def locale_config(project: Project, loaded: LoadedPolicy, locale: str, pages: list[Page],
+                  extras: dict[str, Any]) -> dict[str, Any]:
     """The MkDocs config of one locale; everything shared stays in the root mkdocs.yml."""
     site = loaded.policy.site
     root = project.root
@@ -80,6 +82,7 @@ def locale_config(project: Project, loaded: LoadedPolicy, locale: str, pages: li
                 "locale": locale,
                 "base_url": site.base_url,
                 "default_locale": site.default_locale,
+                **extras,
             },
         },
     }
@@ -109,9 +112,11 @@ def render_sources(project: Project, loaded: LoadedPolicy, history: History, as_
     tree: dict[PurePosixPath, str | bytes] = {PurePosixPath(page.locale) / page.path: page.text for page in pages}
     stylesheet = (Path(__file__).parent / "assets" / STYLESHEET.name).read_bytes()
     tree.update({PurePosixPath(locale) / STYLESHEET: stylesheet for locale in locales})
+    tree.update(feed_files(loaded, history, as_of))
     report = write_tree(project.docs, tree)
     for locale in locales:
-        config = locale_config(project, loaded, locale, [p for p in pages if p.locale == locale])
+        extras = theme_extras(loaded, history, as_of, locale)
+        config = locale_config(project, loaded, locale, [p for p in pages if p.locale == locale], extras)
         name = project.locale_config(locale).name
         (report.written if write_file(project.locale_config(locale), _dump_yaml(config)) else report.unchanged).append(name)
     return report
@@ -166,7 +171,7 @@ def build_site(
         for locale in locales:
             progress(f"building {locale} with zensical")
             _build_with_zensical(project, project.locale_config(locale))
-        _write_root(project.site, loaded)
+        _write_root(project.site, loaded, history, as_of)
         return BuildReport(report, locales, project.site)
     project.site.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{project.site.name}.", dir=project.site.parent))
@@ -180,7 +185,7 @@ def build_site(
             for locale, future in futures.items():
                 warnings = future.result()
                 progress(f"built {locale}" + (f" with warnings:\n{warnings}" if warnings else ""))
-        _write_root(staging, loaded)
+        _write_root(staging, loaded, history, as_of)
         swap_in(staging, project.site)
     finally:
         if staging.exists():
@@ -188,8 +193,9 @@ def build_site(
     return BuildReport(report, locales, project.site)
 
 
-def _write_root(site_dir: Path, loaded: LoadedPolicy) -> None:
-    """The root page that links every language."""
+def _write_root(site_dir: Path, loaded: LoadedPolicy, history: History, as_of: dt.date) -> None:
+    """The root page that links every language, and notices.json for apps."""
+    write_file(site_dir / "notices.json", notices_json(loaded, history, as_of))
     site = loaded.policy.site
     env = jinja2.Environment(loader=TEMPLATES, autoescape=True, undefined=jinja2.StrictUndefined)
     html = env.get_template("root.html.j2").render(

@@ -21,7 +21,7 @@ def test_golden_pages(example: LoadedPolicy, example_history: History, golden) -
     for locale in ("en", "de", "fr"):
         assert {path for loc, path in paths if loc == locale} == {
             "index.md", "privacy/index.md", "privacy/history.md", "privacy/v1/index.md", "privacy/v2/index.md",
-            "privacy/v2/changes.md", "privacy/v3/index.md", "privacy/v3/changes.md",
+            "privacy/v2/changes.md", "privacy/v3/index.md", "privacy/v3/changes.md", "privacy/upcoming.md",
             *(f"{kind}/{page}" for kind in ("cookies", "refund", "imprint") for page in
               ("index.md", "history.md", "v1/index.md")),
         }

@@ -74,7 +74,7 @@ def test_root_page_links_every_language(built_site: Project) -> None:
 def test_render_rewrites_only_changed_files(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     first = _render(project)
-    assert len(first.written) == 3 * (1 + 7 + 3 * 3 + 1) + 3 and first.unchanged == []
+    assert len(first.written) == 3 * (1 + 8 + 3 * 3 + 2) + 3 and first.unchanged == []
     page = project.docs / "de" / "imprint" / "index.md"
     os.utime(page, (1_000_000, 1_000_000))
     second = _render(project)

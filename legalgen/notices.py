@@ -1,0 +1,158 @@
+"""Change notices: which are open on a date, which messages are due, and the feeds.
+
+A notice is open while a released version is published but not yet in effect
+(``published <= as_of < effective``). Material ones get the site banner; all of them are
+listed in ``notices.json`` and the Atom feeds. E-mail goes out for material versions on
+three days: when published (announcement), ``site.notices.reminder`` before the effective
+date (reminder), and on the effective date (now in effect).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from legalgen.load import LoadedPolicy
+from legalgen.render import document_slug
+from legalgen.versions import History, Version
+
+
+class NoticeKind(enum.StrEnum):
+    """Why a message is due."""
+
+    ANNOUNCEMENT = "announcement"
+    REMINDER = "reminder"
+    IN_EFFECT = "in_effect"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A released version seen from a date: the document, the version and its slug."""
+
+    kind: str
+    slug: str
+    version: Version
+
+    @property
+    def material(self) -> bool:
+        """Whether the version changes something material."""
+        return self.version.material
+
+
+@dataclass(frozen=True)
+class DueMessage:
+    """A message due on a date: which notice and why."""
+
+    notice: Notice
+    reason: NoticeKind
+
+
+def open_notices(loaded: LoadedPolicy, history: History, as_of: dt.date) -> list[Notice]:
+    """Versions published on or before ``as_of`` that take effect after it, by effective date."""
+    found = []
+    for kind, document in loaded.policy.documents.items():
+        for version in history.of(kind):
+            release = version.release
+            if release.published <= as_of < release.effective:
+                found.append(Notice(kind, document_slug(document), version))
+    return sorted(found, key=lambda n: (n.version.release.effective, n.kind))
+
+
+def due_messages(loaded: LoadedPolicy, history: History, as_of: dt.date) -> list[DueMessage]:
+    """The messages to send on ``as_of`` (material versions only)."""
+    reminder = loaded.policy.site.notices.reminder
+    reminder_days = reminder.days + 7 * reminder.weeks
+    due = []
+    for kind, document in loaded.policy.documents.items():
+        for version in history.of(kind):
+            if not version.material:
+                continue
+            release = version.release
+            notice = Notice(kind, document_slug(document), version)
+            if release.published == as_of:
+                due.append(DueMessage(notice, NoticeKind.ANNOUNCEMENT))
+            elif release.effective - dt.timedelta(days=reminder_days) == as_of and release.published < as_of:
+                due.append(DueMessage(notice, NoticeKind.REMINDER))
+            if release.effective == as_of:
+                due.append(DueMessage(notice, NoticeKind.IN_EFFECT))
+    return sorted(due, key=lambda d: (d.notice.kind, d.notice.version.number, d.reason.value))
+
+
+def page_url(loaded: LoadedPolicy, locale: str, path: str) -> str:
+    """The absolute URL of a page of the site, e.g. ``https://legal.example/de/privacy/``."""
+    return f"{loaded.policy.site.base_url}{locale}/{path}"
+
+
+def notices_json(loaded: LoadedPolicy, history: History, as_of: dt.date) -> str:
+    """``notices.json``: the open notices for apps, with summaries and URLs in every locale."""
+    locales = loaded.policy.site.locales
+    entries = []
+    for notice in open_notices(loaded, history, as_of):
+        release = notice.version.release
+        entries.append({
+            "document": notice.kind,
+            "version": release.version,
+            "published": release.published.isoformat(),
+            "effective": release.effective.isoformat(),
+            "material": notice.material,
+            "summary": {locale: release.summary.get(locale) for locale in locales},
+            "urls": {
+                "upcoming": {locale: page_url(loaded, locale, f"{notice.slug}/upcoming/") for locale in locales},
+                "version": {locale: page_url(loaded, locale, f"{notice.slug}/v{release.version}/")
+                            for locale in locales},
+                "current": {locale: page_url(loaded, locale, f"{notice.slug}/") for locale in locales},
+            },
+        })
+    data = {"as_of": as_of.isoformat(), "site": loaded.policy.site.base_url, "notices": entries}
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def atom_feed(loaded: LoadedPolicy, history: History, as_of: dt.date, locale: str,
+              titles: dict[str, str], feed_title: str, entry_title: str, entry_text: str) -> bytes:
+    """The Atom feed of one locale: an entry per published version of every document.
+
+    ``titles`` are the documents' localized titles; ``entry_title`` and ``entry_text`` are
+    localized %-templates (keys: title, number; summary, published, effective).
+    """
+    from feedgen.feed import FeedGenerator
+
+    from legalgen.i18n import Formatter
+
+    policy = loaded.policy
+    zone = ZoneInfo(policy.site.timezone)
+    formatter = Formatter.for_locale(locale, policy.site.date_locales.get(locale))  # type: ignore[call-overload]
+    base = page_url(loaded, locale, "")
+    versions = sorted(
+        (version for kind in policy.documents for version in history.of(kind) if version.release.published <= as_of),
+        key=lambda v: (v.release.published, v.kind, v.number),
+    )
+    feed = FeedGenerator()
+    feed.id(f"{base}feed.xml")
+    feed.title(feed_title)
+    feed.author({"name": policy.company.name, "email": policy.company.email})
+    feed.link(href=f"{base}feed.xml", rel="self")
+    feed.link(href=base, rel="alternate")
+    feed.language(locale)
+    feed.generator("legalgen")
+    newest = versions[-1].release.published if versions else as_of
+    feed.updated(dt.datetime.combine(newest, dt.time(), zone))
+    for version in versions:
+        release = version.release
+        slug = document_slug(policy.documents[version.kind])
+        url = page_url(loaded, locale, f"{slug}/v{release.version}/")
+        entry = feed.add_entry(order="prepend")
+        entry.id(url)
+        entry.title(entry_title % {"title": titles[version.kind], "number": release.version})
+        entry.link(href=url, rel="alternate")
+        moment = dt.datetime.combine(release.published, dt.time(), zone)
+        entry.published(moment)
+        entry.updated(moment)
+        entry.summary(entry_text % {
+            "summary": release.summary.get(locale),
+            "published": formatter.date(release.published),
+            "effective": formatter.date(release.effective),
+        })
+    return bytes(feed.atom_str(pretty=True))
