@@ -84,8 +84,8 @@ def test_render_rewrites_only_changed_files(tmp_path: Path) -> None:
     site.write_text(site.read_text(encoding="utf-8").replace("name: Lumenstream Legal", "name: Lumen Legal"),
                     encoding="utf-8")
     third = _render(project)
-    assert sorted(third.written) == ["de/index.md", "en/index.md", "fr/index.md",
-                                     "mkdocs.de.yml", "mkdocs.en.yml", "mkdocs.fr.yml"]
+    assert sorted(third.written) == ["de/feed.xml", "de/index.md", "en/feed.xml", "en/index.md",
+                                     "fr/feed.xml", "fr/index.md", "mkdocs.de.yml", "mkdocs.en.yml", "mkdocs.fr.yml"]
 
 
 def test_removed_documents_disappear_from_the_tree(tmp_path: Path) -> None:
