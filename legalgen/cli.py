@@ -254,3 +254,54 @@ def catalogs(check_only: bool) -> None:
         sys.exit(0 if status.ok else 1)
     for path in update_catalogs(locales):
         click.echo(f"{path}: written")
+
+
+@main.command()
+@_root_option
+@_source_option
+@_as_of_option
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the .eml files [default: notices/<as-of date>/ under the project root].")
+@click.option("--send", is_flag=True, help="Also deliver the messages through SMTP (LEGALGEN_SMTP_* variables).")
+@click.option("--recipients", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="CSV file with the columns email and locale; required with --send.")
+def notices(root: Path, source: Path | None, as_of: Any, output: Path | None, send: bool,
+            recipients: Path | None) -> None:
+    """Write (and optionally send) the change-notice e-mails due on a date.
+
+    Due are, for material versions: the announcement on the publication date, a reminder
+    site.notices.reminder before the effective date, and a notice on the effective date.
+    One RFC 5322 message (text and HTML) per due notice and locale is written to the
+    output folder.
+    """
+    import os
+
+    from legalgen.mail import SmtpSettings, compose_all, message_files, read_recipients
+    from legalgen.mail import send as deliver
+    from legalgen.notices import due_messages
+    from legalgen.writer import write_tree
+
+    if send and recipients is None:
+        raise click.UsageError("--send needs --recipients FILE.csv")
+    project = _project(root, source)
+    try:
+        loaded, history = _load(project)
+        date = _as_of(as_of, loaded)
+        due = due_messages(loaded, history, date)
+        for item in due:
+            click.echo(f"due on {date.isoformat()}: {item.notice.kind} version {item.notice.version.number} "
+                       f"({item.reason.value})")
+        if not due:
+            click.echo(f"no notices due on {date.isoformat()}")
+            return
+        messages = compose_all(loaded, due, date)
+        folder = output or project.root / "notices" / date.isoformat()
+        write_tree(folder, message_files(messages), prune=False)
+        click.echo(f"wrote {len(messages)} message(s) to {folder}")
+        if send:
+            settings = SmtpSettings.from_environment(os.environ)
+            by_locale = read_recipients(recipients, list(loaded.policy.site.locales))  # type: ignore[arg-type]
+            count = deliver(messages, by_locale, settings)
+            click.echo(f"sent {count} message(s) through {settings.host}:{settings.port}")
+    except LegalgenError as error:
+        _fail(error)

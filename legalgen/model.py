@@ -673,6 +673,9 @@ class NoticeSettings(Model):
     shorter_period_reason: str | None = Field(
         None, description="Required to set a period under 30 days; `legalgen check` repeats it as a warning")
     reminder: Duration = Field(Period(days=7), description="Send a reminder this long before a change takes effect")
+    sender: Email | None = Field(None, description="From address of notice e-mails [default: the company's e-mail]")
+    unsubscribe: str | None = Field(
+        None, description="List-Unsubscribe target, a mailto: or https: URL [default: mailto the sender]")
 
 
 class SiteConfig(Model):
