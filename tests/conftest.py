@@ -34,10 +34,10 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
         path = GOLDEN / relative
         if update:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(actual, encoding="utf-8")
+            path.write_bytes(actual.encode("utf-8"))
             return
         assert path.is_file(), f"no golden file {path}; run pytest --update-golden"
-        assert actual == path.read_text(encoding="utf-8"), f"{relative} differs from its golden file"
+        assert actual == path.read_bytes().decode("utf-8"), f"{relative} differs from its golden file"
 
     return compare
 

@@ -1,0 +1,132 @@
+"""Materiality from the structured diff of two sources (REQUIREMENTS C01/C02)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from legalgen.diff import classify
+from legalgen.load import load_policy
+
+from .test_load import PRIVACY, SITE
+
+REFUND = """\
+kind: refund
+withdrawal:
+  period: P14D
+request:
+  email: billing@test.example
+windows:
+  - within: P14D
+    amount: full
+delays:
+  - payment: any
+    max: P14D
+exclusions:
+  - {en: gift cards, de: Geschenkkarten}
+"""
+
+RECIPIENT = """\
+recipients:
+  - id: host
+    name: Host GmbH
+    role: processor
+    category: hosting
+    country: DE
+"""
+
+
+def verdict(tmp_path: Path, before: dict[str, str], after: dict[str, str], kind: str) -> tuple[bool, list[str]]:
+    """(material, paths of material changes) between two sources."""
+    policies = []
+    for name, files in (("old", before), ("new", after)):
+        folder = tmp_path / name
+        folder.mkdir()
+        for file, text in {"site": SITE, **files}.items():
+            (folder / f"{file}.yaml").write_text(text, encoding="utf-8")
+        policies.append(load_policy(folder).policy)
+    result = classify(policies[0], policies[1], kind)
+    return result.material, [change.path for change in result.reasons]
+
+
+PRIVACY_R = PRIVACY + RECIPIENT
+
+
+@pytest.mark.parametrize(
+    ("change", "paths"),
+    [
+        (lambda t: t.replace("  - id: service\n", "  - id: other\n    type: analytics\n    legal_basis: consent\n"
+                             "    data: [contact]\n    retention: {period: P1Y}\n  - id: service\n"),
+         ["purposes[other]"]),
+        (lambda t: t.replace("    type: email\n", "    type: email\n  - id: phone\n    type: phone\n"),
+         ["data_categories[phone]"]),
+        (lambda t: t.replace("legal_basis: contract", "legal_basis: consent"), ["purposes[service].legal_basis"]),
+        (lambda t: t.replace("period: P30D", "period: P90D"), ["purposes[service].retention"]),
+        (lambda t: t.replace("country: DE", "country: US\n    transfer: {safeguard: scc}"),
+         ["recipients[host].country", "recipients[host].transfer"]),
+        (lambda t: t + "  - id: mailer\n    name: Mail Inc.\n    role: processor\n    category: email\n    country: DE\n",
+         ["recipients[mailer]", "recipients[mailer].category"]),
+        (lambda t: t.replace("granted: [access]", "granted: [access]\n  email: other@test.example"), ["rights"]),
+        (lambda t: t.replace("granted: [access]", "granted: [rectification]"), ["rights.granted"]),
+    ],
+    ids=["new purpose", "new data category", "legal basis", "longer retention", "third-country transfer",
+         "new recipient category", "way to exercise rights", "right removed"],
+)
+def test_material_privacy_changes(tmp_path: Path, change, paths: list[str]) -> None:  # type: ignore[no-untyped-def]
+    material, found = verdict(tmp_path, {"privacy": PRIVACY_R}, {"privacy": change(PRIVACY_R)}, "privacy")
+    assert material and found == paths
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda t: t.replace("kind: privacy\n", "kind: privacy\nintro: {en: Hello, de: Hallo}\n"),
+        lambda t: t.replace("period: P30D", "period: P14D"),
+        lambda t: t.replace("last_updated: 2026-01-15", "last_updated: 2026-02-01"),
+    ],
+    ids=["wording", "shorter retention", "date only"],
+)
+def test_editorial_privacy_changes(tmp_path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    material, found = verdict(tmp_path, {"privacy": PRIVACY_R}, {"privacy": change(PRIVACY_R)}, "privacy")
+    assert not material and found == []
+
+
+def test_new_controller_is_material(tmp_path: Path) -> None:
+    policies = []
+    for name, site in (("old", SITE), ("new", SITE.replace("name: Test GmbH", "name: Other GmbH"))):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "site.yaml").write_text(site, encoding="utf-8")
+        (folder / "privacy.yaml").write_text(PRIVACY, encoding="utf-8")
+        policies.append(load_policy(folder).policy)
+    assert [c.path for c in classify(policies[0], policies[1], "privacy").reasons] == ["company.name"]
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (lambda t: t.replace("withdrawal:\n  period: P14D\n", ""), "withdrawal"),
+        (lambda t: t.replace("  - within: P14D\n    amount: full", "  - within: PT48H\n    amount: full"),
+         "windows[0].within"),
+        (lambda t: t.replace("amount: full", "amount: partial"), "windows[0].amount"),
+        (lambda t: t.replace("    max: P14D", "    max: P90D"), "delays[any]"),
+        (lambda t: t + "  - {en: adult channels, de: Erotiksender}\n", "exclusions"),
+    ],
+    ids=["withdrawal dropped", "shorter window", "smaller refund", "slower refund", "new exclusion"],
+)
+def test_refund_terms_worse_for_the_user_are_material(tmp_path: Path, change, path: str) -> None:  # type: ignore[no-untyped-def]
+    material, found = verdict(tmp_path, {"refund": REFUND}, {"refund": change(REFUND)}, "refund")
+    assert material and found == [path]
+
+
+def test_better_refund_terms_are_editorial(tmp_path: Path) -> None:
+    better = REFUND.replace("  - within: P14D\n    amount: full", "  - within: P30D\n    amount: full")
+    assert verdict(tmp_path, {"refund": REFUND}, {"refund": better}, "refund") == (False, [])
+
+
+def test_example_versions_are_classified(example_history) -> None:  # type: ignore[no-untyped-def]
+    v1, v2, v3 = example_history.of("privacy")
+    assert v1.materiality is None and not v1.material
+    assert [c.path for c in v2.materiality.reasons] == ["data_categories[fraud-signals]", "purposes[fraud]"]
+    assert [c.path for c in v3.materiality.reasons] == ["purposes[recommendations]"]

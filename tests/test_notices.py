@@ -1,0 +1,246 @@
+"""The 30-day notice: periods enforced, open notices, feeds, notices.json, e-mails and SMTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import socket
+from email import message_from_bytes
+from email.policy import default
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from legalgen.cli import main
+from legalgen.load import LoadedPolicy
+from legalgen.mail import SmtpSettings, compose_all, message_files, read_recipients, send
+from legalgen.notices import NoticeKind, due_messages, notices_json, open_notices
+from legalgen.pages import feed_files
+from legalgen.versions import History
+
+from .test_load import PRIVACY, write_source
+
+D = dt.date
+NEW_PURPOSE = PRIVACY.replace(
+    "rights:\n", "  - id: newsletter\n    type: direct_marketing\n    legal_basis: consent\n    data: [contact]\n"
+                 "    retention: {period: P1Y}\nrights:\n")
+
+
+def _summary(tmp_path: Path) -> Path:
+    path = tmp_path / "summary.yaml"
+    path.write_text("en: A change.\nde: Eine Änderung.\n", encoding="utf-8")
+    return path
+
+
+def _release(root: Path, summary: Path, published: str, effective: str, *extra: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, ["release", "privacy", "--source", str(root), "--summary-file", str(summary),
+                                     "--published", published, "--effective", effective, *extra])
+
+
+@pytest.fixture
+def released(tmp_path: Path) -> Path:
+    """A source with version 1 of its privacy policy released."""
+    (tmp_path / "src").mkdir()
+    root = write_source(tmp_path / "src", privacy=PRIVACY)
+    assert _release(root, _summary(tmp_path), "2026-01-01", "2026-01-01").exit_code == 0
+    (root / "privacy.yaml").write_text(NEW_PURPOSE, encoding="utf-8")
+    return root
+
+
+def test_material_release_with_29_days_notice_is_refused(released: Path, tmp_path: Path) -> None:
+    result = _release(released, _summary(tmp_path), "2026-02-01", "2026-03-02")
+    assert result.exit_code == 1
+    assert "error C03 privacy: a material change needs P30D of notice; 2026-03-02 is 29 day(s) after 2026-02-01" \
+        in result.output
+    assert not (released / "versions" / "privacy" / "2").exists()
+    ok = _release(released, _summary(tmp_path), "2026-02-01", "2026-03-03")
+    assert ok.exit_code == 0 and "the change is material" in ok.output and "purposes[newsletter]: new purpose" in ok.output
+
+
+def test_material_change_cannot_be_declared_editorial(released: Path, tmp_path: Path) -> None:
+    result = _release(released, _summary(tmp_path), "2026-02-01", "2026-04-01", "--editorial")
+    assert result.exit_code == 1 and "C02 privacy: the change is material" in result.output
+
+
+def test_check_reports_a_29_day_material_version(released: Path, tmp_path: Path) -> None:
+    site = released / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace(
+        "  default_locale: en\n",
+        "  default_locale: en\n  notices:\n    period: P20D\n    shorter_period_reason: emergency fix ordered by the DPA\n"),
+        encoding="utf-8")
+    assert _release(released, _summary(tmp_path), "2026-02-01", "2026-03-02").exit_code == 0
+    warned = CliRunner().invoke(main, ["check", "--source", str(released)])
+    assert warned.exit_code == 0
+    assert "site.yaml:7:13: warning C03 notice period P20D is shorter than 30 days: emergency fix ordered by the DPA" \
+        in warned.output
+    site.write_text(site.read_text(encoding="utf-8").replace(
+        "    period: P20D\n    shorter_period_reason: emergency fix ordered by the DPA\n", "    period: P30D\n"),
+        encoding="utf-8")
+    failed = CliRunner().invoke(main, ["check", "--source", str(released)])
+    assert failed.exit_code == 1
+    changelog = released / "versions" / "privacy" / "changelog.yaml"
+    line = changelog.read_text(encoding="utf-8").splitlines().index("  effective: '2026-03-02'") + 1
+    assert (f"changelog.yaml:{line}:14: error C03 privacy version 2 is material but takes effect 29 day(s) after "
+            "publication; the notice period is P30D") in failed.output
+
+
+def test_shorter_period_needs_a_reason(released: Path) -> None:
+    site = released / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace(
+        "  default_locale: en\n", "  default_locale: en\n  notices: {period: P14D}\n"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--source", str(released)])
+    assert result.exit_code == 1 and "error C03 notice period P14D is shorter than 30 days" in result.output
+
+
+# --------------------------------------------------------------------------- the example's notices
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [(D(2026, 11, 9), []), (D(2026, 11, 10), [3]), (D(2026, 12, 14), [3]), (D(2026, 12, 15), [])],
+)
+def test_notice_window(example: LoadedPolicy, example_history: History, as_of: dt.date, expected: list[int]) -> None:
+    assert [n.version.number for n in open_notices(example, example_history, as_of)] == expected
+
+
+@pytest.mark.parametrize(
+    ("as_of", "reason"),
+    [(D(2026, 11, 10), NoticeKind.ANNOUNCEMENT), (D(2026, 12, 8), NoticeKind.REMINDER),
+     (D(2026, 12, 15), NoticeKind.IN_EFFECT), (D(2026, 12, 1), None), (D(2025, 5, 1), None)],
+)
+def test_due_messages(example: LoadedPolicy, example_history: History, as_of: dt.date,
+                      reason: NoticeKind | None) -> None:
+    due = due_messages(example, example_history, as_of)
+    assert [d.reason for d in due] == ([reason] if reason else [])
+
+
+def test_notices_json(example: LoadedPolicy, example_history: History) -> None:
+    data = json.loads(notices_json(example, example_history, D(2026, 11, 22)))
+    assert data["as_of"] == "2026-11-22"
+    [notice] = data["notices"]
+    assert notice["document"] == "privacy" and notice["version"] == 3 and notice["material"] is True
+    assert (notice["published"], notice["effective"]) == ("2026-11-10", "2026-12-15")
+    assert set(notice["summary"]) == {"en", "de", "fr"}
+    assert notice["urls"]["upcoming"]["fr"] == "https://legal.lumenstream.example/fr/privacy/upcoming/"
+    assert json.loads(notices_json(example, example_history, D(2026, 12, 15)))["notices"] == []
+
+
+def test_golden_feeds(example: LoadedPolicy, example_history: History, golden) -> None:  # type: ignore[no-untyped-def]
+    files = feed_files(example, example_history, D(2026, 11, 22))
+    assert sorted(str(p) for p in files) == ["de/feed.xml", "en/feed.xml", "fr/feed.xml"]
+    for path, data in files.items():
+        golden(f"feeds/{path}", data.decode("utf-8"))
+
+
+def test_feed_is_valid_atom(example: LoadedPolicy, example_history: History) -> None:
+    from xml.etree import ElementTree
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ElementTree.fromstring(feed_files(example, example_history, D(2026, 11, 22))[Path("fr/feed.xml")])  # type: ignore[index]
+    assert root.tag == f"{atom}feed"
+    for required in ("id", "title", "updated", "author"):
+        assert root.find(f"{atom}{required}") is not None
+    entries = root.findall(f"{atom}entry")
+    assert len(entries) == 6
+    for entry in entries:
+        for required in ("id", "title", "updated", "summary", "link"):
+            assert entry.find(f"{atom}{required}") is not None
+    assert entries[0].findtext(f"{atom}title") == "Politique de confidentialité, version 3"
+
+
+def test_golden_emails(example: LoadedPolicy, example_history: History, golden) -> None:  # type: ignore[no-untyped-def]
+    for as_of in (D(2026, 11, 10), D(2026, 12, 8), D(2026, 12, 15)):
+        messages = compose_all(example, due_messages(example, example_history, as_of), as_of)
+        assert len(messages) == 3
+        for path, data in message_files(messages).items():
+            golden(f"emails/{path}", data.decode("utf-8"))
+
+
+def test_email_structure(example: LoadedPolicy, example_history: History) -> None:
+    as_of = D(2026, 11, 10)
+    messages = compose_all(example, due_messages(example, example_history, as_of), as_of)
+    german = next(m for m in messages if m.locale == "de")
+    parsed = message_from_bytes(german.message.as_bytes(), policy=default)
+    assert parsed["Subject"] == "Lumenstream Legal: Datenschutzerklärung: Änderungen ab 15. Dezember 2026"
+    assert parsed["List-Unsubscribe"] == "<mailto:hello@lumenstream.example?subject=unsubscribe>"
+    assert parsed["Content-Language"] == "de"
+    assert parsed.get_content_type() == "multipart/alternative"
+    text = parsed.get_body(("plain",)).get_content()
+    html = parsed.get_body(("html",)).get_content()
+    assert "Sie tritt am 15. Dezember 2026 in Kraft." in text and "enthält keine Werbung" in text
+    assert '<a href="https://legal.lumenstream.example/de/privacy/upcoming/"' in html
+
+
+def test_recipients_file_errors_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "recipients.csv"
+    path.write_text("email,locale\na@example.org,de\nnot-an-address,en\nb@example.org,es\n", encoding="utf-8")
+    from legalgen.diagnostics import SourceError
+
+    with pytest.raises(SourceError) as caught:
+        read_recipients(path, ["en", "de", "fr"])
+    assert [(d.code, d.location.line) for d in caught.value.diagnostics] == [("S003", 3), ("S003", 4)]
+
+
+def test_smtp_settings_from_environment() -> None:
+    settings = SmtpSettings.from_environment({"LEGALGEN_SMTP_HOST": "mail.test", "LEGALGEN_SMTP_STARTTLS": "no"})
+    assert (settings.host, settings.port, settings.starttls, settings.user) == ("mail.test", 25, False, None)
+    assert SmtpSettings.from_environment({"LEGALGEN_SMTP_HOST": "m"}).port == 587
+    from legalgen.diagnostics import LegalgenError
+
+    with pytest.raises(LegalgenError, match="LEGALGEN_SMTP_HOST is not set"):
+        SmtpSettings.from_environment({})
+
+
+@pytest.fixture
+def smtp_server():  # type: ignore[no-untyped-def]
+    """A local SMTP server on 127.0.0.1 that keeps what it receives."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message as MessageHandler
+
+    class Collect(MessageHandler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.received: list = []  # type: ignore[type-arg]
+
+        def handle_message(self, message) -> None:  # type: ignore[no-untyped-def]
+            self.received.append(message)
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Collect()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+def test_send_through_local_smtp(example: LoadedPolicy, example_history: History, smtp_server,  # type: ignore[no-untyped-def]
+                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    handler, port = smtp_server
+    recipients = tmp_path / "recipients.csv"
+    recipients.write_text("email,locale\nanna@example.org,de\nben@example.org,en\nchloe@example.org,fr\n"
+                          "dora@example.org,de\n", encoding="utf-8")
+    monkeypatch.setenv("LEGALGEN_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("LEGALGEN_SMTP_PORT", str(port))
+    monkeypatch.setenv("LEGALGEN_SMTP_STARTTLS", "no")
+    from .conftest import REPO
+
+    result = CliRunner().invoke(main, [
+        "notices", "--root", str(REPO), "--as-of", "2026-11-10", "--output", str(tmp_path / "out"),
+        "--send", "--recipients", str(recipients)])
+    assert result.exit_code == 0, result.output
+    assert f"sent 4 message(s) through 127.0.0.1:{port}" in result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "privacy-v3-announcement-de.eml", "privacy-v3-announcement-en.eml", "privacy-v3-announcement-fr.eml"]
+    by_recipient = {m["To"]: m for m in handler.received}
+    assert set(by_recipient) == {"anna@example.org", "ben@example.org", "chloe@example.org", "dora@example.org"}
+    assert "Datenschutzerklärung" in str(message_from_bytes(by_recipient["anna@example.org"].as_bytes(),
+                                                            policy=default)["Subject"])
+    assert by_recipient["chloe@example.org"]["Content-Language"] == "fr"
+
+
+def test_send_needs_recipients() -> None:
+    result = CliRunner().invoke(main, ["notices", "--as-of", "2026-11-10", "--send"])
+    assert result.exit_code == 2 and "--send needs --recipients" in result.output
