@@ -14,7 +14,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,7 +60,7 @@ def classify(old: m.Policy, new: m.Policy, kind: str) -> Materiality:
         if before is not after:
             changes.append(Change(kind, "document added" if before is None else "document removed", True))
         return Materiality(tuple(changes))
-    compare = {"privacy": _privacy, "cookies": _cookies, "refund": _refund, "imprint": _imprint}[kind]
+    compare = _COMPARE[kind]
     changes += compare(before, after)
     if before.model_dump(exclude={"last_updated"}) != after.model_dump(exclude={"last_updated"}) and not changes:
         changes.append(Change(kind, "wording or presentation changed", False))
@@ -209,3 +209,8 @@ def _refund(old: m.RefundDocument, new: m.RefundDocument) -> Iterator[Change]:
 def _imprint(old: m.ImprintDocument, new: m.ImprintDocument) -> Iterator[Change]:
     if old.model_dump() != new.model_dump():
         yield Change("imprint", "imprint details change", False)
+
+
+_COMPARE: dict[str, Callable[[Any, Any], Iterator[Change]]] = {
+    "privacy": _privacy, "cookies": _cookies, "refund": _refund, "imprint": _imprint,
+}

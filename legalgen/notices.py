@@ -117,7 +117,7 @@ def atom_feed(loaded: LoadedPolicy, history: History, as_of: dt.date, locale: st
     ``titles`` are the documents' localized titles; ``entry_title`` and ``entry_text`` are
     localized %-templates (keys: title, number; summary, published, effective).
     """
-    from feedgen.feed import FeedGenerator
+    from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
     from legalgen.i18n import Formatter
 

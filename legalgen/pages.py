@@ -25,7 +25,6 @@ from legalgen.redline import redline
 from legalgen.render import LocaleRenderer, Page, document_slug
 from legalgen.versions import History, Selection, Version, select
 
-
 FEED = "feed.xml"
 
 
@@ -183,7 +182,7 @@ def feed_files(loaded: LoadedPolicy, history: History, as_of: dt.date) -> dict[P
     files = {}
     for locale in loaded.policy.site.locales:
         renderer = LocaleRenderer(loaded, locale)
-        titles = {document.kind: renderer.title(document) for document in renderer.documents}
+        titles = {str(document.kind): renderer.title(document) for document in renderer.documents}
         files[PurePosixPath(locale, FEED)] = atom_feed(
             loaded, history, as_of, locale, titles,
             feed_title=renderer.gettext("%(site)s: changes to our legal documents") % {"site": loaded.policy.site.name},

@@ -179,7 +179,7 @@ def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnos
         diagnostics.append(Diagnostic("V006", f"changelog of {changelog.document.value!r} filed under {folder.name!r}",
                                       source.locate(("document",))))
     locales = loaded.policy.site.locales
-    versions = []
+    versions: list[Version] = []
     previous: Release | None = None
     previous_hash = ""
     for index, release in enumerate(changelog.versions):
@@ -270,7 +270,7 @@ def plan_release(
     effective: dt.date,
     summary: m.Text,
     material: bool | None = None,
-    notice_period: Period = Period(days=30),
+    notice_period: Period,
 ) -> PlannedRelease:
     """Freeze the current source and ``bodies`` as the next version of ``kind``.
 

@@ -71,6 +71,15 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     yield project
 
 
+@pytest.fixture(scope="session")
+def built_site_after(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+    """The example site built as of 2026-12-15, when version 3 of the privacy policy takes effect."""
+    project = copy_project(tmp_path_factory.mktemp("after"))
+    loaded = load_policy(project.source)
+    build_site(project, loaded, load_history(loaded), dt.date(2026, 12, 15))
+    yield project
+
+
 def in_ci() -> bool:
     """Whether the tests run in CI, where nothing may be skipped for a missing tool."""
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}

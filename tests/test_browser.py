@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import functools
 import http.server
 import threading
@@ -20,16 +22,32 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def served(built_site: Project) -> Iterator[str]:
-    """The built site served on 127.0.0.1 on a free port."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site.site))
+@contextlib.contextmanager
+def _serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 on a free port."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def served(built_site: Project) -> Iterator[str]:
+    """The site built as of 2026-11-22 (a notice is open)."""
+    with _serve(built_site.site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def served_after(built_site_after: Project) -> Iterator[str]:
+    """The site built as of 2026-12-15 (the new version is in force)."""
+    with _serve(built_site_after.site) as url:
+        yield url
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -97,3 +115,63 @@ def test_history_leads_to_an_archived_version_and_its_redline(served: str, brows
     storage = redline.locator("li", has_text="after the request is closed")
     assert storage.locator("del").inner_text() == "3" and storage.locator("ins").inner_text() == "2"
     page.close()
+
+
+BANNER = {
+    "en": ("Privacy policy: a new version takes effect on 15 December 2026.", "See what changes"),
+    "de": ("Datenschutzerklärung: Am 15. Dezember 2026 tritt eine neue Fassung in Kraft.", "Änderungen ansehen"),
+    "fr": ("Politique de confidentialité : une nouvelle version entre en vigueur le 15 décembre 2026.",
+           "Voir les modifications"),
+}
+
+
+def _visitor_page(browser, day: dt.date):  # type: ignore[no-untyped-def]
+    """A fresh page whose clock says ``day`` (the banner script reads the visitor's date)."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.clock.set_fixed_time(dt.datetime.combine(day, dt.time(12)))
+    return context, page
+
+
+@pytest.mark.parametrize("locale", ["en", "de", "fr"])
+def test_banner_during_the_notice_window(served: str, browser, locale: str) -> None:  # type: ignore[no-untyped-def]
+    context, page = _visitor_page(browser, dt.date(2026, 11, 22))
+    page.goto(f"{served}/{locale}/refund/")
+    banner = page.locator("[data-md-component=announce] .legalgen-notice")
+    assert banner.is_visible()
+    text, link = BANNER[locale]
+    assert text in banner.inner_text()
+    banner.get_by_role("link", name=link).click()
+    page.wait_for_url(f"{served}/{locale}/privacy/upcoming/")
+    assert page.locator(".legalgen-redline ins").count() > 0
+    context.close()
+
+
+def test_banner_can_be_dismissed(served: str, browser) -> None:  # type: ignore[no-untyped-def]
+    context, page = _visitor_page(browser, dt.date(2026, 11, 22))
+    page.goto(f"{served}/en/imprint/")
+    page.locator("[data-md-component=announce] .md-banner__button").click()
+    page.reload()
+    assert not page.locator("[data-md-component=announce] .legalgen-notice").is_visible()
+    context.close()
+
+
+def test_banner_hides_itself_once_the_visitors_date_passes_the_effective_date(
+    served: str, browser  # type: ignore[no-untyped-def]
+) -> None:
+    context, page = _visitor_page(browser, dt.date(2026, 12, 15))
+    page.goto(f"{served}/en/privacy/")
+    assert page.locator(".legalgen-notice").count() == 1
+    assert not page.locator("[data-md-component=announce]").is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("locale", ["en", "de", "fr"])
+def test_no_banner_after_the_effective_date(served_after: str, browser, locale: str) -> None:  # type: ignore[no-untyped-def]
+    context, page = _visitor_page(browser, dt.date(2026, 12, 15))
+    page.goto(f"{served_after}/{locale}/privacy/")
+    assert page.locator(".legalgen-notice").count() == 0
+    assert page.locator(".md-banner").count() == 0
+    version = {"en": "Version 3 ·", "de": "Fassung 3 ·", "fr": "Version 3 ·"}[locale]
+    assert page.locator("article em").first.inner_text().startswith(version)
+    context.close()

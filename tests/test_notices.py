@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from legalgen.cli import main
 from legalgen.load import LoadedPolicy
-from legalgen.mail import SmtpSettings, compose_all, message_files, read_recipients, send
+from legalgen.mail import SmtpSettings, compose_all, message_files, read_recipients
 from legalgen.notices import NoticeKind, due_messages, notices_json, open_notices
 from legalgen.pages import feed_files
 from legalgen.versions import History
