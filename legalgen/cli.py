@@ -71,6 +71,25 @@ def _print_diagnostics(diagnostics: list[Diagnostic], output_format: str) -> Non
             click.echo(diagnostic.format())
 
 
+def _explain(rule: Any) -> str:
+    """A rule's documentation for the terminal."""
+    where = ", ".join(sorted(j.value for j in rule.jurisdictions))
+    audience = f"; audience: {rule.audience.value}" if rule.audience else ""
+    head = f"{rule.id} ({rule.family}, {rule.severity.value}; {where}{audience}) — source: {rule.source}"
+    return f"{head}\n\n{rule.doc}\n"
+
+
+def _print_coverage(report: dict[str, Any]) -> None:
+    for part, items in report.items():
+        click.echo(f"{part}:")
+        for item in items:
+            mark = "ok " if item.satisfied else "MISSING"
+            where = f"{item.rule.covers} ({item.where})" if item.where else f"{item.rule.covers} (not in the source)"
+            click.echo(f"  {mark:7} {item.rule.id} {item.rule.summary}")
+            click.echo(f"          {where}")
+    click.echo("")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="legalgen")
 def main() -> None:
@@ -85,23 +104,40 @@ def main() -> None:
 @_source_option
 @click.option("--format", "output_format", type=click.Choice(["text", "github"]), default="text",
               show_default=True, help="text: file:line:col lines; github: workflow annotations.")
-def check(root: Path, source: Path | None, output_format: str) -> None:
-    """Validate the source and its released versions, and render every page.
+@click.option("--explain", metavar="ID", default=None, help="Print the documentation of a rule (e.g. G03) and exit.")
+@click.option("--coverage", "show_coverage", is_flag=True,
+              help="List, per document, each applicable requirement and the field that satisfies it.")
+@_as_of_option
+def check(root: Path, source: Path | None, output_format: str, explain: str | None, show_coverage: bool,
+          as_of: Any) -> None:
+    """Validate the source and its released versions, then run the compliance rules.
 
     Reports every problem at once as `file:line:col: error CODE message` and exits 1;
-    exits 0 with a one-line summary when the source is clean. Released versions are
-    verified against their hashes: editing one after its release is an error.
+    exits 0 with a one-line summary when there is no error. Released versions are verified
+    against their hashes. Rules follow the site's jurisdictions and audience; site.yaml can
+    turn a rule off or change its level with a reason (`checks: {G22: {level: off, reason: ...}}`).
     """
-    from legalgen.check import check_policy
+    from legalgen.check import check_policy, coverage, overrides_in_effect, rules
     from legalgen.pages import render_pages
 
+    if explain is not None:
+        known = {r.id: r for r in rules()}
+        if explain.upper() not in known:
+            raise click.BadParameter(f"unknown rule {explain!r}; known: {', '.join(known)}", param_hint="--explain")
+        click.echo(_explain(known[explain.upper()]))
+        return
     project = _project(root, source)
     try:
         loaded, history = _load(project)
-        pages = render_pages(loaded, history, _as_of(None, loaded))
+        date = _as_of(as_of, loaded)
+        pages = render_pages(loaded, history, date)
     except LegalgenError as error:
         _fail(error, output_format)
-    findings = check_policy(loaded, history)
+    if show_coverage:
+        _print_coverage(coverage(loaded, history, date))
+    for line in overrides_in_effect(loaded.policy):
+        click.echo(f"note: {line}", err=True)
+    findings = check_policy(loaded, history, date)
     _print_diagnostics(findings, output_format)
     errors = sum(d.severity is Severity.ERROR for d in findings)
     warnings = len(findings) - errors
@@ -305,3 +341,18 @@ def notices(root: Path, source: Path | None, as_of: Any, output: Path | None, se
             click.echo(f"sent {count} message(s) through {settings.host}:{settings.port}")
     except LegalgenError as error:
         _fail(error)
+
+
+@main.command("rules")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the Markdown reference to this file instead of printing it.")
+def rules_command(output: Path | None) -> None:
+    """Print the reference of every compliance rule as Markdown (the source of RULES.md)."""
+    from legalgen.check.reference import rules_markdown
+    from legalgen.writer import write_file
+
+    text = rules_markdown()
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"{output}: {'written' if write_file(output, text) else 'unchanged'}")

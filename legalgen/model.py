@@ -430,7 +430,7 @@ class Purpose(Model):
     label: Text | None = None
     description: Text | None = None
     legal_basis: LegalBasis | None = Field(None, description="GDPR Art. 6(1) basis; `legalgen check` requires one")
-    legitimate_interest: Text | None = Field(None, description="Required with legal_basis: legitimate_interests")
+    legitimate_interest: Text | None = Field(None, description="The interest pursued; `legalgen check` requires it with legitimate_interests (G04)")
     data: list[Id] = Field(min_length=1, description="Ids of data categories")
     recipients: list[Id] = Field(default_factory=list, description="Ids of recipients")
     retention: Retention | None = Field(None, description="Storage period; `legalgen check` requires one")
@@ -440,8 +440,6 @@ class Purpose(Model):
     def _consistent(self) -> Purpose:
         if self.type is None and self.label is None:
             raise ValueError("a purpose needs a 'type' or a 'label'")
-        if self.legal_basis is LegalBasis.LEGITIMATE_INTERESTS and self.legitimate_interest is None:
-            raise ValueError("legal_basis legitimate_interests needs 'legitimate_interest'")
         return self
 
 
@@ -678,6 +676,13 @@ class NoticeSettings(Model):
         None, description="List-Unsubscribe target, a mailto: or https: URL [default: mailto the sender]")
 
 
+class RuleOverride(Model):
+    """Turn a compliance rule off or change its severity for this site, with the reason."""
+
+    level: Literal["off", "warning", "error"]
+    reason: str = Field(min_length=3, description="Why; `legalgen check` prints it with every run")
+
+
 class SiteConfig(Model):
     """Site-wide settings."""
 
@@ -693,6 +698,7 @@ class SiteConfig(Model):
     jurisdictions: list[Jurisdiction] = Field(default_factory=lambda: [Jurisdiction.EU])
     audience: Audience = Audience.CONSUMERS
     notices: NoticeSettings = Field(default_factory=NoticeSettings)
+    checks: dict[str, RuleOverride] = Field(default_factory=dict, description="Per-rule overrides by rule ID")
 
     @field_validator("base_url")
     @classmethod

@@ -19,12 +19,20 @@ from legalgen.notices import NoticeKind, due_messages, notices_json, open_notice
 from legalgen.pages import feed_files
 from legalgen.versions import History
 
-from .test_load import PRIVACY, write_source
+from .check.helpers import PRIVACY, SITE
 
 D = dt.date
 NEW_PURPOSE = PRIVACY.replace(
-    "rights:\n", "  - id: newsletter\n    type: direct_marketing\n    legal_basis: consent\n    data: [contact]\n"
-                 "    retention: {period: P1Y}\nrights:\n")
+    "recipients:\n  - id: host", "  - id: newsletter\n    type: direct_marketing\n"
+    "    description: {en: Monthly news, de: Monatliche Neuigkeiten}\n    legal_basis: consent\n"
+    "    data: [contact]\n    retention: {period: P1Y}\n    requirement: {provision: voluntary}\n"
+    "recipients:\n  - id: host").replace("complaint]", "complaint, withdraw_consent]") + "children: {minimum_age: 16}\n"
+
+
+def write_source(root: Path, privacy: str) -> Path:
+    (root / "site.yaml").write_text(SITE, encoding="utf-8")
+    (root / "privacy.yaml").write_text(privacy, encoding="utf-8")
+    return root
 
 
 def _summary(tmp_path: Path) -> Path:
@@ -71,9 +79,10 @@ def test_check_reports_a_29_day_material_version(released: Path, tmp_path: Path)
         encoding="utf-8")
     assert _release(released, _summary(tmp_path), "2026-02-01", "2026-03-02").exit_code == 0
     warned = CliRunner().invoke(main, ["check", "--source", str(released)])
-    assert warned.exit_code == 0
-    assert "site.yaml:7:13: warning C03 notice period P20D is shorter than 30 days: emergency fix ordered by the DPA" \
-        in warned.output
+    assert warned.exit_code == 0, warned.output
+    line = site.read_text(encoding="utf-8").splitlines().index("    period: P20D") + 1
+    assert f"site.yaml:{line}:5: warning C03 notice period P20D is shorter than 30 days: emergency fix ordered by " \
+        "the DPA" in warned.output
     site.write_text(site.read_text(encoding="utf-8").replace(
         "    period: P20D\n    shorter_period_reason: emergency fix ordered by the DPA\n", "    period: P30D\n"),
         encoding="utf-8")

@@ -1,75 +1,158 @@
-"""Rules on changes to a policy (REQUIREMENTS.md C01-C06, WP260 rev.01 par. 29-31)."""
+"""Changes to a policy (REQUIREMENTS.md C01-C04, C06; WP260 rev.01 par. 29-31). C05 is in style."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from legalgen.check import Context, rule
-from legalgen.diagnostics import Diagnostic, Severity
-from legalgen.model import NoticeSettings
+from legalgen import model as m
+from legalgen.check import Context, Finding, rule
+from legalgen.diagnostics import Severity
+from legalgen.diff import classify
 from legalgen.periods import Period
+from legalgen.versions import frozen_policy
 
 #: The least notice legalgen accepts without a stated reason (industry practice, C03).
 MINIMUM_NOTICE = Period(days=30)
+_EXPLICIT = {m.Channel.EMAIL, m.Channel.IN_SERVICE, m.Channel.BANNER}
 
 
-@rule("C02")
-def declared_editorial_but_material(context: Context) -> Iterator[Diagnostic]:
-    """A release declared editorial must not contain a material change.
+@rule("C01", document="site", covers="site", source="WP260 rev.01 par. 29", severity=Severity.WARNING)
+def unreleased_material_changes(context: Context) -> Iterator[Finding]:
+    """Material changes in the source are waiting for a release with notice.
 
-    **Why:** WP29 (WP260 rev.01, par. 29-31) lists changes that are always material: a new
-    purpose, a new controller, a change in how rights are exercised, a new category of
-    recipients, a new third-country transfer, longer retention, price or refund terms worse
-    for the user. Calling such a change editorial would skip the notice people are owed.
+    What: compares each released document's current source with its latest released version
+    and reports material differences that are not released yet.
 
-    **Fails:** a release with `material: false` that adds a purpose.
+    Why: whether a change is material depends on its impact on people and how unexpected it
+    is; a reviewer should see before merging that the next release needs the notice period.
 
-    **Passes:** the same release without `material` (legalgen classifies it) or with
-    `material: true`.
+    Fails: privacy.yaml adds a purpose after version 2 was released.
+
+    Passes: the purpose is released as version 3 with at least 30 days' notice.
+    """
+    for kind, versions in context.history.documents.items():
+        if not versions or kind not in context.policy.documents:
+            continue
+        pending = classify(frozen_policy(versions[-1].directory), context.policy, kind)
+        for change in pending.reasons:
+            yield Finding(f"{kind}: {change.path}: {change.description}; not released yet (version "
+                          f"{versions[-1].number} is the latest)", context.at(kind),
+                          hint=f"legalgen release {kind} --effective <date at least 30 days after publication>")
+
+
+@rule("C02", document="site", covers="versions", source="WP260 rev.01 par. 29-31")
+def declared_editorial_but_material(context: Context) -> Iterator[Finding]:
+    """A release declared editorial contains no material change.
+
+    Why: WP29 lists changes that are always material: a new purpose, a new controller, a
+    change in how rights are exercised, a new category of recipients, a new third-country
+    transfer, longer retention, price or refund terms worse for the user. Calling such a
+    change editorial would skip the notice people are owed.
+
+    Fails: a release with `material: false` that adds a purpose.
+
+    Passes: the same release without `material` (legalgen classifies it) or with `material: true`.
     """
     for versions in context.history.documents.values():
         for version in versions:
             if version.release.material is False and version.materiality and version.materiality.material:
                 reasons = "; ".join(f"{c.path}: {c.description}" for c in version.materiality.reasons)
-                yield Diagnostic(
-                    "C02", f"{version.kind} version {version.number} is declared editorial but is material ({reasons})",
-                    version.locate("material"),
-                    hint="remove `material: false`; a material change needs the notice period",
-                )
+                yield Finding(f"{version.kind} version {version.number} is declared editorial but is material "
+                              f"({reasons})", version.locate("material"),
+                              hint="remove `material: false`; a material change needs the notice period")
 
 
-@rule("C03")
-def notice_period(context: Context) -> Iterator[Diagnostic]:
-    """A material change is published at least the notice period before it takes effect.
+@rule("C03", document="site", covers="site.notices | versions", source="WP260 rev.01 par. 30")
+def notice_period(context: Context) -> Iterator[Finding]:
+    """Material changes are announced through an explicit channel, at least 30 days ahead.
 
-    **Why:** material changes must be announced well before they take effect through an
-    explicit channel (WP260 rev.01, par. 30); industry practice is 30 days (GitHub: "at
-    least 30 days prior"). The period is `site.notices.period`, 30 days unless a shorter one
-    is set with `shorter_period_reason`, which this rule repeats as a warning.
+    Why: material changes must be announced well before they take effect through an explicit
+    channel such as e-mail, an in-service notice or a banner (WP260 rev.01, par. 30); industry
+    practice is 30 days (GitHub: "at least 30 days prior"). The period is
+    `site.notices.period`; a shorter one needs `shorter_period_reason`, repeated as a warning.
 
-    **Fails:** version 3 published 2026-11-10, effective 2026-12-09 (29 days), adding a purpose.
+    Fails: version 3 published 2026-11-10, effective 2026-12-09 (29 days), adding a purpose;
+    or `changes: {channels: [website]}`.
 
-    **Passes:** the same version effective 2026-12-10 or later.
+    Passes: the same version effective 2026-12-10 or later; `channels: [email, banner]`.
     """
-    settings: NoticeSettings = context.loaded.policy.site.notices
+    settings = context.policy.site.notices
     if settings.period < MINIMUM_NOTICE:
-        where = context.loaded.locate("site", ("site", "notices", "period"))
+        where = context.at("site", "site", "notices", "period")
         if settings.shorter_period_reason:
-            yield Diagnostic("C03", f"notice period {settings.period} is shorter than 30 days: "
-                                    f"{settings.shorter_period_reason}", where, Severity.WARNING)
+            yield Finding(f"notice period {settings.period} is shorter than 30 days: {settings.shorter_period_reason}",
+                          where, severity=Severity.WARNING)
         else:
-            yield Diagnostic("C03", f"notice period {settings.period} is shorter than 30 days", where,
-                             hint="state why with site.notices.shorter_period_reason, or use at least P30D")
+            yield Finding(f"notice period {settings.period} is shorter than 30 days", where,
+                          hint="state why with site.notices.shorter_period_reason, or use at least P30D")
+    for kind, document in context.policy.documents.items():
+        if kind == "imprint":
+            continue
+        if document.changes is None:
+            yield Finding(f"{kind}: the document does not say how changes are announced", context.at(kind),
+                          hint="add `changes: {channels: [email, banner], advance_notice: P30D}`")
+        elif not set(document.changes.channels) & _EXPLICIT:
+            yield Finding(f"{kind}: changes are only published on the page, not announced through an explicit "
+                          "channel", context.at(kind, "changes", "channels"), hint="add email, in_service or banner")
+        elif document.changes.advance_notice is None or document.changes.advance_notice < settings.period:
+            yield Finding(f"{kind}: the document does not promise {settings.period} of notice before material "
+                          "changes", context.at(kind, "changes"), hint=f"set changes.advance_notice: {settings.period}")
     for versions in context.history.documents.values():
         for version in versions:
-            if not version.material:
-                continue
             release = version.release
             days = (release.effective - release.published).days
-            if Period(days=days) < settings.period:
-                yield Diagnostic(
-                    "C03", f"{version.kind} version {version.number} is material but takes effect {days} day(s) "
-                           f"after publication; the notice period is {settings.period}",
-                    version.locate("effective"),
-                    hint=f"set the effective date at least {settings.period} after {release.published}",
-                )
+            if version.material and Period(days=days) < settings.period:
+                yield Finding(f"{version.kind} version {version.number} is material but takes effect {days} day(s) "
+                              f"after publication; the notice period is {settings.period}", version.locate("effective"),
+                              hint=f"set the effective date at least {settings.period} after {release.published}")
+
+
+_MARKETING = ("offer", "discount", "deal", "upgrade now", "rabatt", "angebot", "jetzt upgraden", "promotion",
+              "réduction", "offre spéciale")
+
+
+@rule("C04", document="site", covers="versions", source="WP260 rev.01 par. 30", severity=Severity.WARNING)
+def notice_without_marketing(context: Context) -> Iterator[Finding]:
+    """The summary of a release is a plain notice, not marketing.
+
+    Why: a change notice must be its own message in plain language, not bundled with
+    advertising (WP260 rev.01, par. 30). The summary is the heart of the banner, the feed and
+    the e-mails legalgen sends.
+
+    Fails: `summary: {en: "New features and a special offer for you!"}`.
+
+    Passes: `summary: {en: "We now use your viewing history for recommendations, with your consent."}`.
+    """
+    for versions in context.history.documents.values():
+        for version in versions:
+            for locale, text in version.release.summary.root.items():
+                hits = [word for word in _MARKETING if word in text.lower()]
+                if hits:
+                    yield Finding(f"{version.kind} version {version.number}: the {locale} summary reads like "
+                                  f"marketing ({', '.join(hits)})", version.locate("summary"))
+
+
+@rule("C06", document="site", covers="versions", source="GDPR Art. 13(3)")
+def new_purpose_explained(context: Context) -> Iterator[Finding]:
+    """A release that adds a purpose explains it before the processing starts.
+
+    Why: before processing data for a new purpose, the controller must tell people about
+    that purpose (GDPR Art. 13(3)); a new purpose with no description leaves them guessing.
+
+    Fails: version 3 adds purpose `recommendations` with only `type: personalisation`.
+
+    Passes: the purpose also has a `description` in every language.
+    """
+    for kind, versions in context.history.documents.items():
+        for version in versions:
+            if not version.materiality:
+                continue
+            new = [c.path[len("purposes["):-1] for c in version.materiality.changes
+                   if c.path.startswith("purposes[") and c.description == "new purpose"]
+            if not new:
+                continue
+            purposes = {p.id: p for p in frozen_policy(version.directory).documents[kind].purposes}
+            for pid in new:
+                if purposes[pid].description is None:
+                    yield Finding(f"{kind} version {version.number} adds purpose {pid!r} without explaining it",
+                                  version.locate(), hint="give the purpose a description")

@@ -1,0 +1,208 @@
+"""Refunds and the right of withdrawal: Directive 2011/83/EU, DE BGB/EGBGB, FR Code de la consommation (R01-R09)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from legalgen import model as m
+from legalgen.check import Context, Finding, rule
+from legalgen.periods import Period
+
+J = m.Jurisdiction
+CONSUMERS = m.Audience.CONSUMERS
+FOURTEEN_DAYS = Period(days=14)
+#: Directive (EU) 2023/2673: the online withdrawal function applies from this date.
+WITHDRAWAL_FUNCTION_FROM = dt.date(2026, 6, 19)
+
+
+def _refund(context: Context) -> m.RefundDocument:
+    document = context.policy.document("refund")
+    assert isinstance(document, m.RefundDocument)
+    return document
+
+
+@rule("R01", document="refund", covers="withdrawal.period", source="Directive 2011/83/EU Art. 9; BGB §355; "
+      "C. consom. L221-18", audience=CONSUMERS)
+def withdrawal_period(context: Context) -> Iterator[Finding]:
+    """Consumers can withdraw within 14 days, without giving a reason.
+
+    Why: for services and online digital content, consumers have 14 days to withdraw
+    (Art. 9). A shorter refund window, such as 48 hours, is invalid against them.
+
+    Fails: no `withdrawal`, or `windows: [{within: PT48H, amount: full}]` as the only promise.
+
+    Passes: `withdrawal: {period: P14D, model_form: true}`.
+    """
+    document = _refund(context)
+    if document.withdrawal is None:
+        short = [w for w in document.windows if w.within is not None and w.within < FOURTEEN_DAYS]
+        detail = f"; the refund window of {short[0].within} is shorter than the 14-day withdrawal period" if short else ""
+        yield Finding(f"the statutory right of withdrawal is not stated{detail}", context.at("refund"),
+                      hint="add withdrawal: {period: P14D, model_form: true}")
+    elif document.withdrawal.period < FOURTEEN_DAYS:
+        yield Finding(f"the withdrawal period {document.withdrawal.period} is shorter than 14 days",
+                      context.at("refund", "withdrawal", "period"))
+
+
+@rule("R02", document="refund", covers="withdrawal.model_form", source="Directive 2011/83/EU Art. 6(1)(h), "
+      "Annex I(B); EGBGB Art. 246a", audience=CONSUMERS)
+def withdrawal_information(context: Context) -> Iterator[Finding]:
+    """The withdrawal information comes with the model withdrawal form.
+
+    Why: traders explain conditions, period and procedure and provide the model form
+    (Annex I(B), DE Muster-Widerrufsformular); if the information is missing, the period
+    extends by 12 months (Art. 10).
+
+    Fails: `withdrawal: {period: P14D, model_form: false}`.
+
+    Passes: `withdrawal: {period: P14D, model_form: true}`.
+    """
+    withdrawal = _refund(context).withdrawal
+    if withdrawal is not None and not withdrawal.model_form:
+        yield Finding("the model withdrawal form is not offered", context.at("refund", "withdrawal", "model_form"),
+                      hint="set model_form: true")
+
+
+@rule("R03", document="refund", covers="withdrawal.online_function", source="Directive (EU) 2023/2673 "
+      "(Art. 11a of Directive 2011/83/EU)", audience=CONSUMERS)
+def withdrawal_function(context: Context) -> Iterator[Finding]:
+    """From 19 June 2026, contracts concluded online can be withdrawn from through an online function.
+
+    Why: Directive (EU) 2023/2673 adds a "withdraw from contract here" function with an
+    acknowledgement of receipt, applicable from 19 June 2026.
+
+    Fails: `withdrawal: {period: P14D}` checked on or after 2026-06-19.
+
+    Passes: `withdrawal: {period: P14D, online_function: https://example.com/withdraw}`.
+    """
+    withdrawal = _refund(context).withdrawal
+    if withdrawal is not None and withdrawal.online_function is None and context.as_of >= WITHDRAWAL_FUNCTION_FROM:
+        yield Finding("no online withdrawal function is offered", context.at("refund", "withdrawal"),
+                      hint="add withdrawal.online_function with its URL")
+
+
+@rule("R04", document="refund", covers="delays", source="Directive 2011/83/EU Art. 13", audience=CONSUMERS)
+def refund_delay(context: Context) -> Iterator[Finding]:
+    """Refunds arrive within 14 days, by the same means of payment, free of charge.
+
+    Why: after a withdrawal the trader reimburses all payments without undue delay and at the
+    latest within 14 days, using the same means of payment and without fees (Art. 13). Bank
+    posting times may only be mentioned as a note.
+
+    Fails: `delays: [{payment: card, min: P20D, max: P31D, business_days: true}]`.
+
+    Passes: `delays: [{payment: any, max: P14D}]` and `method: same_means`.
+    """
+    document = _refund(context)
+    for index, delay in enumerate(document.delays):
+        longest = Period(days=delay.max.days * 7 // 5 + 1) if delay.business_days else delay.max
+        if longest > FOURTEEN_DAYS:
+            wording = f"{delay.max.days} business days" if delay.business_days else str(delay.max)
+            yield Finding(f"refunds take up to {wording}, longer than 14 days",
+                          context.at("refund", "delays", index, "max"), hint="refund within P14D")
+    if document.method in (m.RefundMethod.STORE_CREDIT,):
+        yield Finding("refunds are paid as store credit, not by the means of payment used",
+                      context.at("refund", "method"), hint="use method: same_means")
+
+
+@rule("R05", document="refund", covers="withdrawal.early_start", source="Directive 2011/83/EU Art. 14(3); "
+      "CJEU C-641/19", audience=CONSUMERS)
+def early_start(context: Context) -> Iterator[Finding]:
+    """A consumer who withdraws after asking for an early start pays pro rata, not everything.
+
+    Why: if the service started during the withdrawal period at the consumer's express
+    request, the consumer pays an amount proportionate to what was provided (Art. 14(3);
+    CJEU C-641/19); refusing any refund is not allowed.
+
+    Fails: `withdrawal: {early_start: none}`.
+
+    Passes: `withdrawal: {early_start: pro_rata}`.
+    """
+    withdrawal = _refund(context).withdrawal
+    if withdrawal is not None and withdrawal.early_start in (m.RefundAmount.NONE, m.RefundAmount.PARTIAL):
+        yield Finding(f"after an early start the consumer gets a {withdrawal.early_start} refund, not pro rata",
+                      context.at("refund", "withdrawal", "early_start"), hint="set early_start: pro_rata")
+
+
+@rule("R06", document="refund", covers="windows", source="Directive 2011/83/EU Art. 16(a), (m)",
+      audience=CONSUMERS)
+def right_not_lost(context: Context) -> Iterator[Finding]:
+    """Within the withdrawal period a running subscription is not refunded partially or not at all.
+
+    Why: the right of withdrawal is lost only when a service is fully performed, or digital
+    content delivery began, with express consent and acknowledgement (Art. 16(a), (m)). A
+    subscription is not fully performed within 14 days, so cutting the refund then is invalid.
+
+    Fails: `windows: [{within: PT48H, amount: full}, {amount: partial}]`.
+
+    Passes: `windows: [{within: P14D, amount: full}, {amount: pro_rata}]`.
+    """
+    covered = Period()
+    for index, window in enumerate(_refund(context).windows):
+        if window.amount in (m.RefundAmount.PARTIAL, m.RefundAmount.NONE) and covered < FOURTEEN_DAYS:
+            yield Finding(f"a {window.amount} refund applies within the first 14 days",
+                          context.at("refund", "windows", index, "amount"),
+                          hint="refund in full (or pro rata after an early start) during the withdrawal period")
+        if window.within is not None:
+            covered = window.within
+
+
+@rule("R07", document="refund", covers="withdrawal | exclusions", source="Directive 2011/83/EU Art. 25",
+      audience=CONSUMERS)
+def no_waiver(context: Context) -> Iterator[Finding]:
+    """Refund exclusions do not replace the statutory right of withdrawal.
+
+    Why: consumers cannot waive their rights under the Directive (Art. 25); goodwill terms
+    and exclusions may only add to them. Without the statutory right stated, a list of cases
+    without refund reads as a waiver.
+
+    Fails: `exclusions: [{en: "You change your mind"}]` and no `withdrawal`.
+
+    Passes: the same exclusions with `withdrawal: {period: P14D}` (the page then says they do not limit it).
+    """
+    document = _refund(context)
+    if document.exclusions and document.withdrawal is None:
+        yield Finding(f"{len(document.exclusions)} case(s) without refund are listed while the right of withdrawal "
+                      "is not stated", context.at("refund", "exclusions"),
+                      hint="state the withdrawal right; exclusions may only add to it")
+
+
+@rule("R08", document="refund", covers="withdrawal.termination_url", source="BGB §312k; EGBGB Art. 246a §1(2)",
+      jurisdictions=(J.DE,), audience=CONSUMERS)
+def german_termination_button(context: Context) -> Iterator[Finding]:
+    """Online subscriptions offer the German "Verträge hier kündigen" button.
+
+    Why: §312k BGB requires a cancellation button for contracts concluded online; the
+    Widerrufsbelehrung follows the statutory model, which legalgen's text does.
+
+    Fails: a refund document without `withdrawal.termination_url` on a site targeting Germany.
+
+    Passes: `withdrawal: {termination_url: https://example.com/cancel}`.
+    """
+    withdrawal = _refund(context).withdrawal
+    if withdrawal is None or withdrawal.termination_url is None:
+        yield Finding("no online cancellation ('Verträge hier kündigen') is offered", context.at("refund", "withdrawal"),
+                      hint="add withdrawal.termination_url")
+
+
+@rule("R09", document="refund", covers="withdrawal.termination_url | mediation",
+      source="C. consom. L215-1-1, L211-3, L616-1", jurisdictions=(J.FR,), audience=CONSUMERS)
+def french_termination_and_mediation(context: Context) -> Iterator[Finding]:
+    """Online subscriptions offer "résilier votre contrat" online, and a consumer mediator is named.
+
+    Why: L215-1-1 requires an online termination function; L211-3 and L616-1 require
+    information on consumer mediation.
+
+    Fails: no `withdrawal.termination_url`, or no `mediation` in the imprint.
+
+    Passes: `termination_url` set and `imprint.mediation: {name: ..., url: ...}`.
+    """
+    withdrawal = _refund(context).withdrawal
+    if withdrawal is None or withdrawal.termination_url is None:
+        yield Finding("no online termination ('résilier votre contrat') is offered", context.at("refund", "withdrawal"),
+                      hint="add withdrawal.termination_url")
+    imprint = context.policy.document("imprint")
+    if imprint is None or imprint.mediation is None:
+        yield Finding("no consumer mediator is named", context.at("imprint" if imprint else "refund"),
+                      hint="add mediation to the imprint")

@@ -1,0 +1,125 @@
+"""Cookies and other trackers: ePrivacy Art. 5(3), DE TDDDG §25, FR CNIL 2020-091/092 (K01-K04)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from legalgen import model as m
+from legalgen.check import Context, Finding, rule
+from legalgen.periods import Period
+
+J = m.Jurisdiction
+
+
+def _cookies(context: Context) -> m.CookiesDocument:
+    document = context.policy.document("cookies")
+    assert isinstance(document, m.CookiesDocument)
+    return document
+
+
+def _recipients(context: Context) -> dict[str, m.Recipient]:
+    privacy = context.policy.document("privacy")
+    return {r.id: r for r in privacy.recipients} if privacy else {}
+
+
+@rule("K01", document="cookies", covers="trackers", source="ePrivacy Directive Art. 5(3)")
+def trackers_listed(context: Context) -> Iterator[Finding]:
+    """Every tracker is listed with its provider, and third-party providers with their country.
+
+    What: the cookie policy lists each tracker, exempt ones included, with name, provider,
+    first or third party, technology, purpose, lifetime, consent or exemption, recipients and
+    third country. legalgen's model asks for each of these; this rule checks what the model
+    cannot: that the list is not empty and that every third-party provider states its country.
+
+    Why: consent is only informed if people know what is stored or read on their device and
+    who receives it (Art. 5(3); CNIL guidelines 2020-091).
+
+    Fails: a cookie policy with no trackers; a tracker whose provider has no country.
+
+    Passes: `trackers: [{id: session, name: sid, technology: cookie, purpose: strictly_necessary, ...}]`.
+    """
+    document = _cookies(context)
+    if not document.trackers:
+        yield Finding("the cookie policy lists no trackers", context.at("cookies"),
+                      hint="list every cookie and similar technology, strictly necessary ones included")
+    recipients = _recipients(context)
+    for index, tracker in enumerate(document.trackers):
+        provider = recipients.get(tracker.provider) if tracker.provider else None
+        if provider is not None and provider.country is None:
+            yield Finding(f"tracker {tracker.id!r}: provider {provider.name or provider.id!r} states no country",
+                          context.at("cookies", "trackers", index, "provider"),
+                          hint="add the provider's country in privacy.yaml")
+
+
+@rule("K02", document="cookies", covers="trackers[].basis", source="ePrivacy Art. 5(3); DE TDDDG §25(2)")
+def exemptions(context: Context) -> Iterator[Finding]:
+    """Only strictly necessary trackers are exempt from consent (in Germany without an analytics exemption).
+
+    Why: Art. 5(3) exempts only storage strictly necessary for a service the user asked for;
+    TDDDG §25(2) has no audience-measurement exemption. (France's exemption is K04.)
+
+    Fails: `{purpose: analytics, basis: exempt}` on a site targeting Germany.
+
+    Passes: `{purpose: analytics, basis: consent}`.
+    """
+    france_only = context.targets(J.FR) and not context.targets(J.DE)
+    for index, tracker in enumerate(_cookies(context).trackers):
+        if tracker.basis is not m.TrackerBasis.EXEMPT or tracker.purpose is m.TrackerPurpose.STRICTLY_NECESSARY:
+            continue
+        if tracker.purpose is m.TrackerPurpose.ANALYTICS and france_only:
+            continue
+        yield Finding(f"tracker {tracker.id!r} ({tracker.purpose}) is exempt from consent, but only strictly "
+                      "necessary trackers are", context.at("cookies", "trackers", index, "basis"),
+                      hint="set basis: consent")
+
+
+@rule("K03", document="cookies", covers="consent", source="CNIL guidelines 2020-091, recommendation 2020-092",
+      jurisdictions=(J.FR,))
+def consent_management(context: Context) -> Iterator[Finding]:
+    """Refusing is as easy as accepting, consent is remembered about six months at most, and can be withdrawn.
+
+    Why: the CNIL expects a "reject all" as easy as "accept all", consent choices kept for
+    about six months, and withdrawal possible at any time.
+
+    Fails: consent-based trackers and `consent: {reject_all: false, remembered_for: P13M, ...}`.
+
+    Passes: `consent: {reject_all: true, remembered_for: P6M, withdraw: {...}}`.
+    """
+    document = _cookies(context)
+    needs_consent = any(t.basis is m.TrackerBasis.CONSENT for t in document.trackers)
+    if not needs_consent:
+        return
+    if document.consent is None:
+        yield Finding("trackers need consent but the policy does not say how consent is asked and withdrawn",
+                      context.at("cookies"), hint="add consent: {reject_all, remembered_for, withdraw}")
+        return
+    if not document.consent.reject_all:
+        yield Finding("there is no 'reject all' as easy as 'accept all'",
+                      context.at("cookies", "consent", "reject_all"))
+    if document.consent.remembered_for > Period(months=6):
+        yield Finding(f"consent is remembered for {document.consent.remembered_for}, longer than about six months",
+                      context.at("cookies", "consent", "remembered_for"), hint="use P6M")
+
+
+@rule("K04", document="cookies", covers="trackers[].lifetime", source="CNIL guidelines 2020-091 art. 5",
+      jurisdictions=(J.FR,))
+def audience_measurement(context: Context) -> Iterator[Finding]:
+    """A consent-exempt analytics tracker is first party and lives at most 13 months.
+
+    Why: the CNIL exempts audience measurement only when it is first party, produces
+    anonymous statistics, lives at most 13 months and its data is kept at most 25 months.
+
+    Fails: `{purpose: analytics, basis: exempt, provider: google, lifetime: P2Y}`.
+
+    Passes: `{purpose: analytics, basis: exempt, lifetime: P13M}` without a provider.
+    """
+    for index, tracker in enumerate(_cookies(context).trackers):
+        if tracker.purpose is not m.TrackerPurpose.ANALYTICS or tracker.basis is not m.TrackerBasis.EXEMPT:
+            continue
+        if tracker.provider is not None or tracker.recipients:
+            yield Finding(f"exempt analytics tracker {tracker.id!r} shares data with a third party",
+                          context.at("cookies", "trackers", index, "provider"))
+        lifetime = tracker.lifetime.root
+        if isinstance(lifetime, Period) and lifetime > Period(months=13):
+            yield Finding(f"exempt analytics tracker {tracker.id!r} lives {lifetime}, more than 13 months",
+                          context.at("cookies", "trackers", index, "lifetime"))

@@ -1,0 +1,368 @@
+"""What a privacy notice must state: GDPR Art. 8, 12-14, 21, 33/34 (REQUIREMENTS.md G01-G21)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from legalgen import model as m
+from legalgen.check import Context, Finding, rule
+from legalgen.diagnostics import Severity
+from legalgen.periods import Period
+
+EEA = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO".split()
+)
+#: Minimum age of digital consent by jurisdiction (Art. 8(1); DE 16, FR 15).
+CONSENT_AGE = {m.Jurisdiction.EU: 16, m.Jurisdiction.DE: 16, m.Jurisdiction.FR: 15}
+STATUTORY_RIGHTS = (m.Right.ACCESS, m.Right.RECTIFICATION, m.Right.ERASURE, m.Right.RESTRICTION,
+                    m.Right.OBJECTION, m.Right.PORTABILITY)
+
+
+def _privacy(context: Context) -> m.PrivacyDocument:
+    document = context.policy.document("privacy")
+    assert isinstance(document, m.PrivacyDocument)
+    return document
+
+
+@rule("G01", document="privacy", covers="company", source="GDPR Art. 13(1)(a), 14(1)(a), 27")
+def controller_identity(context: Context) -> Iterator[Finding]:
+    """The notice names the controller with a postal address and, outside the EU, a representative.
+
+    Why: people must know who is responsible and how to reach them (Art. 13(1)(a)); a
+    controller outside the Union that targets people in it must name its EU representative
+    (Art. 27).
+
+    Fails: `company: {name: IPTV Smarters, email: contact@iptvsmarters.io}` (no address).
+
+    Passes: the company with `address`, and `representative` when the address is outside the EEA.
+    """
+    company = context.policy.company
+    if company.address is None:
+        yield Finding("the controller has no postal address", context.at("site", "company"),
+                      hint="add company.address with street, postal_code, city and country")
+    elif company.address.country not in EEA and _privacy(context).representative is None:
+        yield Finding(f"the controller is established in {company.address.country}, outside the EEA, and names "
+                      "no EU representative", context.at("privacy"), hint="add `representative` (Art. 27)")
+
+
+@rule("G02", document="privacy", covers="dpo", source="GDPR Art. 13(1)(b)")
+def dpo_contact(context: Context) -> Iterator[Finding]:
+    """An appointed data protection officer has contact details.
+
+    Why: where a DPO is appointed, the notice gives their contact details (Art. 13(1)(b)).
+
+    Fails: `dpo: {name: Dr. Brandt}`.
+
+    Passes: `dpo: {name: Dr. Brandt, email: privacy@example.com}`.
+    """
+    dpo = _privacy(context).dpo
+    if dpo is not None and not (dpo.email or dpo.phone or dpo.address or dpo.url):
+        yield Finding("the data protection officer has no contact details", context.at("privacy", "dpo"),
+                      hint="add an e-mail address, phone, postal address or web form")
+
+
+@rule("G03", document="privacy", covers="purposes[].legal_basis", source="GDPR Art. 13(1)(c)")
+def legal_basis(context: Context) -> Iterator[Finding]:
+    """Every purpose states its legal basis under Art. 6(1)(a)-(f).
+
+    Why: the notice must state the purposes of processing together with the legal basis for
+    each (Art. 13(1)(c)).
+
+    Fails: a purpose `service` with `data: [account]` and no `legal_basis`.
+
+    Passes: the same purpose with `legal_basis: contract`.
+    """
+    for index, purpose in enumerate(_privacy(context).purposes):
+        if purpose.legal_basis is None:
+            yield Finding(f"purpose {purpose.id!r} has no legal basis", context.at("privacy", "purposes", index),
+                          hint="add legal_basis: consent, contract, legal_obligation, vital_interests, "
+                               "public_task or legitimate_interests")
+
+
+@rule("G04", document="privacy", covers="purposes[].legitimate_interest", source="GDPR Art. 13(1)(d)")
+def legitimate_interest(context: Context) -> Iterator[Finding]:
+    """A purpose based on legitimate interests states the interest pursued.
+
+    Why: where processing rests on Art. 6(1)(f), the notice names the legitimate interests
+    of the controller or a third party (Art. 13(1)(d)).
+
+    Fails: `legal_basis: legitimate_interests` without `legitimate_interest`.
+
+    Passes: `legitimate_interest: {en: protecting customers against payment fraud, ...}`.
+    """
+    for index, purpose in enumerate(_privacy(context).purposes):
+        if purpose.legal_basis is m.LegalBasis.LEGITIMATE_INTERESTS and purpose.legitimate_interest is None:
+            yield Finding(f"purpose {purpose.id!r} relies on legitimate interests but does not say which",
+                          context.at("privacy", "purposes", index, "legal_basis"), hint="add legitimate_interest")
+
+
+@rule("G05", document="privacy", covers="recipients", source="GDPR Art. 13(1)(e)", severity=Severity.WARNING)
+def recipients(context: Context) -> Iterator[Finding]:
+    """The notice names the recipients or categories of recipients of the data.
+
+    Why: people must learn who receives their data (Art. 13(1)(e)). Nearly every online
+    service uses a host and a payment provider; a notice without recipients is rarely true.
+
+    Fails: a privacy document without `recipients`.
+
+    Passes: `recipients: [{id: host, name: Hetzner Online GmbH, role: processor, category: hosting, country: DE}]`.
+    """
+    if not _privacy(context).recipients:
+        yield Finding("the notice names no recipients", context.at("privacy"),
+                      hint="list processors and other recipients, or at least their categories")
+
+
+@rule("G06", document="privacy", covers="recipients[].transfer", source="GDPR Art. 13(1)(f)")
+def transfers(context: Context) -> Iterator[Finding]:
+    """Transfers outside the EEA state their safeguard and how to get a copy.
+
+    Why: the notice must say whether data goes to a third country, on which ground (adequacy
+    decision, standard contractual clauses, binding corporate rules, Art. 49) and how to obtain
+    a copy of the safeguard (Art. 13(1)(f)). A recipient whose country is not stated leaves
+    this open, which is reported as a warning.
+
+    Fails: `{id: crm, name: CRM Inc., role: processor, category: it_services, country: US}`.
+
+    Passes: the same with `transfer: {safeguard: scc, obtain_copy: {en: ask our DPO, ...}}`.
+    """
+    for index, recipient in enumerate(_privacy(context).recipients):
+        where = context.at("privacy", "recipients", index)
+        name = recipient.name or recipient.id
+        if recipient.country is None:
+            if recipient.name is not None:
+                yield Finding(f"recipient {name!r} does not state its country", where, severity=Severity.WARNING,
+                              hint="add country (ISO code); outside the EEA also transfer")
+        elif recipient.country not in EEA:
+            if recipient.transfer is None:
+                yield Finding(f"recipient {name!r} is in {recipient.country}, a third country, without a transfer "
+                              "safeguard", where, hint="add transfer: {safeguard: adequacy | scc | bcr | derogation}")
+            elif recipient.transfer.safeguard in (m.Safeguard.SCC, m.Safeguard.BCR) and \
+                    recipient.transfer.obtain_copy is None:
+                yield Finding(f"recipient {name!r}: the notice does not say how to obtain a copy of the safeguard",
+                              context.at("privacy", "recipients", index, "transfer"), hint="add transfer.obtain_copy")
+
+
+@rule("G07", document="privacy", covers="purposes[].retention", source="GDPR Art. 13(2)(a)")
+def retention(context: Context) -> Iterator[Finding]:
+    """Every purpose states how long its data is kept, or the criteria for it.
+
+    Why: the storage period, or if that is not possible the criteria used to determine it,
+    is part of every notice (Art. 13(2)(a)).
+
+    Fails: a purpose without `retention`.
+
+    Passes: `retention: {period: P30D, after: account_closure}` or `retention: {criteria: {...}}`.
+    """
+    for index, purpose in enumerate(_privacy(context).purposes):
+        if purpose.retention is None:
+            yield Finding(f"purpose {purpose.id!r} states no storage period", context.at("privacy", "purposes", index),
+                          hint="add retention with an ISO 8601 period or criteria")
+
+
+@rule("G08", document="privacy", covers="rights.granted", source="GDPR Art. 13(2)(b)")
+def statutory_rights(context: Context) -> Iterator[Finding]:
+    """The notice lists the rights of access, rectification, erasure, restriction, objection and portability.
+
+    Why: Art. 13(2)(b) requires informing people of each of these rights.
+
+    Fails: `rights: {granted: [access, rectification, erasure, objection, portability]}` (no restriction).
+
+    Passes: all six rights in `rights.granted`.
+    """
+    rights = _privacy(context).rights
+    if rights is None:
+        yield Finding("the notice does not list the data subject's rights", context.at("privacy"),
+                      hint="add rights: {granted: [...], email: ...}")
+        return
+    missing = [right.value for right in STATUTORY_RIGHTS if right not in rights.granted]
+    if missing:
+        yield Finding(f"rights not stated: {', '.join(missing)}", context.at("privacy", "rights", "granted"))
+
+
+@rule("G09", document="privacy", covers="rights.granted", source="GDPR Art. 13(2)(c), 7(3)")
+def withdraw_consent(context: Context) -> Iterator[Finding]:
+    """Where processing rests on consent, the notice states that consent can be withdrawn at any time.
+
+    Why: Art. 13(2)(c) and 7(3): consent can be withdrawn at any time, as easily as it was given.
+
+    Fails: a purpose with `legal_basis: consent` and no `withdraw_consent` in `rights.granted`.
+
+    Passes: `rights: {granted: [..., withdraw_consent]}`.
+    """
+    document = _privacy(context)
+    consent = [p.id for p in document.purposes if p.legal_basis is m.LegalBasis.CONSENT]
+    if consent and (document.rights is None or m.Right.WITHDRAW_CONSENT not in document.rights.granted):
+        yield Finding(f"purposes {', '.join(consent)} rely on consent but withdrawing it is not stated",
+                      context.at("privacy", "rights"), hint="add withdraw_consent to rights.granted")
+
+
+@rule("G10", document="privacy", covers="supervisory_authority", source="GDPR Art. 13(2)(d), 77")
+def complaint(context: Context) -> Iterator[Finding]:
+    """The notice states the right to complain to a supervisory authority and names it.
+
+    Why: Art. 13(2)(d) and 77. In Germany the authority is the one of the Land of
+    establishment; in France the CNIL.
+
+    Fails: no `complaint` in `rights.granted`, or no `supervisory_authority`.
+
+    Passes: `complaint` granted and `supervisory_authority: {name: CNIL, url: https://www.cnil.fr/}`.
+    """
+    document = _privacy(context)
+    if document.rights is None or m.Right.COMPLAINT not in document.rights.granted:
+        yield Finding("the right to lodge a complaint with a supervisory authority is not stated",
+                      context.at("privacy", "rights"), hint="add complaint to rights.granted")
+    if document.supervisory_authority is None:
+        yield Finding("no supervisory authority is named", context.at("privacy"),
+                      hint="add supervisory_authority with its name and address")
+
+
+@rule("G11", document="privacy", covers="purposes[].requirement", source="GDPR Art. 13(2)(e)")
+def requirement(context: Context) -> Iterator[Finding]:
+    """Every purpose says whether providing the data is required, and what happens if it is not.
+
+    Why: Art. 13(2)(e): whether the data is a statutory or contractual requirement or needed
+    to enter a contract, whether people must provide it, and the consequences of not doing so.
+
+    Fails: a purpose without `requirement`.
+
+    Passes: `requirement: {provision: contract_precondition, consequences: {en: we cannot open an account, ...}}`.
+    """
+    for index, purpose in enumerate(_privacy(context).purposes):
+        if purpose.requirement is None:
+            yield Finding(f"purpose {purpose.id!r} does not say whether the data must be provided",
+                          context.at("privacy", "purposes", index), hint="add requirement: {provision: ...}")
+        elif purpose.requirement.provision is not m.Provision.VOLUNTARY and purpose.requirement.consequences is None:
+            yield Finding(f"purpose {purpose.id!r} does not say what happens if the data is not provided",
+                          context.at("privacy", "purposes", index, "requirement"), severity=Severity.WARNING)
+
+
+@rule("G12", document="privacy", covers="automated_decisions", source="GDPR Art. 13(2)(f), 22")
+def automated_decisions(context: Context) -> Iterator[Finding]:
+    """Automated decision-making is explained together with the rights that come with it.
+
+    Why: Art. 13(2)(f) requires meaningful information about the logic involved, its
+    significance and envisaged consequences; Art. 22(3) gives the right to human review.
+
+    Fails: `automated_decisions: [...]` without `automated_decisions` in `rights.granted`.
+
+    Passes: the decision with `logic` and `significance`, and the right granted.
+    """
+    document = _privacy(context)
+    if document.automated_decisions and (document.rights is None or
+                                         m.Right.AUTOMATED_DECISIONS not in document.rights.granted):
+        yield Finding("automated decisions are described but the related rights are not stated",
+                      context.at("privacy", "automated_decisions"), hint="add automated_decisions to rights.granted")
+
+
+@rule("G14", document="privacy", covers="data_categories[].details", source="GDPR Art. 14(1)(d)")
+def indirect_categories(context: Context) -> Iterator[Finding]:
+    """Data obtained from others is described by category, so people know what it is.
+
+    Why: where data is not obtained from the data subject, the notice states the categories
+    of personal data concerned (Art. 14(1)(d)).
+
+    Fails: `{id: signals, type: identifiers, source: third_party}`.
+
+    Passes: the same category with `details: {en: risk scores from our payment provider, ...}`.
+    """
+    for index, category in enumerate(_privacy(context).data_categories):
+        if category.source in (m.DataSource.THIRD_PARTY, m.DataSource.PUBLIC) and category.details is None \
+                and category.label is None:
+            yield Finding(f"data category {category.id!r} comes from others but is not described",
+                          context.at("privacy", "data_categories", index), hint="add details or a label")
+
+
+@rule("G15", document="privacy", covers="data_categories[].source_details", source="GDPR Art. 14(2)(f)")
+def indirect_sources(context: Context) -> Iterator[Finding]:
+    """Data obtained from others names its source.
+
+    Why: Art. 14(2)(f): from which source the data originates, and whether from public sources.
+
+    Fails: `{id: signals, label: {...}, source: third_party}`.
+
+    Passes: the same with `source_details: {en: our payment provider Stripe, ...}`.
+    """
+    for index, category in enumerate(_privacy(context).data_categories):
+        if category.source is m.DataSource.THIRD_PARTY and category.source_details is None:
+            yield Finding(f"data category {category.id!r} comes from third parties that are not named",
+                          context.at("privacy", "data_categories", index, "source"), hint="add source_details")
+
+
+@rule("G17", document="privacy", covers="rights.granted", source="GDPR Art. 21(4)")
+def right_to_object(context: Context) -> Iterator[Finding]:
+    """The right to object is stated where processing rests on legitimate interests or public tasks, or serves direct marketing.
+
+    Why: Art. 21(4): the right to object must be brought to attention explicitly and
+    separately from other information; legalgen shows it in its own box when granted.
+
+    Fails: a purpose with `legal_basis: legitimate_interests` and no `objection` right.
+
+    Passes: `objection` in `rights.granted`.
+    """
+    document = _privacy(context)
+    triggers = [p.id for p in document.purposes
+                if p.legal_basis in (m.LegalBasis.LEGITIMATE_INTERESTS, m.LegalBasis.PUBLIC_TASK)
+                or p.type is m.PurposeType.DIRECT_MARKETING]
+    if triggers and (document.rights is None or m.Right.OBJECTION not in document.rights.granted):
+        yield Finding(f"purposes {', '.join(triggers)} call for the right to object, which is not stated",
+                      context.at("privacy", "rights"), hint="add objection to rights.granted")
+
+
+@rule("G19", document="privacy", covers="rights.response_time", source="GDPR Art. 12(3)")
+def response_time(context: Context) -> Iterator[Finding]:
+    """Requests are answered within one month.
+
+    Why: Art. 12(3): without undue delay and in any event within one month, extendable by
+    two further months for complex or numerous requests.
+
+    Fails: `rights: {response_time: P6W}`.
+
+    Passes: `rights: {response_time: P1M}` (the default).
+    """
+    rights = _privacy(context).rights
+    if rights is not None and rights.response_time > Period(months=1):
+        yield Finding(f"requests are answered within {rights.response_time}, more than one month",
+                      context.at("privacy", "rights", "response_time"), hint="use P1M or less")
+
+
+@rule("G20", document="privacy", covers="children.minimum_age", source="GDPR Art. 8(1)")
+def consent_age(context: Context) -> Iterator[Finding]:
+    """A service relying on consent states a minimum age no lower than the age of digital consent.
+
+    Why: Art. 8(1): a child's consent is valid from 16, or a lower age a member state sets
+    (Germany 16, France 15). Below that, a parent must consent.
+
+    Fails: `children: {minimum_age: 13}` on a site targeting Germany with a consent purpose.
+
+    Passes: `children: {minimum_age: 16}`.
+    """
+    document = _privacy(context)
+    if not any(p.legal_basis is m.LegalBasis.CONSENT for p in document.purposes):
+        return
+    required = max(CONSENT_AGE[j] for j in context.policy.site.jurisdictions)
+    if document.children is None:
+        yield Finding("processing relies on consent, but the notice states no minimum age", context.at("privacy"),
+                      severity=Severity.WARNING, hint=f"add children: {{minimum_age: {required}}}")
+    elif document.children.minimum_age < required:
+        yield Finding(f"minimum age {document.children.minimum_age} is below the age of digital consent "
+                      f"({required}) in the targeted jurisdictions", context.at("privacy", "children", "minimum_age"))
+
+
+@rule("G21", document="privacy", covers="breach", source="GDPR Art. 33, 34")
+def breach(context: Context) -> Iterator[Finding]:
+    """A breach section commits to notifying the authority within 72 hours.
+
+    Why: Art. 33: notify the supervisory authority without undue delay and where feasible
+    within 72 hours; Art. 34: tell people without undue delay when the risk is high.
+
+    Fails: `breach: {authority_within: P5D}`.
+
+    Passes: `breach: {authority_within: PT72H, notify_data_subjects: true}`.
+    """
+    section = _privacy(context).breach
+    if section is not None and section.authority_within > Period(hours=72):
+        yield Finding(f"the authority is notified within {section.authority_within}, later than 72 hours",
+                      context.at("privacy", "breach", "authority_within"))
+    if section is not None and not section.notify_data_subjects:
+        yield Finding("the breach section does not commit to informing people of high-risk breaches",
+                      context.at("privacy", "breach", "notify_data_subjects"))

@@ -1,0 +1,73 @@
+"""Imprint / legal notice: DE §5 DDG, FR LCEN art. 6 (I01-I02)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from legalgen import model as m
+from legalgen.check import Context, Finding, rule
+from legalgen.diagnostics import Severity
+
+J = m.Jurisdiction
+_PO_BOX = re.compile(r"\b(postfach|p\.?\s*o\.?\s*box|boîte postale|bp\s+\d)", re.I)
+
+
+def _established_in(context: Context, country: str) -> bool:
+    address = context.policy.company.address
+    return address is None or address.country == country
+
+
+@rule("I01", document="site", covers="company", source="DE DDG §5", jurisdictions=(J.DE,))
+def german_imprint(context: Context) -> Iterator[Finding]:
+    """A provider established in Germany publishes a complete Impressum.
+
+    Why: §5 DDG: name, postal address (no PO box), legal form, representatives, e-mail and a
+    second fast way of contact, commercial register and number, VAT ID, and the supervisory
+    authority for licensed activities.
+
+    Fails: a site targeting Germany without an imprint document, or a company without register.
+
+    Passes: the imprint document and `company` with address, legal_form, representatives,
+    email, phone or contact_form, commercial_register and vat_id.
+    """
+    if not _established_in(context, "DE"):
+        return
+    company = context.policy.company
+    if "imprint" not in context.policy.documents:
+        yield Finding("the site has no imprint", context.at("site"), hint="add imprint.yaml with kind: imprint")
+    missing = [name for name, value in (
+        ("address", company.address), ("legal_form", company.legal_form), ("representatives", company.representatives),
+        ("phone or contact_form", company.phone or company.contact_form),
+        ("commercial_register", company.commercial_register), ("vat_id", company.vat_id)) if not value]
+    if missing:
+        yield Finding(f"the imprint lacks {', '.join(missing)}", context.at("site", "company"))
+    if company.address is not None and _PO_BOX.search(company.address.street):
+        yield Finding("the address is a PO box", context.at("site", "company", "address", "street"))
+
+
+@rule("I02", document="site", covers="company | imprint", source="FR LCEN art. 6 (verify numbering)",
+      jurisdictions=(J.FR,), severity=Severity.WARNING)
+def french_legal_notice(context: Context) -> Iterator[Finding]:
+    """A provider established in France publishes complete mentions légales.
+
+    Why: LCEN art. 6 (numbering to verify): company name, registered office, phone, RCS
+    number, share capital, publication director, and the host's name, address and phone.
+
+    Fails: a French company without `share_capital` or an imprint without `hosting`.
+
+    Passes: `company` with phone, commercial_register, share_capital, and an imprint with
+    `publication_director` and `hosting` (with phone).
+    """
+    if not _established_in(context, "FR"):
+        return
+    company = context.policy.company
+    imprint = context.policy.document("imprint")
+    missing = [name for name, value in (
+        ("address", company.address), ("phone", company.phone), ("commercial_register", company.commercial_register),
+        ("share_capital", company.share_capital),
+        ("publication_director", imprint.publication_director if imprint else None),
+        ("hosting", imprint.hosting if imprint else None),
+        ("hosting phone", imprint.hosting.phone if imprint and imprint.hosting else None)) if not value]
+    if missing:
+        yield Finding(f"the mentions légales lack {', '.join(missing)}", context.at("imprint" if imprint else "site"))

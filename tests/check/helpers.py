@@ -1,0 +1,76 @@
+"""Run the compliance rules on YAML snippets and report (rule ID, file, line)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+from legalgen.check import check_policy
+from legalgen.load import load_policy
+from legalgen.versions import load_history
+
+AS_OF = dt.date(2026, 11, 22)
+
+SITE = """\
+site:
+  name: Test
+  base_url: https://legal.test.example/
+  locales: [en, de]
+  default_locale: en
+  jurisdictions: [EU]
+company:
+  name: Test GmbH
+  address: {street: Hauptstraße 1, postal_code: "10115", city: Berlin, country: DE}
+  email: hello@test.example
+"""
+
+CHANGES = "changes: {channels: [email, banner], advance_notice: P30D}\n"
+
+#: A privacy notice that passes every G rule.
+PRIVACY = """\
+kind: privacy
+data_categories:
+  - id: contact
+    type: email
+purposes:
+  - id: service
+    type: service_provision
+    legal_basis: contract
+    data: [contact]
+    recipients: [host]
+    retention: {period: P30D, after: account_closure}
+    requirement: {provision: contract_precondition, consequences: {en: no account, de: kein Konto}}
+recipients:
+  - id: host
+    name: Host GmbH
+    role: processor
+    category: hosting
+    country: DE
+rights:
+  granted: [access, rectification, erasure, restriction, portability, objection, complaint]
+  email: privacy@test.example
+supervisory_authority: {name: Berliner Beauftragte für Datenschutz und Informationsfreiheit}
+breach: {authority_within: PT72H}
+""" + CHANGES
+
+
+def run(tmp_path: Path, as_of: dt.date = AS_OF, **files: str) -> list[tuple[str, str, int]]:
+    """(rule ID, file name, line) of every finding on a source made of ``files``."""
+    root = tmp_path / "source"
+    root.mkdir(exist_ok=True)
+    for name, text in {"site": SITE, **files}.items():
+        (root / f"{name}.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+    loaded = load_policy(root)
+    return [(d.code, Path(d.location.file).name, d.location.line)
+            for d in check_policy(loaded, load_history(loaded), as_of)]
+
+
+def ids(tmp_path: Path, **files: str) -> list[str]:
+    """Only the rule IDs found, sorted."""
+    return sorted(code for code, _, _ in run(tmp_path, **files))
+
+
+def line_of(text: str, needle: str) -> int:
+    """The 1-based line of the first occurrence of ``needle`` in ``text``."""
+    return text[: text.index(needle)].count("\n") + 1

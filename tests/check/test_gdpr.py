@@ -1,0 +1,95 @@
+"""GDPR family: each rule fails on a snippet (asserting ID and line) and passes on the fixed one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .helpers import PRIVACY, SITE, ids, line_of, run
+
+
+def test_a_complete_notice_passes(tmp_path: Path) -> None:
+    assert run(tmp_path, privacy=PRIVACY) == []
+
+
+@pytest.mark.parametrize(
+    ("rule", "before", "after", "at"),
+    [
+        ("G02", "supervisory_authority:", "dpo: {name: Dr. Brandt}\nsupervisory_authority:", "dpo:"),
+        ("G03", "    legal_basis: contract\n", "", "  - id: service"),
+        ("G04", "legal_basis: contract", "legal_basis: legitimate_interests", "legal_basis:"),
+        ("G06", "    country: DE\n", "    country: US\n", "  - id: host"),
+        ("G07", "    retention: {period: P30D, after: account_closure}\n", "", "  - id: service"),
+        ("G08", "granted: [access, rectification, erasure, restriction,", "granted: [access, rectification, erasure,",
+         "  granted:"),
+        ("G10", "supervisory_authority: {name: Berliner Beauftragte für Datenschutz und Informationsfreiheit}\n", "",
+         "kind: privacy"),
+        ("G11", "    requirement: {provision: contract_precondition, consequences: {en: no account, de: kein Konto}}\n",
+         "", "  - id: service"),
+        ("G19", "  email: privacy@test.example", "  email: privacy@test.example\n  response_time: P6W",
+         "response_time:"),
+        ("G21", "breach: {authority_within: PT72H}", "breach: {authority_within: P5D}", "breach:"),
+    ],
+)
+def test_rule_fails_with_its_line(tmp_path: Path, rule: str, before: str, after: str, at: str) -> None:
+    text = PRIVACY.replace(before, after)
+    assert text != PRIVACY
+    found = [(code, line) for code, _, line in run(tmp_path, privacy=text) if code == rule]
+    assert found and found[0] == (rule, line_of(text, at))
+
+
+def test_g01_controller_address_and_representative(tmp_path: Path) -> None:
+    no_address = SITE.replace('  address: {street: Hauptstraße 1, postal_code: "10115", city: Berlin, country: DE}\n', "")
+    assert ("G01", "site.yaml", line_of(no_address, "company:")) in run(tmp_path, site=no_address, privacy=PRIVACY)
+    abroad = SITE.replace("country: DE}", "country: US}")
+    assert [c for c, _, _ in run(tmp_path, site=abroad, privacy=PRIVACY)] == ["G01"]
+    represented = PRIVACY + "representative: {name: EU Rep SARL, email: rep@eu.example}\n"
+    assert run(tmp_path, site=abroad, privacy=represented) == []
+
+
+def test_g05_recipients_warning(tmp_path: Path) -> None:
+    text = PRIVACY.replace("    recipients: [host]\n", "").replace(
+        "recipients:\n  - id: host\n    name: Host GmbH\n    role: processor\n    category: hosting\n    country: DE\n", "")
+    assert ids(tmp_path, privacy=text) == ["G05"]
+
+
+def test_g06_safeguard_and_copy(tmp_path: Path) -> None:
+    scc = PRIVACY.replace("    country: DE\n", "    country: US\n    transfer: {safeguard: scc}\n")
+    assert [(c, line) for c, _, line in run(tmp_path, privacy=scc)] == [("G06", line_of(scc, "    transfer:"))]
+    copy = scc.replace("{safeguard: scc}", "{safeguard: scc, obtain_copy: {en: ask the DPO, de: beim DSB}}")
+    assert run(tmp_path, privacy=copy) == []
+
+
+def test_g09_and_g17_follow_the_legal_bases(tmp_path: Path) -> None:
+    consent = PRIVACY.replace("legal_basis: contract", "legal_basis: consent").replace(", objection", "")
+    assert ids(tmp_path, privacy=consent) == ["G08", "G09", "G20"]
+    li = PRIVACY.replace("legal_basis: contract", "legal_basis: legitimate_interests\n    legitimate_interest: "
+                         "{en: fraud prevention, de: Betrugsprävention}").replace(", objection", "")
+    assert ids(tmp_path, privacy=li) == ["G08", "G17"]
+
+
+def test_g12_automated_decisions_need_the_right(tmp_path: Path) -> None:
+    text = PRIVACY + ("automated_decisions:\n  - id: score\n    description: {en: a, de: a}\n    logic: {en: b, de: b}\n"
+                      "    significance: {en: c, de: c}\n")
+    assert [(c, line) for c, _, line in run(tmp_path, privacy=text)] == [("G12", line_of(text, "automated_decisions:"))]
+
+
+def test_g14_g15_indirect_data(tmp_path: Path) -> None:
+    text = PRIVACY.replace("    type: email\n", "    type: email\n  - id: signals\n    type: identifiers\n"
+                           "    source: third_party\n")
+    found = run(tmp_path, privacy=text)
+    assert ("G14", "privacy.yaml", line_of(text, "  - id: signals")) in found
+    assert ("G15", "privacy.yaml", line_of(text, "    source: third_party")) in found
+    fixed = text.replace("    source: third_party\n", "    source: third_party\n    details: {en: scores, de: Werte}\n"
+                         "    source_details: {en: Stripe, de: Stripe}\n")
+    assert run(tmp_path, privacy=fixed) == []
+
+
+def test_g20_age_of_consent_by_jurisdiction(tmp_path: Path) -> None:
+    consent = PRIVACY.replace("legal_basis: contract", "legal_basis: consent").replace(
+        "complaint]", "complaint, withdraw_consent]")
+    fifteen = consent + "children: {minimum_age: 15}\n"
+    assert ids(tmp_path, privacy=fifteen) == ["G20"]
+    french = SITE.replace("jurisdictions: [EU]", "jurisdictions: [FR]")
+    assert ids(tmp_path, site=french, privacy=fifteen) == []
