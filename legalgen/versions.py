@@ -72,7 +72,7 @@ class Version:
         if self.changelog is None:
             return Location(str(self.directory))
         path: tuple[str | int, ...] = ("versions", self.number - 1)
-        return self.changelog.locate(path if key is None else (*path, key))
+        return self.changelog.locate(path if key is None else (*path, key), key=key is not None)
 
     @property
     def number(self) -> int:

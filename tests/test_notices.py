@@ -90,7 +90,7 @@ def test_check_reports_a_29_day_material_version(released: Path, tmp_path: Path)
     assert failed.exit_code == 1
     changelog = released / "versions" / "privacy" / "changelog.yaml"
     line = changelog.read_text(encoding="utf-8").splitlines().index("  effective: '2026-03-02'") + 1
-    assert (f"changelog.yaml:{line}:14: error C03 privacy version 2 is material but takes effect 29 day(s) after "
+    assert (f"changelog.yaml:{line}:3: error C03 privacy version 2 is material but takes effect 29 day(s) after "
             "publication; the notice period is P30D") in failed.output
 
 

@@ -93,7 +93,7 @@ class Rule:
         """One section of the documentation (What, Why, Fails, Passes)."""
         if name == "What":
             return self.doc.split("\n\n", 1)[0]
-        match = re.search(rf"^{name}:\s*(.*?)(?=^\w+:|\Z)", self.doc, re.S | re.M)
+        match = re.search(rf"^{name}:\s*(.*?)(?=^\w+:|\Z)", self.doc, re.DOTALL | re.MULTILINE)
         return " ".join(match.group(1).split()) if match else ""
 
     def applies(self, context: Context) -> bool:
@@ -190,7 +190,7 @@ def _unknown_overrides(context: Context) -> Iterator[Diagnostic]:
     known = {r.id for r in rules()}
     for rule_id in context.policy.site.checks:
         if rule_id not in known:
-            yield Diagnostic("S007", f"checks: unknown rule {rule_id!r}", context.at("site", "checks", rule_id))
+            yield Diagnostic("S007", f"checks: unknown rule {rule_id!r}", context.at("site", "site", "checks", rule_id))
 
 
 def overrides_in_effect(policy: m.Policy) -> list[str]:

@@ -151,7 +151,9 @@ def new_purpose_explained(context: Context) -> Iterator[Finding]:
                    if c.path.startswith("purposes[") and c.description == "new purpose"]
             if not new:
                 continue
-            purposes = {p.id: p for p in frozen_policy(version.directory).documents[kind].purposes}
+            frozen = frozen_policy(version.directory).documents[kind]
+            assert isinstance(frozen, m.PrivacyDocument)
+            purposes = {p.id: p for p in frozen.purposes}
             for pid in new:
                 if purposes[pid].description is None:
                     yield Finding(f"{kind} version {version.number} adds purpose {pid!r} without explaining it",

@@ -10,7 +10,7 @@ from legalgen.diagnostics import Severity
 from legalgen.periods import Period
 
 EEA = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO".split()
+    ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO"]
 )
 #: Minimum age of digital consent by jurisdiction (Art. 8(1); DE 16, FR 15).
 CONSENT_AGE = {m.Jurisdiction.EU: 16, m.Jurisdiction.DE: 16, m.Jurisdiction.FR: 15}

@@ -10,7 +10,7 @@ from legalgen.check import Context, Finding, rule
 from legalgen.diagnostics import Severity
 
 J = m.Jurisdiction
-_PO_BOX = re.compile(r"\b(postfach|p\.?\s*o\.?\s*box|boîte postale|bp\s+\d)", re.I)
+_PO_BOX = re.compile(r"\b(postfach|p\.?\s*o\.?\s*box|boîte postale|bp\s+\d)", re.IGNORECASE)
 
 
 def _established_in(context: Context, country: str) -> bool:

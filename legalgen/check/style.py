@@ -20,7 +20,7 @@ VAGUE = {
 #: "Check this page regularly" / "continued use means acceptance", per language.
 PASSIVE_NOTICE = {
     "en": [r"review this page", r"check this page", r"(continued|continue to) use", r"periodically for (any )?changes"],
-    "de": [r"regelmäßig (auf Änderungen )?(zu )?(prüfen|überprüfen)", r"weitere Nutzung", r"fortgesetzte Nutzung"],
+    "de": [r"Seite regelmäßig", r"regelmäßig (auf|nach) Änderungen", r"weitere Nutzung", r"fortgesetzte Nutzung"],
     "fr": [r"consulter régulièrement", r"poursuite de l'utilisation", r"continuer à utiliser"],
 }
 
@@ -38,7 +38,7 @@ def _texts(value: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tu
 
 
 def _matches(patterns: list[str], text: str) -> list[str]:
-    return [p for p in patterns if re.search(rf"(?<!\w){p}(?!\w)", text, re.I)]
+    return [p for p in patterns if re.search(rf"(?<!\w){p}(?!\w)", text, re.IGNORECASE)]
 
 
 @rule("G22", document="site", covers="site", source="WP260 rev.01 par. 12-13", severity=Severity.WARNING)

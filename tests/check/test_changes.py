@@ -1,0 +1,69 @@
+"""Changes family (C01-C04, C06) on released snippets; C05 is in test_style."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from legalgen.cli import main
+
+from .helpers import PRIVACY, line_of, run
+
+NEW_PURPOSE = PRIVACY.replace(
+    "recipients:\n  - id: host", "  - id: stats\n    type: analytics\n    legal_basis: contract\n    data: [contact]\n"
+    "    retention: {period: P1Y}\n    requirement: {provision: contract_precondition, consequences: {en: a, de: a}}\n"
+    "recipients:\n  - id: host")
+
+
+def _release(root: Path, summary: str, published: str, effective: str) -> None:
+    (root.parent / "summary.yaml").write_text(summary, encoding="utf-8")
+    result = CliRunner().invoke(main, ["release", "privacy", "--source", str(root), "--summary-file",
+                                       str(root.parent / "summary.yaml"), "--published", published,
+                                       "--effective", effective])
+    assert result.exit_code == 0, result.output
+
+
+def _project(tmp_path: Path) -> Path:
+    run(tmp_path, privacy=PRIVACY)
+    root = tmp_path / "source"
+    _release(root, "en: First.\nde: Erste.\n", "2026-01-01", "2026-01-01")
+    return root
+
+
+def test_c01_unreleased_material_change(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    (root / "privacy.yaml").write_text(NEW_PURPOSE, encoding="utf-8")
+    assert run(tmp_path, privacy=NEW_PURPOSE) == [("C01", "privacy.yaml", 1)]
+    _release(root, "en: Stats.\nde: Statistik.\n", "2026-02-01", "2026-03-05")
+    found = run(tmp_path, privacy=NEW_PURPOSE)
+    assert [code for code, _, _ in found] == ["C06"]  # the released purpose has no description
+
+
+def test_c03_channels_and_promise(tmp_path: Path) -> None:
+    website = PRIVACY.replace("channels: [email, banner]", "channels: [website]")
+    assert run(tmp_path, privacy=website) == [("C03", "privacy.yaml", line_of(website, "changes:"))]
+    short = PRIVACY.replace("advance_notice: P30D", "advance_notice: P14D")
+    assert [c for c, _, _ in run(tmp_path, privacy=short)] == ["C03"]
+    missing = PRIVACY.replace("changes: {channels: [email, banner], advance_notice: P30D}\n", "")
+    assert run(tmp_path, privacy=missing) == [("C03", "privacy.yaml", 1)]
+
+
+def test_c04_marketing_in_a_summary(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    described = NEW_PURPOSE.replace("    type: analytics\n", "    type: analytics\n    description: {en: x, de: x}\n")
+    (root / "privacy.yaml").write_text(described, encoding="utf-8")
+    _release(root, "en: New stats and a special discount!\nde: Neue Statistik.\n", "2026-02-01", "2026-03-05")
+    changelog = (root / "versions" / "privacy" / "changelog.yaml").read_text(encoding="utf-8")
+    summary_line = changelog[: changelog.rindex("summary:")].count("\n") + 1
+    assert run(tmp_path, privacy=described) == [("C04", "changelog.yaml", summary_line)]
+
+
+def test_c02_declared_editorial(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    (root / "privacy.yaml").write_text(NEW_PURPOSE, encoding="utf-8")
+    (root.parent / "s.yaml").write_text("en: x\nde: x\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["release", "privacy", "--source", str(root), "--summary-file",
+                                       str(root.parent / "s.yaml"), "--published", "2026-02-01",
+                                       "--effective", "2026-04-01", "--editorial"])
+    assert result.exit_code == 1 and "C02" in result.output

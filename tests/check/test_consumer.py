@@ -1,0 +1,98 @@
+"""Consumer family (R01-R09) on YAML snippets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .helpers import CHANGES, SITE, line_of, run
+
+REFUND = """\
+kind: refund
+withdrawal:
+  period: P14D
+  model_form: true
+  online_function: https://test.example/withdraw
+  early_start: pro_rata
+  termination_url: https://test.example/cancel
+request:
+  email: billing@test.example
+windows:
+  - within: P14D
+    amount: full
+  - amount: pro_rata
+delays:
+  - payment: any
+    max: P14D
+method: same_means
+exclusions:
+  - {en: redeemed gift cards, de: eingelöste Geschenkkarten}
+""" + CHANGES
+IMPRINT = "kind: imprint\nmediation: {name: Médiateur du e-commerce de la FEVAD}\n"
+
+
+def found(tmp_path: Path, refund: str, site: str = SITE, as_of: dt.date = dt.date(2026, 11, 22),
+          **extra: str) -> list[tuple[str, int]]:
+    return [(code, line) for code, _, line in run(tmp_path, as_of, site=site, refund=refund, **extra)
+            if code.startswith("R")]
+
+
+def test_complete_terms_pass(tmp_path: Path) -> None:
+    everywhere = SITE.replace("jurisdictions: [EU]", "jurisdictions: [EU, DE, FR]")
+    assert found(tmp_path, REFUND, everywhere, imprint=IMPRINT) == []
+
+
+def test_r01_missing_or_short_withdrawal(tmp_path: Path) -> None:
+    without = REFUND[: REFUND.index("withdrawal:")] + REFUND[REFUND.index("request:"):]
+    assert ("R01", 1) in found(tmp_path, without)
+    short = REFUND.replace("  period: P14D", "  period: PT48H")
+    assert found(tmp_path, short) == [("R01", line_of(short, "  period:"))]
+
+
+def test_r02_model_form(tmp_path: Path) -> None:
+    text = REFUND.replace("model_form: true", "model_form: false")
+    assert found(tmp_path, text) == [("R02", line_of(text, "model_form"))]
+
+
+def test_r03_online_withdrawal_from_june_2026(tmp_path: Path) -> None:
+    text = REFUND.replace("  online_function: https://test.example/withdraw\n", "")
+    assert found(tmp_path, text) == [("R03", line_of(text, "withdrawal:"))]
+    assert found(tmp_path, text, as_of=dt.date(2026, 6, 18)) == []
+
+
+def test_r04_refund_delay_and_method(tmp_path: Path) -> None:
+    slow = REFUND.replace("    max: P14D", "    min: P20D\n    max: P31D\n    business_days: true")
+    assert found(tmp_path, slow) == [("R04", line_of(slow, "max: P31D"))]
+    credit = REFUND.replace("method: same_means", "method: store_credit")
+    assert found(tmp_path, credit) == [("R04", line_of(credit, "method:"))]
+
+
+def test_r05_early_start_pays_pro_rata(tmp_path: Path) -> None:
+    text = REFUND.replace("early_start: pro_rata", "early_start: none")
+    assert found(tmp_path, text) == [("R05", line_of(text, "early_start"))]
+
+
+def test_r06_partial_refund_inside_the_period(tmp_path: Path) -> None:
+    text = REFUND.replace("  - within: P14D\n    amount: full\n  - amount: pro_rata",
+                          "  - within: PT48H\n    amount: full\n  - amount: partial")
+    assert found(tmp_path, text) == [("R06", line_of(text, "amount: partial"))]
+
+
+def test_r07_exclusions_without_the_statutory_right(tmp_path: Path) -> None:
+    text = REFUND[: REFUND.index("withdrawal:")] + REFUND[REFUND.index("request:"):]
+    assert ("R07", line_of(text, "exclusions:")) in found(tmp_path, text)
+
+
+def test_r08_germany_and_r09_france(tmp_path: Path) -> None:
+    text = REFUND.replace("  termination_url: https://test.example/cancel\n", "")
+    germany = SITE.replace("jurisdictions: [EU]", "jurisdictions: [DE]")
+    assert found(tmp_path, text, germany) == [("R08", line_of(text, "withdrawal:"))]
+    france = SITE.replace("jurisdictions: [EU]", "jurisdictions: [FR]")
+    assert found(tmp_path, text, france) == [("R09", 1), ("R09", line_of(text, "withdrawal:"))]
+    assert found(tmp_path, REFUND, france, imprint=IMPRINT) == []
+
+
+def test_consumer_rules_skip_business_customers(tmp_path: Path) -> None:
+    business = SITE.replace("jurisdictions: [EU]", "jurisdictions: [EU]\n  audience: businesses")
+    without = REFUND[: REFUND.index("withdrawal:")] + REFUND[REFUND.index("request:"):]
+    assert found(tmp_path, without, business) == []

@@ -1,0 +1,55 @@
+"""Imprint family (I01-I02) on YAML snippets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from legalgen.diagnostics import Severity
+
+from .helpers import SITE, line_of, run
+
+GERMAN = SITE.replace("jurisdictions: [EU]", "jurisdictions: [DE]").replace(
+    "  email: hello@test.example\n",
+    "  email: hello@test.example\n  legal_form: GmbH\n  representatives: [Ada Muster]\n  phone: +49 30 1234567\n"
+    "  commercial_register: {court: Amtsgericht Charlottenburg, number: HRB 1}\n  vat_id: DE123456789\n")
+FRENCH = SITE.replace("jurisdictions: [EU]", "jurisdictions: [FR]").replace(
+    'address: {street: Hauptstraße 1, postal_code: "10115", city: Berlin, country: DE}',
+    'address: {street: 1 rue de Rivoli, postal_code: "75001", city: Paris, country: FR}').replace(
+    "  email: hello@test.example\n",
+    "  email: hello@test.example\n  phone: +33 1 23 45 67 89\n  commercial_register: {court: RCS Paris, number: 123 456 789}\n"
+    "  share_capital: 10 000 EUR\n")
+IMPRINT = "kind: imprint\n"
+FRENCH_IMPRINT = ("kind: imprint\npublication_director: Ada Muster\nhosting:\n  name: OVH SAS\n"
+                  '  address: {street: 2 rue Kellermann, postal_code: "59100", city: Roubaix, country: FR}\n'
+                  "  phone: +33 9 72 10 10 07\n")
+
+
+def test_german_imprint(tmp_path: Path) -> None:
+    assert run(tmp_path, site=GERMAN, imprint=IMPRINT) == []
+    incomplete = GERMAN.replace("  vat_id: DE123456789\n", "").replace("  phone: +49 30 1234567\n", "")
+    assert run(tmp_path, site=incomplete, imprint=IMPRINT) == [("I01", "site.yaml", line_of(incomplete, "company:"))]
+
+
+def test_german_site_without_imprint(tmp_path: Path) -> None:
+    cookies = "kind: cookies\nchanges: {channels: [email], advance_notice: P30D}\n"
+    found = run(tmp_path, site=GERMAN, cookies=cookies)
+    assert ("I01", "site.yaml", 1) in found
+
+
+def test_po_box_is_not_an_address(tmp_path: Path) -> None:
+    box = GERMAN.replace("street: Hauptstraße 1", "street: Postfach 1234")
+    assert run(tmp_path, site=box, imprint=IMPRINT) == [("I01", "site.yaml", line_of(box, "address:"))]
+
+
+def test_french_legal_notice_is_a_warning(tmp_path: Path) -> None:
+    assert run(tmp_path, site=FRENCH, imprint=FRENCH_IMPRINT) == []
+    found = run(tmp_path, site=FRENCH, imprint=IMPRINT)
+    assert found == [("I02", "imprint.yaml", 1)]
+    from legalgen.check import rules
+
+    assert next(r for r in rules() if r.id == "I02").severity is Severity.WARNING
+
+
+def test_imprint_rules_follow_the_place_of_establishment(tmp_path: Path) -> None:
+    german_company_in_france = SITE.replace("jurisdictions: [EU]", "jurisdictions: [FR]")
+    assert run(tmp_path, site=german_company_in_france, imprint=IMPRINT) == []
