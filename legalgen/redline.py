@@ -13,19 +13,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
 
 _PREFIX = re.compile(r"^(\s*(?:[-*+]|\d+\.|#{1,6}|>)\s+|\s*>\s*)")
 _ATTRS = re.compile(r"\s*\{\s*#[^}]*\}\s*$")
 _TOKENS = re.compile(r"\s+|\|+|[^\s|]+")
-
-
-@dataclass(frozen=True)
-class RedlineStats:
-    """How many words were inserted and deleted."""
-
-    inserted: int
-    deleted: int
 
 
 def _mark(tag: str, tokens: list[str]) -> str:
@@ -99,10 +90,3 @@ def _prefix(line: str) -> str:
     match = _PREFIX.match(line)
     return match.group(0) if match else ""
 
-
-def stats(marked: str) -> RedlineStats:
-    """Count the marked words of a redline."""
-    def count(tag: str) -> int:
-        return sum(len(m.split()) for m in re.findall(rf"<{tag}>(.*?)</{tag}>", marked))
-
-    return RedlineStats(count("ins"), count("del"))
