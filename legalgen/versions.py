@@ -66,6 +66,7 @@ class Version:
     directory: Path
     materiality: Materiality | None = None
     changelog: SourceFile | None = None
+    source: m.Policy | None = field(default=None, compare=False, repr=False)
 
     def locate(self, key: str | None = None) -> Location:
         """Where this version's changelog entry (or one of its keys) stands."""
@@ -200,29 +201,25 @@ def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnos
                 hint="released versions are immutable: restore them from version control and release a new version",
             ))
         bodies = {str(loc): files[f"{loc}.md"].decode("utf-8") for loc in locales if f"{loc}.md" in files}
+        frozen = _frozen_source(directory, folder.name, source, index, diagnostics)
         materiality = None
-        if versions:
-            materiality = _compare(versions[-1], directory, folder.name, source, index, diagnostics)
-        versions.append(Version(folder.name, release, bodies, directory, materiality, source))
+        if versions and versions[-1].source is not None and frozen is not None:
+            materiality = classify(versions[-1].source, frozen, folder.name)
+        versions.append(Version(folder.name, release, bodies, directory, materiality, source, frozen))
         previous, previous_hash = release, release.sha256
     return tuple(versions)
 
 
-def frozen_policy(directory: Path) -> m.Policy:
-    """The policy as it was frozen in a version directory."""
-    return load_policy(directory / "source").policy
-
-
-def _compare(previous: Version, directory: Path, kind: str, source: SourceFile, index: int,
-             diagnostics: list[Diagnostic]) -> Materiality | None:
-    """Classify a version against the previous one by their frozen sources."""
+def _frozen_source(directory: Path, kind: str, changelog: SourceFile, index: int,
+                   diagnostics: list[Diagnostic]) -> m.Policy | None:
+    """The policy frozen with a version, loaded once; ``None`` (with V008) if it no longer loads."""
     try:
-        return classify(frozen_policy(previous.directory), frozen_policy(directory), kind)
+        return load_policy(directory / "source").policy
     except SourceError as error:
         diagnostics.append(Diagnostic(
             "V008", f"{kind} version {index + 1}: its frozen source no longer loads, so its changes cannot be "
                     f"classified ({error.diagnostics[0].format()})",
-            source.locate(("versions", index, "version")),
+            changelog.locate(("versions", index, "version")),
         ))
         return None
 
@@ -297,7 +294,7 @@ def plan_release(
     release = Release.model_validate({**entry, "sha256": sha})
     here = Location(display_path(loaded.root / VERSIONS_DIR / kind / CHANGELOG))
     problems = []
-    materiality = classify(frozen_policy(previous.directory), loaded.policy, kind) if previous else None
+    materiality = classify(previous.source, loaded.policy, kind) if previous and previous.source else None
     if materiality is not None and materiality.material:
         reasons = "; ".join(f"{c.path}: {c.description}" for c in materiality.reasons)
         if material is False:

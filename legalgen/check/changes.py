@@ -9,7 +9,6 @@ from legalgen.check import Context, Finding, rule
 from legalgen.diagnostics import Severity
 from legalgen.diff import classify
 from legalgen.periods import Period
-from legalgen.versions import frozen_policy
 
 #: The least notice legalgen accepts without a stated reason (industry practice, C03).
 MINIMUM_NOTICE = Period(days=30)
@@ -31,9 +30,10 @@ def unreleased_material_changes(context: Context) -> Iterator[Finding]:
     Passes: the purpose is released as version 3 with at least 30 days' notice.
     """
     for kind, versions in context.history.documents.items():
-        if not versions or kind not in context.policy.documents:
+        latest = versions[-1] if versions else None
+        if latest is None or latest.source is None or kind not in context.policy.documents:
             continue
-        pending = classify(frozen_policy(versions[-1].directory), context.policy, kind)
+        pending = classify(latest.source, context.policy, kind)
         for change in pending.reasons:
             yield Finding(f"{kind}: {change.path}: {change.description}; not released yet (version "
                           f"{versions[-1].number} is the latest)", context.at(kind),
@@ -151,8 +151,9 @@ def new_purpose_explained(context: Context) -> Iterator[Finding]:
                    if c.path.startswith("purposes[") and c.description == "new purpose"]
             if not new:
                 continue
-            frozen = frozen_policy(version.directory).documents[kind]
-            assert isinstance(frozen, m.PrivacyDocument)
+            frozen = version.source.documents[kind] if version.source else None
+            if not isinstance(frozen, m.PrivacyDocument):
+                continue
             purposes = {p.id: p for p in frozen.purposes}
             for pid in new:
                 if purposes[pid].description is None:
