@@ -246,8 +246,8 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 # --------------------------------------------------------------------------- cross-checks
 
 
-def _walk(value: Any, path: NodePath = ()) -> Iterator[tuple[NodePath, Any]]:
-    """Every model, list item and value below ``value``, with its source path."""
+def walk_model(value: Any, path: NodePath = ()) -> Iterator[tuple[NodePath, Any]]:
+    """Every model, list item and value below ``value``, with its source path (texts are leaves)."""
     yield path, value
     if isinstance(value, m.Text):
         return
@@ -255,10 +255,10 @@ def _walk(value: Any, path: NodePath = ()) -> Iterator[tuple[NodePath, Any]]:
         for name in type(value).model_fields:
             child = getattr(value, name)
             if child is not None:
-                yield from _walk(child, (*path, name))
+                yield from walk_model(child, (*path, name))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _walk(item, (*path, index))
+            yield from walk_model(item, (*path, index))
 
 
 def _parts(loaded: LoadedPolicy) -> Iterator[tuple[str, BaseModel]]:
@@ -272,7 +272,7 @@ def _missing_locales(loaded: LoadedPolicy) -> Iterator[Diagnostic]:
     """S008: every localized text has every locale the site publishes."""
     locales = loaded.policy.site.locales
     for part, root in _parts(loaded):
-        for path, value in _walk(root):
+        for path, value in walk_model(root):
             if isinstance(value, m.Text):
                 missing = [locale for locale in locales if not value.root.get(locale, "").strip()]
                 if missing:
@@ -286,7 +286,7 @@ def _missing_locales(loaded: LoadedPolicy) -> Iterator[Diagnostic]:
 def _duplicate_ids(loaded: LoadedPolicy) -> Iterator[Diagnostic]:
     """S006: ids are unique within each list."""
     for part, root in _parts(loaded):
-        for path, value in _walk(root):
+        for path, value in walk_model(root):
             if isinstance(value, list) and value and all(hasattr(item, "id") for item in value):
                 seen: dict[str, int] = {}
                 for index, item in enumerate(value):

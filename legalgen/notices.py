@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from legalgen.i18n import Formatter
 from legalgen.load import LoadedPolicy
 from legalgen.render import document_slug
 from legalgen.versions import History, Version
@@ -110,7 +111,7 @@ def notices_json(loaded: LoadedPolicy, history: History, as_of: dt.date) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def atom_feed(loaded: LoadedPolicy, history: History, as_of: dt.date, locale: str,
+def atom_feed(loaded: LoadedPolicy, history: History, as_of: dt.date, formatter: Formatter,
               titles: dict[str, str], feed_title: str, entry_title: str, entry_text: str) -> bytes:
     """The Atom feed of one locale: an entry per published version of every document.
 
@@ -119,11 +120,9 @@ def atom_feed(loaded: LoadedPolicy, history: History, as_of: dt.date, locale: st
     """
     from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
-    from legalgen.i18n import Formatter
-
     policy = loaded.policy
+    locale = formatter.locale
     zone = ZoneInfo(policy.site.timezone)
-    formatter = Formatter.for_locale(locale, policy.site.date_locales.get(locale))  # type: ignore[call-overload]
     base = page_url(loaded, locale, "")
     versions = sorted(
         (version for kind in policy.documents for version in history.of(kind) if version.release.published <= as_of),

@@ -184,8 +184,7 @@ def feed_files(loaded: LoadedPolicy, history: History, as_of: dt.date) -> dict[P
         renderer = LocaleRenderer(loaded, locale)
         titles = {str(document.kind): renderer.title(document) for document in renderer.documents}
         files[PurePosixPath(locale, FEED)] = atom_feed(
-            loaded, history, as_of, locale, titles,
-            feed_title=renderer.gettext("%(site)s: changes to our legal documents") % {"site": loaded.policy.site.name},
+            loaded, history, as_of, renderer.formatter, titles, feed_title=_feed_title(renderer, loaded),
             entry_title=renderer.gettext("%(title)s, version %(number)s"),
             entry_text=renderer.gettext("%(summary)s Published on %(published)s, takes effect on %(effective)s."),
         )
@@ -211,6 +210,9 @@ def theme_extras(loaded: LoadedPolicy, history: History, as_of: dt.date, locale:
         })
     return {
         "notices": banner,
-        "feed": {"path": FEED, "title": renderer.gettext("%(site)s: changes to our legal documents") % {
-            "site": loaded.policy.site.name}},
+        "feed": {"path": FEED, "title": _feed_title(renderer, loaded)},
     }
+
+
+def _feed_title(renderer: LocaleRenderer, loaded: LoadedPolicy) -> str:
+    return renderer.gettext("%(site)s: changes to our legal documents") % {"site": loaded.policy.site.name}

@@ -16,9 +16,10 @@ its hash is reported by ``legalgen check`` (codes V001-V006).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -184,7 +185,8 @@ def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnos
     previous: Release | None = None
     previous_hash = ""
     for index, release in enumerate(changelog.versions):
-        diagnostics += _check_release(source, index, release, previous, folder.name)
+        diagnostics += _check_release(functools.partial(_entry_key, source, index), index, release, previous,
+                                      folder.name)
         directory = folder / str(release.version)
         files = frozen_files(directory)
         missing = [f"{locale}.md" for locale in locales if f"{locale}.md" not in files]
@@ -224,24 +226,28 @@ def _frozen_source(directory: Path, kind: str, changelog: SourceFile, index: int
         return None
 
 
+def _entry_key(changelog: SourceFile, index: int, key: str) -> Location:
+    return changelog.locate(("versions", index, key))
+
+
 def _check_release(
-    source: SourceFile, index: int, release: Release, previous: Release | None, kind: str
+    locate: Callable[[str], Location], index: int, release: Release, previous: Release | None, kind: str
 ) -> Iterator[Diagnostic]:
-    where = ("versions", index)
+    """Numbering and date order of one release; ``locate`` places a key of its entry."""
     name = f"{kind} version {release.version}"
     if release.version != index + 1:
         yield Diagnostic("V005", f"{name} is entry {index + 1} of the changelog; versions are numbered 1, 2, 3, ...",
-                         source.locate((*where, "version")))
+                         locate("version"))
     if release.effective < release.published:
         yield Diagnostic("V003", f"{name} takes effect ({release.effective}) before it is published "
-                                 f"({release.published})", source.locate((*where, "effective")))
+                                 f"({release.published})", locate("effective"))
     if previous is not None:
         if release.published < previous.published:
             yield Diagnostic("V004", f"{name} is published ({release.published}) before version "
-                                     f"{previous.version} ({previous.published})", source.locate((*where, "published")))
+                                     f"{previous.version} ({previous.published})", locate("published"))
         if release.effective <= previous.effective:
             yield Diagnostic("V004", f"{name} takes effect ({release.effective}) no later than version "
-                                     f"{previous.version} ({previous.effective})", source.locate((*where, "effective")))
+                                     f"{previous.version} ({previous.effective})", locate("effective"))
 
 
 # --------------------------------------------------------------------------- releasing
@@ -293,7 +299,7 @@ def plan_release(
     sha = release_hash(entry, frozen, previous.release.sha256 if previous else "")
     release = Release.model_validate({**entry, "sha256": sha})
     here = Location(display_path(loaded.root / VERSIONS_DIR / kind / CHANGELOG))
-    problems = []
+    problems: list[Diagnostic] = []
     materiality = classify(previous.source, loaded.policy, kind) if previous and previous.source else None
     if materiality is not None and materiality.material:
         reasons = "; ".join(f"{c.path}: {c.description}" for c in materiality.reasons)
@@ -305,16 +311,13 @@ def plan_release(
         problems.append(Diagnostic(
             "C03", f"{kind}: a material change needs {notice_period} of notice; {effective} is "
                    f"{(effective - published).days} day(s) after {published}", here,
-            hint=f"take effect on {published + dt.timedelta(days=30)} or later"))
-    if previous is not None:
-        problems += list(_check_release(SourceFile(here.file, {}), len(versions), release, previous.release, kind))
-        if all(previous.bodies.get(locale) == text for locale, text in bodies.items()):
-            problems.append(Diagnostic("V007", f"{kind}: the rendered text is the same as in version {previous.number}",
-                                       here, hint="change the source before releasing"))
-    elif release.effective < release.published:
-        problems += list(_check_release(SourceFile(here.file, {}), 0, release, None, kind))
+            hint=f"set the effective date at least {notice_period} after {published}"))
+    problems += _check_release(lambda key: here, len(versions), release, previous.release if previous else None, kind)
+    if previous is not None and all(previous.bodies.get(locale) == text for locale, text in bodies.items()):
+        problems.append(Diagnostic("V007", f"{kind}: the rendered text is the same as in version {previous.number}",
+                                   here, hint="change the source before releasing"))
     if problems:
-        raise SourceError([Diagnostic(d.code, d.message, here, hint=d.hint) for d in problems])
+        raise SourceError(problems)
     prefix = PurePosixPath(VERSIONS_DIR, kind)
     files: dict[PurePosixPath, str | bytes] = {prefix / str(number) / name: data for name, data in frozen.items()}
     files[prefix / CHANGELOG] = _changelog_text(kind, [*(v.release for v in versions), release])

@@ -61,6 +61,7 @@ def test_material_release_with_29_days_notice_is_refused(released: Path, tmp_pat
     assert result.exit_code == 1
     assert "error C03 privacy: a material change needs P30D of notice; 2026-03-02 is 29 day(s) after 2026-02-01" \
         in result.output
+    assert "hint: set the effective date at least P30D after 2026-02-01" in result.output
     assert not (released / "versions" / "privacy" / "2").exists()
     ok = _release(released, _summary(tmp_path), "2026-02-01", "2026-03-03")
     assert ok.exit_code == 0 and "the change is material" in ok.output and "purposes[newsletter]: new purpose" in ok.output

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pydantic import BaseModel
-
 from legalgen import model as m
 from legalgen.check import Context, Finding, rule
 from legalgen.diagnostics import Severity
+from legalgen.load import walk_model
+from legalgen.source import NodePath
 
 #: Vague qualifiers WP260 (par. 12-13) asks to avoid, per language.
 VAGUE = {
@@ -25,16 +25,11 @@ PASSIVE_NOTICE = {
 }
 
 
-def _texts(value: object, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], m.Text]]:
-    """Every localized text below ``value``, with its source path."""
-    if isinstance(value, m.Text):
-        yield path, value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _texts(getattr(value, name), (*path, name))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _texts(item, (*path, index))
+def _texts(document: object) -> Iterator[tuple[NodePath, m.Text]]:
+    """Every localized text of a document, with its source path."""
+    for path, value in walk_model(document):
+        if isinstance(value, m.Text):
+            yield path, value
 
 
 def _matches(patterns: list[str], text: str) -> list[str]:
