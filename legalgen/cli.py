@@ -1,6 +1,7 @@
 """The ``legalgen`` command: parse arguments, call one library function, map errors to exit codes.
 
-Exit codes: 0 fine, 1 findings or a failed build, 2 usage errors (click's own).
+Exit codes: 0 fine, 1 findings or a failed build, 2 usage errors (click's own, and an output
+folder that would overwrite something legalgen did not create).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 import click
 
-from legalgen.diagnostics import Diagnostic, LegalgenError, Severity, SourceError
+from legalgen.diagnostics import Diagnostic, LegalgenError, Severity, SourceError, UnsafeOutputError
 
 _source_option = click.option(
     "--source", "-s", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -51,7 +52,10 @@ def _project(root: Path, source: Path | None, site: Path | None = None) -> Any:
 
 
 def _fail(error: LegalgenError, output_format: str = "text") -> None:
-    """Print an error the way a person can act on it, then exit 1."""
+    """Print an error the way a person can act on it, then exit 1 (2 for an unsafe output folder)."""
+    if isinstance(error, UnsafeOutputError):
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
     if isinstance(error, SourceError):
         _print_diagnostics(error.diagnostics, output_format)
         errors = sum(d.severity is Severity.ERROR for d in error.diagnostics)

@@ -83,4 +83,11 @@ class TranslationError(LegalgenError):
 
 
 class BuildError(LegalgenError):
-    """The site engine failed to build a locale."""
+    """The site engine failed to build a locale, or the output could not be installed."""
+
+
+class UnsafeOutputError(LegalgenError):
+    """An output folder would overwrite or delete something legalgen did not create.
+
+    The CLI exits 2 (a usage error): nothing was written.
+    """
