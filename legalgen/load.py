@@ -18,7 +18,12 @@ S007  reference to an unknown id
 S008  localized text missing a locale the site publishes
 S009  required key missing
 S010  the source directory lacks site.yaml or documents
+S011  a file beyond the reading limits (size, nesting, alias expansion)
 ====  ===========================================================
+
+Schema, reference and locale problems are found in one pass: the cross-checks read the
+plain data of every file, so a type error in one place does not hide a missing
+translation or an unknown id in another.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import difflib
 import types
 import typing
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +41,7 @@ from pydantic_core import ErrorDetails
 
 from legalgen import model as m
 from legalgen.diagnostics import Diagnostic, Location, SourceError, display_path
-from legalgen.source import NodePath, SourceFile, read_yaml
+from legalgen.source import Limits, NodePath, SourceFile, read_yaml
 
 SITE_FILE = "site.yaml"
 _DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
@@ -56,15 +61,21 @@ class LoadedPolicy:
     policy: m.Policy
     root: Path
     files: Mapping[str, SourceFile]
+    limits: Limits = field(default_factory=Limits)
 
     def locate(self, part: str, path: NodePath = (), *, key: bool = False) -> Location:
         """Where the node at ``path`` stands in ``part`` (``"site"`` or a document kind)."""
         return self.files[part].locate(path, key=key)
 
 
-def load_policy(root: Path) -> LoadedPolicy:
-    """Read, validate and cross-check the source in ``root``; raise ``SourceError`` on problems."""
-    files, diagnostics = _read_files(root)
+def load_policy(root: Path, limits: Limits | None = None) -> LoadedPolicy:
+    """Read, validate and cross-check the source in ``root``; raise ``SourceError`` on problems.
+
+    Every problem of every file is collected before raising: the cross-checks (S006-S008)
+    run on the plain data, so they do not wait for the schema errors to be fixed.
+    """
+    limits = limits or Limits()
+    files, diagnostics = _read_files(root, limits)
     site_file = files.get("site")
     site = _validate(site_file, m.SiteFile, diagnostics) if site_file else None
     documents: dict[str, Any] = {}
@@ -73,31 +84,28 @@ def load_policy(root: Path) -> LoadedPolicy:
             document = _validate(source, _DOCUMENT_MODELS[kind], diagnostics)
             if document is not None:
                 documents[kind] = document
+    diagnostics += [*_missing_locales(files), *_duplicate_ids(files), *_unknown_references(files)]
     if site is None or diagnostics:
         raise SourceError(diagnostics)
     policy = m.Policy(site=site.site, company=site.company, documents=documents)
-    loaded = LoadedPolicy(policy, root, files)
-    diagnostics = [*_missing_locales(loaded), *_duplicate_ids(loaded), *_unknown_references(loaded)]
-    if diagnostics:
-        raise SourceError(diagnostics)
-    return loaded
+    return LoadedPolicy(policy, root, files, limits)
 
 
-def _read_files(root: Path) -> tuple[dict[str, SourceFile], list[Diagnostic]]:
+def _read_files(root: Path, limits: Limits) -> tuple[dict[str, SourceFile], list[Diagnostic]]:
     """Parse site.yaml and every document file; key them by ``site`` or document kind."""
     diagnostics: list[Diagnostic] = []
     files: dict[str, SourceFile] = {}
     if not root.is_dir():
-        return files, [Diagnostic("S010", "policy source directory not found", Location(display_path(root)))]
+        return files, [Diagnostic("S010", "policy source directory not found", Location(display_path(root), 1, 1))]
     paths = sorted([*root.glob("*.yaml"), *root.glob("*.yml")])
     site_path = root / SITE_FILE
     if site_path not in paths:
         diagnostics.append(
-            Diagnostic("S010", f"no {SITE_FILE} in the source directory", Location(display_path(root)),
+            Diagnostic("S010", f"no {SITE_FILE} in the source directory", Location(display_path(root), 1, 1),
                        hint="legalgen expects site.yaml with 'site' and 'company'")
         )
     for path in paths:
-        source, problems = read_yaml(path, display_path(path))
+        source, problems = read_yaml(path, display_path(path), limits)
         diagnostics += problems
         if source is None:
             continue
@@ -115,7 +123,7 @@ def _read_files(root: Path) -> tuple[dict[str, SourceFile], list[Diagnostic]]:
             continue
         files[kind] = source
     if paths and len(files) == int("site" in files) and not diagnostics:
-        diagnostics.append(Diagnostic("S010", "the source has no documents", Location(display_path(root))))
+        diagnostics.append(Diagnostic("S010", "the source has no documents", Location(display_path(root), 1, 1)))
     return files, diagnostics
 
 
@@ -261,67 +269,123 @@ def walk_model(value: Any, path: NodePath = ()) -> Iterator[tuple[NodePath, Any]
             yield from walk_model(item, (*path, index))
 
 
-def _parts(loaded: LoadedPolicy) -> Iterator[tuple[str, BaseModel]]:
-    """The site file and each document, with the name their source is filed under."""
-    policy = loaded.policy
-    yield "site", m.SiteFile(site=policy.site, company=policy.company)
-    yield from policy.documents.items()
+def _models(files: Mapping[str, SourceFile]) -> Iterator[tuple[str, SourceFile, type[BaseModel]]]:
+    """Each parsed file with the model its data should validate as."""
+    for part, source in files.items():
+        yield part, source, m.SiteFile if part == "site" else _DOCUMENT_MODELS[part]
 
 
-def _missing_locales(loaded: LoadedPolicy) -> Iterator[Diagnostic]:
+def text_values(cls: Any, data: Any, path: NodePath = ()) -> Iterator[tuple[NodePath, Any]]:
+    """Every value of ``data`` that the model ``cls`` reads as a localized :class:`~legalgen.model.Text`.
+
+    Follows the field annotations through the plain data, so it works on data that does
+    not validate as a whole.
+    """
+    if isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from text_values(cls, item, (*path, index))
+        return
+    if cls is m.Text or (isinstance(cls, type) and issubclass(cls, m.Text)):
+        yield path, data
+        return
+    fields = getattr(cls, "model_fields", None)
+    if not fields or not isinstance(data, dict):
+        return
+    for name, value in data.items():
+        if name in fields:
+            inner = _model_in(fields[name].annotation)
+            if inner is not None:
+                yield from text_values(inner, value, (*path, name))
+
+
+def _site_locales(files: Mapping[str, SourceFile]) -> list[str]:
+    """The locales site.yaml publishes, as far as they can be read."""
+    site = files["site"].data.get("site") if "site" in files and isinstance(files["site"].data, dict) else None
+    locales = site.get("locales") if isinstance(site, dict) else None
+    if not isinstance(locales, list):
+        return []
+    return [locale for locale in locales if locale in m.SUPPORTED_LOCALES]
+
+
+def _missing_locales(files: Mapping[str, SourceFile]) -> Iterator[Diagnostic]:
     """S008: every localized text has every locale the site publishes."""
-    locales = loaded.policy.site.locales
-    for part, root in _parts(loaded):
-        for path, value in walk_model(root):
-            if isinstance(value, m.Text):
-                missing = [locale for locale in locales if not value.root.get(locale, "").strip()]
-                if missing:
-                    yield Diagnostic(
-                        "S008", f"{'.'.join(map(str, path))}: text lacks locale {', '.join(missing)}",
-                        loaded.locate(part, path),
-                        hint=f"the site publishes {', '.join(locales)}; add a translation for each",
-                    )
+    locales = _site_locales(files)
+    for part, source, cls in _models(files):
+        for path, value in text_values(cls, source.data):
+            if not isinstance(value, dict):
+                continue
+            missing = [locale for locale in locales
+                       if not (isinstance(value.get(locale), str) and value[locale].strip())]
+            if missing:
+                yield Diagnostic(
+                    "S008", f"{'.'.join(map(str, path))}: text lacks locale {', '.join(missing)}",
+                    source.locate(path),
+                    hint=f"the site publishes {', '.join(locales)}; add a translation for each",
+                )
 
 
-def _duplicate_ids(loaded: LoadedPolicy) -> Iterator[Diagnostic]:
+def _lists_of_ids(data: Any, path: NodePath = ()) -> Iterator[tuple[NodePath, list[Any]]]:
+    """Every list of mappings with an ``id`` below ``data``."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _lists_of_ids(value, (*path, key))
+    elif isinstance(data, list):
+        if data and all(isinstance(item, dict) and "id" in item for item in data):
+            yield path, data
+        for index, item in enumerate(data):
+            yield from _lists_of_ids(item, (*path, index))
+
+
+def _duplicate_ids(files: Mapping[str, SourceFile]) -> Iterator[Diagnostic]:
     """S006: ids are unique within each list."""
-    for part, root in _parts(loaded):
-        for path, value in walk_model(root):
-            if isinstance(value, list) and value and all(hasattr(item, "id") for item in value):
-                seen: dict[str, int] = {}
-                for index, item in enumerate(value):
-                    if item.id in seen:
-                        first = loaded.locate(part, (*path, seen[item.id], "id"))
-                        yield Diagnostic("S006", f"duplicate id {item.id!r} (first defined at line {first.line})",
-                                         loaded.locate(part, (*path, index, "id")))
-                    else:
-                        seen[item.id] = index
+    for source in files.values():
+        for path, items in _lists_of_ids(source.data):
+            seen: dict[str, int] = {}
+            for index, item in enumerate(items):
+                ident = item["id"]
+                if not isinstance(ident, str):
+                    continue
+                if ident in seen:
+                    first = source.locate((*path, seen[ident], "id"))
+                    yield Diagnostic("S006", f"duplicate id {ident!r} (first defined at line {first.line})",
+                                     source.locate((*path, index, "id")))
+                else:
+                    seen[ident] = index
 
 
-def _unknown_references(loaded: LoadedPolicy) -> Iterator[Diagnostic]:
+def _items(data: Any, key: str) -> list[Any]:
+    """``data[key]`` when ``data`` is a mapping and that is a list, else an empty list."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def _ids(data: Any, key: str) -> set[str]:
+    return {item["id"] for item in _items(data, key) if isinstance(item, dict) and isinstance(item.get("id"), str)}
+
+
+def _unknown_references(files: Mapping[str, SourceFile]) -> Iterator[Diagnostic]:
     """S007: purposes and trackers only name data categories and recipients that exist."""
-    privacy = loaded.policy.document("privacy")
-    categories = {c.id for c in privacy.data_categories} if privacy else set()
-    recipients = {r.id for r in privacy.recipients} if privacy else set()
+    privacy = files.get("privacy")
+    data = privacy.data if privacy else None
+    categories, recipients = _ids(data, "data_categories"), _ids(data, "recipients")
 
-    def unknown(part: str, path: NodePath, ref: str, known: set[str], what: str) -> Diagnostic:
+    def check(source: SourceFile, path: NodePath, ref: Any, known: set[str], what: str) -> Iterator[Diagnostic]:
+        if not isinstance(ref, str) or ref in known:
+            return
         hint = f"defined: {', '.join(sorted(known))}" if known else "the privacy document defines none"
-        return Diagnostic("S007", f"unknown {what} {ref!r}{_did_you_mean(ref, known)}",
-                          loaded.locate(part, path), hint=hint)
+        yield Diagnostic("S007", f"unknown {what} {ref!r}{_did_you_mean(ref, known)}", source.locate(path),
+                         hint=hint)
 
     if privacy:
-        for i, purpose in enumerate(privacy.purposes):
-            for j, ref in enumerate(purpose.data):
-                if ref not in categories:
-                    yield unknown("privacy", ("purposes", i, "data", j), ref, categories, "data category")
-            for j, ref in enumerate(purpose.recipients):
-                if ref not in recipients:
-                    yield unknown("privacy", ("purposes", i, "recipients", j), ref, recipients, "recipient")
-    cookies = loaded.policy.document("cookies")
+        for i, purpose in enumerate(_items(data, "purposes")):
+            for j, ref in enumerate(_items(purpose, "data")):
+                yield from check(privacy, ("purposes", i, "data", j), ref, categories, "data category")
+            for j, ref in enumerate(_items(purpose, "recipients")):
+                yield from check(privacy, ("purposes", i, "recipients", j), ref, recipients, "recipient")
+    cookies = files.get("cookies")
     if cookies:
-        for i, tracker in enumerate(cookies.trackers):
-            if tracker.provider and tracker.provider not in recipients:
-                yield unknown("cookies", ("trackers", i, "provider"), tracker.provider, recipients, "recipient")
-            for j, ref in enumerate(tracker.recipients):
-                if ref not in recipients:
-                    yield unknown("cookies", ("trackers", i, "recipients", j), ref, recipients, "recipient")
+        for i, tracker in enumerate(_items(cookies.data, "trackers")):
+            if isinstance(tracker, dict) and tracker.get("provider") is not None:
+                yield from check(cookies, ("trackers", i, "provider"), tracker["provider"], recipients, "recipient")
+            for j, ref in enumerate(_items(tracker, "recipients")):
+                yield from check(cookies, ("trackers", i, "recipients", j), ref, recipients, "recipient")

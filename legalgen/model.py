@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
+import re
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -57,11 +61,70 @@ Id = Annotated[
     str,
     Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Identifier: lowercase letters, digits, - and _"),
 ]
-Country = Annotated[
-    str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 country code, e.g. DE")
+
+#: C0 and C1 control characters, DEL and the non-characters U+FFFE/U+FFFF: never text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_LINE_BREAK = re.compile(r"[\t\n\r\u2028\u2029\x85]")
+#: CLDR territory codes that are not officially assigned ISO 3166-1 alpha-2 country codes.
+_NOT_ISO_3166 = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"})
+
+
+def iso_countries() -> frozenset[str]:
+    """The 249 officially assigned ISO 3166-1 alpha-2 codes (CLDR's territories, via Babel)."""
+    from babel import Locale
+
+    return frozenset(code for code in Locale("en").territories
+                     if len(code) == 2 and code.isalpha() and code not in _NOT_ISO_3166)
+
+
+_COUNTRIES = iso_countries()
+
+
+def _line(value: str) -> str:
+    if _CONTROL.search(value) or _LINE_BREAK.search(value):
+        raise PydanticCustomError("line", "must be one line without tabs or control characters")
+    if not value.strip():
+        raise PydanticCustomError("blank", "must not be blank")
+    return value
+
+
+def _country(value: str) -> str:
+    if value not in _COUNTRIES:
+        raise PydanticCustomError("country", "{code!r} is not an ISO 3166-1 alpha-2 country code",
+                                  {"code": value})
+    return value
+
+
+def _url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
+        raise PydanticCustomError("url", "{value!r} is not an absolute http(s) URL with a host", {"value": value})
+    return value
+
+
+#: One line of text: no line break or control character, not blank (names, phone numbers, ...).
+Line = Annotated[
+    str,
+    AfterValidator(_line),
+    WithJsonSchema({"type": "string", "pattern": r"^[^\x00-\x1f\x7f-\x9f]*\S[^\x00-\x1f\x7f-\x9f]*$"}),
 ]
-Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", description="E-mail address")]
-Url = Annotated[str, Field(pattern=r"^https?://\S+$", description="Absolute http(s) URL")]
+Country = Annotated[
+    str,
+    Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 country code, e.g. DE"),
+    AfterValidator(_country),
+]
+#: A plain address (addr-spec): no display name, no spaces, quotes, commas or angle brackets.
+Email = Annotated[
+    str,
+    Field(pattern=r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                  r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$",
+          description="E-mail address (addr-spec, e.g. privacy@example.com)"),
+]
+Url = Annotated[
+    str,
+    Field(pattern=r"^https?://[^\s\"'<>\\^`{|}]+$", description="Absolute http(s) URL"),
+    AfterValidator(_url),
+]
 
 
 class Model(BaseModel):
@@ -79,9 +142,30 @@ class Text(RootModel[dict[LocaleCode, str]]):
 
     model_config = ConfigDict(frozen=True)
 
+    @field_validator("root")
+    @classmethod
+    def _no_control_characters(cls, value: dict[str, str]) -> dict[str, str]:
+        for locale, text in value.items():
+            if _CONTROL.search(text):
+                raise PydanticCustomError("control", "the {locale} text contains a control character",
+                                          {"locale": locale})
+        return value
+
     def get(self, locale: str) -> str:
         """The text in ``locale`` (the loader guarantees every site locale is present)."""
         return self.root[locale]  # type: ignore[index]
+
+
+class Title(Text):
+    """A localized title or heading: one line per locale."""
+
+    @field_validator("root")
+    @classmethod
+    def _one_line(cls, value: dict[str, str]) -> dict[str, str]:
+        for locale, text in value.items():
+            if _LINE_BREAK.search(text):
+                raise PydanticCustomError("line", "the {locale} title must be one line", {"locale": locale})
+        return value
 
 
 # --------------------------------------------------------------------------- enums
@@ -313,19 +397,19 @@ class PaymentMethod(enum.StrEnum):
 class Address(Model):
     """A postal address."""
 
-    street: str
-    postal_code: str
-    city: str
+    street: Line
+    postal_code: Line
+    city: Line
     country: Country
-    region: str | None = None
+    region: Line | None = None
 
 
 class Contact(Model):
     """A person or office and how to reach them."""
 
-    name: str | None = None
+    name: Line | None = None
     email: Email | None = None
-    phone: str | None = None
+    phone: Line | None = None
     address: Address | None = None
     url: Url | None = None
 
@@ -333,32 +417,32 @@ class Contact(Model):
 class Register(Model):
     """Commercial register entry (e.g. Amtsgericht Berlin HRB 12345, RCS Paris 123 456 789)."""
 
-    court: str
-    number: str
+    court: Line
+    number: Line
 
 
 class Company(Model):
     """The legal entity behind the site: controller of the data and seller of the service."""
 
-    name: str
-    legal_form: str | None = None
+    name: Line
+    legal_form: Line | None = None
     address: Address | None = None
     email: Email
-    phone: str | None = None
+    phone: Line | None = None
     website: Url | None = None
     contact_form: Url | None = None
-    representatives: list[str] = Field(default_factory=list, description="Managing directors or other legal representatives")
+    representatives: list[Line] = Field(default_factory=list, description="Managing directors or other legal representatives")
     commercial_register: Register | None = None
-    vat_id: str | None = None
-    share_capital: str | None = None
-    licensing_authority: str | None = Field(None, description="Supervisory authority for licensed activities (imprint)")
+    vat_id: Line | None = None
+    share_capital: Line | None = None
+    licensing_authority: Line | None = Field(None, description="Supervisory authority for licensed activities (imprint)")
 
 
 class Section(Model):
     """A custom section of prose, rendered after the structured content of a document."""
 
     id: Id
-    title: Text
+    title: Title
     body: Text
 
 
@@ -373,7 +457,7 @@ class Changes(Model):
 class DocumentBase(Model):
     """Fields every document shares."""
 
-    title: Text | None = Field(None, description="Override the default localized title")
+    title: Title | None = Field(None, description="Override the default localized title")
     slug: Id | None = Field(None, description="URL path of the document; defaults to its kind")
     last_updated: dt.date | None = None
     intro: Text | None = None
@@ -454,7 +538,7 @@ class Recipient(Model):
     """A recipient of personal data: processor, independent controller or authority."""
 
     id: Id
-    name: str | None = Field(None, description="Leave out to name only the category of recipients")
+    name: Line | None = Field(None, description="Leave out to name only the category of recipients")
     role: RecipientRole
     category: RecipientCategory
     service: Text | None = Field(None, description="What the recipient does for you")
@@ -475,7 +559,7 @@ class RightsExercise(Model):
 class Authority(Model):
     """A data-protection supervisory authority."""
 
-    name: str
+    name: Line
     url: Url | None = None
     address: Address | None = None
 
@@ -533,7 +617,7 @@ class Tracker(Model):
     """A cookie or other tracker (REQUIREMENTS K01)."""
 
     id: Id
-    name: str = Field(description="Name as stored in the browser")
+    name: Line = Field(description="Name as stored in the browser")
     provider: Id | None = Field(None, description="Recipient id of a third party; empty for first party")
     technology: Technology
     purpose: TrackerPurpose
@@ -607,7 +691,7 @@ class RefundRequest(Model):
 
     email: Email | None = None
     url: Url | None = None
-    subject: str | None = None
+    subject: Line | None = None
     include: list[Text] = Field(default_factory=list, description="What to include")
     evidence: Text | None = None
 
@@ -632,15 +716,15 @@ class RefundDocument(DocumentBase):
 class Hosting(Model):
     """The hosting provider (FR LCEN)."""
 
-    name: str
+    name: Line
     address: Address
-    phone: str | None = None
+    phone: Line | None = None
 
 
 class Mediation(Model):
     """A consumer mediation or dispute resolution body."""
 
-    name: str
+    name: Line
     url: Url | None = None
 
 
@@ -649,7 +733,7 @@ class ImprintDocument(DocumentBase):
 
     kind: Literal["imprint"]
     content_responsible: Contact | None = Field(None, description="Person responsible for content (§18 MStV)")
-    publication_director: str | None = Field(None, description="Directeur de la publication (FR)")
+    publication_director: Line | None = Field(None, description="Directeur de la publication (FR)")
     hosting: Hosting | None = None
     mediation: Mediation | None = None
 
@@ -668,11 +752,12 @@ class NoticeSettings(Model):
     """How material changes are announced (REQUIREMENTS C03)."""
 
     period: Duration = Field(Period(days=30), description="Minimum time between publication and effect")
-    shorter_period_reason: str | None = Field(
+    shorter_period_reason: Line | None = Field(
         None, description="Required to set a period under 30 days; `legalgen check` repeats it as a warning")
     reminder: Duration = Field(Period(days=7), description="Send a reminder this long before a change takes effect")
     sender: Email | None = Field(None, description="From address of notice e-mails [default: the company's e-mail]")
-    unsubscribe: str | None = Field(
+    unsubscribe: Annotated[str, Field(pattern=r"^(mailto:[A-Za-z0-9.!#$%&'*+/=?^_`{|}~@-]+(\?[^\s<>\"\\]*)?"
+                                              r"|https://[^\s<>\"'\\^`{|}]+)$")] | None = Field(
         None, description="List-Unsubscribe target, a mailto: or https: URL [default: mailto the sender]")
 
 
@@ -680,13 +765,13 @@ class RuleOverride(Model):
     """Turn a compliance rule off or change its severity for this site, with the reason."""
 
     level: Literal["off", "warning", "error"]
-    reason: str = Field(min_length=3, description="Why; `legalgen check` prints it with every run")
+    reason: Line = Field(min_length=3, description="Why; `legalgen check` prints it with every run")
 
 
 class SiteConfig(Model):
     """Site-wide settings."""
 
-    name: str
+    name: Line
     base_url: Url = Field(description="Public URL of the site root, ending in /")
     locales: list[LocaleCode] = Field(min_length=1)
     default_locale: LocaleCode
@@ -702,18 +787,31 @@ class SiteConfig(Model):
 
     @field_validator("base_url")
     @classmethod
-    def _trailing_slash(cls, value: str) -> str:
+    def _site_root(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.query or parts.fragment or "?" in value or "#" in value:
+            raise ValueError("the site's base_url cannot have a query or fragment")
         return value if value.endswith("/") else value + "/"
 
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+        if value not in _time_zones():
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/Berlin")
+        return value
 
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown time zone {value!r}") from error
+    @field_validator("date_locales")
+    @classmethod
+    def _known_date_locales(cls, value: dict[str, str]) -> dict[str, str]:
+        from babel import Locale, UnknownLocaleError
+
+        for language, name in value.items():
+            try:
+                parsed = Locale.parse(name.replace("-", "_"))
+            except (UnknownLocaleError, ValueError, TypeError):
+                raise ValueError(f"date_locales.{language}: unknown locale {name!r}; use e.g. en_US or de_AT") from None
+            if parsed.language != language:
+                raise ValueError(f"date_locales.{language}: {name!r} is not a variant of {language!r}")
         return value
 
     @model_validator(mode="after")
@@ -723,6 +821,14 @@ class SiteConfig(Model):
         if len(set(self.locales)) != len(self.locales):
             raise ValueError("locales lists a locale twice")
         return self
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    """The IANA time zone names this system knows."""
+    import zoneinfo
+
+    return frozenset(zoneinfo.available_timezones())
 
 
 class SiteFile(Model):

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from legalgen.i18n import Formatter
 from legalgen.load import LoadedPolicy
+from legalgen.periods import Period
 from legalgen.render import document_slug
 from legalgen.versions import History, Version
 
@@ -65,7 +66,6 @@ def open_notices(loaded: LoadedPolicy, history: History, as_of: dt.date) -> list
 def due_messages(loaded: LoadedPolicy, history: History, as_of: dt.date) -> list[DueMessage]:
     """The messages to send on ``as_of`` (material versions only)."""
     reminder = loaded.policy.site.notices.reminder
-    reminder_days = reminder.days + 7 * reminder.weeks
     due = []
     for kind, document in loaded.policy.documents.items():
         for version in history.of(kind):
@@ -75,11 +75,19 @@ def due_messages(loaded: LoadedPolicy, history: History, as_of: dt.date) -> list
             notice = Notice(kind, document_slug(document), version)
             if release.published == as_of:
                 due.append(DueMessage(notice, NoticeKind.ANNOUNCEMENT))
-            elif release.effective - dt.timedelta(days=reminder_days) == as_of and release.published < as_of:
+            elif _reminder_day(release.effective, reminder) == as_of and release.published < as_of:
                 due.append(DueMessage(notice, NoticeKind.REMINDER))
             if release.effective == as_of:
                 due.append(DueMessage(notice, NoticeKind.IN_EFFECT))
     return sorted(due, key=lambda d: (d.notice.kind, d.notice.version.number, d.reason.value))
+
+
+def _reminder_day(effective: dt.date, reminder: Period) -> dt.date | None:
+    """The day the reminder is due: ``reminder`` before the effective date (None before year 1)."""
+    try:
+        return reminder.add_to(effective, -1)
+    except OverflowError:
+        return None
 
 
 def page_url(loaded: LoadedPolicy, locale: str, path: str) -> str:

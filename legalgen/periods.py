@@ -13,6 +13,8 @@ True
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -25,6 +27,8 @@ JSON_PATTERN = (
     r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T\d+H)?$"
 )
 UNITS = ("years", "months", "weeks", "days", "hours")
+#: No legal period is longer; anything longer is a typo that would overflow date arithmetic.
+MAX_YEARS = 200
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,49 @@ class Period:
             raise ValueError(
                 f"{text!r} is not an ISO 8601 period such as P14D, P6M, P7Y or PT48H"
             )
-        return cls(**{unit: int(value or 0) for unit, value in match.groupdict().items()})
+        digits = match.groupdict()
+        if any(len(value or "") > 7 for value in digits.values()):
+            raise ValueError(f"{text!r} is longer than {MAX_YEARS} years")
+        period = cls(**{unit: int(value or 0) for unit, value in digits.items()})
+        if period.approx_hours > MAX_YEARS * 365.25 * 24:
+            raise ValueError(f"{text!r} is longer than {MAX_YEARS} years")
+        return period
+
+    def add_to(self, date: dt.date, sign: int = 1) -> dt.date:
+        """``date`` plus (or, with ``sign=-1``, minus) this period, months counted on the calendar.
+
+        A day that does not exist in the target month becomes its last day; hours count as
+        whole days only when they add up to days. Raises ``OverflowError`` past year 9999.
+
+        >>> Period.parse("P1M").add_to(dt.date(2026, 1, 31))
+        datetime.date(2026, 2, 28)
+        >>> Period.parse("P1M7D").add_to(dt.date(2026, 3, 15), -1)
+        datetime.date(2026, 2, 8)
+        """
+        months = date.month - 1 + sign * (12 * self.years + self.months)
+        year = date.year + months // 12
+        if not 1 <= year <= 9999:
+            raise OverflowError(f"{date} {'+' if sign > 0 else '-'} {self} is outside the calendar")
+        month = months % 12 + 1
+        day = min(date.day, calendar.monthrange(year, month)[1])
+        days = 7 * self.weeks + self.days + self.hours // 24
+        try:
+            return dt.date(year, month, day) + dt.timedelta(days=sign * days)
+        except OverflowError:
+            raise OverflowError(f"{date} {'+' if sign > 0 else '-'} {self} is outside the calendar") from None
+
+    def separates(self, start: dt.date, end: dt.date) -> bool:
+        """Whether ``end`` is at least this period after ``start`` (on the calendar).
+
+        >>> Period.parse("P1M").separates(dt.date(2026, 1, 31), dt.date(2026, 2, 28))
+        True
+        >>> Period.parse("P30D").separates(dt.date(2026, 2, 1), dt.date(2026, 3, 2))
+        False
+        """
+        try:
+            return self.add_to(start) <= end
+        except OverflowError:
+            return False
 
     def parts(self) -> list[tuple[str, int]]:
         """The non-zero units, largest first, e.g. ``[("years", 1), ("months", 6)]``."""

@@ -307,7 +307,7 @@ def plan_release(
             problems.append(Diagnostic("C02", f"{kind}: the change is material ({reasons}); it cannot be released "
                                               "as editorial", here))
     if (material or (materiality is not None and materiality.material)) and \
-            Period(days=(effective - published).days) < notice_period:
+            not notice_period.separates(published, effective):
         problems.append(Diagnostic(
             "C03", f"{kind}: a material change needs {notice_period} of notice; {effective} is "
                    f"{(effective - published).days} day(s) after {published}", here,

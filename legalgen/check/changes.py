@@ -101,7 +101,7 @@ def notice_period(context: Context) -> Iterator[Finding]:
         for version in versions:
             release = version.release
             days = (release.effective - release.published).days
-            if version.material and Period(days=days) < settings.period:
+            if version.material and not settings.period.separates(release.published, release.effective):
                 yield Finding(f"{version.kind} version {version.number} is material but takes effect {days} day(s) "
                               f"after publication; the notice period is {settings.period}", version.locate("effective"),
                               hint=f"set the effective date at least {settings.period} after {release.published}")
