@@ -33,9 +33,14 @@ _as_of_option = click.option(
 def _load(project: Any) -> tuple[Any, Any]:
     """The validated policy and its released versions (raises SourceError on any problem)."""
     from legalgen.load import load_policy
+    from legalgen.source import Limits
     from legalgen.versions import load_history
 
-    loaded = load_policy(project.source)
+    try:
+        limits = Limits.from_environment()
+    except ValueError as error:
+        raise LegalgenError(str(error)) from None
+    loaded = load_policy(project.source, limits)
     return loaded, load_history(loaded)
 
 
@@ -111,14 +116,19 @@ def main() -> None:
 @click.option("--explain", metavar="ID", default=None, help="Print the documentation of a rule (e.g. G03) and exit.")
 @click.option("--coverage", "show_coverage", is_flag=True,
               help="List, per document, each applicable requirement and the field that satisfies it.")
+@click.option("--against", metavar="REF", default=None,
+              help="Also fail if a version released at this git revision is gone or changed (V010), "
+                   "e.g. --against origin/main in a pull request.")
+@click.option("--verify-signatures", is_flag=True,
+              help="Verify the signed git tag of every release made with `release --sign` (V012).")
 @_as_of_option
 def check(root: Path, source: Path | None, output_format: str, explain: str | None, show_coverage: bool,
-          as_of: Any) -> None:
+          against: str | None, verify_signatures: bool, as_of: Any) -> None:
     """Validate the source and its released versions, then run the compliance rules.
 
     Reports every problem at once as `file:line:col: error CODE message` and exits 1;
     exits 0 with a one-line summary when there is no error. Released versions are verified
-    against their hashes. Rules follow the site's jurisdictions and audience; site.yaml can
+    against their hashes and versions/index.yaml; with --against, against git history. Rules follow the site's jurisdictions and audience; site.yaml can
     turn a rule off or change its level with a reason (`checks: {G22: {level: off, reason: ...}}`).
     """
     from legalgen.check import check_policy, coverage, overrides_in_effect, rules
@@ -135,13 +145,21 @@ def check(root: Path, source: Path | None, output_format: str, explain: str | No
         loaded, history = _load(project)
         date = _as_of(as_of, loaded)
         pages = render_pages(loaded, history, date)
+        provenance: list[Diagnostic] = []
+        if against is not None or verify_signatures:
+            from legalgen import vcs
+
+            if against is not None:
+                provenance += vcs.versions_removed_since(project.source, history, against)
+            if verify_signatures:
+                provenance += vcs.verify_signatures(project.source, history)
     except LegalgenError as error:
         _fail(error, output_format)
     if show_coverage:
         _print_coverage(coverage(loaded, history, date))
     for line in overrides_in_effect(loaded.policy):
         click.echo(f"note: {line}", err=True)
-    findings = check_policy(loaded, history, date)
+    findings = sorted([*provenance, *check_policy(loaded, history, date)], key=Diagnostic.sort_key)
     _print_diagnostics(findings, output_format)
     errors = sum(d.severity is Severity.ERROR for d in findings)
     warnings = len(findings) - errors
@@ -223,15 +241,23 @@ def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, j
 @click.option("--material/--editorial", default=None,
               help="Declare the change material or editorial [default: legalgen classifies it]. "
                    "A material change cannot be declared editorial.")
+@click.option("--backdate-reason", default=None, metavar="TEXT",
+              help="Required for a --published date before today; recorded in the changelog and repeated "
+                   "by every `legalgen check` (C07).")
+@click.option("--sign", is_flag=True,
+              help="Also create a signed git tag legalgen/<source>/<document>/v<N> with git's own signing "
+                   "(user.signingkey, gpg.format ssh or openpgp); `check --verify-signatures` verifies it.")
 @_root_option
 @_source_option
 def release(document: str, effective: Any, published: Any, summary_file: Path, material: bool | None,
-            root: Path, source: Path | None) -> None:
+            backdate_reason: str | None, sign: bool, root: Path, source: Path | None) -> None:
     """Freeze the current source of DOCUMENT as its next version.
 
     Writes versions/DOCUMENT/<n>/ (a copy of the source and the rendered text in every
-    locale) and appends the version with its dates, summary and hash to
-    versions/DOCUMENT/changelog.yaml. Builds show that frozen text from then on.
+    locale), appends the version with its dates, summary and hash to
+    versions/DOCUMENT/changelog.yaml and records it as the head in versions/index.yaml.
+    Builds show that frozen text from then on. The publication date cannot lie before
+    today (in the site's time zone) without --backdate-reason.
     """
     from legalgen.releases import read_summary, release_document
 
@@ -239,8 +265,15 @@ def release(document: str, effective: Any, published: Any, summary_file: Path, m
     try:
         loaded, history = _load(project)
         summary = read_summary(summary_file, list(loaded.policy.site.locales))
+        today = _as_of(None, loaded)
         planned = release_document(loaded, history, document, summary=summary, effective=effective.date(),
-                                   published=_as_of(published, loaded), material=material)
+                                   published=_as_of(published, loaded), today=today, material=material,
+                                   backdate_reason=backdate_reason, signed=sign)
+        if sign:
+            from legalgen.vcs import sign_release
+
+            tag = sign_release(loaded.root, planned)
+            click.echo(f"signed tag {tag}")
     except LegalgenError as error:
         _fail(error)
     rel = planned.release

@@ -11,14 +11,14 @@ from legalgen import model as m
 from legalgen.diagnostics import Diagnostic, Location, SourceError, display_path
 from legalgen.load import LoadedPolicy, validation_diagnostics
 from legalgen.render import LocaleRenderer
-from legalgen.source import read_yaml
+from legalgen.source import Limits, read_yaml
 from legalgen.versions import History, PlannedRelease, plan_release
 from legalgen.writer import write_tree
 
 
 def read_summary(path: Path, locales: list[str]) -> m.Text:
     """The change summary of a release: a YAML map with one text per site locale."""
-    source, problems = read_yaml(path, display_path(path))
+    source, problems = read_yaml(path, display_path(path), Limits())
     if source is None:
         raise SourceError(problems)
     try:
@@ -41,14 +41,21 @@ def release_document(
     summary: m.Text,
     effective: dt.date,
     published: dt.date,
+    today: dt.date,
     material: bool | None = None,
+    backdate_reason: str | None = None,
+    signed: bool = False,
 ) -> PlannedRelease:
-    """Render the document's body in every locale, freeze it with the source, and write it."""
+    """Render the document's body in every locale, freeze it with the source, and write it.
+
+    ``today`` is the legal today; a ``published`` date before it needs ``backdate_reason``.
+    """
     document = loaded.policy.document(kind)
     if document is None:
         raise SourceError([Diagnostic("S010", f"the source has no {kind} document", Location(display_path(loaded.root)))])
     bodies = {str(loc): LocaleRenderer(loaded, loc).body(document) for loc in loaded.policy.site.locales}
     planned = plan_release(loaded, history, kind, bodies=bodies, published=published, effective=effective,
-                           summary=summary, material=material, notice_period=loaded.policy.site.notices.period)
+                           summary=summary, material=material, notice_period=loaded.policy.site.notices.period,
+                           today=today, backdate_reason=backdate_reason, signed=signed)
     write_tree(loaded.root, planned.files, prune=False)
     return planned

@@ -9,8 +9,26 @@ A release freezes two things under ``<source>/versions/<kind>/<n>/``:
 
 ``<source>/versions/<kind>/changelog.yaml`` lists the versions with their published and
 effective dates, a summary in every locale and a SHA-256 over all of that and the frozen
-files, chained to the previous version's hash. Editing a released version, its files or
-its hash is reported by ``legalgen check`` (codes V001-V006).
+files, chained to the previous version's hash. ``<source>/versions/index.yaml`` records the
+head (latest version and its hash) of every document, so removing a version, or a whole
+document's history, shows: the chain no longer reaches the recorded head. Editing a
+released version, its files or its hash is reported by ``legalgen check``:
+
+====  ===========================================================
+V001  a released version was changed (hash mismatch)
+V002  a frozen file is missing or not UTF-8 text
+V003  a version takes effect before it is published
+V004  dates go backwards between versions
+V005  versions are misnumbered
+V006  a changelog filed under another document's folder
+V007  a release whose text is the same as the previous version's
+V008  a frozen source that no longer loads
+V009  versions/index.yaml is missing, unreadable or behind a changelog
+V010  a released version or a document's whole history is gone
+====  ===========================================================
+
+A version's title and slug are those of its frozen source: renaming a document in the
+current source changes nothing that was released until the next release.
 """
 
 from __future__ import annotations
@@ -35,6 +53,7 @@ from legalgen.source import SourceFile, read_yaml
 
 VERSIONS_DIR = "versions"
 CHANGELOG = "changelog.yaml"
+INDEX = "index.yaml"
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../../schema/changelog.schema.json\n"
 
 
@@ -47,6 +66,9 @@ class Release(m.Model):
     summary: m.Text
     material: bool | None = Field(
         None, description="Declared by the release; left out, legalgen classifies the change itself")
+    backdate_reason: m.Line | None = Field(
+        None, description="Why the version was released with a publication date before the day of release")
+    signed: bool | None = Field(None, description="Released with a signed git tag (legalgen/<kind>/v<N>)")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
@@ -55,6 +77,19 @@ class Changelog(m.Model):
 
     document: m.DocumentKind
     versions: list[Release] = Field(default_factory=list)
+
+
+class Head(m.Model):
+    """The latest released version of one document and its hash."""
+
+    version: int = Field(ge=1)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class Index(m.Model):
+    """``versions/index.yaml``: the head of every document's released history."""
+
+    documents: dict[m.DocumentKind, Head] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,6 +115,11 @@ class Version:
     def number(self) -> int:
         """The version number, 1 for the first release."""
         return self.release.version
+
+    @property
+    def document(self) -> Any:
+        """The document as frozen with this version (``None`` if its source no longer loads)."""
+        return self.source.documents.get(self.kind) if self.source is not None else None
 
     @property
     def material(self) -> bool:
@@ -161,14 +201,55 @@ def load_history(loaded: LoadedPolicy) -> History:
             versions = _load_document(folder, loaded, diagnostics)
             if versions:
                 documents[folder.name] = versions
+    diagnostics += _check_heads(root, documents, loaded)
     if diagnostics:
         raise SourceError(diagnostics)
     return History(documents)
 
 
+def _check_heads(root: Path, documents: Mapping[str, tuple[Version, ...]], loaded: LoadedPolicy) -> list[Diagnostic]:
+    """V009/V010: the recorded head of every document is still the end of its chain."""
+    path = root / INDEX
+    name = display_path(path)
+    if not path.is_file():
+        if not documents:
+            return []
+        return [Diagnostic("V009", f"{VERSIONS_DIR}/{INDEX} is missing, so removed versions would go unnoticed",
+                           Location(name, 1, 1), hint="restore it from version control")]
+    source, problems = read_yaml(path, name, loaded.limits)
+    if source is None:
+        return problems
+    try:
+        index = Index.model_validate(source.data)
+    except ValidationError as error:
+        return validation_diagnostics(error, source, Index)
+    found: list[Diagnostic] = []
+    for kind, head in index.documents.items():
+        versions = documents.get(kind.value, ())
+        where = source.locate(("documents", kind.value))
+        match = next((v for v in versions if v.number == head.version), None)
+        if match is None:
+            what = "its whole history is gone" if not versions else f"the changelog ends at version {versions[-1].number}"
+            found.append(Diagnostic("V010", f"{kind.value} version {head.version} was released, but {what}", where,
+                                    hint="released versions are never removed: restore them from version control"))
+        elif match.release.sha256 != head.sha256:
+            found.append(Diagnostic("V010", f"{kind.value} version {head.version} is not the version that was released "
+                                            "(its hash differs from the recorded head)", where,
+                                    hint="restore the released versions from version control"))
+    for kind, versions in documents.items():
+        head = index.documents.get(m.DocumentKind(kind)) if kind in m.DOCUMENT_KINDS else None
+        latest = versions[-1]
+        if head is None or head.version < latest.number:
+            found.append(Diagnostic(
+                "V009", f"{INDEX} does not record {kind} version {latest.number}", source.locate(("documents",)),
+                hint=f"release with `legalgen release`, which records it; by hand: "
+                     f"{kind}: {{version: {latest.number}, sha256: {latest.release.sha256}}}"))
+    return found
+
+
 def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnostic]) -> tuple[Version, ...]:
     path = folder / CHANGELOG
-    source, problems = read_yaml(path, display_path(path))
+    source, problems = read_yaml(path, display_path(path), loaded.limits)
     diagnostics += problems
     if source is None:
         return ()
@@ -189,10 +270,13 @@ def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnos
                                       folder.name)
         directory = folder / str(release.version)
         files = frozen_files(directory)
-        missing = [f"{locale}.md" for locale in locales if f"{locale}.md" not in files]
+        bodies = {str(loc): _text(files.get(f"{loc}.md")) for loc in locales}
+        missing = [f"{locale}.md" + ("" if f"{locale}.md" not in files else " (not UTF-8 text)")
+                   for locale, body in bodies.items() if body is None]
         if missing:
             diagnostics.append(Diagnostic(
-                "V002", f"{folder.name} version {release.version}: frozen file(s) missing: {', '.join(missing)}",
+                "V002", f"{folder.name} version {release.version}: frozen file(s) missing or unreadable: "
+                        f"{', '.join(missing)}",
                 source.locate(("versions", index, "version")),
             ))
         elif release_hash(release, files, previous_hash) != release.sha256:
@@ -202,21 +286,29 @@ def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnos
                 source.locate(("versions", index, "sha256")),
                 hint="released versions are immutable: restore them from version control and release a new version",
             ))
-        bodies = {str(loc): files[f"{loc}.md"].decode("utf-8") for loc in locales if f"{loc}.md" in files}
-        frozen = _frozen_source(directory, folder.name, source, index, diagnostics)
+        frozen = _frozen_source(directory, folder.name, source, index, loaded, diagnostics)
         materiality = None
         if versions and versions[-1].source is not None and frozen is not None:
             materiality = classify(versions[-1].source, frozen, folder.name)
-        versions.append(Version(folder.name, release, bodies, directory, materiality, source, frozen))
+        texts = {locale: body for locale, body in bodies.items() if body is not None}
+        versions.append(Version(folder.name, release, texts, directory, materiality, source, frozen))
         previous, previous_hash = release, release.sha256
     return tuple(versions)
 
 
-def _frozen_source(directory: Path, kind: str, changelog: SourceFile, index: int,
+def _text(data: bytes | None) -> str | None:
+    """A frozen file as text, or ``None`` when it is missing or not UTF-8."""
+    try:
+        return data.decode("utf-8") if data is not None else None
+    except UnicodeDecodeError:
+        return None
+
+
+def _frozen_source(directory: Path, kind: str, changelog: SourceFile, index: int, loaded: LoadedPolicy,
                    diagnostics: list[Diagnostic]) -> m.Policy | None:
     """The policy frozen with a version, loaded once; ``None`` (with V008) if it no longer loads."""
     try:
-        return load_policy(directory / "source").policy
+        return load_policy(directory / "source", loaded.limits).policy
     except SourceError as error:
         diagnostics.append(Diagnostic(
             "V008", f"{kind} version {index + 1}: its frozen source no longer loads, so its changes cannot be "
@@ -274,11 +366,15 @@ def plan_release(
     summary: m.Text,
     material: bool | None = None,
     notice_period: Period,
+    today: dt.date,
+    backdate_reason: str | None = None,
+    signed: bool = False,
 ) -> PlannedRelease:
     """Freeze the current source and ``bodies`` as the next version of ``kind``.
 
-    Raises ``SourceError`` when the dates would go backwards or nothing changed since the
-    previous version. Writing the files is the writer's job.
+    Raises ``SourceError`` when the dates would go backwards, the publication date lies
+    before ``today`` without a ``backdate_reason``, the notice period is not kept, or
+    nothing changed since the previous version. Writing the files is the writer's job.
     """
     versions = history.of(kind)
     previous = versions[-1] if versions else None
@@ -296,10 +392,23 @@ def plan_release(
     }
     if material is not None:
         entry["material"] = material
+    if backdate_reason is not None:
+        entry["backdate_reason"] = backdate_reason
+    if signed:
+        entry["signed"] = True
     sha = release_hash(entry, frozen, previous.release.sha256 if previous else "")
-    release = Release.model_validate({**entry, "sha256": sha})
-    here = Location(display_path(loaded.root / VERSIONS_DIR / kind / CHANGELOG))
+    try:
+        release = Release.model_validate({**entry, "sha256": sha})
+    except ValidationError as error:
+        raise SourceError([Diagnostic("S003", f"release: {e['msg']}", loaded.locate(kind))
+                           for e in error.errors(include_url=False)]) from None
+    here = loaded.locate(kind)
     problems: list[Diagnostic] = []
+    if published < today and backdate_reason is None:
+        problems.append(Diagnostic(
+            "C07", f"{kind}: the publication date {published} lies before today ({today}); a release cannot be "
+                   "dated back to meet the notice period on paper", here,
+            hint="publish today, or give --backdate-reason if the text really was published then"))
     materiality = classify(previous.source, loaded.policy, kind) if previous and previous.source else None
     if materiality is not None and materiality.material:
         reasons = "; ".join(f"{c.path}: {c.description}" for c in materiality.reasons)
@@ -321,7 +430,21 @@ def plan_release(
     prefix = PurePosixPath(VERSIONS_DIR, kind)
     files: dict[PurePosixPath, str | bytes] = {prefix / str(number) / name: data for name, data in frozen.items()}
     files[prefix / CHANGELOG] = _changelog_text(kind, [*(v.release for v in versions), release])
+    heads = {other: found[-1].release for other, found in history.documents.items()}
+    files[PurePosixPath(VERSIONS_DIR, INDEX)] = index_text({**heads, kind: release})
     return PlannedRelease(kind, release, files, materiality)
+
+
+def index_text(heads: Mapping[str, Release]) -> str:
+    """``versions/index.yaml`` recording each document's latest release."""
+    lines = [
+        "# The latest released version of every document and its hash. Written by `legalgen release`;",
+        "# `legalgen check` fails when a changelog no longer reaches its head (a removed version).",
+        "documents:",
+    ]
+    for kind in sorted(heads):
+        lines.append(f"  {kind}: {{version: {heads[kind].version}, sha256: {heads[kind].sha256}}}")
+    return "\n".join(lines) + "\n"
 
 
 def _changelog_text(kind: str, releases: list[Release]) -> str:

@@ -80,6 +80,12 @@ def built_site_after(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proje
     yield project
 
 
+def released_on(date: str) -> dict[str, str]:
+    """The environment of a release made on ``date`` (YYYY-MM-DD): SOURCE_DATE_EPOCH at noon UTC."""
+    moment = dt.datetime.combine(dt.date.fromisoformat(date), dt.time(12), dt.UTC)
+    return {"SOURCE_DATE_EPOCH": str(int(moment.timestamp()))}
+
+
 def in_ci() -> bool:
     """Whether the tests run in CI, where nothing may be skipped for a missing tool."""
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}

@@ -20,6 +20,7 @@ from legalgen.pages import feed_files
 from legalgen.versions import History
 
 from .check.helpers import PRIVACY, SITE
+from .conftest import released_on
 
 D = dt.date
 NEW_PURPOSE = PRIVACY.replace(
@@ -43,7 +44,8 @@ def _summary(tmp_path: Path) -> Path:
 
 def _release(root: Path, summary: Path, published: str, effective: str, *extra: str):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(main, ["release", "privacy", "--source", str(root), "--summary-file", str(summary),
-                                     "--published", published, "--effective", effective, *extra])
+                                     "--published", published, "--effective", effective, *extra],
+                              env=released_on(published))
 
 
 @pytest.fixture

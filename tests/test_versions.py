@@ -19,7 +19,7 @@ from legalgen.redline import redline
 from legalgen.render import LocaleRenderer
 from legalgen.versions import History, load_history, select
 
-from .conftest import REPO, copy_project
+from .conftest import REPO, copy_project, released_on
 from .test_load import PRIVACY, write_source
 
 D = dt.date
@@ -152,7 +152,9 @@ def _source(tmp_path: Path) -> Path:
 
 
 def _release(root: Path, *args: str) -> object:
-    return CliRunner().invoke(main, ["release", "privacy", "--source", str(root), *args])
+    """Release on the day given by --published, so the date is not a backdating."""
+    published = args[args.index("--published") + 1]
+    return CliRunner().invoke(main, ["release", "privacy", "--source", str(root), *args], env=released_on(published))
 
 
 def test_release_freezes_source_and_text(tmp_path: Path) -> None:

@@ -159,3 +159,25 @@ def new_purpose_explained(context: Context) -> Iterator[Finding]:
                 if purposes[pid].description is None:
                     yield Finding(f"{kind} version {version.number} adds purpose {pid!r} without explaining it",
                                   version.locate(), hint="give the purpose a description")
+
+
+@rule("C07", document="site", covers="versions", source="WP260 rev.01 par. 29-30", severity=Severity.WARNING)
+def backdated_release(context: Context) -> Iterator[Finding]:
+    """A version was released with a publication date before the day it was released.
+
+    Why: the notice period runs from the day people can actually read the new text. A
+    publication date set in the past meets the 30 days on paper only; `legalgen release`
+    refuses it unless a reason is given, and every check repeats that reason so reviewers
+    and auditors see it.
+
+    Fails: `legalgen release privacy --published 2026-01-01` on 2026-01-20, with
+    `--backdate-reason "published on the intranet first"` (reported as a warning).
+
+    Passes: a release published on the day it is made.
+    """
+    for versions in context.history.documents.values():
+        for version in versions:
+            reason = version.release.backdate_reason
+            if reason:
+                yield Finding(f"{version.kind} version {version.number} was released with the earlier publication "
+                              f"date {version.release.published}: {reason}", version.locate("backdate_reason"))

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from legalgen.cli import main
 
+from ..conftest import released_on
 from .helpers import PRIVACY, line_of, run
 
 NEW_PURPOSE = PRIVACY.replace(
@@ -20,7 +21,7 @@ def _release(root: Path, summary: str, published: str, effective: str) -> None:
     (root.parent / "summary.yaml").write_text(summary, encoding="utf-8")
     result = CliRunner().invoke(main, ["release", "privacy", "--source", str(root), "--summary-file",
                                        str(root.parent / "summary.yaml"), "--published", published,
-                                       "--effective", effective])
+                                       "--effective", effective], env=released_on(published))
     assert result.exit_code == 0, result.output
 
 
@@ -65,5 +66,5 @@ def test_c02_declared_editorial(tmp_path: Path) -> None:
     (root.parent / "s.yaml").write_text("en: x\nde: x\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["release", "privacy", "--source", str(root), "--summary-file",
                                        str(root.parent / "s.yaml"), "--published", "2026-02-01",
-                                       "--effective", "2026-04-01", "--editorial"])
+                                       "--effective", "2026-04-01", "--editorial"], env=released_on("2026-02-01"))
     assert result.exit_code == 1 and "C02" in result.output

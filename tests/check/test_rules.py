@@ -20,16 +20,18 @@ REQUIRED = (
     + [f"C0{n}" for n in range(1, 7)] + [f"K0{n}" for n in range(1, 5)] + [f"R0{n}" for n in range(1, 10)]
     + ["I01", "I02"]
 )
+#: legalgen's own rules, for requirements REQUIREMENTS.md does not number.
+OWN = ["C07"]
 
 
 def test_every_requirement_has_exactly_one_rule() -> None:
     registered = [r.id for r in rules()]
     assert len(registered) == len(set(registered))
-    assert sorted(registered) == sorted(REQUIRED)
+    assert sorted(registered) == sorted(REQUIRED + OWN)
     requirements = (REPO.parent / "shared" / "legal" / "REQUIREMENTS.md")
     if requirements.is_file():
         listed = set(re.findall(r"^\| ([GCKRI]\d\d) \|", requirements.read_text(encoding="utf-8"), re.MULTILINE))
-        assert listed == set(registered)
+        assert listed == set(registered) - set(OWN)
 
 
 @pytest.mark.parametrize("rule", rules(), ids=lambda r: r.id)

@@ -1,0 +1,119 @@
+"""Released versions as git has them: compare with a revision, sign and verify releases.
+
+legalgen works without git; these functions are for projects kept in a git checkout.
+
+- :func:`versions_removed_since` reads every changelog at a revision (``git show``) and
+  reports each version released there that is gone or changed now (V010), so a pull
+  request cannot quietly rewrite history even when it also rewrites versions/index.yaml.
+- :func:`sign_release` creates a signed annotated tag per release with git's own signing
+  (``git tag -s``; OpenPGP or SSH keys as configured in git). The tag's message holds the
+  release's SHA-256, which chains every earlier version, so the signature covers the
+  whole history up to it. :func:`verify_signatures` checks every release marked
+  ``signed`` (V012).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path, PurePosixPath
+
+from pydantic import ValidationError
+
+from legalgen.diagnostics import Diagnostic, LegalgenError, Location, display_path
+from legalgen.versions import CHANGELOG, VERSIONS_DIR, Changelog, History, PlannedRelease
+
+_TIMEOUT = 60
+
+
+def _git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    try:
+        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False,
+                                timeout=_TIMEOUT)
+    except FileNotFoundError:
+        raise LegalgenError("git is not installed; it is needed for this command") from None
+    except subprocess.TimeoutExpired:
+        raise LegalgenError(f"git {args[0]} did not finish within {_TIMEOUT} s") from None
+    if check and result.returncode != 0:
+        raise LegalgenError(f"git {' '.join(args)}: {result.stderr.strip() or 'failed'}")
+    return result
+
+
+def _repository(source: Path) -> tuple[Path, PurePosixPath]:
+    """The top of the git checkout holding ``source`` and the source's path inside it."""
+    result = _git(source, "rev-parse", "--show-toplevel", check=False)
+    if result.returncode != 0:
+        raise LegalgenError(f"{display_path(source)} is not inside a git checkout")
+    top = Path(result.stdout.strip()).resolve()
+    return top, PurePosixPath(source.resolve().relative_to(top).as_posix())
+
+
+def versions_removed_since(source: Path, history: History, revision: str) -> list[Diagnostic]:
+    """V010 for every version released at ``revision`` that the current history lacks or changed."""
+    top, inside = _repository(source)
+    if _git(top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False).returncode != 0:
+        raise LegalgenError(f"unknown git revision {revision!r}")
+    folder = inside / VERSIONS_DIR
+    listing = _git(top, "ls-tree", "--name-only", f"{revision}:{folder}", check=False)
+    if listing.returncode != 0:
+        return []
+    found: list[Diagnostic] = []
+    for kind in sorted(listing.stdout.split()):
+        path = folder / kind / CHANGELOG
+        shown = _git(top, "show", f"{revision}:{path}", check=False)
+        if shown.returncode != 0:
+            continue
+        try:
+            from ruamel.yaml import YAML
+
+            changelog = Changelog.model_validate(YAML(typ="safe", pure=True).load(shown.stdout))
+        except (ValidationError, ValueError) as error:
+            raise LegalgenError(f"{revision}:{path}: not a changelog legalgen can read ({error})") from None
+        current = {version.number: version for version in history.of(kind)}
+        where = Location(display_path(source / VERSIONS_DIR / kind / CHANGELOG), 1, 1)
+        for release in changelog.versions:
+            now = current.get(release.version)
+            if now is None:
+                found.append(Diagnostic("V010", f"{kind} version {release.version}, released in {revision}, is gone",
+                                        where, hint="released versions are never removed: restore it with "
+                                                    f"`git checkout {revision} -- {path.parent}`"))
+            elif now.release.sha256 != release.sha256:
+                found.append(Diagnostic("V010", f"{kind} version {release.version} differs from the one released "
+                                                f"in {revision}", now.locate("sha256"),
+                                        hint=f"restore it with `git checkout {revision} -- {path.parent}`"))
+    return found
+
+
+def tag_name(inside: PurePosixPath, kind: str, number: int) -> str:
+    """The tag of a release: ``legalgen/<source path>/<kind>/v<N>``."""
+    prefix = "" if str(inside) == "." else f"{inside.as_posix()}/"
+    return f"legalgen/{prefix}{kind}/v{number}"
+
+
+def sign_release(source: Path, planned: PlannedRelease) -> str:
+    """Create the signed tag of a release just written; return its name."""
+    top, inside = _repository(source)
+    name = tag_name(inside, planned.kind, planned.release.version)
+    message = f"{planned.kind} version {planned.release.version}\n\nsha256: {planned.release.sha256}\n"
+    _git(top, "tag", "-s", "-m", message, name)
+    return name
+
+
+def verify_signatures(source: Path, history: History) -> list[Diagnostic]:
+    """V012 for every release marked ``signed`` whose tag is missing, unsigned or names another hash."""
+    top, inside = _repository(source)
+    found: list[Diagnostic] = []
+    for versions in history.documents.values():
+        for version in versions:
+            if not version.release.signed:
+                continue
+            name = tag_name(inside, version.kind, version.number)
+            verified = _git(top, "verify-tag", name, check=False)
+            message = _git(top, "tag", "-l", "--format=%(contents:body)", name, check=False).stdout
+            if verified.returncode != 0:
+                reason = verified.stderr.strip().splitlines()[-1] if verified.stderr.strip() else "no such tag"
+                found.append(Diagnostic("V012", f"{version.kind} version {version.number}: tag {name} does not "
+                                                f"verify ({reason})", version.locate("signed")))
+            elif f"sha256: {version.release.sha256}" not in message:
+                found.append(Diagnostic("V012", f"{version.kind} version {version.number}: tag {name} is signed "
+                                                "for another hash", version.locate("signed")))
+    return found
