@@ -13,6 +13,7 @@ import datetime as dt
 import enum
 import json
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from legalgen.i18n import Formatter
@@ -52,6 +53,16 @@ class DueMessage:
     reason: NoticeKind
 
 
+def current_slug(document: Any, versions: tuple[Version, ...], as_of: dt.date) -> str:
+    """Where a document's pages live on ``as_of``: the slug of its latest published version.
+
+    A slug is frozen with each version, so renaming a document in the source moves its
+    pages only when the renamed version is published.
+    """
+    published = [version for version in versions if version.release.published <= as_of]
+    return document_slug((published[-1].document if published else None) or document)
+
+
 def open_notices(loaded: LoadedPolicy, history: History, as_of: dt.date) -> list[Notice]:
     """Versions published on or before ``as_of`` that take effect after it, by effective date."""
     found = []
@@ -59,7 +70,7 @@ def open_notices(loaded: LoadedPolicy, history: History, as_of: dt.date) -> list
         for version in history.of(kind):
             release = version.release
             if release.published <= as_of < release.effective:
-                found.append(Notice(kind, document_slug(document), version))
+                found.append(Notice(kind, current_slug(document, history.of(kind), as_of), version))
     return sorted(found, key=lambda n: (n.version.release.effective, n.kind))
 
 
@@ -72,7 +83,7 @@ def due_messages(loaded: LoadedPolicy, history: History, as_of: dt.date) -> list
             if not version.material:
                 continue
             release = version.release
-            notice = Notice(kind, document_slug(document), version)
+            notice = Notice(kind, current_slug(document, history.of(kind), as_of), version)
             if release.published == as_of:
                 due.append(DueMessage(notice, NoticeKind.ANNOUNCEMENT))
             elif _reminder_day(release.effective, reminder) == as_of and release.published < as_of:
@@ -120,10 +131,10 @@ def notices_json(loaded: LoadedPolicy, history: History, as_of: dt.date) -> str:
 
 
 def atom_feed(loaded: LoadedPolicy, history: History, as_of: dt.date, formatter: Formatter,
-              titles: dict[str, str], feed_title: str, entry_title: str, entry_text: str) -> bytes:
+              titles: dict[tuple[str, int], str], feed_title: str, entry_title: str, entry_text: str) -> bytes:
     """The Atom feed of one locale: an entry per published version of every document.
 
-    ``titles`` are the documents' localized titles; ``entry_title`` and ``entry_text`` are
+    ``titles`` are the localized titles by (document kind, version number); ``entry_title`` and ``entry_text`` are
     localized %-templates (keys: title, number; summary, published, effective).
     """
     from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
@@ -148,11 +159,11 @@ def atom_feed(loaded: LoadedPolicy, history: History, as_of: dt.date, formatter:
     feed.updated(dt.datetime.combine(newest, dt.time(), zone))
     for version in versions:
         release = version.release
-        slug = document_slug(policy.documents[version.kind])
+        slug = current_slug(policy.documents[version.kind], history.of(version.kind), as_of)
         url = page_url(loaded, locale, f"{slug}/v{release.version}/")
         entry = feed.add_entry(order="prepend")
         entry.id(url)
-        entry.title(entry_title % {"title": titles[version.kind], "number": release.version})
+        entry.title(entry_title % {"title": titles[version.kind, version.number], "number": release.version})
         entry.link(href=url, rel="alternate")
         moment = dt.datetime.combine(release.published, dt.time(), zone)
         entry.published(moment)

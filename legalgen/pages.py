@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from legalgen.load import LoadedPolicy
-from legalgen.notices import atom_feed, open_notices
+from legalgen.notices import atom_feed, current_slug, open_notices
 from legalgen.redline import redline
 from legalgen.render import LocaleRenderer, Page, document_slug
 from legalgen.versions import History, Selection, Version, select
@@ -67,6 +67,7 @@ def render_pages(
     for locale in locales or loaded.policy.site.locales:
         renderer = LocaleRenderer(loaded, locale)
         titles = {}
+        shown_documents = []
         for document in renderer.documents:
             versions = history.of(document.kind)
             if versions:
@@ -76,11 +77,14 @@ def render_pages(
                 if selection.in_force is None and selection.upcoming is None:
                     continue
                 pages += _versioned_pages(renderer, document, selection)
+                shown = frozen(selection.in_force or selection.upcoming, document)
+                shown_documents.append(frozen(selection.published[-1], document))
             else:
                 pages.append(_draft_page(renderer, document))
-            titles[document.kind] = renderer.title(document)
-        home = renderer.render("index.md.j2", titles=titles,
-                               documents=[d for d in renderer.documents if d.kind in titles])
+                shown = document
+                shown_documents.append(document)
+            titles[document.kind] = renderer.title(shown)
+        home = renderer.render("index.md.j2", titles=titles, documents=shown_documents)
         pages.append(Page(locale, PurePosixPath("index.md"), loaded.policy.site.name, home))
     return pages
 
@@ -100,12 +104,17 @@ def _draft_page(renderer: LocaleRenderer, document: Any) -> Page:
     return Page(renderer.locale, _Paths(document_slug(document)).current(), title, text)
 
 
+def frozen(version: Version | None, document: Any) -> Any:
+    """The document as released with ``version`` (its title and slug), else the current one."""
+    return (version.document if version is not None else None) or document
+
+
 def _versioned_pages(renderer: LocaleRenderer, document: Any, selection: Selection) -> list[Page]:
     locale = renderer.locale
-    title = renderer.title(document)
-    paths = _Paths(document_slug(document))
     current = selection.in_force or selection.upcoming
     assert current is not None
+    title = renderer.title(frozen(current, document))
+    paths = _Paths(current_slug(document, selection.published, selection.as_of))
     upcoming = selection.upcoming if selection.in_force else None
     pages = []
 
@@ -133,7 +142,8 @@ def _versioned_pages(renderer: LocaleRenderer, document: Any, selection: Selecti
         state = selection.state(version)
         following = published[index + 1] if index + 1 < len(published) else None
         until = following.release.effective - dt.timedelta(days=1) if following and state == "archived" else None
-        heading = renderer.gettext("%(title)s, version %(number)s") % {"title": title, "number": version.number}
+        own_title = renderer.title(frozen(version, document))
+        heading = renderer.gettext("%(title)s, version %(number)s") % {"title": own_title, "number": version.number}
         pages.append(Page(locale, here, heading, renderer.render(
             "page.md.j2", title=heading, heading=heading, body=version.bodies[locale],
             updated=version.release.published, version=version, upcoming=None, state=state,
@@ -143,7 +153,7 @@ def _versioned_pages(renderer: LocaleRenderer, document: Any, selection: Selecti
             previous = published[index - 1]
             here = paths.changes(version.number)
             changes_title = renderer.gettext("%(title)s: changes in version %(number)s") % {
-                "title": title, "number": version.number}
+                "title": own_title, "number": version.number}
             pages.append(Page(locale, here, changes_title, renderer.render(
                 "redline.md.j2", title=changes_title, version=version, previous=previous,
                 body=redline(previous.bodies[locale], version.bodies[locale]),
@@ -182,7 +192,8 @@ def feed_files(loaded: LoadedPolicy, history: History, as_of: dt.date) -> dict[P
     files = {}
     for locale in loaded.policy.site.locales:
         renderer = LocaleRenderer(loaded, locale)
-        titles = {str(document.kind): renderer.title(document) for document in renderer.documents}
+        titles = {(version.kind, version.number): renderer.title(frozen(version, document))
+                  for document in renderer.documents for version in history.of(document.kind)}
         files[PurePosixPath(locale, FEED)] = atom_feed(
             loaded, history, as_of, renderer.formatter, titles, feed_title=_feed_title(renderer, loaded),
             entry_title=renderer.gettext("%(title)s, version %(number)s"),
