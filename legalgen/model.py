@@ -73,7 +73,7 @@ def iso_countries() -> frozenset[str]:
     """The 249 officially assigned ISO 3166-1 alpha-2 codes (CLDR's territories, via Babel)."""
     from babel import Locale
 
-    return frozenset(code for code in Locale("en").territories
+    return frozenset(code for code in map(str, Locale("en").territories)
                      if len(code) == 2 and code.isalpha() and code not in _NOT_ISO_3166)
 
 

@@ -1,31 +1,48 @@
 """Read YAML files while keeping where every key and value stands.
 
-ruamel.yaml's round-trip loader records line and column for each mapping key, mapping
-value and sequence item. :class:`SourceFile` keeps the parsed tree and answers "where is
-the node at this path?", which turns validation errors into ``file:line:col``.
+The files are parsed with libyaml's event parser (PyYAML's C extension, pure Python where
+it is missing) and composed here into nodes that carry their line and column; the nodes
+become plain data under the YAML 1.2 core schema (``yes``, ``no`` and ``NO`` stay text,
+``010`` is ten, dates stay text so the model reports a bad one in place).
+:class:`SourceFile` keeps both and answers "where is the node at this path?", which turns
+validation errors into ``file:line:col``.
 
 Reading is bounded (:class:`Limits`): a file that is too large, nested too deeply or whose
 aliases would expand beyond the node budget ("billion laughs") is refused with ``S011``
-before it can use unbounded time or memory. Text that is not UTF-8, control characters the
-YAML reader refuses and integers too long to convert are ``S001`` at their position.
+before it can use unbounded time or memory. Text that is not UTF-8, characters YAML does
+not allow, duplicate keys and integers too long to convert are ``S001`` at their position.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.composer import Composer
-from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.reader import ReaderError
+from yaml.composer import Composer
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.error import MarkedYAMLError, YAMLError
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
+from yaml.resolver import BaseResolver
 
 from legalgen.diagnostics import Diagnostic, Location
+
+try:
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # PyYAML without libyaml: the same events, parsed in Python
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
 
 #: A path into a parsed YAML document: mapping keys and sequence indexes.
 NodePath = tuple[str | int, ...]
@@ -64,10 +81,10 @@ class Limits:
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A parsed YAML file: its display name, the tree with positions, and its plain data."""
+    """A parsed YAML file: its display name, the node tree with positions, and its plain data."""
 
     name: str
-    tree: Any
+    tree: Node | None
     data: Any
 
     def locate(self, path: NodePath, *, key: bool = False) -> Location:
@@ -77,66 +94,97 @@ class SourceFile:
         node that exists, which is where the missing value belongs.
         """
         node = self.tree
-        line, col = 0, 0
-        if isinstance(node, (CommentedMap, CommentedSeq)):
-            line, col = node.lc.line, node.lc.col
+        if node is None:
+            return Location(self.name, 1, 1)
+        mark = node.start_mark
         for index, step in enumerate(path):
             last = index == len(path) - 1
-            if isinstance(node, CommentedMap) and step in node:
-                line, col = node.lc.key(step) if (key and last) else node.lc.value(step)
-                node = node[step]
-            elif isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node):
-                line, col = node.lc.item(step)
-                node = node[step]
+            if isinstance(node, MappingNode):
+                pair = next((pair for pair in reversed(node.value)
+                             if isinstance(pair[0], ScalarNode) and pair[0].value == str(step)), None)
+                if pair is None:
+                    break
+                mark = pair[0].start_mark if (key and last) else pair[1].start_mark
+                node = pair[1]
+            elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+                node = node.value[step]
+                mark = node.start_mark
             else:
                 break
-        return Location(self.name, line + 1, col + 1)
+        return Location(self.name, mark.line + 1, mark.column + 1)
 
     def node(self, path: NodePath) -> Any:
-        """The node at ``path``, or ``None`` when the path does not exist."""
-        node = self.tree
+        """The plain value at ``path``, or ``None`` when the path does not exist."""
+        value = self.data
         for step in path:
             try:
-                node = node[step]
+                value = value[step]
             except (KeyError, IndexError, TypeError):
                 return None
-        return node
+        return value
+
+
+class _Resolver(BaseResolver):
+    """The YAML 1.2 core schema: ``true``/``false`` only, decimal, ``0o`` and ``0x`` integers, no dates."""
+
+
+for _tag, _pattern, _first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    ("float", (r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)"
+               r"|\.(?:nan|NaN|NAN))$"), "-+0123456789."),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("merge", r"^(?:<<)$", "<"),
+):
+    _Resolver.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
 
 
 class _TooDeep(MarkedYAMLError):
-    """Raised by the composer when nesting exceeds the limit."""
+    """Raised while composing when nesting exceeds the limit."""
 
 
-class _Composer(Composer):
-    """Counts nesting while composing, so deep input stops with a position, not RecursionError."""
+class _Loader(Composer, SafeConstructor, _Resolver, _Parser):
+    """libyaml's parser, a composer that counts nesting, the safe constructor with 1.2 scalars."""
 
-    max_depth = Limits.max_depth
-    _depth = 0
+    def __init__(self, text: str, max_depth: int) -> None:
+        _Parser.__init__(self, text)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        _Resolver.__init__(self)
+        self.max_depth = max_depth
+        self.depth = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        self._depth += 1
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        self.depth += 1
         try:
-            if self._depth > self.max_depth:
-                event = self.parser.peek_event()
+            if self.depth > self.max_depth:
+                event: Any = self.peek_event()
                 raise _TooDeep(None, None, f"nesting deeper than {self.max_depth} levels", event.start_mark)
             return super().compose_node(parent, index)
         finally:
-            self._depth -= 1
+            self.depth -= 1
 
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key_node.value in seen:
+                    raise ConstructorError("while reading a mapping", node.start_mark,
+                                           f"duplicate key {key_node.value!r}", key_node.start_mark)
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep)
 
-class _Constructor(RoundTripConstructor):
-    """Keeps timestamps as text (the model parses dates, so a bad one is reported in place)
-    and turns integers too long to convert into a positioned error."""
-
-    def construct_yaml_int(self, node: Any) -> Any:
+    def construct_yaml_int(self, node: ScalarNode) -> int:
+        text = str(self.construct_scalar(node))
         try:
-            return super().construct_yaml_int(node)
+            if text.startswith(("0o", "0x")):
+                return int(text[2:], 8 if text[1] == "o" else 16)
+            return int(text)
         except ValueError:
             raise ConstructorError(None, None, "integer too long", node.start_mark) from None
 
 
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
-_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)  # type: ignore[type-var]
 
 
 class _Budget(Exception):
@@ -163,13 +211,10 @@ def read_yaml(path: Path, name: str, limits: Limits | None = None) -> tuple[Sour
     except UnicodeDecodeError as error:
         return None, [Diagnostic("S001", f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8",
                                  _offset_location(name, raw, error.start))]
-    yaml = YAML(typ="rt")
-    yaml.Composer = _Composer
-    yaml.Constructor = _Constructor
-    yaml.allow_duplicate_keys = False
-    yaml.composer.max_depth = limits.max_depth
+    loader = _Loader(text.removeprefix("\ufeff"), limits.max_depth)
     try:
-        tree = yaml.load(text)
+        tree = loader.get_single_node()
+        value = loader.construct_document(tree) if tree is not None else {}
     except _TooDeep as error:
         return None, [Diagnostic("S011", f"{error.problem}", _mark(name, error),
                                  hint="raise LEGALGEN_MAX_DEPTH if it is genuine")]
@@ -181,10 +226,10 @@ def read_yaml(path: Path, name: str, limits: Limits | None = None) -> tuple[Sour
         return None, [Diagnostic("S001", f"YAML: character {error.character!r} is not allowed in YAML text", where)]
     except (YAMLError, RecursionError) as error:
         return None, [Diagnostic("S001", f"YAML: {' '.join(str(error).split())}", Location(name, 1, 1))]
-    if tree is None:
-        tree = CommentedMap()
+    finally:
+        loader.dispose()
     try:
-        data = _plain(tree, [0], limits.max_nodes, set())
+        data = _plain(value, [0], limits.max_nodes, set())
     except _Budget as error:
         return None, [Diagnostic("S011", str(error), Location(name, 1, 1),
                                  hint="avoid YAML aliases that repeat large parts; raise LEGALGEN_MAX_NODES "
@@ -206,10 +251,10 @@ def _offset_location(name: str, text: str | bytes, offset: int) -> Location:
 
 
 def _plain(node: Any, count: list[int], budget: int, parents: set[int]) -> Any:
-    """Convert ruamel's commented containers and scalars to plain Python values.
+    """Copy the constructed value into fresh dicts and lists, keys as text.
 
-    Aliases share one object in the tree; here each is expanded, so ``count`` (every value
-    made) is held to ``budget``, and a container that contains itself is refused.
+    Aliases share one object; here each is expanded, so ``count`` (every value made) is
+    held to ``budget``, and a container that contains itself is refused.
     """
     count[0] += 1
     if count[0] > budget:
@@ -224,12 +269,4 @@ def _plain(node: Any, count: list[int], budget: int, parents: set[int]) -> Any:
             return [_plain(item, count, budget, parents) for item in node]
         finally:
             parents.discard(id(node))
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
     return node

@@ -236,14 +236,14 @@ def _check_heads(root: Path, documents: Mapping[str, tuple[Version, ...]], loade
             found.append(Diagnostic("V010", f"{kind.value} version {head.version} is not the version that was released "
                                             "(its hash differs from the recorded head)", where,
                                     hint="restore the released versions from version control"))
-    for kind, versions in documents.items():
-        head = index.documents.get(m.DocumentKind(kind)) if kind in m.DOCUMENT_KINDS else None
+    for name, versions in documents.items():
+        recorded = index.documents.get(m.DocumentKind(name)) if name in m.DOCUMENT_KINDS else None
         latest = versions[-1]
-        if head is None or head.version < latest.number:
+        if recorded is None or recorded.version < latest.number:
             found.append(Diagnostic(
-                "V009", f"{INDEX} does not record {kind} version {latest.number}", source.locate(("documents",)),
+                "V009", f"{INDEX} does not record {name} version {latest.number}", source.locate(("documents",)),
                 hint=f"release with `legalgen release`, which records it; by hand: "
-                     f"{kind}: {{version: {latest.number}, sha256: {latest.release.sha256}}}"))
+                     f"{name}: {{version: {latest.number}, sha256: {latest.release.sha256}}}"))
     return found
 
 

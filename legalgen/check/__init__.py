@@ -233,9 +233,9 @@ def _field_location(loaded: LoadedPolicy, part: str, covers: str) -> Location | 
         return None
     for option in covers.split(" | "):
         path: NodePath = tuple(step for step in re.split(r"\.|\[\]", option) if step)
-        node = loaded.files[part].node(_first_items(loaded.files[part].tree, path))
+        node = loaded.files[part].node(_first_items(loaded.files[part].data, path))
         if node is not None:
-            return loaded.locate(part, _first_items(loaded.files[part].tree, path))
+            return loaded.locate(part, _first_items(loaded.files[part].data, path))
     return None
 
 
