@@ -137,7 +137,7 @@ def _document_kind(source: SourceFile, diagnostics: list[Diagnostic]) -> str | N
         )
         return None
     kind = data["kind"]
-    if kind not in _DOCUMENT_MODELS:
+    if not isinstance(kind, str) or kind not in _DOCUMENT_MODELS:
         diagnostics.append(
             Diagnostic("S003", f"unknown document kind {kind!r}{_did_you_mean(str(kind), m.DOCUMENT_KINDS)}",
                        source.locate(("kind",)))

@@ -818,9 +818,14 @@ class SiteConfig(Model):
     def _default_published(self) -> SiteConfig:
         if self.default_locale not in self.locales:
             raise ValueError(f"default_locale {self.default_locale!r} is not in locales")
-        if len(set(self.locales)) != len(self.locales):
-            raise ValueError("locales lists a locale twice")
         return self
+
+    @field_validator("locales")
+    @classmethod
+    def _distinct(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("locales lists a locale twice")
+        return value
 
 
 @functools.cache
