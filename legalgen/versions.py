@@ -241,7 +241,7 @@ def _check_heads(root: Path, documents: Mapping[str, tuple[Version, ...]], loade
         latest = versions[-1]
         if recorded is None or recorded.version < latest.number:
             found.append(Diagnostic(
-                "V009", f"{INDEX} does not record {name} version {latest.number}", source.locate(("documents",)),
+                "V009", f"{INDEX} does not record {name} version {latest.number}", source.locate(("documents",), key=True),
                 hint=f"release with `legalgen release`, which records it; by hand: "
                      f"{name}: {{version: {latest.number}, sha256: {latest.release.sha256}}}"))
     return found

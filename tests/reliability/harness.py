@@ -12,7 +12,7 @@ from legalgen.cli import main
 
 from ..check.helpers import PRIVACY, SITE
 
-_LINE = re.compile(r"^(?P<file>[^\s:]+):(?P<line>\d+):(?P<col>\d+): (?:error|warning) (?P<code>[A-Z]\d{3}) ")
+_LINE = re.compile(r"^(?P<file>[^\s:]+):(?P<line>\d+):(?P<col>\d+): (?:error|warning) (?P<code>[A-Z]\d{2,3}) ")
 
 
 @dataclass(frozen=True)
