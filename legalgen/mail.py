@@ -6,24 +6,43 @@ Sending uses SMTP configured by environment variables:
 
 =========================  ==============================================
 LEGALGEN_SMTP_HOST         server name (required for --send)
-LEGALGEN_SMTP_PORT         port (default 587 with STARTTLS, else 25)
+LEGALGEN_SMTP_PORT         port 1-65535 (default 587 with STARTTLS, else 25)
 LEGALGEN_SMTP_STARTTLS     1/true/yes or 0/false/no (default: yes)
 LEGALGEN_SMTP_USER         login name, if the server needs one
 LEGALGEN_SMTP_PASSWORD     password for LEGALGEN_SMTP_USER
 =========================  ==============================================
+
+Header values come from data (site.yaml, document titles, the recipients file, and old
+frozen sources that were never validated by today's loader), so this module does not
+trust them:
+
+- a line break or control character in any value that ends up in a header is an S003
+  diagnostic at the value's place in the source, never an exception from :mod:`email`;
+- the company name is only ever a display name (an :class:`~email.headerregistry.Address`),
+  never parsed as an address list; text that looks like an RFC 2047 encoded word
+  (``=?utf-8?q?...?=``) is written so that mail programs show it literally instead of
+  decoding it (Python's own folding would decode it, which can add addresses or headers);
+- addresses (sender, recipients) must be plain ``local@domain`` addr-specs, the
+  ``List-Unsubscribe`` target a ``mailto:`` or ``https:`` URL;
+- every composed message is parsed back and must show exactly the headers that were meant;
+- bodies are always quoted-printable, so no line of data can imitate the MIME boundary.
 """
 
 from __future__ import annotations
 
+import base64
 import copy
 import csv
 import datetime as dt
+import re
 import smtplib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime, formataddr
+from email.headerregistry import Address, AddressHeader
+from email.message import EmailMessage, Message
+from email.parser import BytesHeaderParser
+from email.policy import SMTP, default
+from email.utils import format_datetime
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -36,17 +55,315 @@ from legalgen.render import LocaleRenderer
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
+#: What no header value may contain: C0 and C1 controls but the tab, DEL, and the Unicode
+#: line and paragraph separators (``str.splitlines`` and mail programs break lines there).
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+_BLANKS = re.compile("[ \t]+")
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOSTNAME = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
+_ADDR_SPEC = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@{_LABEL}(?:\.{_LABEL})+")
+#: Characters RFC 3986 allows in a URI; anything else must be percent-encoded.
+_URI = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+_SPECIALS = '<>,;:"()[]\\'
+#: The longest List-Unsubscribe URL: a header line must stay under 998 characters (RFC 5322).
+_MAX_URL = 900
+#: UTF-8 bytes per RFC 2047 encoded word: 56 base64 characters, 68 in all, so each fits a
+#: 78-character line even after ``Subject: `` (and under the limit of 75 per word).
+_WORD_BYTES = 42
+
 
 @dataclass(frozen=True)
 class Composed:
-    """One message for one locale, and the file name it is written under."""
+    """One message for one locale, the file name it is written under, and its envelope sender."""
 
     locale: str
     filename: str
     message: EmailMessage
+    sender: str = ""
 
 
-def _address(loaded: LoadedPolicy) -> str:
+@dataclass(frozen=True)
+class _Fields:
+    """The site-wide header values, checked: display name, sender, site name, unsubscribe, host."""
+
+    company: str
+    sender: str
+    site_name: str
+    unsubscribe: str
+    host: str
+
+
+# --------------------------------------------------------------------------- checking values
+
+
+def _describe(char: str) -> str:
+    kind = "a line break" if char in _LINE_BREAKS else "a control character"
+    return f"{kind} (U+{ord(char):04X})"
+
+
+def _where(loaded: LoadedPolicy, part: str, path: tuple[str | int, ...]) -> Location:
+    """The place of a value in the source; the start of its file when the path is not there."""
+    try:
+        return loaded.locate(part, path)
+    except KeyError:
+        return Location(display_path(loaded.root), 1, 1)
+
+
+def _text(value: str, field: str, where: Location, problems: list[Diagnostic]) -> str:
+    """Text for a header (display name, subject): one line, runs of blanks as one space."""
+    bad = _CONTROL.search(value)
+    if bad:
+        problems.append(Diagnostic("S003", f"{field} contains {_describe(bad.group())}; a mail header takes "
+                                           "one line of text", where))
+    return _BLANKS.sub(" ", value).strip()
+
+
+def address_problem(value: str) -> str | None:
+    """Why ``value`` is not a plain addr-spec (``local@domain.tld``, ASCII), or ``None`` if it is one."""
+    if not value:
+        return "it is empty"
+    bad = _CONTROL.search(value)
+    if bad:
+        return f"it contains {_describe(bad.group())}"
+    if any(char.isspace() for char in value):
+        return "it contains a space"
+    special = next((char for char in value if char in _SPECIALS), None)
+    if special is not None:
+        return f"it contains {special!r}; write the bare address, without a name, quotes or a second address"
+    if value.count("@") != 1:
+        return "it needs exactly one @"
+    if not value.isascii():
+        return "it contains non-ASCII characters (write the domain in its xn-- form)"
+    if "=?" in value:
+        return "it contains '=?', which mail programs read as an encoded word"
+    local = value.partition("@")[0]
+    if len(local) > 64 or len(value) > 254:
+        return "it is too long (64 characters before the @, 254 in all)"
+    if not _ADDR_SPEC.fullmatch(value):
+        return "it is not of the form name@domain.tld"
+    return None
+
+
+def _address(value: str, field: str, where: Location, problems: list[Diagnostic]) -> str:
+    problem = address_problem(value)
+    if problem:
+        problems.append(Diagnostic("S003", f"{field} {value!r} is not a plain e-mail address: {problem}", where))
+    return value
+
+
+def _unsubscribe(value: str, where: Location, problems: list[Diagnostic]) -> str:
+    """A List-Unsubscribe target: ``mailto:address[?query]`` or ``https://host/...``, plain ASCII."""
+    problem = None
+    bad = _CONTROL.search(value)
+    if bad:
+        problem = f"it contains {_describe(bad.group())}"
+    elif not _URI.fullmatch(value):
+        char = next((c for c in value if not _URI.fullmatch(c)), value[:1])
+        problem = f"it contains {char!r} (percent-encode it)" if value else "it is empty"
+    elif "=?" in value:
+        problem = "it contains '=?', which mail programs read as an encoded word (write = as %3D)"
+    elif len(value) > _MAX_URL:
+        problem = f"it is longer than {_MAX_URL} characters"
+    elif value[:7].lower() == "mailto:":
+        target = value[7:].partition("?")[0]
+        reason = address_problem(target)
+        if reason:
+            problem = f"{target!r} is not a plain e-mail address: {reason}"
+    elif value[:8].lower() == "https://":
+        try:
+            host = urlsplit(value).hostname
+        except ValueError:
+            host = None
+        if not host or not _HOSTNAME.fullmatch(host):
+            problem = "it has no valid host name"
+    else:
+        problem = "it must start with mailto: or https://"
+    if problem:
+        problems.append(Diagnostic("S003", f"site.notices.unsubscribe {value!r} is not a usable List-Unsubscribe "
+                                           f"target: {problem}", where,
+                                   hint="use a mailto: address or an https:// URL"))
+    return value
+
+
+def _site_fields(loaded: LoadedPolicy) -> tuple[_Fields, list[Diagnostic]]:
+    """The header values every message of the site shares, and what is wrong with them."""
+    policy = loaded.policy
+    problems: list[Diagnostic] = []
+    company = _text(policy.company.name, "company.name", _where(loaded, "site", ("company", "name")), problems)
+    site_name = _text(policy.site.name, "site.name", _where(loaded, "site", ("site", "name")), problems)
+    settings = policy.site.notices
+    if settings.sender:
+        sender = _address(settings.sender, "site.notices.sender",
+                          _where(loaded, "site", ("site", "notices", "sender")), problems)
+    else:
+        sender = _address(policy.company.email, "company.email", _where(loaded, "site", ("company", "email")),
+                          problems)
+    if settings.unsubscribe is not None:
+        unsubscribe = _unsubscribe(settings.unsubscribe, _where(loaded, "site", ("site", "notices", "unsubscribe")),
+                                   problems)
+    else:
+        unsubscribe = f"mailto:{sender}?subject=unsubscribe"
+    base_where = _where(loaded, "site", ("site", "base_url"))
+    host = "localhost"
+    bad = _CONTROL.search(policy.site.base_url)
+    if bad:  # urlsplit would quietly drop tabs and line breaks
+        problems.append(Diagnostic("S003", f"site.base_url contains {_describe(bad.group())}", base_where))
+    else:
+        try:
+            host = urlsplit(policy.site.base_url).hostname or "localhost"
+        except ValueError as error:
+            problems.append(Diagnostic("S003", f"site.base_url is not a valid URL: {error}", base_where))
+    if not _HOSTNAME.fullmatch(host):
+        problems.append(Diagnostic("S003", f"site.base_url has the host {host!r}, which cannot name a Message-ID; "
+                                           "use a plain DNS name", base_where))
+    return _Fields(company, sender, site_name, unsubscribe, host), problems
+
+
+def _title_where(loaded: LoadedPolicy, kind: str, locale: str) -> Location:
+    document = loaded.policy.documents[kind]
+    if document.title is not None:
+        return _where(loaded, kind, ("title", locale))
+    return _where(loaded, kind, ("title",))
+
+
+def _title_problems(loaded: LoadedPolicy, kind: str, locale: str) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    document = loaded.policy.documents[kind]
+    if document.title is not None:
+        _text(str(document.title.get(locale)), f"the {locale} title of {kind}", _title_where(loaded, kind, locale),
+              problems)
+    return problems
+
+
+# --------------------------------------------------------------------------- writing headers
+
+
+def _encoded_words(text: str) -> list[str]:
+    """``text`` as RFC 2047 encoded words (UTF-8, base64); no character is split between two."""
+    chunks: list[bytes] = []
+    chunk = b""
+    for char in text:
+        data = char.encode("utf-8")
+        if chunk and len(chunk) + len(data) > _WORD_BYTES:
+            chunks.append(chunk)
+            chunk = b""
+        chunk += data
+    if chunk:
+        chunks.append(chunk)
+    return [f"=?utf-8?b?{base64.b64encode(part).decode('ascii')}?=" for part in chunks]
+
+
+def _folded(name: str, words: list[str]) -> str:
+    """``words`` joined by spaces, with a fold (newline and space) before a word passing column 78."""
+    text, width = "", len(name) + 2
+    for index, word in enumerate(words):
+        if index and width + 1 + len(word) > 78:
+            text, width = text + "\n ", 1
+        elif index:
+            text, width = text + " ", width + 1
+        text, width = text + word, width + len(word)
+    return text
+
+
+#: Headers set with ``set_raw`` are written as they are, never refolded (and so never decoded).
+_POLICY = SMTP.clone(refold_source="none")
+_Setter = Callable[[EmailMessage], None]
+
+
+def _addresses(parsed: Message, name: str) -> tuple[Address, ...]:
+    header = parsed[name]
+    return tuple(header.addresses) if isinstance(header, AddressHeader) else ()
+
+
+def _read_back(setter: _Setter) -> Message | None:
+    """The headers a reader sees after ``setter`` wrote them into a message; ``None`` if it cannot."""
+    scratch = EmailMessage(policy=_POLICY)
+    try:
+        setter(scratch)
+        data = scratch.as_bytes()
+    except ValueError:  # the email package refuses what it cannot write
+        return None
+    return BytesHeaderParser(policy=default).parsebytes(data)
+
+
+def _subject_setter(subject: str) -> _Setter | None:
+    """How to write ``subject`` so that it reads back exactly, or ``None`` when nothing does."""
+
+    def library(message: EmailMessage) -> None:
+        message["Subject"] = subject
+
+    def encoded(message: EmailMessage) -> None:
+        message.set_raw("Subject", _folded("Subject", _encoded_words(subject)))
+
+    # The email package decodes an encoded-word lookalike it is given (CVE-2024-6923 adds
+    # headers that way), and its folding may drop a space next to an encoded word; encoded
+    # words of our own reach the reader literally.
+    for setter in ([encoded] if "=?" in subject else [library, encoded]):
+        parsed = _read_back(setter)
+        if parsed is not None and parsed.keys() == ["Subject"] and str(parsed["Subject"]).strip() == subject:
+            return setter
+    return None
+
+
+def _from_setter(display_name: str, sender: str) -> _Setter | None:
+    """How to write ``display_name <sender>``, or ``None``: the From must name the sender alone.
+
+    The first writing that also shows the name exactly wins; Python's parser reads the
+    encoded words of a long non-ASCII name with a space between them, so for such a name
+    only the address is certain.
+    """
+
+    def library(message: EmailMessage) -> None:
+        message["From"] = Address(display_name=display_name, addr_spec=sender)
+
+    def literal(message: EmailMessage) -> None:
+        if display_name.isascii():  # a quoted string with every = escaped can never read as an encoded word
+            phrase = ('"' + re.sub(r'([\\"=])', r"\\\1", display_name) + '"').split(" ")
+        else:
+            phrase = _encoded_words(display_name)
+        message.set_raw("From", _folded("From", [*phrase, f"<{sender}>"]))
+
+    # The email package re-parses an Address's text and would decode a lookalike into
+    # whatever it spells, more addresses included.
+    usable: list[_Setter] = []
+    for setter in ([literal] if "=?" in display_name else [library, literal]):
+        parsed = _read_back(setter)
+        if parsed is None:
+            continue
+        addresses = _addresses(parsed, "From")
+        if parsed.keys() == ["From"] and [a.addr_spec for a in addresses] == [sender]:
+            if addresses[0].display_name == display_name:
+                return setter
+            usable.append(setter)
+    return usable[0] if usable else None
+
+
+def _verify(message: EmailMessage, expected: Mapping[str, str], sender: str,
+            places: Mapping[str, Location]) -> list[Diagnostic]:
+    """Parse the written headers back: exactly the headers meant, From naming only the sender."""
+    parsed = BytesHeaderParser(policy=default).parsebytes(message.as_bytes())
+    problems: list[Diagnostic] = []
+    written = [name.lower() for name in parsed]
+    meant = [name.lower() for name in message]
+    if written != meant:
+        return [Diagnostic("S003", f"the message would carry the headers {', '.join(written)} instead of "
+                                   f"{', '.join(meant)}", places["Subject"])]
+    if [a.addr_spec for a in _addresses(parsed, "From")] != [sender]:
+        problems.append(Diagnostic("S003", "company.name cannot be written safely as the From display name",
+                                   places["From"]))
+    for name, value in expected.items():
+        if str(parsed[name]).strip() != value:  # a header folded right after its name reads back with a space
+            problems.append(Diagnostic("S003", f"the {name} header cannot be written safely: {value!r}",
+                                       places[name]))
+    return problems
+
+
+# --------------------------------------------------------------------------- composing
+
+
+def _postal_address(loaded: LoadedPolicy) -> str:
     address = loaded.policy.company.address
     if address is None:
         return ""
@@ -54,24 +371,36 @@ def _address(loaded: LoadedPolicy) -> str:
 
 
 def compose(loaded: LoadedPolicy, due: DueMessage, locale: str, as_of: dt.date) -> Composed:
-    """The notice e-mail for one due message in one locale."""
+    """The notice e-mail for one due message in one locale.
+
+    Raises :class:`SourceError` (S003, at the value's place in the source) when a value
+    cannot go into a mail header safely.
+    """
     policy = loaded.policy
+    fields, problems = _site_fields(loaded)
+    problems += _title_problems(loaded, due.notice.kind, locale)
+    if problems:
+        raise SourceError(problems)
     renderer = LocaleRenderer(loaded, locale)
     release = due.notice.version.release
     document = policy.documents[due.notice.kind]
-    title = renderer.title(document)
+    title_where = _title_where(loaded, due.notice.kind, locale)
+    title = _text(renderer.title(document), f"the {locale} title of {due.notice.kind}", title_where, problems)
     date = renderer.formatter.date
     subjects = {
         NoticeKind.ANNOUNCEMENT: renderer.gettext("%(title)s: changes from %(date)s"),
         NoticeKind.REMINDER: renderer.gettext("Reminder: %(title)s changes on %(date)s"),
         NoticeKind.IN_EFFECT: renderer.gettext("%(title)s: new version in effect since %(date)s"),
     }
-    subject = f"{policy.site.name}: " + subjects[due.reason] % {"title": title, "date": date(release.effective)}
+    subject = f"{fields.site_name}: " + subjects[due.reason] % {"title": title, "date": date(release.effective)}
+    subject = _text(subject, "the subject", title_where, problems)
+    if problems:
+        raise SourceError(problems)
     slug = due.notice.slug
     context = {
         "reason": due.reason.value, "title": title, "number": release.version,
         "effective": date(release.effective), "published": date(release.published),
-        "summary": release.summary.get(locale), "address": _address(loaded),
+        "summary": release.summary.get(locale), "address": _postal_address(loaded),
         "upcoming_url": page_url(loaded, locale, f"{slug}/upcoming/"),
         "version_url": page_url(loaded, locale, f"{slug}/v{release.version}/"),
     }
@@ -79,27 +408,53 @@ def compose(loaded: LoadedPolicy, due: DueMessage, locale: str, as_of: dt.date) 
     paragraphs = [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
     html = renderer.render("email.html.j2", subject=subject, paragraphs=paragraphs)
 
-    settings = policy.site.notices
-    sender = settings.sender or policy.company.email
-    host = urlsplit(policy.site.base_url).hostname or "localhost"
-    message = EmailMessage(policy=SMTP)
-    message["From"] = formataddr((policy.company.name, sender))
-    message["Subject"] = subject
-    message["Date"] = format_datetime(dt.datetime.combine(as_of, dt.time(9), ZoneInfo(policy.site.timezone)))
+    places = {
+        "From": _where(loaded, "site", ("company", "name")), "Subject": title_where,
+        "Message-ID": _where(loaded, "site", ("site", "base_url")),
+        "List-Unsubscribe": _where(loaded, "site", ("site", "notices", "unsubscribe")),
+    }
+    set_from = _from_setter(fields.company, fields.sender)
+    if set_from is None:
+        problems.append(Diagnostic("S003", f"company.name {fields.company!r} cannot be written as the display "
+                                           "name of the From header", places["From"]))
+    set_subject = _subject_setter(subject)
+    if set_subject is None:
+        problems.append(Diagnostic("S003", f"the subject {subject!r} cannot be written into a mail header",
+                                   places["Subject"]))
+    if set_from is None or set_subject is None:
+        raise SourceError(problems)
     key = f"{due.notice.kind}-v{release.version}-{due.reason.value}-{locale}"
-    message["Message-ID"] = f"<{key}@{host}>"
-    message["List-Unsubscribe"] = f"<{settings.unsubscribe or f'mailto:{sender}?subject=unsubscribe'}>"
+    expected = {"Subject": subject, "Message-ID": f"<{key}@{fields.host}>",
+                "List-Unsubscribe": f"<{fields.unsubscribe}>"}
+    message = EmailMessage(policy=_POLICY)
+    set_from(message)
+    set_subject(message)
+    message["Date"] = format_datetime(dt.datetime.combine(as_of, dt.time(9), ZoneInfo(policy.site.timezone)))
+    message["Message-ID"] = expected["Message-ID"]
+    # Written as is: the email package would turn a URL longer than a line into encoded words.
+    message.set_raw("List-Unsubscribe", expected["List-Unsubscribe"])
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
+    # Quoted-printable encodes every "=", so no body line can read as the "=_legalgen_" boundary.
+    message.set_content(text, cte="quoted-printable")
+    message.add_alternative(html, subtype="html", cte="quoted-printable")
     message.set_boundary(f"=_legalgen_{key}")
     message["Content-Language"] = locale  # after add_alternative, which moves Content-* headers into the parts
-    return Composed(locale, f"{key}.eml", message)
+    problems = _verify(message, expected, fields.sender, places)
+    if problems:
+        raise SourceError(problems)
+    return Composed(locale, f"{key}.eml", message, fields.sender)
 
 
 def compose_all(loaded: LoadedPolicy, due: list[DueMessage], as_of: dt.date) -> list[Composed]:
-    """Every due message in every locale of the site."""
-    return [compose(loaded, item, locale, as_of) for item in due for locale in loaded.policy.site.locales]
+    """Every due message in every locale of the site; all unusable header values are reported at once."""
+    locales = loaded.policy.site.locales
+    _, problems = _site_fields(loaded)
+    for kind in dict.fromkeys(item.notice.kind for item in due):
+        for locale in locales:
+            problems += _title_problems(loaded, kind, locale)
+    if problems:
+        raise SourceError(problems)
+    return [compose(loaded, item, locale, as_of) for item in due for locale in locales]
 
 
 def message_files(messages: list[Composed]) -> dict[PurePosixPath, bytes]:
@@ -107,40 +462,135 @@ def message_files(messages: list[Composed]) -> dict[PurePosixPath, bytes]:
     return {PurePosixPath(m.filename): m.message.as_bytes() for m in messages}
 
 
+# --------------------------------------------------------------------------- recipients
+
+
+def _position(data: bytes, index: int) -> tuple[int, int]:
+    """1-based line and column (in bytes) of ``data[index]``."""
+    start = data.rfind(b"\n", 0, index) + 1
+    return data.count(b"\n", 0, index) + 1, index - start + 1
+
+
+def _field_columns(line: str) -> list[int]:
+    """The 1-based column where each comma-separated field of a CSV line starts (quotes respected)."""
+    columns, quoted = [1], False
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            columns.append(index + 2)
+    return columns
+
+
+def _recipients_text(path: Path, name: str) -> str:
+    """The file as text; S001 for a file that cannot be read, is binary or is not UTF-8."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise SourceError([Diagnostic("S001", f"cannot read the recipients file: {error.strerror or error}",
+                                      Location(name, 1, 1))]) from None
+    try:
+        text = data.decode("utf-8")
+        undecodable = len(data)
+    except UnicodeDecodeError as error:
+        text, undecodable = "", error.start
+    nul = data.find(b"\0", 0, undecodable)
+    if nul >= 0:
+        raise SourceError([Diagnostic("S001", "the recipients file contains a NUL byte: it is binary, not a CSV "
+                                              "text file", Location(name, *_position(data, nul)))])
+    if undecodable < len(data):
+        raise SourceError([Diagnostic("S001", f"the recipients file is not UTF-8 text (byte 0x{data[undecodable]:02x})",
+                                      Location(name, *_position(data, undecodable)),
+                                      hint="save it as CSV UTF-8")])
+    return text.removeprefix("\ufeff")
+
+
 def read_recipients(path: Path, locales: list[str]) -> dict[str, list[str]]:
-    """Recipients by locale from a CSV file with the columns ``email`` and ``locale``."""
+    """Recipients by locale from a CSV file with the columns ``email`` and ``locale``.
+
+    One row per line (no line breaks inside fields); each address must be a plain
+    ``local@domain.tld``. An address listed twice is kept once; listed with two
+    different locales, it is an error (S006). Problems raise :class:`SourceError` with
+    the file, line and column: S001 for a file that is not UTF-8 text, S009 for missing
+    columns, S003 for a bad row.
+    """
     name = display_path(path)
-    problems = []
+    text = _recipients_text(path, name)
+    problems: list[Diagnostic] = []
     by_locale: dict[str, list[str]] = {locale: [] for locale in locales}
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames is None or not {"email", "locale"} <= set(reader.fieldnames):
-            raise SourceError([Diagnostic("S009", "the recipients file needs the columns email and locale",
-                                          Location(name, 1, 1))])
-        for row in reader:
-            line = reader.line_num
-            email, locale = (row.get("email") or "").strip(), (row.get("locale") or "").strip()
-            if "@" not in email:
-                problems.append(Diagnostic("S003", f"not an e-mail address: {email!r}", Location(name, line, 1)))
-            elif locale not in by_locale:
-                problems.append(Diagnostic("S003", f"locale {locale!r} is not one of {', '.join(locales)}",
-                                           Location(name, line, 1)))
-            else:
-                by_locale[locale].append(email)
+    first: dict[str, tuple[str, int]] = {}
+    columns: dict[str, int] | None = None
+    width = 0
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.removesuffix("\r")
+        bad = _CONTROL.search(line)
+        if bad:
+            problems.append(Diagnostic("S003", f"the line contains {_describe(bad.group())}; each row must be one "
+                                               "line of text", Location(name, number, bad.start() + 1)))
+            continue
+        if not line.strip():
+            continue
+        try:
+            fields = next(csv.reader([line], strict=True))
+        except csv.Error as error:
+            problems.append(Diagnostic("S003", f"not a valid CSV row ({error}); a quoted field must end on its line",
+                                       Location(name, number, 1)))
+            continue
+        starts = _field_columns(line)
+        if columns is None:
+            names = [field.strip().lower() for field in fields]
+            if not {"email", "locale"} <= set(names):
+                raise SourceError([Diagnostic("S009", "the recipients file needs the columns email and locale",
+                                              Location(name, number, 1),
+                                              hint="first line: email,locale (separated by a comma)")])
+            duplicate = next((i for i, n in enumerate(names) if n in names[:i]), None)
+            if duplicate is not None:
+                raise SourceError([Diagnostic("S003", f"the column {names[duplicate]} is there twice",
+                                              Location(name, number, starts[duplicate]))])
+            columns, width = {n: i for i, n in enumerate(names)}, len(names)
+            continue
+        if len(fields) != width:
+            problems.append(Diagnostic("S003", f"the row has {len(fields)} field(s), the header {width}",
+                                       Location(name, number, 1)))
+            continue
+        email, locale = fields[columns["email"]].strip(" \t"), fields[columns["locale"]].strip(" \t")
+        reason = address_problem(email)
+        if reason:
+            problems.append(Diagnostic("S003", f"not a plain e-mail address: {email!r}: {reason}",
+                                       Location(name, number, starts[columns["email"]])))
+        elif locale not in by_locale:
+            problems.append(Diagnostic("S003", f"locale {locale!r} is not one of {', '.join(locales)}",
+                                       Location(name, number, starts[columns["locale"]])))
+        elif email.lower() in first:
+            earlier_locale, earlier_line = first[email.lower()]
+            if earlier_locale != locale:
+                problems.append(Diagnostic("S006", f"{email} is listed with locale {earlier_locale} on line "
+                                                   f"{earlier_line} and {locale} here",
+                                           Location(name, number, starts[columns["locale"]])))
+        else:
+            first[email.lower()] = (locale, number)
+            by_locale[locale].append(email)
+    if columns is None and not problems:
+        problems.append(Diagnostic("S009", "the recipients file is empty; it needs the columns email and locale",
+                                   Location(name, 1, 1), hint="first line: email,locale"))
     if problems:
         raise SourceError(problems)
     return by_locale
 
 
+# --------------------------------------------------------------------------- sending
+
+
 @dataclass(frozen=True)
 class SmtpSettings:
-    """Where and how to deliver mail."""
+    """Where and how to deliver mail; ``timeout`` is in seconds, per network operation."""
 
     host: str
     port: int
     starttls: bool
     user: str | None
     password: str | None
+    timeout: float = 30.0
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> SmtpSettings:
@@ -148,33 +598,83 @@ class SmtpSettings:
         host = environ.get("LEGALGEN_SMTP_HOST", "").strip()
         if not host:
             raise LegalgenError("LEGALGEN_SMTP_HOST is not set; it names the SMTP server for --send")
+        if _CONTROL.search(host) or any(char.isspace() for char in host):
+            raise LegalgenError(f"LEGALGEN_SMTP_HOST must be a host name or address, not {host!r}")
         flag = environ.get("LEGALGEN_SMTP_STARTTLS", "yes").strip().lower()
         if flag not in _TRUE | _FALSE:
             raise LegalgenError(f"LEGALGEN_SMTP_STARTTLS must be yes or no, not {flag!r}")
         starttls = flag in _TRUE
         port_text = environ.get("LEGALGEN_SMTP_PORT", "587" if starttls else "25").strip()
-        if not port_text.isdigit():
-            raise LegalgenError(f"LEGALGEN_SMTP_PORT must be a number, not {port_text!r}")
-        return cls(host, int(port_text), starttls, environ.get("LEGALGEN_SMTP_USER") or None,
-                   environ.get("LEGALGEN_SMTP_PASSWORD") or None)
+        if not re.fullmatch(r"[0-9]{1,5}", port_text) or not 1 <= int(port_text) <= 65535:
+            raise LegalgenError(f"LEGALGEN_SMTP_PORT must be a port number from 1 to 65535, not {port_text!r}")
+        user, password = environ.get("LEGALGEN_SMTP_USER") or None, environ.get("LEGALGEN_SMTP_PASSWORD") or None
+        for variable, value in (("LEGALGEN_SMTP_USER", user), ("LEGALGEN_SMTP_PASSWORD", password)):
+            if value is not None and (not value.isascii() or _CONTROL.search(value)):
+                raise LegalgenError(f"{variable} must be printable ASCII (SMTP sends it that way)")
+        return cls(host, int(port_text), starttls, user, password)
+
+
+def _server_text(value: bytes | str) -> str:
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+    return _BLANKS.sub(" ", _CONTROL.sub(" ", text)).strip()
+
+
+def _envelope_sender(composed: Composed) -> str:
+    if composed.sender:
+        return composed.sender
+    addresses = _addresses(composed.message, "From")
+    return addresses[0].addr_spec if addresses else ""
 
 
 def send(messages: list[Composed], recipients: Mapping[str, list[str]], settings: SmtpSettings) -> int:
-    """Deliver each message to the recipients of its locale, one envelope each; return the count."""
-    sent = 0
+    """Deliver each message to the recipients of its locale, one envelope each; return the count.
+
+    An address is sent each message once however often it is listed. Recipients the
+    server refuses are skipped and reported at the end; a refused login, a closed
+    connection or a timeout stops sending. Each raises :class:`LegalgenError` saying how
+    many messages went out.
+    """
+    plan = [(composed, address) for composed in messages
+            for address in dict.fromkeys(recipients.get(composed.locale, []))]
+    for _, address in plan:
+        reason = address_problem(address)
+        if reason:
+            raise LegalgenError(f"not sending: recipient {address!r} is not a plain e-mail address: {reason}")
+    total, sent = len(plan), 0
+    server_name = f"{settings.host}:{settings.port}"
+    refused: list[str] = []
+
+    def failure(what: str) -> LegalgenError:
+        return LegalgenError(f"sending through {server_name} failed: {what}; {sent} of {total} message(s) were "
+                             "sent")
+
     try:
-        with smtplib.SMTP(settings.host, settings.port, timeout=30) as server:
+        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as server:
             if settings.starttls:
                 server.starttls()
             if settings.user:
                 server.login(settings.user, settings.password or "")
-            for composed in messages:
-                for address in recipients.get(composed.locale, []):
-                    message = copy.deepcopy(composed.message)
-                    message["To"] = address
-                    server.send_message(message, to_addrs=[address])
-                    sent += 1
-    except (OSError, smtplib.SMTPException) as error:
-        raise LegalgenError(f"sending through {settings.host}:{settings.port} failed after {sent} message(s): "
-                            f"{error}") from error
+            for composed, address in plan:
+                message = copy.deepcopy(composed.message)
+                message["To"] = Address(addr_spec=address)
+                try:
+                    server.send_message(message, from_addr=_envelope_sender(composed), to_addrs=[address])
+                except smtplib.SMTPRecipientsRefused as error:
+                    code, text = error.recipients.get(address, (0, b""))
+                    refused.append(f"{address} ({code} {_server_text(text)})")
+                    continue
+                sent += 1
+    except TimeoutError as error:
+        raise failure(f"no answer within {settings.timeout:g} s") from error
+    except smtplib.SMTPServerDisconnected as error:
+        if isinstance(error.__context__, TimeoutError):  # smtplib reports a timeout while reading as a disconnect
+            raise failure(f"no answer within {settings.timeout:g} s") from error
+        raise failure(f"the server closed the connection ({_server_text(str(error))})") from error
+    except smtplib.SMTPResponseException as error:
+        raise failure(f"the server answered {error.smtp_code} {_server_text(error.smtp_error)}") from error
+    except (OSError, smtplib.SMTPException, UnicodeError) as error:
+        raise failure(_server_text(str(error)) or type(error).__name__) from error
+    if refused:
+        raise LegalgenError(f"sent {sent} of {total} message(s) through {server_name}; the server refused "
+                            f"{len(refused)} recipient(s): {', '.join(refused)}")
     return sent

@@ -55,14 +55,17 @@ class Limits:
     =========================  =========  ==============================================
     LEGALGEN_MAX_FILE_BYTES    5000000    size of one YAML file
     LEGALGEN_MAX_DEPTH         40         nesting of mappings and sequences
-    LEGALGEN_MAX_NODES         1000000    values in one file, counting every alias
-                                          expansion (a source has a few thousand)
+    LEGALGEN_MAX_ALIAS_VALUES  100000     values YAML aliases may add to a file by
+                                          repeating what an anchor names
     =========================  =========  ==============================================
+
+    The size bounds the work a file can cause; the alias budget keeps a small file from
+    expanding into a large one ("billion laughs").
     """
 
     max_bytes: int = 5_000_000
     max_depth: int = 40
-    max_nodes: int = 1_000_000
+    max_alias_values: int = 100_000
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Limits:
@@ -70,7 +73,7 @@ class Limits:
         environ = os.environ if environ is None else environ
         values: dict[str, int] = {}
         for field, variable in (("max_bytes", "LEGALGEN_MAX_FILE_BYTES"), ("max_depth", "LEGALGEN_MAX_DEPTH"),
-                                ("max_nodes", "LEGALGEN_MAX_NODES")):
+                                ("max_alias_values", "LEGALGEN_MAX_ALIAS_VALUES")):
             text = environ.get(variable, "").strip()
             if text:
                 if not text.isdigit() or int(text) < 1 or len(text) > 12:
@@ -153,9 +156,11 @@ class _Loader(Composer, SafeConstructor, _Resolver, _Parser):
         _Resolver.__init__(self)
         self.max_depth = max_depth
         self.depth = 0
+        self.nodes = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self.depth += 1
+        self.nodes += 1
         try:
             if self.depth > self.max_depth:
                 event: Any = self.peek_event()
@@ -229,10 +234,10 @@ def read_yaml(path: Path, name: str, limits: Limits | None = None) -> tuple[Sour
     finally:
         loader.dispose()
     try:
-        data = _plain(value, [0], limits.max_nodes, set())
+        data = _plain(value, [0], loader.nodes + limits.max_alias_values, set())
     except _Budget as error:
         return None, [Diagnostic("S011", str(error), Location(name, 1, 1),
-                                 hint="avoid YAML aliases that repeat large parts; raise LEGALGEN_MAX_NODES "
+                                 hint="avoid YAML aliases that repeat large parts; raise LEGALGEN_MAX_ALIAS_VALUES "
                                       "if it is genuine")]
     return SourceFile(name, tree, data), []
 
@@ -258,7 +263,7 @@ def _plain(node: Any, count: list[int], budget: int, parents: set[int]) -> Any:
     """
     count[0] += 1
     if count[0] > budget:
-        raise _Budget(f"the file expands to more than {budget} values (YAML aliases count each time they are used)")
+        raise _Budget(f"YAML aliases expand the file to more than {budget} values")
     if isinstance(node, (dict, list)):
         if id(node) in parents:
             raise _Budget("a YAML alias refers to a value that contains it")
