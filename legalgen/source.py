@@ -53,7 +53,7 @@ class Limits:
     """Bounds on one source file; each can be raised by an environment variable.
 
     =========================  =========  ==============================================
-    LEGALGEN_MAX_FILE_BYTES    5000000    size of one YAML file
+    LEGALGEN_MAX_FILE_BYTES    3000000    size of one YAML file (about 10,000 purposes)
     LEGALGEN_MAX_DEPTH         40         nesting of mappings and sequences
     LEGALGEN_MAX_ALIAS_VALUES  100000     values YAML aliases may add to a file by
                                           repeating what an anchor names
@@ -63,7 +63,7 @@ class Limits:
     expanding into a large one ("billion laughs").
     """
 
-    max_bytes: int = 5_000_000
+    max_bytes: int = 3_000_000
     max_depth: int = 40
     max_alias_values: int = 100_000
 
