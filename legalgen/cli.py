@@ -70,12 +70,19 @@ def _fail(error: LegalgenError, output_format: str = "text") -> None:
     sys.exit(1)
 
 
+def _github(text: str, *, prop: bool = False) -> str:
+    """Escape text for a GitHub workflow command, so data cannot end it or start another."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
 def _print_diagnostics(diagnostics: list[Diagnostic], output_format: str) -> None:
     for diagnostic in diagnostics:
         if output_format == "github":
             loc = diagnostic.location
             level = "error" if diagnostic.severity is Severity.ERROR else "warning"
-            click.echo(f"::{level} file={loc.file},line={loc.line},col={loc.col}::{diagnostic.code} {diagnostic.message}")
+            click.echo(f"::{level} file={_github(loc.file, prop=True)},line={loc.line},col={loc.col}::"
+                       f"{_github(f'{diagnostic.code} {diagnostic.message}')}")
         else:
             click.echo(diagnostic.format())
 

@@ -81,3 +81,11 @@ def test_problems_of_every_kind_come_in_one_pass(tmp_path: Path) -> None:
 def test_an_unreadable_source_folder_is_a_clean_error(tmp_path: Path) -> None:
     outcome = check(tmp_path / "missing")
     assert outcome.exit_code == 1 and outcome.found == [("S010", "missing", 1)]
+
+
+def test_github_annotations_cannot_be_ended_by_data(tmp_path: Path) -> None:
+    privacy = (write(tmp_path / "x", {}) / "privacy.yaml").read_text(encoding="utf-8")
+    text = privacy.replace("kind: privacy\n", 'kind: privacy\n"x%0A::error::forged,\\r\\n::warning::y": 1\n')
+    outcome = check(write(tmp_path / "source", {"privacy.yaml": text}), "--format", "github")
+    commands = [line for line in outcome.output.splitlines() if line.startswith("::")]
+    assert len(commands) == 1 and commands[0].startswith("::error file=") and "%250A" in commands[0]
