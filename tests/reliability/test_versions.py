@@ -247,3 +247,19 @@ def test_signed_releases_verify_and_a_forged_tag_does_not(source: Path, tmp_path
     outcome = check(source, "--verify-signatures")
     changelog = source / "versions" / "refund" / "changelog.yaml"
     assert outcome.exit_code == 1 and outcome.found == [("V012", "changelog.yaml", _line(changelog, "signed: true"))]
+
+
+@pytest.mark.parametrize(("summary", "code"), [
+    ("en: a\x07b\nde: x\nfr: y\n", "S001"),
+    ('en: "a\\u0007b"\nde: x\nfr: y\n', "S003"),
+    ("en: only English\n", "S008"),
+    ("- en\n- de\n", "S003"),
+])
+def test_a_bad_summary_is_located(source: Path, tmp_path: Path, summary: str, code: str) -> None:
+    _change_refund(source)
+    path = tmp_path / "summary.yaml"
+    path.write_text(summary, encoding="utf-8")
+    result = _release(source, path, "--effective", "2026-12-30")
+    assert result.exit_code == 1 and "summary.yaml:1:" in result.output and f" error {code} " in result.output, \
+        result.output
+    assert "Traceback" not in result.output and not (source / "versions" / "refund" / "2").exists()
