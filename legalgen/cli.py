@@ -376,6 +376,7 @@ def notices(root: Path, source: Path | None, as_of: Any, output: Path | None, se
             return
         messages = compose_all(loaded, due, date)
         folder = output or project.root / "notices" / date.isoformat()
+        project.check_mail_folder(folder)
         write_tree(folder, message_files(messages), prune=False)
         click.echo(f"wrote {len(messages)} message(s) to {folder}")
         if send:

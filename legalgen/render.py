@@ -3,7 +3,10 @@
 Templates live in ``legalgen/templates`` (one per document kind, partials prefixed with
 ``_``). Every sentence in them is a ``{% trans %}`` block; values from the source are data
 and pass through an explicit escaping filter (``md`` for facts, ``prose`` for the
-company's own Markdown), so nothing from the source is evaluated as Jinja or raw HTML.
+company's own Markdown), so nothing from the source is evaluated as Jinja or raw HTML,
+becomes an attribute list or links to a scheme other than http, https or mailto.
+Titles the theme prints (front matter ``title``, the nav, the site name) are HTML for the
+theme, see ``escape_theme_text``. HTML templates (``*.html.j2``) are autoescaped.
 """
 
 from __future__ import annotations
@@ -19,17 +22,24 @@ import jinja2
 from legalgen import model as m
 from legalgen.i18n import Formatter
 from legalgen.load import LoadedPolicy
+from legalgen.markdown_safety import is_safe_markdown_destination
 from legalgen.periods import Period
 
 TEMPLATES = jinja2.PackageLoader("legalgen", "templates")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|{}])")
+#: In prose: a backslash escape (kept as it is), a brace, or a bracket that closes a link
+#: text before its destination (``](``) or a reference label before its URL (``]:``).
+_PROSE_TOKEN = re.compile(r"\\.|[{}]|\](?=[(:])", re.DOTALL)
+_DESTINATION = re.compile(r"[(:]\s*")
 
 
 def escape_markdown(value: object) -> str:
     """Escape a fact so Markdown shows it literally: one line, no markup, no HTML.
 
-    >>> escape_markdown("Smith_&_Co <b>*")
-    'Smith\\\\_&\\\\_Co &lt;b&gt;\\\\*'
+    Braces are escaped too, so a fact cannot add an attribute list (``{: onclick=...}``).
+
+    >>> escape_markdown("Smith_&_Co <b>* {: #x}")
+    'Smith\\\\_&\\\\_Co &lt;b&gt;\\\\* \\\\{: #x\\\\}'
     """
     text = " ".join(str(value).split())
     text = _MD_SPECIAL.sub(r"\\\1", text)
@@ -37,12 +47,50 @@ def escape_markdown(value: object) -> str:
 
 
 def escape_prose(value: str) -> str:
-    """Keep the company's Markdown but neutralise raw HTML.
+    """Keep the company's Markdown but neutralise raw HTML, attribute lists and unsafe links.
 
-    >>> escape_prose("See **this** <script>")
-    'See **this** &lt;script>'
+    ``<`` becomes ``&lt;`` (no raw HTML) and braces are backslash-escaped (no attribute
+    lists). A link or image whose destination has a scheme other than http, https or
+    mailto gets its ``]`` escaped, and such a reference definition both its brackets, so
+    they show as plain text.
+
+    >>> escape_prose("See **this** <script> [x](javascript:alert(1)) [y](https://y.example/)")
+    'See **this** &lt;script> [x\\\\](javascript:alert(1)) [y](https://y.example/)'
     """
-    return value.strip().replace("<", "&lt;")
+    text = value.strip().replace("<", "&lt;")
+    escape: set[int] = set()
+    escaped: set[int] = set()
+    for match in _PROSE_TOKEN.finditer(text):
+        token, at = match.group(0), match.start()
+        if token.startswith("\\"):
+            escaped.add(at + 1)
+        elif token in ("{", "}"):
+            escape.add(at)
+        else:  # "]" before "(" or ":"
+            destination = _DESTINATION.match(text, match.end())
+            assert destination is not None  # the lookahead saw "(" or ":"
+            if is_safe_markdown_destination(text[destination.end():]):
+                continue
+            escape.add(at)
+            opening = text.rfind("[", 0, at)
+            if text[match.end()] == ":" and opening >= 0 and opening not in escaped:
+                escape.add(opening)  # "[label\\]:" would still define the label "label\\"
+    return "".join("\\" + char if index in escape else char for index, char in enumerate(text))
+
+
+def escape_theme_text(value: object) -> str:
+    """A plain-text value for the theme, which prints titles and the site name as HTML.
+
+    Material and Zensical print ``config.site_name``, nav titles and the front matter
+    ``title`` unescaped in most partials (header, nav, footer, tabs, path) and with ``| e``
+    in a few attributes. Escaping ``<``, ``>`` and ``"`` makes every raw use safe, while
+    ``&`` and ``'`` stay as they are so that common titles also read right where a partial
+    escapes once more.
+
+    >>> escape_theme_text('Terms & "Conditions" <b>')
+    'Terms & &quot;Conditions&quot; &lt;b&gt;'
+    """
+    return str(value).replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 @dataclass(frozen=True)
@@ -61,11 +109,15 @@ def document_slug(document: Any) -> str:
 
 
 def make_environment(formatter: Formatter) -> jinja2.Environment:
-    """A Jinja environment bound to one locale: strict, i18n-aware, with the escaping filters."""
+    """A Jinja environment bound to one locale: strict, i18n-aware, with the escaping filters.
+
+    Markdown templates are not autoescaped (their filters escape for Markdown); HTML
+    templates (``*.html.j2``, the e-mail body) are.
+    """
     env = jinja2.Environment(
         loader=TEMPLATES,
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
+        autoescape=lambda name: name is not None and name.endswith(".html.j2"),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -86,6 +138,7 @@ def make_environment(formatter: Formatter) -> jinja2.Environment:
         email=lambda value: f"<{value}>",
         link=lambda value: f"<{value}>",
         yaml_string=lambda value: json.dumps(str(value), ensure_ascii=False),
+        meta_title=lambda value: json.dumps(escape_theme_text(value), ensure_ascii=False),
         category_label=lambda c: _named(c.label, c.type, formatter),
         purpose_label=lambda p: _named(p.label, p.type, formatter),
         lifetime=lambda value: _lifetime(value.root, formatter),

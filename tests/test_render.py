@@ -61,10 +61,10 @@ def test_source_values_are_data_not_templates(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     text = render_document(load_policy(tmp_path), "privacy", "en")
-    assert "\\{\\{ 7\\*7 \\}\\}" not in text  # braces are not Markdown syntax: kept, but never evaluated
-    assert "{{ 7\\*7 }} &lt;b&gt;Evil&lt;/b&gt; \\*Corp\\*" in text
+    # braces are escaped (no attribute list can come from the source) and never evaluated
+    assert "\\{\\{ 7\\*7 \\}\\} &lt;b&gt;Evil&lt;/b&gt; \\*Corp\\*" in text
     assert "49" not in text
-    assert "Hi {% raw %} &lt;img src=x> **bold**" in text
+    assert "Hi \\{% raw %\\} &lt;img src=x> **bold**" in text
 
 
 def test_custom_sections_render_after_the_structured_content(tmp_path: Path) -> None:

@@ -263,3 +263,13 @@ def test_a_bad_summary_is_located(source: Path, tmp_path: Path, summary: str, co
     assert result.exit_code == 1 and "summary.yaml:1:" in result.output and f" error {code} " in result.output, \
         result.output
     assert "Traceback" not in result.output and not (source / "versions" / "refund" / "2").exists()
+
+
+@pytest.mark.parametrize("target", [".", "policy", "policy/versions", "overrides"])
+def test_notice_mails_are_never_written_into_the_project_s_own_files(source: Path, target: str) -> None:
+    root = source.parent
+    before = sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+    result = CliRunner().invoke(main, ["notices", "--root", str(root), "--as-of", "2026-11-10",
+                                       "--output", str(root / target)])
+    assert result.exit_code == 2 and "refusing to write the e-mail folder" in result.output
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == before

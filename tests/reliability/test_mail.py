@@ -31,7 +31,7 @@ from legalgen.mail import Composed, SmtpSettings, compose_all, message_files, re
 from legalgen.notices import DueMessage, due_messages
 from legalgen.versions import History, load_history
 
-from .conftest import copy_project
+from ..conftest import copy_project
 
 ANNOUNCED = dt.date(2026, 11, 10)
 SENDER = "hello@lumenstream.example"
