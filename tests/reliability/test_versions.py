@@ -273,3 +273,15 @@ def test_notice_mails_are_never_written_into_the_project_s_own_files(source: Pat
                                        "--output", str(root / target)])
     assert result.exit_code == 2 and "refusing to write the e-mail folder" in result.output
     assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == before
+
+
+def test_a_reminder_in_months_is_sent_a_calendar_month_ahead(source: Path, tmp_path: Path) -> None:
+    site = source / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("  audience: consumers\n",
+                                                             "  audience: consumers\n  notices: {reminder: P1M}\n"),
+                    encoding="utf-8")
+    for day, due in (("2026-11-15", True), ("2026-12-08", False)):
+        result = CliRunner().invoke(main, ["notices", "--root", str(source.parent), "--as-of", day,
+                                           "--output", str(tmp_path / day)])
+        assert result.exit_code == 0, result.output
+        assert ("privacy version 3 (reminder)" in result.output) is due, result.output
