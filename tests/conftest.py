@@ -86,6 +86,23 @@ def released_on(date: str) -> dict[str, str]:
     return {"SOURCE_DATE_EPOCH": str(int(moment.timestamp()))}
 
 
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's chromium through Playwright, one for the whole run (never a downloaded browser)."""
+    from .browsing import ARGS, CHROMIUM
+
+    if not CHROMIUM.exists():
+        if in_ci():
+            pytest.fail("/usr/bin/chromium is missing: .ci/run installs Debian's chromium")
+        pytest.skip("Debian chromium not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
 def in_ci() -> bool:
     """Whether the tests run in CI, where nothing may be skipped for a missing tool."""
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}

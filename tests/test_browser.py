@@ -2,71 +2,33 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from legalgen.project import Project
 
-from .conftest import in_ci
+from .browsing import serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update"]
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-
-@contextlib.contextmanager
-def _serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 on a free port."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")
 def served(built_site: Project) -> Iterator[str]:
     """The site built as of 2026-11-22 (a notice is open)."""
-    with _serve(built_site.site) as url:
+    with serve(built_site.site) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
 def served_after(built_site_after: Project) -> Iterator[str]:
     """The site built as of 2026-12-15 (the new version is in force)."""
-    with _serve(built_site_after.site) as url:
+    with serve(built_site_after.site) as url:
         yield url
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists():
-        if in_ci():
-            pytest.fail("/usr/bin/chromium is missing: .ci/run installs Debian's chromium")
-        pytest.skip("Debian chromium not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 def _heading(page) -> str:  # type: ignore[no-untyped-def]

@@ -9,15 +9,10 @@ plus the Atom feeds, notices.json, the root page and the notice e-mails.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import functools
-import http.server
 import json
 import re
 import shutil
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -39,7 +34,8 @@ from legalgen.render import LocaleRenderer, escape_markdown, escape_prose, escap
 from legalgen.site import Engine, build_site, render_sources
 from legalgen.versions import load_history
 
-from ..conftest import AS_OF, copy_project, in_ci
+from ..browsing import serve
+from ..conftest import AS_OF, copy_project
 
 #: The extensions of the base mkdocs.yml, without the safety extension.
 BASE_EXTENSIONS = ["toc", "attr_list", "admonition", "tables", "md_in_html"]
@@ -575,9 +571,6 @@ def test_email_html_template_escapes_what_it_is_given(example: LoadedPolicy) -> 
 
 # --------------------------------------------------------------------------- in the browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update"]
 
 #: In the page (and its open shadow roots, where Zensical's search lives): event handlers
 #: holding a marker, and links or sources with a scheme other than http, https or mailto.
@@ -606,41 +599,8 @@ DOM_CHECK = """() => {
 }"""
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
-class _QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # the browser drops requests it no longer needs: broken pipes
-
-
-@contextlib.contextmanager
-def _serve(directory: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = _QuietServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists():
-        if in_ci():
-            pytest.fail("/usr/bin/chromium is missing: .ci/run installs Debian's chromium")
-        pytest.skip("Debian chromium not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 def _search(page, query: str) -> None:  # type: ignore[no-untyped-def]
@@ -689,7 +649,7 @@ def test_no_page_runs_a_payload_in_chromium(payload_sites: dict[str, Built], bro
     page.clock.set_fixed_time(dt.datetime.combine(AS_OF_RELEASED, dt.time(12)))  # the banner shows
     page.on("dialog", lambda dialog: (pending.append(f"dialog {dialog.message!r}"), dialog.dismiss()))
     page.on("console", lambda message: pending.append(f"console {message.text!r}") if "XSS" in message.text else None)
-    with _serve(built.project.site) as url:
+    with serve(built.project.site) as url:
         for path in built.pages():
             relative = path.relative_to(built.project.site).as_posix()
             if variant == "zensical" and not relative.startswith(("en/", "index.html")):
