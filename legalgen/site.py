@@ -239,7 +239,10 @@ def _build_all_with_mkdocs(project: Project, locales: list[str], staging: Path, 
         _stop_workers(pool)
         raise
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        try:
+            pool.shutdown(wait=True, cancel_futures=True)
+        except RuntimeError:  # interrupted while the pool was starting its manager thread
+            _stop_workers(pool)
 
 
 def _worker_init(builder: int, lock: int) -> None:
