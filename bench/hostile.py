@@ -31,10 +31,14 @@ from tests.check.helpers import PRIVACY, SITE  # noqa: E402
 
 
 def _purposes(count: int) -> str:
+    """The snippet with ``count`` purposes of a dozen values each (id, type, basis, data,
+    recipients, retention)."""
     head, rest = PRIVACY.split("purposes:\n", 1)
-    block, tail = rest.split("recipients:\n", 1)
-    return head + "purposes:\n" + "".join(block.replace("id: service", f"id: service{i}") for i in range(count)) \
-        + "recipients:\n" + tail
+    _, tail = rest.split("recipients:\n", 1)
+    purposes = "".join(f"  - {{id: p{i:05d}, type: service_provision, legal_basis: contract, data: [contact], "
+                       "recipients: [host], retention: {period: P30D, after: account_closure}}\n"
+                       for i in range(count))
+    return head + "purposes:\n" + purposes + "recipients:\n" + tail
 
 
 def _laughs(levels: int) -> str:
@@ -50,10 +54,24 @@ def _at_size(limit: int) -> str:
     return _purposes((limit - len(_purposes(0).encode())) // per)
 
 
+def _fitting(values: int) -> int:
+    """How many purposes fit in ``values`` values."""
+    from legalgen.source import _Loader, Limits
+
+    def count(n: int) -> int:
+        loader = _Loader(_purposes(n), Limits())
+        loader.get_single_node()
+        return loader.nodes
+
+    per = (count(101) - count(1)) / 100
+    return int((values - count(0)) / per)
+
+
 CASES: dict[str, Callable[[], str]] = {
     "valid snippet (peer)": lambda: PRIVACY,
     "10,000 purposes": lambda: _purposes(10_000),
     "file at the 3 MB limit": lambda: _at_size(2_999_000),
+    "purposes up to the value limit": lambda: _purposes(_fitting(199_000)),
     "file over the limit (20 MB)": lambda: "kind: privacy\n" + "# " + "x" * 20_000_000 + "\n",
     "billion laughs (9 levels)": lambda: _laughs(9),
     "flow nesting 100,000": lambda: "kind: privacy\nx: " + "[" * 100_000 + "]" * 100_000 + "\n",
@@ -68,9 +86,9 @@ def _run(source: Path) -> tuple[float, int, int, str]:
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "legalgen", "check", "--source", str(source)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=REPO)
+    output = process.stdout.read().decode("utf-8", "replace") if process.stdout else ""  # before waiting: no full pipe
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
-    output = process.stdout.read().decode("utf-8", "replace") if process.stdout else ""
     first = next((line for line in output.splitlines() if ": error " in line or "Traceback" in line), output[:60])
     return wall, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(status), first.split(": error ")[-1][:60]
 
@@ -79,7 +97,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    print(f"{'case':30} {'median s':>9} {'ratio':>7} {'peak MB':>8} {'exit':>5}  first diagnostic")
+    print(f"{'case':34} {'median s':>9} {'ratio':>7} {'peak MB':>8} {'exit':>5}  first diagnostic")
     peer = None
     with tempfile.TemporaryDirectory() as folder:
         for name, make in CASES.items():
@@ -91,7 +109,7 @@ def main() -> None:
             wall = statistics.median(r[0] for r in results)
             peer = peer or wall
             peak = max(r[1] for r in results)
-            print(f"{name:30} {wall:9.2f} {wall / peer:6.1f}x {peak:8d} {results[0][2]:5d}  {results[0][3]}")
+            print(f"{name:34} {wall:9.2f} {wall / peer:6.1f}x {peak:8d} {results[0][2]:5d}  {results[0][3]}", flush=True)
 
 
 if __name__ == "__main__":

@@ -55,16 +55,20 @@ class Limits:
     =========================  =========  ==============================================
     LEGALGEN_MAX_FILE_BYTES    3000000    size of one YAML file (about 10,000 purposes)
     LEGALGEN_MAX_DEPTH         40         nesting of mappings and sequences
+    LEGALGEN_MAX_VALUES        200000     keys, values and list items written in one file
+                                          (10,000 purposes of a dozen values each)
     LEGALGEN_MAX_ALIAS_VALUES  100000     values YAML aliases may add to a file by
                                           repeating what an anchor names
     =========================  =========  ==============================================
 
-    The size bounds the work a file can cause; the alias budget keeps a small file from
-    expanding into a large one ("billion laughs").
+    The number of values bounds the work a file can cause (every later step is linear in
+    it); the alias budget keeps a small file from expanding into a large one ("billion
+    laughs").
     """
 
     max_bytes: int = 3_000_000
     max_depth: int = 40
+    max_values: int = 200_000
     max_alias_values: int = 100_000
 
     @classmethod
@@ -73,6 +77,7 @@ class Limits:
         environ = os.environ if environ is None else environ
         values: dict[str, int] = {}
         for field, variable in (("max_bytes", "LEGALGEN_MAX_FILE_BYTES"), ("max_depth", "LEGALGEN_MAX_DEPTH"),
+                                ("max_values", "LEGALGEN_MAX_VALUES"),
                                 ("max_alias_values", "LEGALGEN_MAX_ALIAS_VALUES")):
             text = environ.get(variable, "").strip()
             if text:
@@ -142,19 +147,19 @@ for _tag, _pattern, _first in (
     _Resolver.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
 
 
-class _TooDeep(MarkedYAMLError):
-    """Raised while composing when nesting exceeds the limit."""
+class _TooLarge(MarkedYAMLError):
+    """Raised while composing when nesting or the number of values exceeds its limit."""
 
 
 class _Loader(Composer, SafeConstructor, _Resolver, _Parser):
     """libyaml's parser, a composer that counts nesting, the safe constructor with 1.2 scalars."""
 
-    def __init__(self, text: str, max_depth: int) -> None:
+    def __init__(self, text: str, limits: Limits) -> None:
         _Parser.__init__(self, text)
         Composer.__init__(self)
         SafeConstructor.__init__(self)
         _Resolver.__init__(self)
-        self.max_depth = max_depth
+        self.limits = limits
         self.depth = 0
         self.nodes = 0
 
@@ -162,9 +167,14 @@ class _Loader(Composer, SafeConstructor, _Resolver, _Parser):
         self.depth += 1
         self.nodes += 1
         try:
-            if self.depth > self.max_depth:
+            if self.depth > self.limits.max_depth:
                 event: Any = self.peek_event()
-                raise _TooDeep(None, None, f"nesting deeper than {self.max_depth} levels", event.start_mark)
+                raise _TooLarge(None, None, f"nesting deeper than {self.limits.max_depth} levels", event.start_mark,
+                                "LEGALGEN_MAX_DEPTH")
+            if self.nodes > self.limits.max_values:
+                event = self.peek_event()
+                raise _TooLarge(None, None, f"more than {self.limits.max_values} values in one file",
+                                event.start_mark, "LEGALGEN_MAX_VALUES")
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
@@ -216,13 +226,13 @@ def read_yaml(path: Path, name: str, limits: Limits | None = None) -> tuple[Sour
     except UnicodeDecodeError as error:
         return None, [Diagnostic("S001", f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8",
                                  _offset_location(name, raw, error.start))]
-    loader = _Loader(text.removeprefix("\ufeff"), limits.max_depth)
+    loader = _Loader(text.removeprefix("\ufeff"), limits)
     try:
         tree = loader.get_single_node()
         value = loader.construct_document(tree) if tree is not None else {}
-    except _TooDeep as error:
+    except _TooLarge as error:
         return None, [Diagnostic("S011", f"{error.problem}", _mark(name, error),
-                                 hint="raise LEGALGEN_MAX_DEPTH if it is genuine")]
+                                 hint=f"raise {error.note} if it is genuine")]
     except MarkedYAMLError as error:
         problem = " ".join(str(error.problem or error.context or "invalid YAML").split())
         return None, [Diagnostic("S001", f"YAML syntax: {problem}", _mark(name, error))]

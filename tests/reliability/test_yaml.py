@@ -53,6 +53,14 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path)
     assert "larger than the limit of 1000" in outcome.output
 
 
+def test_a_file_with_too_many_values_stops_where_the_limit_is_reached(tmp_path: Path) -> None:
+    items = "".join(f"  - item {i}\n" for i in range(500))
+    root = write(tmp_path / "source", {"privacy.yaml": "kind: privacy\nsecurity:\n" + items})
+    outcome = check(root, env={"LEGALGEN_MAX_VALUES": "100"})
+    assert outcome.exit_code == 1 and outcome.found == [("S011", "privacy.yaml", 98)]
+    assert "more than 100 values in one file" in outcome.output and "LEGALGEN_MAX_VALUES" in outcome.output
+
+
 def test_limits_can_be_raised_and_bad_values_are_a_clear_error(tmp_path: Path) -> None:
     root = write(tmp_path / "source", {"privacy.yaml": DEPTH_BLOCK})
     raised = check(root, env={"LEGALGEN_MAX_DEPTH": "100"})
