@@ -41,6 +41,18 @@ def _purposes(count: int) -> str:
     return head + "purposes:\n" + purposes + "recipients:\n" + tail
 
 
+def _purposes_and_recipients(count: int) -> str:
+    """``count`` purposes and ``count`` recipients in third countries: rules that pair them."""
+    head, rest = PRIVACY.split("purposes:\n", 1)
+    _, tail = rest.split("recipients:\n", 1)
+    _, after = tail.split("rights:\n", 1)
+    purposes = "".join(f"  - {{id: p{i:05d}, type: analytics, legal_basis: consent, data: [contact], "
+                       f"recipients: [r{i:05d}], retention: {{period: P30D}}}}\n" for i in range(count))
+    recipients = "".join(f"  - {{id: r{i:05d}, name: R{i}, role: processor, category: analytics, country: US, "
+                         "transfer: {safeguard: scc}}\n" for i in range(count))
+    return head + "purposes:\n" + purposes + "recipients:\n" + recipients + "rights:\n" + after
+
+
 def _laughs(levels: int) -> str:
     text = "kind: privacy\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
     for level in range(1, levels):
@@ -72,6 +84,7 @@ CASES: dict[str, Callable[[], str]] = {
     "10,000 purposes": lambda: _purposes(10_000),
     "file at the 3 MB limit": lambda: _at_size(2_999_000),
     "purposes up to the value limit": lambda: _purposes(_fitting(199_000)),
+    "5,000 purposes, 5,000 recipients": lambda: _purposes_and_recipients(5_000),
     "file over the limit (20 MB)": lambda: "kind: privacy\n" + "# " + "x" * 20_000_000 + "\n",
     "billion laughs (9 levels)": lambda: _laughs(9),
     "flow nesting 100,000": lambda: "kind: privacy\nx: " + "[" * 100_000 + "]" * 100_000 + "\n",
