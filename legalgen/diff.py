@@ -126,7 +126,7 @@ def _privacy(old: m.PrivacyDocument, new: m.PrivacyDocument) -> Iterator[Change]
     if old.rights and new.rights:
         if (old.rights.email, old.rights.url) != (new.rights.email, new.rights.url):
             yield Change("rights", "the way to exercise rights changes", True)
-        if new.rights.response_time > old.rights.response_time:
+        if _longer(old.rights.response_time, new.rights.response_time):
             yield Change("rights.response_time", "requests are answered later", True)
     if (old.children.minimum_age if old.children else None) != (new.children.minimum_age if new.children else None):
         yield Change("children.minimum_age", "minimum age changes", True)

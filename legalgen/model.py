@@ -475,7 +475,7 @@ class DataCategory(Model):
     type: DataType | None = None
     label: Text | None = None
     details: Text | None = Field(None, description="What exactly is included")
-    source: DataSource = DataSource.DATA_SUBJECT
+    source: DataSource | None = Field(None, description="Where the data comes from; left out, the page says nothing")
     source_details: Text | None = Field(None, description="Which third party or public source")
 
     @model_validator(mode="after")
@@ -553,7 +553,8 @@ class RightsExercise(Model):
     email: Email | None = None
     url: Url | None = None
     how: Text | None = Field(None, description="Anything else about making a request")
-    response_time: Duration = Field(Period(months=1), description="Time to answer a request (Art. 12(3))")
+    response_time: Duration | None = Field(
+        None, description="Time within which you answer a request (Art. 12(3)); left out, the page states none")
 
 
 class Authority(Model):
@@ -572,10 +573,14 @@ class Children(Model):
 
 
 class Breach(Model):
-    """How personal-data breaches are handled (Art. 33/34)."""
+    """How personal-data breaches are handled (Art. 33/34): only what you commit to is stated."""
 
-    authority_within: Duration = Field(Period(hours=72))
-    notify_data_subjects: bool = True
+    authority_within: Duration | None = Field(
+        None, description="Time within which you notify the supervisory authority (Art. 33: 72 hours at most)")
+    notify_data_subjects: bool | None = Field(
+        None, description="Whether you commit to inform the people affected (Art. 34)")
+    data_subjects_within: Duration | None = Field(
+        None, description="Time within which you inform the people affected, if you commit to one")
 
 
 class AutomatedDecision(Model):
@@ -641,7 +646,7 @@ class CookiesDocument(DocumentBase):
     kind: Literal["cookies"]
     trackers: list[Tracker] = Field(default_factory=list)
     consent: ConsentManagement | None = None
-    browser_controls: bool = Field(True, description="Explain that browsers can block cookies")
+    browser_controls: bool = Field(False, description="Explain that browsers can block cookies")
 
 
 # --------------------------------------------------------------------------- refund
@@ -771,7 +776,10 @@ class RuleOverride(Model):
 class SiteConfig(Model):
     """Site-wide settings."""
 
-    name: Line
+    name: Line = Field(description="Name of this legal site, e.g. Lumenstream Legal")
+    service: Line | None = Field(
+        None, description="Name of the service the documents are about, e.g. Lumenstream; the controller "
+                          "sentence and the notice e-mails name it")
     base_url: Url = Field(description="Public URL of the site root, ending in /")
     locales: list[LocaleCode] = Field(min_length=1)
     default_locale: LocaleCode

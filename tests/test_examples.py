@@ -23,7 +23,7 @@ FACTS = {
         "commercially acceptable means", "100% secure",
         "Links to other sites", "not operate", "no control over",
         "children under 13", "delete it from our servers immediately", "Parents or guardians",
-        "review this page periodically", "Changes take effect as soon as they are published",
+        "review this page periodically", "Changes take effect as soon as they are posted on this page",
         "agree to the collection and use",
     ],
     "smartsiptv-privacy": [

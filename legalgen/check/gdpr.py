@@ -317,10 +317,11 @@ def response_time(context: Context) -> Iterator[Finding]:
 
     Fails: `rights: {response_time: P6W}`.
 
-    Passes: `rights: {response_time: P1M}` (the default).
+    Passes: `rights: {response_time: P1M}`, or no `response_time` (the page then states
+    none, and the law's month applies).
     """
     rights = _privacy(context).rights
-    if rights is not None and rights.response_time > Period(months=1):
+    if rights is not None and rights.response_time is not None and rights.response_time > Period(months=1):
         yield Finding(f"requests are answered within {rights.response_time}, more than one month",
                       context.at("privacy", "rights", "response_time"), hint="use P1M or less")
 
@@ -360,7 +361,10 @@ def breach(context: Context) -> Iterator[Finding]:
     Passes: `breach: {authority_within: PT72H, notify_data_subjects: true}`.
     """
     section = _privacy(context).breach
-    if section is not None and section.authority_within > Period(hours=72):
+    if section is not None and section.authority_within is None:
+        yield Finding("the breach section does not say when the supervisory authority is notified",
+                      context.at("privacy", "breach"), hint="add authority_within: PT72H")
+    elif section is not None and section.authority_within is not None and section.authority_within > Period(hours=72):
         yield Finding(f"the authority is notified within {section.authority_within}, later than 72 hours",
                       context.at("privacy", "breach", "authority_within"))
     if section is not None and not section.notify_data_subjects:

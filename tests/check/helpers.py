@@ -51,7 +51,7 @@ rights:
   granted: [access, rectification, erasure, restriction, portability, objection, complaint]
   email: privacy@test.example
 supervisory_authority: {name: Berliner Beauftragte für Datenschutz und Informationsfreiheit}
-breach: {authority_within: PT72H}
+breach: {authority_within: PT72H, notify_data_subjects: true}
 """ + CHANGES
 
 

@@ -29,7 +29,7 @@ def test_a_complete_notice_passes(tmp_path: Path) -> None:
          "", "  - id: service"),
         ("G19", "  email: privacy@test.example", "  email: privacy@test.example\n  response_time: P6W",
          "response_time:"),
-        ("G21", "breach: {authority_within: PT72H}", "breach: {authority_within: P5D}", "breach:"),
+        ("G21", "breach: {authority_within: PT72H,", "breach: {authority_within: P5D,", "breach:"),
     ],
 )
 def test_rule_fails_with_its_line(tmp_path: Path, rule: str, before: str, after: str, at: str) -> None:

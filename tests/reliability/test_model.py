@@ -69,7 +69,7 @@ PRIVACY_CASES = [
     ("    name: Host GmbH\n", "    name: \"\\t\"\n", "S003"),
     ("retention: {period: P30D", "retention: {period: P10000000D", "S005"),
     ("retention: {period: P30D", "retention: {period: P-1D", "S005"),
-    ("breach: {authority_within: PT72H}", "breach: {authority_within: PT72H}\nchildren: {minimum_age: " + "9" * 40 + "}",
+    ("changes: {channels", "children: {minimum_age: " + "9" * 40 + "}\nchanges: {channels",
      "S003"),
     ("  email: privacy@test.example", "  email: \"privacy@test.example>, <x@evil.example\"", "S003"),
     ("supervisory_authority: {name: Berliner", "supervisory_authority: {url: 'javascript:alert(1)', name: Berliner",

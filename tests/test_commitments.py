@@ -1,0 +1,131 @@
+"""The page says what the source says: every commitment sentence needs its source field.
+
+A minimal source (only what is needed to load) renders in every locale without any
+sentence in which the company commits to something; each such sentence appears once the
+field it depends on is given.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from legalgen.i18n import load_translations
+from legalgen.load import load_policy
+from legalgen.pages import render_document
+
+SITE = """\
+site: {name: Minimal Legal, base_url: 'https://legal.minimal.example/', locales: [en, de, fr], default_locale: en}
+company: {name: Minimal GmbH, email: hello@minimal.example}
+"""
+MINIMAL = {
+    "privacy": """\
+        kind: privacy
+        data_categories: [{id: contact, type: email}]
+        purposes: [{id: service, type: service_provision, data: [contact]}]
+        """,
+    "cookies": "kind: cookies\n",
+    "refund": "kind: refund\nrequest: {}\n",
+    "imprint": "kind: imprint\n",
+}
+
+#: Each sentence that states a company commitment, the document it belongs to, and the
+#: YAML that gives the field it depends on (appended to the minimal document).
+COMMITMENTS = [
+    ("We answer within %(period)s of receiving your request.", "privacy",
+     "rights: {granted: [access], response_time: P1M}"),
+    ("If a personal data breach occurs, we notify the competent supervisory authority within", "privacy",
+     "breach: {authority_within: PT72H}"),
+    ("If a personal data breach is likely to result in a high risk to you, we inform you within", "privacy",
+     "breach: {notify_data_subjects: true, data_subjects_within: PT72H}"),
+    ("If the breach is likely to result in a high risk to you, we also inform you without undue delay.", "privacy",
+     "breach: {notify_data_subjects: true}"),
+    ("We have appointed a data protection officer.", "privacy", "dpo: {name: Dana Data, email: dpo@minimal.example}"),
+    ("We protect personal data with technical and organisational measures, including:", "privacy",
+     "security: [{en: encryption, de: Verschlüsselung, fr: chiffrement}]"),
+    ("Our service is not directed at children under %(age)s years of age", "privacy", "children: {minimum_age: 16}"),
+    ("We share personal data with the following recipients:", "privacy",
+     "recipients: [{id: host, name: Host AG, role: processor, category: hosting, country: DE}]"),
+    ("We announce material changes %(channels)s at least %(notice)s before they take effect.", "privacy",
+     "changes: {channels: [email], advance_notice: P30D}"),
+    ("Apart from those that are strictly necessary, we use them only with your consent.", "cookies",
+     "trackers: [{id: ga, name: _ga, technology: cookie, purpose: analytics, description: {en: a, de: a, fr: a}, "
+     "lifetime: P13M, basis: consent}]"),
+    ("We remember your choice for %(period)s; after that we ask again.", "cookies",
+     "consent: {reject_all: false, remembered_for: P6M, withdraw: {en: a, de: a, fr: a}}"),
+    ("When you first visit, our consent banner lets you accept or reject all optional technologies", "cookies",
+     "consent: {reject_all: true, remembered_for: P6M, withdraw: {en: a, de: a, fr: a}}"),
+    ("You can also withdraw online at %(url)s;", "refund",
+     "withdrawal: {online_function: 'https://minimal.example/withdraw'}"),
+    ("You can cancel your subscription at any time online at %(url)s.", "refund",
+     "withdrawal: {termination_url: 'https://minimal.example/cancel'}"),
+    ("**Within %(within)s of purchase:** %(amount)s.", "refund", "windows: [{within: P14D, amount: full}]"),
+]
+
+
+def _source(tmp_path: Path, extra: dict[str, str] | None = None) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "site.yaml").write_text(SITE, encoding="utf-8")
+    for kind, text in MINIMAL.items():
+        text = textwrap.dedent(text) + (extra or {}).get(kind, "")
+        (tmp_path / f"{kind}.yaml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def _needle(sentence: str, locale: str) -> str:
+    """The longest literal part of the sentence's full translation in ``locale``."""
+    from babel.messages.pofile import read_po
+
+    from legalgen.i18n import catalog_dir
+
+    if locale == "en":
+        text = sentence
+    else:
+        with (catalog_dir() / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+            catalog = read_po(handle, locale=locale)
+        matches = [m for m in catalog if isinstance(m.id, str) and m.id.startswith(sentence.rstrip(".:;"))]
+        assert matches, f"no catalog entry starts with {sentence!r}"
+        text = str(load_translations(locale).gettext(matches[0].id))
+    parts = re.split(r"%\(\w+\)s|\*\*", text)
+    return max(parts, key=len).strip()
+
+
+@pytest.mark.parametrize("locale", ["en", "de", "fr"])
+def test_a_minimal_source_commits_to_nothing(tmp_path: Path, locale: str) -> None:
+    loaded = load_policy(_source(tmp_path))
+    pages = "\n".join(render_document(loaded, kind, locale) for kind in MINIMAL)
+    found = [sentence for sentence, _, _ in COMMITMENTS if _needle(sentence, locale) in pages]
+    assert found == []
+    for gone in ("We answer within", "within 72 hours", "only with the following recipients",
+                 "take effect as soon as they are published", "all others are only used with your consent"):
+        assert gone not in pages
+
+
+@pytest.mark.parametrize(("sentence", "kind", "field"), COMMITMENTS, ids=[c[0][:40] for c in COMMITMENTS])
+def test_each_commitment_needs_its_field(tmp_path: Path, sentence: str, kind: str, field: str) -> None:
+    needle = _needle(sentence, "en")
+    without = render_document(load_policy(_source(tmp_path / "without")), kind, "en")
+    with_field = render_document(load_policy(_source(tmp_path / "with", {kind: field + "\n"})), kind, "en")
+    assert needle not in without
+    assert needle in with_field
+
+
+def test_exempt_trackers_keep_the_consent_sentence_off(tmp_path: Path) -> None:
+    trackers = ("trackers: [{id: stats, name: _pk_id, technology: cookie, purpose: analytics, "
+                "description: {en: a, de: a, fr: a}, lifetime: P13M, basis: exempt}]\n")
+    page = render_document(load_policy(_source(tmp_path, {"cookies": trackers})), "cookies", "en")
+    assert "we use them only with your consent" not in page
+
+
+def test_the_controller_sentence_names_the_service_not_the_legal_site(tmp_path: Path) -> None:
+    root = _source(tmp_path)
+    plain = render_document(load_policy(root), "privacy", "en")
+    assert "The controller responsible for the processing of personal data is:" in plain
+    assert "Minimal Legal" not in plain
+    (root / "site.yaml").write_text(SITE.replace("name: Minimal Legal,", "name: Minimal Legal, service: Minimo,"),
+                                    encoding="utf-8")
+    named = render_document(load_policy(root), "privacy", "en")
+    assert "in connection with Minimo is:" in named and "Minimal Legal" not in named
