@@ -52,8 +52,8 @@ COMMITMENTS = [
     ("We announce material changes %(channels)s at least %(notice)s before they take effect.", "privacy",
      "changes: {channels: [email], advance_notice: P30D}"),
     ("Apart from those that are strictly necessary, we use them only with your consent.", "cookies",
-     "trackers: [{id: ga, name: _ga, technology: cookie, purpose: analytics, description: {en: a, de: a, fr: a}, "
-     "lifetime: P13M, basis: consent}]"),
+     ("trackers: [{id: ga, name: _ga, technology: cookie, purpose: analytics, description: {en: a, de: a, fr: a}, "
+      "lifetime: P13M, basis: consent}]")),
     ("We remember your choice for %(period)s; after that we ask again.", "cookies",
      "consent: {reject_all: false, remembered_for: P6M, withdraw: {en: a, de: a, fr: a}}"),
     ("When you first visit, our consent banner lets you accept or reject all optional technologies", "cookies",
