@@ -97,7 +97,7 @@ def _privacy(old: m.PrivacyDocument, new: m.PrivacyDocument) -> Iterator[Change]
     for rid in sorted(new_recipients.keys() - old_recipients.keys()):
         recipient = new_recipients[rid]
         yield Change(f"recipients[{rid}]", "new recipient", True)
-        if recipient.category not in old_categories:
+        if recipient.category is not None and recipient.category not in old_categories:
             yield Change(f"recipients[{rid}].category", f"new category of recipients: {recipient.category}", True)
     for rid in sorted(new_recipients.keys() & old_recipients.keys()):
         before, after = old_recipients[rid], new_recipients[rid]
@@ -107,7 +107,7 @@ def _privacy(old: m.PrivacyDocument, new: m.PrivacyDocument) -> Iterator[Change]
         if after.transfer is not None and (before.transfer is None or
                                            before.transfer.safeguard != after.transfer.safeguard):
             yield Change(f"recipients[{rid}].transfer", "new third-country transfer or safeguard", True)
-        if after.role != before.role:
+        if after.role is not None and after.role != before.role:
             yield Change(f"recipients[{rid}].role", f"role changes to {after.role}", True)
 
     old_purposes, new_purposes = _by_id(old.purposes), _by_id(new.purposes)

@@ -197,9 +197,14 @@ def _site_fields(loaded: LoadedPolicy) -> tuple[_Fields, list[Diagnostic]]:
     if settings.sender:
         sender = _address(settings.sender, "site.notices.sender",
                           _where(loaded, "site", ("site", "notices", "sender")), problems)
-    else:
+    elif policy.company.email:
         sender = _address(policy.company.email, "company.email", _where(loaded, "site", ("company", "email")),
                           problems)
+    else:
+        sender = ""
+        problems.append(Diagnostic("S009", "notice e-mails need a sender: set site.notices.sender or company.email",
+                                   _where(loaded, "site", ("site", "notices")),
+                                   hint="add `notices: {sender: legal@example.com}` to site"))
     if settings.unsubscribe is not None:
         unsubscribe = _unsubscribe(settings.unsubscribe, _where(loaded, "site", ("site", "notices", "unsubscribe")),
                                    problems)

@@ -427,7 +427,7 @@ class Company(Model):
     name: Line
     legal_form: Line | None = None
     address: Address | None = None
-    email: Email
+    email: Email | None = Field(None, description="Contact e-mail; `legalgen check` asks for a way to reach you (G01)")
     phone: Line | None = None
     website: Url | None = None
     contact_form: Url | None = None
@@ -539,11 +539,17 @@ class Recipient(Model):
 
     id: Id
     name: Line | None = Field(None, description="Leave out to name only the category of recipients")
-    role: RecipientRole
-    category: RecipientCategory
+    role: RecipientRole | None = Field(None, description="Processor, independent or joint controller, authority")
+    category: RecipientCategory | None = Field(None, description="What kind of service the recipient provides")
     service: Text | None = Field(None, description="What the recipient does for you")
     country: Country | None = None
     transfer: Transfer | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> Recipient:
+        if self.name is None and self.category is None:
+            raise ValueError("a recipient needs a 'name' or a 'category'")
+        return self
 
 
 class RightsExercise(Model):

@@ -150,7 +150,7 @@ def atom_feed(loaded: LoadedPolicy, history: History, as_of: dt.date, formatter:
     feed = FeedGenerator()
     feed.id(f"{base}feed.xml")
     feed.title(feed_title)
-    feed.author({"name": policy.company.name, "email": policy.company.email})
+    feed.author({"name": policy.company.name, **({"email": policy.company.email} if policy.company.email else {})})
     feed.link(href=f"{base}feed.xml", rel="self")
     feed.link(href=base, rel="alternate")
     feed.language(locale)

@@ -129,3 +129,17 @@ def test_the_controller_sentence_names_the_service_not_the_legal_site(tmp_path: 
                                     encoding="utf-8")
     named = render_document(load_policy(root), "privacy", "en")
     assert "in connection with Minimo is:" in named and "Minimal Legal" not in named
+
+
+def test_a_company_without_e_mail_is_listed_with_what_it_gives(tmp_path: Path) -> None:
+    root = _source(tmp_path, {"refund": "withdrawal: {period: P14D}\n"})
+    (root / "site.yaml").write_text(SITE.replace("company: {name: Minimal GmbH, email: hello@minimal.example}",
+                                                 "company: {name: Minimal GmbH, phone: +49 30 1234567}"),
+                                    encoding="utf-8")
+    loaded = load_policy(root)
+    refund = render_document(loaded, "refund", "en")
+    assert "inform us (Minimal GmbH, phone +49 30 1234567) of your decision" in refund
+    assert "> To Minimal GmbH:" in refund
+    assert "## Contact" not in render_document(loaded, "privacy", "en")
+    german = render_document(loaded, "refund", "de")
+    assert "müssen Sie uns (Minimal GmbH, Telefon +49 30 1234567) mittels" in german

@@ -134,9 +134,9 @@ def test_text_missing_a_locale(tmp_path: Path) -> None:
 
 
 def test_missing_required_key(tmp_path: Path) -> None:
-    site = SITE.replace("  email: hello@test.example\n", "")
+    site = SITE.replace("  name: Test GmbH\n", "")
     found = messages(write_source(tmp_path, site=site, privacy=PRIVACY))
-    assert len(found) == 1 and "site.yaml:7:3: error S009 missing required key 'email' in company" in found[0]
+    assert len(found) == 1 and "site.yaml:7:3: error S009 missing required key 'name' in company" in found[0]
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ def _privacy(context: Context) -> m.PrivacyDocument:
 
 @rule("G01", document="privacy", covers="company", source="GDPR Art. 13(1)(a), 14(1)(a), 27")
 def controller_identity(context: Context) -> Iterator[Finding]:
-    """The notice names the controller with a postal address and, outside the EU, a representative.
+    """The notice names the controller with a postal address, a contact and any EU representative.
 
     Why: people must know who is responsible and how to reach them (Art. 13(1)(a)); a
     controller outside the Union that targets people in it must name its EU representative
@@ -37,6 +37,9 @@ def controller_identity(context: Context) -> Iterator[Finding]:
     Passes: the company with `address`, and `representative` when the address is outside the EEA.
     """
     company = context.policy.company
+    if not (company.email or company.phone or company.contact_form):
+        yield Finding("the notice gives no way to contact the controller (e-mail, phone or contact form)",
+                      context.at("site", "company"), hint="add company.email")
     if company.address is None:
         yield Finding("the controller has no postal address", context.at("site", "company"),
                       hint="add company.address with street, postal_code, city and country")

@@ -46,6 +46,8 @@ def test_g01_controller_address_and_representative(tmp_path: Path) -> None:
     assert [c for c, _, _ in run(tmp_path, site=abroad, privacy=PRIVACY)] == ["G01"]
     represented = PRIVACY + "representative: {name: EU Rep SARL, email: rep@eu.example}\n"
     assert run(tmp_path, site=abroad, privacy=represented) == []
+    unreachable = SITE.replace("  email: hello@test.example\n", "")
+    assert run(tmp_path, site=unreachable, privacy=PRIVACY) == [("G01", "site.yaml", line_of(unreachable, "company:"))]
 
 
 def test_g05_recipients_warning(tmp_path: Path) -> None:

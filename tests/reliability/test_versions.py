@@ -158,9 +158,12 @@ def test_a_backdated_release_with_a_reason_is_recorded_and_repeated(source: Path
 
 def test_release_errors_point_at_the_document(source: Path, tmp_path: Path) -> None:
     where = f"refund.yaml:{_line(source / 'refund.yaml', 'kind:')}:1: error"
-    same = _release(source, _summary(tmp_path), "--effective", "2026-12-30")
-    assert same.exit_code == 1 and f"{where} V007 " in same.output
     _change_refund(source)
+    assert _release(source, _summary(tmp_path), "--effective", "2026-12-30").exit_code == 0
+    same = _release(source, _summary(tmp_path), "--effective", "2027-01-30")
+    assert same.exit_code == 1 and f"{where} V007 " in same.output
+    path = source / "refund.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("P21D", "P28D", 1), encoding="utf-8")
     backwards = _release(source, _summary(tmp_path), "--effective", "2026-11-01")
     assert backwards.exit_code == 1 and f"{where} V003 " in backwards.output
 
