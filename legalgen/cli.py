@@ -388,6 +388,54 @@ def notices(root: Path, source: Path | None, as_of: Any, output: Path | None, se
         _fail(error)
 
 
+@main.command()
+@click.argument("document", type=click.Choice(["privacy", "cookies", "refund", "imprint"]))
+@click.option("--locale", "-l", default=None, help="Language of the trace [default: the site's default locale].")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people; json for tools (a list of blocks with sentences and values).")
+@_root_option
+@_source_option
+def trace(document: str, locale: str | None, output_format: str, root: Path, source: Path | None) -> None:
+    """Show where each block of DOCUMENT comes from: template sentences and source values.
+
+    Renders the document from the current source, as a release would freeze it, and
+    prints every paragraph, list item, table row and heading with the template sentence
+    behind it (its English message id) and the file:line:col of every source value in it.
+    """
+    import json
+
+    from legalgen.trace import trace_document
+
+    project = _project(root, source)
+    try:
+        from legalgen.load import load_policy
+        from legalgen.source import Limits
+
+        loaded = load_policy(project.source, Limits.from_environment())
+    except (LegalgenError, ValueError) as error:
+        _fail(error if isinstance(error, LegalgenError) else LegalgenError(str(error)))
+    site = loaded.policy.site
+    language = locale or site.default_locale
+    if language not in site.locales:
+        raise click.BadParameter(f"{language!r} is not one of {', '.join(site.locales)}", param_hint="--locale")
+    if document not in loaded.policy.documents:
+        _fail(LegalgenError(f"the source has no {document} document"))
+    blocks = trace_document(loaded, document, language)
+    if output_format == "json":
+        data = [{"text": b.text, "sentences": b.sentences,
+                 "values": [{"text": v.text, "path": v.path, "location": str(v.location)} for v in b.values]}
+                for b in blocks]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for block in blocks:
+        click.echo(block.text)
+        for sentence in block.sentences:
+            click.echo(f"    sentence: {' '.join(sentence.split())}")
+        for value in block.values:
+            click.echo(f"    {value.location}: {value.path} = {value.text}")
+        click.echo("")
+
+
 @main.command("rules")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the Markdown reference to this file instead of printing it.")

@@ -16,7 +16,8 @@ from .conftest import REPO, copy_project
 from .test_load import PRIVACY, write_source
 
 
-@pytest.mark.parametrize("command", ["check", "render", "build", "release", "notices", "rules", "schema", "catalogs"])
+@pytest.mark.parametrize("command", ["check", "render", "build", "release", "notices", "rules", "schema", "catalogs",
+                                     "trace"])
 def test_every_command_has_help(command: str) -> None:
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0 and "Usage:" in result.output and len(result.output.splitlines()) > 4

@@ -78,3 +78,17 @@ def test_custom_sections_render_after_the_structured_content(tmp_path: Path) -> 
     assert "## Applicable law { #law }\n\nGerman law applies." in en
     assert "## Anwendbares Recht { #law }\n\nEs gilt deutsches Recht." in de
     assert en.index("Applicable law") > en.index("Your rights")
+
+
+@pytest.mark.parametrize("kind", ["privacy", "cookies", "refund", "imprint"])
+@pytest.mark.parametrize("locale", ["en", "de", "fr"])
+def test_the_example_keeps_the_paragraphs_of_its_latest_release(example, example_history, kind: str,  # type: ignore[no-untyped-def]
+                                                               locale: str) -> None:
+    """Template whitespace control (trim_blocks, ``{#-``) must not merge or split paragraphs."""
+    from legalgen.render import LocaleRenderer
+
+    body = LocaleRenderer(example, locale).body(example.policy.documents[kind])
+    frozen = example_history.of(kind)[-1].bodies[locale]
+    assert body.count("\n\n") == frozen.count("\n\n")
+    assert [line[:2] for line in body.splitlines() if line.startswith(("- ", "| ", "#", "> "))] == \
+        [line[:2] for line in frozen.splitlines() if line.startswith(("- ", "| ", "#", "> "))]

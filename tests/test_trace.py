@@ -1,0 +1,53 @@
+"""`legalgen trace`: every block of a page with its template sentences and source positions."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from legalgen.cli import main
+from legalgen.load import LoadedPolicy
+from legalgen.trace import trace_document
+
+from .conftest import REPO
+
+
+def _line(path: str, needle: str) -> int:
+    text = (REPO / path).read_text(encoding="utf-8")
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def test_a_commitment_names_its_sentence_and_field(example: LoadedPolicy) -> None:
+    blocks = trace_document(example, "privacy", "en")
+    [answer] = [b for b in blocks if "We answer within 1 month of receiving your request." in b.text]
+    assert any(s.startswith("We answer within %(period)s of receiving your request.") for s in answer.sentences)
+    [value] = [v for v in answer.values if v.path == "rights.response_time"]
+    assert value.text == "1 month"
+    assert (value.location.file, value.location.line) == ("policy/privacy.yaml",
+                                                          _line("policy/privacy.yaml", "response_time:"))
+
+
+def test_localized_prose_points_at_its_language(example: LoadedPolicy) -> None:
+    [intro] = [b for b in trace_document(example, "privacy", "de") if b.text.startswith("Lumenstream ist ein")]
+    assert [v.path for v in intro.values] == ["intro.de"] and intro.sentences == []
+    assert intro.values[0].location.line == _line("policy/privacy.yaml", "  de: >-")
+
+
+def test_blocks_are_the_page_text_without_tags(example: LoadedPolicy) -> None:
+    blocks = trace_document(example, "refund", "fr")
+    assert all("\x02" not in b.text and "\x05" not in b.text and "\x03" not in b.text for b in blocks)
+    withdrawal = next(b for b in blocks if b.text.startswith("Pour exercer le droit de rétractation"))
+    assert {v.path for v in withdrawal.values} >= {"company.name", "company.phone", "company.email"}
+    assert withdrawal.sentences[0].startswith("To exercise the right of withdrawal")
+
+
+def test_trace_command_text_and_json() -> None:
+    text = CliRunner().invoke(main, ["trace", "imprint", "--root", str(REPO)])
+    assert text.exit_code == 0
+    assert f"policy/site.yaml:{_line('policy/site.yaml', '  vat_id:')}:" in text.output
+    data = json.loads(CliRunner().invoke(main, ["trace", "cookies", "--root", str(REPO), "--format", "json",
+                                                "--locale", "de"]).output)
+    assert data and all({"text", "sentences", "values"} <= set(block) for block in data)
+    wrong = CliRunner().invoke(main, ["trace", "imprint", "--root", str(REPO), "--locale", "fr_CA"])
+    assert wrong.exit_code == 2
