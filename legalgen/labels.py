@@ -141,6 +141,12 @@ LABELS: dict[tuple[str, str, str], str] = {
         "third_party": N_("from third parties"),
         "public": N_("from publicly available sources"),
     }),
+    **_table(m.Disclosure, "label", {
+        "legal_requirement": N_("where the law or a court or authority requires it"),
+        "business_transfer": N_("to a buyer or successor if our business or part of it is sold or merged"),
+        "consent": N_("to others when you have consented to it"),
+        "protection_of_rights": N_("where necessary to establish, exercise or defend legal claims"),
+    }),
     **_table(m.Channel, "label", {
         "email": N_("by e-mail"),
         "in_service": N_("by a notice in the service"),

@@ -314,6 +314,15 @@ class DataSource(enum.StrEnum):
     PUBLIC = "public"
 
 
+class Disclosure(enum.StrEnum):
+    """Circumstances beyond the listed recipients in which personal data is disclosed."""
+
+    LEGAL_REQUIREMENT = "legal_requirement"
+    BUSINESS_TRANSFER = "business_transfer"
+    CONSENT = "consent"
+    PROTECTION_OF_RIGHTS = "protection_of_rights"
+
+
 class Channel(enum.StrEnum):
     """How changes to a policy are announced."""
 
@@ -477,6 +486,8 @@ class DataCategory(Model):
     details: Text | None = Field(None, description="What exactly is included")
     source: DataSource | None = Field(None, description="Where the data comes from; left out, the page says nothing")
     source_details: Text | None = Field(None, description="Which third party or public source")
+    retention: Retention | None = Field(
+        None, description="How long this category is kept, where the policy says so per category")
 
     @model_validator(mode="after")
     def _named(self) -> DataCategory:
@@ -589,6 +600,13 @@ class Breach(Model):
         None, description="Time within which you inform the people affected, if you commit to one")
 
 
+class Account(Model):
+    """What people can do themselves in their account, and how they delete it."""
+
+    self_service: Text | None = Field(None, description="Which data people can see and change in their account")
+    deletion: Text | None = Field(None, description="How people delete their account and what happens then")
+
+
 class AutomatedDecision(Model):
     """Automated decision-making, including profiling (Art. 22)."""
 
@@ -613,6 +631,12 @@ class PrivacyDocument(DocumentBase):
     security: list[Text] = Field(default_factory=list)
     breach: Breach | None = None
     automated_decisions: list[AutomatedDecision] = Field(default_factory=list)
+    disclosures: list[Disclosure] = Field(
+        default_factory=list, description="Circumstances beyond the listed recipients in which data is disclosed")
+    no_sale: bool = Field(False, description="State that you do not sell, rent or trade personal data")
+    no_advertising_sharing: bool = Field(
+        False, description="State that you do not share personal data with third parties for their advertising")
+    account: Account | None = None
 
 
 # --------------------------------------------------------------------------- cookies

@@ -63,6 +63,10 @@ COMMITMENTS = [
     ("You can cancel your subscription at any time online at %(url)s.", "refund",
      "withdrawal: {termination_url: 'https://minimal.example/cancel'}"),
     ("**Within %(within)s of purchase:** %(amount)s.", "refund", "windows: [{within: P14D, amount: full}]"),
+    ("We do not sell, rent or trade personal data.", "privacy", "no_sale: true"),
+    ("We do not share personal data with third parties for their advertising.", "privacy",
+     "no_advertising_sharing: true"),
+    ("We disclose personal data in the following circumstances:", "privacy", "disclosures: [legal_requirement]"),
 ]
 
 
@@ -143,3 +147,18 @@ def test_a_company_without_e_mail_is_listed_with_what_it_gives(tmp_path: Path) -
     assert "## Contact" not in render_document(loaded, "privacy", "en")
     german = render_document(loaded, "refund", "de")
     assert "müssen Sie uns (Minimal GmbH, Telefon +49 30 1234567) mittels" in german
+
+
+def test_retention_per_data_category_and_account_controls(tmp_path: Path) -> None:
+    root = _source(tmp_path)
+    privacy = (root / "privacy.yaml").read_text(encoding="utf-8").replace(
+        "data_categories: [{id: contact, type: email}]",
+        "data_categories: [{id: contact, type: email, retention: {period: P2Y, after: account_closure}}]")
+    privacy += ("account: {self_service: {en: Change your e-mail in Settings., de: a, fr: b},\n"
+                "          deletion: {en: Delete it under Settings > Account., de: c, fr: d}}\n")
+    (root / "privacy.yaml").write_text(privacy, encoding="utf-8")
+    page = render_document(load_policy(root), "privacy", "en")
+    assert "- **E-mail address**\n    - **Storage period:** 2 years after the account is closed\n" in page
+    assert "## Your account { #account }\n\nChange your e-mail in Settings." in page
+    assert "### Deleting your account { #account-deletion }\n\nDelete it under Settings > Account." in page
+    assert "How to exercise your rights" not in page
