@@ -545,6 +545,14 @@ class Transfer(Model):
     obtain_copy: Text | None = Field(None, description="How to obtain a copy of the safeguard")
 
 
+class NoticeTransfer(Model):
+    """Transfers outside the EEA stated for the whole notice, not per recipient."""
+
+    countries: list[Country] = Field(default_factory=list, description="Third countries, where the policy names them")
+    safeguards: list[Safeguard] = Field(min_length=1, description="The legal grounds the transfers rely on")
+    obtain_copy: Text | None = Field(None, description="How to obtain a copy of the safeguards")
+
+
 class Recipient(Model):
     """A recipient of personal data: processor, independent controller or authority."""
 
@@ -569,7 +577,11 @@ class RightsExercise(Model):
     granted: list[Right] = Field(min_length=1)
     email: Email | None = None
     url: Url | None = None
+    phone: Line | None = Field(None, description="Phone number for requests")
+    postal_address: Address | None = Field(None, description="Postal address for requests")
+    chat: Text | None = Field(None, description="Chat, messenger or other channels, in your own words")
     how: Text | None = Field(None, description="Anything else about making a request")
+    acknowledge_within: Duration | None = Field(None, description="Time within which you confirm receipt of a request")
     response_time: Duration | None = Field(
         None, description="Time within which you answer a request (Art. 12(3)); left out, the page states none")
 
@@ -625,6 +637,8 @@ class PrivacyDocument(DocumentBase):
     data_categories: list[DataCategory] = Field(min_length=1)
     purposes: list[Purpose] = Field(min_length=1)
     recipients: list[Recipient] = Field(default_factory=list)
+    transfers: list[NoticeTransfer] = Field(
+        default_factory=list, description="Transfers outside the EEA stated for the whole notice")
     rights: RightsExercise | None = None
     supervisory_authority: Authority | None = None
     children: Children | None = None

@@ -67,6 +67,14 @@ COMMITMENTS = [
     ("We do not share personal data with third parties for their advertising.", "privacy",
      "no_advertising_sharing: true"),
     ("We disclose personal data in the following circumstances:", "privacy", "disclosures: [legal_requirement]"),
+    ("We confirm receipt of your request within %(period)s.", "privacy",
+     "rights: {granted: [access], acknowledge_within: P3D}"),
+    ("We transfer personal data to the following third countries:", "privacy",
+     "transfers: [{countries: [US, IN], safeguards: [scc, adequacy]}]"),
+    ("We transfer personal data to countries outside the European Economic Area.", "privacy",
+     "transfers: [{safeguards: [scc]}]"),
+    ("Data transferred to %(name)s outside the European Economic Area is protected by %(safeguard)s.", "privacy",
+     "recipients: [{id: crm, name: CRM Inc., role: processor, transfer: {safeguard: scc}}]"),
 ]
 
 
@@ -162,3 +170,17 @@ def test_retention_per_data_category_and_account_controls(tmp_path: Path) -> Non
     assert "## Your account { #account }\n\nChange your e-mail in Settings." in page
     assert "### Deleting your account { #account-deletion }\n\nDelete it under Settings > Account." in page
     assert "How to exercise your rights" not in page
+
+
+def test_request_channels_and_notice_level_transfers(tmp_path: Path) -> None:
+    extra = ("rights: {granted: [access], phone: +49 30 1234, postal_address: {street: Weg 1, postal_code: '10115', "
+             "city: Berlin, country: DE}, chat: {en: Or write to us in the app chat., de: a, fr: b}}\n"
+             "transfers: [{countries: [US, IN], safeguards: [scc, adequacy], obtain_copy: {en: Ask us for a copy., "
+             "de: c, fr: d}}]\n")
+    page = render_document(load_policy(_source(tmp_path, {"privacy": extra})), "privacy", "en")
+    assert "By phone: +49 30 1234." in page and "By post: Weg 1, 10115 Berlin, Germany." in page
+    assert "Or write to us in the app chat." in page
+    assert ("We transfer personal data to the following third countries: United States and India. These transfers "
+            "are based on standard contractual clauses (Art. 46(2)(c) GDPR) and an adequacy decision of the European "
+            "Commission (Art. 45 GDPR). Ask us for a copy.") in " ".join(page.split())
+    assert "## Transfers to third countries" in page  # a section of its own when no recipient is listed
