@@ -676,6 +676,14 @@ class Tracker(Model):
     recipients: list[Id] = Field(default_factory=list)
 
 
+class TrackerCategory(Model):
+    """A category of trackers, for a policy that describes categories without a full inventory."""
+
+    purpose: TrackerPurpose
+    description: Text | None = None
+    basis: TrackerBasis | None = Field(None, description="Consent or exempt, where the policy says so")
+
+
 class ConsentManagement(Model):
     """How consent to trackers is asked, stored and withdrawn."""
 
@@ -689,6 +697,8 @@ class CookiesDocument(DocumentBase):
 
     kind: Literal["cookies"]
     trackers: list[Tracker] = Field(default_factory=list)
+    categories: list[TrackerCategory] = Field(
+        default_factory=list, description="Categories of trackers, where the policy names no individual tracker")
     consent: ConsentManagement | None = None
     browser_controls: bool = Field(False, description="Explain that browsers can block cookies")
 

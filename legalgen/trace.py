@@ -86,6 +86,12 @@ class _Proxy:
     def __len__(self) -> int:
         return len(self._target)
 
+    def __add__(self, other: Any) -> list[Any]:
+        return [*self, *other]
+
+    def __radd__(self, other: Any) -> list[Any]:
+        return [*other, *self]
+
     def __bool__(self) -> bool:
         return bool(self._target)
 

@@ -184,3 +184,12 @@ def test_request_channels_and_notice_level_transfers(tmp_path: Path) -> None:
             "are based on standard contractual clauses (Art. 46(2)(c) GDPR) and an adequacy decision of the European "
             "Commission (Art. 45 GDPR). Ask us for a copy.") in " ".join(page.split())
     assert "## Transfers to third countries" in page  # a section of its own when no recipient is listed
+
+
+def test_cookie_categories_without_an_inventory(tmp_path: Path) -> None:
+    categories = ("categories: [{purpose: strictly_necessary, basis: exempt, description: {en: sign-in, de: a, fr: b}},"
+                  " {purpose: analytics, basis: consent}]\n")
+    root = _source(tmp_path, {"cookies": categories})
+    page = render_document(load_policy(root), "cookies", "en")
+    assert "- **Strictly necessary** (Exempt from consent): sign-in\n- **Analytics** (Consent)\n" in page
+    assert "we use them only with your consent" in page and "Technologies we use" not in page

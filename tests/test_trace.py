@@ -51,3 +51,20 @@ def test_trace_command_text_and_json() -> None:
     assert data and all({"text", "sentences", "values"} <= set(block) for block in data)
     wrong = CliRunner().invoke(main, ["trace", "imprint", "--root", str(REPO), "--locale", "fr_CA"])
     assert wrong.exit_code == 2
+
+
+def test_every_document_of_the_example_traces_in_every_locale(example: LoadedPolicy) -> None:
+    for kind in example.policy.documents:
+        for locale in example.policy.site.locales:
+            blocks = trace_document(example, kind, locale)
+            assert blocks and any(block.values for block in blocks)
+
+
+def test_every_sample_traces() -> None:
+    from legalgen.load import load_policy
+
+    for source in sorted((REPO / "examples").iterdir()):
+        loaded = load_policy(source)
+        for kind in loaded.policy.documents:
+            for locale in loaded.policy.site.locales:
+                assert trace_document(loaded, kind, locale)

@@ -34,12 +34,17 @@ def trackers_listed(context: Context) -> Iterator[Finding]:
     Why: consent is only informed if people know what is stored or read on their device and
     who receives it (Art. 5(3); CNIL guidelines 2020-091).
 
-    Fails: a cookie policy with no trackers; a tracker whose provider has no country.
+    Fails: a cookie policy with no trackers, or with only `categories` (an incomplete
+    inventory); a tracker whose provider has no country.
 
     Passes: `trackers: [{id: session, name: sid, technology: cookie, purpose: strictly_necessary, ...}]`.
     """
     document = _cookies(context)
-    if not document.trackers:
+    if not document.trackers and document.categories:
+        yield Finding("the cookie policy names categories of trackers but not the trackers themselves: the "
+                      "inventory is incomplete", context.at("cookies", "categories"),
+                      hint="list every cookie and similar technology under `trackers`")
+    elif not document.trackers:
         yield Finding("the cookie policy lists no trackers", context.at("cookies"),
                       hint="list every cookie and similar technology, strictly necessary ones included")
     recipients = _recipients(context)
