@@ -193,3 +193,11 @@ def test_cookie_categories_without_an_inventory(tmp_path: Path) -> None:
     page = render_document(load_policy(root), "cookies", "en")
     assert "- **Strictly necessary** (Exempt from consent): sign-in\n- **Analytics** (Consent)\n" in page
     assert "we use them only with your consent" in page and "Technologies we use" not in page
+
+
+def test_a_third_party_without_country_or_name_never_reads_none(tmp_path: Path) -> None:
+    privacy = "recipients: [{id: ads, role: controller, category: advertising}]\n"
+    cookies = ("trackers: [{id: px, name: px, provider: ads, technology: pixel, purpose: marketing, "
+               "description: {en: a, de: a, fr: a}, lifetime: P1M, basis: consent, recipients: [ads]}]\n")
+    page = render_document(load_policy(_source(tmp_path, {"privacy": privacy, "cookies": cookies})), "cookies", "en")
+    assert "None" not in page and "| Advertising (third party) |" in page
