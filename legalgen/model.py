@@ -423,6 +423,19 @@ class Contact(Model):
     url: Url | None = None
 
 
+class ContactPoint(Contact):
+    """A national or regional contact point, or a localized service for one country or region."""
+
+    country: Country | None = Field(None, description="The country it serves")
+    region: Text | None = Field(None, description="The region it serves, where not a whole country")
+
+    @model_validator(mode="after")
+    def _serves(self) -> ContactPoint:
+        if self.country is None and self.region is None:
+            raise ValueError("a contact point needs the 'country' or 'region' it serves")
+        return self
+
+
 class Register(Model):
     """Commercial register entry (e.g. Amtsgericht Berlin HRB 12345, RCS Paris 123 456 789)."""
 
@@ -639,6 +652,8 @@ class PrivacyDocument(DocumentBase):
     recipients: list[Recipient] = Field(default_factory=list)
     transfers: list[NoticeTransfer] = Field(
         default_factory=list, description="Transfers outside the EEA stated for the whole notice")
+    contact_points: list[ContactPoint] = Field(
+        default_factory=list, description="National or regional contact points and localized services")
     rights: RightsExercise | None = None
     supervisory_authority: Authority | None = None
     children: Children | None = None

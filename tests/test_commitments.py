@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from legalgen.diagnostics import SourceError
 from legalgen.i18n import load_translations
 from legalgen.load import load_policy
 from legalgen.pages import render_document
@@ -201,3 +202,19 @@ def test_a_third_party_without_country_or_name_never_reads_none(tmp_path: Path) 
                "description: {en: a, de: a, fr: a}, lifetime: P1M, basis: consent, recipients: [ads]}]\n")
     page = render_document(load_policy(_source(tmp_path, {"privacy": privacy, "cookies": cookies})), "cookies", "en")
     assert "None" not in page and "| Advertising (third party) |" in page
+
+
+def test_national_and_regional_contact_points(tmp_path: Path) -> None:
+    points = ("contact_points:\n"
+              "  - {country: FR, name: Minimal France SAS, email: fr@minimal.example}\n"
+              "  - {region: {en: Quebec, de: Québec, fr: Québec}, phone: +1 514 555 0100}\n")
+    root = _source(tmp_path, {"privacy": points})
+    page = render_document(load_policy(root), "privacy", "de")
+    assert "## Ansprechstellen in Ihrem Land oder Ihrer Region { #contact-points }" in page
+    assert "**Frankreich**  \nMinimal France SAS  \nE-Mail: <fr@minimal.example>" in page
+    assert "**Québec**  \nTelefon: +1 514 555 0100" in page
+    (root / "privacy.yaml").write_text(textwrap.dedent(MINIMAL["privacy"]) + "contact_points: [{name: X}]\n",
+                                       encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        load_policy(root)
+    assert [d.code for d in caught.value.diagnostics] == ["S003"]
