@@ -30,17 +30,23 @@ _as_of_option = click.option(
 )
 
 
-def _load(project: Any) -> tuple[Any, Any]:
-    """The validated policy and its released versions (raises SourceError on any problem)."""
+def _load_source(project: Any) -> Any:
+    """The validated policy, read within the LEGALGEN_MAX_* limits (raises SourceError on any problem)."""
     from legalgen.load import load_policy
     from legalgen.source import Limits
-    from legalgen.versions import load_history
 
     try:
         limits = Limits.from_environment()
     except ValueError as error:
         raise LegalgenError(str(error)) from None
-    loaded = load_policy(project.source, limits)
+    return load_policy(project.source, limits)
+
+
+def _load(project: Any) -> tuple[Any, Any]:
+    """The validated policy and its released versions (raises SourceError on any problem)."""
+    from legalgen.versions import load_history
+
+    loaded = _load_source(project)
     return loaded, load_history(loaded)
 
 
@@ -271,7 +277,7 @@ def release(document: str, effective: Any, published: Any, summary_file: Path, m
     project = _project(root, source)
     try:
         loaded, history = _load(project)
-        summary = read_summary(summary_file, list(loaded.policy.site.locales))
+        summary = read_summary(summary_file, list(loaded.policy.site.locales), loaded.limits)
         today = _as_of(None, loaded)
         planned = release_document(loaded, history, document, summary=summary, effective=effective.date(),
                                    published=_as_of(published, loaded), today=today, material=material,
@@ -408,12 +414,9 @@ def trace(document: str, locale: str | None, output_format: str, root: Path, sou
 
     project = _project(root, source)
     try:
-        from legalgen.load import load_policy
-        from legalgen.source import Limits
-
-        loaded = load_policy(project.source, Limits.from_environment())
-    except (LegalgenError, ValueError) as error:
-        _fail(error if isinstance(error, LegalgenError) else LegalgenError(str(error)))
+        loaded = _load_source(project)
+    except LegalgenError as error:
+        _fail(error)
     site = loaded.policy.site
     language = locale or site.default_locale
     if language not in site.locales:

@@ -16,9 +16,9 @@ from legalgen.versions import History, PlannedRelease, plan_release
 from legalgen.writer import write_tree
 
 
-def read_summary(path: Path, locales: list[str]) -> m.Text:
+def read_summary(path: Path, locales: list[str], limits: Limits | None = None) -> m.Text:
     """The change summary of a release: a YAML map with one text per site locale."""
-    source, problems = read_yaml(path, display_path(path), Limits())
+    source, problems = read_yaml(path, display_path(path), limits)
     if source is None:
         raise SourceError(problems)
     try:

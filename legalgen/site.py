@@ -35,10 +35,11 @@ from ruamel.yaml import YAML
 
 from legalgen.diagnostics import BuildError
 from legalgen.load import LoadedPolicy
+from legalgen.markdown_safety import locale_markdown_extensions
 from legalgen.notices import notices_json
 from legalgen.pages import feed_files, render_pages, theme_extras
 from legalgen.project import GENERATED_HEADER, Project
-from legalgen.render import TEMPLATES, Page
+from legalgen.render import TEMPLATES, Page, escape_theme_text
 from legalgen.versions import History
 from legalgen.writer import (
     WriteReport,
@@ -86,9 +87,6 @@ def locale_config(project: Project, loaded: LoadedPolicy, locale: str, pages: li
     as HTML. ``extras`` (``extra.legalgen``) stay plain text; the overrides escape them.
     The Markdown safety extension is added to the inherited ``markdown_extensions``.
     """
-    from legalgen.markdown_safety import locale_markdown_extensions
-    from legalgen.render import escape_theme_text
-
     site = loaded.policy.site
     root = project.root
     home = next(page for page in pages if page.path.as_posix() == "index.md")

@@ -118,10 +118,10 @@ class _Tracer:
         self.sentences: list[str] = []
 
     def wrap(self, value: Any, path: tuple[str, NodePath]) -> Any:
-        if isinstance(value, (BaseModel, list, dict)) and not _is_leaf_model(value):
+        if isinstance(value, (BaseModel, list, dict)):
             return _Proxy(value, path, self)
         self.read_from[id(value)] = path
-        return _Proxy(value, path, self) if isinstance(value, BaseModel) else value
+        return value
 
     def source_of(self, value: Any) -> tuple[Any, tuple[str, NodePath] | None]:
         if isinstance(value, _Proxy):
@@ -135,13 +135,6 @@ class _Tracer:
     def tag_sentence(self, message: str, text: str) -> str:
         self.sentences.append(message)
         return f"{_SENTENCE}{len(self.sentences) - 1}\x04{text}{_END}"
-
-
-def _is_leaf_model(value: Any) -> bool:
-    """Localized texts and other root models are values, not containers."""
-    from pydantic import RootModel
-
-    return isinstance(value, RootModel)
 
 
 def _traced_filter(tracer: _Tracer, original: Any, locale: str) -> Any:

@@ -18,6 +18,7 @@ import subprocess
 from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
+from ruamel.yaml import YAML
 
 from legalgen.diagnostics import Diagnostic, LegalgenError, Location, display_path
 from legalgen.versions import CHANGELOG, VERSIONS_DIR, Changelog, History, PlannedRelease
@@ -63,8 +64,6 @@ def versions_removed_since(source: Path, history: History, revision: str) -> lis
         if shown.returncode != 0:
             continue
         try:
-            from ruamel.yaml import YAML
-
             changelog = Changelog.model_validate(YAML(typ="safe", pure=True).load(shown.stdout))
         except (ValidationError, ValueError) as error:
             raise LegalgenError(f"{revision}:{path}: not a changelog legalgen can read ({error})") from None
