@@ -64,6 +64,13 @@ class StrictTranslations(Translations):
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
         return self._lookup((f"{context}\x04{singular}", self.plural(n)), singular)
 
+    # Jinja's i18n extension prefers the Python 2 names, which babel keeps as the lenient
+    # GNUTranslations methods: point them at the strict ones.
+    ugettext = gettext
+    ungettext = ngettext
+    upgettext = pgettext
+    unpgettext = npgettext
+
 
 def catalog_problems(po_path: Path) -> list[str]:
     """Empty or fuzzy entries of a ``.po`` file, as readable lines (empty list when complete)."""

@@ -70,6 +70,20 @@ def test_missing_translation_is_an_error_not_english() -> None:
         translations.gettext("A sentence nobody wrote")
 
 
+@pytest.mark.parametrize("template", [
+    "{% trans %}A sentence nobody wrote{% endtrans %}",
+    "{{ _('A sentence nobody wrote') }}",
+    "{% trans n=2 %}One thing nobody wrote{% pluralize %}{{ n }} things nobody wrote{% endtrans %}",
+])
+def test_templates_never_fall_back_to_english(template: str) -> None:
+    """Jinja's i18n extension calls ``ugettext`` where it exists: that must be strict too."""
+    from legalgen.render import make_environment
+
+    env = make_environment(Formatter.for_locale("fr"))
+    with pytest.raises(TranslationError, match="no fr translation"):
+        env.from_string(template).render()
+
+
 def test_fuzzy_and_empty_entries_are_reported(tmp_path) -> None:  # type: ignore[no-untyped-def]
     po = tmp_path / "messages.po"
     po.write_text(
