@@ -244,7 +244,7 @@ def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, j
 
 
 @main.command()
-@click.argument("document", type=click.Choice(["privacy", "cookies", "refund", "imprint"]))
+@click.argument("document", metavar="DOCUMENT")
 @click.option("--effective", type=click.DateTime(formats=["%Y-%m-%d"]), required=True,
               help="Date the new version takes effect (YYYY-MM-DD).")
 @click.option("--published", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
@@ -266,6 +266,7 @@ def release(document: str, effective: Any, published: Any, summary_file: Path, m
             backdate_reason: str | None, sign: bool, root: Path, source: Path | None) -> None:
     """Freeze the current source of DOCUMENT as its next version.
 
+    DOCUMENT is a kind (privacy, cookies, refund, imprint) or the id of a custom document.
     Writes versions/DOCUMENT/<n>/ (a copy of the source and the rendered text in every
     locale), appends the version with its dates, summary and hash to
     versions/DOCUMENT/changelog.yaml and records it as the head in versions/index.yaml.
@@ -395,7 +396,7 @@ def notices(root: Path, source: Path | None, as_of: Any, output: Path | None, se
 
 
 @main.command()
-@click.argument("document", type=click.Choice(["privacy", "cookies", "refund", "imprint"]))
+@click.argument("document", metavar="DOCUMENT")
 @click.option("--locale", "-l", default=None, help="Language of the trace [default: the site's default locale].")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text for people; json for tools (a list of blocks with sentences and values).")

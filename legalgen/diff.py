@@ -4,8 +4,11 @@ Materiality follows the WP29 transparency guidelines (REQUIREMENTS.md C01/C02): 
 material when it affects people in a way they may not expect. Always material: a new
 purpose, data category, recipient or recipient category, a new third-country transfer or
 safeguard, longer retention, a changed legal basis, a new controller, a changed way to
-exercise rights, and refund or withdrawal terms worse for the user. Changes of wording
-only (localized prose) are editorial.
+exercise rights, a new circumstance of disclosure or a dropped "no sale" statement, and
+refund or withdrawal terms worse for the user. Changes of wording only (localized prose)
+are editorial. The typed blocks of a custom document (data, purposes, recipients, rights)
+are compared like the same facts of a privacy notice; its prose sections are wording, and
+a release declares them material with ``--material``.
 
 >>> from legalgen.periods import Period
 >>> _longer(Period(years=2), Period(years=3))
@@ -53,14 +56,17 @@ class Materiality:
 
 
 def classify(old: m.Policy, new: m.Policy, kind: str) -> Materiality:
-    """Compare document ``kind`` (and the controller) between two policies."""
+    """Compare the document known as ``kind`` (and the controller) between two policies."""
     changes = list(_controller(old.company, new.company))
     before, after = old.document(kind), new.document(kind)
     if before is None or after is None:
         if before is not after:
             changes.append(Change(kind, "document added" if before is None else "document removed", True))
         return Materiality(tuple(changes))
-    compare = _COMPARE[kind]
+    if before.kind != after.kind:
+        changes.append(Change(kind, f"the document changes from {before.kind} to {after.kind}", True))
+        return Materiality(tuple(changes))
+    compare = _COMPARE[after.kind]
     changes += compare(before, after)
     if before.model_dump(exclude={"last_updated"}) != after.model_dump(exclude={"last_updated"}) and not changes:
         changes.append(Change(kind, "wording or presentation changed", False))
@@ -85,7 +91,51 @@ def _controller(old: m.Company, new: m.Company) -> Iterator[Change]:
         yield Change("company", "controller's address or e-mail changes", False)
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """The facts of a privacy notice, or of the typed blocks of a custom document, compared alike."""
+
+    data_categories: list[m.DataCategory]
+    recipients: list[m.Recipient]
+    purposes: list[m.Purpose]
+    rights: m.RightsExercise | None
+    transfers: list[m.NoticeTransfer]
+    disclosures: list[m.Disclosure]
+    no_sale: bool
+    no_advertising_sharing: bool
+    children: m.Children | None = None
+    automated_decisions: tuple[m.AutomatedDecision, ...] = ()
+
+    @classmethod
+    def of(cls, document: m.PrivacyDocument | m.CustomDocument) -> _Facts:
+        if isinstance(document, m.PrivacyDocument):
+            return cls(document.data_categories, document.recipients, document.purposes, document.rights,
+                       document.transfers, document.disclosures, document.no_sale, document.no_advertising_sharing,
+                       document.children, tuple(document.automated_decisions))
+        rights = [block.rights for _, block in document.blocks_of(m.RightsBlock)]
+        shared = [block for _, block in document.blocks_of(m.RecipientsBlock)]
+        return cls(
+            [c for _, block in document.blocks_of(m.DataBlock) for c in block.categories],
+            [r for block in shared for r in block.recipients],
+            [p for _, block in document.blocks_of(m.PurposesBlock) for p in block.purposes],
+            rights[0] if rights else None,
+            [t for block in shared for t in block.transfers],
+            [d for block in shared for d in block.disclosures],
+            any(block.no_sale for block in shared),
+            any(block.no_advertising_sharing for block in shared),
+        )
+
+
+def _custom(old: m.CustomDocument, new: m.CustomDocument) -> Iterator[Change]:
+    """Typed blocks compare like a privacy notice's facts; prose sections are wording (editorial)."""
+    yield from _facts(_Facts.of(old), _Facts.of(new))
+
+
 def _privacy(old: m.PrivacyDocument, new: m.PrivacyDocument) -> Iterator[Change]:
+    yield from _facts(_Facts.of(old), _Facts.of(new))
+
+
+def _facts(old: _Facts, new: _Facts) -> Iterator[Change]:
     old_data, new_data = _by_id(old.data_categories), _by_id(new.data_categories)
     for cid in new_data.keys() - old_data.keys():
         yield Change(f"data_categories[{cid}]", "new data category", True)
@@ -130,9 +180,27 @@ def _privacy(old: m.PrivacyDocument, new: m.PrivacyDocument) -> Iterator[Change]
             yield Change("rights.response_time", "requests are answered later", True)
     if (old.children.minimum_age if old.children else None) != (new.children.minimum_age if new.children else None):
         yield Change("children.minimum_age", "minimum age changes", True)
-    old_decisions, new_decisions = _by_id(old.automated_decisions), _by_id(new.automated_decisions)
+    old_decisions, new_decisions = _by_id(list(old.automated_decisions)), _by_id(list(new.automated_decisions))
     for did in sorted(new_decisions.keys() - old_decisions.keys()):
         yield Change(f"automated_decisions[{did}]", "new automated decision-making", True)
+    old_countries = {c for t in old.transfers for c in t.countries}
+    old_safeguards = {s for t in old.transfers for s in t.safeguards}
+    for transfer in new.transfers:
+        for country in transfer.countries:
+            if country not in old_countries:
+                yield Change("transfers", f"new third country: {country}", True)
+        for safeguard in transfer.safeguards:
+            if safeguard not in old_safeguards:
+                yield Change("transfers", f"transfers now also rely on {safeguard}", True)
+    if new.transfers and not old.transfers:
+        yield Change("transfers", "personal data now goes to third countries", True)
+    for disclosure in new.disclosures:
+        if disclosure not in old.disclosures:
+            yield Change("disclosures", f"data now also disclosed: {disclosure}", True)
+    if old.no_sale and not new.no_sale:
+        yield Change("no_sale", "no longer states that personal data is not sold", True)
+    if old.no_advertising_sharing and not new.no_advertising_sharing:
+        yield Change("no_advertising_sharing", "no longer states that data is not shared for advertising", True)
 
 
 def _purpose(pid: str, before: m.Purpose, after: m.Purpose) -> Iterator[Change]:
@@ -212,5 +280,5 @@ def _imprint(old: m.ImprintDocument, new: m.ImprintDocument) -> Iterator[Change]
 
 
 _COMPARE: dict[str, Callable[[Any, Any], Iterator[Change]]] = {
-    "privacy": _privacy, "cookies": _cookies, "refund": _refund, "imprint": _imprint,
+    "privacy": _privacy, "cookies": _cookies, "refund": _refund, "imprint": _imprint, "custom": _custom,
 }

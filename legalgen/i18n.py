@@ -67,9 +67,9 @@ class StrictTranslations(Translations):
     # Jinja's i18n extension prefers the Python 2 names, which babel keeps as the lenient
     # GNUTranslations methods: point them at the strict ones.
     ugettext = gettext
-    ungettext = ngettext
+    ungettext = ngettext  # type: ignore[assignment]
     upgettext = pgettext
-    unpgettext = npgettext
+    unpgettext = npgettext  # type: ignore[assignment]
 
 
 def catalog_problems(po_path: Path) -> list[str]:

@@ -13,7 +13,7 @@ S002  unknown key (with a did-you-mean)
 S003  wrong type or value
 S004  invalid date
 S005  invalid ISO 8601 period
-S006  duplicate id or document kind
+S006  duplicate id, document kind or custom document id
 S007  reference to an unknown id
 S008  localized text missing a locale the site publishes
 S009  required key missing
@@ -49,7 +49,11 @@ _DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
     "cookies": m.CookiesDocument,
     "refund": m.RefundDocument,
     "imprint": m.ImprintDocument,
+    "custom": m.CustomDocument,
 }
+#: In a custom document: the block type, its list of items and what they are, for ids and references.
+_BLOCK_LISTS = {"data": ("categories", "data category"), "purposes": ("purposes", "purpose"),
+                "recipients": ("recipients", "recipient")}
 _DATE_ERRORS = {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"}
 _PREFERENCE = {"S005": 0, "S004": 1, "S002": 2, "S009": 3, "S003": 4}
 
@@ -64,7 +68,7 @@ class LoadedPolicy:
     limits: Limits = field(default_factory=Limits)
 
     def locate(self, part: str, path: NodePath = (), *, key: bool = False) -> Location:
-        """Where the node at ``path`` stands in ``part`` (``"site"`` or a document kind)."""
+        """Where the node at ``path`` stands in ``part`` (``"site"`` or a document's key)."""
         return self.files[part].locate(path, key=key)
 
 
@@ -79,12 +83,14 @@ def load_policy(root: Path, limits: Limits | None = None) -> LoadedPolicy:
     site_file = files.get("site")
     site = _validate(site_file, m.SiteFile, diagnostics) if site_file else None
     documents: dict[str, Any] = {}
-    for kind, source in files.items():
-        if kind != "site":
-            document = _validate(source, _DOCUMENT_MODELS[kind], diagnostics)
+    for key, source, cls in _models(files):
+        if key != "site":
+            document = _validate(source, cls, diagnostics)
             if document is not None:
-                documents[kind] = document
-    diagnostics += [*_missing_locales(files), *_duplicate_ids(files), *_unknown_references(files)]
+                documents[key] = document
+    diagnostics += [*_missing_locales(files), *_duplicate_ids(files), *_unknown_references(files),
+                    *_custom_ids(files)]
+    diagnostics += _shared_slugs(files, documents)
     if site is None or diagnostics:
         raise SourceError(diagnostics)
     policy = m.Policy(site=site.site, company=site.company, documents=documents)
@@ -92,7 +98,12 @@ def load_policy(root: Path, limits: Limits | None = None) -> LoadedPolicy:
 
 
 def _read_files(root: Path, limits: Limits) -> tuple[dict[str, SourceFile], list[Diagnostic]]:
-    """Parse site.yaml and every document file; key them by ``site`` or document kind."""
+    """Parse site.yaml and every document file; key them by ``site`` or the document's key.
+
+    A built-in document is known by its kind, a custom document by its ``id``; a custom
+    document whose id cannot be read is kept under its file name, so that validation
+    reports what is wrong with it.
+    """
     diagnostics: list[Diagnostic] = []
     files: dict[str, SourceFile] = {}
     if not root.is_dir():
@@ -115,13 +126,18 @@ def _read_files(root: Path, limits: Limits) -> tuple[dict[str, SourceFile], list
         kind = _document_kind(source, diagnostics)
         if kind is None:
             continue
-        if kind in files:
+        key = kind
+        if kind == "custom":
+            ident = source.data.get("id")
+            key = ident if isinstance(ident, str) and ident not in m.RESERVED_IDS else path.name
+        if key in files:
+            what = f"a second {kind} document" if kind != "custom" else f"a second document with the id {key!r}"
             diagnostics.append(
-                Diagnostic("S006", f"a second {kind} document (the first is {files[kind].name})",
-                           source.locate(("kind",)))
+                Diagnostic("S006", f"{what} (the first is {files[key].name})",
+                           source.locate(("kind",) if kind != "custom" else ("id",)))
             )
             continue
-        files[kind] = source
+        files[key] = source
     if paths and len(files) == int("site" in files) and not diagnostics:
         diagnostics.append(Diagnostic("S010", "the source has no documents", Location(display_path(root), 1, 1)))
     return files, diagnostics
@@ -133,13 +149,13 @@ def _document_kind(source: SourceFile, diagnostics: list[Diagnostic]) -> str | N
     if not isinstance(data, dict) or "kind" not in data:
         diagnostics.append(
             Diagnostic("S009", "missing required key 'kind'", source.locate(()),
-                       hint=f"one of: {', '.join(m.DOCUMENT_KINDS)}")
+                       hint=f"one of: {', '.join(m.ALL_KINDS)}")
         )
         return None
     kind = data["kind"]
     if not isinstance(kind, str) or kind not in _DOCUMENT_MODELS:
         diagnostics.append(
-            Diagnostic("S003", f"unknown document kind {kind!r}{_did_you_mean(str(kind), m.DOCUMENT_KINDS)}",
+            Diagnostic("S003", f"unknown document kind {kind!r}{_did_you_mean(str(kind), m.ALL_KINDS)}",
                        source.locate(("kind",)))
         )
         return None
@@ -272,7 +288,7 @@ def walk_model(value: Any, path: NodePath = ()) -> Iterator[tuple[NodePath, Any]
 def _models(files: Mapping[str, SourceFile]) -> Iterator[tuple[str, SourceFile, type[BaseModel]]]:
     """Each parsed file with the model its data should validate as."""
     for part, source in files.items():
-        yield part, source, m.SiteFile if part == "site" else _DOCUMENT_MODELS[part]
+        yield part, source, m.SiteFile if part == "site" else _DOCUMENT_MODELS[source.data["kind"]]
 
 
 def text_values(cls: Any, data: Any, path: NodePath = ()) -> Iterator[tuple[NodePath, Any]]:
@@ -389,3 +405,64 @@ def _unknown_references(files: Mapping[str, SourceFile]) -> Iterator[Diagnostic]
                 yield from check(cookies, ("trackers", i, "provider"), tracker["provider"], recipients, "recipient")
             for j, ref in enumerate(_items(tracker, "recipients")):
                 yield from check(cookies, ("trackers", i, "recipients", j), ref, recipients, "recipient")
+
+
+def _custom_blocks(files: Mapping[str, SourceFile]) -> Iterator[tuple[SourceFile, list[tuple[int, dict[str, Any]]]]]:
+    """Each custom document file with its blocks (index and mapping) as far as they can be read."""
+    for source in files.values():
+        if isinstance(source.data, dict) and source.data.get("kind") == "custom":
+            blocks = _items(source.data, "blocks")
+            yield source, [(index, block) for index, block in enumerate(blocks) if isinstance(block, dict)]
+
+
+def _custom_ids(files: Mapping[str, SourceFile]) -> Iterator[Diagnostic]:
+    """S006 and S007 within a custom document.
+
+    Ids of data categories, purposes and recipients are unique across all blocks of the
+    document, and a purpose names only the data categories and recipients of its own document.
+    """
+    for source, blocks in _custom_blocks(files):
+        known: dict[str, dict[str, NodePath]] = {kind: {} for kind in _BLOCK_LISTS}
+        for index, block in blocks:
+            block_type = block.get("type")
+            if block_type not in _BLOCK_LISTS:
+                continue
+            field, what = _BLOCK_LISTS[block_type]
+            for j, item in enumerate(_items(block, field)):
+                ident = item.get("id") if isinstance(item, dict) else None
+                if not isinstance(ident, str):
+                    continue
+                where: NodePath = ("blocks", index, field, j, "id")
+                first = known[block_type].get(ident)
+                if first is not None and first[1] != index:
+                    yield Diagnostic("S006", f"duplicate {what} id {ident!r} (first defined at line "
+                                             f"{source.locate(first).line})", source.locate(where))
+                known[block_type].setdefault(ident, where)
+        for index, block in blocks:
+            if block.get("type") != "purposes":
+                continue
+            for i, purpose in enumerate(_items(block, "purposes")):
+                for field, block_type, what in (("data", "data", "data category"),
+                                                 ("recipients", "recipients", "recipient")):
+                    defined = known[block_type]
+                    for j, ref in enumerate(_items(purpose, field)):
+                        if isinstance(ref, str) and ref not in defined:
+                            hint = (f"defined: {', '.join(sorted(defined))}" if defined
+                                    else f"this document has no {block_type} block")
+                            yield Diagnostic("S007", f"unknown {what} {ref!r}{_did_you_mean(ref, defined)}",
+                                             source.locate(("blocks", index, "purposes", i, field, j)), hint=hint)
+
+
+def _shared_slugs(files: Mapping[str, SourceFile], documents: Mapping[str, Any]) -> list[Diagnostic]:
+    """S006: no two documents publish under the same URL path."""
+    found: list[Diagnostic] = []
+    seen: dict[str, str] = {}
+    for key, document in documents.items():
+        slug = str(document.slug or document.key)
+        if slug in seen:
+            where = ("slug",) if document.slug else ("id",) if document.kind == "custom" else ("kind",)
+            found.append(Diagnostic("S006", f"{key} and {seen[slug]} would both be published at {slug}/",
+                                    files[key].locate(where), hint="give one of them another slug"))
+        else:
+            seen[slug] = key
+    return found

@@ -15,6 +15,7 @@ import datetime as dt
 import enum
 import functools
 import re
+import typing
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -479,12 +480,18 @@ class Changes(Model):
 class DocumentBase(Model):
     """Fields every document shares."""
 
+    kind: str = Field(description="Which document this is: privacy, cookies, refund, imprint or custom")
     title: Title | None = Field(None, description="Override the default localized title")
     slug: Id | None = Field(None, description="URL path of the document; defaults to its kind")
     last_updated: dt.date | None = None
     intro: Text | None = None
     changes: Changes | None = None
     sections: list[Section] = Field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """What the document is known by: its kind (one document per built-in kind)."""
+        return str(self.kind)
 
 
 # --------------------------------------------------------------------------- privacy
@@ -812,11 +819,126 @@ class ImprintDocument(DocumentBase):
     mediation: Mediation | None = None
 
 
+# --------------------------------------------------------------------------- custom documents
+
+
+class _Block(Model):
+    """What every block of a custom document shares."""
+
+    id: Id | None = Field(None, description="Anchor of the block's heading; defaults to its type")
+    title: Title | None = Field(None, description="Heading of the block; defaults to the localized heading of its type")
+
+
+class SectionBlock(Model):
+    """A section of the company's own prose."""
+
+    type: Literal["section"]
+    id: Id = Field(description="Anchor of the section's heading")
+    title: Title
+    body: Text
+
+
+class DataBlock(_Block):
+    """Categories of personal data, as in a privacy notice."""
+
+    type: Literal["data"]
+    categories: list[DataCategory] = Field(min_length=1)
+
+
+class PurposesBlock(_Block):
+    """Purposes with their data, legal basis, recipients and retention; ids refer to this document's blocks."""
+
+    type: Literal["purposes"]
+    purposes: list[Purpose] = Field(min_length=1)
+
+
+class RecipientsBlock(_Block):
+    """Who receives personal data, in which circumstances, and what is never done with it."""
+
+    type: Literal["recipients"]
+    recipients: list[Recipient] = Field(default_factory=list)
+    transfers: list[NoticeTransfer] = Field(default_factory=list, description="Transfers outside the EEA")
+    disclosures: list[Disclosure] = Field(default_factory=list)
+    no_sale: bool = Field(False, description="State that you do not sell, rent or trade personal data")
+    no_advertising_sharing: bool = Field(
+        False, description="State that you do not share personal data with third parties for their advertising")
+
+    @model_validator(mode="after")
+    def _says_something(self) -> RecipientsBlock:
+        if not (self.recipients or self.transfers or self.disclosures or self.no_sale or self.no_advertising_sharing):
+            raise ValueError("a recipients block needs recipients, transfers, disclosures, no_sale or "
+                             "no_advertising_sharing")
+        return self
+
+
+class RightsBlock(_Block):
+    """The rights people have and how they exercise them."""
+
+    type: Literal["rights"]
+    rights: RightsExercise
+    supervisory_authority: Authority | None = None
+
+
+class ContactBlock(_Block):
+    """Whom to contact about the document: a contact of its own, or the company of site.yaml."""
+
+    type: Literal["contact"]
+    contact: Contact | None = Field(None, description="Left out, the company's name, e-mail and contact form")
+
+
+Block = Annotated[
+    SectionBlock | DataBlock | PurposesBlock | RecipientsBlock | RightsBlock | ContactBlock,
+    Field(discriminator="type"),
+]
+#: Document ids a custom document cannot take: the built-in kinds and the site file.
+RESERVED_IDS = frozenset([*(kind.value for kind in DocumentKind), "site", "custom"])
+
+
+_B = typing.TypeVar("_B", bound=Model)
+
+
+class CustomDocument(DocumentBase):
+    """A document of your own: prose sections and typed blocks, in the order given."""
+
+    kind: Literal["custom"]
+    id: Id = Field(description="What the document is known by: its versions folder, release name and default slug")
+    title: Title = Field(description="The document's localized title")
+    description: Text | None = Field(None, description="One or two sentences shown beside the title on the home page")
+    blocks: list[Block] = Field(min_length=1)
+
+    @property
+    def key(self) -> str:
+        """A custom document is known by its id."""
+        return self.id
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_IDS:
+            raise ValueError(f"the id {value!r} is reserved; choose another, e.g. {value}-notice")
+        return value
+
+    @model_validator(mode="after")
+    def _distinct_anchors(self) -> CustomDocument:
+        seen: set[str] = {section.id for section in self.sections}
+        for block in self.blocks:
+            anchor = block.id or block.type
+            if anchor in seen:
+                raise ValueError(f"two blocks or sections have the anchor {anchor!r}; give one of them another 'id'")
+            seen.add(anchor)
+        return self
+
+    def blocks_of(self, cls: type[_B]) -> list[tuple[int, _B]]:
+        """The blocks of one type, with their index in ``blocks``."""
+        return [(index, block) for index, block in enumerate(self.blocks) if isinstance(block, cls)]
+
 Document = Annotated[
-    PrivacyDocument | CookiesDocument | RefundDocument | ImprintDocument,
+    PrivacyDocument | CookiesDocument | RefundDocument | ImprintDocument | CustomDocument,
     Field(discriminator="kind"),
 ]
 DOCUMENT_KINDS = tuple(kind.value for kind in DocumentKind)
+#: Every value ``kind`` takes: the built-in kinds and ``custom``.
+ALL_KINDS = (*DOCUMENT_KINDS, "custom")
 
 
 # --------------------------------------------------------------------------- site
@@ -927,6 +1049,11 @@ class Policy(Model):
     company: Company
     documents: dict[str, Document]
 
-    def document(self, kind: str) -> Any:
-        """The document of ``kind`` (``privacy``, ``cookies``, ...) or ``None``."""
-        return self.documents.get(kind)
+    def document(self, key: str) -> Any:
+        """The document known as ``key`` (a kind such as ``privacy``, or a custom document's id) or ``None``."""
+        return self.documents.get(key)
+
+    def ordered(self) -> list[Any]:
+        """The documents in the order of the site: the built-in kinds, then custom documents by file name."""
+        built_in = [self.documents[kind] for kind in DOCUMENT_KINDS if kind in self.documents]
+        return built_in + [d for key, d in self.documents.items() if key not in DOCUMENT_KINDS]

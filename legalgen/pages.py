@@ -69,7 +69,7 @@ def render_pages(
         titles = {}
         shown_documents = []
         for document in renderer.documents:
-            versions = history.of(document.kind)
+            versions = history.of(document.key)
             if versions:
                 if as_of is None:
                     raise ValueError("released documents need an as-of date")
@@ -83,7 +83,7 @@ def render_pages(
                 pages.append(_draft_page(renderer, document))
                 shown = document
                 shown_documents.append(document)
-            titles[document.kind] = renderer.title(shown)
+            titles[document.key] = renderer.title(shown)
         home = renderer.render("index.md.j2", titles=titles, documents=shown_documents)
         pages.append(Page(locale, PurePosixPath("index.md"), loaded.policy.site.name, home))
     return pages
@@ -193,7 +193,7 @@ def feed_files(loaded: LoadedPolicy, history: History, as_of: dt.date) -> dict[P
     for locale in loaded.policy.site.locales:
         renderer = LocaleRenderer(loaded, locale)
         titles = {(version.kind, version.number): renderer.title(frozen(version, document))
-                  for document in renderer.documents for version in history.of(document.kind)}
+                  for document in renderer.documents for version in history.of(document.key)}
         files[PurePosixPath(locale, FEED)] = atom_feed(
             loaded, history, as_of, renderer.formatter, titles, feed_title=_feed_title(renderer, loaded),
             entry_title=renderer.gettext("%(title)s, version %(number)s"),

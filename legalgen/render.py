@@ -104,8 +104,8 @@ class Page:
 
 
 def document_slug(document: Any) -> str:
-    """The URL path of a document: its ``slug`` or its kind."""
-    return str(document.slug or document.kind)
+    """The URL path of a document: its ``slug``, else its key (kind, or a custom document's id)."""
+    return str(document.slug or document.key)
 
 
 def make_environment(formatter: Formatter) -> jinja2.Environment:
@@ -169,7 +169,7 @@ class LocaleRenderer:
         self.locale = locale
         self.formatter = Formatter.for_locale(locale, policy.site.date_locales.get(locale))  # type: ignore[call-overload]
         self.env = make_environment(self.formatter)
-        self.documents = [policy.documents[kind] for kind in m.DOCUMENT_KINDS if kind in policy.documents]
+        self.documents = policy.ordered()
         self.context: dict[str, Any] = {
             "site": policy.site,
             "company": policy.company,
@@ -180,7 +180,7 @@ class LocaleRenderer:
         }
 
     def title(self, document: Any) -> str:
-        """The document's own title, or the catalog title of its kind."""
+        """The document's own title (a custom document always has one), or the catalog title of its kind."""
         if document.title is not None:
             return str(document.title.get(self.locale))
         return self.formatter.label(m.DocumentKind(document.kind), "title")

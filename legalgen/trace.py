@@ -170,7 +170,7 @@ def trace_document(loaded: LoadedPolicy, kind: str, locale: str) -> list[Block]:
     renderer.context.update(site=tracer.wrap(policy.site, ("site", ("site",))),
                             company=tracer.wrap(policy.company, ("site", ("company",))))
     document = tracer.wrap(policy.documents[kind], (kind, ()))
-    text = renderer.render(f"{kind}.md.j2", doc=document)
+    text = renderer.render(f"{policy.documents[kind].kind}.md.j2", doc=document)
     return [block for block in _blocks(text, tracer) if block.text]
 
 

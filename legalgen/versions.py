@@ -73,9 +73,9 @@ class Release(m.Model):
 
 
 class Changelog(m.Model):
-    """``versions/<kind>/changelog.yaml``: the released versions of one document, oldest first."""
+    """``versions/<key>/changelog.yaml``: the released versions of one document, oldest first."""
 
-    document: m.DocumentKind
+    document: m.Id = Field(description="The document: its kind, or a custom document's id")
     versions: list[Release] = Field(default_factory=list)
 
 
@@ -89,7 +89,7 @@ class Head(m.Model):
 class Index(m.Model):
     """``versions/index.yaml``: the head of every document's released history."""
 
-    documents: dict[m.DocumentKind, Head] = Field(default_factory=dict)
+    documents: dict[m.Id, Head] = Field(default_factory=dict, description="By document kind or custom id")
 
 
 @dataclass(frozen=True)
@@ -225,19 +225,19 @@ def _check_heads(root: Path, documents: Mapping[str, tuple[Version, ...]], loade
         return validation_diagnostics(error, source, Index)
     found: list[Diagnostic] = []
     for kind, head in index.documents.items():
-        versions = documents.get(kind.value, ())
-        where = source.locate(("documents", kind.value))
+        versions = documents.get(kind, ())
+        where = source.locate(("documents", kind))
         match = next((v for v in versions if v.number == head.version), None)
         if match is None:
             what = "its whole history is gone" if not versions else f"the changelog ends at version {versions[-1].number}"
-            found.append(Diagnostic("V010", f"{kind.value} version {head.version} was released, but {what}", where,
+            found.append(Diagnostic("V010", f"{kind} version {head.version} was released, but {what}", where,
                                     hint="released versions are never removed: restore them from version control"))
         elif match.release.sha256 != head.sha256:
-            found.append(Diagnostic("V010", f"{kind.value} version {head.version} is not the version that was released "
+            found.append(Diagnostic("V010", f"{kind} version {head.version} is not the version that was released "
                                             "(its hash differs from the recorded head)", where,
                                     hint="restore the released versions from version control"))
     for name, versions in documents.items():
-        recorded = index.documents.get(m.DocumentKind(name)) if name in m.DOCUMENT_KINDS else None
+        recorded = index.documents.get(name)
         latest = versions[-1]
         if recorded is None or recorded.version < latest.number:
             found.append(Diagnostic(
@@ -258,8 +258,8 @@ def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnos
     except ValidationError as error:
         diagnostics += validation_diagnostics(error, source, Changelog)
         return ()
-    if changelog.document.value != folder.name:
-        diagnostics.append(Diagnostic("V006", f"changelog of {changelog.document.value!r} filed under {folder.name!r}",
+    if changelog.document != folder.name:
+        diagnostics.append(Diagnostic("V006", f"changelog of {changelog.document!r} filed under {folder.name!r}",
                                       source.locate(("document",))))
     locales = loaded.policy.site.locales
     versions: list[Version] = []

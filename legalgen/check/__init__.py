@@ -47,6 +47,14 @@ class Context:
         """Whether the site targets a jurisdiction (EU, DE, FR)."""
         return jurisdiction in self.policy.site.jurisdictions
 
+    def blocks(self, block_type: str) -> Iterator[tuple[str, NodePath, Any]]:
+        """Every block of ``block_type`` in the custom documents: the document's key, the block's path, the block."""
+        for key, document in self.policy.documents.items():
+            if isinstance(document, m.CustomDocument):
+                for index, block in enumerate(document.blocks):
+                    if block.type == block_type:
+                        yield key, ("blocks", index), block
+
     def at(self, part: str, *path: str | int) -> Location:
         """Where a node of the site file or a document is named (its key), or its nearest existing parent."""
         return self.loaded.locate(part, tuple(path), key=True)
@@ -78,6 +86,7 @@ class Rule:
     function: RuleFunction
     jurisdictions: frozenset[m.Jurisdiction] = field(default_factory=frozenset)
     audience: m.Audience | None = None
+    block: str | None = None
 
     @property
     def doc(self) -> str:
@@ -97,8 +106,10 @@ class Rule:
         return " ".join(match.group(1).split()) if match else ""
 
     def applies(self, context: Context) -> bool:
-        """Whether the rule applies to the site: its document exists, jurisdiction and audience match."""
-        if self.document != "site" and self.document not in context.policy.documents:
+        """Whether the rule applies to the site: its document (or a custom document with its block type)
+        exists, jurisdiction and audience match."""
+        if self.document != "site" and self.document not in context.policy.documents and not (
+                self.block and any(True for _ in context.blocks(self.block))):
             return False
         if self.jurisdictions and not any(context.targets(j) for j in self.jurisdictions):
             return False
@@ -126,16 +137,18 @@ def rule(
     severity: Severity = Severity.ERROR,
     jurisdictions: Iterable[m.Jurisdiction] = (m.Jurisdiction.EU, m.Jurisdiction.DE, m.Jurisdiction.FR),
     audience: m.Audience | None = None,
+    block: str | None = None,
 ) -> Callable[[RuleFunction], RuleFunction]:
     """Register a rule: its ID, the document it concerns, the source field that satisfies it
-    (for ``--coverage``), the legal source it cites, and where it applies."""
+    (for ``--coverage``), the legal source it cites, and where it applies. ``block`` names the
+    block type of custom documents the rule also reads (``purposes``, ``recipients``, ...)."""
 
     def register(function: RuleFunction) -> RuleFunction:
         if rule_id in REGISTRY:
             raise ValueError(f"rule {rule_id} is registered twice")
         family = function.__module__.rsplit(".", 1)[-1]
         REGISTRY[rule_id] = Rule(rule_id, severity, family, document, covers, source, function,
-                                 frozenset(jurisdictions), audience)
+                                 frozenset(jurisdictions), audience, block)
         return function
 
     return register

@@ -8,6 +8,7 @@ from legalgen import model as m
 from legalgen.check import Context, Finding, rule
 from legalgen.diagnostics import Severity
 from legalgen.periods import Period
+from legalgen.source import NodePath
 
 EEA = frozenset(
     ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO"]
@@ -22,6 +23,28 @@ def _privacy(context: Context) -> m.PrivacyDocument:
     document = context.policy.document("privacy")
     assert isinstance(document, m.PrivacyDocument)
     return document
+
+
+def _purposes(context: Context) -> Iterator[tuple[str, NodePath, m.Purpose]]:
+    """Every purpose: of the privacy notice and of the purposes blocks of custom documents, with its path."""
+    privacy = context.policy.document("privacy")
+    if isinstance(privacy, m.PrivacyDocument):
+        for index, purpose in enumerate(privacy.purposes):
+            yield "privacy", ("purposes", index), purpose
+    for key, path, block in context.blocks("purposes"):
+        for index, purpose in enumerate(block.purposes):
+            yield key, (*path, "purposes", index), purpose
+
+
+def _recipients(context: Context) -> Iterator[tuple[str, NodePath, m.Recipient]]:
+    """Every recipient: of the privacy notice and of the recipients blocks of custom documents, with its path."""
+    privacy = context.policy.document("privacy")
+    if isinstance(privacy, m.PrivacyDocument):
+        for index, recipient in enumerate(privacy.recipients):
+            yield "privacy", ("recipients", index), recipient
+    for key, path, block in context.blocks("recipients"):
+        for index, recipient in enumerate(block.recipients):
+            yield key, (*path, "recipients", index), recipient
 
 
 @rule("G01", document="privacy", covers="company", source="GDPR Art. 13(1)(a), 14(1)(a), 27")
@@ -64,9 +87,9 @@ def dpo_contact(context: Context) -> Iterator[Finding]:
                       hint="add an e-mail address, phone, postal address or web form")
 
 
-@rule("G03", document="privacy", covers="purposes[].legal_basis", source="GDPR Art. 13(1)(c)")
+@rule("G03", document="privacy", covers="purposes[].legal_basis", source="GDPR Art. 13(1)(c)", block="purposes")
 def legal_basis(context: Context) -> Iterator[Finding]:
-    """Every purpose states its legal basis under Art. 6(1)(a)-(f).
+    """Every purpose states its legal basis under Art. 6(1)(a)-(f), also in a custom document's purposes block.
 
     Why: the notice must state the purposes of processing together with the legal basis for
     each (Art. 13(1)(c)).
@@ -75,16 +98,17 @@ def legal_basis(context: Context) -> Iterator[Finding]:
 
     Passes: the same purpose with `legal_basis: contract`.
     """
-    for index, purpose in enumerate(_privacy(context).purposes):
+    for part, path, purpose in _purposes(context):
         if purpose.legal_basis is None:
-            yield Finding(f"purpose {purpose.id!r} has no legal basis", context.at("privacy", "purposes", index),
+            yield Finding(f"purpose {purpose.id!r} has no legal basis", context.at(part, *path),
                           hint="add legal_basis: consent, contract, legal_obligation, vital_interests, "
                                "public_task or legitimate_interests")
 
 
-@rule("G04", document="privacy", covers="purposes[].legitimate_interest", source="GDPR Art. 13(1)(d)")
+@rule("G04", document="privacy", covers="purposes[].legitimate_interest", source="GDPR Art. 13(1)(d)",
+      block="purposes")
 def legitimate_interest(context: Context) -> Iterator[Finding]:
-    """A purpose based on legitimate interests states the interest pursued.
+    """A purpose based on legitimate interests states the interest pursued, also in a custom document.
 
     Why: where processing rests on Art. 6(1)(f), the notice names the legitimate interests
     of the controller or a third party (Art. 13(1)(d)).
@@ -93,10 +117,10 @@ def legitimate_interest(context: Context) -> Iterator[Finding]:
 
     Passes: `legitimate_interest: {en: protecting customers against payment fraud, ...}`.
     """
-    for index, purpose in enumerate(_privacy(context).purposes):
+    for part, path, purpose in _purposes(context):
         if purpose.legal_basis is m.LegalBasis.LEGITIMATE_INTERESTS and purpose.legitimate_interest is None:
             yield Finding(f"purpose {purpose.id!r} relies on legitimate interests but does not say which",
-                          context.at("privacy", "purposes", index, "legal_basis"), hint="add legitimate_interest")
+                          context.at(part, *path, "legal_basis"), hint="add legitimate_interest")
 
 
 @rule("G05", document="privacy", covers="recipients", source="GDPR Art. 13(1)(e)", severity=Severity.WARNING)
@@ -115,9 +139,9 @@ def recipients(context: Context) -> Iterator[Finding]:
                       hint="list processors and other recipients, or at least their categories")
 
 
-@rule("G06", document="privacy", covers="recipients[].transfer", source="GDPR Art. 13(1)(f)")
+@rule("G06", document="privacy", covers="recipients[].transfer", source="GDPR Art. 13(1)(f)", block="recipients")
 def transfers(context: Context) -> Iterator[Finding]:
-    """Transfers outside the EEA state their safeguard and how to get a copy.
+    """Transfers outside the EEA state their safeguard and how to get a copy, also in a custom document.
 
     Why: the notice must say whether data goes to a third country, on which ground (adequacy
     decision, standard contractual clauses, binding corporate rules, Art. 49) and how to obtain
@@ -128,8 +152,8 @@ def transfers(context: Context) -> Iterator[Finding]:
 
     Passes: the same with `transfer: {safeguard: scc, obtain_copy: {en: ask our DPO, ...}}`.
     """
-    for index, recipient in enumerate(_privacy(context).recipients):
-        where = context.at("privacy", "recipients", index)
+    for part, path, recipient in _recipients(context):
+        where = context.at(part, *path)
         name = recipient.name or recipient.id
         if recipient.country is None:
             if recipient.name is not None:
@@ -142,12 +166,12 @@ def transfers(context: Context) -> Iterator[Finding]:
             elif recipient.transfer.safeguard in (m.Safeguard.SCC, m.Safeguard.BCR) and \
                     recipient.transfer.obtain_copy is None:
                 yield Finding(f"recipient {name!r}: the notice does not say how to obtain a copy of the safeguard",
-                              context.at("privacy", "recipients", index, "transfer"), hint="add transfer.obtain_copy")
+                              context.at(part, *path, "transfer"), hint="add transfer.obtain_copy")
 
 
-@rule("G07", document="privacy", covers="purposes[].retention", source="GDPR Art. 13(2)(a)")
+@rule("G07", document="privacy", covers="purposes[].retention", source="GDPR Art. 13(2)(a)", block="purposes")
 def retention(context: Context) -> Iterator[Finding]:
-    """Every purpose states how long its data is kept, or the criteria for it.
+    """Every purpose states how long its data is kept, or the criteria for it, also in a custom document.
 
     Why: the storage period, or if that is not possible the criteria used to determine it,
     is part of every notice (Art. 13(2)(a)).
@@ -156,9 +180,9 @@ def retention(context: Context) -> Iterator[Finding]:
 
     Passes: `retention: {period: P30D, after: account_closure}` or `retention: {criteria: {...}}`.
     """
-    for index, purpose in enumerate(_privacy(context).purposes):
+    for part, path, purpose in _purposes(context):
         if purpose.retention is None:
-            yield Finding(f"purpose {purpose.id!r} states no storage period", context.at("privacy", "purposes", index),
+            yield Finding(f"purpose {purpose.id!r} states no storage period", context.at(part, *path),
                           hint="add retention with an ISO 8601 period or criteria")
 
 
