@@ -12,7 +12,14 @@ from typing import Any
 
 import click
 
-from legalgen.diagnostics import Diagnostic, LegalgenError, Severity, SourceError, UnsafeOutputError
+from legalgen.diagnostics import (
+    Diagnostic,
+    LegalgenError,
+    Severity,
+    SourceError,
+    UnsafeOutputError,
+    display_path,
+)
 
 _source_option = click.option(
     "--source", "-s", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -438,6 +445,41 @@ def trace(document: str, locale: str | None, output_format: str, root: Path, sou
         for value in block.values:
             click.echo(f"    {value.location}: {value.path} = {value.text}")
         click.echo("")
+
+
+@main.command()
+@click.option("--dry-run", is_flag=True, help="Print the changes without writing them.")
+@_root_option
+@_source_option
+def migrate(dry_run: bool, root: Path, source: Path | None) -> None:
+    """Rewrite the source for the current source format, keeping comments and layout.
+
+    site.yaml states the format its source is written for. When legalgen's model changes
+    so that a source would load differently, or no longer load, the format goes up and
+    this command carries the source over: it prints each change with its file:line and
+    why, writes the files and loads the result. Released versions under versions/ are
+    never touched; legalgen reads them in the format they were released in.
+    """
+    from legalgen.migrate import FORMAT, plan, rewrite
+
+    project = _project(root, source)
+    folder = project.source
+    try:
+        written, located = plan(folder)
+        if written == FORMAT:
+            click.echo(f"{display_path(folder)}: written for format {FORMAT}, the current one; nothing to migrate")
+            return
+        click.echo(f"{display_path(folder)}: written for format {written}; format {FORMAT} is current")
+        for change in located:
+            click.echo(f"  {change}")
+        if dry_run:
+            click.echo(f"{len(located)} change(s) to make; nothing written (--dry-run)")
+            return
+        changed = rewrite(folder, [change.edit for change in located])
+        click.echo(f"migrated {len(changed)} file(s): {', '.join(changed)}")
+        _load_source(project)
+    except LegalgenError as error:
+        _fail(error)
 
 
 @main.command("rules")

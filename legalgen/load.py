@@ -19,6 +19,7 @@ S008  localized text missing a locale the site publishes
 S009  required key missing
 S010  the source directory lacks site.yaml or documents
 S011  a file beyond the reading limits (size, nesting, alias expansion)
+S012  the source is written for another format (``legalgen migrate`` updates an older one)
 ====  ===========================================================
 
 Schema, reference and locale problems are found in one pass: the cross-checks read the
@@ -32,7 +33,7 @@ import difflib
 import types
 import typing
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ from pydantic_core import ErrorDetails
 
 from legalgen import model as m
 from legalgen.diagnostics import Diagnostic, Location, SourceError, display_path
+from legalgen.migrate import FORMAT, migrated, source_format
 from legalgen.source import Limits, NodePath, SourceFile, read_yaml
 
 SITE_FILE = "site.yaml"
@@ -72,14 +74,17 @@ class LoadedPolicy:
         return self.files[part].locate(path, key=key)
 
 
-def load_policy(root: Path, limits: Limits | None = None) -> LoadedPolicy:
+def load_policy(root: Path, limits: Limits | None = None, *, frozen: bool = False) -> LoadedPolicy:
     """Read, validate and cross-check the source in ``root``; raise ``SourceError`` on problems.
 
     Every problem of every file is collected before raising: the cross-checks (S006-S008)
-    run on the plain data, so they do not wait for the schema errors to be fixed.
+    run on the plain data, so they do not wait for the schema errors to be fixed. A
+    ``frozen`` source (the copy a release keeps) written for an older format is migrated
+    in memory; the current source must be written for the current format (S012).
     """
     limits = limits or Limits()
     files, diagnostics = _read_files(root, limits)
+    files = _in_format(files, diagnostics, frozen=frozen)
     site_file = files.get("site")
     site = _validate(site_file, m.SiteFile, diagnostics) if site_file else None
     documents: dict[str, Any] = {}
@@ -95,6 +100,31 @@ def load_policy(root: Path, limits: Limits | None = None) -> LoadedPolicy:
         raise SourceError(diagnostics)
     policy = m.Policy(site=site.site, company=site.company, documents=documents)
     return LoadedPolicy(policy, root, files, limits)
+
+
+def _in_format(files: dict[str, SourceFile], diagnostics: list[Diagnostic], *, frozen: bool) -> dict[str, SourceFile]:
+    """``files`` in the current format: a frozen source migrated in memory, else S012 for another format."""
+    site = files.get("site")
+    if site is None:
+        return files
+    written = source_format(site.data)
+    if written is None or written == FORMAT:
+        return files  # a format that is not a number is reported by validation
+    where = site.locate(("format",)) if isinstance(site.data, dict) and "format" in site.data else site.locate(())
+    if written > FORMAT:
+        diagnostics.append(Diagnostic("S012", f"the source is written for format {written}; this legalgen reads "
+                                              f"format {FORMAT}", where, hint="upgrade legalgen"))
+        return files
+    if not frozen:
+        diagnostics.append(Diagnostic(
+            "S012", f"the source is written for format {written}" if "format" in site.data else
+                    "site.yaml does not state its format", where,
+            hint=f"a source for an older legalgen: `legalgen migrate` rewrites it for format {FORMAT} and prints "
+                 f"every change; a new source: add `format: {FORMAT}` at the top of site.yaml"))
+        return files
+    names = {Path(source.name).name: key for key, source in files.items()}
+    data = migrated({name: files[key].data for name, key in names.items()}, written)
+    return {key: replace(files[key], data=data[name]) for name, key in names.items()}
 
 
 def _read_files(root: Path, limits: Limits) -> tuple[dict[str, SourceFile], list[Diagnostic]]:

@@ -1038,6 +1038,9 @@ def _time_zones() -> frozenset[str]:
 class SiteFile(Model):
     """``policy/site.yaml``: the site and the company behind it."""
 
+    format: int | None = Field(
+        None, ge=1, description="The source format this source is written for (2); `legalgen migrate` updates "
+                                "a source written for an older one")
     site: SiteConfig
     company: Company
 

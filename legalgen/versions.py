@@ -308,7 +308,7 @@ def _frozen_source(directory: Path, kind: str, changelog: SourceFile, index: int
                    diagnostics: list[Diagnostic]) -> m.Policy | None:
     """The policy frozen with a version, loaded once; ``None`` (with V008) if it no longer loads."""
     try:
-        return load_policy(directory / "source", loaded.limits).policy
+        return load_policy(directory / "source", loaded.limits, frozen=True).policy
     except SourceError as error:
         diagnostics.append(Diagnostic(
             "V008", f"{kind} version {index + 1}: its frozen source no longer loads, so its changes cannot be "

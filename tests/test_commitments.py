@@ -21,6 +21,7 @@ from legalgen.pages import render_document
 SITE = """\
 site: {name: Minimal Legal, base_url: 'https://legal.minimal.example/', locales: [en, de, fr], default_locale: en}
 company: {name: Minimal GmbH, email: hello@minimal.example}
+format: 2
 """
 MINIMAL = {
     "privacy": """\

@@ -19,6 +19,7 @@ site:
 company:
   name: Test GmbH
   email: hello@test.example
+format: 2
 """
 
 PRIVACY = """\

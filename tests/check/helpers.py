@@ -23,6 +23,7 @@ company:
   name: Test GmbH
   address: {street: Hauptstraße 1, postal_code: "10115", city: Berlin, country: DE}
   email: hello@test.example
+format: 2
 """
 
 CHANGES = "changes: {channels: [email, banner], advance_notice: P30D}\n"

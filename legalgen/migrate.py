@@ -1,0 +1,214 @@
+"""Source formats, and the migrations that carry a source from one format to the next.
+
+``site.yaml`` states the format its source is written for (``format: 2``). When a change of
+the model would make an existing source mean something else, or no longer load, the
+format number goes up and a migration here says, field by field, how a source of the
+previous format says the same thing in the new one.
+
+- The current source must be written for the current format; ``legalgen migrate``
+  rewrites it (comments and layout kept) and prints every change with its ``file:line``.
+- Frozen sources under ``versions/`` are immutable (their hash covers them): they are
+  migrated in memory each time they are read, so an old release keeps loading and keeps
+  meaning what it meant when it was released.
+
+Format 1 (no ``format`` key) is the model in which defaults made commitments: a privacy
+notice without ``rights.response_time`` promised an answer within one month, a ``breach``
+section promised to notify the authority within 72 hours and the people affected, a data
+category without ``source`` was collected from the person, and a cookie policy explained
+browser controls unless told not to. Format 2 states only what the source states, so the
+migration writes those values out.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from legalgen.diagnostics import Diagnostic, LegalgenError, Location, SourceError, display_path
+from legalgen.source import Limits, NodePath, SourceFile, read_yaml
+
+#: The format this version of legalgen reads and writes.
+FORMAT = 2
+SITE_FILE = "site.yaml"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One value a migration sets: in which file, where, to what, and why."""
+
+    file: str
+    path: NodePath
+    value: Any
+    reason: str
+
+
+Migration = Callable[[Mapping[str, Any]], Iterator[Edit]]
+
+
+def _to_2(files: Mapping[str, Any]) -> Iterator[Edit]:
+    """Format 1 -> 2: the commitments format 1 made by default become explicit values."""
+    for name, data in sorted(files.items()):
+        if not isinstance(data, dict):
+            continue
+        kind = data.get("kind")
+        if kind == "privacy":
+            rights = data.get("rights")
+            if isinstance(rights, dict) and "response_time" not in rights:
+                yield Edit(name, ("rights", "response_time"), "P1M",
+                           "format 1 promised an answer within one month unless told otherwise")
+            breach = data.get("breach")
+            if isinstance(breach, dict):
+                if "authority_within" not in breach:
+                    yield Edit(name, ("breach", "authority_within"), "PT72H",
+                               "format 1 promised to notify the authority within 72 hours")
+                if "notify_data_subjects" not in breach:
+                    yield Edit(name, ("breach", "notify_data_subjects"), True,
+                               "format 1 promised to inform the people affected by a high-risk breach")
+            categories = data.get("data_categories")
+            for index, category in enumerate(categories if isinstance(categories, list) else []):
+                if isinstance(category, dict) and "source" not in category:
+                    yield Edit(name, ("data_categories", index, "source"), "data_subject",
+                               "format 1 took data as collected from the person unless told otherwise")
+        elif kind == "cookies" and "browser_controls" not in data:
+            yield Edit(name, ("browser_controls",), True,
+                       "format 1 explained browser controls unless told otherwise")
+    yield Edit(SITE_FILE, ("format",), 2, "the source is now written for format 2")
+
+
+#: Each migration by the format it leads to, from the one before.
+MIGRATIONS: dict[int, Migration] = {2: _to_2}
+
+
+def source_format(site: Any) -> int | None:
+    """The format ``site.yaml``'s plain data states: 1 when it states none, ``None`` when it is not a number."""
+    if not isinstance(site, dict) or "format" not in site:
+        return 1
+    value = site["format"]
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
+
+
+def pending(files: Mapping[str, Any], start: int) -> list[Edit]:
+    """Every edit that carries ``files`` (plain data by file name) from format ``start`` to :data:`FORMAT`.
+
+    Each migration sees the data as the previous ones left it.
+    """
+    data = copy.deepcopy(dict(files))
+    edits: list[Edit] = []
+    for target in range(start + 1, FORMAT + 1):
+        step = list(MIGRATIONS[target](data))
+        for edit in step:
+            apply(data, edit)
+        edits += step
+    return edits
+
+
+def migrated(files: Mapping[str, Any], start: int) -> dict[str, Any]:
+    """A migrated copy of ``files``; the originals stay as they are."""
+    data = copy.deepcopy(dict(files))
+    for edit in pending(files, start):
+        apply(data, edit)
+    return data
+
+
+def apply(files: dict[str, Any], edit: Edit) -> None:
+    """Set ``edit.value`` at ``edit.path`` in ``files[edit.file]``, creating mappings on the way."""
+    node = files.setdefault(edit.file, {})
+    for step in edit.path[:-1]:
+        node = node[step]
+    node[edit.path[-1]] = edit.value
+
+
+# --------------------------------------------------------------------------- rewriting a source
+
+
+@dataclass(frozen=True)
+class Located:
+    """An edit with where it lands in its file (the value it replaces, or the mapping it joins)."""
+
+    edit: Edit
+    where: Location
+
+    def __str__(self) -> str:
+        path = ".".join(str(step) for step in self.edit.path)
+        value = json.dumps(self.edit.value, ensure_ascii=False)
+        return f"{self.where}: {path}: {value} ({self.edit.reason})"
+
+
+def plan(root: Path, limits: Limits | None = None) -> tuple[int, list[Located]]:
+    """The format the source in ``root`` is written for, and the located edits that bring it to :data:`FORMAT`.
+
+    Raises :class:`~legalgen.diagnostics.SourceError` when a file cannot be read or the
+    source is written for a newer format.
+    """
+    sources: dict[str, SourceFile] = {}
+    problems: list[Diagnostic] = []
+    for path in sorted([*root.glob("*.yaml"), *root.glob("*.yml")]):
+        source, found = read_yaml(path, display_path(path), limits or Limits())
+        problems += found
+        if source is not None:
+            sources[path.name] = source
+    if SITE_FILE not in sources and not problems:
+        problems.append(Diagnostic("S010", f"no {SITE_FILE} in the source directory", Location(display_path(root))))
+    if problems:
+        raise SourceError(problems)
+    site = sources[SITE_FILE]
+    written = source_format(site.data)
+    where = site.locate(("format",))
+    if written is None:
+        raise SourceError([Diagnostic("S003", "format: must be a whole number", where)])
+    if written > FORMAT:
+        raise SourceError([Diagnostic("S012", f"the source is written for format {written}; this legalgen reads "
+                                              f"format {FORMAT}", where, hint="upgrade legalgen")])
+    edits = pending({name: source.data for name, source in sources.items()}, written)
+    located = [Located(edit, sources[edit.file].locate(edit.path)) for edit in edits]
+    return written, sorted(located, key=lambda change: (change.where.file, change.where.line, change.where.col))
+
+
+def rewrite(root: Path, edits: list[Edit]) -> list[str]:
+    """Apply ``edits`` to the files in ``root``, keeping comments, quotes and layout; return the files changed.
+
+    A file is rewritten only if it reads back the same without the edits (so its layout
+    can be kept); otherwise nothing is written and :class:`~legalgen.diagnostics.LegalgenError`
+    names the file, so the edits can be made by hand.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    from legalgen.writer import write_file
+
+    by_file: dict[str, list[Edit]] = {}
+    for edit in edits:
+        by_file.setdefault(edit.file, []).append(edit)
+    texts: dict[str, str] = {}
+    for name, changes in by_file.items():
+        path = root / name
+        text = path.read_text(encoding="utf-8")
+        _, indent, offset = load_yaml_guess_indent(text)
+        yaml = YAML(typ="rt")
+        yaml.preserve_quotes = True
+        yaml.width = 4096
+        yaml.indent(mapping=2 if offset else indent, sequence=indent, offset=offset or 0)
+        data = yaml.load(text)
+        if _dump(yaml, data) != text:
+            raise LegalgenError(f"{display_path(path)}: its layout cannot be kept by an automatic rewrite; nothing "
+                                "was written. Make the changes listed above by hand.")
+        for edit in changes:
+            if edit.path == ("format",):
+                data.insert(0, "format", edit.value)
+            else:
+                apply({name: data}, edit)
+        texts[name] = _dump(yaml, data)
+    for name, text in texts.items():
+        write_file(root / name, text)
+    return sorted(texts)
+
+
+def _dump(yaml: Any, data: Any) -> str:
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()

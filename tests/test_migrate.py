@@ -1,0 +1,154 @@
+"""Source formats: an older source is refused until migrated, frozen ones are read in their own format."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from legalgen.cli import main
+from legalgen.diagnostics import SourceError
+from legalgen.load import load_policy
+from legalgen.migrate import FORMAT
+from legalgen.pages import render_document
+
+from .conftest import REPO, copy_project
+
+#: A format-1 source: no `format`, and the defaults of format 1 made its commitments.
+SITE_1 = """\
+# The site of a format-1 source.
+site:
+  name: Old Legal
+  base_url: https://legal.old.example/
+  locales: [en, de]
+  default_locale: en
+company:
+  name: Old GmbH
+  email: hello@old.example   # kept by the migration
+"""
+PRIVACY_1 = """\
+kind: privacy
+data_categories:
+  - {id: contact, type: email}
+  - id: usage
+    type: usage
+    source: automatic
+purposes:
+  - id: service
+    type: service_provision
+    legal_basis: contract
+    data: [contact, usage]
+    retention: {period: P1Y}
+rights:
+  granted: [access, erasure]
+  email: privacy@old.example
+breach: {}
+"""
+COOKIES_1 = """\
+kind: cookies
+trackers: []
+"""
+
+
+@pytest.fixture
+def old(tmp_path: Path) -> Path:
+    source = tmp_path / "src"
+    source.mkdir()
+    for name, text in {"site.yaml": SITE_1, "privacy.yaml": PRIVACY_1, "cookies.yaml": COOKIES_1}.items():
+        (source / name).write_text(text, encoding="utf-8")
+    return source
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_current_source_must_state_the_current_format(old: Path) -> None:
+    with pytest.raises(SourceError) as raised:
+        load_policy(old)
+    [problem] = raised.value.diagnostics
+    assert (problem.code, problem.location.line) == ("S012", 2)
+    assert "legalgen migrate" in (problem.hint or "")
+
+
+def test_frozen_source_is_read_in_its_own_format(old: Path) -> None:
+    privacy = load_policy(old, frozen=True).policy.document("privacy")
+    assert str(privacy.rights.response_time) == "P1M"
+    assert (str(privacy.breach.authority_within), privacy.breach.notify_data_subjects) == ("PT72H", True)
+    assert [c.source for c in privacy.data_categories] == ["data_subject", "automatic"]
+    assert load_policy(old, frozen=True).policy.document("cookies").browser_controls is True
+    assert (old / "privacy.yaml").read_text(encoding="utf-8") == PRIVACY_1  # read, never rewritten
+
+
+def test_dry_run_writes_nothing(old: Path) -> None:
+    before = _snapshot(old)
+    result = CliRunner().invoke(main, ["migrate", "--source", str(old), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "privacy.yaml:14:3: rights.response_time: \"P1M\" (format 1 promised an answer within one month" \
+        in result.output
+    assert "privacy.yaml:16:9: breach.authority_within: \"PT72H\"" in result.output
+    assert "6 change(s) to make; nothing written" in result.output
+    assert _snapshot(old) == before
+
+
+def test_migration_keeps_what_the_pages_said_and_the_file_layout(old: Path) -> None:
+    said = render_document(load_policy(old, frozen=True), "privacy", "en")
+    result = CliRunner().invoke(main, ["migrate", "--source", str(old)])
+    assert result.exit_code == 0, result.output
+    assert "migrated 3 file(s): cookies.yaml, privacy.yaml, site.yaml" in result.output
+    migrated = load_policy(old)
+    assert render_document(migrated, "privacy", "en") == said
+    assert "We answer within 1 month" in said or "We answer within one month" in said
+    site = (old / "site.yaml").read_text(encoding="utf-8")
+    assert site.startswith("# The site of a format-1 source.\n") and f"\nformat: {FORMAT}\n" in site
+    assert "email: hello@old.example   # kept by the migration" in site
+    privacy = (old / "privacy.yaml").read_text(encoding="utf-8")
+    assert "  - {id: contact, type: email, source: data_subject}\n" in privacy
+    assert "breach:\n  authority_within: PT72H\n  notify_data_subjects: true\n" in privacy
+    kept = [line for line in PRIVACY_1.splitlines() if line not in ("  - {id: contact, type: email}", "breach: {}")]
+    assert [line for line in privacy.splitlines() if line in kept] == kept  # the rest only gains lines
+    again = CliRunner().invoke(main, ["migrate", "--source", str(old)])
+    assert again.exit_code == 0 and "nothing to migrate" in again.output
+
+
+def test_a_layout_that_cannot_be_kept_is_left_alone(old: Path) -> None:
+    (old / "privacy.yaml").write_text(PRIVACY_1.replace("  granted: [access, erasure]\n  email: privacy@old.example\n",
+                                                        "   granted: [access, erasure]\n   email: privacy@old.example\n"),
+                                      encoding="utf-8")
+    before = _snapshot(old)
+    result = CliRunner().invoke(main, ["migrate", "--source", str(old)])
+    assert result.exit_code == 1 and "its layout cannot be kept" in result.output
+    assert "rights.response_time" in result.output  # the changes to make by hand are listed
+    assert _snapshot(old) == before
+
+
+@pytest.mark.parametrize(("value", "code"), [("3", "S012"), ("two", "S003"), ("0", "S003")])
+def test_unreadable_or_newer_format(old: Path, value: str, code: str) -> None:
+    (old / "site.yaml").write_text(f"format: {value}\n" + SITE_1, encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        load_policy(old)
+    assert [(d.code, d.location.line) for d in raised.value.diagnostics] == [(code, 1)]
+    result = CliRunner().invoke(main, ["migrate", "--source", str(old)])
+    assert result.exit_code == 1 and (code in result.output or "format" in result.output)
+
+
+def test_released_versions_are_never_touched(tmp_path: Path) -> None:
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project")
+    site = project.source / "site.yaml"
+    site.write_text("".join(line for line in site.read_text(encoding="utf-8").splitlines(keepends=True)
+                            if not line.startswith("format:")), encoding="utf-8")
+    versions = _snapshot(project.source / "versions")
+    result = CliRunner().invoke(main, ["migrate", "--root", str(project.root)])
+    assert result.exit_code == 0, result.output
+    assert _snapshot(project.source / "versions") == versions
+    checked = CliRunner().invoke(main, ["check", "--root", str(project.root), "--as-of", "2026-11-22"])
+    assert "V00" not in checked.output and "S012" not in checked.output, checked.output
+
+
+def test_repository_sources_are_current() -> None:
+    for site in [REPO / "policy" / "site.yaml", *sorted((REPO / "examples").glob("*/site.yaml"))]:
+        assert f"\nformat: {FORMAT}" in site.read_text(encoding="utf-8"), site
