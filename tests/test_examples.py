@@ -93,6 +93,7 @@ NOT_SAID = {
     "smartsiptv-privacy": [
         "We answer within", "notify the competent supervisory authority", "we also inform you",
         "We do not sell", "We confirm receipt", "before they take effect", "in connection with",
+        "we use them only with your consent", "Technologies we use",
     ],
     "iptv-smarters-pro-refund": [
         "we confirm receipt of your withdrawal", "You can cancel your subscription at any time online",
