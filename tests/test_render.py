@@ -11,7 +11,7 @@ from legalgen.pages import render_document, render_pages
 from legalgen.render import escape_markdown
 from legalgen.versions import History
 
-from .conftest import AS_OF
+from .conftest import AS_OF, REPO
 from .test_load import PRIVACY, write_source
 
 
@@ -27,6 +27,14 @@ def test_golden_pages(example: LoadedPolicy, example_history: History, golden) -
         }
     for page in pages:
         golden(f"policy/{page.locale}/{page.path}", page.text)
+
+
+def test_golden_custom_document(golden) -> None:  # type: ignore[no-untyped-def]
+    """The custom-document example: every block type in three languages."""
+    loaded = load_policy(REPO / "examples" / "reseller-data-notice")
+    for page in render_pages(loaded):
+        if page.path.as_posix() == "information-we-collect/index.md":
+            golden(f"custom/{page.locale}.md", page.text)
 
 
 def test_draft_last_updated_is_localized(tmp_path: Path) -> None:
