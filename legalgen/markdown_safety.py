@@ -160,13 +160,14 @@ def makeExtension(**kwargs: Any) -> SafetyExtension:
     return SafetyExtension(**kwargs)
 
 
-def locale_markdown_extensions(base_config: Path) -> dict[str, Any] | list[Any]:
+def locale_markdown_extensions(base_config: Path, *, permalink_title: str | None = None) -> dict[str, Any] | list[Any]:
     """``markdown_extensions`` of a generated locale config, so that INHERIT keeps the base's.
 
     MkDocs merges an inherited mapping key by key but replaces a list; Zensical appends
     lists and merges mappings. With a mapping in the base config (as in legalgen's
     ``mkdocs.yml``), the extension alone is enough; with a list, the base's extensions are
-    repeated before it (Zensical drops the duplicates).
+    repeated before it (Zensical drops the duplicates). ``permalink_title`` is the
+    localized title of the heading anchors (the ``toc`` extension's is English).
     """
     try:
         data = YAML(typ="rt", pure=True).load(base_config.read_text(encoding="utf-8"))
@@ -175,13 +176,19 @@ def locale_markdown_extensions(base_config: Path) -> dict[str, Any] | list[Any]:
     except (OSError, YAMLError) as error:
         raise BuildError(f"cannot read {base_config}: {error}") from None
     extensions = data.get("markdown_extensions") if isinstance(data, dict) else None
+    toc = {"permalink_title": permalink_title} if permalink_title else {}
     if not isinstance(extensions, list):
-        return {EXTENSION: {}}
+        return {EXTENSION: {}, **({"toc": toc} if toc else {})}
     try:
         items = [_plain(item) for item in extensions]
     except TypeError:
         raise BuildError(f"{base_config}: markdown_extensions uses YAML tags; write it as a mapping "
                          "(name: options) so the generated configs can extend it") from None
+    if toc:
+        items = [{"toc": {**(item.get("toc") or {}), **toc}} if isinstance(item, dict) and "toc" in item
+                 else {"toc": toc} if item == "toc" else item for item in items]
+        if not any(isinstance(item, dict) and "toc" in item for item in items):
+            items.append({"toc": toc})
     names = {next(iter(item), None) if isinstance(item, dict) else item for item in items}
     return items if EXTENSION in names else [*items, EXTENSION]
 

@@ -18,6 +18,7 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 from legalgen.load import LoadedPolicy
 from legalgen.notices import atom_feed, current_slug, open_notices
@@ -222,6 +223,12 @@ def theme_extras(loaded: LoadedPolicy, history: History, as_of: dt.date, locale:
     return {
         "notices": banner,
         "feed": {"path": FEED, "title": _feed_title(renderer, loaded)},
+        "root": urlsplit(loaded.policy.site.base_url).path,
+        "not_found": {
+            "title": renderer.gettext("Page not found"),
+            "text": renderer.gettext("There is no page at this address."),
+            "home": renderer.gettext("Go to the home page"),
+        },
     }
 
 

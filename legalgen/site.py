@@ -28,12 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import FrameType
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import jinja2
 from babel import Locale
 from ruamel.yaml import YAML
 
 from legalgen.diagnostics import BuildError
+from legalgen.i18n import Formatter
 from legalgen.load import LoadedPolicy
 from legalgen.markdown_safety import locale_markdown_extensions
 from legalgen.notices import notices_json
@@ -99,12 +101,16 @@ def locale_config(project: Project, loaded: LoadedPolicy, locale: str, pages: li
         "site_url": f"{site.base_url}{locale}/",
         "docs_dir": (project.docs / locale).relative_to(root).as_posix(),
         "site_dir": _relative(project.site / locale, root),
-        "theme": {"language": locale},
+        # No web fonts: Material would load them from a third-party service, which sees
+        # every visitor's IP address; the theme falls back to the system fonts.
+        "theme": {"language": locale, "font": False},
         "plugins": [{"search": {"lang": locale}}],
-        "markdown_extensions": locale_markdown_extensions(project.base_config),
+        "markdown_extensions": locale_markdown_extensions(
+            project.base_config, permalink_title=Formatter.for_locale(locale).gettext("Permanent link")),
         "extra_css": [STYLESHEET.as_posix()],
         "nav": nav,
         "extra": {
+            "generator": False,
             "alternate": [
                 {"name": language_name(other), "link": f"../{other}/", "lang": other} for other in site.locales
             ],
@@ -397,7 +403,7 @@ def build_site(
 
 
 def _write_root(site_dir: Path, loaded: LoadedPolicy, history: History, as_of: dt.date) -> None:
-    """The root page that links every language, and notices.json for apps."""
+    """The root page that links every language, the root 404 page, and notices.json for apps."""
     write_file(site_dir / "notices.json", notices_json(loaded, history, as_of))
     site = loaded.policy.site
     env = jinja2.Environment(loader=TEMPLATES, autoescape=True, undefined=jinja2.StrictUndefined)
@@ -406,3 +412,12 @@ def _write_root(site_dir: Path, loaded: LoadedPolicy, history: History, as_of: d
         languages=[(locale, language_name(locale)) for locale in site.locales],
     )
     write_file(site_dir / "index.html", html)
+    languages = []
+    for locale in [site.default_locale, *(other for other in site.locales if other != site.default_locale)]:
+        formatter = Formatter.for_locale(locale)
+        languages.append({"locale": locale, "title": formatter.gettext("Page not found"),
+                          "text": formatter.gettext("There is no page at this address."),
+                          "home": formatter.gettext("Go to the home page")})
+    not_found = env.get_template("not_found.html.j2").render(
+        site=site, languages=languages, root=urlsplit(site.base_url).path)
+    write_file(site_dir / "404.html", not_found)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,11 +25,18 @@ class _QuietServer(http.server.ThreadingHTTPServer):
         pass  # the browser drops requests it no longer needs: broken pipes
 
 
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 on a free port; yield its base URL."""
+def serve(directory: Path, port: int = 0) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 on ``port`` (a free one by default); yield its base URL."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = _QuietServer(("127.0.0.1", 0), handler)
+    server = _QuietServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

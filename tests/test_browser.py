@@ -7,9 +7,13 @@ from collections.abc import Iterator
 
 import pytest
 
+from legalgen.load import load_policy
 from legalgen.project import Project
+from legalgen.site import build_site
+from legalgen.versions import load_history
 
-from .browsing import serve
+from .browsing import free_port, serve
+from .conftest import copy_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -137,3 +141,76 @@ def test_no_banner_after_the_effective_date(served_after: str, browser, locale: 
     version = {"en": "Version 3 ·", "de": "Fassung 3 ·", "fr": "Version 3 ·"}[locale]
     assert page.locator("article em").first.inner_text().startswith(version)
     context.close()
+
+
+PAGE_TYPES = ["", "privacy/", "privacy/v1/", "privacy/history/", "privacy/v2/changes/", "privacy/upcoming/",
+              "cookies/", "refund/", "imprint/", "404.html"]
+
+
+@pytest.fixture(scope="module")
+def served_at_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example built for the address it is served at, as a host serves its own base_url.
+
+    The theme fetches the sitemap next to each hreflang alternate of a page; those are the
+    site's own absolute URLs, so they must point at the server under test.
+    """
+    port = free_port()
+    project = copy_project(tmp_path_factory.mktemp("home"))
+    site = project.source / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace(
+        "https://legal.lumenstream.example/", f"http://127.0.0.1:{port}/"), encoding="utf-8")
+    loaded = load_policy(project.source)
+    build_site(project, loaded, load_history(loaded), dt.date(2026, 11, 22))
+    with serve(project.site, port) as url:
+        yield url
+
+
+@pytest.mark.parametrize("locale", ["en", "de", "fr"])
+def test_no_request_leaves_the_site(served_at_home: str, browser, locale: str) -> None:  # type: ignore[no-untyped-def]
+    """Every page type loads only from the site itself: no font, script, style or image elsewhere."""
+    served = served_at_home
+    context = browser.new_context()
+    requested: list[str] = []
+    context.route("**/*", lambda route: (requested.append(route.request.url), route.continue_()
+                                         if route.request.url.startswith(served) else route.abort()))
+    page = context.new_page()
+    for path in [*(f"{locale}/{path}" for path in PAGE_TYPES), *([""] if locale == "en" else []), "404.html"]:
+        page.goto(f"{served}/{path}", wait_until="networkidle")
+    elsewhere = sorted({url for url in requested if not url.startswith(served)})
+    assert elsewhere == []
+    assert len(requested) > len(PAGE_TYPES)  # the interception saw the pages and their assets
+    context.close()
+
+
+@pytest.mark.parametrize(("locale", "title", "home", "other"), [
+    ("en", "Page not found", "Go to the home page", "Deutsch"),
+    ("de", "Seite nicht gefunden", "Zur Startseite", "Français"),
+    ("fr", "Page introuvable", "Aller à la page d'accueil", "English"),
+])
+def test_not_found_pages_speak_the_language_and_link_home(served: str, browser, locale: str, title: str,
+                                                          home: str, other: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto(f"{served}/{locale}/404.html")
+    assert _heading(page) == title
+    page.get_by_role("link", name=home).click()
+    page.wait_for_url(f"{served}/{locale}/")
+    page.goto(f"{served}/{locale}/404.html")
+    page.locator(".md-header__option .md-select").hover()
+    page.get_by_role("link", name=other).click()
+    target = {"Deutsch": "de", "Français": "fr", "English": "en"}[other]
+    page.wait_for_url(f"{served}/{target}/")
+    page.goto(f"{served}/404.html")
+    assert page.get_by_role("link", name=home).get_attribute("href") == f"/{locale}/"
+    page.close()
+
+
+@pytest.mark.parametrize("locale", ["de", "fr"])
+def test_theme_speaks_the_language(served: str, browser, locale: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto(f"{served}/{locale}/privacy/")
+    permalinks = page.locator("a.headerlink")
+    assert permalinks.count() > 10
+    assert {permalinks.nth(i).get_attribute("title") for i in range(permalinks.count())} == {
+        {"de": "Permanenter Link", "fr": "Lien permanent"}[locale]}
+    assert "Made with" not in page.content() and "Material for MkDocs" not in page.inner_text("body")
+    page.close()

@@ -210,6 +210,17 @@ def test_locale_extensions_extend_a_mapping_or_a_list(tmp_path: Path) -> None:
     assert locale_markdown_extensions(base) == [{"toc": {"permalink": True}}, "attr_list", EXTENSION]
     base.write_text("site_name: x\n", encoding="utf-8")
     assert locale_markdown_extensions(base) == {EXTENSION: {}}
+    # the localized title of heading anchors joins the base's toc options, or adds toc
+    assert locale_markdown_extensions(base, permalink_title="Lien permanent") == {
+        EXTENSION: {}, "toc": {"permalink_title": "Lien permanent"}}
+    base.write_text("markdown_extensions:\n  - toc: {permalink: true}\n  - attr_list\n", encoding="utf-8")
+    assert locale_markdown_extensions(base, permalink_title="Lien permanent") == [
+        {"toc": {"permalink": True, "permalink_title": "Lien permanent"}}, "attr_list", EXTENSION]
+    base.write_text("markdown_extensions:\n  - toc\n", encoding="utf-8")
+    assert locale_markdown_extensions(base, permalink_title="X") == [{"toc": {"permalink_title": "X"}}, EXTENSION]
+    base.write_text("markdown_extensions:\n  - attr_list\n", encoding="utf-8")
+    assert locale_markdown_extensions(base, permalink_title="X") == ["attr_list", {"toc": {"permalink_title": "X"}},
+                                                                     EXTENSION]
     base.write_text("markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:x.y\n",
                     encoding="utf-8")
     with pytest.raises(BuildError, match="write it as a mapping"):
@@ -226,7 +237,7 @@ def test_both_engines_load_the_safety_extension(tmp_path: Path) -> None:
     config_file = project.locale_config("en")
     mkdocs_config = load_config(config_file=str(config_file))
     assert {*BASE_EXTENSIONS, EXTENSION} <= set(mkdocs_config.markdown_extensions)
-    assert mkdocs_config.mdx_configs["toc"] == {"permalink": True}
+    assert mkdocs_config.mdx_configs["toc"] == {"permalink": True, "permalink_title": "Permanent link"}
     zensical_config = parse_config(str(config_file))
     assert EXTENSION in zensical_config["markdown_extensions"]
     assert set(BASE_EXTENSIONS) <= set(zensical_config["markdown_extensions"])
