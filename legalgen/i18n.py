@@ -15,6 +15,7 @@ import enum
 import functools
 import gettext
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -24,6 +25,7 @@ from babel.dates import format_date
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_currency
 from babel.support import Translations
 
 from legalgen.diagnostics import TranslationError
@@ -32,7 +34,8 @@ from legalgen.periods import Period
 
 SOURCE_LOCALE = "en"
 DOMAIN = "messages"
-Case = Literal["nominative", "dative"]
+#: The grammatical form a period takes in a sentence (see :meth:`Formatter.period`).
+Form = Literal["nominative", "accusative", "dative", "within"]
 
 
 def catalog_dir() -> Path:
@@ -109,33 +112,102 @@ def load_translations(locale: str) -> gettext.NullTranslations:
     return translations
 
 
-def _unit(t: gettext.NullTranslations, unit: str, n: int, case: Case) -> str:
-    """One unit of a period, e.g. "7 years"; German needs the dative after some prepositions."""
-    if case == "dative":
-        forms = {
-            "years": lambda: t.npgettext("dative", "%(num)d year", "%(num)d years", n),
-            "months": lambda: t.npgettext("dative", "%(num)d month", "%(num)d months", n),
-            "weeks": lambda: t.npgettext("dative", "%(num)d week", "%(num)d weeks", n),
-            "days": lambda: t.npgettext("dative", "%(num)d day", "%(num)d days", n),
-            "hours": lambda: t.npgettext("dative", "%(num)d hour", "%(num)d hours", n),
+def _messages(t: gettext.NullTranslations, form: Form) -> dict[str, Callable[[int], str]]:
+    """The plural messages of every unit in one grammatical form.
+
+    Written out call by call so that message extraction finds them. The singular is the
+    number word ("one month"); German declines it by case ("ein, einen, einem Monat"),
+    and the ``within`` form carries the preposition, whose construction differs by
+    number ("innerhalb eines Monats", "innerhalb von 14 Tagen"; "dans un délai d'un
+    mois", "de 14 jours").
+    """
+    if form == "within":
+        return {
+            "years": lambda n: t.npgettext("within", "within one year", "within %(num)s years", n),
+            "months": lambda n: t.npgettext("within", "within one month", "within %(num)s months", n),
+            "weeks": lambda n: t.npgettext("within", "within one week", "within %(num)s weeks", n),
+            "days": lambda n: t.npgettext("within", "within one day", "within %(num)s days", n),
+            "hours": lambda n: t.npgettext("within", "within one hour", "within %(num)s hours", n),
+            "business_days": lambda n: t.npgettext("within", "within one business day", "within %(num)s business days", n),
+            "working_days": lambda n: t.npgettext("within", "within one working day", "within %(num)s working days", n),
         }
-    else:
-        forms = {
-            "years": lambda: t.ngettext("%(num)d year", "%(num)d years", n),
-            "months": lambda: t.ngettext("%(num)d month", "%(num)d months", n),
-            "weeks": lambda: t.ngettext("%(num)d week", "%(num)d weeks", n),
-            "days": lambda: t.ngettext("%(num)d day", "%(num)d days", n),
-            "hours": lambda: t.ngettext("%(num)d hour", "%(num)d hours", n),
+    if form == "accusative":
+        return {
+            "years": lambda n: t.npgettext("accusative", "one year", "%(num)s years", n),
+            "months": lambda n: t.npgettext("accusative", "one month", "%(num)s months", n),
+            "weeks": lambda n: t.npgettext("accusative", "one week", "%(num)s weeks", n),
+            "days": lambda n: t.npgettext("accusative", "one day", "%(num)s days", n),
+            "hours": lambda n: t.npgettext("accusative", "one hour", "%(num)s hours", n),
+            "business_days": lambda n: t.npgettext("accusative", "one business day", "%(num)s business days", n),
+            "working_days": lambda n: t.npgettext("accusative", "one working day", "%(num)s working days", n),
         }
-    return forms[unit]() % {"num": n}
+    if form == "dative":
+        return {
+            "years": lambda n: t.npgettext("dative", "one year", "%(num)s years", n),
+            "months": lambda n: t.npgettext("dative", "one month", "%(num)s months", n),
+            "weeks": lambda n: t.npgettext("dative", "one week", "%(num)s weeks", n),
+            "days": lambda n: t.npgettext("dative", "one day", "%(num)s days", n),
+            "hours": lambda n: t.npgettext("dative", "one hour", "%(num)s hours", n),
+            "business_days": lambda n: t.npgettext("dative", "one business day", "%(num)s business days", n),
+            "working_days": lambda n: t.npgettext("dative", "one working day", "%(num)s working days", n),
+        }
+    return {
+        "years": lambda n: t.ngettext("one year", "%(num)s years", n),
+        "months": lambda n: t.ngettext("one month", "%(num)s months", n),
+        "weeks": lambda n: t.ngettext("one week", "%(num)s weeks", n),
+        "days": lambda n: t.ngettext("one day", "%(num)s days", n),
+        "hours": lambda n: t.ngettext("one hour", "%(num)s hours", n),
+        "business_days": lambda n: t.ngettext("one business day", "%(num)s business days", n),
+        "working_days": lambda n: t.ngettext("one working day", "%(num)s working days", n),
+    }
 
 
-def _business_days(t: gettext.NullTranslations, n: int, case: Case) -> str:
-    if case == "dative":
-        text = t.npgettext("dative", "%(num)d business day", "%(num)d business days", n)
-    else:
-        text = t.ngettext("%(num)d business day", "%(num)d business days", n)
-    return text % {"num": n}
+def _range_messages(t: gettext.NullTranslations) -> dict[str, Callable[[int], str]]:
+    """"20 to 31 business days": a range of one unit, in the plural of its upper end."""
+    return {
+        "years": lambda n: t.npgettext("range", "%(min)s to one year", "%(min)s to %(num)s years", n),
+        "months": lambda n: t.npgettext("range", "%(min)s to one month", "%(min)s to %(num)s months", n),
+        "weeks": lambda n: t.npgettext("range", "%(min)s to one week", "%(min)s to %(num)s weeks", n),
+        "days": lambda n: t.npgettext("range", "%(min)s to one day", "%(min)s to %(num)s days", n),
+        "hours": lambda n: t.npgettext("range", "%(min)s to one hour", "%(min)s to %(num)s hours", n),
+        "business_days": lambda n: t.npgettext("range", "%(min)s to one business day", "%(min)s to %(num)s business days", n),
+        "working_days": lambda n: t.npgettext("range", "%(min)s to one working day", "%(min)s to %(num)s working days", n),
+    }
+
+
+_DE_UNITS = ["null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn", "elf",
+             "zwölf", "dreizehn", "vierzehn", "fünfzehn", "sechzehn", "siebzehn", "achtzehn", "neunzehn"]
+_DE_TENS = ["", "", "zwanzig", "dreißig", "vierzig", "fünfzig", "sechzig", "siebzig", "achtzig", "neunzig"]
+_FR_UNITS = ["zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze",
+             "treize", "quatorze", "quinze", "seize", "dix-sept", "dix-huit", "dix-neuf"]
+_FR_TENS = ["", "", "vingt", "trente", "quarante", "cinquante", "soixante"]
+
+
+def spell_out(n: int, locale: str) -> str:
+    """A cardinal number from 0 to 99 in German or French words (digits beyond, and in English).
+
+    >>> [spell_out(n, "de") for n in (14, 21, 30)], [spell_out(n, "fr") for n in (14, 21, 71, 80, 90)]
+    (['vierzehn', 'einundzwanzig', 'dreißig'], ['quatorze', 'vingt et un', 'soixante et onze', 'quatre-vingts', 'quatre-vingt-dix'])
+    """
+    if not 0 <= n < 100 or locale not in ("de", "fr"):
+        return str(n)
+    if locale == "de":
+        if n < 20:
+            return _DE_UNITS[n]
+        tens, unit = divmod(n, 10)
+        return _DE_TENS[tens] if not unit else f"{'ein' if unit == 1 else _DE_UNITS[unit]}und{_DE_TENS[tens]}"
+    if n < 20:
+        return _FR_UNITS[n]
+    tens, unit = divmod(n, 10)
+    if tens in (7, 9):  # soixante-dix, quatre-vingt-dix: the teens on top of 60 and 80
+        base = "soixante" if tens == 7 else "quatre-vingt"
+        joiner = " et " if tens == 7 and unit == 1 else "-"
+        return f"{base}{joiner}{_FR_UNITS[10 + unit]}"
+    if tens == 8:
+        return "quatre-vingts" if not unit else f"quatre-vingt-{_FR_UNITS[unit]}"
+    if not unit:
+        return _FR_TENS[tens]
+    return f"{_FR_TENS[tens]}{' et ' if unit == 1 else '-'}{_FR_UNITS[unit]}"
 
 
 @dataclass(frozen=True)
@@ -156,19 +228,62 @@ class Formatter:
         return self.translations.gettext(message)
 
     def date(self, value: dt.date) -> str:
-        """A date in CLDR long form: "16 February 2024", "16. Februar 2024", "16 février 2024"."""
-        return format_date(value, "long", locale=self.date_locale)
+        """A date in CLDR long form: "16 February 2024", "16. Februar 2024", "16 février 2024", "1er mars 2026"."""
+        text = format_date(value, "long", locale=self.date_locale)
+        if self.locale == "fr" and value.day == 1 and text.startswith("1 "):
+            text = "1er" + text[1:]  # the first of the month is an ordinal in French
+        return text
 
-    def period(self, value: Period, case: Case = "nominative", *, business_days: bool = False) -> str:
-        """An exact period: "1 year and 6 months", "48 Stunden", "14 jours"."""
-        if business_days:
-            if value.parts() != [("days", value.days)]:
-                raise ValueError(f"business days are counted in days only, not {value}")
-            return _business_days(self.translations, value.days, case)
-        parts = [_unit(self.translations, unit, n, case) for unit, n in value.parts()]
+    def period(self, value: Period, form: Form = "nominative", *, business_days: bool = False,
+               working_days: bool = False, words: bool = False) -> str:
+        """An exact period in the grammatical ``form`` the sentence needs.
+
+        "one year and 6 months" / "ein Jahr und 6 Monate" / "un an et 6 mois"; ``dative``
+        and ``accusative`` decline German ("binnen einem Monat", "für einen Monat"); the
+        ``within`` form includes the preposition ("within one month", "innerhalb eines
+        Monats", "dans un délai d'un mois"). ``words`` spells out German and French numbers,
+        as the statutory withdrawal models do ("vierzehn Tage", "quatorze jours").
+        Business days (Mon-Fri: Arbeitstage, jours ouvrés) and working days (Mon-Sat:
+        Werktage, jours ouvrables) are counted in days only.
+        """
+        parts = value.parts()
+        if business_days or working_days:
+            if parts != [("days", value.days)]:
+                raise ValueError(f"business and working days are counted in days only, not {value}")
+            parts = [("business_days" if business_days else "working_days", value.days)]
         if not parts:
-            parts = [_unit(self.translations, "days", 0, case)]
-        return format_list(parts, locale=self.locale)
+            parts = [("days", 0)]
+        single = len(parts) == 1
+        messages = _messages(self.translations, form if single or form != "within" else "dative")
+        texts = [self._count(messages[unit], n, words) for unit, n in parts]
+        text = format_list(texts, locale=self.locale)
+        if not single and form == "within":
+            text = self.translations.pgettext("within", "within %(period)s") % {"period": text}
+        return text
+
+    def period_range(self, low: Period, high: Period, *, business_days: bool = False,
+                     working_days: bool = False) -> str:
+        """Two periods as a range: "20 to 31 business days", "20 bis 31 Arbeitstage", "20 à 31 jours ouvrés"."""
+        parts_low, parts_high = low.parts(), high.parts()
+        if len(parts_low) == 1 and len(parts_high) == 1 and parts_low[0][0] == parts_high[0][0]:
+            unit = "business_days" if business_days else "working_days" if working_days else parts_high[0][0]
+            if (business_days or working_days) and unit != "business_days" and parts_high[0][0] != "days":
+                raise ValueError(f"business and working days are counted in days only, not {high}")
+            message = _range_messages(self.translations)[unit]
+            return self._count(message, parts_high[0][1], False) % {"min": parts_low[0][1]}
+        return self.translations.pgettext("range", "%(min)s to %(max)s") % {
+            "min": self.period(low, business_days=business_days, working_days=working_days),
+            "max": self.period(high, business_days=business_days, working_days=working_days)}
+
+    def _count(self, message: Callable[[int], str], n: int, words: bool) -> str:
+        """One unit's message for ``n``: its plural form, with ``n`` in digits or words (0 takes the plural)."""
+        text = message(n if n else 2)
+        number = spell_out(n, self.locale) if words and self.locale in ("de", "fr") else str(n)
+        return text.replace("%(num)s", number)
+
+    def money(self, value: Any) -> str:
+        """An amount with its currency in this language's format: "€25,000.00", "25.000,00 €", "25 000,00 €"."""
+        return format_currency(value.amount, value.currency, locale=self.date_locale)
 
     def label(self, value: enum.Enum, form: str = "label") -> str:
         """The localized label of an enum value (``form`` picks e.g. its description)."""

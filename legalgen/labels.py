@@ -92,6 +92,20 @@ LABELS: dict[tuple[str, str, str], str] = {
         "authorities": N_("Authorities"),
         "it_services": N_("IT services"),
     }),
+    # A recipient the source names only by its category: the kind of provider, in the singular.
+    **_table(m.RecipientCategory, "provider", {
+        "hosting": N_("Hosting provider"),
+        "payment": N_("Payment service provider"),
+        "analytics": N_("Analytics provider"),
+        "email": N_("E-mail delivery provider"),
+        "customer_support": N_("Customer support software provider"),
+        "content_delivery": N_("Content delivery network provider"),
+        "advertising": N_("Advertising partner"),
+        "fraud_prevention": N_("Fraud prevention provider"),
+        "professional_advisers": N_("Professional adviser"),
+        "authorities": N_("Public authority"),
+        "it_services": N_("IT service provider"),
+    }),
     **_table(m.Safeguard, "label", {
         "adequacy": N_("an adequacy decision of the European Commission (Art. 45 GDPR)"),
         "scc": N_("standard contractual clauses (Art. 46(2)(c) GDPR)"),
@@ -112,13 +126,22 @@ LABELS: dict[tuple[str, str, str], str] = {
     **_table(m.Right, "description", {
         "access": N_("You can ask whether we process personal data about you and receive a copy of it."),
         "rectification": N_("You can have inaccurate data corrected and incomplete data completed."),
-        "erasure": N_("You can have your data deleted unless we must keep it, for example under tax law."),
-        "restriction": N_("You can have the processing of your data limited while a dispute about it is resolved."),
-        "portability": N_("You can receive the data you gave us in a structured, machine-readable format, or have it sent to another provider."),
+        "erasure": N_("You can have your data erased, in particular where it is no longer needed for its purposes, "
+                      "you have withdrawn your consent or objected, or the processing is unlawful; this does not "
+                      "apply where we need the data, for example, to comply with a legal obligation such as tax law "
+                      "or to establish, exercise or defend legal claims."),
+        "restriction": N_("You can have the processing of your data restricted while you contest its accuracy, where "
+                          "the processing is unlawful and you ask for restriction instead of erasure, where we no "
+                          "longer need the data but you need it for legal claims, or, after you have objected, while "
+                          "it is being verified whether our legitimate grounds override yours."),
+        "portability": N_("You can receive the data you provided to us, where we process it by automated means on the "
+                          "basis of your consent or a contract, in a structured, commonly used and machine-readable "
+                          "format, or have it transmitted directly to another controller where technically feasible."),
         "objection": N_("You can object to processing based on legitimate interests for reasons arising from your particular situation, and to direct marketing at any time."),
         "withdraw_consent": N_("You can withdraw your consent at any time; this does not affect processing carried out before the withdrawal."),
         "automated_decisions": N_("You are not subject to decisions based solely on automated processing that significantly affect you, unless the law allows it; you can ask for a person to review such a decision."),
-        "complaint": N_("You can lodge a complaint with a supervisory authority, in particular in the member state where you live or work."),
+        "complaint": N_("You can lodge a complaint with a supervisory authority, in particular in the member state of "
+                        "your habitual residence, your place of work or the place of the alleged infringement."),
     }),
     **_table(m.Provision, "label", {
         "statutory": N_("Providing this data is required by law."),
@@ -170,6 +193,11 @@ LABELS: dict[tuple[str, str, str], str] = {
     **_table(m.TrackerBasis, "label", {
         "consent": N_("Consent"),
         "exempt": N_("Exempt from consent"),
+    }),
+    # The basis of a whole category of trackers, in a parenthesis after its name.
+    **_table(m.TrackerBasis, "category", {
+        "consent": N_("with your consent"),
+        "exempt": N_("no consent needed"),
     }),
     **_table(m.RefundAmount, "label", {
         "full": N_("full refund"),

@@ -353,6 +353,13 @@ def _site_locales(files: Mapping[str, SourceFile]) -> list[str]:
     return [locale for locale in locales if locale in m.SUPPORTED_LOCALES]
 
 
+def _translation(value: Any) -> str:
+    """The text of one locale of a localized text: a string, or ``{text: ..., reviewed: ...}``."""
+    if isinstance(value, dict):
+        value = value.get("text")
+    return value if isinstance(value, str) else ""
+
+
 def _missing_locales(files: Mapping[str, SourceFile]) -> Iterator[Diagnostic]:
     """S008: every localized text has every locale the site publishes."""
     locales = _site_locales(files)
@@ -360,8 +367,7 @@ def _missing_locales(files: Mapping[str, SourceFile]) -> Iterator[Diagnostic]:
         for path, value in text_values(cls, source.data):
             if not isinstance(value, dict):
                 continue
-            missing = [locale for locale in locales
-                       if not (isinstance(value.get(locale), str) and value[locale].strip())]
+            missing = [locale for locale in locales if not _translation(value.get(locale)).strip()]
             if missing:
                 yield Diagnostic(
                     "S008", f"{'.'.join(map(str, path))}: text lacks locale {', '.join(missing)}",

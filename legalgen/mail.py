@@ -51,6 +51,7 @@ from legalgen.diagnostics import Diagnostic, LegalgenError, Location, SourceErro
 from legalgen.load import LoadedPolicy
 from legalgen.notices import DueMessage, NoticeKind, page_url
 from legalgen.render import LocaleRenderer
+from legalgen.typography import typeset
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -394,10 +395,11 @@ def compose(loaded: LoadedPolicy, due: DueMessage, locale: str, as_of: dt.date) 
     date = renderer.formatter.date
     subjects = {
         NoticeKind.ANNOUNCEMENT: renderer.gettext("%(title)s: changes from %(date)s"),
-        NoticeKind.REMINDER: renderer.gettext("Reminder: %(title)s changes on %(date)s"),
+        NoticeKind.REMINDER: renderer.gettext("Reminder – %(title)s: changes from %(date)s"),
         NoticeKind.IN_EFFECT: renderer.gettext("%(title)s: new version in effect since %(date)s"),
     }
-    subject = f"{fields.site_name}: " + subjects[due.reason] % {"title": title, "date": date(release.effective)}
+    subject = typeset(f"{fields.site_name}: " + subjects[due.reason] % {"title": title, "date": date(release.effective)},
+                      locale)
     subject = _text(subject, "the subject", title_where, problems)
     if problems:
         raise SourceError(problems)
@@ -410,7 +412,8 @@ def compose(loaded: LoadedPolicy, due: DueMessage, locale: str, as_of: dt.date) 
         "version_url": page_url(loaded, locale, f"{slug}/v{release.version}/"),
     }
     text = renderer.render("email.txt.j2", **context)
-    paragraphs = [" ".join(block.split()) for block in text.split("\n\n") if block.strip()]
+    paragraphs = [[" ".join(line.split()) for line in block.splitlines() if line.strip()]
+                  for block in text.split("\n\n") if block.strip()]  # lines of a paragraph stay lines
     html = renderer.render("email.html.j2", subject=subject, paragraphs=paragraphs)
 
     places = {

@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
+import hashlib
 import re
 import typing
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -26,6 +28,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    PrivateAttr,
     RootModel,
     WithJsonSchema,
     field_validator,
@@ -134,14 +137,56 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
+def review_mark(source: str) -> str:
+    """The mark a translation carries once reviewed against the source text ``source``.
+
+    >>> review_mark("We keep your data for one year.")
+    'a8f1b3c1'
+    """
+    return hashlib.sha256(" ".join(source.split()).encode("utf-8")).hexdigest()[:8]
+
+
 class Text(RootModel[dict[LocaleCode, str]]):
     """Prose written by the company, one entry per locale: ``{en: ..., de: ..., fr: ...}``.
 
     The text is Markdown; raw HTML is escaped when rendered. Every locale the site
-    publishes must be present.
+    publishes must be present. A translation that still fits after the English changed can
+    say so: ``de: {text: ..., reviewed: <mark>}``, with the mark `legalgen check` gives (T001).
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(
+        frozen=True,
+        json_schema_extra={"additionalProperties": {"anyOf": [
+            {"type": "string"},
+            {"type": "object", "required": ["text"], "additionalProperties": False, "properties": {
+                "text": {"type": "string"},
+                "reviewed": {"type": "string", "description": "Mark of the English text this translation was "
+                                                              "reviewed against (legalgen check, T001)"}}},
+        ]}},
+    )
+    _reviewed: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _reviewed_translations(cls, data: Any, handler: Any) -> Any:
+        reviewed: dict[str, str] = {}
+        if isinstance(data, dict):
+            plain: dict[Any, Any] = {}
+            for locale, value in data.items():
+                if isinstance(value, dict) and "text" in value and set(value) <= {"text", "reviewed"}:
+                    plain[locale] = value["text"]
+                    if value.get("reviewed") is not None:
+                        reviewed[str(locale)] = str(value["reviewed"])
+                else:
+                    plain[locale] = value
+            data = plain
+        text = handler(data)
+        text._reviewed = reviewed
+        return text
+
+    def reviewed(self, locale: str) -> str | None:
+        """The review mark of a translation, if the source gives one."""
+        return self._reviewed.get(locale)
 
     @field_validator("root")
     @classmethod
@@ -422,6 +467,9 @@ class Contact(Model):
     phone: Line | None = None
     address: Address | None = None
     url: Url | None = None
+    gender: Literal["female", "male"] | None = Field(
+        None, description="For a person: the grammatical gender German and French use for them; left out, the "
+                          "wording names the role without one")
 
 
 class ContactPoint(Contact):
@@ -435,6 +483,22 @@ class ContactPoint(Contact):
         if self.country is None and self.region is None:
             raise ValueError("a contact point needs the 'country' or 'region' it serves")
         return self
+
+
+class Money(Model):
+    """An amount of money in a currency (ISO 4217), formatted by each language's conventions."""
+
+    amount: Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR")]
+
+    @field_validator("currency")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        from babel.numbers import list_currencies
+
+        if value not in list_currencies():
+            raise ValueError(f"unknown currency {value!r}; use an ISO 4217 code such as EUR")
+        return value
 
 
 class Register(Model):
@@ -457,7 +521,8 @@ class Company(Model):
     representatives: list[Line] = Field(default_factory=list, description="Managing directors or other legal representatives")
     commercial_register: Register | None = None
     vat_id: Line | None = None
-    share_capital: Line | None = None
+    share_capital: Money | Line | None = Field(
+        None, description="An amount with its currency, formatted for each language; free text is shown as written")
     licensing_authority: Line | None = Field(None, description="Supervisory authority for licensed activities (imprint)")
 
 
@@ -755,8 +820,21 @@ class RefundDelay(Model):
     payment: PaymentMethod = PaymentMethod.ANY
     min: Duration | None = None
     max: Duration
-    business_days: bool = Field(False, description="Days counted are business days")
+    business_days: bool = Field(False, description="Days counted are business days, Monday to Friday "
+                                                   "(Arbeitstage, jours ouvrés)")
+    working_days: bool = Field(False, description="Days counted are working days, Monday to Saturday "
+                                                  "(Werktage, jours ouvrables)")
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_count(self) -> RefundDelay:
+        if self.business_days and self.working_days:
+            raise ValueError("days are counted as business days or as working days, not both")
+        for name, value in (("min", self.min), ("max", self.max)):
+            if (self.business_days or self.working_days) and value is not None and \
+                    value.parts() != [("days", value.days)]:
+                raise ValueError(f"{name}: business and working days are counted in days only, e.g. P20D")
+        return self
 
 
 class Guarantee(Model):
@@ -772,7 +850,8 @@ class RefundRequest(Model):
 
     email: Email | None = None
     url: Url | None = None
-    subject: Line | None = None
+    subject: Title | Line | None = Field(
+        None, description="Subject line to use: one for every language, or a translation per language")
     include: list[Text] = Field(default_factory=list, description="What to include")
     evidence: Text | None = None
 
@@ -807,6 +886,8 @@ class Mediation(Model):
 
     name: Line
     url: Url | None = None
+    participates: bool | None = Field(
+        None, description="Whether you are willing or obliged to take part in its proceedings (DE §36 VSBG)")
 
 
 class ImprintDocument(DocumentBase):

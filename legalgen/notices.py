@@ -20,6 +20,7 @@ from legalgen.i18n import Formatter
 from legalgen.load import LoadedPolicy
 from legalgen.periods import Period
 from legalgen.render import document_slug
+from legalgen.typography import typeset
 from legalgen.versions import History, Version
 
 
@@ -149,7 +150,7 @@ def atom_feed(loaded: LoadedPolicy, history: History, as_of: dt.date, formatter:
     )
     feed = FeedGenerator()
     feed.id(f"{base}feed.xml")
-    feed.title(feed_title)
+    feed.title(typeset(feed_title, locale))
     feed.author({"name": policy.company.name, **({"email": policy.company.email} if policy.company.email else {})})
     feed.link(href=f"{base}feed.xml", rel="self")
     feed.link(href=base, rel="alternate")
@@ -163,14 +164,15 @@ def atom_feed(loaded: LoadedPolicy, history: History, as_of: dt.date, formatter:
         url = page_url(loaded, locale, f"{slug}/v{release.version}/")
         entry = feed.add_entry(order="prepend")
         entry.id(url)
-        entry.title(entry_title % {"title": titles[version.kind, version.number], "number": release.version})
+        entry.title(typeset(entry_title % {"title": titles[version.kind, version.number], "number": release.version},
+                            locale))
         entry.link(href=url, rel="alternate")
         moment = dt.datetime.combine(release.published, dt.time(), zone)
         entry.published(moment)
         entry.updated(moment)
-        entry.summary(entry_text % {
+        entry.summary(typeset(entry_text % {
             "summary": release.summary.get(locale),
             "published": formatter.date(release.published),
             "effective": formatter.date(release.effective),
-        })
+        }, locale))
     return bytes(feed.atom_str(pretty=True))

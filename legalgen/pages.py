@@ -24,6 +24,7 @@ from legalgen.load import LoadedPolicy
 from legalgen.notices import atom_feed, current_slug, open_notices
 from legalgen.redline import redline
 from legalgen.render import LocaleRenderer, Page, document_slug
+from legalgen.typography import typeset
 from legalgen.versions import History, Selection, Version, select
 
 FEED = "feed.xml"
@@ -157,6 +158,7 @@ def _versioned_pages(renderer: LocaleRenderer, document: Any, selection: Selecti
                 "title": own_title, "number": version.number}
             pages.append(Page(locale, here, changes_title, renderer.render(
                 "redline.md.j2", title=changes_title, version=version, previous=previous,
+                took_effect=version.release.effective <= selection.as_of,
                 body=redline(previous.bodies[locale], version.bodies[locale]),
                 links={"previous": _link(here, paths.version(previous.number)),
                        "version": _link(here, paths.version(version.number)),
@@ -215,8 +217,8 @@ def theme_extras(loaded: LoadedPolicy, history: History, as_of: dt.date, locale:
         banner.append({
             "id": f"{notice.kind}-v{release.version}",
             "effective": release.effective.isoformat(),
-            "text": renderer.gettext("%(title)s: a new version takes effect on %(date)s.") % {
-                "title": renderer.title(document), "date": renderer.formatter.date(release.effective)},
+            "text": typeset(renderer.gettext("%(title)s: a new version takes effect on %(date)s.") % {
+                "title": renderer.title(document), "date": renderer.formatter.date(release.effective)}, locale),
             "link": renderer.gettext("See what changes"),
             "path": f"{notice.slug}/upcoming/",
         })

@@ -24,6 +24,7 @@ from legalgen.i18n import Formatter
 from legalgen.load import LoadedPolicy
 from legalgen.markdown_safety import is_safe_markdown_destination
 from legalgen.periods import Period
+from legalgen.typography import typeset
 
 TEMPLATES = jinja2.PackageLoader("legalgen", "templates")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|{}])")
@@ -31,6 +32,8 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|{}])")
 #: text before its destination (``](``) or a reference label before its URL (``]:``).
 _PROSE_TOKEN = re.compile(r"\\.|[{}]|\](?=[(:])", re.DOTALL)
 _DESTINATION = re.compile(r"[(:]\s*")
+#: Stands for a page's already rendered body while the rest of the page is typeset.
+_BODY = "\x00legalgen-body\x00"
 
 
 def escape_markdown(value: object) -> str:
@@ -132,6 +135,11 @@ def make_environment(formatter: Formatter) -> jinja2.Environment:
         inline=lambda value: escape_markdown(value.get(locale)),
         date=formatter.date,
         period=formatter.period,
+        period_range=formatter.period_range,
+        money=lambda value: escape_markdown(formatter.money(value) if isinstance(value, m.Money) else value),
+        one_line=lambda value: escape_markdown(value.get(locale) if isinstance(value, m.Text) else value),
+        upper_first=lambda value: value[:1].upper() + value[1:],
+        in_sentence=lambda value: in_sentence(value, locale),
         label=formatter.label,
         country=formatter.country,
         join_list=formatter.join,
@@ -142,9 +150,24 @@ def make_environment(formatter: Formatter) -> jinja2.Environment:
         category_label=lambda c: _named(c.label, c.type, formatter),
         purpose_label=lambda p: _named(p.label, p.type, formatter),
         lifetime=lambda value: _lifetime(value.root, formatter),
-        recipient_name=lambda r: escape_markdown(r.name) if r.name else formatter.label(r.category),
+        recipient_name=lambda r: escape_markdown(r.name) if r.name else formatter.label(r.category, "provider"),
     )
     return env
+
+
+def in_sentence(label: str, locale: str) -> str:
+    """A label as it reads inside a sentence: lower case first in English and French, as written in German.
+
+    Acronyms and names that start with two capitals stay as they are.
+
+    >>> in_sentence("E-mail address", "en"), in_sentence("IP address", "fr"), in_sentence("Name", "de")
+    ('e-mail address', 'IP address', 'Name')
+    """
+    start = next((index for index, char in enumerate(label) if char.isalpha()), None)  # past any trace tag
+    if locale == "de" or start is None or start + 1 >= len(label) or not label[start].isupper() \
+            or label[start + 1].isupper():
+        return label
+    return label[:start] + label[start].lower() + label[start + 1:]
 
 
 def _named(label: m.Text | None, kind: Any, formatter: Formatter) -> str:
@@ -183,6 +206,8 @@ class LocaleRenderer:
         """The document's own title (a custom document always has one), or the catalog title of its kind."""
         if document.title is not None:
             return str(document.title.get(self.locale))
+        if document.kind == "refund" and document.withdrawal is None:
+            return self.formatter.gettext("Refund policy")  # no withdrawal terms: not a withdrawal policy
         return self.formatter.label(m.DocumentKind(document.kind), "title")
 
     def body(self, document: Any) -> str:
@@ -190,8 +215,17 @@ class LocaleRenderer:
         return self.render(f"{document.kind}.md.j2", doc=document).strip("\n") + "\n"
 
     def render(self, template: str, **context: Any) -> str:
-        """Render a template with the policy's context and ``context``."""
-        return self.env.get_template(template).render(self.context, **context)
+        """Render a template with the policy's context and ``context``, in the locale's typography.
+
+        A ``body`` in ``context`` is already rendered Markdown (a frozen version or a
+        redline of two): it is inserted as it is, after the rest is typeset, so that a
+        released text stays byte for byte what was released.
+        """
+        body = context.pop("body", None)
+        if body is not None:
+            context["body"] = _BODY
+        text = typeset(self.env.get_template(template).render(self.context, **context), self.locale)
+        return text.replace(_BODY, body) if body is not None else text
 
     def gettext(self, message: str) -> str:
         """Translate one message (titles of generated pages)."""

@@ -37,15 +37,15 @@ MINIMAL = {
 #: Each sentence that states a company commitment, the document it belongs to, and the
 #: YAML that gives the field it depends on (appended to the minimal document).
 COMMITMENTS = [
-    ("We answer within %(period)s of receiving your request.", "privacy",
+    ("We answer %(within)s of receiving your request.", "privacy",
      "rights: {granted: [access], response_time: P1M}"),
-    ("If a personal data breach occurs, we notify the competent supervisory authority within", "privacy",
+    ("If a personal data breach occurs, we notify the competent supervisory authority without", "privacy",
      "breach: {authority_within: PT72H}"),
-    ("If a personal data breach is likely to result in a high risk to you, we inform you within", "privacy",
+    ("If a personal data breach is likely to result in a high risk to you, we inform you without", "privacy",
      "breach: {notify_data_subjects: true, data_subjects_within: PT72H}"),
     ("If the breach is likely to result in a high risk to you, we also inform you without undue delay.", "privacy",
      "breach: {notify_data_subjects: true}"),
-    ("We have appointed a data protection officer.", "privacy", "dpo: {name: Dana Data, email: dpo@minimal.example}"),
+    ("We have appointed a data protection officer", "privacy", "dpo: {name: Dana Data, email: dpo@minimal.example}"),
     ("We protect personal data with technical and organisational measures, including:", "privacy",
      "security: [{en: encryption, de: Verschlüsselung, fr: chiffrement}]"),
     ("Our service is not directed at children under %(age)s years of age", "privacy", "children: {minimum_age: 16}"),
@@ -64,12 +64,12 @@ COMMITMENTS = [
      "withdrawal: {online_function: 'https://minimal.example/withdraw'}"),
     ("You can cancel your subscription at any time online at %(url)s.", "refund",
      "withdrawal: {termination_url: 'https://minimal.example/cancel'}"),
-    ("**Within %(within)s of purchase:** %(amount)s.", "refund", "windows: [{within: P14D, amount: full}]"),
+    ("**%(within)s of purchase:** %(amount)s.", "refund", "windows: [{within: P14D, amount: full}]"),
     ("We do not sell, rent or trade personal data.", "privacy", "no_sale: true"),
     ("We do not share personal data with third parties for their advertising.", "privacy",
      "no_advertising_sharing: true"),
     ("We disclose personal data in the following circumstances:", "privacy", "disclosures: [legal_requirement]"),
-    ("We confirm receipt of your request within %(period)s.", "privacy",
+    ("We confirm receipt of your request %(within)s.", "privacy",
      "rights: {granted: [access], acknowledge_within: P3D}"),
     ("We transfer personal data to the following third countries:", "privacy",
      "transfers: [{countries: [US, IN], safeguards: [scc, adequacy]}]"),
@@ -193,7 +193,7 @@ def test_cookie_categories_without_an_inventory(tmp_path: Path) -> None:
                   " {purpose: analytics, basis: consent}]\n")
     root = _source(tmp_path, {"cookies": categories})
     page = render_document(load_policy(root), "cookies", "en")
-    assert "- **Strictly necessary** (Exempt from consent): sign-in\n- **Analytics** (Consent)\n" in page
+    assert "- **Strictly necessary** (no consent needed): sign-in\n- **Analytics** (with your consent)\n" in page
     assert "we use them only with your consent" in page and "Technologies we use" not in page
 
 
@@ -202,7 +202,7 @@ def test_a_third_party_without_country_or_name_never_reads_none(tmp_path: Path) 
     cookies = ("trackers: [{id: px, name: px, provider: ads, technology: pixel, purpose: marketing, "
                "description: {en: a, de: a, fr: a}, lifetime: P1M, basis: consent, recipients: [ads]}]\n")
     page = render_document(load_policy(_source(tmp_path, {"privacy": privacy, "cookies": cookies})), "cookies", "en")
-    assert "None" not in page and "| Advertising (third party) |" in page
+    assert "None" not in page and "| Advertising partner (third party) |" in page
 
 
 def test_national_and_regional_contact_points(tmp_path: Path) -> None:

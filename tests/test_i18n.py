@@ -30,29 +30,65 @@ def test_long_dates(locale: str, date_locale: str | None, expected: str) -> None
 
 
 @pytest.mark.parametrize(
-    ("locale", "period", "case", "expected"),
+    ("locale", "period", "form", "expected"),
     [
         ("en", "P7Y", "nominative", "7 years"),
         ("de", "P7Y", "nominative", "7 Jahre"),
         ("fr", "P7Y", "nominative", "7 ans"),
-        ("en", "P1D", "nominative", "1 day"),
-        ("fr", "P1Y", "nominative", "1 an"),
-        ("en", "P1Y6M", "nominative", "1 year and 6 months"),
-        ("de", "P1Y6M", "nominative", "1 Jahr und 6 Monate"),
-        ("fr", "P1Y6M", "nominative", "1 an et 6 mois"),
+        ("en", "P1D", "nominative", "one day"),
+        ("fr", "P1Y", "nominative", "un an"),
+        ("en", "P1Y6M", "nominative", "one year and 6 months"),
+        ("de", "P1Y6M", "nominative", "ein Jahr und 6 Monate"),
+        ("fr", "P1Y6M", "nominative", "un an et 6 mois"),
         ("de", "P14D", "dative", "14 Tagen"),
-        ("de", "P1M", "dative", "1 Monat"),
+        ("de", "P1M", "dative", "einem Monat"),
+        ("de", "P1M", "accusative", "einen Monat"),
+        ("de", "P1W", "accusative", "eine Woche"),
         ("en", "P27D", "nominative", "27 days"),
         ("de", "PT48H", "nominative", "48 Stunden"),
+        # "within" carries the preposition, whose construction changes with the number
+        ("en", "P1M", "within", "within one month"),
+        ("de", "P1M", "within", "innerhalb eines Monats"),
+        ("de", "P14D", "within", "innerhalb von 14 Tagen"),
+        ("de", "PT72H", "within", "innerhalb von 72 Stunden"),
+        ("fr", "P1M", "within", "dans un délai d'un mois"),
+        ("fr", "P1Y", "within", "dans un délai d'un an"),
+        ("fr", "P14D", "within", "dans un délai de 14 jours"),
+        ("de", "P1Y6M", "within", "innerhalb von einem Jahr und 6 Monaten"),
+        ("en", "P0D", "nominative", "0 days"),
+        ("fr", "P0D", "nominative", "0 jours"),
     ],
 )
-def test_exact_periods(locale: str, period: str, case: str, expected: str) -> None:
-    assert Formatter.for_locale(locale).period(Period.parse(period), case) == expected  # type: ignore[arg-type]
+def test_exact_periods(locale: str, period: str, form: str, expected: str) -> None:
+    assert Formatter.for_locale(locale).period(Period.parse(period), form) == expected  # type: ignore[arg-type]
 
 
-def test_business_days() -> None:
-    assert Formatter.for_locale("de").period(Period(days=20), business_days=True) == "20 Werktage"
-    assert Formatter.for_locale("fr").period(Period(days=1), business_days=True) == "1 jour ouvré"
+def test_statutory_periods_in_words() -> None:
+    """The withdrawal models of EGBGB Anlage 1 and R221-1 spell the period out."""
+    fourteen = Period(days=14)
+    assert Formatter.for_locale("de").period(fourteen, "dative", words=True) == "vierzehn Tagen"
+    assert Formatter.for_locale("de").period(fourteen, words=True) == "vierzehn Tage"
+    assert Formatter.for_locale("fr").period(fourteen, words=True) == "quatorze jours"
+    assert Formatter.for_locale("en").period(fourteen, words=True) == "14 days"
+
+
+def test_business_and_working_days() -> None:
+    de, fr = Formatter.for_locale("de"), Formatter.for_locale("fr")
+    assert de.period(Period(days=20), business_days=True) == "20 Arbeitstage"
+    assert de.period(Period(days=20), working_days=True) == "20 Werktage"
+    assert fr.period(Period(days=1), business_days=True) == "un jour ouvré"
+    assert fr.period(Period(days=3), working_days=True) == "3 jours ouvrables"
+    assert de.period_range(Period(days=20), Period(days=31), business_days=True) == "20 bis 31 Arbeitstage"
+    assert fr.period_range(Period(days=20), Period(days=31), business_days=True) == "20 à 31 jours ouvrés"
+    assert Formatter.for_locale("en").period_range(Period(days=20), Period(days=90)) == "20 to 90 days"
+    with pytest.raises(ValueError, match="days only"):
+        de.period(Period(months=1), business_days=True)
+
+
+def test_first_of_the_month_in_french() -> None:
+    assert Formatter.for_locale("fr").date(dt.date(2026, 3, 1)) == "1er mars 2026"
+    assert Formatter.for_locale("fr").date(dt.date(2026, 3, 11)) == "11 mars 2026"
+    assert Formatter.for_locale("de").date(dt.date(2026, 3, 1)) == "1. März 2026"
 
 
 def test_labels_use_official_terminology() -> None:

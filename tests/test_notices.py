@@ -174,7 +174,7 @@ def test_email_structure(example: LoadedPolicy, example_history: History) -> Non
     messages = compose_all(example, due_messages(example, example_history, as_of), as_of)
     german = next(m for m in messages if m.locale == "de")
     parsed = message_from_bytes(german.message.as_bytes(), policy=default)
-    assert parsed["Subject"] == "Lumenstream Legal: Datenschutzerklärung: Änderungen ab 15. Dezember 2026"
+    assert parsed["Subject"] == "Lumenstream Legal: Datenschutzerklärung: Änderungen ab dem 15. Dezember 2026"
     assert parsed["List-Unsubscribe"] == "<mailto:hello@lumenstream.example?subject=unsubscribe>"
     assert parsed["Content-Language"] == "de"
     assert parsed.get_content_type() == "multipart/alternative"

@@ -52,7 +52,7 @@ def test_version_and_dates_shown_localized_with_footer_revision_date(built_site:
     expected = {
         "en": ("Version 2 · effective 1 March 2026 · last updated 30 January 2026", "30 January 2026"),
         "de": ("Fassung 2 · gültig ab 1. März 2026 · zuletzt aktualisiert am 30. Januar 2026", "30. Januar 2026"),
-        "fr": ("Version 2 · en vigueur à compter du 1 mars 2026 · dernière mise à jour le 30 janvier 2026",
+        "fr": ("Version 2 · en vigueur à compter du 1er mars 2026 · dernière mise à jour le 30 janvier 2026",
                "30 janvier 2026"),
     }
     for locale, (line, date) in expected.items():
@@ -62,7 +62,7 @@ def test_version_and_dates_shown_localized_with_footer_revision_date(built_site:
         assert date in footer[:800]
         for slug in ("cookies", "refund", "imprint"):
             other = (built_site.site / locale / slug / "index.html").read_text(encoding="utf-8")
-            assert {"en": "1 May 2025", "de": "1. Mai 2025", "fr": "1 mai 2025"}[locale] in other
+            assert {"en": "1 May 2025", "de": "1. Mai 2025", "fr": "1er mai 2025"}[locale] in other
 
 
 def test_root_page_links_every_language(built_site: Project) -> None:

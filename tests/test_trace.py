@@ -20,10 +20,10 @@ def _line(path: str, needle: str) -> int:
 
 def test_a_commitment_names_its_sentence_and_field(example: LoadedPolicy) -> None:
     blocks = trace_document(example, "privacy", "en")
-    [answer] = [b for b in blocks if "We answer within 1 month of receiving your request." in b.text]
-    assert any(s.startswith("We answer within %(period)s of receiving your request.") for s in answer.sentences)
+    [answer] = [b for b in blocks if "We answer within one month of receiving your request." in b.text]
+    assert any(s.startswith("We answer %(within)s of receiving your request.") for s in answer.sentences)
     [value] = [v for v in answer.values if v.path == "rights.response_time"]
-    assert value.text == "1 month"
+    assert value.text == "within one month"
     assert (value.location.file, value.location.line) == ("policy/privacy.yaml",
                                                           _line("policy/privacy.yaml", "response_time:"))
 

@@ -8,7 +8,8 @@ sections What / Why / Fails / Passes; ``legalgen check --explain ID`` prints it 
 
 Families: :mod:`~legalgen.check.gdpr` (G), :mod:`~legalgen.check.changes` (C),
 :mod:`~legalgen.check.cookies` (K), :mod:`~legalgen.check.consumer` (R),
-:mod:`~legalgen.check.imprint` (I), :mod:`~legalgen.check.style` (G22, C05 in every language).
+:mod:`~legalgen.check.imprint` (I), :mod:`~legalgen.check.style` (G22, C05 in every language),
+:mod:`~legalgen.check.translations` (T: translations that no longer follow their English).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from legalgen.load import LoadedPolicy
 from legalgen.source import NodePath
 from legalgen.versions import History
 
-FAMILIES = ("gdpr", "changes", "cookies", "consumer", "imprint", "style")
+FAMILIES = ("gdpr", "changes", "cookies", "consumer", "imprint", "style", "translations")
 SECTIONS = ("What", "Why", "Fails", "Passes")
 
 

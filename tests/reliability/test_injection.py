@@ -382,7 +382,7 @@ def _poison(node: Any, where: str, payloads: Payloads) -> None:
         for key in list(node):
             value, here = node[key], f"{where}.{key}"
             if _is_text(value):
-                node[key] = payloads.text(here, one_line=key == "title")
+                node[key] = payloads.text(here, one_line=key in ("title", "subject"))
             elif isinstance(value, str) and key in LINE_KEYS:
                 node[key] = payloads.line(here)
             elif key == "representatives":
@@ -490,7 +490,7 @@ def test_every_kind_of_text_field_holds_a_payload(payload_sites: dict[str, Built
         "privacy.intro.de", "privacy.sections.title.fr", "privacy.sections.body.en", "privacy.recipients[2].name",
         "privacy.recipients[2].service.en", "privacy.purposes[0].description.en", "privacy.security[0].en",
         "privacy.dpo.name", "privacy.supervisory_authority.name", "cookies.trackers[0].name",
-        "cookies.trackers[0].description.en", "cookies.consent.withdraw.en", "refund.request.subject",
+        "cookies.trackers[0].description.en", "cookies.consent.withdraw.en", "refund.request.subject.en",
         "refund.guarantees[0].remedies[0].en", "imprint.hosting.name", "imprint.mediation.name",
         "imprint.publication_director", "privacy.summary.en", "cookies.summary.fr", "privacy.intro.v2",
     } <= fields
@@ -572,8 +572,8 @@ def test_notice_emails_escape_every_value(payload_sites: dict[str, Built]) -> No
 def test_email_html_template_escapes_what_it_is_given(example: LoadedPolicy) -> None:
     renderer = LocaleRenderer(example, "en")
     html = renderer.render("email.html.j2", subject='</title><script>alert("s")</script>',
-                           paragraphs=['<img src=x onerror=alert(1)> see https://a.example/x"onmouseover="alert(2)',
-                                       "[x](javascript:alert(3)) javascript:alert(4)"])
+                           paragraphs=[['<img src=x onerror=alert(1)> see https://a.example/x"onmouseover="alert(2)'],
+                                       ["[x](javascript:alert(3))", "javascript:alert(4)"]])
     assert "<title>&lt;/title&gt;&lt;script&gt;alert(&#34;s&#34;)&lt;/script&gt;</title>" in html
     assert "<p>&lt;img src=x onerror=alert(1)&gt; see " in html
     assert "javascript:alert(4)</p>" in html and 'href="javascript' not in html
