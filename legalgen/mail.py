@@ -47,6 +47,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from legalgen import model as m
 from legalgen.diagnostics import Diagnostic, LegalgenError, Location, SourceError, display_path
 from legalgen.load import LoadedPolicy
 from legalgen.notices import DueMessage, NoticeKind, page_url
@@ -188,12 +189,19 @@ def _unsubscribe(value: str, where: Location, problems: list[Diagnostic]) -> str
     return value
 
 
+def _site_name(loaded: LoadedPolicy, locale: str, problems: list[Diagnostic]) -> str:
+    """The site's name in ``locale``, checked for a mail header."""
+    site = loaded.policy.site
+    path = ("site", "name", locale) if isinstance(site.name, m.Text) else ("site", "name")
+    return _text(site.name_in(locale), "site.name", _where(loaded, "site", path), problems)
+
+
 def _site_fields(loaded: LoadedPolicy) -> tuple[_Fields, list[Diagnostic]]:
     """The header values every message of the site shares, and what is wrong with them."""
     policy = loaded.policy
     problems: list[Diagnostic] = []
     company = _text(policy.company.name, "company.name", _where(loaded, "site", ("company", "name")), problems)
-    site_name = _text(policy.site.name, "site.name", _where(loaded, "site", ("site", "name")), problems)
+    site_name = _site_name(loaded, policy.site.default_locale, problems)
     settings = policy.site.notices
     if settings.sender:
         sender = _address(settings.sender, "site.notices.sender",
@@ -398,7 +406,8 @@ def compose(loaded: LoadedPolicy, due: DueMessage, locale: str, as_of: dt.date) 
         NoticeKind.REMINDER: renderer.gettext("Reminder – %(title)s: changes from %(date)s"),
         NoticeKind.IN_EFFECT: renderer.gettext("%(title)s: new version in effect since %(date)s"),
     }
-    subject = typeset(f"{fields.site_name}: " + subjects[due.reason] % {"title": title, "date": date(release.effective)},
+    site_name = _site_name(loaded, locale, problems)
+    subject = typeset(f"{site_name}: " + subjects[due.reason] % {"title": title, "date": date(release.effective)},
                       locale)
     subject = _text(subject, "the subject", title_where, problems)
     if problems:

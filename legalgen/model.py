@@ -1048,7 +1048,8 @@ class RuleOverride(Model):
 class SiteConfig(Model):
     """Site-wide settings."""
 
-    name: Line = Field(description="Name of this legal site, e.g. Lumenstream Legal")
+    name: Title | Line = Field(
+        description="Name of this legal site, e.g. Lumenstream Legal: one for every language, or one per language")
     service: Line | None = Field(
         None, description="Name of the service the documents are about, e.g. Lumenstream; the controller "
                           "sentence and the notice e-mails name it")
@@ -1064,6 +1065,10 @@ class SiteConfig(Model):
     audience: Audience = Audience.CONSUMERS
     notices: NoticeSettings = Field(default_factory=NoticeSettings)
     checks: dict[str, RuleOverride] = Field(default_factory=dict, description="Per-rule overrides by rule ID")
+
+    def name_in(self, locale: str) -> str:
+        """The site's name in ``locale``."""
+        return self.name.get(locale) if isinstance(self.name, Text) else self.name
 
     @field_validator("base_url")
     @classmethod

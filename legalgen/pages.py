@@ -87,7 +87,7 @@ def render_pages(
                 shown_documents.append(document)
             titles[document.key] = renderer.title(shown)
         home = renderer.render("index.md.j2", titles=titles, documents=shown_documents)
-        pages.append(Page(locale, PurePosixPath("index.md"), loaded.policy.site.name, home))
+        pages.append(Page(locale, PurePosixPath("index.md"), loaded.policy.site.name_in(locale), home))
     return pages
 
 
@@ -235,4 +235,4 @@ def theme_extras(loaded: LoadedPolicy, history: History, as_of: dt.date, locale:
 
 
 def _feed_title(renderer: LocaleRenderer, loaded: LoadedPolicy) -> str:
-    return renderer.gettext("%(site)s: changes to our legal documents") % {"site": loaded.policy.site.name}
+    return renderer.gettext("%(site)s: changes to our legal documents") % {"site": loaded.policy.site.name_in(renderer.locale)}

@@ -97,7 +97,7 @@ def locale_config(project: Project, loaded: LoadedPolicy, locale: str, pages: li
             if len(page.path.parts) == 2 and page.path.name == "index.md"]
     return {
         "INHERIT": os.path.relpath(project.base_config, root),
-        "site_name": escape_theme_text(site.name),
+        "site_name": escape_theme_text(site.name_in(locale)),
         "site_url": f"{site.base_url}{locale}/",
         "docs_dir": (project.docs / locale).relative_to(root).as_posix(),
         "site_dir": _relative(project.site / locale, root),

@@ -54,6 +54,10 @@ def example_history(example: LoadedPolicy) -> History:
     return load_history(example)
 
 
+#: The line of the example's site.yaml that names the site (in each language).
+SITE_NAME_LINE = "  name: {en: Lumenstream Legal, de: Lumenstream – Rechtliches, fr: Lumenstream – Informations juridiques}"
+
+
 def copy_project(target: Path) -> Project:
     """A copy of the example project (base config, overrides, source) in ``target``."""
     shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")

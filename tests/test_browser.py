@@ -86,7 +86,7 @@ def test_history_leads_to_an_archived_version_and_its_redline(served: str, brows
 BANNER = {
     "en": ("Privacy policy: a new version takes effect on 15 December 2026.", "See what changes"),
     "de": ("Datenschutzerklärung: Am 15. Dezember 2026 tritt eine neue Fassung in Kraft.", "Änderungen ansehen"),
-    "fr": ("Politique de confidentialité : une nouvelle version entre en vigueur le 15 décembre 2026.",
+    "fr": ("Politique de confidentialité\u00a0: une nouvelle version entre en vigueur le 15 décembre 2026.",
            "Voir les modifications"),
 }
 

@@ -110,7 +110,8 @@ def test_shorter_period_needs_a_reason(released: Path) -> None:
 
 @pytest.mark.parametrize(
     ("as_of", "expected"),
-    [(D(2026, 11, 9), []), (D(2026, 11, 10), [3]), (D(2026, 12, 14), [3]), (D(2026, 12, 15), [])],
+    [(D(2026, 11, 9), []), (D(2026, 11, 10), [3]), (D(2026, 11, 22), [3]), (D(2026, 11, 23), [3, 4]),
+     (D(2026, 12, 14), [3, 4]), (D(2026, 12, 15), [4]), (D(2026, 12, 16), [])],
 )
 def test_notice_window(example: LoadedPolicy, example_history: History, as_of: dt.date, expected: list[int]) -> None:
     assert [n.version.number for n in open_notices(example, example_history, as_of)] == expected
@@ -135,7 +136,9 @@ def test_notices_json(example: LoadedPolicy, example_history: History) -> None:
     assert (notice["published"], notice["effective"]) == ("2026-11-10", "2026-12-15")
     assert set(notice["summary"]) == {"en", "de", "fr"}
     assert notice["urls"]["upcoming"]["fr"] == "https://legal.lumenstream.example/fr/privacy/upcoming/"
-    assert json.loads(notices_json(example, example_history, D(2026, 12, 15)))["notices"] == []
+    [editorial] = json.loads(notices_json(example, example_history, D(2026, 12, 15)))["notices"]
+    assert (editorial["version"], editorial["material"], editorial["effective"]) == (4, False, "2026-12-16")
+    assert json.loads(notices_json(example, example_history, D(2026, 12, 16)))["notices"] == []
 
 
 def test_golden_feeds(example: LoadedPolicy, example_history: History, golden) -> None:  # type: ignore[no-untyped-def]
@@ -174,7 +177,7 @@ def test_email_structure(example: LoadedPolicy, example_history: History) -> Non
     messages = compose_all(example, due_messages(example, example_history, as_of), as_of)
     german = next(m for m in messages if m.locale == "de")
     parsed = message_from_bytes(german.message.as_bytes(), policy=default)
-    assert parsed["Subject"] == "Lumenstream Legal: Datenschutzerklärung: Änderungen ab dem 15. Dezember 2026"
+    assert parsed["Subject"] == "Lumenstream – Rechtliches: Datenschutzerklärung: Änderungen ab dem 15. Dezember 2026"
     assert parsed["List-Unsubscribe"] == "<mailto:hello@lumenstream.example?subject=unsubscribe>"
     assert parsed["Content-Language"] == "de"
     assert parsed.get_content_type() == "multipart/alternative"

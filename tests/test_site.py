@@ -16,7 +16,7 @@ from legalgen.site import render_sources
 from legalgen.versions import load_history
 from legalgen.writer import WriteReport
 
-from .conftest import AS_OF, copy_project
+from .conftest import AS_OF, SITE_NAME_LINE, copy_project
 
 SLUGS = ["privacy", "cookies", "refund", "imprint"]
 pytestmark = pytest.mark.slow
@@ -81,7 +81,7 @@ def test_render_rewrites_only_changed_files(tmp_path: Path) -> None:
     assert second.written == [] and len(second.unchanged) == len(first.written)
     assert page.stat().st_mtime == 1_000_000
     site = project.source / "site.yaml"
-    site.write_text(site.read_text(encoding="utf-8").replace("name: Lumenstream Legal", "name: Lumen Legal"),
+    site.write_text(site.read_text(encoding="utf-8").replace(SITE_NAME_LINE, "  name: Lumen Legal"),
                     encoding="utf-8")
     third = _render(project)
     assert sorted(third.written) == ["de/feed.xml", "de/index.md", "en/feed.xml", "en/index.md",

@@ -36,7 +36,7 @@ from legalgen.project import MARKER, Project, is_legacy_docs, is_legacy_site
 from legalgen.site import _dump_yaml, build_site, render_sources
 from legalgen.versions import History
 
-from ..conftest import AS_OF, copy_project
+from ..conftest import AS_OF, SITE_NAME_LINE, copy_project
 
 LOCALES = ("en", "de", "fr")
 SITE_HINT = "choose another --site-dir, or move or delete that folder yourself"
@@ -594,10 +594,10 @@ def test_a_long_awkward_site_name_gives_configs_mkdocs_loads(
     name = AWKWARD[0] + AWKWARD[1].replace("&anchor", "& anchor") + " !ENV X — Ünïcödé"
     site_yaml = project.source / "site.yaml"
     site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace(
-        "name: Lumenstream Legal", "name: " + yaml.safe_dump(name, width=10_000, allow_unicode=True).split("\n")[0],
+        SITE_NAME_LINE, "  name: " + yaml.safe_dump(name, width=10_000, allow_unicode=True).split("\n")[0],
     ), encoding="utf-8")
     loaded = load_policy(project.source)
-    assert loaded.policy.site.name == name
+    assert loaded.policy.site.name_in("en") == name
     render_sources(project, loaded, example_history, AS_OF)
     for locale in LOCALES:  # the theme prints the name as HTML, so it may come HTML-escaped
         path = project.locale_config(locale)

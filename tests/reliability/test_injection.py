@@ -382,7 +382,7 @@ def _poison(node: Any, where: str, payloads: Payloads) -> None:
         for key in list(node):
             value, here = node[key], f"{where}.{key}"
             if _is_text(value):
-                node[key] = payloads.text(here, one_line=key in ("title", "subject"))
+                node[key] = payloads.text(here, one_line=key in ("title", "subject", "name"))
             elif isinstance(value, str) and key in LINE_KEYS:
                 node[key] = payloads.line(here)
             elif key == "representatives":
@@ -485,7 +485,7 @@ VARIANTS = ["drafts", "released", "zensical"]
 def test_every_kind_of_text_field_holds_a_payload(payload_sites: dict[str, Built]) -> None:
     fields = set(payload_sites["released"].payloads.fields.values())
     assert {
-        "site.site.name", "site.company.name", "site.company.address.street", "site.company.representatives",
+        "site.site.name.en", "site.company.name", "site.company.address.street", "site.company.representatives",
         "site.company.commercial_register.court", "site.company.licensing_authority", "privacy.title.en",
         "privacy.intro.de", "privacy.sections.title.fr", "privacy.sections.body.en", "privacy.recipients[2].name",
         "privacy.recipients[2].service.en", "privacy.purposes[0].description.en", "privacy.security[0].en",

@@ -31,7 +31,7 @@ from legalgen.mail import Composed, SmtpSettings, compose_all, message_files, re
 from legalgen.notices import DueMessage, due_messages
 from legalgen.versions import History, load_history
 
-from ..conftest import copy_project
+from ..conftest import SITE_NAME_LINE, copy_project
 
 ANNOUNCED = dt.date(2026, 11, 10)
 SENDER = "hello@lumenstream.example"
@@ -166,8 +166,8 @@ def located(tmp_path: Path) -> tuple[LoadedPolicy, History, Path]:
     ("company.name", "Lumenstream\r\nBcc: evil@example.org", "  name: Lumenstream GmbH", 9),
     ("company.name", "Lumenstream\x00GmbH", "  name: Lumenstream GmbH", 9),
     ("company.name", "Lumenstream\u2028GmbH", "  name: Lumenstream GmbH", 9),
-    ("site.name", "Lumenstream\nLegal", "  name: Lumenstream Legal", 9),
-    ("site.name", "Lumenstream\x1b[31mLegal", "  name: Lumenstream Legal", 9),
+    ("site.name", "Lumenstream\nLegal", SITE_NAME_LINE, 9),
+    ("site.name", "Lumenstream\x1b[31mLegal", SITE_NAME_LINE, 9),
     ("site.notices.sender", "notices@lumenstream.example\r\nBcc: evil@example.org",
      "    sender: notices@lumenstream.example", 13),
     ("site.notices.sender", "Evil <evil@example.org>", "    sender: notices@lumenstream.example", 13),
@@ -461,7 +461,7 @@ def _site_edited(tmp_path: Path, old: str, new: str) -> tuple[Path, Path]:
 @pytest.mark.parametrize(("old", "new", "line_text", "col"), [
     ("  name: Lumenstream GmbH\n", '  name: "Lumenstream\\r\\nBcc: evil@example.org"\n',
      '  name: "Lumenstream\\r\\nBcc: evil@example.org"', 9),
-    ("  name: Lumenstream Legal\n", '  name: "Lumenstream\\nLegal"\n', '  name: "Lumenstream\\nLegal"', 9),
+    (SITE_NAME_LINE + "\n", '  name: "Lumenstream\\nLegal"\n', '  name: "Lumenstream\\nLegal"', 9),
     ("  audience: consumers\n", "  audience: consumers\n  notices:\n    unsubscribe: javascript:alert(1)\n",
      "    unsubscribe: javascript:alert(1)", 18),
 ])

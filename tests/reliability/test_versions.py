@@ -32,11 +32,15 @@ def _line(path: Path, needle: str) -> int:
     return text[: text.index(needle)].count("\n") + 1
 
 
+#: The example's versions of its privacy policy.
+PRIVACY_VERSIONS = 4
+
+
 def _drop_last_privacy_version(source: Path) -> None:
     changelog = source / "versions" / "privacy" / "changelog.yaml"
     text = changelog.read_text(encoding="utf-8")
-    changelog.write_text(text[: text.index("- version: 3")], encoding="utf-8")
-    shutil.rmtree(source / "versions" / "privacy" / "3")
+    changelog.write_text(text[: text.index(f"- version: {PRIVACY_VERSIONS}")], encoding="utf-8")
+    shutil.rmtree(source / "versions" / "privacy" / str(PRIVACY_VERSIONS))
 
 
 def test_the_example_history_is_intact(source: Path) -> None:
@@ -55,7 +59,7 @@ def test_the_last_version_removed_with_its_changelog_entry(source: Path) -> None
     _drop_last_privacy_version(source)
     outcome = check(source)
     assert outcome.found == [("V010", "index.yaml", _line(source / "versions" / "index.yaml", "  privacy:"))]
-    assert "the changelog ends at version 2" in outcome.output
+    assert f"the changelog ends at version {PRIVACY_VERSIONS - 1}" in outcome.output
 
 
 def test_the_index_removed(source: Path) -> None:
@@ -70,14 +74,17 @@ def test_the_index_rewritten_to_hide_a_removal_needs_git_to_show(source: Path, t
     head = text[text.index("  privacy:"):].splitlines()[0]
     _drop_last_privacy_version(source)
     v2 = (source / "versions" / "privacy" / "changelog.yaml").read_text(encoding="utf-8").rsplit("sha256: ", 1)[1]
-    index.write_text(text.replace(head, f"  privacy: {{version: 2, sha256: {v2.strip()}}}"), encoding="utf-8")
+    index.write_text(text.replace(head, f"  privacy: {{version: {PRIVACY_VERSIONS - 1}, sha256: {v2.strip()}}}"),
+                     encoding="utf-8")
     assert check(source).exit_code == 0  # consistent on its own: only history can tell
 
 
 def test_an_edited_head_hash(source: Path) -> None:
     index = source / "versions" / "index.yaml"
     text = index.read_text(encoding="utf-8")
-    index.write_text(text.replace("privacy: {version: 3, sha256: 4", "privacy: {version: 3, sha256: 5"),
+    head = text[text.index("  privacy:"):].splitlines()[0]
+    digit = head[head.index("sha256: ") + 8]
+    index.write_text(text.replace(head, head.replace(f"sha256: {digit}", f"sha256: {'5' if digit != '5' else '6'}")),
                      encoding="utf-8")
     outcome = check(source)
     assert outcome.found == [("V010", "index.yaml", _line(index, "  privacy:"))]
@@ -88,7 +95,7 @@ def test_an_index_behind_its_changelogs(source: Path) -> None:
     lines = [line for line in index.read_text(encoding="utf-8").splitlines() if "cookies:" not in line]
     index.write_text("\n".join(lines) + "\n", encoding="utf-8")
     outcome = check(source)
-    assert outcome.found == [("V009", "index.yaml", 3)] and "does not record cookies version 1" in outcome.output
+    assert outcome.found == [("V009", "index.yaml", 3)] and "does not record cookies version 2" in outcome.output
 
 
 @pytest.mark.parametrize(("content", "code", "line"), [
@@ -137,15 +144,16 @@ def _change_refund(source: Path) -> None:
 
 def test_a_backdated_release_is_refused(source: Path, tmp_path: Path) -> None:
     _change_refund(source)
-    result = _release(source, _summary(tmp_path), "--published", "2026-10-01", "--effective", "2026-11-01")
+    result = _release(source, _summary(tmp_path), "--published", "2026-11-25", "--effective", "2026-12-01",
+                      today="2026-12-01")
     assert result.exit_code == 1 and f"refund.yaml:{_line(source / 'refund.yaml', 'kind:')}:1: error C07 " in result.output
-    assert not (source / "versions" / "refund" / "2").exists()
+    assert not (source / "versions" / "refund" / "3").exists()
 
 
 def test_a_backdated_release_with_a_reason_is_recorded_and_repeated(source: Path, tmp_path: Path) -> None:
     _change_refund(source)
-    result = _release(source, _summary(tmp_path), "--published", "2026-10-01", "--effective", "2026-11-01",
-                      "--backdate-reason", "printed in the shop since October")
+    result = _release(source, _summary(tmp_path), "--published", "2026-11-25", "--effective", "2026-12-01",
+                      "--backdate-reason", "printed in the shop since October", today="2026-12-01")
     assert result.exit_code == 0, result.output
     changelog = source / "versions" / "refund" / "changelog.yaml"
     assert "backdate_reason: printed in the shop since October" in changelog.read_text(encoding="utf-8")
@@ -153,7 +161,7 @@ def test_a_backdated_release_with_a_reason_is_recorded_and_repeated(source: Path
     assert ("C07", "changelog.yaml", _line(changelog, "backdate_reason")) in outcome.found
     assert "printed in the shop since October" in outcome.output
     index = (source / "versions" / "index.yaml").read_text(encoding="utf-8")
-    assert "refund: {version: 2, sha256: " in index
+    assert "refund: {version: 3, sha256: " in index
 
 
 def test_release_errors_point_at_the_document(source: Path, tmp_path: Path) -> None:
@@ -198,7 +206,7 @@ def test_check_against_a_revision_finds_a_quietly_removed_version(source: Path) 
     test_the_index_rewritten_to_hide_a_removal_needs_git_to_show(source, source.parent)
     outcome = check(source, "--against", "main")
     assert outcome.exit_code == 1 and [f for f in outcome.found if f[0] != "C01"] == [("V010", "changelog.yaml", 1)]
-    assert "privacy version 3, released in main, is gone" in outcome.output
+    assert f"privacy version {PRIVACY_VERSIONS}, released in main, is gone" in outcome.output
 
 
 def test_check_against_a_revision_finds_a_version_released_again(source: Path, tmp_path: Path) -> None:
@@ -213,8 +221,9 @@ def test_check_against_a_revision_finds_a_version_released_again(source: Path, t
     assert check(source).exit_code == 0  # a consistent new history on its own
     outcome = check(source, "--against", "main")
     changelog = source / "versions" / "refund" / "changelog.yaml"
-    assert outcome.exit_code == 1 and outcome.found == [("V010", "changelog.yaml", _line(changelog, "sha256:"))]
+    assert outcome.exit_code == 1 and ("V010", "changelog.yaml", _line(changelog, "sha256:")) in outcome.found
     assert "refund version 1 differs from the one released in main" in outcome.output
+    assert "refund version 2, released in main, is gone" in outcome.output
 
 
 @pytest.mark.parametrize(("setup", "message"), [
@@ -243,10 +252,10 @@ def test_signed_releases_verify_and_a_forged_tag_does_not(source: Path, tmp_path
     _change_refund(source)
     result = _release(source, _summary(tmp_path), "--effective", "2026-12-30", "--sign")
     assert result.exit_code == 0, result.output
-    assert "signed tag legalgen/policy/refund/v2" in result.output
+    assert "signed tag legalgen/policy/refund/v3" in result.output
     assert check(source, "--verify-signatures").exit_code == 0
-    _git(root, "tag", "-d", "legalgen/policy/refund/v2")
-    _git(root, "tag", "-a", "-m", "refund version 2\n\nsha256: forged", "legalgen/policy/refund/v2")
+    _git(root, "tag", "-d", "legalgen/policy/refund/v3")
+    _git(root, "tag", "-a", "-m", "refund version 3\n\nsha256: forged", "legalgen/policy/refund/v3")
     outcome = check(source, "--verify-signatures")
     changelog = source / "versions" / "refund" / "changelog.yaml"
     assert outcome.exit_code == 1 and outcome.found == [("V012", "changelog.yaml", _line(changelog, "signed: true"))]
@@ -265,7 +274,7 @@ def test_a_bad_summary_is_located(source: Path, tmp_path: Path, summary: str, co
     result = _release(source, path, "--effective", "2026-12-30")
     assert result.exit_code == 1 and "summary.yaml:1:" in result.output and f" error {code} " in result.output, \
         result.output
-    assert "Traceback" not in result.output and not (source / "versions" / "refund" / "2").exists()
+    assert "Traceback" not in result.output and not (source / "versions" / "refund" / "3").exists()
 
 
 @pytest.mark.parametrize("target", [".", "policy", "policy/versions", "overrides"])
