@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from legalgen import model as m
 from legalgen.check import Context, Finding, rule
@@ -25,26 +26,24 @@ def _privacy(context: Context) -> m.PrivacyDocument:
     return document
 
 
-def _purposes(context: Context) -> Iterator[tuple[str, NodePath, m.Purpose]]:
-    """Every purpose: of the privacy notice and of the purposes blocks of custom documents, with its path."""
+def _listed(context: Context, field: str) -> Iterator[tuple[str, NodePath, Any]]:
+    """Every item of the privacy notice's list ``field`` (purposes, recipients) and of the block of
+    the same name in custom documents, with the document's key and the item's path."""
     privacy = context.policy.document("privacy")
     if isinstance(privacy, m.PrivacyDocument):
-        for index, purpose in enumerate(privacy.purposes):
-            yield "privacy", ("purposes", index), purpose
-    for key, path, block in context.blocks("purposes"):
-        for index, purpose in enumerate(block.purposes):
-            yield key, (*path, "purposes", index), purpose
+        for index, item in enumerate(getattr(privacy, field)):
+            yield "privacy", (field, index), item
+    for key, path, block in context.blocks(field):
+        for index, item in enumerate(getattr(block, field)):
+            yield key, (*path, field, index), item
+
+
+def _purposes(context: Context) -> Iterator[tuple[str, NodePath, m.Purpose]]:
+    return _listed(context, "purposes")
 
 
 def _recipients(context: Context) -> Iterator[tuple[str, NodePath, m.Recipient]]:
-    """Every recipient: of the privacy notice and of the recipients blocks of custom documents, with its path."""
-    privacy = context.policy.document("privacy")
-    if isinstance(privacy, m.PrivacyDocument):
-        for index, recipient in enumerate(privacy.recipients):
-            yield "privacy", ("recipients", index), recipient
-    for key, path, block in context.blocks("recipients"):
-        for index, recipient in enumerate(block.recipients):
-            yield key, (*path, "recipients", index), recipient
+    return _listed(context, "recipients")
 
 
 @rule("G01", document="privacy", covers="company", source="GDPR Art. 13(1)(a), 14(1)(a), 27")
