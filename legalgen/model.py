@@ -488,7 +488,8 @@ class ContactPoint(Contact):
 class Money(Model):
     """An amount of money in a currency (ISO 4217), formatted by each language's conventions."""
 
-    amount: Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
+    amount: Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2), WithJsonSchema(
+        {"type": "number", "minimum": 0, "description": "The amount, with at most two decimal places"})]
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. EUR")]
 
     @field_validator("currency")
