@@ -194,6 +194,11 @@ LABELS: dict[tuple[str, str, str], str] = {
         "consent": N_("Consent"),
         "exempt": N_("Exempt from consent"),
     }),
+    # The cookie table's column "Consent": whether storing or reading needs it.
+    **_table(m.TrackerBasis, "consent_column", {
+        "consent": N_("required"),
+        "exempt": N_("not required"),
+    }),
     # The basis of a whole category of trackers, in a parenthesis after its name.
     **_table(m.TrackerBasis, "category", {
         "consent": N_("with your consent"),

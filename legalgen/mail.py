@@ -377,11 +377,11 @@ def _verify(message: EmailMessage, expected: Mapping[str, str], sender: str,
 # --------------------------------------------------------------------------- composing
 
 
-def _postal_address(loaded: LoadedPolicy) -> str:
+def _postal_address(loaded: LoadedPolicy, renderer: LocaleRenderer) -> str:
     address = loaded.policy.company.address
     if address is None:
         return ""
-    return f"{address.street}, {address.postal_code} {address.city}"
+    return f"{address.street}, {address.postal_code} {address.city}, {renderer.formatter.country(address.country)}"
 
 
 def compose(loaded: LoadedPolicy, due: DueMessage, locale: str, as_of: dt.date) -> Composed:
@@ -416,7 +416,7 @@ def compose(loaded: LoadedPolicy, due: DueMessage, locale: str, as_of: dt.date) 
     context = {
         "reason": due.reason.value, "title": title, "number": release.version,
         "effective": date(release.effective), "published": date(release.published),
-        "summary": release.summary.get(locale), "address": _postal_address(loaded),
+        "summary": release.summary.get(locale), "address": _postal_address(loaded, renderer),
         "upcoming_url": page_url(loaded, locale, f"{slug}/upcoming/"),
         "version_url": page_url(loaded, locale, f"{slug}/v{release.version}/"),
     }

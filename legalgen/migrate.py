@@ -74,6 +74,10 @@ def _to_2(files: Mapping[str, Any]) -> Iterator[Edit]:
                 if isinstance(category, dict) and "source" not in category:
                     yield Edit(name, ("data_categories", index, "source"), "data_subject",
                                "format 1 took data as collected from the person unless told otherwise")
+            children = data.get("children")
+            if isinstance(children, dict) and "no_knowing_collection" not in children:
+                yield Edit(name, ("children", "no_knowing_collection"), True,
+                           "format 1 stated that children's data is not knowingly collected")
         elif kind == "cookies" and "browser_controls" not in data:
             yield Edit(name, ("browser_controls",), True,
                        "format 1 explained browser controls unless told otherwise")

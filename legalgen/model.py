@@ -684,6 +684,8 @@ class Children(Model):
     """Minimum age and what happens with data of younger children."""
 
     minimum_age: int = Field(ge=0, le=21)
+    no_knowing_collection: bool = Field(
+        False, description="State that you do not knowingly collect personal data of children under that age")
     details: Text | None = None
 
 
@@ -887,6 +889,7 @@ class Mediation(Model):
 
     name: Line
     url: Url | None = None
+    address: Address | None = Field(None, description="Postal address of the body (DE §36 VSBG, FR L616-1)")
     participates: bool | None = Field(
         None, description="Whether you are willing or obliged to take part in its proceedings (DE §36 VSBG)")
 

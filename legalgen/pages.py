@@ -126,6 +126,9 @@ def _versioned_pages(renderer: LocaleRenderer, document: Any, selection: Selecti
             "history": _link(here, paths.history()),
             "version": _link(here, paths.version(version.number)),
             "changes": _link(here, paths.changes(version.number)) if version.number > 1 else "",
+            # an announced version that another announced version precedes
+            "next_first": "yes" if selection.upcoming is not None and version.number > selection.upcoming.number
+                          and selection.state(version) == "upcoming" else "",
         }
         if upcoming is not None:
             links["upcoming"] = _link(here, paths.version(upcoming.number))

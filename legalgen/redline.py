@@ -7,6 +7,10 @@ so the redline renders as the same document with its changes marked.
 
 >>> redline("- Storage: 30 days\\n", "- Storage: 60 days\\n")
 '- Storage: <del>30</del><ins>60</ins> days\\n'
+>>> redline("- **Données du compte**: x ; y\\n", "- **Données du compte**\\u00a0: x\\u202f; y\\n")
+'- **Données du compte**\\xa0: x\\u202f; y\\n'
+>>> redline("a **b c** d\\n", "a **b e** d\\n")
+'a **b <del>c</del><ins>e</ins>** d\\n'
 """
 
 from __future__ import annotations
@@ -16,16 +20,18 @@ import re
 
 _PREFIX = re.compile(r"^(\s*(?:[-*+]|\d+\.|#{1,6}|>)\s+|\s*>\s*)")
 _ATTRS = re.compile(r"\s*\{\s*#[^}]*\}\s*$")
-_TOKENS = re.compile(r"\s+|\|+|[^\s|]+")
+_TOKENS = re.compile(r"\s+|\|+|\*\*|[^\s|*]+|\*")
+#: Kept outside the marks: table pipes and bold markers (a mark must not cut a **bold** span).
+_OUTSIDE = re.compile(r"(\s*\|+\s*|\*\*)")
 
 
 def _mark(tag: str, tokens: list[str]) -> str:
-    """Wrap the words of ``tokens`` in ``<tag>``, leaving pipes and outer spaces unmarked."""
+    """Wrap the words of ``tokens`` in ``<tag>``, leaving pipes, bold markers and outer spaces unmarked."""
     text = "".join(tokens)
-    parts = re.split(r"(\s*\|+\s*)", text)
+    parts = _OUTSIDE.split(text)
     out = []
     for part in parts:
-        if not part.strip() or set(part.strip()) == {"|"}:
+        if not part.strip() or set(part.strip()) == {"|"} or part == "**":
             out.append(part)
             continue
         lead = part[: len(part) - len(part.lstrip())]
@@ -51,6 +57,9 @@ def _words(old: str, new: str) -> str:
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             out.append("".join(b[j1:j2]))
+            continue
+        if not "".join(a[i1:i2]).strip() and not "".join(b[j1:j2]).strip():
+            out.append("".join(b[j1:j2]))  # only spacing changed (e.g. a non-breaking space): the new spacing
             continue
         if op in ("delete", "replace"):
             out.append(_mark("del", a[i1:i2]))

@@ -27,6 +27,8 @@ from legalgen.periods import Period
 from legalgen.typography import typeset
 
 TEMPLATES = jinja2.PackageLoader("legalgen", "templates")
+#: Runs of spaces and line breaks that may break; U+00A0 and U+202F are not among them.
+_BREAKING_SPACE = re.compile(r"[ \t\n\r\f\v\x1c-\x1f\x85\u1680\u2000-\u200a\u2028\u2029\u205f\u3000]+")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|{}])")
 #: In prose: a backslash escape (kept as it is), a brace, or a bracket that closes a link
 #: text before its destination (``](``) or a reference label before its URL (``]:``).
@@ -44,7 +46,7 @@ def escape_markdown(value: object) -> str:
     >>> escape_markdown("Smith_&_Co <b>* {: #x}")
     'Smith\\\\_&\\\\_Co &lt;b&gt;\\\\* \\\\{: #x\\\\}'
     """
-    text = " ".join(str(value).split())
+    text = _BREAKING_SPACE.sub(" ", str(value)).strip()  # non-breaking spaces (in amounts, French) stay
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return text.replace("<", "&lt;").replace(">", "&gt;")
 

@@ -165,7 +165,14 @@ def trace_document(loaded: LoadedPolicy, kind: str, locale: str) -> list[Block]:
     def ngettext(singular: str, plural: str, n: int) -> str:
         return tracer.tag_sentence(singular, translations.ngettext(singular, plural, n))
 
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    def pgettext(context: str, message: str) -> str:
+        return tracer.tag_sentence(message, translations.pgettext(context, message))
+
+    def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+        return tracer.tag_sentence(singular, translations.npgettext(context, singular, plural, n))
+
+    env.install_gettext_callables(gettext, ngettext, newstyle=True,  # type: ignore[attr-defined]
+                                  pgettext=pgettext, npgettext=npgettext)
     policy = loaded.policy
     renderer.context.update(site=tracer.wrap(policy.site, ("site", ("site",))),
                             company=tracer.wrap(policy.company, ("site", ("company",))))

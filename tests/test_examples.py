@@ -62,7 +62,7 @@ FACTS = {
         "Information we collect", "resell subscriptions to Kanalwerk TV", "What we record",
         "e-mail address to which we send your access code", "the plan you bought, its price and the order date",
         "MAC address of the set-top box", "90 days after the contract ends", "Activating your subscription",
-        "Art. 6(1)(b) GDPR", "Art. 6(1)(c) GDPR", "10 years from the end of the calendar year",
+        "Art. 6(1)(b) GDPR", "Art. 6(1)(c) GDPR", "8 years from the end of the calendar year",
         "Kanalwerk TV Plattform GmbH** (independent controller; Germany)", "Payment service provider** (processor; Germany)",
         "We do not sell, rent or trade personal data.", "What we do not see", "no access to what you watch",
         "Right to data portability", "Send your request to <datenschutz@kanalwerk.example>",

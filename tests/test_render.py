@@ -15,8 +15,8 @@ from legalgen.versions import History
 from .conftest import AS_OF, REPO
 from .test_load import PRIVACY, write_source
 
-#: The example as of this day: privacy version 3 announced, 4 published (editorial), the
-#: other documents in their second version.
+#: The example as of this day: privacy version 3 announced, 4 and 5 published (editorial), the
+#: other documents in their second version, their third published.
 GOLDEN_AS_OF = dt.date(2026, 11, 23)
 
 
@@ -26,9 +26,10 @@ def test_golden_pages(example: LoadedPolicy, example_history: History, golden) -
     for locale in ("en", "de", "fr"):
         assert {path for loc, path in paths if loc == locale} == {
             "index.md", "privacy/index.md", "privacy/history.md", "privacy/upcoming.md",
-            *(f"privacy/v{n}/index.md" for n in (1, 2, 3, 4)), *(f"privacy/v{n}/changes.md" for n in (2, 3, 4)),
+            *(f"privacy/v{n}/index.md" for n in (1, 2, 3, 4, 5)), *(f"privacy/v{n}/changes.md" for n in (2, 3, 4, 5)),
             *(f"{kind}/{page}" for kind in ("cookies", "refund", "imprint") for page in
-              ("index.md", "history.md", "v1/index.md", "v2/index.md", "v2/changes.md")),
+              ("index.md", "history.md", "upcoming.md", "v1/index.md", "v2/index.md", "v2/changes.md",
+               "v3/index.md", "v3/changes.md")),
         }
     for page in pages:
         golden(f"policy/{page.locale}/{page.path}", page.text)

@@ -37,10 +37,11 @@ D = dt.date
         (D(2026, 11, 9), 2, None, [1, 2]),
         (D(2026, 11, 10), 2, 3, [1, 2, 3]),
         (D(2026, 11, 22), 2, 3, [1, 2, 3]),
-        (D(2026, 11, 23), 2, 3, [1, 2, 3, 4]),  # version 4 is published; the next to take effect is still 3
-        (D(2026, 12, 14), 2, 3, [1, 2, 3, 4]),
-        (D(2026, 12, 15), 3, 4, [1, 2, 3, 4]),
-        (D(2026, 12, 16), 4, None, [1, 2, 3, 4]),
+        (D(2026, 11, 23), 2, 3, [1, 2, 3, 4, 5]),  # 4 and 5 are published; the next to take effect is still 3
+        (D(2026, 12, 14), 2, 3, [1, 2, 3, 4, 5]),
+        (D(2026, 12, 15), 3, 4, [1, 2, 3, 4, 5]),
+        (D(2026, 12, 16), 4, 5, [1, 2, 3, 4, 5]),
+        (D(2026, 12, 17), 5, None, [1, 2, 3, 4, 5]),
     ],
 )
 def test_version_selection_at_boundaries(
@@ -63,8 +64,8 @@ def test_current_page_follows_the_as_of_date(example_history: History) -> None:
         D(2026, 12, 14))
     after = current(D(2026, 12, 15))
     assert "*Version 3 ·" in after and "A new version takes effect on 16 December 2026" in after
-    latest = current(D(2026, 12, 16))
-    assert "*Version 4 ·" in latest and "A new version" not in latest
+    latest = current(D(2026, 12, 17))
+    assert "*Version 5 ·" in latest and "A new version" not in latest
     before = render_pages(loaded, example_history, D(2026, 11, 9), ["en"])
     assert not any("v3" in p.path.as_posix() for p in before)
 
@@ -91,8 +92,8 @@ def _line(path: Path, text: str, occurrence: int = 1) -> int:
 
 
 def test_example_history_is_intact(example_history: History) -> None:
-    assert [v.number for v in example_history.of("privacy")] == [1, 2, 3, 4]
-    assert [v.number for v in example_history.of("refund")] == [1, 2]
+    assert [v.number for v in example_history.of("privacy")] == [1, 2, 3, 4, 5]
+    assert [v.number for v in example_history.of("refund")] == [1, 2, 3]
     assert set(example_history.documents) == {"privacy", "cookies", "refund", "imprint"}
 
 
