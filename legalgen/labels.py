@@ -194,6 +194,13 @@ LABELS: dict[tuple[str, str, str], str] = {
         "consent": N_("Consent"),
         "exempt": N_("Exempt from consent"),
     }),
+    # A category of trackers in the list of categories (plural where the language agrees).
+    **_table(m.TrackerPurpose, "category", {
+        "strictly_necessary": N_("Strictly necessary technologies"),
+        "preferences": N_("Preference technologies"),
+        "analytics": N_("Analytics technologies"),
+        "marketing": N_("Marketing technologies"),
+    }),
     # The cookie table's column "Consent": whether storing or reading needs it.
     **_table(m.TrackerBasis, "consent_column", {
         "consent": N_("required"),

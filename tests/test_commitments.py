@@ -193,7 +193,7 @@ def test_cookie_categories_without_an_inventory(tmp_path: Path) -> None:
                   " {purpose: analytics, basis: consent}]\n")
     root = _source(tmp_path, {"cookies": categories})
     page = render_document(load_policy(root), "cookies", "en")
-    assert "- **Strictly necessary** (no consent needed): sign-in\n- **Analytics** (with your consent)\n" in page
+    assert "- **Strictly necessary technologies** (no consent needed): sign-in\n- **Analytics technologies** (with your consent)\n" in page
     assert "we use them only with your consent" in page and "Technologies we use" not in page
 
 
