@@ -56,6 +56,9 @@ _DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
 #: In a custom document: the block type, its list of items and what they are, for ids and references.
 _BLOCK_LISTS = {"data": ("categories", "data category"), "purposes": ("purposes", "purpose"),
                 "recipients": ("recipients", "recipient")}
+#: Folders the site engine writes into every locale: no document may take them.
+_THEME_PATHS = {"assets": "theme files", "search": "search index", "stylesheets": "style sheets",
+                "javascripts": "scripts"}
 _DATE_ERRORS = {"date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"}
 _PREFERENCE = {"S005": 0, "S004": 1, "S002": 2, "S009": 3, "S003": 4}
 
@@ -490,11 +493,17 @@ def _custom_ids(files: Mapping[str, SourceFile]) -> Iterator[Diagnostic]:
 
 
 def _shared_slugs(files: Mapping[str, SourceFile], documents: Mapping[str, Any]) -> list[Diagnostic]:
-    """S006: no two documents publish under the same URL path."""
+    """S006: no two documents publish under the same URL path, and none where the theme writes its own files."""
     found: list[Diagnostic] = []
     seen: dict[str, str] = {}
     for key, document in documents.items():
         slug = str(document.slug or document.key)
+        where_slug = ("slug",) if document.slug else ("id",) if document.kind == "custom" else ("kind",)
+        if slug in _THEME_PATHS:
+            found.append(Diagnostic("S006", f"{key} would be published at {slug}/, where the site keeps its "
+                                            f"{_THEME_PATHS[slug]}", files[key].locate(where_slug),
+                                    hint="give the document another slug"))
+            continue
         if slug in seen:
             where = ("slug",) if document.slug else ("id",) if document.kind == "custom" else ("kind",)
             found.append(Diagnostic("S006", f"{key} and {seen[slug]} would both be published at {slug}/",

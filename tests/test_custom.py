@@ -88,6 +88,12 @@ def test_two_documents_at_one_address(source: Path) -> None:
     assert ("S006", FILE, _line(source, "slug: imprint")) in _codes(source)
 
 
+@pytest.mark.parametrize("slug", ["search", "assets"])
+def test_no_document_where_the_theme_writes(source: Path, slug: str) -> None:
+    _edit(source, f"id: {DOC}", f"id: {DOC}\nslug: {slug}")
+    assert _codes(source) == [("S006", FILE, _line(source, f"slug: {slug}"))]
+
+
 def test_purpose_names_data_of_its_own_document_only(source: Path) -> None:
     _edit(source, "data: [contact, device]", "data: [contact, devices]")
     assert _codes(source) == [("S007", FILE, _line(source, "data: [contact, devices]"))]
