@@ -12,6 +12,8 @@ attribute lists, admonition markers and times such as 12:30.
 'Durée\\xa0: 1 an\\u202f; voir <https://a.example/x?y=1> ou «\\xa0test\\xa0»\\u202f!'
 >>> french("Contact: dpo@a.example, 12:30, dans un délai de un mois.")
 "Contact\\xa0: dpo@a.example, 12:30, dans un délai d'un mois."
+>>> french("[ref]: https://a.example/x\\nVoir [ici][ref] !")
+'[ref]: https://a.example/x\\nVoir [ici][ref]\\u202f!'
 >>> french("&lt;b&gt; &amp; &#39;x&#39; !")
 '&lt;b&gt; &amp; &#39;x&#39;\\u202f!'
 """
@@ -27,6 +29,7 @@ _PROTECTED = re.compile(
     | <[^>\n]*>                               # HTML tags and autolinks
     | &(?:\#\d+|\#[xX][0-9a-fA-F]+|\w+);        # character references
     | \]\([^)\n]*\)                           # link targets
+    | ^[ ]{0,3}\[[^\]\n]+\]:                  # link reference and footnote definitions
     | \{[^}\n]*\}                             # attribute lists and heading anchors
     | (?:https?|mailto):[^\s<>)\]]+           # bare URLs
     | [\w.+-]+@[\w-]+(?:\.[\w-]+)+            # e-mail addresses
