@@ -89,8 +89,11 @@ MIGRATIONS: dict[int, Migration] = {2: _to_2}
 
 
 def source_format(site: Any) -> int | None:
-    """The format ``site.yaml``'s plain data states: 1 when it states none, ``None`` when it is not a number."""
-    if not isinstance(site, dict) or "format" not in site:
+    """The format ``site.yaml``'s plain data states: 1 when it states none, ``None`` when it is not a number
+    (or the file is not a mapping at all, which validation reports)."""
+    if not isinstance(site, dict):
+        return None
+    if "format" not in site:
         return 1
     value = site["format"]
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
@@ -104,7 +107,7 @@ def pending(files: Mapping[str, Any], start: int) -> list[Edit]:
     data = copy.deepcopy(dict(files))
     edits: list[Edit] = []
     for target in range(start + 1, FORMAT + 1):
-        step = list(MIGRATIONS[target](data))
+        step = [edit for edit in MIGRATIONS[target](data) if isinstance(data.get(edit.file, {}), dict)]
         for edit in step:
             apply(data, edit)
         edits += step
@@ -161,6 +164,9 @@ def plan(root: Path, limits: Limits | None = None) -> tuple[int, list[Located]]:
     if problems:
         raise SourceError(problems)
     site = sources[SITE_FILE]
+    if not isinstance(site.data, dict):
+        raise SourceError([Diagnostic("S003", "site.yaml must be a mapping with 'site' and 'company'",
+                                      site.locate(()))])
     written = source_format(site.data)
     where = site.locate(("format",))
     if written is None:

@@ -152,3 +152,14 @@ def test_released_versions_are_never_touched(tmp_path: Path) -> None:
 def test_repository_sources_are_current() -> None:
     for site in [REPO / "policy" / "site.yaml", *sorted((REPO / "examples").glob("*/site.yaml"))]:
         assert f"\nformat: {FORMAT}" in site.read_text(encoding="utf-8"), site
+
+
+@pytest.mark.parametrize("site", ["- a\n- b\n", "just text\n", "{}\n"])
+def test_a_site_file_that_is_no_mapping_is_one_diagnostic(old: Path, site: str) -> None:
+    (old / "site.yaml").write_text(site, encoding="utf-8")
+    result = CliRunner().invoke(main, ["migrate", "--source", str(old)])
+    assert "Traceback" not in result.output and not isinstance(result.exception, TypeError)
+    if site != "{}\n":
+        assert result.exit_code == 1 and "error S003 site.yaml must be a mapping" in result.output
+    with pytest.raises(SourceError):
+        load_policy(old, frozen=True)
