@@ -430,7 +430,8 @@ def trace(document: str, locale: str | None, output_format: str, root: Path, sou
     if language not in site.locales:
         raise click.BadParameter(f"{language!r} is not one of {', '.join(site.locales)}", param_hint="--locale")
     if document not in loaded.policy.documents:
-        _fail(LegalgenError(f"the source has no {document} document"))
+        _fail(LegalgenError(f"the source has no {document} document; its documents: "
+                            f"{', '.join(loaded.policy.documents)}"))
     blocks = trace_document(loaded, document, language)
     if output_format == "json":
         data = [{"text": b.text, "sentences": b.sentences,

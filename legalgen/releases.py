@@ -52,7 +52,8 @@ def release_document(
     """
     document = loaded.policy.document(kind)
     if document is None:
-        raise SourceError([Diagnostic("S010", f"the source has no {kind} document", Location(display_path(loaded.root)))])
+        raise SourceError([Diagnostic("S010", f"the source has no {kind} document", Location(display_path(loaded.root)),
+                                      hint=f"its documents: {', '.join(loaded.policy.documents)}")])
     bodies = {str(loc): LocaleRenderer(loaded, loc).body(document) for loc in loaded.policy.site.locales}
     planned = plan_release(loaded, history, kind, bodies=bodies, published=published, effective=effective,
                            summary=summary, material=material, notice_period=loaded.policy.site.notices.period,
