@@ -8,7 +8,7 @@ sections What / Why / Fails / Passes; ``legalgen check --explain ID`` prints it 
 
 Families: :mod:`~legalgen.check.gdpr` (G), :mod:`~legalgen.check.changes` (C),
 :mod:`~legalgen.check.cookies` (K), :mod:`~legalgen.check.consumer` (R),
-:mod:`~legalgen.check.imprint` (I), :mod:`~legalgen.check.style` (G22, C05 in every language),
+:mod:`~legalgen.check.imprint` (I), :mod:`~legalgen.check.style` (G22, G23, C05 in every language),
 :mod:`~legalgen.check.translations` (T: translations that no longer follow their English).
 """
 
