@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +17,12 @@ EEA = frozenset(
 )
 #: Minimum age of digital consent by jurisdiction (Art. 8(1); DE 16, FR 15).
 CONSENT_AGE = {m.Jurisdiction.EU: 16, m.Jurisdiction.DE: 16, m.Jurisdiction.FR: 15}
+#: "As long as necessary", which names no criterion, per language.
+VAGUE_RETENTION = {
+    "en": r"\bas long as (it is |is |they are |we )?(necessary|needed|required|need)\b",
+    "de": r"\bso ?lange,? (wie |als )?(es |sie |wir )?(nötig|notwendig|erforderlich|benötig\w*)\b",
+    "fr": r"\b(aussi longtemps que|tant que|le temps) (nécessaire|requis|utile)\b",
+}
 STATUTORY_RIGHTS = (m.Right.ACCESS, m.Right.RECTIFICATION, m.Right.ERASURE, m.Right.RESTRICTION,
                     m.Right.OBJECTION, m.Right.PORTABILITY)
 
@@ -173,16 +180,27 @@ def retention(context: Context) -> Iterator[Finding]:
     """Every purpose states how long its data is kept, or the criteria for it, also in a custom document.
 
     Why: the storage period, or if that is not possible the criteria used to determine it,
-    is part of every notice (Art. 13(2)(a)).
+    is part of every notice (Art. 13(2)(a)). "As long as necessary" is not a criterion: it
+    says nothing a reader can check (WP260 rev.01, par. 34), so criteria without a period
+    that say only that are reported as a warning, in English, German and French.
 
-    Fails: a purpose without `retention`.
+    Fails: a purpose without `retention`; `retention: {criteria: {en: as long as necessary}}`.
 
-    Passes: `retention: {period: P30D, after: account_closure}` or `retention: {criteria: {...}}`.
+    Passes: `retention: {period: P30D, after: account_closure}` or criteria naming the event or law
+    that ends the storage.
     """
     for part, path, purpose in _purposes(context):
         if purpose.retention is None:
             yield Finding(f"purpose {purpose.id!r} states no storage period", context.at(part, *path),
                           hint="add retention with an ISO 8601 period or criteria")
+        elif purpose.retention.period is None and purpose.retention.criteria is not None:
+            for locale, text in purpose.retention.criteria.root.items():
+                if re.search(VAGUE_RETENTION[locale], text, re.IGNORECASE) and not re.search(r"\d|§|Art\.", text):
+                    yield Finding(f"purpose {purpose.id!r}: the storage criteria ({locale}) say only 'as long as "
+                                  "necessary'", context.at(part, *path, "retention", "criteria", locale),
+                                  severity=Severity.WARNING,
+                                  hint="name the period, or the event or legal duty that ends the storage")
+                    break
 
 
 @rule("G08", document="privacy", covers="rights.granted", source="GDPR Art. 13(2)(b)")

@@ -95,3 +95,17 @@ def test_g20_age_of_consent_by_jurisdiction(tmp_path: Path) -> None:
     assert ids(tmp_path, privacy=fifteen) == ["G20"]
     french = SITE.replace("jurisdictions: [EU]", "jurisdictions: [FR]")
     assert ids(tmp_path, site=french, privacy=fifteen) == []
+
+
+@pytest.mark.parametrize(("criteria", "flagged"), [
+    ("{en: as long as necessary, de: solange nötig}", True),
+    ("{en: only as long as we need it for the service, de: nur so lange wie nötig}", True),
+    ("{en: until the request is closed, de: bis die Anfrage abgeschlossen ist}", False),
+    ("{en: 'as long as necessary, at most 2 years', de: 'solange nötig, höchstens 2 Jahre'}", False),
+    ("{en: 'ten years, as long as § 147 AO requires', de: 'zehn Jahre nach § 147 AO'}", False),
+])
+def test_g07_as_long_as_necessary_is_no_criterion(tmp_path: Path, criteria: str, flagged: bool) -> None:
+    privacy = PRIVACY.replace("    retention: {period: P30D, after: account_closure}\n",
+                              f"    retention: {{criteria: {criteria}}}\n")
+    found = run(tmp_path, privacy=privacy)
+    assert (("G07", "privacy.yaml", line_of(privacy, "retention: {criteria")) in found) is flagged, found

@@ -88,7 +88,7 @@ def test_coverage_lists_requirements_and_fields(tmp_path: Path) -> None:
 
 EXPECTED = {
     "iptv-smarters-privacy": {"G01", "G03", "G07", "G08", "G10", "G11", "C03", "C05", "G22", "G23"},
-    "smartsiptv-privacy": {"G01", "G03", "G06", "G08", "G10", "G11", "C03", "G22", "I02", "K01"},
+    "smartsiptv-privacy": {"G01", "G03", "G06", "G07", "G08", "G10", "G11", "C03", "G22", "I02", "K01"},
     "iptv-smarters-pro-refund": {"R01", "R04", "R06", "R07", "C03", "G22"},
 }
 
