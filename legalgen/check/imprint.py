@@ -38,7 +38,7 @@ def german_imprint(context: Context) -> Iterator[Finding]:
         yield Finding("the site has no imprint", context.at("site"), hint="add imprint.yaml with kind: imprint")
     missing = [name for name, value in (
         ("address", company.address), ("legal_form", company.legal_form), ("representatives", company.representatives),
-        ("phone or contact_form", company.phone or company.contact_form),
+        ("email", company.email), ("phone or contact_form", company.phone or company.contact_form),
         ("commercial_register", company.commercial_register), ("vat_id", company.vat_id)) if not value]
     if missing:
         yield Finding(f"the imprint lacks {', '.join(missing)}", context.at("site", "company"))
@@ -51,8 +51,9 @@ def german_imprint(context: Context) -> Iterator[Finding]:
 def french_legal_notice(context: Context) -> Iterator[Finding]:
     """A provider established in France publishes complete mentions légales.
 
-    Why: LCEN art. 6 (numbering to verify): company name, registered office, phone, RCS
-    number, share capital, publication director, and the host's name, address and phone.
+    Why: LCEN art. 6 (numbering to verify): company name, registered office, e-mail address,
+    phone, RCS number, share capital, publication director, and the host's name, address and
+    phone.
 
     Fails: a French company without `share_capital` or an imprint without `hosting`.
 
@@ -64,7 +65,8 @@ def french_legal_notice(context: Context) -> Iterator[Finding]:
     company = context.policy.company
     imprint = context.policy.document("imprint")
     missing = [name for name, value in (
-        ("address", company.address), ("phone", company.phone), ("commercial_register", company.commercial_register),
+        ("address", company.address), ("email", company.email), ("phone", company.phone),
+        ("commercial_register", company.commercial_register),
         ("share_capital", company.share_capital),
         ("publication_director", imprint.publication_director if imprint else None),
         ("hosting", imprint.hosting if imprint else None),

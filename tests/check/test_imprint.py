@@ -53,3 +53,27 @@ def test_french_legal_notice_is_a_warning(tmp_path: Path) -> None:
 def test_imprint_rules_follow_the_place_of_establishment(tmp_path: Path) -> None:
     german_company_in_france = SITE.replace("jurisdictions: [EU]", "jurisdictions: [FR]")
     assert run(tmp_path, site=german_company_in_france, imprint=IMPRINT) == []
+
+
+
+def _messages(tmp_path: Path, site: str, imprint: str) -> list[str]:
+    from legalgen.check import check_policy
+    from legalgen.load import load_policy
+    from legalgen.versions import load_history
+
+    from .helpers import AS_OF
+
+    root = tmp_path / "source"
+    root.mkdir(parents=True)
+    (root / "site.yaml").write_text(site, encoding="utf-8")
+    (root / "imprint.yaml").write_text(imprint, encoding="utf-8")
+    loaded = load_policy(root)
+    return [d.message for d in check_policy(loaded, load_history(loaded), AS_OF)]
+
+
+def test_the_e_mail_address_is_part_of_both_notices(tmp_path: Path) -> None:
+    """§5 DDG and LCEN art. 6 both ask for an e-mail address, now that company.email is optional."""
+    german = _messages(tmp_path / "de", GERMAN.replace("  email: hello@test.example\n", ""), IMPRINT)
+    assert any(m.startswith("the imprint lacks email") for m in german), german
+    french = _messages(tmp_path / "fr", FRENCH.replace("  email: hello@test.example\n", ""), FRENCH_IMPRINT)
+    assert any(m.startswith("the mentions légales lack email") for m in french), french
