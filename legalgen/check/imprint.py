@@ -13,14 +13,20 @@ J = m.Jurisdiction
 _PO_BOX = re.compile(r"\b(postfach|p\.?\s*o\.?\s*box|boîte postale|bp\s+\d)", re.IGNORECASE)
 
 
-def _established_in(context: Context, country: str) -> bool:
+def _established_in(context: Context, country: str, jurisdiction: m.Jurisdiction) -> bool:
+    """Whether the company is established in ``country``: by its address, else by the site's jurisdictions."""
     address = context.policy.company.address
-    return address is None or address.country == country
+    if address is None:
+        return context.targets(jurisdiction)
+    return address.country == country
 
 
-@rule("I01", document="site", covers="company", source="DE DDG §5", jurisdictions=(J.DE,))
+@rule("I01", document="site", covers="company", source="DE DDG §5")
 def german_imprint(context: Context) -> Iterator[Finding]:
     """A provider established in Germany publishes a complete Impressum.
+
+    Applies by the company's address, whatever jurisdictions the site lists; without an
+    address, when the site lists DE.
 
     Why: §5 DDG: name, postal address (no PO box), legal form, representatives, e-mail and a
     second fast way of contact, commercial register and number, VAT ID, and the supervisory
@@ -31,7 +37,7 @@ def german_imprint(context: Context) -> Iterator[Finding]:
     Passes: the imprint document and `company` with address, legal_form, representatives,
     email, phone or contact_form, commercial_register and vat_id.
     """
-    if not _established_in(context, "DE"):
+    if not _established_in(context, "DE", J.DE):
         return
     company = context.policy.company
     if "imprint" not in context.policy.documents:
@@ -47,9 +53,12 @@ def german_imprint(context: Context) -> Iterator[Finding]:
 
 
 @rule("I02", document="site", covers="company | imprint", source="FR LCEN art. 6 (verify numbering)",
-      jurisdictions=(J.FR,), severity=Severity.WARNING)
+      severity=Severity.WARNING)
 def french_legal_notice(context: Context) -> Iterator[Finding]:
     """A provider established in France publishes complete mentions légales.
+
+    Applies by the company's address, whatever jurisdictions the site lists; without an
+    address, when the site lists FR.
 
     Why: LCEN art. 6 (numbering to verify): company name, registered office, e-mail address,
     phone, RCS number, share capital, publication director, and the host's name, address and
@@ -60,7 +69,7 @@ def french_legal_notice(context: Context) -> Iterator[Finding]:
     Passes: `company` with phone, commercial_register, share_capital, and an imprint with
     `publication_director` and `hosting` (with phone).
     """
-    if not _established_in(context, "FR"):
+    if not _established_in(context, "FR", J.FR):
         return
     company = context.policy.company
     imprint = context.policy.document("imprint")

@@ -21,7 +21,7 @@ site:
   jurisdictions: [EU]
 company:
   name: Test GmbH
-  address: {street: Hauptstraße 1, postal_code: "10115", city: Berlin, country: DE}
+  address: {street: Ringstraße 1, postal_code: "1010", city: Wien, country: AT}
   email: hello@test.example
 format: 2
 """

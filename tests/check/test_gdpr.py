@@ -40,9 +40,9 @@ def test_rule_fails_with_its_line(tmp_path: Path, rule: str, before: str, after:
 
 
 def test_g01_controller_address_and_representative(tmp_path: Path) -> None:
-    no_address = SITE.replace('  address: {street: Hauptstraße 1, postal_code: "10115", city: Berlin, country: DE}\n', "")
+    no_address = SITE.replace('  address: {street: Ringstraße 1, postal_code: "1010", city: Wien, country: AT}\n', "")
     assert ("G01", "site.yaml", line_of(no_address, "company:")) in run(tmp_path, site=no_address, privacy=PRIVACY)
-    abroad = SITE.replace("country: DE}", "country: US}")
+    abroad = SITE.replace("country: AT}", "country: US}")
     assert [c for c, _, _ in run(tmp_path, site=abroad, privacy=PRIVACY)] == ["G01"]
     represented = PRIVACY + "representative: {name: EU Rep SARL, email: rep@eu.example}\n"
     assert run(tmp_path, site=abroad, privacy=represented) == []

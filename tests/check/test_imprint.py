@@ -8,12 +8,14 @@ from legalgen.diagnostics import Severity
 
 from .helpers import SITE, line_of, run
 
-GERMAN = SITE.replace("jurisdictions: [EU]", "jurisdictions: [DE]").replace(
+BERLIN = 'address: {street: Hauptstraße 1, postal_code: "10115", city: Berlin, country: DE}'
+VIENNA = 'address: {street: Ringstraße 1, postal_code: "1010", city: Wien, country: AT}'
+GERMAN = SITE.replace("jurisdictions: [EU]", "jurisdictions: [DE]").replace(VIENNA, BERLIN).replace(
     "  email: hello@test.example\n",
     "  email: hello@test.example\n  legal_form: GmbH\n  representatives: [Ada Muster]\n  phone: +49 30 1234567\n"
     "  commercial_register: {court: Amtsgericht Charlottenburg, number: HRB 1}\n  vat_id: DE123456789\n")
 FRENCH = SITE.replace("jurisdictions: [EU]", "jurisdictions: [FR]").replace(
-    'address: {street: Hauptstraße 1, postal_code: "10115", city: Berlin, country: DE}',
+    VIENNA,
     'address: {street: 1 rue de Rivoli, postal_code: "75001", city: Paris, country: FR}').replace(
     "  email: hello@test.example\n",
     "  email: hello@test.example\n  phone: +33 1 23 45 67 89\n  commercial_register: {court: RCS Paris, number: 123 456 789}\n"
@@ -77,3 +79,13 @@ def test_the_e_mail_address_is_part_of_both_notices(tmp_path: Path) -> None:
     assert any(m.startswith("the imprint lacks email") for m in german), german
     french = _messages(tmp_path / "fr", FRENCH.replace("  email: hello@test.example\n", ""), FRENCH_IMPRINT)
     assert any(m.startswith("the mentions légales lack email") for m in french), french
+
+
+def test_the_place_of_establishment_decides_not_the_listed_jurisdictions(tmp_path: Path) -> None:
+    """A German company must publish an Impressum even if its site lists only EU; a French one the mentions."""
+    german_eu = GERMAN.replace("jurisdictions: [DE]", "jurisdictions: [EU]")
+    found = _messages(tmp_path / "de2", german_eu.replace("  vat_id: DE123456789\n", ""), IMPRINT)
+    assert any(m.startswith("the imprint lacks vat_id") for m in found), found
+    french_eu = FRENCH.replace("jurisdictions: [FR]", "jurisdictions: [EU]")
+    found = _messages(tmp_path / "fr", french_eu.replace("  share_capital: 10 000 EUR\n", ""), FRENCH_IMPRINT)
+    assert any(m.startswith("the mentions légales lack share_capital") for m in found), found
