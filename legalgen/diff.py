@@ -112,12 +112,12 @@ class _Facts:
             return cls(document.data_categories, document.recipients, document.purposes, document.rights,
                        document.transfers, document.disclosures, document.no_sale, document.no_advertising_sharing,
                        document.children, tuple(document.automated_decisions))
-        rights = [block.rights for _, block in document.blocks_of(m.RightsBlock)]
-        shared = [block for _, block in document.blocks_of(m.RecipientsBlock)]
+        rights = [block.rights for block in document.blocks_of(m.RightsBlock)]
+        shared = document.blocks_of(m.RecipientsBlock)
         return cls(
-            [c for _, block in document.blocks_of(m.DataBlock) for c in block.categories],
+            [c for block in document.blocks_of(m.DataBlock) for c in block.categories],
             [r for block in shared for r in block.recipients],
-            [p for _, block in document.blocks_of(m.PurposesBlock) for p in block.purposes],
+            [p for block in document.blocks_of(m.PurposesBlock) for p in block.purposes],
             rights[0] if rights else None,
             [t for block in shared for t in block.transfers],
             [d for block in shared for d in block.disclosures],
@@ -126,12 +126,8 @@ class _Facts:
         )
 
 
-def _custom(old: m.CustomDocument, new: m.CustomDocument) -> Iterator[Change]:
-    """Typed blocks compare like a privacy notice's facts; prose sections are wording (editorial)."""
-    yield from _facts(_Facts.of(old), _Facts.of(new))
-
-
-def _privacy(old: m.PrivacyDocument, new: m.PrivacyDocument) -> Iterator[Change]:
+def _notice(old: m.PrivacyDocument | m.CustomDocument, new: m.PrivacyDocument | m.CustomDocument) -> Iterator[Change]:
+    """A privacy notice, or a custom document's typed blocks (its prose sections are wording, editorial)."""
     yield from _facts(_Facts.of(old), _Facts.of(new))
 
 
@@ -280,5 +276,5 @@ def _imprint(old: m.ImprintDocument, new: m.ImprintDocument) -> Iterator[Change]
 
 
 _COMPARE: dict[str, Callable[[Any, Any], Iterator[Change]]] = {
-    "privacy": _privacy, "cookies": _cookies, "refund": _refund, "imprint": _imprint, "custom": _custom,
+    "privacy": _notice, "cookies": _cookies, "refund": _refund, "imprint": _imprint, "custom": _notice,
 }

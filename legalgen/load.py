@@ -42,10 +42,9 @@ from pydantic_core import ErrorDetails
 
 from legalgen import model as m
 from legalgen.diagnostics import Diagnostic, Location, SourceError, display_path
-from legalgen.migrate import FORMAT, migrated, source_format
+from legalgen.migrate import FORMAT, SITE_FILE, migrated, source_format
 from legalgen.source import Limits, NodePath, SourceFile, read_yaml
 
-SITE_FILE = "site.yaml"
 _DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
     "privacy": m.PrivacyDocument,
     "cookies": m.CookiesDocument,
@@ -113,14 +112,15 @@ def _in_format(files: dict[str, SourceFile], diagnostics: list[Diagnostic], *, f
     written = source_format(site.data)
     if written is None or written == FORMAT:
         return files  # a format that is not a number is reported by validation
-    where = site.locate(("format",)) if isinstance(site.data, dict) and "format" in site.data else site.locate(())
+    stated = "format" in site.data  # a dict: source_format gave a number
+    where = site.locate(("format",) if stated else ())
     if written > FORMAT:
         diagnostics.append(Diagnostic("S012", f"the source is written for format {written}; this legalgen reads "
                                               f"format {FORMAT}", where, hint="upgrade legalgen"))
         return files
     if not frozen:
         diagnostics.append(Diagnostic(
-            "S012", f"the source is written for format {written}" if "format" in site.data else
+            "S012", f"the source is written for format {written}" if stated else
                     "site.yaml does not state its format", where,
             hint=f"a source for an older legalgen: `legalgen migrate` rewrites it for format {FORMAT} and prints "
                  f"every change; a new source: add `format: {FORMAT}` at the top of site.yaml"))
@@ -498,16 +498,15 @@ def _shared_slugs(files: Mapping[str, SourceFile], documents: Mapping[str, Any])
     seen: dict[str, str] = {}
     for key, document in documents.items():
         slug = str(document.slug or document.key)
-        where_slug = ("slug",) if document.slug else ("id",) if document.kind == "custom" else ("kind",)
+        where = files[key].locate(("slug",) if document.slug else ("id",) if document.kind == "custom" else ("kind",))
         if slug in _THEME_PATHS:
             found.append(Diagnostic("S006", f"{key} would be published at {slug}/, where the site keeps its "
-                                            f"{_THEME_PATHS[slug]}", files[key].locate(where_slug),
+                                            f"{_THEME_PATHS[slug]}", where,
                                     hint="give the document another slug"))
             continue
         if slug in seen:
-            where = ("slug",) if document.slug else ("id",) if document.kind == "custom" else ("kind",)
             found.append(Diagnostic("S006", f"{key} and {seen[slug]} would both be published at {slug}/",
-                                    files[key].locate(where), hint="give one of them another slug"))
+                                    where, hint="give one of them another slug"))
         else:
             seen[slug] = key
     return found

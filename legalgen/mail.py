@@ -88,11 +88,10 @@ class Composed:
 
 @dataclass(frozen=True)
 class _Fields:
-    """The site-wide header values, checked: display name, sender, site name, unsubscribe, host."""
+    """The site-wide header values, checked: display name, sender, unsubscribe, host."""
 
     company: str
     sender: str
-    site_name: str
     unsubscribe: str
     host: str
 
@@ -201,7 +200,6 @@ def _site_fields(loaded: LoadedPolicy) -> tuple[_Fields, list[Diagnostic]]:
     policy = loaded.policy
     problems: list[Diagnostic] = []
     company = _text(policy.company.name, "company.name", _where(loaded, "site", ("company", "name")), problems)
-    site_name = _site_name(loaded, policy.site.default_locale, problems)
     settings = policy.site.notices
     if settings.sender:
         sender = _address(settings.sender, "site.notices.sender",
@@ -232,7 +230,7 @@ def _site_fields(loaded: LoadedPolicy) -> tuple[_Fields, list[Diagnostic]]:
     if not _HOSTNAME.fullmatch(host):
         problems.append(Diagnostic("S003", f"site.base_url has the host {host!r}, which cannot name a Message-ID; "
                                            "use a plain DNS name", base_where))
-    return _Fields(company, sender, site_name, unsubscribe, host), problems
+    return _Fields(company, sender, unsubscribe, host), problems
 
 
 def _title_where(loaded: LoadedPolicy, kind: str, locale: str) -> Location:
@@ -466,11 +464,12 @@ def compose_all(loaded: LoadedPolicy, due: list[DueMessage], as_of: dt.date) -> 
     """Every due message in every locale of the site; all unusable header values are reported at once."""
     locales = loaded.policy.site.locales
     _, problems = _site_fields(loaded)
-    for kind in dict.fromkeys(item.notice.kind for item in due):
-        for locale in locales:
+    for locale in locales:
+        _site_name(loaded, locale, problems)
+        for kind in dict.fromkeys(item.notice.kind for item in due):
             problems += _title_problems(loaded, kind, locale)
     if problems:
-        raise SourceError(problems)
+        raise SourceError(list(dict.fromkeys(problems)))  # a name used for every locale is reported once
     return [compose(loaded, item, locale, as_of) for item in due for locale in locales]
 
 

@@ -99,11 +99,9 @@ def source_format(site: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
 
 
-def pending(files: Mapping[str, Any], start: int) -> list[Edit]:
-    """Every edit that carries ``files`` (plain data by file name) from format ``start`` to :data:`FORMAT`.
-
-    Each migration sees the data as the previous ones left it.
-    """
+def _migrate(files: Mapping[str, Any], start: int) -> tuple[list[Edit], dict[str, Any]]:
+    """The edits that carry ``files`` (plain data by file name) from format ``start`` to :data:`FORMAT`,
+    and a migrated copy; each migration sees the data as the previous ones left it."""
     data = copy.deepcopy(dict(files))
     edits: list[Edit] = []
     for target in range(start + 1, FORMAT + 1):
@@ -111,15 +109,17 @@ def pending(files: Mapping[str, Any], start: int) -> list[Edit]:
         for edit in step:
             apply(data, edit)
         edits += step
-    return edits
+    return edits, data
+
+
+def pending(files: Mapping[str, Any], start: int) -> list[Edit]:
+    """Every edit that carries ``files`` from format ``start`` to :data:`FORMAT`."""
+    return _migrate(files, start)[0]
 
 
 def migrated(files: Mapping[str, Any], start: int) -> dict[str, Any]:
     """A migrated copy of ``files``; the originals stay as they are."""
-    data = copy.deepcopy(dict(files))
-    for edit in pending(files, start):
-        apply(data, edit)
-    return data
+    return _migrate(files, start)[1]
 
 
 def apply(files: dict[str, Any], edit: Edit) -> None:

@@ -1013,9 +1013,9 @@ class CustomDocument(DocumentBase):
             seen.add(anchor)
         return self
 
-    def blocks_of(self, cls: type[_B]) -> list[tuple[int, _B]]:
-        """The blocks of one type, with their index in ``blocks``."""
-        return [(index, block) for index, block in enumerate(self.blocks) if isinstance(block, cls)]
+    def blocks_of(self, cls: type[_B]) -> list[_B]:
+        """The blocks of one type, in order."""
+        return [block for block in self.blocks if isinstance(block, cls)]
 
 Document = Annotated[
     PrivacyDocument | CookiesDocument | RefundDocument | ImprintDocument | CustomDocument,

@@ -20,6 +20,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
+from legalgen.i18n import Formatter
 from legalgen.load import LoadedPolicy
 from legalgen.notices import atom_feed, current_slug, open_notices
 from legalgen.redline import redline
@@ -101,7 +102,7 @@ def _draft_page(renderer: LocaleRenderer, document: Any) -> Page:
     title = renderer.title(document)
     text = renderer.render(
         "page.md.j2", title=title, heading=title, body=renderer.body(document), updated=document.last_updated,
-        version=None, upcoming=None, state="draft", links={},
+        version=None, upcoming=None, state="draft", links={}, after_another=False,
     )
     return Page(renderer.locale, _Paths(document_slug(document)).current(), title, text)
 
@@ -126,9 +127,6 @@ def _versioned_pages(renderer: LocaleRenderer, document: Any, selection: Selecti
             "history": _link(here, paths.history()),
             "version": _link(here, paths.version(version.number)),
             "changes": _link(here, paths.changes(version.number)) if version.number > 1 else "",
-            # an announced version that another announced version precedes
-            "next_first": "yes" if selection.upcoming is not None and version.number > selection.upcoming.number
-                          and selection.state(version) == "upcoming" else "",
         }
         if upcoming is not None:
             links["upcoming"] = _link(here, paths.version(upcoming.number))
@@ -139,7 +137,7 @@ def _versioned_pages(renderer: LocaleRenderer, document: Any, selection: Selecti
     pages.append(Page(locale, here, title, renderer.render(
         "page.md.j2", title=title, heading=title, body=current.bodies[locale], updated=current.release.published,
         version=current, upcoming=upcoming, state=selection.state(current),
-        links=page_links(here, current), until=None,
+        links=page_links(here, current), until=None, after_another=False,
     )))
     published = selection.published
     for index, version in enumerate(published):
@@ -153,6 +151,9 @@ def _versioned_pages(renderer: LocaleRenderer, document: Any, selection: Selecti
             "page.md.j2", title=heading, heading=heading, body=version.bodies[locale],
             updated=version.release.published, version=version, upcoming=None, state=state,
             links=page_links(here, version), until=until,
+            # announced, with another announced version to take effect before it
+            after_another=state == "upcoming" and selection.upcoming is not None
+            and version.number > selection.upcoming.number,
         )))
         if index > 0:
             previous = published[index - 1]
@@ -229,11 +230,16 @@ def theme_extras(loaded: LoadedPolicy, history: History, as_of: dt.date, locale:
         "notices": banner,
         "feed": {"path": FEED, "title": _feed_title(renderer, loaded)},
         "root": urlsplit(loaded.policy.site.base_url).path,
-        "not_found": {
-            "title": renderer.gettext("Page not found"),
-            "text": renderer.gettext("There is no page at this address."),
-            "home": renderer.gettext("Go to the home page"),
-        },
+        "not_found": not_found_texts(renderer.formatter),
+    }
+
+
+def not_found_texts(formatter: Formatter) -> dict[str, str]:
+    """What a 404 page says in one language: its title, a sentence and the link to the home page."""
+    return {
+        "title": formatter.gettext("Page not found"),
+        "text": formatter.gettext("There is no page at this address."),
+        "home": formatter.gettext("Go to the home page"),
     }
 
 

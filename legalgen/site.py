@@ -39,7 +39,7 @@ from legalgen.i18n import Formatter
 from legalgen.load import LoadedPolicy
 from legalgen.markdown_safety import locale_markdown_extensions
 from legalgen.notices import notices_json
-from legalgen.pages import feed_files, render_pages, theme_extras
+from legalgen.pages import feed_files, not_found_texts, render_pages, theme_extras
 from legalgen.project import GENERATED_HEADER, Project
 from legalgen.render import TEMPLATES, Page, escape_theme_text
 from legalgen.versions import History
@@ -412,12 +412,8 @@ def _write_root(site_dir: Path, loaded: LoadedPolicy, history: History, as_of: d
         languages=[(locale, language_name(locale)) for locale in site.locales],
     )
     write_file(site_dir / "index.html", html)
-    languages = []
-    for locale in [site.default_locale, *(other for other in site.locales if other != site.default_locale)]:
-        formatter = Formatter.for_locale(locale)
-        languages.append({"locale": locale, "title": formatter.gettext("Page not found"),
-                          "text": formatter.gettext("There is no page at this address."),
-                          "home": formatter.gettext("Go to the home page")})
+    languages = [{"locale": locale, **not_found_texts(Formatter.for_locale(locale))}
+                 for locale in [site.default_locale, *(other for other in site.locales if other != site.default_locale)]]
     not_found = env.get_template("not_found.html.j2").render(
         site=site, languages=languages, root=urlsplit(site.base_url).path)
     write_file(site_dir / "404.html", not_found)

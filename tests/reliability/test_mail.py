@@ -499,3 +499,15 @@ def test_cli_reports_smtp_port_out_of_range(tmp_path: Path, monkeypatch: pytest.
     assert result.exit_code == 1
     assert "error: LEGALGEN_SMTP_PORT must be a port number from 1 to 65535, not '70000'" in result.output
 
+
+
+def test_a_site_name_per_language_is_checked_in_each_language(located: tuple[LoadedPolicy, History, Path]) -> None:
+    """All header problems come at once: the German site name is found before any message is composed."""
+    loaded, history, source = located
+    name = m.Title.model_construct({"en": "Lumenstream Legal", "de": "Lumenstream\nRechtliches",
+                                    "fr": "Lumenstream – Informations juridiques"})
+    with pytest.raises(SourceError) as caught:
+        _announce(_with(loaded, site={"name": name}), history)
+    [diagnostic] = caught.value.diagnostics
+    assert diagnostic.code == "S003" and "site.name" in diagnostic.message
+    assert diagnostic.location.line == _line_of(source / "site.yaml", SITE_NAME_LINE)
