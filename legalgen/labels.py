@@ -57,6 +57,7 @@ LABELS: dict[tuple[str, str, str], str] = {
         "communications": N_("Communications with us"),
         "location": N_("Approximate location"),
         "identifiers": N_("Online identifiers"),
+        "health": N_("Health data"),
     }),
     **_table(m.PurposeType, "label", {
         "service_provision": N_("Providing the service"),
@@ -105,6 +106,22 @@ LABELS: dict[tuple[str, str, str], str] = {
         "professional_advisers": N_("Professional adviser"),
         "authorities": N_("Public authority"),
         "it_services": N_("IT service provider"),
+    }),
+    **_table(m.SpecialCondition, "label", {
+        "explicit_consent": N_("explicit consent"),
+        "employment_law": N_("obligations under employment and social security law"),
+        "vital_interests": N_("protection of the vital interests of a person unable to consent"),
+        "not_for_profit_body": N_("legitimate activities of a foundation, association or other not-for-profit body"),
+        "made_public": N_("data manifestly made public by the data subject"),
+        "legal_claims": N_("establishment, exercise or defence of legal claims"),
+        "substantial_public_interest": N_("reasons of substantial public interest"),
+        "health_care": N_("preventive or occupational medicine, medical diagnosis, health or social care"),
+        "public_health": N_("reasons of public interest in the area of public health"),
+        "archiving_research_statistics": N_("archiving in the public interest, scientific or historical research "
+                                            "or statistics"),
+    }),
+    **_table(m.Certification, "label", {
+        "dpf": N_("EU-U.S. Data Privacy Framework"),
     }),
     **_table(m.Safeguard, "label", {
         "adequacy": N_("an adequacy decision of the European Commission (Art. 45 GDPR)"),

@@ -262,6 +262,46 @@ class DataType(enum.StrEnum):
     COMMUNICATIONS = "communications"
     LOCATION = "location"
     IDENTIFIERS = "identifiers"
+    HEALTH = "health"
+
+
+class SpecialCategory(enum.StrEnum):
+    """Special categories of personal data (GDPR Art. 9(1)); processing them needs an Art. 9(2) condition."""
+
+    HEALTH = "health"
+    GENETIC = "genetic"
+    BIOMETRIC = "biometric"
+    RACIAL_OR_ETHNIC_ORIGIN = "racial_or_ethnic_origin"
+    POLITICAL_OPINIONS = "political_opinions"
+    RELIGIOUS_OR_PHILOSOPHICAL_BELIEFS = "religious_or_philosophical_beliefs"
+    TRADE_UNION_MEMBERSHIP = "trade_union_membership"
+    SEX_LIFE_OR_ORIENTATION = "sex_life_or_orientation"
+
+
+class SpecialCondition(enum.StrEnum):
+    """GDPR Art. 9(2) conditions for processing special categories, by their letter's meaning."""
+
+    EXPLICIT_CONSENT = "explicit_consent"  # (a)
+    EMPLOYMENT_LAW = "employment_law"  # (b)
+    VITAL_INTERESTS = "vital_interests"  # (c)
+    NOT_FOR_PROFIT_BODY = "not_for_profit_body"  # (d)
+    MADE_PUBLIC = "made_public"  # (e)
+    LEGAL_CLAIMS = "legal_claims"  # (f)
+    SUBSTANTIAL_PUBLIC_INTEREST = "substantial_public_interest"  # (g)
+    HEALTH_CARE = "health_care"  # (h)
+    PUBLIC_HEALTH = "public_health"  # (i)
+    ARCHIVING_RESEARCH_STATISTICS = "archiving_research_statistics"  # (j)
+
+    @property
+    def letter(self) -> str:
+        """The letter of Art. 9(2), ``a`` to ``j``."""
+        return "abcdefghij"[list(SpecialCondition).index(self)]
+
+
+class Certification(enum.StrEnum):
+    """A certification framework an adequacy decision is limited to."""
+
+    DPF = "dpf"  # EU-U.S. Data Privacy Framework, Implementing Decision (EU) 2023/1795
 
 
 class PurposeType(enum.StrEnum):
@@ -574,12 +614,19 @@ class DataCategory(Model):
     source_details: Text | None = Field(None, description="Which third party or public source")
     retention: Retention | None = Field(
         None, description="How long this category is kept, where the policy says so per category")
+    special: SpecialCategory | None = Field(
+        None, description="The special category of Art. 9(1) GDPR the data belongs to (type health implies health)")
 
     @model_validator(mode="after")
     def _named(self) -> DataCategory:
         if self.type is None and self.label is None:
             raise ValueError("a data category needs a 'type' or a 'label'")
         return self
+
+    @property
+    def special_category(self) -> SpecialCategory | None:
+        """The Art. 9(1) category, stated or implied by the type."""
+        return self.special or (SpecialCategory.HEALTH if self.type is DataType.HEALTH else None)
 
 
 class Retention(Model):
@@ -612,6 +659,8 @@ class Purpose(Model):
     description: Text | None = None
     legal_basis: LegalBasis | None = Field(None, description="GDPR Art. 6(1) basis; `legalgen check` requires one")
     legitimate_interest: Text | None = Field(None, description="The interest pursued; `legalgen check` requires it with legitimate_interests (G04)")
+    special_condition: SpecialCondition | None = Field(
+        None, description="GDPR Art. 9(2) condition, for purposes that process special categories of data (P05)")
     data: list[Id] = Field(min_length=1, description="Ids of data categories")
     recipients: list[Id] = Field(default_factory=list, description="Ids of recipients")
     retention: Retention | None = Field(None, description="Storage period; `legalgen check` requires one")
@@ -629,6 +678,9 @@ class Transfer(Model):
 
     safeguard: Safeguard
     obtain_copy: Text | None = Field(None, description="How to obtain a copy of the safeguard")
+    certification: Certification | None = Field(
+        None, description="The framework the recipient is certified under, where the adequacy decision "
+                          "covers only certified organisations (dpf: EU-U.S. Data Privacy Framework)")
 
 
 class NoticeTransfer(Model):
@@ -807,6 +859,17 @@ class Withdrawal(Model):
         None, description="What a consumer pays back when service started in the period at their request"
     )
     termination_url: Url | None = Field(None, description="Online cancellation ('Verträge hier kündigen')")
+    digital_content: DigitalContentLapse | None = Field(
+        None, description="The right ends once supply of digital content begins (Art. 16(m)), on the conditions stated")
+
+
+class DigitalContentLapse(Model):
+    """When the right of withdrawal for digital content not on a tangible medium ends early (Art. 16(m)
+    Directive 2011/83/EU; BGB §356(5); C. consom. L221-28 13°). The page states it only with all three."""
+
+    express_consent: bool = Field(description="The consumer expressly agrees that supply begins within the period")
+    acknowledgement: bool = Field(description="The consumer acknowledges losing the right of withdrawal")
+    confirmation: bool = Field(description="The trader confirms both on a durable medium")
 
 
 class RefundWindow(Model):

@@ -77,6 +77,10 @@ COMMITMENTS = [
      "transfers: [{safeguards: [scc]}]"),
     ("Data transferred to %(name)s outside the European Economic Area is protected by %(safeguard)s.", "privacy",
      "recipients: [{id: crm, name: CRM Inc., role: processor, transfer: {safeguard: scc}}]"),
+    ("%(name)s is certified under the %(framework)s.", "privacy",
+     "recipients: [{id: crm, name: CRM Inc., country: US, transfer: {safeguard: adequacy, certification: dpf}}]"),
+    ("For digital content not supplied on a tangible medium, your right of withdrawal ends", "refund",
+     "withdrawal: {digital_content: {express_consent: true, acknowledgement: true, confirmation: true}}"),
 ]
 
 
@@ -219,3 +223,11 @@ def test_national_and_regional_contact_points(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as caught:
         load_policy(root)
     assert [d.code for d in caught.value.diagnostics] == ["S003"]
+
+
+@pytest.mark.parametrize("locale", ["en", "de", "fr"])
+def test_a_lapse_without_all_its_conditions_is_not_stated(tmp_path: Path, locale: str) -> None:
+    sentence = "For digital content not supplied on a tangible medium, your right of withdrawal ends"
+    partial = "withdrawal: {digital_content: {express_consent: true, acknowledgement: false, confirmation: true}}\n"
+    page = render_document(load_policy(_source(tmp_path, {"refund": partial})), "refund", locale)
+    assert _needle(sentence, locale) not in page

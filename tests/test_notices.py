@@ -111,7 +111,8 @@ def test_shorter_period_needs_a_reason(released: Path) -> None:
 @pytest.mark.parametrize(
     ("as_of", "expected"),
     [(D(2026, 11, 9), []), (D(2026, 11, 10), [3]), (D(2026, 11, 22), [3]), (D(2026, 11, 23), [3, 3, 3, 3, 4, 5]),
-     (D(2026, 11, 24), [3, 4, 5]), (D(2026, 12, 14), [3, 4, 5]), (D(2026, 12, 15), [4, 5]), (D(2026, 12, 16), [5]), (D(2026, 12, 17), [])],
+     (D(2026, 11, 24), [3, 4, 5, 6]), (D(2026, 12, 14), [3, 4, 5, 6]), (D(2026, 12, 15), [4, 5, 6]),
+     (D(2026, 12, 16), [5, 6]), (D(2026, 12, 17), [6]), (D(2026, 12, 18), [])],
 )
 def test_notice_window(example: LoadedPolicy, example_history: History, as_of: dt.date, expected: list[int]) -> None:
     assert [n.version.number for n in open_notices(example, example_history, as_of)] == expected
@@ -138,8 +139,8 @@ def test_notices_json(example: LoadedPolicy, example_history: History) -> None:
     assert notice["urls"]["upcoming"]["fr"] == "https://legal.lumenstream.example/fr/privacy/upcoming/"
     editorial = json.loads(notices_json(example, example_history, D(2026, 12, 15)))["notices"]
     assert [(n["version"], n["material"], n["effective"]) for n in editorial] == [
-        (4, False, "2026-12-16"), (5, False, "2026-12-17")]
-    assert json.loads(notices_json(example, example_history, D(2026, 12, 17)))["notices"] == []
+        (4, False, "2026-12-16"), (5, False, "2026-12-17"), (6, False, "2026-12-18")]
+    assert json.loads(notices_json(example, example_history, D(2026, 12, 18)))["notices"] == []
 
 
 def test_golden_feeds(example: LoadedPolicy, example_history: History, golden) -> None:  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ from legalgen.i18n import catalog_dir
 TERMS = {
     r"\bcontroller\b": {"de": r"Verantwortliche", "fr": r"responsables?( conjoints?)? du traitement"},
     r"\bprocessor\b": {"de": r"Auftragsverarbeiter", "fr": r"sous-traitant"},
-    r"\bdata subject\b": {"de": r"betroffene Person", "fr": r"personne concernée"},
+    r"\bdata subject\b": {"de": r"betroffenen? Person", "fr": r"personne concernée"},
     r"\bpersonal data\b(?! breach)": {"de": r"personenbezogene", "fr": r"données à caractère personnel"},
     r"\bdata protection officer\b": {"de": r"Datenschutzbeauftragte", "fr": r"délégu(é|ée|é ou une déléguée) à la "
                                                                            r"protection des données"},

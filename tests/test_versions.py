@@ -38,10 +38,12 @@ D = dt.date
         (D(2026, 11, 10), 2, 3, [1, 2, 3]),
         (D(2026, 11, 22), 2, 3, [1, 2, 3]),
         (D(2026, 11, 23), 2, 3, [1, 2, 3, 4, 5]),  # 4 and 5 are published; the next to take effect is still 3
-        (D(2026, 12, 14), 2, 3, [1, 2, 3, 4, 5]),
-        (D(2026, 12, 15), 3, 4, [1, 2, 3, 4, 5]),
-        (D(2026, 12, 16), 4, 5, [1, 2, 3, 4, 5]),
-        (D(2026, 12, 17), 5, None, [1, 2, 3, 4, 5]),
+        (D(2026, 11, 24), 2, 3, [1, 2, 3, 4, 5, 6]),
+        (D(2026, 12, 14), 2, 3, [1, 2, 3, 4, 5, 6]),
+        (D(2026, 12, 15), 3, 4, [1, 2, 3, 4, 5, 6]),
+        (D(2026, 12, 16), 4, 5, [1, 2, 3, 4, 5, 6]),
+        (D(2026, 12, 17), 5, 6, [1, 2, 3, 4, 5, 6]),
+        (D(2026, 12, 18), 6, None, [1, 2, 3, 4, 5, 6]),
     ],
 )
 def test_version_selection_at_boundaries(
@@ -64,8 +66,10 @@ def test_current_page_follows_the_as_of_date(example_history: History) -> None:
         D(2026, 12, 14))
     after = current(D(2026, 12, 15))
     assert "*Version 3 ·" in after and "A new version takes effect on 16 December 2026" in after
-    latest = current(D(2026, 12, 17))
-    assert "*Version 5 ·" in latest and "A new version" not in latest
+    fifth = current(D(2026, 12, 17))
+    assert "*Version 5 ·" in fifth and "A new version takes effect on 18 December 2026" in fifth
+    latest = current(D(2026, 12, 18))
+    assert "*Version 6 ·" in latest and "A new version" not in latest
     before = render_pages(loaded, example_history, D(2026, 11, 9), ["en"])
     assert not any("v3" in p.path.as_posix() for p in before)
 
@@ -92,7 +96,7 @@ def _line(path: Path, text: str, occurrence: int = 1) -> int:
 
 
 def test_example_history_is_intact(example_history: History) -> None:
-    assert [v.number for v in example_history.of("privacy")] == [1, 2, 3, 4, 5]
+    assert [v.number for v in example_history.of("privacy")] == [1, 2, 3, 4, 5, 6]
     assert [v.number for v in example_history.of("refund")] == [1, 2, 3]
     assert set(example_history.documents) == {"privacy", "cookies", "refund", "imprint"}
 

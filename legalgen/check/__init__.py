@@ -9,7 +9,8 @@ sections What / Why / Fails / Passes; ``legalgen check --explain ID`` prints it 
 Families: :mod:`~legalgen.check.gdpr` (G), :mod:`~legalgen.check.changes` (C),
 :mod:`~legalgen.check.cookies` (K), :mod:`~legalgen.check.consumer` (R),
 :mod:`~legalgen.check.imprint` (I), :mod:`~legalgen.check.style` (G22, G23, C05 in every language),
-:mod:`~legalgen.check.translations` (T: translations that no longer follow their English).
+:mod:`~legalgen.check.translations` (T: translations that no longer follow their English),
+:mod:`~legalgen.check.plausibility` (P: facts checked against :mod:`legalgen.knowledge` and each other).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from legalgen.load import LoadedPolicy
 from legalgen.source import NodePath
 from legalgen.versions import History
 
-FAMILIES = ("gdpr", "changes", "cookies", "consumer", "imprint", "style", "translations")
+FAMILIES = ("gdpr", "changes", "cookies", "consumer", "imprint", "style", "translations", "plausibility")
 SECTIONS = ("What", "Why", "Fails", "Passes")
 
 

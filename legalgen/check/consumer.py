@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from legalgen import model as m
 from legalgen.check import Context, Finding, rule
+from legalgen.diagnostics import Severity
 from legalgen.periods import Period
 
 J = m.Jurisdiction
@@ -54,14 +55,20 @@ def withdrawal_information(context: Context) -> Iterator[Finding]:
     (Annex I(B), DE Muster-Widerrufsformular); if the information is missing, the period
     extends by 12 months (Art. 10).
 
-    Fails: `withdrawal: {period: P14D, model_form: false}`.
+    The information and the form name the trader with a geographical address (Annex I(A) and
+    (B)), so a company without `address` is reported too.
 
-    Passes: `withdrawal: {period: P14D, model_form: true}`.
+    Fails: `withdrawal: {period: P14D, model_form: false}`; a withdrawal with no `company.address`.
+
+    Passes: `withdrawal: {period: P14D, model_form: true}` and the company's postal address.
     """
     withdrawal = _refund(context).withdrawal
     if withdrawal is not None and not withdrawal.model_form:
         yield Finding("the model withdrawal form is not offered", context.at("refund", "withdrawal", "model_form"),
                       hint="set model_form: true")
+    if withdrawal is not None and context.policy.company.address is None:
+        yield Finding("the withdrawal information and form need the company's geographical address, which is not "
+                      "stated", context.at("site", "company"), hint="add company.address")
 
 
 @rule("R03", document="refund", covers="withdrawal.online_function", source="Directive (EU) 2023/2673 "
@@ -90,20 +97,44 @@ def refund_delay(context: Context) -> Iterator[Finding]:
     latest within 14 days, using the same means of payment and without fees (Art. 13). Bank
     posting times may only be mentioned as a note.
 
-    Fails: `delays: [{payment: card, min: P20D, max: P31D, business_days: true}]`.
+    Business days (Monday to Friday) and working days (Monday to Saturday) are converted to
+    the longest calendar span they can take, public holidays aside: 10 business days are at
+    most 14 calendar days, 11 are up to 17.
 
-    Passes: `delays: [{payment: any, max: P14D}]` and `method: same_means`.
+    Fails: `delays: [{payment: card, min: P20D, max: P31D, business_days: true}]`;
+    `method: store_credit`; `method: bank_transfer` (a warning: allowed only where the consumer
+    expressly agreed).
+
+    Passes: `delays: [{payment: any, max: P14D}]`, `{max: P10D, business_days: true}` and `method: same_means`.
     """
     document = _refund(context)
     for index, delay in enumerate(document.delays):
-        longest = Period(days=delay.max.days * 7 // 5 + 1) if delay.business_days else delay.max
-        if longest > FOURTEEN_DAYS:
-            wording = f"{delay.max.days} business days" if delay.business_days else str(delay.max)
+        unit = "business days" if delay.business_days else "working days" if delay.working_days else None
+        longest = calendar_days(delay.max.days, 5 if delay.business_days else 6)
+        if (longest > 14 or delay.max > Period(days=delay.max.days)) if unit else delay.max > FOURTEEN_DAYS:
+            wording = f"{delay.max.days} {unit} (up to {longest} calendar days)" if unit else str(delay.max)
             yield Finding(f"refunds take up to {wording}, longer than 14 days",
                           context.at("refund", "delays", index, "max"), hint="refund within P14D")
-    if document.method in (m.RefundMethod.STORE_CREDIT,):
+    if document.method is m.RefundMethod.STORE_CREDIT:
         yield Finding("refunds are paid as store credit, not by the means of payment used",
                       context.at("refund", "method"), hint="use method: same_means")
+    elif document.method is m.RefundMethod.BANK_TRANSFER:
+        yield Finding("refunds are paid by bank transfer, not by the means of payment used, which needs the "
+                      "consumer's express agreement", context.at("refund", "method"), severity=Severity.WARNING,
+                      hint="use method: same_means, or say in the text that the consumer chooses the transfer")
+
+
+def calendar_days(days: int, per_week: int) -> int:
+    """The most calendar days ``days`` counted days can span when ``per_week`` days of each week count
+    (5: Monday to Friday, 6: Monday to Saturday, 7: every day), starting the day after a counted day
+    in the worst case. Public holidays are not counted in.
+
+    >>> calendar_days(10, 5), calendar_days(11, 5), calendar_days(5, 5), calendar_days(12, 6), calendar_days(14, 7)
+    (14, 17, 7, 14, 14)
+    """
+    if per_week == 7 or days == 0:
+        return days
+    return days + (7 - per_week) * -(-days // per_week)
 
 
 @rule("R05", document="refund", covers="withdrawal.early_start", source="Directive 2011/83/EU Art. 14(3); "
@@ -206,3 +237,30 @@ def french_termination_and_mediation(context: Context) -> Iterator[Finding]:
     if imprint is None or imprint.mediation is None:
         yield Finding("no consumer mediator is named", context.at("imprint" if imprint else "refund"),
                       hint="add mediation to the imprint")
+
+
+@rule("R10", document="refund", covers="withdrawal.digital_content", source="Directive 2011/83/EU Art. 16(m); "
+      "BGB §356(5); C. consom. L221-28 13°", audience=CONSUMERS)
+def digital_content_lapse(context: Context) -> Iterator[Finding]:
+    """The right of withdrawal for digital content ends early only with express consent, acknowledgement and confirmation.
+
+    Why: for digital content not supplied on a tangible medium, the right is lost once supply
+    begins only if the consumer expressly agreed to the early start, acknowledged losing the
+    right, and the trader confirmed this on a durable medium (Art. 16(m), 8(7)). Without all
+    three the right stays, so the page does not state the lapse.
+
+    Fails: `withdrawal: {digital_content: {express_consent: true, acknowledgement: false, confirmation: true}}`.
+
+    Passes: `digital_content: {express_consent: true, acknowledgement: true, confirmation: true}`.
+    """
+    withdrawal = _refund(context).withdrawal
+    lapse = withdrawal.digital_content if withdrawal is not None else None
+    if lapse is None:
+        return
+    missing = [name for name in ("express_consent", "acknowledgement", "confirmation") if not getattr(lapse, name)]
+    if missing:
+        yield Finding(f"the right of withdrawal is said to end once digital content is supplied, without "
+                      f"{', '.join(missing)}: it does not end, and the page leaves the lapse out",
+                      context.at("refund", "withdrawal", "digital_content"),
+                      hint="collect the consumer's express consent and acknowledgement and confirm both, or "
+                           "remove digital_content")

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from legalgen import model as m
 from legalgen.check import Context, Finding, rule
+from legalgen.diagnostics import Severity
 from legalgen.periods import Period
 
 J = m.Jurisdiction
@@ -78,13 +79,20 @@ def exemptions(context: Context) -> Iterator[Finding]:
                       hint="set basis: consent")
 
 
-@rule("K03", document="cookies", covers="consent", source="CNIL guidelines 2020-091, recommendation 2020-092",
-      jurisdictions=(J.FR,))
+@rule("K03", document="cookies", covers="consent", source="ePrivacy Art. 5(3); GDPR Art. 4(11), 7(3); "
+      "EDPB Cookie Banner Taskforce report (2023); EDPB Guidelines 05/2020 par. 110; DE TDDDG §25; "
+      "CNIL guidelines 2020-091, recommendation 2020-092")
 def consent_management(context: Context) -> Iterator[Finding]:
-    """Refusing is as easy as accepting, consent is remembered about six months at most, and can be withdrawn.
+    """Refusing is as easy as accepting, consent can be withdrawn, and it is not kept for years.
 
-    Why: the CNIL expects a "reject all" as easy as "accept all", consent choices kept for
-    about six months, and withdrawal possible at any time.
+    Applies in the EU baseline, Germany and France alike; only the period differs.
+
+    Why: consent is freely given only if refusing is as easy as accepting (Art. 4(11), 7 GDPR;
+    the EDPB's cookie banner taskforce and the German and French authorities read a banner
+    without "reject all" on its first layer as failing this) and can be withdrawn as easily as
+    given (Art. 7(3)). Consent is refreshed at appropriate intervals (EDPB Guidelines 05/2020,
+    par. 110): the CNIL expects about six months (an error in France); elsewhere more than
+    twelve months is reported as a warning.
 
     Fails: consent-based trackers and `consent: {reject_all: false, remembered_for: P13M, ...}`.
 
@@ -100,10 +108,15 @@ def consent_management(context: Context) -> Iterator[Finding]:
         return
     if not document.consent.reject_all:
         yield Finding("there is no 'reject all' as easy as 'accept all'",
-                      context.at("cookies", "consent", "reject_all"))
-    if document.consent.remembered_for > Period(months=6):
-        yield Finding(f"consent is remembered for {document.consent.remembered_for}, longer than about six months",
+                      context.at("cookies", "consent", "reject_all"), hint="set reject_all: true once it exists")
+    remembered = document.consent.remembered_for
+    if context.targets(J.FR) and remembered > Period(months=6):
+        yield Finding(f"consent is remembered for {remembered}, longer than the about six months the CNIL accepts",
                       context.at("cookies", "consent", "remembered_for"), hint="use P6M")
+    elif remembered > Period(months=12):
+        yield Finding(f"consent is remembered for {remembered}, more than twelve months without being refreshed",
+                      context.at("cookies", "consent", "remembered_for"), severity=Severity.WARNING,
+                      hint="ask again after at most P12M (France: P6M)")
 
 
 @rule("K04", document="cookies", covers="trackers[].lifetime", source="CNIL guidelines 2020-091 art. 5",

@@ -6,15 +6,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from legalgen import knowledge
 from legalgen import model as m
 from legalgen.check import Context, Finding, rule
 from legalgen.diagnostics import Severity
 from legalgen.periods import Period
 from legalgen.source import NodePath
 
-EEA = frozenset(
-    ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO"]
-)
 #: Minimum age of digital consent by jurisdiction (Art. 8(1); DE 16, FR 15).
 CONSENT_AGE = {m.Jurisdiction.EU: 16, m.Jurisdiction.DE: 16, m.Jurisdiction.FR: 15}
 #: "As long as necessary", which names no criterion, per language.
@@ -72,7 +70,7 @@ def controller_identity(context: Context) -> Iterator[Finding]:
     if company.address is None:
         yield Finding("the controller has no postal address", context.at("site", "company"),
                       hint="add company.address with street, postal_code, city and country")
-    elif company.address.country not in EEA and _privacy(context).representative is None:
+    elif company.address.country not in knowledge.eea() and _privacy(context).representative is None:
         yield Finding(f"the controller is established in {company.address.country}, outside the EEA, and names "
                       "no EU representative", context.at("privacy"), hint="add `representative` (Art. 27)")
 
@@ -165,7 +163,7 @@ def transfers(context: Context) -> Iterator[Finding]:
             if recipient.name is not None:
                 yield Finding(f"recipient {name!r} does not state its country", where, severity=Severity.WARNING,
                               hint="add country (ISO code); outside the EEA also transfer")
-        elif recipient.country not in EEA:
+        elif recipient.country not in knowledge.eea():
             if recipient.transfer is None:
                 yield Finding(f"recipient {name!r} is in {recipient.country}, a third country, without a transfer "
                               "safeguard", where, hint="add transfer: {safeguard: adequacy | scc | bcr | derogation}")

@@ -11,6 +11,8 @@ FAMILY_TITLES = {
     "cookies": "Cookies and trackers",
     "consumer": "Refunds and the right of withdrawal",
     "imprint": "Imprint and legal notice",
+    "translations": "Translations",
+    "plausibility": "Plausibility and coherence",
 }
 
 

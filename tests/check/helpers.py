@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 from legalgen.check import check_policy
+from legalgen.diagnostics import Diagnostic
 from legalgen.load import load_policy
 from legalgen.versions import load_history
 
@@ -51,20 +52,24 @@ recipients:
 rights:
   granted: [access, rectification, erasure, restriction, portability, objection, complaint]
   email: privacy@test.example
-supervisory_authority: {name: Berliner Beauftragte für Datenschutz und Informationsfreiheit}
+supervisory_authority: {name: Österreichische Datenschutzbehörde, url: "https://www.dsb.gv.at/"}
 breach: {authority_within: PT72H, notify_data_subjects: true}
 """ + CHANGES
 
 
-def run(tmp_path: Path, as_of: dt.date = AS_OF, **files: str) -> list[tuple[str, str, int]]:
-    """(rule ID, file name, line) of every finding on a source made of ``files``."""
+def diagnostics(tmp_path: Path, as_of: dt.date = AS_OF, **files: str) -> list[Diagnostic]:
+    """Every finding on a source made of ``files`` (``site`` defaults to :data:`SITE`)."""
     root = tmp_path / "source"
     root.mkdir(exist_ok=True)
     for name, text in {"site": SITE, **files}.items():
         (root / f"{name}.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
     loaded = load_policy(root)
-    return [(d.code, Path(d.location.file).name, d.location.line)
-            for d in check_policy(loaded, load_history(loaded), as_of)]
+    return check_policy(loaded, load_history(loaded), as_of)
+
+
+def run(tmp_path: Path, as_of: dt.date = AS_OF, **files: str) -> list[tuple[str, str, int]]:
+    """(rule ID, file name, line) of every finding on a source made of ``files``."""
+    return [(d.code, Path(d.location.file).name, d.location.line) for d in diagnostics(tmp_path, as_of, **files)]
 
 
 def ids(tmp_path: Path, **files: str) -> list[str]:

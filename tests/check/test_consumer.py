@@ -1,9 +1,11 @@
-"""Consumer family (R01-R09) on YAML snippets."""
+"""Consumer family (R01-R10) on YAML snippets."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+
+import pytest
 
 from .helpers import CHANGES, SITE, line_of, run
 
@@ -96,3 +98,40 @@ def test_consumer_rules_skip_business_customers(tmp_path: Path) -> None:
     business = SITE.replace("jurisdictions: [EU]", "jurisdictions: [EU]\n  audience: businesses")
     without = REFUND[: REFUND.index("withdrawal:")] + REFUND[REFUND.index("request:"):]
     assert found(tmp_path, without, business) == []
+
+
+@pytest.mark.parametrize(("delay", "flagged"), [
+    ("max: P10D\n    business_days: true", False),   # at most 14 calendar days
+    ("max: P11D\n    business_days: true", True),    # up to 17
+    ("max: P12D\n    working_days: true", False),    # Monday to Saturday: at most 14
+    ("max: P13D\n    working_days: true", True),
+    ("max: P14D", False),
+    ("max: P15D", True),
+    ("max: P1M", True),
+])
+def test_r04_business_and_working_days_in_calendar_days(tmp_path: Path, delay: str, flagged: bool) -> None:
+    text = REFUND.replace("max: P14D", delay)
+    assert found(tmp_path, text) == ([("R04", line_of(text, "max:"))] if flagged else [])
+
+
+def test_r04_refund_by_another_means(tmp_path: Path) -> None:
+    transfer = REFUND.replace("method: same_means", "method: bank_transfer")
+    assert found(tmp_path, transfer) == [("R04", line_of(transfer, "method:"))]
+
+
+def test_r02_withdrawal_needs_the_company_address(tmp_path: Path) -> None:
+    no_address = SITE.replace("  address: {street: Ringstraße 1, postal_code: \"1010\", city: Wien, country: AT}\n", "")
+    assert no_address != SITE
+    assert ("R02", line_of(no_address, "company:")) in found(tmp_path, REFUND, no_address)
+    without_withdrawal = REFUND[: REFUND.index("withdrawal:")] + REFUND[REFUND.index("request:"):]
+    assert "R02" not in {code for code, _ in found(tmp_path, without_withdrawal, no_address)}
+
+
+@pytest.mark.parametrize(("conditions", "flagged"), [
+    ("{express_consent: true, acknowledgement: true, confirmation: true}", False),
+    ("{express_consent: true, acknowledgement: false, confirmation: true}", True),
+    ("{express_consent: false, acknowledgement: false, confirmation: false}", True),
+])
+def test_r10_digital_content_lapse_needs_all_three_conditions(tmp_path: Path, conditions: str, flagged: bool) -> None:
+    text = REFUND.replace("  early_start: pro_rata\n", f"  early_start: pro_rata\n  digital_content: {conditions}\n")
+    assert found(tmp_path, text) == ([("R10", line_of(text, "digital_content"))] if flagged else [])

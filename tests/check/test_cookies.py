@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .helpers import CHANGES, PRIVACY, SITE, line_of, run
+import pytest
+
+from .helpers import CHANGES, PRIVACY, SITE, diagnostics, line_of, run
 
 COOKIES = """\
 kind: cookies
@@ -37,6 +39,11 @@ def found(tmp_path: Path, cookies: str, site: str = SITE, privacy: str = PRIVACY
             if name == "cookies.yaml" or code.startswith("K")]
 
 
+def severities(tmp_path: Path, cookies: str, site: str = SITE) -> list[tuple[str, str]]:
+    return [(d.code, d.severity.value) for d in diagnostics(tmp_path, site=site, privacy=PRIVACY, cookies=cookies)
+            if d.code.startswith("K")]
+
+
 def test_complete_policy_passes_everywhere(tmp_path: Path) -> None:
     assert found(tmp_path, COOKIES, FRANCE) == []
     assert found(tmp_path, COOKIES, GERMANY) == []
@@ -60,12 +67,23 @@ def test_k02_only_strictly_necessary_is_exempt(tmp_path: Path) -> None:
     assert found(tmp_path, exempt, SITE.replace("jurisdictions: [EU]", "jurisdictions: [FR]")) == []
 
 
-def test_k03_consent_in_france(tmp_path: Path) -> None:
-    bad = COOKIES.replace("reject_all: true", "reject_all: false").replace("remembered_for: P6M", "remembered_for: P13M")
-    assert found(tmp_path, bad, FRANCE) == [("K03", line_of(bad, "reject_all")), ("K03", line_of(bad, "remembered_for"))]
-    assert found(tmp_path, bad, GERMANY) == []
+@pytest.mark.parametrize("site", [FRANCE, GERMANY, SITE], ids=["FR", "DE", "EU"])
+def test_k03_refusal_and_withdrawal_everywhere(tmp_path: Path, site: str) -> None:
+    no_reject = COOKIES.replace("reject_all: true", "reject_all: false")
+    assert found(tmp_path, no_reject, site) == [("K03", line_of(no_reject, "reject_all"))]
     missing = COOKIES[: COOKIES.index("consent:\n")] + CHANGES
-    assert found(tmp_path, missing, FRANCE) == [("K03", 1)]
+    assert found(tmp_path, missing, site) == [("K03", 1)]
+
+
+@pytest.mark.parametrize(("period", "site", "severity"), [
+    ("P7M", FRANCE, "error"), ("P6M", FRANCE, None),
+    ("P13M", GERMANY, "warning"), ("P12M", GERMANY, None), ("P7M", GERMANY, None),
+    ("P2Y", SITE, "warning"), ("P1Y", SITE, None),
+])
+def test_k03_consent_duration_by_jurisdiction(tmp_path: Path, period: str, site: str, severity: str | None) -> None:
+    text = COOKIES.replace("remembered_for: P6M", f"remembered_for: {period}")
+    found_here = severities(tmp_path, text, site)
+    assert found_here == ([("K03", severity)] if severity else [])
 
 
 def test_k04_french_audience_measurement_exemption(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ def test_a_complete_notice_passes(tmp_path: Path) -> None:
         ("G07", "    retention: {period: P30D, after: account_closure}\n", "", "  - id: service"),
         ("G08", "granted: [access, rectification, erasure, restriction,", "granted: [access, rectification, erasure,",
          "  granted:"),
-        ("G10", "supervisory_authority: {name: Berliner Beauftragte für Datenschutz und Informationsfreiheit}\n", "",
+        ("G10", 'supervisory_authority: {name: Österreichische Datenschutzbehörde, url: "https://www.dsb.gv.at/"}\n', "",
          "kind: privacy"),
         ("G11", "    requirement: {provision: contract_precondition, consequences: {en: no account, de: kein Konto}}\n",
          "", "  - id: service"),
@@ -64,7 +64,8 @@ def test_g06_safeguard_and_copy(tmp_path: Path) -> None:
 
 
 def test_g09_and_g17_follow_the_legal_bases(tmp_path: Path) -> None:
-    consent = PRIVACY.replace("legal_basis: contract", "legal_basis: consent").replace(", objection", "")
+    consent = PRIVACY.replace("legal_basis: contract", "legal_basis: consent").replace(", objection", "").replace(
+        "provision: contract_precondition", "provision: voluntary")
     assert ids(tmp_path, privacy=consent) == ["G08", "G09", "G20"]
     li = PRIVACY.replace("legal_basis: contract", "legal_basis: legitimate_interests\n    legitimate_interest: "
                          "{en: fraud prevention, de: Betrugsprävention}").replace(", objection", "")
@@ -90,7 +91,7 @@ def test_g14_g15_indirect_data(tmp_path: Path) -> None:
 
 def test_g20_age_of_consent_by_jurisdiction(tmp_path: Path) -> None:
     consent = PRIVACY.replace("legal_basis: contract", "legal_basis: consent").replace(
-        "complaint]", "complaint, withdraw_consent]")
+        "complaint]", "complaint, withdraw_consent]").replace("provision: contract_precondition", "provision: voluntary")
     fifteen = consent + "children: {minimum_age: 15}\n"
     assert ids(tmp_path, privacy=fifteen) == ["G20"]
     french = SITE.replace("jurisdictions: [EU]", "jurisdictions: [FR]")

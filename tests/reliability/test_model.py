@@ -72,7 +72,7 @@ PRIVACY_CASES = [
     ("changes: {channels", "children: {minimum_age: " + "9" * 40 + "}\nchanges: {channels",
      "S003"),
     ("  email: privacy@test.example", "  email: \"privacy@test.example>, <x@evil.example\"", "S003"),
-    ("supervisory_authority: {name: Berliner", "supervisory_authority: {url: 'javascript:alert(1)', name: Berliner",
+    ('url: "https://www.dsb.gv.at/"', "url: 'javascript:alert(1)'",
      "S003"),
 ]
 

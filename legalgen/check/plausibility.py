@@ -1,0 +1,289 @@
+"""Plausibility and coherence: facts checked against what legalgen knows, and against each other (P01-P08).
+
+The other families check that the source states what the law asks for. These rules check that
+what it states can be true: a representative in the Union, an adequacy decision that exists,
+the authority that is competent, a tracker used as its provider documents it, and legal bases
+that fit together. The facts they compare with are in :mod:`legalgen.knowledge`, each with its
+source; a finding names the entry it relies on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from legalgen import knowledge
+from legalgen import model as m
+from legalgen.check import Context, Finding, rule
+from legalgen.check.gdpr import _purposes, _recipients
+from legalgen.diagnostics import Severity
+
+J = m.Jurisdiction
+#: Art. 9(1) categories by their wording in findings.
+_SPECIAL = {c: c.value.replace("_", " ") for c in m.SpecialCategory}
+#: Purposes whose trackers need consent in every member state.
+_TRACKING = {m.PurposeType.ANALYTICS: m.TrackerPurpose.ANALYTICS,
+             m.PurposeType.DIRECT_MARKETING: m.TrackerPurpose.MARKETING,
+             m.PurposeType.PERSONALISATION: m.TrackerPurpose.PREFERENCES}
+
+
+def _adequacy_source(decision: knowledge.Adequacy) -> str:
+    return f"{decision.source} of {decision.date.isoformat()}"
+
+
+@rule("P01", document="privacy", covers="representative.address.country", source="GDPR Art. 27(1), (3)")
+def representative_in_union(context: Context) -> Iterator[Finding]:
+    """The EU representative is established in the Union.
+
+    Why: a controller outside the Union designates in writing a representative established in
+    one of the member states where the people whose data it processes are (Art. 27(1), (3)). A
+    representative with an address outside the EEA is none.
+
+    Fails: `representative: {name: EU Rep LLC, address: {..., country: US}}`.
+
+    Passes: `representative: {name: EU Rep GmbH, address: {..., country: DE}}`.
+    """
+    privacy = context.policy.document("privacy")
+    if not isinstance(privacy, m.PrivacyDocument) or privacy.representative is None:
+        return
+    address = privacy.representative.address
+    if address is not None and address.country not in knowledge.eea():
+        yield Finding(f"the EU representative's address is in {address.country}, outside the EU and the EEA",
+                      context.at("privacy", "representative", "address", "country"),
+                      hint="name a representative established in a member state where your users are")
+
+
+@rule("P02", document="privacy", covers="recipients[].transfer.safeguard", source="GDPR Art. 45(1), (3)",
+      block="recipients")
+def adequacy_exists(context: Context) -> Iterator[Finding]:
+    """A transfer said to rest on an adequacy decision goes to a country that has one.
+
+    Why: only the Commission decides that a third country ensures an adequate level of
+    protection (Art. 45(3)); legalgen's list of decisions, with their dates and references,
+    is `legalgen/knowledge/adequacy.yaml`. A notice that claims one for a country without it
+    misstates the legal ground of the transfer, and the page would repeat the claim.
+
+    Fails: `{country: CN, transfer: {safeguard: adequacy}}`; `transfers: [{countries: [IN], safeguards: [adequacy]}]`.
+
+    Passes: `{country: CH, transfer: {safeguard: adequacy}}`, or CN with `safeguard: scc`.
+    """
+    for part, path, recipient in _recipients(context):
+        transfer = recipient.transfer
+        if transfer is None or transfer.safeguard is not m.Safeguard.ADEQUACY or recipient.country is None:
+            continue
+        if recipient.country in knowledge.eea():
+            continue
+        if knowledge.adequacy(recipient.country, context.as_of) is None:
+            yield Finding(f"recipient {recipient.name or recipient.id!r}: {recipient.country} has no adequacy decision "
+                          "of the European Commission", context.at(part, *path, "transfer", "safeguard"),
+                          hint="state the safeguard actually used, e.g. scc, with how to obtain a copy")
+    for part, path, stated in _transfers(context):
+        if stated.safeguards != [m.Safeguard.ADEQUACY]:
+            continue
+        lacking = [c for c in stated.countries
+                   if c not in knowledge.eea() and knowledge.adequacy(c, context.as_of) is None]
+        if lacking:
+            yield Finding(f"transfers to {', '.join(lacking)} are said to rest on an adequacy decision, which "
+                          f"{'it does' if len(lacking) == 1 else 'they do'} not have",
+                          context.at(part, *path, "safeguards"), hint="add the safeguard actually used")
+
+
+def _transfers(context: Context) -> Iterator[tuple[str, tuple[str | int, ...], m.NoticeTransfer]]:
+    """The transfers stated for a whole notice or recipients block."""
+    privacy = context.policy.document("privacy")
+    if isinstance(privacy, m.PrivacyDocument):
+        for index, transfer in enumerate(privacy.transfers):
+            yield "privacy", ("transfers", index), transfer
+    for key, path, block in context.blocks("recipients"):
+        for index, transfer in enumerate(block.transfers):
+            yield key, (*path, "transfers", index), transfer
+
+
+@rule("P03", document="privacy", covers="recipients[].transfer.certification",
+      source="GDPR Art. 45; Commission Implementing Decision (EU) 2023/1795", block="recipients")
+def certified_recipient(context: Context) -> Iterator[Finding]:
+    """A US recipient relies on the adequacy decision only when it is certified under the Data Privacy Framework.
+
+    Why: the EU-US adequacy decision of 10 July 2023 covers only organisations certified under
+    the EU-U.S. Data Privacy Framework. For any other US recipient, the transfer needs another
+    safeguard (SCC, BCR).
+
+    Fails: `{country: US, transfer: {safeguard: adequacy}}`.
+
+    Passes: `{country: US, transfer: {safeguard: adequacy, certification: dpf}}`, or `safeguard: scc`.
+    """
+    for part, path, recipient in _recipients(context):
+        transfer = recipient.transfer
+        if transfer is None or transfer.safeguard is not m.Safeguard.ADEQUACY or recipient.country is None:
+            continue
+        decision = knowledge.adequacy(recipient.country, context.as_of)
+        if decision is not None and decision.certified_only and transfer.certification is None:
+            yield Finding(f"recipient {recipient.name or recipient.id!r}: the adequacy decision for "
+                          f"{recipient.country} ({_adequacy_source(decision)}) covers only organisations certified "
+                          f"under the {decision.framework}", context.at(part, *path, "transfer"),
+                          hint="add certification: dpf if the recipient is certified, otherwise use safeguard: scc")
+
+
+@rule("P04", document="privacy", covers="supervisory_authority", source="GDPR Art. 55, 56(1); BDSG §9, §40",
+      severity=Severity.WARNING)
+def competent_authority(context: Context) -> Iterator[Finding]:
+    """The supervisory authority named is the one competent where the company is established.
+
+    Why: a company's authority is the one of its main establishment (Art. 56(1)); in Germany the
+    authority of the Land (BDSG §40), the federal commissioner (BfDI) only for federal bodies and
+    telecommunications and postal providers (BDSG §9, TDDDG §29). The authorities, their names
+    and web addresses are in `legalgen/knowledge/authorities.yaml`. A warning: only an
+    authority legalgen recognises is compared, and a telecom provider may rightly name the BfDI.
+
+    Fails: `supervisory_authority: {name: BfDI}` for a company in Berlin; the CNIL for a company in Munich.
+
+    Passes: `supervisory_authority: {name: Berliner Beauftragte für Datenschutz und Informationsfreiheit}` for Berlin.
+    """
+    address = context.policy.company.address
+    for part, path, authority in _authorities(context):
+        if address is None or address.country not in knowledge.eea():
+            return
+        named = knowledge.identify(authority.name, authority.url)
+        if named is None:
+            continue
+        expected = knowledge.competent(address.country, address.region, address.city)
+        where = context.at(part, *path)
+        if named.federal and address.country == "DE":
+            better = f"; for {address.city} that is the {expected.name}" if expected else ""
+            yield Finding(f"the {named.name} (BfDI) supervises federal bodies and telecommunications and postal "
+                          f"providers; a company is supervised by the authority of its Land{better}", where,
+                          hint="name the authority of the Land, unless you provide telecommunications services")
+        elif named.country != address.country:
+            better = f" ({expected.name})" if expected else ""
+            yield Finding(f"the {named.name} is an authority of {named.country}; the company is established in "
+                          f"{address.country}, whose authority is competent{better}", where)
+        elif expected is not None and named is not expected and not named.federal:
+            yield Finding(f"the {named.name} is competent in {named.land}; a company in {address.city} "
+                          f"is supervised by the {expected.name}", where)
+
+
+def _authorities(context: Context) -> Iterator[tuple[str, tuple[str | int, ...], m.Authority]]:
+    privacy = context.policy.document("privacy")
+    if isinstance(privacy, m.PrivacyDocument) and privacy.supervisory_authority is not None:
+        yield "privacy", ("supervisory_authority",), privacy.supervisory_authority
+    for key, path, block in context.blocks("rights"):
+        if block.supervisory_authority is not None:
+            yield key, (*path, "supervisory_authority"), block.supervisory_authority
+
+
+@rule("P05", document="privacy", covers="purposes[].special_condition", source="GDPR Art. 9(1), (2)",
+      block="purposes")
+def special_categories(context: Context) -> Iterator[Finding]:
+    """A purpose that processes special categories of data (health, biometric, ...) states its Art. 9(2) condition.
+
+    Why: processing health data and the other categories of Art. 9(1) is prohibited unless one
+    of the conditions of Art. 9(2) applies, in addition to an Art. 6(1) legal basis; a contract
+    alone is not one of them.
+
+    Fails: a purpose with `data: [health]` (a category of `type: health`) and `legal_basis: contract` only.
+
+    Passes: the same purpose with `special_condition: explicit_consent`.
+    """
+    categories = _categories(context)
+    for part, path, purpose in _purposes(context):
+        special = sorted({_SPECIAL[c] for ref in purpose.data
+                          if (c := categories.get(ref)) is not None})
+        if special and purpose.special_condition is None:
+            yield Finding(f"purpose {purpose.id!r} processes special categories of data ({', '.join(special)}) "
+                          "without a condition of Art. 9(2)", context.at(part, *path),
+                          hint="add special_condition, e.g. explicit_consent")
+
+
+def _categories(context: Context) -> dict[str, m.SpecialCategory]:
+    found: dict[str, m.SpecialCategory] = {}
+    privacy = context.policy.document("privacy")
+    categories = list(privacy.data_categories) if isinstance(privacy, m.PrivacyDocument) else []
+    for _, _, block in context.blocks("data"):
+        categories += block.categories
+    for category in categories:
+        if category.special_category is not None:
+            found[category.id] = category.special_category
+    return found
+
+
+@rule("P06", document="privacy", covers="purposes[].requirement.provision", source="GDPR Art. 4(11), 7(4)",
+      block="purposes")
+def consent_not_conditional(context: Context) -> Iterator[Finding]:
+    """Consent is never a condition of the contract.
+
+    Why: consent is freely given only if the contract does not depend on consent to processing
+    that the contract does not need (Art. 7(4), recital 43). A purpose based on consent whose
+    data is a contractual or statutory requirement, or needed to enter the contract, is not
+    based on consent.
+
+    Fails: `{legal_basis: consent, requirement: {provision: contract_precondition}}`.
+
+    Passes: `{legal_basis: consent, requirement: {provision: voluntary}}`, or `legal_basis: contract`.
+    """
+    for part, path, purpose in _purposes(context):
+        requirement = purpose.requirement
+        if purpose.legal_basis is m.LegalBasis.CONSENT and requirement is not None \
+                and requirement.provision is not m.Provision.VOLUNTARY:
+            yield Finding(f"purpose {purpose.id!r} rests on consent but makes the data {requirement.provision}: "
+                          "consent required for the contract is not freely given",
+                          context.at(part, *path, "requirement", "provision"),
+                          hint="make providing the data voluntary, or state the legal basis the processing has")
+
+
+@rule("P07", document="privacy", covers="purposes[].legal_basis", source="ePrivacy Directive Art. 5(3); "
+      "GDPR Art. 6(1); EDPB Guidelines 2/2023", severity=Severity.WARNING)
+def tracker_consent_and_basis(context: Context) -> Iterator[Finding]:
+    """A purpose whose trackers need consent does not rest on legitimate interests.
+
+    Why: where the cookie policy asks consent for analytics, marketing or preference trackers,
+    the processing of what they collect cannot coherently rest on legitimate interests: people
+    who refuse would still be tracked on another ground, and the notice states two different
+    legal bases for the same tracking. German and French authorities expect consent for both.
+    A warning: the purpose may cover processing without trackers.
+
+    Fails: a purpose `{type: analytics, legal_basis: legitimate_interests}` and a tracker
+    `{purpose: analytics, basis: consent}`.
+
+    Passes: the purpose with `legal_basis: consent`.
+    """
+    cookies = context.policy.document("cookies")
+    if not isinstance(cookies, m.CookiesDocument):
+        return
+    asked = {t.purpose for t in cookies.trackers if t.basis is m.TrackerBasis.CONSENT}
+    for part, path, purpose in _purposes(context):
+        tracked = _TRACKING.get(purpose.type) if purpose.type else None
+        if tracked in asked and purpose.legal_basis is m.LegalBasis.LEGITIMATE_INTERESTS:
+            yield Finding(f"purpose {purpose.id!r} rests on legitimate interests, while the cookie policy asks "
+                          f"consent for its {tracked} trackers", context.at(part, *path, "legal_basis"),
+                          hint="use legal_basis: consent for the tracking")
+
+
+@rule("P08", document="cookies", covers="trackers[].purpose", source="ePrivacy Directive Art. 5(3); "
+      "legalgen/knowledge/trackers.yaml")
+def known_trackers(context: Context) -> Iterator[Finding]:
+    """A well-known tracker is declared with the purpose its provider documents, and exempt only where it can be.
+
+    Why: `_ga`, `_fbp`, `IDE` and other common cookies have documented purposes and lifetimes
+    (`legalgen/knowledge/trackers.yaml`, each entry with the provider's documentation). An
+    analytics or advertising cookie declared strictly necessary escapes the consent it needs.
+    Trackers the catalogue does not know are not judged.
+
+    Fails: `{name: _ga, purpose: strictly_necessary, basis: exempt}`.
+
+    Passes: `{name: _ga, purpose: analytics, basis: consent}`; `{name: __stripe_mid, purpose: strictly_necessary}`.
+    """
+    cookies = context.policy.document("cookies")
+    assert isinstance(cookies, m.CookiesDocument)
+    for index, tracker in enumerate(cookies.trackers):
+        known = knowledge.tracker(tracker.name)
+        if known is None or known.purpose == m.TrackerPurpose.STRICTLY_NECESSARY:
+            continue
+        if tracker.purpose is m.TrackerPurpose.STRICTLY_NECESSARY:
+            yield Finding(f"tracker {tracker.id!r} ({tracker.name}) is declared strictly necessary, but "
+                          f"{known.provider} documents it for {known.purpose} (typical lifetime {known.lifetime})",
+                          context.at("cookies", "trackers", index, "purpose"),
+                          hint=f"declare purpose: {known.purpose} and basis: consent ({known.source})")
+        elif tracker.basis is m.TrackerBasis.EXEMPT and not any(
+                known.exempt_in(j.value) for j in context.policy.site.jurisdictions):
+            yield Finding(f"tracker {tracker.id!r} ({tracker.name}, {known.provider} {known.purpose}) is exempt from "
+                          "consent, which no authority of the targeted jurisdictions allows for it",
+                          context.at("cookies", "trackers", index, "basis"), hint="set basis: consent")

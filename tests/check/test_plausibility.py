@@ -1,0 +1,189 @@
+"""Plausibility and coherence (P01-P08): failing, passing and edge cases on YAML snippets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from legalgen.load import load_policy
+from legalgen.pages import render_document
+
+from .helpers import CHANGES, PRIVACY, SITE, line_of, run
+
+GERMAN = SITE.replace('address: {street: Ringstraße 1, postal_code: "1010", city: Wien, country: AT}',
+                      "address: {street: Torstraße 1, postal_code: \"10119\", city: Berlin, country: DE}")
+BERLIN_AUTHORITY = "{name: Berliner Beauftragte für Datenschutz und Informationsfreiheit}"
+AUSTRIAN_AUTHORITY = '{name: Österreichische Datenschutzbehörde, url: "https://www.dsb.gv.at/"}'
+
+
+def p_found(tmp_path: Path, privacy: str = PRIVACY, site: str = SITE, **extra: str) -> list[tuple[str, int]]:
+    return [(code, line) for code, _, line in run(tmp_path, site=site, privacy=privacy, **extra)
+            if code.startswith("P")]
+
+
+def recipient(country: str, transfer: str) -> str:
+    """PRIVACY with its host moved to ``country`` with ``transfer``."""
+    return PRIVACY.replace("    country: DE\n", f"    country: {country}\n    transfer: {transfer}\n")
+
+
+def test_the_helper_notice_is_plausible(tmp_path: Path) -> None:
+    assert p_found(tmp_path) == []
+
+
+@pytest.mark.parametrize(("country", "flagged"), [("US", True), ("CH", True), ("IE", False), ("NO", False)])
+def test_p01_representative_in_the_union(tmp_path: Path, country: str, flagged: bool) -> None:
+    text = PRIVACY + f"representative: {{name: Rep, address: {{street: Main St 1, postal_code: '1', city: X, country: {country}}}}}\n"
+    assert p_found(tmp_path, text) == ([("P01", line_of(text, "representative:"))] if flagged else [])
+
+
+@pytest.mark.parametrize(("country", "flagged"), [
+    ("CN", True), ("IN", True), ("CH", False), ("GB", False), ("JP", False), ("BR", False), ("KR", False),
+])
+def test_p02_adequacy_only_where_the_commission_decided_it(tmp_path: Path, country: str, flagged: bool) -> None:
+    text = recipient(country, "{safeguard: adequacy}")
+    assert p_found(tmp_path, text) == ([("P02", line_of(text, "transfer:"))] if flagged else [])
+
+
+def test_p02_notice_wide_transfers(tmp_path: Path) -> None:
+    claimed = PRIVACY + "transfers: [{countries: [CH, IN], safeguards: [adequacy]}]\n"
+    assert p_found(tmp_path, claimed) == [("P02", line_of(claimed, "transfers:"))]
+    mixed = PRIVACY + "transfers: [{countries: [CH, IN], safeguards: [adequacy, scc]}]\n"
+    assert p_found(tmp_path, mixed) == []
+
+
+def test_p02_and_p03_read_custom_documents(tmp_path: Path) -> None:
+    custom = """\
+kind: custom
+id: notice
+title: {en: Notice, de: Hinweis}
+blocks:
+  - type: recipients
+    recipients:
+      - {id: crm, name: CRM Inc., country: US, transfer: {safeguard: adequacy}}
+      - {id: mail, name: Mail Ltd., country: CN, transfer: {safeguard: adequacy}}
+""" + CHANGES
+    found = p_found(tmp_path, notice=custom)
+    assert sorted(found) == sorted([("P03", line_of(custom, "{id: crm")), ("P02", line_of(custom, "{id: mail"))])
+
+
+@pytest.mark.parametrize(("transfer", "flagged"), [
+    ("{safeguard: adequacy}", True),
+    ("{safeguard: adequacy, certification: dpf}", False),
+    ("{safeguard: scc, obtain_copy: {en: ask us, de: fragen Sie uns}}", False),
+])
+def test_p03_us_adequacy_needs_certification(tmp_path: Path, transfer: str, flagged: bool) -> None:
+    text = recipient("US", transfer)
+    assert p_found(tmp_path, text) == ([("P03", line_of(text, "transfer:"))] if flagged else [])
+
+
+@pytest.mark.parametrize(("site", "authority", "flagged"), [
+    (GERMAN, "{name: BfDI}", True),
+    (GERMAN, "{name: 'Die Bundesbeauftragte für den Datenschutz und die Informationsfreiheit'}", True),
+    (GERMAN, '{name: Datenschutzaufsicht, url: "https://www.bfdi.bund.de/"}', True),
+    (GERMAN, "{name: Bayerisches Landesamt für Datenschutzaufsicht (BayLDA)}", True),
+    (GERMAN, "{name: CNIL}", True),
+    (GERMAN, BERLIN_AUTHORITY, False),
+    (GERMAN, "{name: Our local data protection authority}", False),  # not recognised: not judged
+    (SITE, AUSTRIAN_AUTHORITY, False),
+    (SITE, "{name: Commission nationale de l'informatique et des libertés (CNIL)}", True),
+])
+def test_p04_competent_authority(tmp_path: Path, site: str, authority: str, flagged: bool) -> None:
+    text = PRIVACY.replace(f"supervisory_authority: {AUSTRIAN_AUTHORITY}", f"supervisory_authority: {authority}")
+    assert text != PRIVACY or authority == AUSTRIAN_AUTHORITY
+    assert p_found(tmp_path, text, site) == ([("P04", line_of(text, "supervisory_authority:"))] if flagged else [])
+
+
+def test_p04_without_a_place_to_compare_stays_quiet(tmp_path: Path) -> None:
+    munich = GERMAN.replace("city: Berlin", "city: Unterhaching")  # not in the city list: Land unknown
+    text = PRIVACY.replace(f"supervisory_authority: {AUSTRIAN_AUTHORITY}", f"supervisory_authority: {BERLIN_AUTHORITY}")
+    assert p_found(tmp_path, text, munich) == []
+    with_region = munich.replace("country: DE}", "country: DE, region: Bayern}")
+    assert p_found(tmp_path, text, with_region) == [("P04", line_of(text, "supervisory_authority:"))]
+
+
+HEALTH = PRIVACY.replace("    type: email\n", "    type: email\n  - id: fitness\n    type: health\n").replace(
+    "    data: [contact]\n", "    data: [contact, fitness]\n")
+
+
+def test_p05_special_categories_need_an_article_9_condition(tmp_path: Path) -> None:
+    assert p_found(tmp_path, HEALTH) == [("P05", line_of(HEALTH, "  - id: service"))]
+    with_condition = HEALTH.replace("    legal_basis: contract\n", "    legal_basis: contract\n    special_condition: "
+                                    "explicit_consent\n")
+    assert p_found(tmp_path, with_condition) == []
+    labelled = PRIVACY.replace("    type: email\n", "    type: email\n  - id: faith\n    label: {en: Faith, de: Glaube}\n"
+                               "    special: religious_or_philosophical_beliefs\n").replace(
+        "    data: [contact]\n", "    data: [contact, faith]\n")
+    assert p_found(tmp_path, labelled) == [("P05", line_of(labelled, "  - id: service"))]
+
+
+@pytest.mark.parametrize("locale", ["en", "de", "fr"])
+def test_the_article_9_condition_is_stated_on_the_page(tmp_path: Path, locale: str) -> None:
+    text = HEALTH.replace("    legal_basis: contract\n", "    legal_basis: contract\n    special_condition: explicit_consent\n")
+    root = tmp_path / "source"
+    root.mkdir()
+    (root / "site.yaml").write_text(SITE.replace("locales: [en, de]", "locales: [en, de, fr]"), encoding="utf-8")
+    (root / "privacy.yaml").write_text(text.replace("de: kein Konto}", "de: kein Konto, fr: pas de compte}"),
+                                       encoding="utf-8")
+    page = render_document(load_policy(root), "privacy", locale)
+    expected = {"en": "Art. 9(2)(a) GDPR, explicit consent", "de": "Art. 9 Abs. 2 lit. a DSGVO, ausdrückliche Einwilligung",
+                "fr": "article 9, paragraphe 2, point a), du RGPD, consentement explicite"}[locale]
+    assert expected in page
+
+
+@pytest.mark.parametrize(("provision", "flagged"), [
+    ("contract_precondition", True), ("contractual", True), ("statutory", True), ("voluntary", False)])
+def test_p06_consent_is_not_a_condition_of_the_contract(tmp_path: Path, provision: str, flagged: bool) -> None:
+    text = PRIVACY.replace("legal_basis: contract", "legal_basis: consent").replace(
+        "provision: contract_precondition", f"provision: {provision}")
+    assert p_found(tmp_path, text) == ([("P06", line_of(text, "provision:"))] if flagged else [])
+
+
+COOKIES = """\
+kind: cookies
+trackers:
+  - id: stats
+    name: _stats
+    technology: cookie
+    purpose: analytics
+    description: {en: counts visits, de: zählt Besuche}
+    lifetime: P13M
+    basis: consent
+consent: {reject_all: true, remembered_for: P6M, withdraw: {en: settings, de: Einstellungen}}
+""" + CHANGES
+ANALYTICS = PRIVACY.replace("recipients:\n  - id: host", """\
+  - id: stats
+    type: analytics
+    legal_basis: legitimate_interests
+    legitimate_interest: {en: improving the service, de: Verbesserung des Dienstes}
+    data: [contact]
+    retention: {period: P13M}
+    requirement: {provision: voluntary}
+recipients:
+  - id: host""")
+
+
+def test_p07_tracking_purpose_and_tracker_consent_agree(tmp_path: Path) -> None:
+    assert p_found(tmp_path, ANALYTICS, cookies=COOKIES) == [("P07", line_of(ANALYTICS, "legal_basis: legitimate"))]
+    consent = ANALYTICS.replace("legal_basis: legitimate_interests", "legal_basis: consent")
+    assert p_found(tmp_path, consent, cookies=COOKIES) == []
+    exempt_trackers = COOKIES.replace("basis: consent", "basis: exempt")
+    assert p_found(tmp_path, ANALYTICS, cookies=exempt_trackers) == []  # K02 reports the tracker instead
+
+
+@pytest.mark.parametrize(("name", "purpose", "basis", "site", "flagged"), [
+    ("_ga", "strictly_necessary", "exempt", SITE, True),
+    ("_ga_1AB2C3", "strictly_necessary", "exempt", SITE, True),
+    ("_fbp", "strictly_necessary", "exempt", SITE, True),
+    ("_ga", "analytics", "consent", SITE, False),
+    ("_pk_id.1.a1b2", "analytics", "exempt", SITE.replace("[EU]", "[FR]"), False),  # CNIL exemption, K04 checks it
+    ("_pk_id.1.a1b2", "analytics", "exempt", SITE.replace("[EU]", "[DE]"), True),
+    ("__stripe_mid", "strictly_necessary", "exempt", SITE, False),
+    ("my_session", "strictly_necessary", "exempt", SITE, False),  # unknown: not judged
+    ("_GA", "strictly_necessary", "exempt", SITE, False),  # names are case-sensitive
+])
+def test_p08_known_trackers(tmp_path: Path, name: str, purpose: str, basis: str, site: str, flagged: bool) -> None:
+    text = COOKIES.replace("name: _stats", f"name: '{name}'").replace("purpose: analytics", f"purpose: {purpose}") \
+        .replace("basis: consent", f"basis: {basis}")
+    found = p_found(tmp_path, PRIVACY, site, cookies=text)
+    assert [code for code, _ in found] == (["P08"] if flagged else [])
