@@ -69,13 +69,13 @@ def _project(root: Path, source: Path | None, site: Path | None = None) -> Any:
     return Project.at(root, source=source, site=site)
 
 
-def _fail(error: LegalgenError, output_format: str = "text") -> None:
+def _fail(error: LegalgenError, output_format: str = "text", grouped: bool = True) -> None:
     """Print an error the way a person can act on it, then exit 1 (2 for an unsafe output folder)."""
     if isinstance(error, UnsafeOutputError):
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
     if isinstance(error, SourceError):
-        _print_diagnostics(error.diagnostics, output_format)
+        _print_diagnostics(error.diagnostics, output_format, grouped)
         errors = sum(d.severity is Severity.ERROR for d in error.diagnostics)
         click.echo(f"{errors} error(s) in the policy source", err=True)
     else:
@@ -83,21 +83,13 @@ def _fail(error: LegalgenError, output_format: str = "text") -> None:
     sys.exit(1)
 
 
-def _github(text: str, *, prop: bool = False) -> str:
-    """Escape text for a GitHub workflow command, so data cannot end it or start another."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+def _print_diagnostics(diagnostics: list[Diagnostic], output_format: str, grouped: bool = True) -> None:
+    from legalgen import report
+    from legalgen.check import rules
 
-
-def _print_diagnostics(diagnostics: list[Diagnostic], output_format: str) -> None:
-    for diagnostic in diagnostics:
-        if output_format == "github":
-            loc = diagnostic.location
-            level = "error" if diagnostic.severity is Severity.ERROR else "warning"
-            click.echo(f"::{level} file={_github(loc.file, prop=True)},line={loc.line},col={loc.col}::"
-                       f"{_github(f'{diagnostic.code} {diagnostic.message}')}")
-        else:
-            click.echo(diagnostic.format())
+    output = report.render(diagnostics, output_format, {r.id: r for r in rules()}, grouped=grouped)
+    if output or output_format in ("json", "sarif"):
+        click.echo(output)
 
 
 def _explain(rule: Any) -> str:
@@ -109,13 +101,19 @@ def _explain(rule: Any) -> str:
 
 
 def _print_coverage(report: dict[str, Any]) -> None:
+    marks = {"ok": "ok", "missing": "MISSING", "not applicable": "n/a"}
     for part, items in report.items():
         click.echo(f"{part}:")
         for item in items:
-            mark = "ok " if item.satisfied else "MISSING"
-            where = f"{item.rule.covers} ({item.where})" if item.where else f"{item.rule.covers} (not in the source)"
-            click.echo(f"  {mark:7} {item.rule.id} {item.rule.summary}")
-            click.echo(f"          {where}")
+            click.echo(f"  {marks[item.status]:7} {item.rule.id} {item.rule.summary}")
+            if item.reason:
+                click.echo(f"          {item.reason}")
+            elif item.fields:
+                shown = ", ".join(map(str, item.fields[:6])) + (f" and {len(item.fields) - 6} more"
+                                                                 if len(item.fields) > 6 else "")
+                click.echo(f"          {item.rule.covers}: {shown}")
+            else:
+                click.echo(f"          {item.rule.covers}: not stated")
     click.echo("")
 
 
@@ -131,8 +129,11 @@ def main() -> None:
 @main.command()
 @_root_option
 @_source_option
-@click.option("--format", "output_format", type=click.Choice(["text", "github"]), default="text",
-              show_default=True, help="text: file:line:col lines; github: workflow annotations.")
+@click.option("--format", "output_format", type=click.Choice(["text", "github", "json", "sarif"]), default="text",
+              show_default=True, help="text: file:line:col lines; github: workflow annotations; json; "
+                                      "sarif: SARIF 2.1.0 for code scanning.")
+@click.option("--group/--no-group", "grouped", default=True, show_default=True,
+              help="Report a rule's findings in one file once, with the list of places; --no-group: one per place.")
 @click.option("--explain", metavar="ID", default=None, help="Print the documentation of a rule (e.g. G03) and exit.")
 @click.option("--coverage", "show_coverage", is_flag=True,
               help="List, per document, each applicable requirement and the field that satisfies it.")
@@ -142,8 +143,8 @@ def main() -> None:
 @click.option("--verify-signatures", is_flag=True,
               help="Verify the signed git tag of every release made with `release --sign` (V012).")
 @_as_of_option
-def check(root: Path, source: Path | None, output_format: str, explain: str | None, show_coverage: bool,
-          against: str | None, verify_signatures: bool, as_of: Any) -> None:
+def check(root: Path, source: Path | None, output_format: str, grouped: bool, explain: str | None,
+          show_coverage: bool, against: str | None, verify_signatures: bool, as_of: Any) -> None:
     """Validate the source and its released versions, then run the compliance rules.
 
     Reports every problem at once as `file:line:col: error CODE message` and exits 1;
@@ -160,6 +161,8 @@ def check(root: Path, source: Path | None, output_format: str, explain: str | No
             raise click.BadParameter(f"unknown rule {explain!r}; known: {', '.join(known)}", param_hint="--explain")
         click.echo(_explain(known[explain.upper()]))
         return
+    if show_coverage and output_format in ("github", "sarif"):
+        raise click.BadParameter("--coverage prints text or json", param_hint="--format")
     project = _project(root, source)
     try:
         loaded, history = _load(project)
@@ -174,13 +177,22 @@ def check(root: Path, source: Path | None, output_format: str, explain: str | No
             if verify_signatures:
                 provenance += vcs.verify_signatures(project.source, history)
     except LegalgenError as error:
-        _fail(error, output_format)
-    if show_coverage:
-        _print_coverage(coverage(loaded, history, date))
+        _fail(error, output_format, grouped)
     for line in overrides_in_effect(loaded.policy):
         click.echo(f"note: {line}", err=True)
     findings = sorted([*provenance, *check_policy(loaded, history, date)], key=Diagnostic.sort_key)
-    _print_diagnostics(findings, output_format)
+    if show_coverage and output_format == "json":
+        import json
+
+        from legalgen import report
+
+        covered = {part: [item.as_json() for item in items] for part, items in coverage(loaded, history, date).items()}
+        found = json.loads(report.render(findings, "json", {r.id: r for r in rules()}, grouped=grouped))
+        click.echo(json.dumps({"coverage": covered, **found}, ensure_ascii=False, indent=2))
+    else:
+        if show_coverage:
+            _print_coverage(coverage(loaded, history, date))
+        _print_diagnostics(findings, output_format, grouped)
     errors = sum(d.severity is Severity.ERROR for d in findings)
     warnings = len(findings) - errors
     if errors:
@@ -191,7 +203,8 @@ def check(root: Path, source: Path | None, output_format: str, explain: str | No
     verdict = f"{warnings} warning(s)" if warnings else "no problems"
     click.echo(
         f"{project.source.name}: {len(loaded.policy.documents)} document(s), {versions} released version(s), "
-        f"{len(site.locales)} locale(s) ({', '.join(site.locales)}), {len(pages)} page(s): {verdict}"
+        f"{len(site.locales)} locale(s) ({', '.join(site.locales)}), {len(pages)} page(s): {verdict}",
+        err=output_format in ("json", "sarif"),
     )
 
 

@@ -89,6 +89,8 @@ class Rule:
     jurisdictions: frozenset[m.Jurisdiction] = field(default_factory=frozenset)
     audience: m.Audience | None = None
     block: str | None = None
+    when: Callable[[Context], bool] | None = None
+    condition: str | None = None
 
     @property
     def doc(self) -> str:
@@ -108,14 +110,25 @@ class Rule:
         return " ".join(match.group(1).split()) if match else ""
 
     def applies(self, context: Context) -> bool:
-        """Whether the rule applies to the site: its document (or a custom document with its block type)
-        exists, jurisdiction and audience match."""
+        """Whether the rule applies to the site (see :meth:`not_applicable`)."""
+        return self.not_applicable(context) is None
+
+    def not_applicable(self, context: Context) -> str | None:
+        """Why the rule does not apply to the site, or None when it does: its document (or a custom
+        document with its block type) is missing, the jurisdictions or the audience differ, or
+        the condition it is about does not arise."""
+        site = context.policy.site
         if self.document != "site" and self.document not in context.policy.documents and not (
                 self.block and any(True for _ in context.blocks(self.block))):
-            return False
+            return f"the site has no {self.document} document"
         if self.jurisdictions and not any(context.targets(j) for j in self.jurisdictions):
-            return False
-        return self.audience is None or self.audience == context.policy.site.audience
+            return (f"applies to {', '.join(sorted(j.value for j in self.jurisdictions))}; the site targets "
+                    f"{', '.join(j.value for j in site.jurisdictions)}")
+        if self.audience is not None and self.audience != site.audience:
+            return f"applies to sales to {self.audience.value}; the site sells to {site.audience.value}"
+        if self.when is not None and not self.when(context):
+            return f"applies only when {self.condition}"
+        return None
 
 
 def _dedent(text: str) -> str:
@@ -140,17 +153,22 @@ def rule(
     jurisdictions: Iterable[m.Jurisdiction] = (m.Jurisdiction.EU, m.Jurisdiction.DE, m.Jurisdiction.FR),
     audience: m.Audience | None = None,
     block: str | None = None,
+    when: tuple[str, Callable[[Context], bool]] | None = None,
 ) -> Callable[[RuleFunction], RuleFunction]:
-    """Register a rule: its ID, the document it concerns, the source field that satisfies it
-    (for ``--coverage``), the legal source it cites, and where it applies. ``block`` names the
-    block type of custom documents the rule also reads (``purposes``, ``recipients``, ...)."""
+    """Register a rule: its ID, the document it concerns, the source fields that satisfy it
+    (for ``--coverage``: ``a.b``, ``a[].b`` for every list item, ``site:a`` in site.yaml,
+    ``versions`` for the changelogs, alternatives joined by `` | ``), the legal source it cites,
+    and where it applies. ``block`` names the block type of custom documents the rule also reads
+    (``purposes``, ``recipients``, ...); ``when`` is the condition the requirement is about, in
+    words and as a test ("a purpose rests on consent"): the rule does not apply without it."""
 
     def register(function: RuleFunction) -> RuleFunction:
         if rule_id in REGISTRY:
             raise ValueError(f"rule {rule_id} is registered twice")
         family = function.__module__.rsplit(".", 1)[-1]
+        condition, test = when if when is not None else (None, None)
         REGISTRY[rule_id] = Rule(rule_id, severity, family, document, covers, source, function,
-                                 frozenset(jurisdictions), audience, block)
+                                 frozenset(jurisdictions), audience, block, test, condition)
         return function
 
     return register
@@ -218,53 +236,87 @@ def overrides_in_effect(policy: m.Policy) -> list[str]:
 
 @dataclass(frozen=True)
 class Coverage:
-    """One applicable requirement of a document and what satisfies it."""
+    """One requirement and how the source meets it: ``status`` is ``ok``, ``missing`` (an error
+    was found) or ``not applicable`` (with the ``reason``); ``fields`` are every source field the
+    requirement reads that the source states."""
 
     rule: Rule
-    satisfied: bool
-    where: Location | None
+    status: str
+    fields: list[Location]
     problems: list[Diagnostic]
+    reason: str | None = None
+
+    @property
+    def satisfied(self) -> bool:
+        """Whether the requirement applies and no error was found."""
+        return self.status == "ok"
+
+    def as_json(self) -> dict[str, Any]:
+        """The entry as ``check --coverage --format json`` prints it."""
+        return {"rule": self.rule.id, "summary": self.rule.summary, "status": self.status,
+                "source": self.rule.source, "covers": self.rule.covers, "reason": self.reason,
+                "fields": [str(where) for where in self.fields],
+                "problems": [{"severity": d.severity.value, "message": d.message, "location": str(d.location)}
+                             for d in self.problems]}
 
 
 def coverage(loaded: LoadedPolicy, history: History, as_of: dt.date) -> dict[str, list[Coverage]]:
-    """Per document (and ``site``), each applicable requirement and the field that meets it."""
+    """Per document (and ``site``), every requirement: applicable ones with each field that meets
+    them and the errors found, the others with the reason they do not apply."""
     context = Context(loaded, history, as_of)
     results = run_rules(context)
     report: dict[str, list[Coverage]] = {}
     for registered in rules():
-        if registered.id not in results:
-            continue
-        problems = [d for d in results[registered.id] if d.severity is Severity.ERROR]
         part = registered.document
-        where = _field_location(loaded, part, registered.covers)
-        report.setdefault(part, []).append(Coverage(registered, not problems and where is not None, where,
-                                                    results[registered.id]))
+        reason = registered.not_applicable(context)
+        if reason is not None:
+            item = Coverage(registered, "not applicable", [], [], reason)
+        else:
+            problems = results.get(registered.id, [])
+            errors = any(d.severity is Severity.ERROR for d in problems)
+            item = Coverage(registered, "missing" if errors else "ok", _fields(context, registered), problems)
+        report.setdefault(part, []).append(item)
     return report
 
 
-def _field_location(loaded: LoadedPolicy, part: str, covers: str) -> Location | None:
-    """Where the first field named in ``covers`` (``a.b`` or ``a[].b``) stands, if it exists."""
-    if part not in loaded.files:
-        return None
-    for option in covers.split(" | "):
-        path: NodePath = tuple(step for step in re.split(r"\.|\[\]", option) if step)
-        node = loaded.files[part].node(_first_items(loaded.files[part].data, path))
-        if node is not None:
-            return loaded.locate(part, _first_items(loaded.files[part].data, path))
-    return None
+def _fields(context: Context, registered: Rule) -> list[Location]:
+    """Every stated source field among those ``registered.covers`` names, in every list item and
+    custom-document block it reads."""
+    found: list[Location] = []
+    for option in registered.covers.split(" | "):
+        if option == "versions":
+            found += [version.locate() for versions in context.history.documents.values() for version in versions]
+            continue
+        part, _, option = option.rpartition(":")
+        steps: NodePath = tuple(step for step in re.split(r"\.|(?=\[\])", option) if step)
+        parts = [part or registered.document]
+        if not part and registered.block:
+            parts += [key for key, document in context.policy.documents.items()
+                      if isinstance(document, m.CustomDocument)]
+        for name in parts:
+            if name not in context.loaded.files:
+                continue
+            source = context.loaded.files[name]
+            prefix: NodePath = ("blocks", "[]") if name != registered.document and not part else ()
+            for path in _expand(source.data, (*prefix, *steps)):
+                found.append(context.loaded.locate(name, path))
+    return sorted(set(found))
 
 
-def _first_items(tree: Any, path: NodePath) -> NodePath:
-    """Insert index 0 wherever the path meets a list."""
-    out: list[str | int] = []
-    node = tree
-    for step in path:
-        while isinstance(node, list) and node:
-            out.append(0)
-            node = node[0]
-        out.append(step)
-        node = node.get(step) if isinstance(node, dict) else None
-    return tuple(out)
+def _expand(tree: Any, steps: NodePath) -> Iterator[NodePath]:
+    """Every existing path that ``steps`` names, ``[]`` standing for each item of a list."""
+    if not steps:
+        yield ()
+        return
+    step, rest = steps[0], steps[1:]
+    if step == "[]":
+        if isinstance(tree, list):
+            for index, item in enumerate(tree):
+                for tail in _expand(item, rest):
+                    yield (index, *tail)
+    elif isinstance(tree, dict) and step in tree and tree[step] is not None:
+        for tail in _expand(tree[step], rest):
+            yield (step, *tail)
 
 
 __all__ = ["Context", "Coverage", "Finding", "Rule", "check_policy", "coverage", "rule", "rules"]

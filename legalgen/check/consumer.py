@@ -217,7 +217,7 @@ def german_termination_button(context: Context) -> Iterator[Finding]:
                       hint="add withdrawal.termination_url")
 
 
-@rule("R09", document="refund", covers="withdrawal.termination_url | mediation",
+@rule("R09", document="refund", covers="withdrawal.termination_url | imprint:mediation",
       source="C. consom. L215-1-1, L211-3, L616-1", jurisdictions=(J.FR,), audience=CONSUMERS)
 def french_termination_and_mediation(context: Context) -> Iterator[Finding]:
     """Online subscriptions offer "résilier votre contrat" online, and a consumer mediator is named.
@@ -240,7 +240,9 @@ def french_termination_and_mediation(context: Context) -> Iterator[Finding]:
 
 
 @rule("R10", document="refund", covers="withdrawal.digital_content", source="Directive 2011/83/EU Art. 16(m); "
-      "BGB §356(5); C. consom. L221-28 13°", audience=CONSUMERS)
+      "BGB §356(5); C. consom. L221-28 13°", audience=CONSUMERS,
+      when=("the right is said to end once digital content is supplied (withdrawal.digital_content)",
+            lambda c: (w := _refund(c).withdrawal) is not None and w.digital_content is not None))
 def digital_content_lapse(context: Context) -> Iterator[Finding]:
     """The right of withdrawal for digital content ends early only with express consent, acknowledgement and confirmation.
 

@@ -79,7 +79,17 @@ def exemptions(context: Context) -> Iterator[Finding]:
                       hint="set basis: consent")
 
 
-@rule("K03", document="cookies", covers="consent", source="ePrivacy Art. 5(3); GDPR Art. 4(11), 7(3); "
+def _consent_trackers(context: Context) -> bool:
+    return any(t.basis is m.TrackerBasis.CONSENT for t in _cookies(context).trackers)
+
+
+def _exempt_analytics(context: Context) -> bool:
+    return any(t.basis is m.TrackerBasis.EXEMPT and t.purpose is m.TrackerPurpose.ANALYTICS
+               for t in _cookies(context).trackers)
+
+
+@rule("K03", document="cookies", covers="consent", when=("a tracker needs consent", _consent_trackers),
+      source="ePrivacy Art. 5(3); GDPR Art. 4(11), 7(3); "
       "EDPB Cookie Banner Taskforce report (2023); EDPB Guidelines 05/2020 par. 110; DE TDDDG §25; "
       "CNIL guidelines 2020-091, recommendation 2020-092")
 def consent_management(context: Context) -> Iterator[Finding]:
@@ -119,8 +129,9 @@ def consent_management(context: Context) -> Iterator[Finding]:
                       hint="ask again after at most P12M (France: P6M)")
 
 
-@rule("K04", document="cookies", covers="trackers[].lifetime", source="CNIL guidelines 2020-091 art. 5",
-      jurisdictions=(J.FR,))
+@rule("K04", document="cookies", covers="trackers[].provider | trackers[].lifetime",
+      source="CNIL guidelines 2020-091 art. 5", jurisdictions=(J.FR,),
+      when=("an analytics tracker is exempt from consent", _exempt_analytics))
 def audience_measurement(context: Context) -> Iterator[Finding]:
     """A consent-exempt analytics tracker is first party and lives at most 13 months.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from legalgen import knowledge
@@ -47,11 +47,37 @@ def _purposes(context: Context) -> Iterator[tuple[str, NodePath, m.Purpose]]:
     return _listed(context, "purposes")
 
 
+def _privacy_or_none(context: Context) -> m.PrivacyDocument | None:
+    document = context.policy.document("privacy")
+    return document if isinstance(document, m.PrivacyDocument) else None
+
+
+def any_basis(*bases: m.LegalBasis, marketing: bool = False) -> Callable[[Context], bool]:
+    """Whether a purpose (of the notice or a custom document) rests on one of ``bases``
+    (or, with ``marketing``, serves direct marketing)."""
+    def test(context: Context) -> bool:
+        return any(p.legal_basis in bases or (marketing and p.type is m.PurposeType.DIRECT_MARKETING)
+                   for _, _, p in _purposes(context))
+    return test
+
+
+def stated(field: str) -> Callable[[Context], bool]:
+    """Whether the privacy notice states ``field`` (a non-empty value)."""
+    return lambda context: bool(getattr(_privacy_or_none(context), field, None))
+
+
+def _from_others(context: Context) -> bool:
+    privacy = _privacy_or_none(context)
+    return privacy is not None and any(c.source in (m.DataSource.THIRD_PARTY, m.DataSource.PUBLIC)
+                                       for c in privacy.data_categories)
+
+
 def _recipients(context: Context) -> Iterator[tuple[str, NodePath, m.Recipient]]:
     return _listed(context, "recipients")
 
 
-@rule("G01", document="privacy", covers="company", source="GDPR Art. 13(1)(a), 14(1)(a), 27")
+@rule("G01", document="privacy", covers="site:company.address | site:company.email | site:company.phone | "
+      "site:company.contact_form | representative", source="GDPR Art. 13(1)(a), 14(1)(a), 27")
 def controller_identity(context: Context) -> Iterator[Finding]:
     """The notice names the controller with a postal address, a contact and any EU representative.
 
@@ -75,7 +101,8 @@ def controller_identity(context: Context) -> Iterator[Finding]:
                       "no EU representative", context.at("privacy"), hint="add `representative` (Art. 27)")
 
 
-@rule("G02", document="privacy", covers="dpo", source="GDPR Art. 13(1)(b)")
+@rule("G02", document="privacy", covers="dpo", source="GDPR Art. 13(1)(b)",
+      when=("a data protection officer is appointed (dpo)", stated("dpo")))
 def dpo_contact(context: Context) -> Iterator[Finding]:
     """An appointed data protection officer has contact details.
 
@@ -110,7 +137,7 @@ def legal_basis(context: Context) -> Iterator[Finding]:
 
 
 @rule("G04", document="privacy", covers="purposes[].legitimate_interest", source="GDPR Art. 13(1)(d)",
-      block="purposes")
+      block="purposes", when=("a purpose rests on legitimate interests", any_basis(m.LegalBasis.LEGITIMATE_INTERESTS)))
 def legitimate_interest(context: Context) -> Iterator[Finding]:
     """A purpose based on legitimate interests states the interest pursued, also in a custom document.
 
@@ -143,7 +170,8 @@ def recipients(context: Context) -> Iterator[Finding]:
                       hint="list processors and other recipients, or at least their categories")
 
 
-@rule("G06", document="privacy", covers="recipients[].transfer", source="GDPR Art. 13(1)(f)", block="recipients")
+@rule("G06", document="privacy", covers="recipients[].country | recipients[].transfer | transfers",
+      source="GDPR Art. 13(1)(f)", block="recipients")
 def transfers(context: Context) -> Iterator[Finding]:
     """Transfers outside the EEA state their safeguard and how to get a copy, also in a custom document.
 
@@ -221,7 +249,8 @@ def statutory_rights(context: Context) -> Iterator[Finding]:
         yield Finding(f"rights not stated: {', '.join(missing)}", context.at("privacy", "rights", "granted"))
 
 
-@rule("G09", document="privacy", covers="rights.granted", source="GDPR Art. 13(2)(c), 7(3)")
+@rule("G09", document="privacy", covers="rights.granted", source="GDPR Art. 13(2)(c), 7(3)",
+      when=("a purpose rests on consent", any_basis(m.LegalBasis.CONSENT)))
 def withdraw_consent(context: Context) -> Iterator[Finding]:
     """Where processing rests on consent, the notice states that consent can be withdrawn at any time.
 
@@ -238,7 +267,7 @@ def withdraw_consent(context: Context) -> Iterator[Finding]:
                       context.at("privacy", "rights"), hint="add withdraw_consent to rights.granted")
 
 
-@rule("G10", document="privacy", covers="supervisory_authority", source="GDPR Art. 13(2)(d), 77")
+@rule("G10", document="privacy", covers="rights.granted | supervisory_authority", source="GDPR Art. 13(2)(d), 77")
 def complaint(context: Context) -> Iterator[Finding]:
     """The notice states the right to complain to a supervisory authority and names it.
 
@@ -278,7 +307,8 @@ def requirement(context: Context) -> Iterator[Finding]:
                           context.at("privacy", "purposes", index, "requirement"), severity=Severity.WARNING)
 
 
-@rule("G12", document="privacy", covers="automated_decisions", source="GDPR Art. 13(2)(f), 22")
+@rule("G12", document="privacy", covers="automated_decisions[] | rights.granted", source="GDPR Art. 13(2)(f), 22",
+      when=("automated decisions are described (automated_decisions)", stated("automated_decisions")))
 def automated_decisions(context: Context) -> Iterator[Finding]:
     """Automated decision-making is explained together with the rights that come with it.
 
@@ -296,7 +326,8 @@ def automated_decisions(context: Context) -> Iterator[Finding]:
                       context.at("privacy", "automated_decisions"), hint="add automated_decisions to rights.granted")
 
 
-@rule("G14", document="privacy", covers="data_categories[].details", source="GDPR Art. 14(1)(d)")
+@rule("G14", document="privacy", covers="data_categories[].details | data_categories[].label",
+      source="GDPR Art. 14(1)(d)", when=("data comes from third parties or public sources", _from_others))
 def indirect_categories(context: Context) -> Iterator[Finding]:
     """Data obtained from others is described by category, so people know what it is.
 
@@ -314,7 +345,8 @@ def indirect_categories(context: Context) -> Iterator[Finding]:
                           context.at("privacy", "data_categories", index), hint="add details or a label")
 
 
-@rule("G15", document="privacy", covers="data_categories[].source_details", source="GDPR Art. 14(2)(f)")
+@rule("G15", document="privacy", covers="data_categories[].source_details", source="GDPR Art. 14(2)(f)",
+      when=("data comes from third parties or public sources", _from_others))
 def indirect_sources(context: Context) -> Iterator[Finding]:
     """Data obtained from others names its source.
 
@@ -330,7 +362,9 @@ def indirect_sources(context: Context) -> Iterator[Finding]:
                           context.at("privacy", "data_categories", index, "source"), hint="add source_details")
 
 
-@rule("G17", document="privacy", covers="rights.granted", source="GDPR Art. 21(4)")
+@rule("G17", document="privacy", covers="rights.granted", source="GDPR Art. 21(4)",
+      when=("a purpose rests on legitimate interests or a public task, or serves direct marketing",
+            any_basis(m.LegalBasis.LEGITIMATE_INTERESTS, m.LegalBasis.PUBLIC_TASK, marketing=True)))
 def right_to_object(context: Context) -> Iterator[Finding]:
     """The right to object is stated where processing rests on legitimate interests or public tasks, or serves direct marketing.
 
@@ -368,7 +402,8 @@ def response_time(context: Context) -> Iterator[Finding]:
                       context.at("privacy", "rights", "response_time"), hint="use P1M or less")
 
 
-@rule("G20", document="privacy", covers="children.minimum_age", source="GDPR Art. 8(1)")
+@rule("G20", document="privacy", covers="children.minimum_age", source="GDPR Art. 8(1)",
+      when=("a purpose rests on consent", any_basis(m.LegalBasis.CONSENT)))
 def consent_age(context: Context) -> Iterator[Finding]:
     """A service relying on consent states a minimum age no lower than the age of digital consent.
 
@@ -391,7 +426,8 @@ def consent_age(context: Context) -> Iterator[Finding]:
                       f"({required}) in the targeted jurisdictions", context.at("privacy", "children", "minimum_age"))
 
 
-@rule("G21", document="privacy", covers="breach", source="GDPR Art. 33, 34")
+@rule("G21", document="privacy", covers="breach", source="GDPR Art. 33, 34",
+      when=("the notice has a breach section (breach)", stated("breach")))
 def breach(context: Context) -> Iterator[Finding]:
     """A breach section commits to notifying the authority within 72 hours.
 

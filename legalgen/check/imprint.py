@@ -21,7 +21,9 @@ def _established_in(context: Context, country: str, jurisdiction: m.Jurisdiction
     return address.country == country
 
 
-@rule("I01", document="site", covers="company", source="DE DDG §5")
+@rule("I01", document="site", covers="company.address | company.legal_form | company.representatives | "
+      "company.email | company.phone | company.contact_form | company.commercial_register | company.vat_id | imprint:kind",
+      source="DE DDG §5", when=("the company is established in Germany", lambda c: _established_in(c, "DE", J.DE)))
 def german_imprint(context: Context) -> Iterator[Finding]:
     """A provider established in Germany publishes a complete Impressum.
 
@@ -52,8 +54,10 @@ def german_imprint(context: Context) -> Iterator[Finding]:
         yield Finding("the address is a PO box", context.at("site", "company", "address", "street"))
 
 
-@rule("I02", document="site", covers="company | imprint", source="FR LCEN art. 6 (verify numbering)",
-      severity=Severity.WARNING)
+@rule("I02", document="site", covers="company.address | company.email | company.phone | "
+      "company.commercial_register | company.share_capital | imprint:publication_director | imprint:hosting",
+      source="FR LCEN art. 6 (verify numbering)", severity=Severity.WARNING,
+      when=("the company is established in France", lambda c: _established_in(c, "FR", J.FR)))
 def french_legal_notice(context: Context) -> Iterator[Finding]:
     """A provider established in France publishes complete mentions légales.
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from legalgen import knowledge
 from legalgen import model as m
 from legalgen.check import Context, Finding, rule
-from legalgen.check.gdpr import _purposes, _recipients
+from legalgen.check.gdpr import _purposes, _recipients, any_basis, stated
 from legalgen.diagnostics import Severity
 
 J = m.Jurisdiction
@@ -26,11 +26,18 @@ _TRACKING = {m.PurposeType.ANALYTICS: m.TrackerPurpose.ANALYTICS,
              m.PurposeType.PERSONALISATION: m.TrackerPurpose.PREFERENCES}
 
 
+def _adequacy_claimed(context: Context) -> bool:
+    return any(r.transfer is not None and r.transfer.safeguard is m.Safeguard.ADEQUACY
+               for _, _, r in _recipients(context)) or any(
+        m.Safeguard.ADEQUACY in t.safeguards for _, _, t in _transfers(context))
+
+
 def _adequacy_source(decision: knowledge.Adequacy) -> str:
     return f"{decision.source} of {decision.date.isoformat()}"
 
 
-@rule("P01", document="privacy", covers="representative.address.country", source="GDPR Art. 27(1), (3)")
+@rule("P01", document="privacy", covers="representative.address.country", source="GDPR Art. 27(1), (3)",
+      when=("an EU representative is named (representative)", stated("representative")))
 def representative_in_union(context: Context) -> Iterator[Finding]:
     """The EU representative is established in the Union.
 
@@ -52,8 +59,9 @@ def representative_in_union(context: Context) -> Iterator[Finding]:
                       hint="name a representative established in a member state where your users are")
 
 
-@rule("P02", document="privacy", covers="recipients[].transfer.safeguard", source="GDPR Art. 45(1), (3)",
-      block="recipients")
+@rule("P02", document="privacy", covers="recipients[].transfer.safeguard | transfers[].safeguards",
+      source="GDPR Art. 45(1), (3)", block="recipients",
+      when=("a transfer rests on an adequacy decision", lambda c: _adequacy_claimed(c)))
 def adequacy_exists(context: Context) -> Iterator[Finding]:
     """A transfer said to rest on an adequacy decision goes to a country that has one.
 
@@ -76,10 +84,10 @@ def adequacy_exists(context: Context) -> Iterator[Finding]:
             yield Finding(f"recipient {recipient.name or recipient.id!r}: {recipient.country} has no adequacy decision "
                           "of the European Commission", context.at(part, *path, "transfer", "safeguard"),
                           hint="state the safeguard actually used, e.g. scc, with how to obtain a copy")
-    for part, path, stated in _transfers(context):
-        if stated.safeguards != [m.Safeguard.ADEQUACY]:
+    for part, path, notice_transfer in _transfers(context):
+        if notice_transfer.safeguards != [m.Safeguard.ADEQUACY]:
             continue
-        lacking = [c for c in stated.countries
+        lacking = [c for c in notice_transfer.countries
                    if c not in knowledge.eea() and knowledge.adequacy(c, context.as_of) is None]
         if lacking:
             yield Finding(f"transfers to {', '.join(lacking)} are said to rest on an adequacy decision, which "
@@ -99,7 +107,8 @@ def _transfers(context: Context) -> Iterator[tuple[str, tuple[str | int, ...], m
 
 
 @rule("P03", document="privacy", covers="recipients[].transfer.certification",
-      source="GDPR Art. 45; Commission Implementing Decision (EU) 2023/1795", block="recipients")
+      source="GDPR Art. 45; Commission Implementing Decision (EU) 2023/1795", block="recipients",
+      when=("a transfer rests on an adequacy decision", lambda c: _adequacy_claimed(c)))
 def certified_recipient(context: Context) -> Iterator[Finding]:
     """A US recipient relies on the adequacy decision only when it is certified under the Data Privacy Framework.
 
@@ -123,8 +132,9 @@ def certified_recipient(context: Context) -> Iterator[Finding]:
                           hint="add certification: dpf if the recipient is certified, otherwise use safeguard: scc")
 
 
-@rule("P04", document="privacy", covers="supervisory_authority", source="GDPR Art. 55, 56(1); BDSG §9, §40",
-      severity=Severity.WARNING)
+@rule("P04", document="privacy", covers="supervisory_authority | site:company.address",
+      source="GDPR Art. 55, 56(1); BDSG §9, §40", severity=Severity.WARNING,
+      when=("an authority is named and the company has an address in the EEA", lambda c: _locatable(c)))
 def competent_authority(context: Context) -> Iterator[Finding]:
     """The supervisory authority named is the one competent where the company is established.
 
@@ -161,6 +171,11 @@ def competent_authority(context: Context) -> Iterator[Finding]:
                           f"is supervised by the {expected.name}", where)
 
 
+def _locatable(context: Context) -> bool:
+    address = context.policy.company.address
+    return address is not None and address.country in knowledge.eea() and any(True for _ in _authorities(context))
+
+
 def _authorities(context: Context) -> Iterator[tuple[str, tuple[str | int, ...], m.Authority]]:
     privacy = context.policy.document("privacy")
     if isinstance(privacy, m.PrivacyDocument) and privacy.supervisory_authority is not None:
@@ -171,7 +186,8 @@ def _authorities(context: Context) -> Iterator[tuple[str, tuple[str | int, ...],
 
 
 @rule("P05", document="privacy", covers="purposes[].special_condition", source="GDPR Art. 9(1), (2)",
-      block="purposes")
+      block="purposes", when=("special categories of data are processed (type: health or special)",
+                              lambda c: bool(_categories(c))))
 def special_categories(context: Context) -> Iterator[Finding]:
     """A purpose that processes special categories of data (health, biometric, ...) states its Art. 9(2) condition.
 
@@ -206,7 +222,7 @@ def _categories(context: Context) -> dict[str, m.SpecialCategory]:
 
 
 @rule("P06", document="privacy", covers="purposes[].requirement.provision", source="GDPR Art. 4(11), 7(4)",
-      block="purposes")
+      block="purposes", when=("a purpose rests on consent", any_basis(m.LegalBasis.CONSENT)))
 def consent_not_conditional(context: Context) -> Iterator[Finding]:
     """Consent is never a condition of the contract.
 
@@ -229,8 +245,9 @@ def consent_not_conditional(context: Context) -> Iterator[Finding]:
                           hint="make providing the data voluntary, or state the legal basis the processing has")
 
 
-@rule("P07", document="privacy", covers="purposes[].legal_basis", source="ePrivacy Directive Art. 5(3); "
-      "GDPR Art. 6(1); EDPB Guidelines 2/2023", severity=Severity.WARNING)
+@rule("P07", document="privacy", covers="purposes[].legal_basis | cookies:trackers[].basis",
+      source="ePrivacy Directive Art. 5(3); GDPR Art. 6(1); EDPB Guidelines 2/2023", severity=Severity.WARNING,
+      when=("the cookie policy asks consent for trackers", lambda c: _consent_trackers(c)))
 def tracker_consent_and_basis(context: Context) -> Iterator[Finding]:
     """A purpose whose trackers need consent does not rest on legitimate interests.
 
@@ -255,6 +272,11 @@ def tracker_consent_and_basis(context: Context) -> Iterator[Finding]:
             yield Finding(f"purpose {purpose.id!r} rests on legitimate interests, while the cookie policy asks "
                           f"consent for its {tracked} trackers", context.at(part, *path, "legal_basis"),
                           hint="use legal_basis: consent for the tracking")
+
+
+def _consent_trackers(context: Context) -> bool:
+    cookies = context.policy.document("cookies")
+    return isinstance(cookies, m.CookiesDocument) and any(t.basis is m.TrackerBasis.CONSENT for t in cookies.trackers)
 
 
 @rule("P08", document="cookies", covers="trackers[].purpose", source="ePrivacy Directive Art. 5(3); "

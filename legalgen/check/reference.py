@@ -40,5 +40,7 @@ def rules_markdown() -> str:
             lines += ["", f"### {rule.id}", "", f"**{rule.summary}** Source: {rule.source}.", ""]
             for name in SECTIONS[1:]:
                 lines.append(f"- **{name}:** {rule.section(name)}")
-            lines.append(f"- **Source field:** `{rule.covers}` in `{rule.document}`")
+            if rule.condition:
+                lines.append(f"- **Applies when:** {rule.condition}")
+            lines.append(f"- **Source fields:** `{rule.covers}` in `{rule.document}`")
     return "\n".join(lines) + "\n"

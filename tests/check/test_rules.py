@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -79,11 +80,42 @@ def test_unknown_rule_in_overrides(tmp_path: Path) -> None:
 def test_coverage_lists_requirements_and_fields(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", "--coverage", "--root", str(REPO), "--as-of", "2026-11-22"])
     assert result.exit_code == 0
-    assert re.search(r"privacy:\n(.*\n)*  ok +G03 Every purpose states its legal basis.*\n +purposes\[\]\.legal_basis "
-                     r"\(policy/privacy\.yaml:\d+:\d+\)", result.output)
+    assert re.search(r"privacy:\n(.*\n)*  ok +G03 Every purpose states its legal basis.*\n +purposes\[\]\.legal_basis: "
+                     r"policy/privacy\.yaml:\d+:\d+", result.output)
     assert "refund:" in result.output and "R01" in result.output
+    assert "MISSING" not in result.output  # the example meets every requirement that applies
     sample = CliRunner().invoke(main, ["check", "--coverage", "--source", str(REPO / "examples" / "smartsiptv-privacy")])
-    assert re.search(r"MISSING G10 .*\n +supervisory_authority \(not in the source\)", sample.output)
+    assert re.search(r"MISSING G10 .*\n +rights.granted \| supervisory_authority: ", sample.output)
+
+
+def _coverage(*args: str) -> dict[str, dict[str, dict]]:  # type: ignore[type-arg]
+    result = CliRunner().invoke(main, ["check", "--coverage", "--format", "json", *args])
+    data = json.loads(result.stdout)
+    return {part: {item["rule"]: item for item in items} for part, items in data["coverage"].items()}
+
+
+def test_coverage_reads_every_list_item_the_site_file_and_the_changelogs() -> None:
+    report = _coverage("--root", str(REPO), "--as-of", "2026-11-22")
+    privacy, site = report["privacy"], report["site"]
+    purposes = (REPO / "policy" / "privacy.yaml").read_text(encoding="utf-8").count("\n    legal_basis:")
+    assert privacy["G03"]["status"] == "ok" and len(privacy["G03"]["fields"]) == purposes > 1
+    assert privacy["G01"]["status"] == "ok" and all("site.yaml" in f for f in privacy["G01"]["fields"])
+    for rule in ("G04", "G06", "G15"):
+        assert privacy[rule]["status"] == "ok" and privacy[rule]["fields"], rule
+    versions = sum(1 for _ in (REPO / "policy" / "versions").glob("*/*/source"))
+    for rule in ("C02", "C03", "C04", "C06", "C07"):
+        assert site[rule]["status"] == "ok" and sum("changelog.yaml" in f for f in site[rule]["fields"]) == versions
+    assert privacy["G12"]["status"] == "not applicable"
+    assert privacy["G12"]["reason"] == "applies only when automated decisions are described (automated_decisions)"
+    assert site["I02"]["status"] == "not applicable" and "France" in site["I02"]["reason"]
+
+
+def test_coverage_gives_the_reason_a_rule_does_not_apply() -> None:
+    report = _coverage("--source", str(REPO / "examples" / "iptv-smarters-pro-refund"), "--as-of", "2026-11-22")
+    refund = report["refund"]
+    assert refund["R08"]["status"] == "not applicable" and refund["R08"]["reason"].startswith("applies to DE;")
+    assert refund["R01"]["status"] == "missing" and refund["R01"]["problems"][0]["severity"] == "error"
+    assert report["privacy"]["G03"]["reason"] == "the site has no privacy document"
 
 
 EXPECTED = {
