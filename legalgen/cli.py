@@ -293,12 +293,19 @@ def release(document: str, effective: Any, published: Any, summary_file: Path, m
     Builds show that frozen text from then on. The publication date cannot lie before
     today (in the site's time zone) without --backdate-reason.
     """
+    from legalgen.check.style import summary_problems
     from legalgen.releases import read_summary, release_document
 
     project = _project(root, source)
     try:
         loaded, history = _load(project)
         summary = read_summary(summary_file, list(loaded.policy.site.locales), loaded.limits)
+        problems = summary_problems(summary)
+        for code, message in problems:
+            level = "error" if code == "G23" else "warning"
+            click.echo(f"{display_path(summary_file)}: {level} {code} {message}", err=True)
+        if any(code == "G23" for code, _ in problems):
+            raise LegalgenError("the summary misstates consent; nothing was released")
         today = _as_of(None, loaded)
         planned = release_document(loaded, history, document, summary=summary, effective=effective.date(),
                                    published=_as_of(published, loaded), today=today, material=material,

@@ -140,12 +140,12 @@ def test_blocks_render_in_source_order(locale: str, headings: list[str]) -> None
 
 def test_rules_read_the_blocks(source: Path) -> None:
     _edit(source, "        legal_basis: contract\n", "")
-    _edit(source, "We have no access to what you watch.", "We may have no access to some of what you watch.")
+    _edit(source, "We have no access to what you watch.", "We may keep some data about what you watch.")
     found = check_policy(load_policy(source), History(), D(2026, 11, 23))
     by_code = {d.code: d for d in found}
     assert by_code["G03"].location.file.endswith(FILE)
     assert by_code["G03"].location.line == _line(source, "- id: activation")
-    assert by_code["G22"].location.file.endswith(FILE) and "'may', 'some'" in by_code["G22"].message
+    assert by_code["G22"].location.file.endswith(FILE) and "'may', 'some data'" in by_code["G22"].message
 
 
 def test_clean_example_checks_clean() -> None:

@@ -1,8 +1,9 @@
 """Plain, definite language in every locale (REQUIREMENTS.md G22, C05; WP260 rev.01; GDPR Art. 4(11), 7).
 
-The text rules read sentence by sentence, leave quotations out (a quoted phrase is cited,
-not said), and skip a sentence that negates what they look for ("we never treat continued
-use as acceptance"). Patterns allow for inflection and a few words in between, so that a
+The text rules read every prose field of every document (intros, sections, descriptions,
+storage criteria, custom documents) and the change summaries of announced versions, sentence
+by sentence. They leave quotations out (a quoted phrase is cited, not said) and skip a
+sentence that negates what they look for ("we never treat continued use as acceptance"). Patterns allow for inflection and a few words in between, so that a
 paraphrase is found as well as the textbook phrase.
 """
 
@@ -10,20 +11,39 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from legalgen import model as m
 from legalgen.check import Context, Finding, rule
-from legalgen.diagnostics import Severity
+from legalgen.diagnostics import Location, Severity
 from legalgen.load import walk_model
 from legalgen.source import NodePath
 
-#: Vague qualifiers WP260 (par. 12-13) asks to avoid, per language. "May" the month and
-#: "bestimmte" (which as often means "specific") are not among them.
-VAGUE = {
-    "en": [r"may(?!\s+\d)(?<!\d\s{1}may)", "might", "some", "possibly", "certain"],
-    "de": ["möglicherweise", "eventuell", "unter Umständen", "gegebenenfalls", "einige"],
-    "fr": ["peut-être", "éventuellement", "pourrait", "pourraient", "certains", "certaines", "quelques"],
+#: Qualifiers WP260 (par. 12-13) names as leaving readers unsure, per language: modal words
+#: that make what is done with data a possibility. English "may" counts only in lower case (not
+#: the month) and not as permission given to the reader ("you may use the form").
+MODALS = {
+    "en": [r"(?<!you )(?<!You )may(?!\s+\d)", "might", "possibly", "perhaps"],
+    "de": ["möglicherweise", "eventuell", "unter Umständen", "gegebenenfalls", "ggf\\.", "u\\. ?U\\."],
+    "fr": ["peut-être", "éventuellement", "pourrait", "pourraient", "pourrions"],
 }
+#: Quantifiers that are vague only when they leave open which data, recipients, purposes or
+#: cases are meant ("some data", "certain partners"); "certain cookies, listed below" and the
+#: German "bestimmte" (specific) are not vague.
+QUANTIFIERS = {"en": r"(some|certain)", "de": r"(einige|einigen|einiger|manche|manchen)",
+               "fr": r"(certains|certaines|quelques)"}
+VAGUE_NOUNS = {
+    "en": r"(data|information|details|partners?|third parties|companies|purposes?|cases?|circumstances|"
+          r"situations|recipients?|providers?|affiliates)",
+    "de": r"(Daten|Informationen|Angaben|Partner\w*|Dritte\w*|Unternehmen|Zwecke\w*|Fälle\w*|Fällen|Umständen|"
+          r"Empfänger\w*|Dienstleister\w*|Anbieter\w*)",
+    "fr": r"(données|informations|partenaires|tiers|sociétés|entreprises|finalités|cas|circonstances|"
+          r"destinataires|prestataires|affiliés)",
+}
+#: Which vague wording G22 reports, per language: the modal words, and a quantifier followed
+#: (within two words) by one of the nouns it leaves open.
+VAGUE = {locale: [*MODALS[locale], QUANTIFIERS[locale] + r"(\s+\S+){0,2}?\s+" + VAGUE_NOUNS[locale]]
+         for locale in MODALS}
 #: Any words in between, but within one clause.
 _GAP = r"[^.;:!?]{0,80}?"
 #: "Check this page regularly" and "continued use means acceptance", per language.
@@ -84,18 +104,61 @@ def says(patterns: list[str], text: str, locale: str) -> list[str]:
 
 
 def vague_words(text: str, locale: str) -> list[str]:
-    """The vague qualifiers in ``text`` (quotations left out); "may" only in lower case, so not the month."""
+    """The vague wording in ``text`` (quotations left out), as it stands there.
+
+    >>> vague_words("We may share some data with certain partners. You may use the form in May.", "en")
+    ['may', 'some data', 'certain partners']
+    >>> vague_words("We use certain cookies, listed below.", "en"), vague_words("bestimmte Daten", "de")
+    ([], [])
+    """
     plain = _QUOTED.sub(" ", text)
-    return [word for word in VAGUE[locale]
-            if re.search(rf"(?<!\w){word}(?!\w)", plain, 0 if word.startswith("may") else re.IGNORECASE)]
+    found: list[str] = []
+    for pattern in VAGUE[locale]:
+        flags = 0 if "may" in pattern else re.IGNORECASE
+        found += [match.group(0) for match in re.finditer(rf"(?<!\w){pattern}(?!\w)", plain, flags)]
+    return list(dict.fromkeys(found))
 
 
-def _prose(context: Context) -> Iterator[tuple[str, NodePath, str, str]]:
-    """Every localized text of every document: (document key, path, locale, text)."""
+@dataclass(frozen=True)
+class Prose:
+    """One localized text a text rule reads: what it is, where it stands, and the severity a
+    finding on it gets where it cannot be the rule's own."""
+
+    label: str
+    locale: str
+    text: str
+    location: Location
+    severity: Severity | None = None
+
+
+def _prose(context: Context) -> Iterator[Prose]:
+    """Every localized text of every document, then the change summaries of the versions that
+    are announced but not yet in effect (released, so reported as warnings)."""
     for key, document in context.policy.documents.items():
         for path, text in _texts(document):
             for locale, value in text.root.items():
-                yield key, path, locale, value
+                yield Prose(f"{key}: {'.'.join(map(str, path))}", locale, value, context.at(key, *path, locale))
+    for versions in context.history.documents.values():
+        for version in versions:
+            if version.release.effective > context.as_of:
+                for locale, value in version.release.summary.root.items():
+                    yield Prose(f"{version.kind} version {version.number}: summary", locale, value,
+                                version.locate("summary"), Severity.WARNING)
+
+
+def summary_problems(summary: m.Text) -> list[tuple[str, str]]:
+    """What the text rules find in a change summary before it is released: (rule ID, message)."""
+    found = []
+    for locale, text in summary.root.items():
+        vague = vague_words(text, locale)
+        if vague:
+            found.append(("G22", f"the {locale} summary uses vague wording: {', '.join(map(repr, vague))}"))
+        if says(PASSIVE_NOTICE[locale], text, locale):
+            passive = f"the {locale} summary asks readers to watch the page or treats continued use as acceptance"
+            found.append(("C05", passive))
+        if says(CONSENT_BY_USE[locale], text, locale):
+            found.append(("G23", f"the {locale} summary treats using the service as consent"))
+    return found
 
 
 @rule("G22", document="site", covers="site", source="WP260 rev.01 par. 12-13", severity=Severity.WARNING)
@@ -110,15 +173,11 @@ def vague_language(context: Context) -> Iterator[Finding]:
 
     Passes: `description: {en: We share your e-mail address with Brevo to send the newsletter.}`.
     """
-    for key, path, locale, value in _prose(context):
-        found = vague_words(value, locale)
+    for prose in _prose(context):
+        found = vague_words(prose.text, prose.locale)
         if found:
-            yield Finding(f"{key}: {'.'.join(map(str, path))} ({locale}) uses vague wording: "
-                          f"{', '.join(repr(_word(w)) for w in found)}", context.at(key, *path, locale))
-
-
-def _word(pattern: str) -> str:
-    return re.sub(r"\(.*", "", pattern)
+            yield Finding(f"{prose.label} ({prose.locale}) uses vague wording: {', '.join(map(repr, found))}",
+                          prose.location, severity=prose.severity)
 
 
 @rule("C05", document="site", covers="site", source="WP260 rev.01 par. 30", severity=Severity.WARNING)
@@ -134,10 +193,10 @@ def passive_notice(context: Context) -> Iterator[Finding]:
 
     Passes: `changes: {channels: [email, banner], advance_notice: P30D}` without such a sentence.
     """
-    for key, path, locale, value in _prose(context):
-        if says(PASSIVE_NOTICE[locale], value, locale):
-            yield Finding(f"{key}: {'.'.join(map(str, path))} ({locale}) asks readers to watch the page "
-                          "or treats continued use as acceptance", context.at(key, *path, locale),
+    for prose in _prose(context):
+        if says(PASSIVE_NOTICE[prose.locale], prose.text, prose.locale):
+            yield Finding(f"{prose.label} ({prose.locale}) asks readers to watch the page or treats continued use "
+                          "as acceptance", prose.location, severity=prose.severity,
                           hint="announce changes through an explicit channel instead")
 
 
@@ -155,8 +214,8 @@ def consent_by_use(context: Context) -> Iterator[Finding]:
 
     Passes: `intro: {en: Using the service does not mean you consent to anything.}`.
     """
-    for key, path, locale, value in _prose(context):
-        if says(CONSENT_BY_USE[locale], value, locale):
-            yield Finding(f"{key}: {'.'.join(map(str, path))} ({locale}) treats using the service as consent",
-                          context.at(key, *path, locale),
+    for prose in _prose(context):
+        if says(CONSENT_BY_USE[prose.locale], prose.text, prose.locale):
+            yield Finding(f"{prose.label} ({prose.locale}) treats using the service as consent", prose.location,
+                          severity=prose.severity,
                           hint="state the legal basis of each purpose instead; consent needs an affirmative act")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -94,7 +95,7 @@ def test_legalgen_s_own_sentences_pass_the_text_rules() -> None:
     """Every template sentence, in every language, passes the rules it applies to the company's prose."""
     from babel.messages.pofile import read_po
 
-    from legalgen.check.style import CONSENT_BY_USE, PASSIVE_NOTICE, says
+    from legalgen.check.style import CONSENT_BY_USE, PASSIVE_NOTICE, says, vague_words
     from legalgen.i18n import catalog_dir
 
     found = []
@@ -104,6 +105,90 @@ def test_legalgen_s_own_sentences_pass_the_text_rules() -> None:
             for message in read_po(handle):
                 texts = message.id if locale == "en" else message.string
                 for text in texts if isinstance(texts, tuple) else (texts,):
-                    if text and (says(CONSENT_BY_USE[locale], text, locale) or says(PASSIVE_NOTICE[locale], text, locale)):
+                    if text and (says(CONSENT_BY_USE[locale], text, locale) or says(PASSIVE_NOTICE[locale], text, locale)
+                                 or vague_words(text, locale)):
                         found.append((locale, text))
     assert found == []
+
+
+@pytest.mark.parametrize("source", ["policy", "examples/reseller-data-notice"])
+def test_legalgen_s_rendered_pages_pass_the_text_rules(source: str) -> None:
+    """The pages as rendered (template sentences with the example's facts and prose) say nothing the
+    text rules report: no vague wording, no consent by use, no passive notice, no vague retention."""
+    from legalgen.check.gdpr import VAGUE_RETENTION
+    from legalgen.check.style import CONSENT_BY_USE, PASSIVE_NOTICE, says, vague_words
+    from legalgen.load import load_policy
+    from legalgen.pages import render_pages
+
+    from ..conftest import REPO
+
+    loaded = load_policy(REPO / source)
+    found = []
+    for locale in loaded.policy.site.locales:
+        for page in render_pages(loaded, locales=[locale]):
+            for problem in (vague_words(page.text, locale), says(CONSENT_BY_USE[locale], page.text, locale),
+                            says(PASSIVE_NOTICE[locale], page.text, locale),
+                            re.findall(VAGUE_RETENTION[locale], page.text, re.IGNORECASE)):
+                if problem:
+                    found.append((locale, page.path.as_posix(), problem))
+    assert found == []
+
+
+# --------------------------------------------------------------------------- change summaries
+
+
+def test_summary_problems_in_each_language() -> None:
+    from legalgen import model as m
+    from legalgen.check.style import summary_problems
+
+    summary = m.Text.model_validate({"en": "By using the service you agree to the new terms.",
+                                     "de": "Wir geben möglicherweise Daten weiter.",
+                                     "fr": "Consultez régulièrement cette page."})
+    assert [code for code, _ in summary_problems(summary)] == ["G23", "G22", "C05"]
+    plain = m.Text.model_validate({"en": "We now keep invoices for eight years.", "de": "Rechnungen: acht Jahre.",
+                                   "fr": "Les factures : huit ans."})
+    assert summary_problems(plain) == []
+
+
+def _release(root: Path, summary: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from legalgen.cli import main
+
+    from ..conftest import released_on
+
+    path = tmp_path / "summary.yaml"
+    path.write_text(summary, encoding="utf-8")
+    refund = root / "policy" / "refund.yaml"
+    refund.write_text(refund.read_text(encoding="utf-8").replace("P14D", "P21D", 1), encoding="utf-8")
+    return CliRunner().invoke(main, ["release", "refund", "--root", str(root), "--summary-file", str(path),
+                                     "--effective", "2027-01-15"], env=released_on("2026-11-24"))
+
+
+def test_release_refuses_a_summary_that_misstates_consent(tmp_path: Path) -> None:
+    from ..conftest import copy_project
+
+    project = copy_project(tmp_path)
+    result = _release(project.root, "en: By using the service you agree.\nde: Längere Frist.\nfr: Délai plus long.\n",
+                      tmp_path)
+    assert result.exit_code == 1 and "error G23 the en summary treats using the service as consent" in result.output
+    assert not (project.source / "versions" / "refund" / "4").exists()
+
+
+def test_an_announced_summary_is_checked_as_a_warning(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from legalgen.cli import main
+
+    from ..conftest import copy_project
+
+    project = copy_project(tmp_path)
+    result = _release(project.root, "en: We may extend the period.\nde: Längere Frist.\nfr: Délai plus long.\n",
+                      tmp_path)
+    assert result.exit_code == 0 and "warning G22 the en summary uses vague wording: 'may'" in result.output
+    checked = CliRunner().invoke(main, ["check", "--root", str(project.root), "--as-of", "2026-11-24"])
+    assert checked.exit_code == 0
+    assert re.search(r"changelog\.yaml:\d+:\d+: warning G22 refund version 4: summary \(en\) uses vague wording",
+                     checked.output)
+    after = CliRunner().invoke(main, ["check", "--root", str(project.root), "--as-of", "2027-01-15"])
+    assert "G22" not in after.output  # in effect: the summary is history
