@@ -64,7 +64,7 @@ CONSENT_BY_USE = {
     "en": [r"by\s+(using|accessing|visiting|browsing|continuing)" + _GAP + r"(agree|consent|accept)\w*",
            r"(use|using)\s+(of\s+)?(the|our|this)\s+(service|site|website|app)" + _GAP
            + r"(constitutes|means|signifies|implies)" + _GAP + r"(consent|acceptance|agreement)"],
-    "de": [r"(mit|durch|bei)\s+(der|dem|Ihrer|Ihrem)\s+(Nutzung|Verwendung|Besuch)" + _GAP
+    "de": [r"(mit|durch|bei)\s+(der|dem|den|die|Ihrer|Ihrem|Ihren|unserer|unseres)\s+(Nutzung|Verwendung|Besuch)" + _GAP
            + r"(einverstanden|willigen|stimmen\s+Sie|akzeptieren\s+Sie|Einwilligung)",
            r"(Nutzung|Verwendung)" + _GAP + r"gilt\s+als" + _GAP + r"(Einwilligung|Zustimmung|Annahme)"],
     "fr": [r"en\s+(utilisant|accédant|visitant|naviguant|poursuivant)" + _GAP + r"(accept\w*|consent\w*|reconnaiss\w*)",
@@ -146,6 +146,19 @@ def _prose(context: Context) -> Iterator[Prose]:
                                 version.locate("summary"), Severity.WARNING)
 
 
+def use_as_consent(text: str, locale: str) -> list[str]:
+    """The sentences of ``text`` that treat using the service as consent; a sentence about continued
+    use after a change is C05's ("continued use means acceptance"), not this.
+
+    >>> use_as_consent("By using the service you agree to our processing.", "en")
+    ['By using the service you agree to our processing.']
+    >>> use_as_consent("La poursuite de l'utilisation du service vaut acceptation.", "fr")
+    []
+    """
+    return [sentence for sentence in says(CONSENT_BY_USE[locale], text, locale)
+            if not says(PASSIVE_NOTICE[locale], sentence, locale)]
+
+
 def summary_problems(summary: m.Text) -> list[tuple[str, str]]:
     """What the text rules find in a change summary before it is released: (rule ID, message)."""
     found = []
@@ -156,7 +169,7 @@ def summary_problems(summary: m.Text) -> list[tuple[str, str]]:
         if says(PASSIVE_NOTICE[locale], text, locale):
             passive = f"the {locale} summary asks readers to watch the page or treats continued use as acceptance"
             found.append(("C05", passive))
-        if says(CONSENT_BY_USE[locale], text, locale):
+        if use_as_consent(text, locale):
             found.append(("G23", f"the {locale} summary treats using the service as consent"))
     return found
 
@@ -215,7 +228,7 @@ def consent_by_use(context: Context) -> Iterator[Finding]:
     Passes: `intro: {en: Using the service does not mean you consent to anything.}`.
     """
     for prose in _prose(context):
-        if says(CONSENT_BY_USE[prose.locale], prose.text, prose.locale):
+        if use_as_consent(prose.text, prose.locale):
             yield Finding(f"{prose.label} ({prose.locale}) treats using the service as consent", prose.location,
                           severity=prose.severity,
                           hint="state the legal basis of each purpose instead; consent needs an affirmative act")
