@@ -68,7 +68,10 @@ def french_legal_notice(context: Context) -> Iterator[Finding]:
     phone, RCS number, share capital, publication director, and the host's name, address and
     phone.
 
-    Fails: a French company without `share_capital` or an imprint without `hosting`.
+    The registered office is a street address, not a PO box.
+
+    Fails: a French company without `share_capital`, an imprint without `hosting`, or
+    `address: {street: BP 123, ...}`.
 
     Passes: `company` with phone, commercial_register, share_capital, and an imprint with
     `publication_director` and `hosting` (with phone).
@@ -86,3 +89,6 @@ def french_legal_notice(context: Context) -> Iterator[Finding]:
         ("hosting phone", imprint.hosting.phone if imprint and imprint.hosting else None)) if not value]
     if missing:
         yield Finding(f"the mentions légales lack {', '.join(missing)}", context.at("imprint" if imprint else "site"))
+    if company.address is not None and _PO_BOX.search(company.address.street):
+        yield Finding("the registered office is a PO box (boîte postale)",
+                      context.at("site", "company", "address", "street"), hint="give the siège social")

@@ -89,3 +89,10 @@ def test_the_place_of_establishment_decides_not_the_listed_jurisdictions(tmp_pat
     french_eu = FRENCH.replace("jurisdictions: [FR]", "jurisdictions: [EU]")
     found = _messages(tmp_path / "fr", french_eu.replace("  share_capital: 10 000 EUR\n", ""), FRENCH_IMPRINT)
     assert any(m.startswith("the mentions légales lack share_capital") for m in found), found
+
+
+def test_french_registered_office_is_not_a_po_box(tmp_path: Path) -> None:
+    box = FRENCH.replace("street: 1 rue de Rivoli", "street: BP 4512")
+    assert run(tmp_path, site=box, imprint=FRENCH_IMPRINT) == [("I02", "site.yaml", line_of(box, "street: BP"))]
+    cedex = FRENCH.replace("street: 1 rue de Rivoli", "street: 1 rue de la Bourse")
+    assert run(tmp_path, site=cedex, imprint=FRENCH_IMPRINT) == []
