@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from legalgen import model as m
 from legalgen.check import Context, Finding, rule
+from legalgen.check.imprint import po_box
 from legalgen.diagnostics import Severity
 from legalgen.periods import Period
 
@@ -56,7 +57,7 @@ def withdrawal_information(context: Context) -> Iterator[Finding]:
     extends by 12 months (Art. 10).
 
     The information and the form name the trader with a geographical address (Annex I(A) and
-    (B)), so a company without `address` is reported too.
+    (B)), so a company without `address`, or with a PO box, is reported too.
 
     Fails: `withdrawal: {period: P14D, model_form: false}`; a withdrawal with no `company.address`.
 
@@ -66,9 +67,13 @@ def withdrawal_information(context: Context) -> Iterator[Finding]:
     if withdrawal is not None and not withdrawal.model_form:
         yield Finding("the model withdrawal form is not offered", context.at("refund", "withdrawal", "model_form"),
                       hint="set model_form: true")
-    if withdrawal is not None and context.policy.company.address is None:
+    address = context.policy.company.address
+    if withdrawal is not None and address is None:
         yield Finding("the withdrawal information and form need the company's geographical address, which is not "
                       "stated", context.at("site", "company"), hint="add company.address")
+    elif withdrawal is not None and address is not None and po_box(address.street):
+        yield Finding("the withdrawal information needs a geographical address, not a PO box",
+                      context.at("site", "company", "address", "street"), hint="give the street address")
 
 
 @rule("R03", document="refund", covers="withdrawal.online_function", source="Directive (EU) 2023/2673 "

@@ -13,6 +13,15 @@ J = m.Jurisdiction
 _PO_BOX = re.compile(r"\b(postfach|p\.?\s*o\.?\s*box|boîte postale|bp\s+\d)", re.IGNORECASE)
 
 
+def po_box(street: str) -> bool:
+    """Whether a street line is a PO box (Postfach, P.O. Box, boîte postale, BP 123).
+
+    >>> po_box("Postfach 12 34"), po_box("BP 4512"), po_box("Bahnhofstraße 1"), po_box("1 rue de la Boétie")
+    (True, True, False, False)
+    """
+    return bool(_PO_BOX.search(street))
+
+
 def _established_in(context: Context, country: str, jurisdiction: m.Jurisdiction) -> bool:
     """Whether the company is established in ``country``: by its address, else by the site's jurisdictions."""
     address = context.policy.company.address
@@ -50,7 +59,7 @@ def german_imprint(context: Context) -> Iterator[Finding]:
         ("commercial_register", company.commercial_register), ("vat_id", company.vat_id)) if not value]
     if missing:
         yield Finding(f"the imprint lacks {', '.join(missing)}", context.at("site", "company"))
-    if company.address is not None and _PO_BOX.search(company.address.street):
+    if company.address is not None and po_box(company.address.street):
         yield Finding("the address is a PO box", context.at("site", "company", "address", "street"))
 
 
@@ -89,6 +98,6 @@ def french_legal_notice(context: Context) -> Iterator[Finding]:
         ("hosting phone", imprint.hosting.phone if imprint and imprint.hosting else None)) if not value]
     if missing:
         yield Finding(f"the mentions légales lack {', '.join(missing)}", context.at("imprint" if imprint else "site"))
-    if company.address is not None and _PO_BOX.search(company.address.street):
+    if company.address is not None and po_box(company.address.street):
         yield Finding("the registered office is a PO box (boîte postale)",
                       context.at("site", "company", "address", "street"), hint="give the siège social")

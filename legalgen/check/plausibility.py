@@ -116,6 +116,9 @@ def certified_recipient(context: Context) -> Iterator[Finding]:
     the EU-U.S. Data Privacy Framework. For any other US recipient, the transfer needs another
     safeguard (SCC, BCR).
 
+    A notice-wide `transfers` entry for the US on adequacy alone is a warning: it cannot say
+    which recipients are certified.
+
     Fails: `{country: US, transfer: {safeguard: adequacy}}`.
 
     Passes: `{country: US, transfer: {safeguard: adequacy, certification: dpf}}`, or `safeguard: scc`.
@@ -130,6 +133,17 @@ def certified_recipient(context: Context) -> Iterator[Finding]:
                           f"{recipient.country} ({_adequacy_source(decision)}) covers only organisations certified "
                           f"under the {decision.framework}", context.at(part, *path, "transfer"),
                           hint="add certification: dpf if the recipient is certified, otherwise use safeguard: scc")
+    for part, path, notice_transfer in _transfers(context):
+        if notice_transfer.safeguards != [m.Safeguard.ADEQUACY]:
+            continue
+        for country in notice_transfer.countries:
+            decision = knowledge.adequacy(country, context.as_of)
+            if decision is not None and decision.certified_only:
+                yield Finding(f"transfers to {country} are said to rest on the adequacy decision, which covers only "
+                              f"organisations certified under the {decision.framework}; the notice names none",
+                              context.at(part, *path, "safeguards"), severity=Severity.WARNING,
+                              hint="name the certified recipients with certification: dpf, or add the safeguard "
+                                   "used for the others")
 
 
 @rule("P04", document="privacy", covers="supervisory_authority | site:company.address",
@@ -162,6 +176,10 @@ def competent_authority(context: Context) -> Iterator[Finding]:
             yield Finding(f"the {named.name} (BfDI) supervises federal bodies and telecommunications and postal "
                           f"providers; a company is supervised by the authority of its Land{better}", where,
                           hint="name the authority of the Land, unless you provide telecommunications services")
+        elif named.public_only:
+            better = f"; for {address.city} that is the {expected.name}" if expected else ""
+            yield Finding(f"the {named.name} supervises public bodies only; a company is supervised by another "
+                          f"authority{better}", where)
         elif named.country != address.country:
             better = f" ({expected.name})" if expected else ""
             yield Finding(f"the {named.name} is an authority of {named.country}; the company is established in "
@@ -289,6 +307,9 @@ def known_trackers(context: Context) -> Iterator[Finding]:
     analytics or advertising cookie declared strictly necessary escapes the consent it needs.
     Trackers the catalogue does not know are not judged.
 
+    Another purpose than the documented one (`_ga` declared for preferences) is a warning:
+    people consent to what the banner names.
+
     Fails: `{name: _ga, purpose: strictly_necessary, basis: exempt}`.
 
     Passes: `{name: _ga, purpose: analytics, basis: consent}`; `{name: __stripe_mid, purpose: strictly_necessary}`.
@@ -304,6 +325,11 @@ def known_trackers(context: Context) -> Iterator[Finding]:
                           f"{known.provider} documents it for {known.purpose} (typical lifetime {known.lifetime})",
                           context.at("cookies", "trackers", index, "purpose"),
                           hint=f"declare purpose: {known.purpose} and basis: consent ({known.source})")
+        elif tracker.purpose != known.purpose:
+            yield Finding(f"tracker {tracker.id!r} ({tracker.name}) is declared for {tracker.purpose}, but "
+                          f"{known.provider} documents it for {known.purpose}",
+                          context.at("cookies", "trackers", index, "purpose"), severity=Severity.WARNING,
+                          hint=f"declare purpose: {known.purpose} ({known.source})")
         elif tracker.basis is m.TrackerBasis.EXEMPT and not any(
                 known.exempt_in(j.value) for j in context.policy.site.jurisdictions):
             yield Finding(f"tracker {tracker.id!r} ({tracker.name}, {known.provider} {known.purpose}) is exempt from "

@@ -25,7 +25,7 @@ from legalgen.source import NodePath
 MODALS = {
     "en": [r"(?<!you )(?<!You )may(?!\s+\d)", "might", "possibly", "perhaps"],
     "de": ["möglicherweise", "eventuell", "unter Umständen", "gegebenenfalls", "ggf\\.", "u\\. ?U\\."],
-    "fr": ["peut-être", "éventuellement", "pourrait", "pourraient", "pourrions"],
+    "fr": ["peut-être", "éventuellement", "pourrait", "pourraient", "pourrions", "il se peut", "se pourrait"],
 }
 #: Quantifiers that are vague only when they leave open which data, recipients, purposes or
 #: cases are meant ("some data", "certain partners"); "certain cookies, listed below" and the
@@ -50,10 +50,15 @@ _GAP = r"[^.;:!?]{0,80}?"
 PASSIVE_NOTICE = {
     "en": [r"(review|check|consult|visit)\w*\s+(this|the)\s+(page|policy)" + _GAP + r"(periodically|regularly|from time to time|for (any )?changes)",
            r"(continu\w*|keep\w*|further)\s+(to\s+)?(us\w*|access\w*)" + _GAP + r"(accept\w*|agree\w*|consent\w*|bound)",
-           r"(periodically|regularly)\s+(review|check)\w*" + _GAP + r"(page|policy|changes)"],
+           r"(periodically|regularly)\s+(review|check)\w*" + _GAP + r"(page|policy|changes)",
+           r"(accept\w*|agree\w*|consent\w*)" + _GAP + r"(deemed|considered|taken)" + _GAP
+           + r"(continu\w*|further)\s+(use|access)"],
     "de": [r"(Seite|Erklärung|Richtlinie)" + _GAP + r"regelmäßig",
            r"regelmäßig" + _GAP + r"(Seite|Änderungen)",
-           r"(weiter\w*|fortgesetzt\w*)\s+(Nutzung|Verwendung|nutz\w*|verwend\w*)" + _GAP + r"(einverstanden|zustimm\w*|akzeptier\w*|Annahme|gilt)",
+           r"(weiter\w*|fortgesetzt\w*)\s+(Nutzung|Verwendung|nutz\w*|verwend\w*)" + _GAP
+           + r"(einverstanden|zustimm\w*|akzeptier\w*|Annahme|angenommen|gilt|gelten)",
+           r"(nutzen|verwenden|besuchen)\s+Sie" + _GAP + r"\bweiter\b" + _GAP
+           + r"(einverstanden|Zustimmung|Annahme|angenommen|akzeptiert)",
            r"(Nutzung|Verwendung)" + _GAP + r"weiterhin" + _GAP + r"(einverstanden|zustimm\w*|akzeptier\w*)"],
     "fr": [r"consulter\s+régulièrement", r"(régulièrement|périodiquement)\s+(cette|la)\s+page",
            r"(poursuite|continuation)\s+de\s+l'utilisation" + _GAP + r"(vaut|accept\w*|consent\w*)",
@@ -62,13 +67,17 @@ PASSIVE_NOTICE = {
 #: "By using the service you agree": consent inferred from use, per language.
 CONSENT_BY_USE = {
     "en": [r"by\s+(using|accessing|visiting|browsing|continuing)" + _GAP + r"(agree|consent|accept)\w*",
+           r"(agree|consent|accept)\w*" + _GAP + r"by\s+(using|accessing|visiting|browsing)",
            r"(use|using)\s+(of\s+)?(the|our|this)\s+(service|site|website|app)" + _GAP
            + r"(constitutes|means|signifies|implies)" + _GAP + r"(consent|acceptance|agreement)"],
     "de": [r"(mit|durch|bei)\s+(der|dem|den|die|Ihrer|Ihrem|Ihren|unserer|unseres)\s+(Nutzung|Verwendung|Besuch)" + _GAP
            + r"(einverstanden|willigen|stimmen\s+Sie|akzeptieren\s+Sie|Einwilligung)",
-           r"(Nutzung|Verwendung)" + _GAP + r"gilt\s+als" + _GAP + r"(Einwilligung|Zustimmung|Annahme)"],
+           r"(Nutzung|Verwendung)" + _GAP + r"gilt\s+als" + _GAP + r"(Einwilligung|Zustimmung|Annahme)",
+           r"indem\s+Sie" + _GAP + r"(nutz|verwend|besuch|aufruf)\w*" + _GAP
+           + r"(einverstanden|willigen|stimmen\s+Sie|akzeptieren\s+Sie)"],
     "fr": [r"en\s+(utilisant|accédant|visitant|naviguant|poursuivant)" + _GAP + r"(accept\w*|consent\w*|reconnaiss\w*)",
-           r"(utilisation|usage)\s+(du|de\s+notre|de\s+ce)\s+(service|site)" + _GAP + r"(vaut|emporte|implique)"
+           r"(utilisation|usage)\s+(du|de\s+l'|de\s+la|des|de\s+(notre|nos|ce|cette|ces))\s*(service|site|application|app)\w*"
+           + _GAP + r"(vaut|emporte|implique)"
            + _GAP + r"(consentement|acceptation)"],
 }
 NEGATION = {

@@ -105,6 +105,12 @@ class Authority:
     land: str | None = None
     cities: tuple[str, ...] = ()
     scope: str | None = None
+    sector: str | None = None
+
+    @property
+    def public_only(self) -> bool:
+        """Whether the authority supervises public bodies only (Bavaria's BayLfD)."""
+        return self.sector == "public"
 
     @property
     def federal(self) -> bool:
@@ -149,7 +155,7 @@ def identify(name: str, url: str | None = None) -> Authority | None:
 def competent(country: str, region: str | None = None, city: str | None = None) -> Authority | None:
     """The authority competent for a private company established in ``country`` (for Germany,
     in a Land given as ISO 3166-2 ``region`` or its name, or found from the ``city``), if known."""
-    candidates = [a for a in authorities() if a.country == country and not a.federal]
+    candidates = [a for a in authorities() if a.country == country and not a.federal and not a.public_only]
     if country != "DE":
         return candidates[0] if len(candidates) == 1 else None
     if region:

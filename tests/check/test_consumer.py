@@ -135,3 +135,8 @@ def test_r02_withdrawal_needs_the_company_address(tmp_path: Path) -> None:
 def test_r10_digital_content_lapse_needs_all_three_conditions(tmp_path: Path, conditions: str, flagged: bool) -> None:
     text = REFUND.replace("  early_start: pro_rata\n", f"  early_start: pro_rata\n  digital_content: {conditions}\n")
     assert found(tmp_path, text) == ([("R10", line_of(text, "digital_content"))] if flagged else [])
+
+
+def test_r02_a_po_box_is_no_geographical_address(tmp_path: Path) -> None:
+    box = SITE.replace("street: Ringstraße 1", "street: Postfach 12 34")
+    assert found(tmp_path, REFUND, box) == [("R02", line_of(box, "address:"))]

@@ -17,6 +17,9 @@ from legalgen.check import rules
 from .corpus import KINDS, Case, cases, run_case
 
 CASES = cases()
+#: Written blind from RULES.md by a reviewer who did not read the rules' code; the judgement
+#: calls legalgen answers differently are marked known there too.
+HELDOUT = cases("heldout")
 #: Rules the corpus does not cover, and where they are tested instead: they read released
 #: versions (tests/check/test_changes.py, tests/test_notices.py) or translation history
 #: (tests/check/test_translations.py).
@@ -42,7 +45,7 @@ def test_the_base_is_clean(tmp_path: Path) -> None:
     assert run_case(Case("base", "-", "passing", frozenset()), tmp_path) == frozenset()
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+@pytest.mark.parametrize("case", CASES + HELDOUT, ids=[c.id for c in CASES] + [f"heldout-{c.id}" for c in HELDOUT])
 def test_case(case: Case, tmp_path: Path) -> None:
     found = run_case(case, tmp_path)
     if case.known is None:

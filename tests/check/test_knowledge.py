@@ -48,7 +48,7 @@ def test_adequacy_decisions_and_their_scope() -> None:
 
 
 def test_every_german_land_has_its_authority() -> None:
-    german = [a for a in knowledge.authorities() if a.country == "DE" and not a.federal]
+    german = [a for a in knowledge.authorities() if a.country == "DE" and not a.federal and not a.public_only]
     assert sorted(a.region for a in german) == sorted(
         f"DE-{code}" for code in ["BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST", "SH", "TH"])
     assert all(a.land and a.cities and a.hosts for a in german)
@@ -67,6 +67,12 @@ def test_every_german_land_has_its_authority() -> None:
 def test_authorities_are_recognised_by_name_or_host(name: str, url: str | None, country: str, region: str | None) -> None:
     found = knowledge.identify(name, url)
     assert found is not None and (found.country, found.region) == (country, region)
+
+
+def test_the_bavarian_public_sector_authority_is_never_a_company_s() -> None:
+    public = knowledge.identify("BayLfD")
+    assert public is not None and public.public_only
+    assert knowledge.competent("DE", region="Bayern").name == "Bayerisches Landesamt für Datenschutzaufsicht"  # type: ignore[union-attr]
 
 
 def test_an_unknown_authority_is_not_guessed() -> None:

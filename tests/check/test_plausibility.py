@@ -187,3 +187,31 @@ def test_p08_known_trackers(tmp_path: Path, name: str, purpose: str, basis: str,
         .replace("basis: consent", f"basis: {basis}")
     found = p_found(tmp_path, PRIVACY, site, cookies=text)
     assert [code for code, _ in found] == (["P08"] if flagged else [])
+
+
+def test_p08_another_documented_purpose_is_a_warning(tmp_path: Path) -> None:
+    from .helpers import diagnostics
+
+    text = COOKIES.replace("name: _stats", "name: _ga").replace("purpose: analytics", "purpose: preferences")
+    found = [(d.code, d.severity.value) for d in diagnostics(tmp_path, privacy=PRIVACY, cookies=text)
+             if d.code.startswith("P")]
+    assert found == [("P08", "warning")]
+
+
+def test_p03_notice_wide_us_adequacy_is_a_warning(tmp_path: Path) -> None:
+    from .helpers import diagnostics
+
+    text = PRIVACY + "transfers: [{countries: [US], safeguards: [adequacy]}]\n"
+    found = [(d.code, d.severity.value, d.location.line) for d in diagnostics(tmp_path, privacy=text)
+             if d.code.startswith("P")]
+    assert found == [("P03", "warning", line_of(text, "transfers:"))]
+
+
+def test_p04_the_bavarian_public_sector_authority(tmp_path: Path) -> None:
+    munich = GERMAN.replace("city: Berlin", "city: München")
+    text = PRIVACY.replace(f"supervisory_authority: {AUSTRIAN_AUTHORITY}",
+                           "supervisory_authority: {name: Der Bayerische Landesbeauftragte für den Datenschutz}")
+    assert p_found(tmp_path, text, munich) == [("P04", line_of(text, "supervisory_authority:"))]
+    right = PRIVACY.replace(f"supervisory_authority: {AUSTRIAN_AUTHORITY}",
+                            "supervisory_authority: {name: Bayerisches Landesamt für Datenschutzaufsicht}")
+    assert p_found(tmp_path, right, munich) == []
