@@ -503,6 +503,76 @@ def migrate(dry_run: bool, root: Path, source: Path | None) -> None:
         _fail(error)
 
 
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--example", is_flag=True, help="Write the full example source (without its released versions).")
+@click.option("--company", help="The company's legal name, e.g. 'Beispiel GmbH'.")
+@click.option("--country", help="ISO code of the country the company is established in, e.g. DE.")
+@click.option("--email", help="The company's contact e-mail address.")
+@click.option("--service", help="The name of the service the documents are about.")
+@click.option("--url", "base_url", help="Public address of the legal site, e.g. https://legal.example.com/.")
+@click.option("--locales", default=None, help="Comma-separated languages, the default first [en].")
+@click.option("--documents", default=None,
+              help="Comma-separated documents: privacy, cookies, refund, imprint [all four].")
+@click.option("--audience", type=click.Choice(["consumers", "businesses"]), default=None,
+              help="Who buys: consumers get the right of withdrawal [consumers].")
+def init(directory: Path, example: bool, company: str | None, country: str | None, email: str | None,
+         service: str | None, base_url: str | None, locales: str | None, documents: str | None,
+         audience: str | None) -> None:
+    """Start a legal site in DIRECTORY (default: the current folder).
+
+    Writes mkdocs.yml, overrides/, schema/, .gitignore and a policy/ source that
+    `legalgen build` builds at once. The source states only what you answer (asked here,
+    or given as options); `legalgen check` then lists every decision still open, each with
+    a hint. With --example, policy/ is the full example without its released versions.
+    Nothing that exists is overwritten: init refuses a folder that already holds any of
+    these files, and writes nothing then.
+    """
+    from legalgen import model as m
+    from legalgen.scaffold import DOCUMENTS, Answers, write
+
+    answers = None
+    if not example:
+        interactive = sys.stdin.isatty()
+
+        def ask(value: str | None, text: str, option: str, default: str | None = None) -> str:
+            if value is not None:
+                return value
+            if interactive:
+                return str(click.prompt(text, default=default))
+            if default is not None:
+                return default
+            raise click.UsageError(f"give {option} (there is no terminal to ask)")
+
+        company = ask(company, "Company (legal name)", "--company")
+        country = ask(country, "Country of establishment (ISO code)", "--country").upper()
+        if country not in m.iso_countries():
+            raise click.BadParameter(f"{country!r} is not an ISO 3166-1 alpha-2 country code", param_hint="--country")
+        email = ask(email, "Contact e-mail", "--email")
+        service = ask(service, "Service name", "--service")
+        base_url = ask(base_url, "Public address of the legal site (https://...)", "--url")
+        chosen_locales = _split(ask(locales, "Languages (comma-separated, default first)", "--locales", "en"))
+        unknown = [locale for locale in chosen_locales if locale not in m.SUPPORTED_LOCALES]
+        if not chosen_locales or unknown:
+            raise click.BadParameter(f"choose from {', '.join(m.SUPPORTED_LOCALES)}", param_hint="--locales")
+        chosen = _split(ask(documents, "Documents (comma-separated)", "--documents", ",".join(DOCUMENTS)))
+        if not chosen or any(d not in DOCUMENTS for d in chosen):
+            raise click.BadParameter(f"choose from {', '.join(DOCUMENTS)}", param_hint="--documents")
+        answers = Answers(company, country, email, service, base_url if base_url.endswith("/") else base_url + "/",
+                          chosen_locales, tuple(d for d in DOCUMENTS if d in chosen), audience or "consumers")
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        written = write(directory.resolve(), answers)
+    except LegalgenError as error:
+        _fail(error)
+    click.echo(f"wrote {len(written)} files into {display_path(directory)}")
+    click.echo("next: `legalgen check` lists what is still to decide; `legalgen build` builds the site")
+
+
 @main.command("rules")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the Markdown reference to this file instead of printing it.")

@@ -283,8 +283,11 @@ def complaint(context: Context) -> Iterator[Finding]:
         yield Finding("the right to lodge a complaint with a supervisory authority is not stated",
                       context.at("privacy", "rights"), hint="add complaint to rights.granted")
     if document.supervisory_authority is None:
+        address = context.policy.company.address
+        competent = knowledge.competent(address.country, address.region, address.city) if address else None
+        named = f": for a company in {address.city} that is the {competent.name}" if address and competent else ""
         yield Finding("no supervisory authority is named", context.at("privacy"),
-                      hint="add supervisory_authority with its name and address")
+                      hint=f"add supervisory_authority with its name and address{named}")
 
 
 @rule("G11", document="privacy", covers="purposes[].requirement", source="GDPR Art. 13(2)(e)")

@@ -1,0 +1,170 @@
+"""`legalgen init`: start a project from what a company tells, or from the example.
+
+The skeleton (the base MkDocs config, the Material overrides, the JSON Schemas and the
+example source) ships inside the package, so an installed wheel can start a site. A new
+project states only what the company said; every decision still open is left out, and
+`legalgen check` reports it with a hint. Nothing that exists is overwritten.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from legalgen.diagnostics import UnsafeOutputError
+
+#: Documents init can start, in the order a site lists them.
+DOCUMENTS = ("privacy", "cookies", "refund", "imprint")
+#: What a project holds besides its source: copied from the skeleton as they are.
+SHARED = ("mkdocs.yml", "overrides", "schema")
+#: The site's name after the service's, per language.
+LEGAL = {"en": "Legal", "de": "Rechtliches", "fr": "Informations juridiques"}
+GITIGNORE = """\
+# What legalgen generates: never commit it.
+/site/
+/docs/
+/mkdocs.*.yml
+!/mkdocs.yml
+/notices/
+/.legalgen.lock
+/.site.*
+/.mkdocs.*.staging.yml
+"""
+
+
+def skeleton() -> Path:
+    """The folder with mkdocs.yml, overrides/, schema/ and the example policy/: inside the
+    installed package, or the repository root when legalgen runs from its source tree."""
+    packaged = Path(__file__).parent / "skeleton"
+    return packaged if (packaged / "mkdocs.yml").is_file() else Path(__file__).parent.parent
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What init asks a company."""
+
+    company: str
+    country: str
+    email: str
+    service: str
+    base_url: str
+    locales: tuple[str, ...] = ("en",)
+    documents: tuple[str, ...] = DOCUMENTS
+    audience: str = "consumers"
+
+    @property
+    def jurisdictions(self) -> list[str]:
+        """The legal orders the site targets: the EU, and Germany or France where the company is."""
+        return ["EU"] + ([self.country] if self.country in ("DE", "FR") else [])
+
+
+def _yaml_string(value: str) -> str:
+    """A YAML double-quoted scalar, safe for any one-line value."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def site_yaml(answers: Answers) -> str:
+    """site.yaml for a new project: the facts given, and comments naming what is still open."""
+    locales = ", ".join(answers.locales)
+    return f"""\
+# yaml-language-server: $schema=../schema/site.schema.json
+# The site and the company behind it. `legalgen check` lists what is still missing.
+format: 2
+site:
+  name: {_text(answers.locales, {locale: f"{answers.service} – {LEGAL[locale]}" for locale in answers.locales})}
+  service: {_yaml_string(answers.service)}
+  base_url: {_yaml_string(answers.base_url)}
+  locales: [{locales}]
+  default_locale: {answers.locales[0]}
+  timezone: Europe/Berlin          # the time zone of the legal "today"
+  jurisdictions: [{", ".join(answers.jurisdictions)}]
+  audience: {answers.audience}
+
+company:
+  name: {_yaml_string(answers.company)}
+  email: {_yaml_string(answers.email)}
+  # address: {{street: ..., postal_code: "...", city: ..., country: {answers.country}}}
+"""
+
+
+def _text(locales: tuple[str, ...], by_locale: dict[str, str]) -> str:
+    return "{" + ", ".join(f"{locale}: {_yaml_string(by_locale[locale])}" for locale in locales) + "}"
+
+
+def document_yaml(kind: str, answers: Answers) -> str:
+    """A document that loads and builds, stating nothing the company has not said."""
+    head = f"# yaml-language-server: $schema=../schema/document.schema.json\nkind: {kind}\n"
+    if kind == "privacy":
+        return head + """\
+# Every category of personal data you process, and every purpose with its legal basis,
+# storage period and whether people must provide the data. `legalgen check` asks for each.
+data_categories:
+  - id: contact
+    type: email
+purposes:
+  - id: service
+    type: service_provision
+    data: [contact]
+"""
+    if kind == "refund":
+        return head + f"""\
+# How customers ask for a refund; the statutory right of withdrawal goes under `withdrawal`.
+request:
+  email: {_yaml_string(answers.email)}
+"""
+    if kind == "cookies":
+        return head + "# List every cookie and similar technology under `trackers`, strictly necessary ones included.\n"
+    return head + "# Company facts (address, register, VAT ID, representatives) come from site.yaml.\n"
+
+
+def plan(target: Path, answers: Answers | None) -> dict[Path, str | Path]:
+    """Every file init writes in ``target``: generated text, or a skeleton file to copy."""
+    base = skeleton()
+    files: dict[Path, str | Path] = {}
+    for name in SHARED:
+        source = base / name
+        for path in _files(source):
+            files[target / path.relative_to(base)] = path
+    files[target / ".gitignore"] = GITIGNORE
+    if answers is None:
+        for path in _files(base / "policy"):
+            relative = path.relative_to(base / "policy")
+            if relative.parts[0] != "versions":
+                files[target / "policy" / relative] = path
+        return files
+    files[target / "policy" / "site.yaml"] = site_yaml(answers)
+    for kind in answers.documents:
+        files[target / "policy" / f"{kind}.yaml"] = document_yaml(kind, answers)
+    return files
+
+
+def _files(source: Path) -> Iterator[Path]:
+    if source.is_file():
+        yield source
+    else:
+        yield from sorted(p for p in source.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def write(target: Path, answers: Answers | None) -> list[Path]:
+    """Write a new project into ``target`` (the example's source when ``answers`` is None);
+    refuse, writing nothing, when any of its files exists."""
+    files = plan(target, answers)
+    existing = sorted(path for path in files if path.exists() or path.is_symlink())
+    if existing:
+        shown = ", ".join(str(p.relative_to(target)) for p in existing[:5])
+        more = f" and {len(existing) - 5} more" if len(existing) > 5 else ""
+        raise UnsafeOutputError(f"refusing to start a project in {target}: {shown}{more} already exist; "
+                                "choose an empty folder")
+    for path, content in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Path):
+            shutil.copyfile(content, path)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return sorted(files)
+
+
+__all__ = ["DOCUMENTS", "Answers", "document_yaml", "plan", "site_yaml", "skeleton", "write"]
