@@ -573,6 +573,41 @@ def init(directory: Path, example: bool, company: str | None, country: str | Non
     click.echo("next: `legalgen check` lists what is still to decide; `legalgen build` builds the site")
 
 
+@main.command()
+@click.argument("base", required=False)
+@click.argument("head", required=False)
+@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True, help="markdown: a pull request comment (within 65,536 characters); json: for tools.")
+@click.option("--redlines", is_flag=True, help="Text format: print the redline of every changed page too.")
+@_as_of_option
+@_root_option
+@_source_option
+def diff(base: str | None, head: str | None, output_format: str, redlines: bool, as_of: Any, root: Path,
+         source: Path | None) -> None:
+    """Show what a change to the source means: facts, materiality, release, redlines, findings.
+
+    BASE and HEAD are git revisions or source folders. Without HEAD, the working tree is
+    compared; without BASE, the merge base of HEAD with the default branch (origin's HEAD,
+    main or master). Per document: each changed fact with its file:line, material or
+    editorial and why, whether a release is needed and the earliest date it can take effect
+    under the notice period, and the redline in every locale; then the check findings the
+    change adds and fixes. Exits 0 (use `legalgen check` as the gate).
+    """
+    from legalgen import review
+
+    project = _project(root, source)
+    try:
+        result = review.review(project.source, base, head, as_of.date() if as_of else None)
+    except LegalgenError as error:
+        _fail(error)
+    if output_format == "markdown":
+        click.echo(review.as_markdown(result), nl=False)
+    elif output_format == "json":
+        click.echo(review.as_json(result))
+    else:
+        click.echo(review.as_text(result, redlines=redlines))
+
+
 @main.command("rules")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the Markdown reference to this file instead of printing it.")

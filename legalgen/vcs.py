@@ -39,6 +39,19 @@ def _git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
     return result
 
 
+def git_bytes(cwd: Path, *args: str) -> bytes:
+    """The binary output of a git command (``git archive``); raises LegalgenError when it fails."""
+    try:
+        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=_TIMEOUT)
+    except FileNotFoundError:
+        raise LegalgenError("git is not installed; it is needed for this command") from None
+    except subprocess.TimeoutExpired:
+        raise LegalgenError(f"git {args[0]} did not finish within {_TIMEOUT} s") from None
+    if result.returncode != 0:
+        raise LegalgenError(f"git {' '.join(args)}: {result.stderr.decode('utf-8', 'replace').strip() or 'failed'}")
+    return result.stdout
+
+
 def _repository(source: Path) -> tuple[Path, PurePosixPath]:
     """The top of the git checkout holding ``source`` and the source's path inside it."""
     result = _git(source, "rev-parse", "--show-toplevel", check=False)

@@ -1,0 +1,364 @@
+"""`legalgen diff`: what a change to the source means, for the reviewer of a pull request.
+
+Two states of a source are compared: git revisions (read with ``git archive``, never checked
+out) or folders. Per document: the facts that changed, each with the ``file:line`` it stands
+at; whether the change is material and why; whether a release is needed and the earliest
+date it can take effect under the site's notice period; the rendered redline in every
+locale; and the check findings the change adds or fixes. Printed as text, as Markdown for a
+pull request comment (within GitHub's 65,536 characters: redlines are cut first, never the
+verdict), or as JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from legalgen import vcs
+from legalgen.check import check_policy
+from legalgen.diagnostics import Diagnostic, LegalgenError, Location, SourceError, display_path
+from legalgen.diff import Change, classify
+from legalgen.load import LoadedPolicy, load_policy
+from legalgen.pages import render_document
+from legalgen.redline import redline
+from legalgen.versions import History, load_history
+
+#: GitHub's limit for the body of a pull request comment.
+COMMENT_LIMIT = 65_536
+
+
+@dataclass(frozen=True)
+class Side:
+    """One state of the source: where it comes from, and what it holds."""
+
+    label: str
+    loaded: LoadedPolicy
+    history: History
+    findings: list[Diagnostic]
+
+
+@dataclass(frozen=True)
+class DocumentReview:
+    """What changed in one document."""
+
+    key: str
+    changes: list[tuple[Change, Location | None]]
+    material: bool
+    release_needed: bool
+    earliest_effective: dt.date | None
+    redlines: dict[str, str]
+    status: str  # added, removed, changed, unchanged
+
+
+@dataclass(frozen=True)
+class Review:
+    """The whole comparison."""
+
+    base: str
+    head: str
+    as_of: dt.date
+    notice_period: str
+    documents: list[DocumentReview]
+    new_findings: list[Diagnostic]
+    fixed_findings: list[Diagnostic]
+
+    @property
+    def material(self) -> bool:
+        """Whether any document changes materially."""
+        return any(d.material for d in self.documents)
+
+
+# --------------------------------------------------------------------------- reading a side
+
+
+def default_base(source: Path) -> str:
+    """The merge base of HEAD with the default branch (origin's HEAD, else main or master)."""
+    top, _ = vcs._repository(source)
+    candidates = []
+    remote = vcs._git(top, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD", check=False)
+    if remote.returncode == 0 and remote.stdout.strip():
+        candidates.append(remote.stdout.strip())
+    candidates += ["origin/main", "main", "origin/master", "master"]
+    for branch in candidates:
+        merge_base = vcs._git(top, "merge-base", "HEAD", branch, check=False)
+        if merge_base.returncode == 0 and merge_base.stdout.strip():
+            return merge_base.stdout.strip()
+    raise LegalgenError("no default branch to compare with (main, master or origin's HEAD); name BASE")
+
+
+def extract(source: Path, revision: str, into: Path) -> Path:
+    """The source folder as it was at ``revision``, written below ``into`` (git archive, no checkout)."""
+    top, inside = vcs._repository(source)
+    if vcs._git(top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False).returncode != 0:
+        raise LegalgenError(f"unknown git revision {revision!r}")
+    archive = vcs.git_bytes(top, "archive", "--format=tar", revision, "--", inside.as_posix())
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    folder = into / inside
+    if not (folder / "site.yaml").is_file():
+        raise LegalgenError(f"there is no policy source at {inside} in {revision}")
+    return folder
+
+
+def read_side(label: str, folder: Path, as_of: dt.date) -> Side:
+    """Load, check and keep one side; a side that does not load is reported, not raised."""
+    loaded = load_policy(folder)
+    history = load_history(loaded)
+    return Side(label, loaded, history, check_policy(loaded, history, as_of))
+
+
+# --------------------------------------------------------------------------- comparing
+
+
+def _segments(path: str) -> Iterator[tuple[str, str | None]]:
+    for part in path.split("."):
+        match = re.fullmatch(r"([^\[\]]+)(?:\[([^\]]*)\])?", part)
+        if match:
+            yield match.group(1), match.group(2)
+
+
+def locate_change(loaded: LoadedPolicy, key: str, change: Change) -> Location | None:
+    """Where a changed fact stands in ``loaded``: ``purposes[fraud].retention`` is the retention
+    of the purpose with id fraud; company facts are in site.yaml. None when it is not there."""
+    part = "site" if change.path.startswith("company") else key
+    if part not in loaded.files:
+        return None
+    source = loaded.files[part]
+    node: Any = source.data
+    path: list[str | int] = []
+    for name, item in _segments(change.path):
+        if not isinstance(node, dict) or name not in node:
+            break
+        node = node[name]
+        path.append(name)
+        if item is not None and isinstance(node, list):
+            index = next((i for i, entry in enumerate(node) if isinstance(entry, dict) and item in
+                          (str(entry.get("id")), str(entry.get("payment")), str(entry.get("within")))), None)
+            if index is None:
+                return None if path == [name] and len(path) == 1 else source.locate(tuple(path))
+            node = node[index]
+            path.append(index)
+    return source.locate(tuple(path), key=bool(path) and isinstance(path[-1], str))
+
+
+def _signature(diagnostic: Diagnostic) -> tuple[str, str, str]:
+    """What a finding is, regardless of the line it moved to."""
+    return diagnostic.code, Path(diagnostic.location.file).name, diagnostic.message
+
+
+def compare(base: Side, head: Side, as_of: dt.date) -> Review:
+    """The review of ``head`` against ``base``."""
+    settings = head.loaded.policy.site.notices
+    documents = []
+    for key in sorted(set(base.loaded.policy.documents) | set(head.loaded.policy.documents)):
+        before = base.loaded.policy.document(key)
+        after = head.loaded.policy.document(key)
+        materiality = classify(base.loaded.policy, head.loaded.policy, key)
+        located = [(change, locate_change(head.loaded if after is not None else base.loaded, key, change))
+                   for change in materiality.changes]
+        redlines: dict[str, str] = {}
+        for locale in head.loaded.policy.site.locales:
+            old = render_document(base.loaded, key, locale) if before is not None and \
+                locale in base.loaded.policy.site.locales else ""
+            new = render_document(head.loaded, key, locale) if after is not None else ""
+            if old != new:
+                redlines[locale] = redline(old, new)
+        status = "added" if before is None else "removed" if after is None else \
+            "changed" if materiality.changes or redlines else "unchanged"
+        released = head.history.of(key)
+        pending = classify(released[-1].source, head.loaded.policy, key) if released and released[-1].source \
+            and after is not None else None
+        release_needed = after is not None and (not released or pending is None or bool(pending.changes))
+        earliest = None
+        if release_needed:
+            earliest = settings.period.add_to(as_of) if materiality.material or (pending and pending.material) \
+                or not released else as_of
+        documents.append(DocumentReview(key, located, materiality.material, release_needed and status != "unchanged",
+                                        earliest if status != "unchanged" else None, redlines, status))
+    before_set = {_signature(d) for d in base.findings}
+    after_set = {_signature(d) for d in head.findings}
+    return Review(base.label, head.label, as_of, str(settings.period), documents,
+                  [d for d in head.findings if _signature(d) not in before_set],
+                  [d for d in base.findings if _signature(d) not in after_set])
+
+
+def review(source: Path, base: str | None, head: str | None, as_of: dt.date | None = None) -> Review:
+    """Compare two states of the source at ``source``: each a git revision or a folder; no
+    ``head`` is the working tree, no ``base`` the merge base with the default branch."""
+    from legalgen.clock import today
+
+    with tempfile.TemporaryDirectory(prefix="legalgen-diff-") as scratch:
+        def side(spec: str | None, name: str) -> tuple[str, Path]:
+            if spec is None:
+                return "working tree", source
+            folder = Path(spec)
+            if folder.is_dir() and (folder / "site.yaml").is_file():
+                return display_path(folder), folder
+            label = spec[:12] if re.fullmatch(r"[0-9a-f]{40}", spec) else spec
+            return label, extract(source, spec, Path(scratch) / name)
+
+        base_label, base_folder = side(base if base is not None else default_base(source), "base")
+        head_label, head_folder = side(head, "head")
+        failed: dict[str, list[Diagnostic]] = {}
+        sides = {}
+        for label, folder in ((base_label, base_folder), (head_label, head_folder)):
+            try:
+                loaded = load_policy(folder)
+            except SourceError as error:
+                failed[label] = error.diagnostics
+                continue
+            date = as_of or today(loaded.policy.site.timezone)
+            sides[label] = read_side(label, folder, date)
+        if failed:
+            raise DiffSourceError(failed)
+        date = as_of or today(sides[head_label].loaded.policy.site.timezone)
+        return compare(sides[base_label], sides[head_label], date)
+
+
+class DiffSourceError(SourceError):
+    """A side of the comparison does not load; its diagnostics say why."""
+
+    def __init__(self, failed: dict[str, list[Diagnostic]]) -> None:
+        super().__init__([d for diagnostics in failed.values() for d in diagnostics])
+        self.failed = failed
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _change_line(change: Change, where: Location | None) -> str:
+    kind = "material" if change.material else "editorial"
+    place = f" ({where})" if where else ""
+    return f"{change.path}: {change.description} [{kind}]{place}"
+
+
+def _verdict(document: DocumentReview, review_: Review) -> str:
+    if document.status == "unchanged":
+        return "unchanged"
+    verdict = "material" if document.material else "editorial"
+    if document.release_needed and document.earliest_effective is not None:
+        wait = f"; notice period {review_.notice_period}" if document.earliest_effective > review_.as_of else ""
+        verdict += f"; release needed, effective on {document.earliest_effective.isoformat()} at the earliest{wait}"
+    return f"{document.status}, {verdict}"
+
+
+def as_text(review_: Review, *, redlines: bool = False) -> str:
+    """The review for a terminal."""
+    lines = [f"{review_.base} -> {review_.head} (as of {review_.as_of.isoformat()})"]
+    for document in review_.documents:
+        lines.append(f"{document.key}: {_verdict(document, review_)}")
+        lines += [f"  {_change_line(change, where)}" for change, where in document.changes]
+        if redlines:
+            for locale, text in document.redlines.items():
+                lines += [f"  redline ({locale}):", *("    " + line for line in excerpt(text).splitlines())]
+        elif document.redlines:
+            lines.append(f"  text changed in {', '.join(document.redlines)} (--redlines shows it)")
+    lines += [f"new: {d.format()}" for d in review_.new_findings]
+    lines += [f"fixed: {d.format()}" for d in review_.fixed_findings]
+    return "\n".join(lines)
+
+
+def as_markdown(review_: Review, limit: int = COMMENT_LIMIT) -> str:
+    """The review as a pull request comment: the verdict table and findings in full, then each
+    redline collapsed; redlines that do not fit within ``limit`` are left out, and said so."""
+    head = ["## legalgen diff", "",
+            f"`{review_.base}` → `{review_.head}`, as of {review_.as_of.isoformat()}.", "",
+            "| document | change | release |", "|---|---|---|"]
+    for document in review_.documents:
+        release = (f"needed, effective {document.earliest_effective.isoformat()} at the earliest"
+                   if document.release_needed and document.earliest_effective else "not needed")
+        change = "unchanged" if document.status == "unchanged" else \
+            f"{document.status}, **{'material' if document.material else 'editorial'}**"
+        head.append(f"| {document.key} | {change} | {release} |")
+    for document in review_.documents:
+        if document.changes:
+            head += ["", f"### {document.key}", ""]
+            head += [f"- {_escape(_change_line(change, where))}" for change, where in document.changes]
+    if review_.new_findings or review_.fixed_findings:
+        head += ["", "### Check findings", ""]
+        head += [f"- new: `{d.location}` {d.severity.value} {d.code} {_escape(d.message)}" for d in review_.new_findings]
+        head += [f"- fixed: {d.code} {_escape(d.message)}" for d in review_.fixed_findings]
+    text = "\n".join(head) + "\n"
+    blocks = [(document.key, locale, redline_text) for document in review_.documents
+              for locale, redline_text in document.redlines.items()]
+    left_out = 0
+    for key, locale, redline_text in blocks:
+        block = (f"\n<details><summary>Redline: {key} ({locale})</summary>\n\n{excerpt(redline_text)}\n\n"
+                 "</details>\n")
+        reserve = 200  # for the closing note
+        if len(text) + len(block) + reserve <= limit:
+            text += block
+        else:
+            left_out += 1
+    if left_out:
+        text += f"\n_{left_out} redline(s) left out to fit a comment; run `legalgen diff --redlines` to see them._\n"
+    return text
+
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(\{\s*#[^}]*\})?\s*$")
+_ATTRS = re.compile(r"\s*\{\s*#[^}]*\}\s*$")
+
+
+def excerpt(marked: str) -> str:
+    """The changed lines of a redline, each under the heading of its section, without front matter.
+
+    >>> print(excerpt("---\\ntitle: x\\n---\\n# P\\n\\n## Storage { #storage }\\n\\nKept <del>30</del><ins>60</ins> days.\\nSame.\\n"))
+    **Storage**
+    <BLANKLINE>
+    Kept <del>30</del><ins>60</ins> days.
+    """
+    lines = marked.splitlines()
+    if lines and lines[0] == "---":
+        end = lines.index("---", 1) if "---" in lines[1:] else 0
+        lines = lines[end + 1:]
+    out: list[str] = []
+    heading, shown = None, None
+    for line in lines:
+        match = _HEADING.match(line)
+        changed = "<ins>" in line or "<del>" in line
+        if match and not changed:
+            heading = match.group(2)
+            continue
+        if changed:
+            if heading is not None and heading != shown:
+                out += ["", f"**{heading}**"] if out else [f"**{heading}**"]
+                shown = heading
+            out += ["", _ATTRS.sub("", line)]
+    return "\n".join(out).strip("\n")
+
+
+def _escape(text: str) -> str:
+    return re.sub(r"([\\`*_{}\[\]<>|])", r"\\\1", text)
+
+
+def as_json(review_: Review) -> str:
+    """The review for tools."""
+    def finding(d: Diagnostic) -> dict[str, Any]:
+        return {"code": d.code, "severity": d.severity.value, "message": d.message, "location": str(d.location)}
+
+    data = {
+        "base": review_.base, "head": review_.head, "as_of": review_.as_of.isoformat(),
+        "material": review_.material, "notice_period": review_.notice_period,
+        "documents": [{
+            "document": d.key, "status": d.status, "material": d.material, "release_needed": d.release_needed,
+            "earliest_effective": d.earliest_effective.isoformat() if d.earliest_effective else None,
+            "changes": [{"path": c.path, "description": c.description, "material": c.material,
+                         "location": str(where) if where else None} for c, where in d.changes],
+            "redlines": d.redlines,
+        } for d in review_.documents],
+        "new_findings": [finding(d) for d in review_.new_findings],
+        "fixed_findings": [finding(d) for d in review_.fixed_findings],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+__all__ = ["COMMENT_LIMIT", "Review", "as_json", "as_markdown", "as_text", "compare", "default_base", "extract",
+           "locate_change", "review"]
