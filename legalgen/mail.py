@@ -616,11 +616,12 @@ class SmtpSettings:
             raise LegalgenError("LEGALGEN_SMTP_HOST is not set; it names the SMTP server for --send")
         if _CONTROL.search(host) or any(char.isspace() for char in host):
             raise LegalgenError(f"LEGALGEN_SMTP_HOST must be a host name or address, not {host!r}")
-        flag = environ.get("LEGALGEN_SMTP_STARTTLS", "yes").strip().lower()
+        # An empty variable counts as unset: CI systems pass unset secrets as empty strings.
+        flag = (environ.get("LEGALGEN_SMTP_STARTTLS") or "yes").strip().lower()
         if flag not in _TRUE | _FALSE:
             raise LegalgenError(f"LEGALGEN_SMTP_STARTTLS must be yes or no, not {flag!r}")
         starttls = flag in _TRUE
-        port_text = environ.get("LEGALGEN_SMTP_PORT", "587" if starttls else "25").strip()
+        port_text = (environ.get("LEGALGEN_SMTP_PORT") or ("587" if starttls else "25")).strip()
         if not re.fullmatch(r"[0-9]{1,5}", port_text) or not 1 <= int(port_text) <= 65535:
             raise LegalgenError(f"LEGALGEN_SMTP_PORT must be a port number from 1 to 65535, not {port_text!r}")
         user, password = environ.get("LEGALGEN_SMTP_USER") or None, environ.get("LEGALGEN_SMTP_PASSWORD") or None

@@ -1,6 +1,8 @@
 """`legalgen init`: start a project from what a company tells, or from the example.
 
-The skeleton (the base MkDocs config, the Material overrides, the JSON Schemas and the
+A project gets GitHub workflows (``legalgen/workflows/``): pull requests are checked and
+described by `legalgen diff`, main is published to GitHub Pages on every push and every
+day, and the change notices due each day are sent. The skeleton (the base MkDocs config, the Material overrides, the JSON Schemas and the
 example source) ships inside the package, so an installed wheel can start a site. A new
 project states only what the company said; every decision still open is left out, and
 `legalgen check` reports it with a hint. Nothing that exists is overwritten.
@@ -129,6 +131,9 @@ def plan(target: Path, answers: Answers | None) -> dict[Path, str | Path]:
         for path in _files(source):
             files[target / path.relative_to(base)] = path
     files[target / ".gitignore"] = GITIGNORE
+    for workflow in sorted((Path(__file__).parent / "workflows").glob("*.yml")):
+        text = workflow.read_text(encoding="utf-8").replace("@VERSION@", _version())
+        files[target / ".github" / "workflows" / workflow.name] = text
     if answers is None:
         for path in _files(base / "policy"):
             relative = path.relative_to(base / "policy")
@@ -139,6 +144,16 @@ def plan(target: Path, answers: Answers | None) -> dict[Path, str | Path]:
     for kind in answers.documents:
         files[target / "policy" / f"{kind}.yaml"] = document_yaml(kind, answers)
     return files
+
+
+def _version() -> str:
+    """The installed legalgen's version, which the workflows pin."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("legalgen")
+    except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
+        return "0.1.0"
 
 
 def _files(source: Path) -> Iterator[Path]:

@@ -1,0 +1,137 @@
+"""The GitHub workflows `legalgen init` writes: valid workflows, whose commands work on a project."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from legalgen.scaffold import plan
+
+from .conftest import copy_project, released_on
+from .test_notices import smtp_server  # noqa: F401 - the fixture
+
+WORKFLOWS = sorted((Path(__file__).parent.parent / "legalgen" / "workflows").glob("*.yml"))
+NAMES = [w.name for w in WORKFLOWS]
+
+
+def _written(target: Path) -> dict[str, str]:
+    """The workflows as init writes them into ``target``."""
+    return {path.name: str(content) for path, content in plan(target, None).items() if ".github" in path.parts}
+
+
+def test_init_writes_three_workflows_pinned_to_this_version(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    written = _written(tmp_path)
+    assert sorted(written) == ["legal-check.yml", "legal-notices.yml", "legal-publish.yml"]
+    for text in written.values():
+        assert f'"legalgen=={version("legalgen")}"' in text and "@VERSION@" not in text
+
+
+def test_every_workflow_is_valid_for_github(tmp_path: Path) -> None:
+    folder = tmp_path / "workflows"
+    folder.mkdir()
+    for name, text in _written(tmp_path).items():
+        (folder / name).write_text(text, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
+                             *map(str, sorted(folder.iterdir()))], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_untrusted_values_reach_scripts_only_through_the_environment() -> None:
+    """`${{ }}` expressions never appear inside a run script (script injection), only in env and if."""
+    for workflow in WORKFLOWS:
+        data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+        for job in data["jobs"].values():
+            for step in job.get("steps", []):
+                assert "${{" not in step.get("run", ""), (workflow.name, step)
+
+
+def test_publishing_uses_the_official_pages_actions() -> None:
+    data = yaml.safe_load((Path(__file__).parent.parent / "legalgen" / "workflows" / "legal-publish.yml").read_text())
+    uses = [step.get("uses", "") for job in data["jobs"].values() for step in job["steps"]]
+    for action in ("actions/configure-pages@", "actions/upload-pages-artifact@", "actions/deploy-pages@"):
+        assert any(u.startswith(action) for u in uses), action
+    assert set(data[True]) >= {"push", "schedule"}  # PyYAML reads the key `on` as True
+    assert data["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.email=t@t.example", "-c", "user.name=T", *args], cwd=root,
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
+def _steps(name: str) -> list[tuple[dict[str, str], str]]:
+    """The (env, script) of every step of workflow ``name`` that runs legalgen."""
+    data = yaml.safe_load((Path(__file__).parent.parent / "legalgen" / "workflows" / name).read_text())
+    found = []
+    for job in data["jobs"].values():
+        for step in job.get("steps", []):
+            script = step.get("run", "")
+            if "legalgen " in script and "pip install" not in script:
+                found.append((step.get("env", {}), script))
+    return found
+
+
+def _run(project: Path, name: str, values: dict[str, str], extra_env: dict[str, str]) -> list[str]:
+    """Run the legalgen steps of a workflow in ``project`` as the runner would; return their output."""
+    runner_temp = project.parent / "runner"
+    runner_temp.mkdir(exist_ok=True)
+    summary = runner_temp / "summary.md"
+    bin_dir = runner_temp / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    launcher = bin_dir / "legalgen"
+    launcher.write_text(f"#!/bin/sh\nexec {sys.executable} -m legalgen \"$@\"\n", encoding="utf-8")
+    launcher.chmod(0o755)
+    outputs = []
+    for step_env, script in _steps(name):
+        env = {**os.environ, **extra_env, "RUNNER_TEMP": str(runner_temp), "GITHUB_STEP_SUMMARY": str(summary),
+               "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+        for key, value in step_env.items():
+            env[key] = values.get(key, value)
+        result = subprocess.run(["bash", "-e", "-c", script], cwd=project, env=env, capture_output=True, text=True,
+                                check=False)
+        assert result.returncode == 0, f"{name}: {script}\n{result.stdout}\n{result.stderr}"
+        outputs.append(result.stdout + result.stderr)
+    return outputs
+
+
+@pytest.mark.slow
+def test_the_pull_request_workflow_runs_on_a_change(tmp_path: Path) -> None:
+    (tmp_path / "project").mkdir()
+    root = copy_project(tmp_path / "project").root
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "base")
+    base = _git(root, "rev-parse", "HEAD")
+    _git(root, "checkout", "-qb", "change")
+    privacy = root / "policy" / "privacy.yaml"
+    privacy.write_text(privacy.read_text(encoding="utf-8").replace("period: P30D", "period: P60D", 1), encoding="utf-8")
+    _git(root, "commit", "-qam", "longer storage")
+    outputs = _run(root, "legal-check.yml", {"BASE": base}, released_on("2026-11-24"))
+    assert "::warning file=policy/privacy.yaml" in outputs[0]  # C01 as an annotation
+    summary = (tmp_path / "runner" / "summary.md").read_text(encoding="utf-8")
+    assert summary.startswith("## legalgen diff") and "| privacy | changed, **material** |" in summary
+
+
+@pytest.mark.slow
+def test_the_publish_workflow_builds_the_site(tmp_path: Path) -> None:
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project")
+    _run(project.root, "legal-publish.yml", {}, released_on("2026-11-24"))
+    assert (project.root / "site" / "en" / "privacy" / "index.html").is_file()
+
+
+def test_the_notices_workflow_sends_through_smtp(tmp_path: Path, smtp_server) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    handler, port = smtp_server
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project")
+    secrets = {"LEGALGEN_SMTP_HOST": "127.0.0.1", "LEGALGEN_SMTP_PORT": str(port), "LEGALGEN_SMTP_USER": "",
+               "LEGALGEN_SMTP_PASSWORD": "", "RECIPIENTS_CSV": "email,locale\nanna@example.org,de"}
+    _run(project.root, "legal-notices.yml", {**secrets}, {**released_on("2026-11-10"), "LEGALGEN_SMTP_STARTTLS": "no"})
+    assert len(handler.received) == 1 and handler.received[0]["To"] == "anna@example.org"
