@@ -396,10 +396,20 @@ def build_site(
                 else:
                     _build_all_with_mkdocs(project, locales, staging, jobs, progress, lock)
                 _write_root(staging, loaded, history, as_of)
+                _write_hosting(staging, loaded)
             swap_in(staging, project.site)
         finally:
             remove_staging(staging)
     return BuildReport(report, locales, project.site)
+
+
+def _write_hosting(site_dir: Path, loaded: LoadedPolicy) -> None:
+    """sitemap.xml with every page's alternates in the other locales, and robots.txt."""
+    from legalgen.hosting import robots_txt, sitemap_xml
+
+    site = loaded.policy.site
+    write_file(site_dir / "sitemap.xml", sitemap_xml(site_dir, site.base_url, list(site.locales), site.default_locale))
+    write_file(site_dir / "robots.txt", robots_txt(site.base_url))
 
 
 def _write_root(site_dir: Path, loaded: LoadedPolicy, history: History, as_of: dt.date) -> None:
