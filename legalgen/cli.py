@@ -608,6 +608,30 @@ def diff(base: str | None, head: str | None, output_format: str, redlines: bool,
         click.echo(review.as_text(result, redlines=redlines))
 
 
+@main.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="Static site engine.")
+@_as_of_option
+@_root_option
+@_source_option
+def serve(port: int, engine: str, as_of: Any, root: Path, source: Path | None) -> None:
+    """Preview the site on 127.0.0.1, rebuilding when the source changes.
+
+    Builds into a temporary folder and serves it. Every change to the policy source, its
+    versions, mkdocs.yml, overrides/, legalgen's templates or the catalogs rebuilds the
+    site, and open pages reload. A source with errors prints them as file:line:col
+    diagnostics and the last good site stays served. Ctrl-C stops.
+    """
+    from legalgen.serve import serve as run
+
+    if not (root / "mkdocs.yml").is_file():
+        raise click.UsageError(f"no mkdocs.yml in {display_path(root)}; run `legalgen init` first or pass --root")
+    run(root.resolve(), source.resolve() if source else None, port=port, as_of=as_of.date() if as_of else None,
+        engine=engine, say=lambda message: click.echo(message, err=True))
+
+
 @main.command("rules")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the Markdown reference to this file instead of printing it.")

@@ -33,6 +33,7 @@ GITIGNORE = """\
 /.legalgen.lock
 /.site.*
 /.mkdocs.*.staging.yml
+/.legalgen-serve-*/
 """
 
 
