@@ -76,6 +76,24 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
 
 
 @pytest.fixture(scope="session")
+def built_site_zensical(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+    """The example site built once per session with Zensical, as of 2026-11-22."""
+    project = copy_project(tmp_path_factory.mktemp("zensical"))
+    loaded = load_policy(project.source)
+    build_site(project, loaded, load_history(loaded), AS_OF, engine="zensical")
+    yield project
+
+
+@pytest.fixture(scope="session")
+def built_site_after_zensical(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+    """The example site built with Zensical as of 2026-12-15."""
+    project = copy_project(tmp_path_factory.mktemp("zensical-after"))
+    loaded = load_policy(project.source)
+    build_site(project, loaded, load_history(loaded), dt.date(2026, 12, 15), engine="zensical")
+    yield project
+
+
+@pytest.fixture(scope="session")
 def built_site_after(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     """The example site built as of 2026-12-15, when version 3 of the privacy policy takes effect."""
     project = copy_project(tmp_path_factory.mktemp("after"))

@@ -19,17 +19,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 
-@pytest.fixture(scope="module")
-def served(built_site: Project) -> Iterator[str]:
-    """The site built as of 2026-11-22 (a notice is open)."""
-    with serve(built_site.site) as url:
+ENGINES = ["mkdocs", "zensical"]
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def served(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The site built as of 2026-11-22 (a notice is open), by each engine."""
+    project: Project = request.getfixturevalue("built_site" if request.param == "mkdocs" else "built_site_zensical")
+    with serve(project.site) as url:
         yield url
 
 
-@pytest.fixture(scope="module")
-def served_after(built_site_after: Project) -> Iterator[str]:
-    """The site built as of 2026-12-15 (the new version is in force)."""
-    with serve(built_site_after.site) as url:
+@pytest.fixture(scope="module", params=ENGINES)
+def served_after(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The site built as of 2026-12-15 (the new version is in force), by each engine."""
+    name = "built_site_after" if request.param == "mkdocs" else "built_site_after_zensical"
+    project: Project = request.getfixturevalue(name)
+    with serve(project.site) as url:
         yield url
 
 
@@ -214,3 +220,25 @@ def test_theme_speaks_the_language(served: str, browser, locale: str) -> None:  
         {"de": "Permanenter Link", "fr": "Lien permanent"}[locale]}
     assert "Made with" not in page.content() and "Material for MkDocs" not in page.inner_text("body")
     page.close()
+
+
+@pytest.mark.parametrize("path", ["privacy/", "privacy/v1/", "refund/"])
+def test_every_page_names_its_alternates(served: str, browser, path: str) -> None:  # type: ignore[no-untyped-def]
+    """Per-page hreflang: each language's version of this very page, and the root as x-default."""
+    page = browser.new_page()
+    page.goto(f"{served}/de/{path}")
+    links = page.locator('link[rel="alternate"][hreflang]').evaluate_all(
+        "(ls) => Object.fromEntries(ls.map((l) => [l.hreflang, l.getAttribute('href')]))")
+    base = "https://legal.lumenstream.example/"
+    assert {links[locale] for locale in ("en", "de", "fr")} == {f"{base}{locale}/{path}" for locale in ("en", "de", "fr")}
+    page.close()
+
+
+def test_the_classic_look_is_selected_explicitly() -> None:
+    """Zensical's own look is modern; the base config selects Material's classic look for both engines."""
+    import yaml
+
+    from .conftest import REPO
+
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["theme"]["variant"] == "classic"
