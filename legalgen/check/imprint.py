@@ -58,7 +58,8 @@ def german_imprint(context: Context) -> Iterator[Finding]:
         ("email", company.email), ("phone or contact_form", company.phone or company.contact_form),
         ("commercial_register", company.commercial_register), ("vat_id", company.vat_id)) if not value]
     if missing:
-        yield Finding(f"the imprint lacks {', '.join(missing)}", context.at("site", "company"))
+        yield Finding(f"the imprint lacks {', '.join(missing)}", context.at("site", "company"),
+                      hint="add them under company in site.yaml (phone or contact_form: a second fast way of contact)")
     if company.address is not None and po_box(company.address.street):
         yield Finding("the address is a PO box", context.at("site", "company", "address", "street"))
 
@@ -97,7 +98,8 @@ def french_legal_notice(context: Context) -> Iterator[Finding]:
         ("hosting", imprint.hosting if imprint else None),
         ("hosting phone", imprint.hosting.phone if imprint and imprint.hosting else None)) if not value]
     if missing:
-        yield Finding(f"the mentions légales lack {', '.join(missing)}", context.at("imprint" if imprint else "site"))
+        yield Finding(f"the mentions légales lack {', '.join(missing)}", context.at("imprint" if imprint else "site"),
+                      hint="company facts go under company in site.yaml; publication_director and hosting in imprint.yaml")
     if company.address is not None and po_box(company.address.street):
         yield Finding("the registered office is a PO box (boîte postale)",
                       context.at("site", "company", "address", "street"), hint="give the siège social")
