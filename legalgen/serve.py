@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import functools
 import http.server
+import signal
 import tempfile
 import threading
 import time
@@ -160,6 +161,9 @@ def serve(root: Path, source: Path | None, *, port: int, as_of: dt.date | None, 
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         say(f"serving on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
+        # SIGTERM (a process manager, CI) stops as Ctrl-C does; a background job may ignore SIGINT.
+        previous = signal.signal(signal.SIGTERM, lambda *_: stop.set()) \
+            if threading.current_thread() is threading.main_thread() else None
         try:
             seen = snapshot(project)
             while not stop.wait(interval):
@@ -171,10 +175,13 @@ def serve(root: Path, source: Path | None, *, port: int, as_of: dt.date | None, 
                     preview.rebuild()
                     seen = snapshot(project)
         except KeyboardInterrupt:
-            say("stopped")
+            pass
         finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
             server.shutdown()
             server.server_close()
+            say("stopped")
 
 
 def _shown(path: Path, root: Path) -> str:

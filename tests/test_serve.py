@@ -56,8 +56,8 @@ def preview(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
             _until(lambda: "serving on" in log.read_text(), "the server")
             yield project, f"http://127.0.0.1:{port}", log
         finally:
-            process.send_signal(signal.SIGINT)
-            process.wait(timeout=30)
+            process.send_signal(signal.SIGTERM)  # CI runs tests as background jobs, which ignore SIGINT
+            assert process.wait(timeout=30) == 0
     assert not list(project.glob(".legalgen-serve-*"))  # the temporary build folder is gone
 
 
