@@ -3,29 +3,54 @@
 The pipeline, one step per module: :func:`load_policy` (source -> model),
 :func:`load_history` (released versions), :func:`render_pages` (model and versions ->
 Markdown per locale, as of a date), :func:`build_site` (Markdown -> static site).
+
+The names below are imported when first used, so that ``legalgen --help`` and commands
+that need little start without loading the whole pipeline.
 """
 
-from legalgen.diagnostics import Diagnostic, LegalgenError, Location, Severity, SourceError
-from legalgen.load import LoadedPolicy, load_policy
-from legalgen.pages import render_pages
-from legalgen.project import Project
-from legalgen.render import Page
-from legalgen.site import build_site, render_sources
-from legalgen.versions import History, load_history
+from __future__ import annotations
 
-__all__ = [
-    "Diagnostic",
-    "History",
-    "LegalgenError",
-    "LoadedPolicy",
-    "Location",
-    "Page",
-    "Project",
-    "Severity",
-    "SourceError",
-    "build_site",
-    "load_history",
-    "load_policy",
-    "render_pages",
-    "render_sources",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "Diagnostic": "legalgen.diagnostics",
+    "LegalgenError": "legalgen.diagnostics",
+    "Location": "legalgen.diagnostics",
+    "Severity": "legalgen.diagnostics",
+    "SourceError": "legalgen.diagnostics",
+    "LoadedPolicy": "legalgen.load",
+    "load_policy": "legalgen.load",
+    "render_pages": "legalgen.pages",
+    "Project": "legalgen.project",
+    "Page": "legalgen.render",
+    "build_site": "legalgen.site",
+    "render_sources": "legalgen.site",
+    "History": "legalgen.versions",
+    "load_history": "legalgen.versions",
+}
+
+if TYPE_CHECKING:
+    from legalgen.diagnostics import Diagnostic, LegalgenError, Location, Severity, SourceError
+    from legalgen.load import LoadedPolicy, load_policy
+    from legalgen.pages import render_pages
+    from legalgen.project import Project
+    from legalgen.render import Page
+    from legalgen.site import build_site, render_sources
+    from legalgen.versions import History, load_history
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'legalgen' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
+
+__all__ = ["Diagnostic", "History", "LegalgenError", "LoadedPolicy", "Location", "Page", "Project", "Severity",
+           "SourceError", "build_site", "load_history", "load_policy", "render_pages", "render_sources"]

@@ -85,3 +85,15 @@ def test_build_without_base_config_explains(tmp_path: Path) -> None:
     write_source(tmp_path / "policy", privacy=PRIVACY)
     result = CliRunner().invoke(main, ["build", "--root", str(tmp_path)])
     assert result.exit_code == 1 and "no base config" in result.output
+
+
+def test_help_starts_without_loading_the_pipeline() -> None:
+    """`legalgen --help` imports the command line only: not the model, templates or engines."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "legalgen", "--help"], capture_output=True,
+                            text=True, check=True)
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert "legalgen.cli" in imported
+    assert not imported & {"legalgen.model", "legalgen.load", "legalgen.pages", "jinja2", "mkdocs", "pydantic"}
