@@ -286,7 +286,9 @@ def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnos
                 source.locate(("versions", index, "sha256")),
                 hint="released versions are immutable: restore them from version control and release a new version",
             ))
-        frozen = _frozen_source(directory, folder.name, source, index, loaded, diagnostics)
+        verified = not missing and release_hash(release, files, previous_hash) == release.sha256
+        frozen = _frozen_source(directory, folder.name, source, index, loaded, diagnostics,
+                                release.sha256 if verified else None)
         materiality = None
         if versions and versions[-1].source is not None and frozen is not None:
             materiality = classify(versions[-1].source, frozen, folder.name)
@@ -305,10 +307,20 @@ def _text(data: bytes | None) -> str | None:
 
 
 def _frozen_source(directory: Path, kind: str, changelog: SourceFile, index: int, loaded: LoadedPolicy,
-                   diagnostics: list[Diagnostic]) -> m.Policy | None:
-    """The policy frozen with a version, loaded once; ``None`` (with V008) if it no longer loads."""
+                   diagnostics: list[Diagnostic], verified_hash: str | None = None) -> m.Policy | None:
+    """The policy frozen with a version; ``None`` (with V008) if it no longer loads.
+
+    A version whose files match its release hash is read from the cache of frozen sources
+    when it is there (:mod:`legalgen.cache`), and put there once loaded.
+    """
+    from legalgen import cache
+
+    if verified_hash is not None:
+        cached = cache.frozen_policy(verified_hash)
+        if cached is not None:
+            return cached
     try:
-        return load_policy(directory / "source", loaded.limits, frozen=True).policy
+        policy = load_policy(directory / "source", loaded.limits, frozen=True).policy
     except SourceError as error:
         diagnostics.append(Diagnostic(
             "V008", f"{kind} version {index + 1}: its frozen source no longer loads, so its changes cannot be "
@@ -316,6 +328,9 @@ def _frozen_source(directory: Path, kind: str, changelog: SourceFile, index: int
             changelog.locate(("versions", index, "version")),
         ))
         return None
+    if verified_hash is not None:
+        cache.store_frozen_policy(verified_hash, policy)
+    return policy
 
 
 def _entry_key(changelog: SourceFile, index: int, key: str) -> Location:

@@ -21,6 +21,20 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 AS_OF = dt.date(2026, 11, 22)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The tests (and the commands they start) cache frozen versions in a folder of their own."""
+    import os
+
+    previous = os.environ.get("LEGALGEN_CACHE")
+    os.environ["LEGALGEN_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("LEGALGEN_CACHE", None)
+    else:
+        os.environ["LEGALGEN_CACHE"] = previous
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
 

@@ -1,0 +1,82 @@
+"""The cache of frozen versions: used when the hash matches, ignored when corrupt or stale, optional."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from legalgen import cache
+from legalgen import versions as versions_module
+from legalgen.diagnostics import SourceError
+from legalgen.load import load_policy
+from legalgen.versions import load_history
+
+from .conftest import copy_project
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("LEGALGEN_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "p").mkdir()
+    return copy_project(tmp_path / "p").source
+
+
+def _frozen_loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    calls: list[Path] = []
+    real = versions_module.load_policy
+
+    def counting(root: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(root)
+        return real(root, *args, **kwargs)
+
+    monkeypatch.setattr(versions_module, "load_policy", counting)
+    return calls
+
+
+def test_the_second_run_reads_no_frozen_source(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded = load_policy(project)
+    calls = _frozen_loads(monkeypatch)
+    first = load_history(loaded)
+    count = sum(len(v) for v in first.documents.values())
+    assert len(calls) == count > 10
+    calls.clear()
+    second = load_history(loaded)
+    assert calls == []
+    for kind, versions in first.documents.items():
+        assert [v.source for v in versions] == [v.source for v in second.documents[kind]]
+
+
+def test_a_corrupt_entry_is_ignored_and_rewritten(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded = load_policy(project)
+    load_history(loaded)
+    folder = cache.folder()
+    assert folder is not None
+    entries = sorted(folder.glob("*.pickle"))
+    entries[0].write_bytes(b"not a pickle")
+    entries[1].write_bytes(entries[1].read_bytes()[:20])
+    calls = _frozen_loads(monkeypatch)
+    history = load_history(loaded)
+    assert len(calls) == 2 and all(v.source is not None for vs in history.documents.values() for v in vs)
+    calls.clear()
+    load_history(loaded)
+    assert calls == []
+
+
+def test_a_changed_version_is_never_served_from_the_cache(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded = load_policy(project)
+    load_history(loaded)
+    frozen = project / "versions" / "refund" / "1" / "source" / "refund.yaml"
+    frozen.write_text(frozen.read_text(encoding="utf-8").replace("P14D", "P7D", 1), encoding="utf-8")
+    calls = _frozen_loads(monkeypatch)
+    with pytest.raises(SourceError) as raised:
+        load_history(loaded)
+    assert "V001" in {d.code for d in raised.value.diagnostics}
+    assert project / "versions" / "refund" / "1" / "source" in calls  # read from the files, not the cache
+
+
+def test_the_cache_can_be_turned_off(project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("LEGALGEN_CACHE", "off")
+    assert cache.folder() is None
+    load_history(load_policy(project))
+    assert not (tmp_path / "cache").exists()
