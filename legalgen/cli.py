@@ -240,14 +240,17 @@ def render(root: Path, source: Path | None, as_of: Any) -> None:
               help="Static site engine that builds the generated tree.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Locales built at once [default: number of CPUs].")
+@click.option("--force", is_flag=True, help="Build every locale, even those whose inputs did not change.")
 @_as_of_option
-def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, jobs: int | None,
+def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, jobs: int | None, force: bool,
           as_of: Any) -> None:
     """Render the source and build the static site, one build per locale in parallel.
 
     Each released document shows the version in force on the as-of date, its history,
     a permalink per version and a redline per version. With SOURCE_DATE_EPOCH set, the
-    default as-of date comes from it and the site is byte-identical between builds.
+    default as-of date comes from it and the site is byte-identical between builds. A
+    locale whose inputs did not change is kept from the current site; when nothing changed,
+    site/ is not touched (--force builds everything).
     """
     from legalgen.site import build_site
 
@@ -257,10 +260,13 @@ def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, j
         date = _as_of(as_of, loaded)
         click.echo(f"building as of {date.isoformat()}", err=True)
         report = build_site(project, loaded, history, date, engine=engine, jobs=jobs,  # type: ignore[arg-type]
-                            progress=lambda message: click.echo(message, err=True))
+                            progress=lambda message: click.echo(message, err=True), force=force)
     except LegalgenError as error:
         _fail(error)
-    click.echo(f"built {', '.join(report.locales)} into {report.site}")
+    if report.locales:
+        click.echo(f"built {', '.join(report.locales)} into {report.site}")
+    else:
+        click.echo(f"{report.site} is up to date")
 
 
 @main.command()

@@ -17,6 +17,7 @@ import datetime as dt
 import io
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -34,13 +35,14 @@ import jinja2
 from babel import Locale
 from ruamel.yaml import YAML
 
+from legalgen import manifest
 from legalgen.diagnostics import BuildError
 from legalgen.i18n import Formatter
 from legalgen.load import LoadedPolicy
 from legalgen.markdown_safety import locale_markdown_extensions
 from legalgen.notices import notices_json
 from legalgen.pages import feed_files, not_found_texts, render_pages, theme_extras
-from legalgen.project import GENERATED_HEADER, Project
+from legalgen.project import GENERATED_HEADER, Project, is_legalgen_output
 from legalgen.render import TEMPLATES, Page, escape_theme_text
 from legalgen.versions import History
 from legalgen.writer import (
@@ -68,7 +70,8 @@ _PR_SET_PDEATHSIG = 1
 
 @dataclass(frozen=True)
 class BuildReport:
-    """What a build did: the Markdown tree report and the locales built."""
+    """What a build did: the Markdown tree report and the locales built by the engine (the
+    others were unchanged and kept; none when nothing changed and site/ was left as it was)."""
 
     sources: WriteReport
     locales: list[str]
@@ -359,6 +362,7 @@ def build_site(
     jobs: int | None = None,
     progress: Progress = lambda message: None,
     lock_timeout: float | None = None,
+    force: bool = False,
 ) -> BuildReport:
     """Render the sources, build every locale in parallel and install the result in ``site/``.
 
@@ -373,6 +377,9 @@ def build_site(
       replaces ``site/`` in one step (:func:`~legalgen.writer.swap_in`); on any error,
       Ctrl-C or SIGTERM the staging folder and the worker processes are removed and the
       previous site stays as it was.
+    - A locale whose inputs did not change since the last build (see :mod:`legalgen.manifest`)
+      is kept from the current site instead of built again; when nothing changed, ``site/``
+      is left as it is. ``force`` builds everything.
     """
     if not project.base_config.is_file():
         raise BuildError(f"no base config at {project.base_config}; see the README to start a project")
@@ -386,21 +393,35 @@ def build_site(
             progress(line)
         report = _render_sources(project, loaded, history, as_of)
         progress(f"rendered {len(report.written)} changed file(s), {len(report.unchanged)} unchanged")
+        root_files = _root_files(loaded, history, as_of)
+        inputs = manifest.build_inputs(project, locales, engine, root_files)
+        previous = manifest.stored(project.site) if is_legalgen_output(project.site) and not force else {}
+        if previous == inputs:
+            progress("nothing changed since the last build: site/ is left as it is")
+            return BuildReport(report, [], project.site)
+        reused = [locale for locale in locales if previous.get(locale) == inputs[locale]
+                  and (project.site / locale).is_dir()]
+        built = [locale for locale in locales if locale not in reused]
         staging = create_staging(project.site)
         try:
             with _os_errors("cannot build the site"):
+                for locale in reused:
+                    progress(f"{locale} unchanged: kept from the current site")
+                    shutil.copytree(project.site / locale, staging / locale)
                 if engine == "zensical":
-                    for locale in locales:
+                    for locale in built:
                         progress(f"building {locale} with zensical")
                         _build_with_zensical(project, locale, staging / locale)
-                else:
-                    _build_all_with_mkdocs(project, locales, staging, jobs, progress, lock)
-                _write_root(staging, loaded, history, as_of)
+                elif built:
+                    _build_all_with_mkdocs(project, built, staging, jobs, progress, lock)
+                for name, data in root_files.items():
+                    write_file(staging / name, data)
                 _write_hosting(staging, loaded)
+                write_file(staging / manifest.FILE, manifest.text(inputs))
             swap_in(staging, project.site)
         finally:
             remove_staging(staging)
-    return BuildReport(report, locales, project.site)
+    return BuildReport(report, built, project.site)
 
 
 def _write_hosting(site_dir: Path, loaded: LoadedPolicy) -> None:
@@ -412,18 +433,19 @@ def _write_hosting(site_dir: Path, loaded: LoadedPolicy) -> None:
     write_file(site_dir / "robots.txt", robots_txt(site.base_url))
 
 
-def _write_root(site_dir: Path, loaded: LoadedPolicy, history: History, as_of: dt.date) -> None:
+def _root_files(loaded: LoadedPolicy, history: History, as_of: dt.date) -> dict[str, bytes]:
     """The root page that links every language, the root 404 page, and notices.json for apps."""
-    write_file(site_dir / "notices.json", notices_json(loaded, history, as_of))
+    files: dict[str, bytes] = {"notices.json": notices_json(loaded, history, as_of).encode("utf-8")}
     site = loaded.policy.site
     env = jinja2.Environment(loader=TEMPLATES, autoescape=True, undefined=jinja2.StrictUndefined)
     html = env.get_template("root.html.j2").render(
         site=site,
         languages=[(locale, language_name(locale)) for locale in site.locales],
     )
-    write_file(site_dir / "index.html", html)
+    files["index.html"] = html.encode("utf-8")
     languages = [{"locale": locale, **not_found_texts(Formatter.for_locale(locale))}
                  for locale in [site.default_locale, *(other for other in site.locales if other != site.default_locale)]]
     not_found = env.get_template("not_found.html.j2").render(
         site=site, languages=languages, root=urlsplit(site.base_url).path)
-    write_file(site_dir / "404.html", not_found)
+    files["404.html"] = not_found.encode("utf-8")
+    return files

@@ -304,12 +304,12 @@ def test_a_failing_swap_keeps_the_old_site_and_later_builds_work(
             patch.setattr(os, "rename", lambda old, new: _read_only(new, 0) if ".site.staging-" in str(old)
                           else rename(old, new))
         with pytest.raises(BuildError) as raised:
-            _build(project, example, example_history)
+            _build(project, example, example_history, force=True)
     assert str(raised.value) == (f"cannot install the new site in {project.site}: Read-only file system: "
                                  f"'{project.site}'; the previous site is unchanged")
     assert _tree(project.site) == before
     assert _leftovers(tmp_path) == []
-    _build(project, example, example_history)
+    _build(project, example, example_history, force=True)
     _assert_complete(project.site)
 
 
@@ -403,7 +403,7 @@ def test_a_failing_locale_stops_the_build_and_leaves_nothing_behind(
     monkeypatch.setattr("legalgen.site._build_with_mkdocs", fake_mkdocs_de_fails)
     start = time.monotonic()
     with pytest.raises(BuildError, match=r"^mkdocs\.de\.yml: the German build broke$"):
-        _build(project, example, example_history, jobs=3)
+        _build(project, example, example_history, jobs=3, force=True)
     assert time.monotonic() - start < 10  # the other workers were killed, not waited for
     assert multiprocessing.active_children() == []
     assert _leftovers(tmp_path) == [] and _tree(project.site) == before
@@ -434,7 +434,8 @@ def test_sigterm_during_a_build_keeps_the_previous_site(tmp_path: Path, built_si
     project = copy_project(tmp_path)
     shutil.copytree(built_site.site, project.site)
     before = _tree(project.site)
-    process = subprocess.Popen([sys.executable, "-m", "legalgen", "build", "--as-of", AS_OF.isoformat()],
+    # a later day, so that the build has work to do (the same day would leave the site as it is)
+    process = subprocess.Popen([sys.executable, "-m", "legalgen", "build", "--as-of", "2026-12-15"],
                                cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         _wait_for(lambda: bool(list(tmp_path.glob(".site.staging-*")) and _children(process.pid)),

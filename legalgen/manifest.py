@@ -1,0 +1,80 @@
+"""What a build of each locale depends on, so that a build whose inputs did not change is skipped.
+
+The manifest names, per locale, a hash of everything its pages are made from: the
+rendered Markdown tree of the locale, its generated config, the base mkdocs.yml, the
+overrides, the engine and theme versions and legalgen's own Markdown extension; and, for
+the files legalgen writes at the site root, a hash of their content. It is stored in the
+built site (``.legalgen-manifest.json``). A build whose manifest equals the stored one
+writes nothing; a locale whose part is unchanged is copied from the current site instead
+of being built again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Iterable, Mapping
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from legalgen.project import Project
+
+FILE = ".legalgen-manifest.json"
+_ENGINE_PACKAGES = {"mkdocs": ("mkdocs", "mkdocs-material"), "zensical": ("zensical",)}
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "-"
+
+
+def _hash_tree(digest: hashlib._Hash, folder: Path) -> None:
+    if not folder.is_dir():
+        return
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+
+
+def build_inputs(project: Project, locales: Iterable[str], engine: str, root_files: Mapping[str, bytes]) -> dict[str, str]:
+    """The manifest of the next build: a hash per locale and one for the root files."""
+    shared = hashlib.sha256()
+    shared.update(f"{engine} {sys.version_info[:2]}".encode())
+    for package in ("legalgen", *_ENGINE_PACKAGES.get(engine, ())):
+        shared.update(f"{package}={_version(package)}\0".encode())
+    shared.update((Path(__file__).parent / "markdown_safety.py").read_bytes())
+    if project.base_config.is_file():
+        shared.update(project.base_config.read_bytes())
+    _hash_tree(shared, project.root / "overrides")
+    manifest = {}
+    for locale in locales:
+        digest = shared.copy()
+        config = project.locale_config(locale)
+        digest.update(config.read_bytes() if config.is_file() else b"")
+        _hash_tree(digest, project.docs / locale)
+        manifest[locale] = digest.hexdigest()
+    root = hashlib.sha256()
+    for name in sorted(root_files):
+        root.update(name.encode() + b"\0" + root_files[name] + b"\0")
+    manifest["<root>"] = root.hexdigest()
+    return manifest
+
+
+def stored(site: Path) -> dict[str, str]:
+    """The manifest of the site as built, or an empty one (a missing or unreadable file)."""
+    try:
+        data = json.loads((site / FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def text(manifest: Mapping[str, str]) -> str:
+    """The manifest as it is stored."""
+    return json.dumps(dict(manifest), indent=2, sort_keys=True) + "\n"
+
+
+__all__ = ["FILE", "build_inputs", "stored", "text"]

@@ -1,0 +1,72 @@
+"""Builds skip what did not change: a no-op rebuild writes nothing, one changed locale is built alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from legalgen.load import load_policy
+from legalgen.manifest import FILE
+from legalgen.site import build_site
+from legalgen.versions import load_history
+
+from .conftest import copy_project
+
+pytestmark = pytest.mark.slow
+AS_OF = dt.date(2026, 11, 22)
+
+
+def _state(site: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(site).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in site.rglob("*") if p.is_file()}
+
+
+def _build(root: Path, as_of: dt.date = AS_OF) -> tuple[list[str], list[str]]:
+    from legalgen.project import Project
+
+    project = Project.at(root)
+    loaded = load_policy(project.source)
+    said: list[str] = []
+    report = build_site(project, loaded, load_history(loaded), as_of, progress=said.append)
+    return report.locales, said
+
+
+def test_a_no_op_rebuild_writes_nothing(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    assert _build(project.root)[0] == ["en", "de", "fr"]
+    before, docs_before = _state(project.site), _state(project.docs)
+    built, said = _build(project.root)
+    assert built == [] and "nothing changed since the last build: site/ is left as it is" in said
+    assert _state(project.site) == before and _state(project.docs) == docs_before
+    assert (project.site / FILE).is_file()
+
+
+def test_only_the_changed_locale_is_built_again(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    _build(project.root)
+    site = project.source / "site.yaml"  # the German site name: only German pages show it
+    text = site.read_text(encoding="utf-8")
+    assert "de: Lumenstream – Rechtliches," in text
+    site.write_text(text.replace("de: Lumenstream – Rechtliches,", "de: Lumenstream – Rechtliche Hinweise,"),
+                    encoding="utf-8")
+    built, said = _build(project.root)
+    assert built == ["de"]
+    assert "en unchanged: kept from the current site" in said and "fr unchanged: kept from the current site" in said
+    assert "Lumenstream – Rechtliche Hinweise" in (project.site / "de" / "refund" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_new_day_rebuilds_what_the_date_changes(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    _build(project.root)
+    built, _ = _build(project.root, dt.date(2026, 12, 15))  # privacy version 3 takes effect
+    assert built == ["en", "de", "fr"]
+
+
+def test_a_changed_override_rebuilds_every_locale(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    _build(project.root)
+    main = project.root / "overrides" / "main.html"
+    main.write_text(main.read_text(encoding="utf-8") + "\n{# a comment #}\n", encoding="utf-8")
+    assert _build(project.root)[0] == ["en", "de", "fr"]
