@@ -27,6 +27,26 @@ from legalgen.periods import Period
 from legalgen.typography import typeset
 
 TEMPLATES = jinja2.PackageLoader("legalgen", "templates")
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates shared by every environment of the process: a template is compiled
+    once, not once per renderer. Jinja keys the code by the template's source checksum, so an
+    edited template (``legalgen serve``) is compiled again."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+BYTECODE = _MemoryBytecodeCache()
 #: Runs of spaces and line breaks that may break; U+00A0 and U+202F are not among them.
 _BREAKING_SPACE = re.compile(r"[ \t\n\r\f\v\x1c-\x1f\x85\u1680\u2000-\u200a\u2028\u2029\u205f\u3000]+")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|{}])")
@@ -127,6 +147,7 @@ def make_environment(formatter: Formatter) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
+        bytecode_cache=BYTECODE,
     )
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(formatter.translations, newstyle=True)  # type: ignore[attr-defined]
