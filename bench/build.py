@@ -1,0 +1,138 @@
+"""legalgen's build of the example against a peer MkDocs project, side by side (run by hand).
+
+    python bench/build.py [--runs 5] [--peer-env DIR]
+
+The peer is what a company would set up by hand: one MkDocs run with Material,
+mkdocs-static-i18n (a folder per language) and mkdocs-macros, building only the current
+page of each document in each language. Its Markdown is legalgen's own rendering of those
+pages, so both sides build the same text. The peer's plugins are installed into their own
+virtual environment (``--peer-env``, created with pip on first use). Every command runs in a
+fresh process, the two sides alternating; the table shows medians of wall time and CPU
+(the process and everything it waited for) and the ratio to the peer. legalgen builds all
+versions, redlines, history pages and feeds as well.
+
+Rows:
+- ``legalgen build --force``: everything built, warm caches (frozen versions, no site reuse);
+- ``legalgen build`` (no change): the rebuild with nothing changed;
+- ``legalgen render``: legalgen's own work without the engine (load, history, render, write);
+  its CPU against the engine's CPU (build minus render) is legalgen's own share.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PEER_PACKAGES = ["mkdocs<2", "mkdocs-material", "mkdocs-static-i18n", "mkdocs-macros-plugin"]
+PEER_CONFIG = """\
+site_name: Lumenstream Legal
+site_url: https://legal.lumenstream.example/
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - macros
+  - i18n:
+      docs_structure: folder
+      languages:
+        - {locale: en, default: true, name: English, build: true}
+        - {locale: de, name: Deutsch, build: true}
+        - {locale: fr, name: Français, build: true}
+markdown_extensions:
+  - toc: {permalink: true}
+  - attr_list
+  - admonition
+  - tables
+  - md_in_html
+"""
+
+
+def peer_python(env_dir: Path) -> Path:
+    """The peer environment's python, created with its plugins on first use."""
+    python = env_dir / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", *PEER_PACKAGES], check=True)
+    return python
+
+
+def make_peer(docs: Path, target: Path) -> None:
+    """The peer project: the current page of every document, in every language."""
+    (target / "docs").mkdir(parents=True)
+    for locale_dir in sorted(p for p in docs.iterdir() if p.is_dir()):
+        out = target / "docs" / locale_dir.name
+        out.mkdir()
+        shutil.copy(locale_dir / "index.md", out / "index.md")
+        for document in sorted(p for p in locale_dir.iterdir() if p.is_dir() and (p / "index.md").is_file()):
+            if document.name != "assets":
+                (out / document.name).mkdir()
+                shutil.copy(document / "index.md", out / document.name / "index.md")
+    (target / "mkdocs.yml").write_text(PEER_CONFIG, encoding="utf-8")
+
+
+def run(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of ``command`` and every process it waited for."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--peer-env", type=Path, default=Path(tempfile.gettempdir()) / "legalgen-bench-peer")
+    args = parser.parse_args()
+    peer = peer_python(args.peer_env)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        project = root / "legalgen"
+        project.mkdir()
+        for name in ("mkdocs.yml", "overrides", "policy"):
+            source = REPO / name
+            (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
+        legalgen = [sys.executable, "-m", "legalgen"]
+        env_as_of = ["--as-of", "2026-11-24"]
+        run([*legalgen, "build", *env_as_of], project)  # fills the caches
+        make_peer(project / "docs", root / "peer")
+        pages = sum(1 for _ in (project / "site").rglob("index.html"))
+        peer_pages = sum(1 for _ in (root / "peer" / "docs").rglob("*.md"))
+        rows: dict[str, list[tuple[float, float]]] = {name: [] for name in (
+            "peer: mkdocs build", "legalgen build --force", "legalgen build (no change)", "legalgen render")}
+        for _ in range(args.runs):
+            rows["peer: mkdocs build"].append(run([str(peer), "-m", "mkdocs", "build", "--quiet"], root / "peer"))
+            rows["legalgen build --force"].append(run([*legalgen, "build", "--force", *env_as_of], project))
+            rows["legalgen build (no change)"].append(run([*legalgen, "build", *env_as_of], project))
+            rows["legalgen render"].append(run([*legalgen, "render", *env_as_of], project))
+        medians = {name: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v))
+                   for name, v in rows.items()}
+        peer_wall, peer_cpu = medians["peer: mkdocs build"]
+        print(f"{args.runs} runs, {os.cpu_count()} CPUs; legalgen builds {pages} pages, the peer {peer_pages}")
+        print(f"{'':<28}{'wall s':>8}{'x peer':>8}{'CPU s':>8}{'x peer':>8}")
+        for name, (wall, cpu) in medians.items():
+            print(f"{name:<28}{wall:>8.2f}{wall / peer_wall:>8.2f}{cpu:>8.2f}{cpu / peer_cpu:>8.2f}")
+        build_cpu, render_cpu = medians["legalgen build --force"][1], medians["legalgen render"][1]
+        engine_cpu = build_cpu - render_cpu
+        print(f"legalgen's own CPU (render) against the engine's (build - render): "
+              f"{render_cpu:.2f} s / {engine_cpu:.2f} s = {render_cpu / engine_cpu:.0%}")
+        print(f"no-change rebuild against a full build: "
+              f"{medians['legalgen build (no change)'][0] / medians['legalgen build --force'][0]:.2f}x wall")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
