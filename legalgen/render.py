@@ -207,6 +207,27 @@ def _lifetime(value: object, formatter: Formatter) -> str:
     return formatter.period(value)
 
 
+#: One environment per locale, date locale and catalog: its filters depend on nothing else, so
+#: every renderer of that locale shares it and its loaded templates (``trace`` makes a private
+#: one before it changes filters). A reloaded catalog (``legalgen serve``) is a new
+#: translations object, hence a new environment.
+_ENVIRONMENTS: dict[tuple[str, str, int], jinja2.Environment] = {}
+
+
+def forget_environments() -> None:
+    """Drop the shared environments (after the catalogs were reloaded)."""
+    _ENVIRONMENTS.clear()
+
+
+def environment_for(formatter: Formatter) -> jinja2.Environment:
+    """The shared environment of ``formatter``'s locale (see :func:`make_environment`)."""
+    key = (formatter.locale, formatter.date_locale, id(formatter.translations))
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        env = _ENVIRONMENTS[key] = make_environment(formatter)
+    return env
+
+
 class LocaleRenderer:
     """Renders templates in one locale for one policy."""
 
@@ -214,7 +235,7 @@ class LocaleRenderer:
         policy = loaded.policy
         self.locale = locale
         self.formatter = Formatter.for_locale(locale, policy.site.date_locales.get(locale))  # type: ignore[call-overload]
-        self.env = make_environment(self.formatter)
+        self.env = environment_for(self.formatter)
         self.documents = policy.ordered()
         self.context: dict[str, Any] = {
             "site": policy.site,

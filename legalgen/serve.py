@@ -81,10 +81,12 @@ class Preview:
         from legalgen.clock import today
         from legalgen.i18n import load_translations
         from legalgen.load import load_policy
+        from legalgen.render import forget_environments
         from legalgen.site import build_site
         from legalgen.versions import load_history
 
-        load_translations.cache_clear()  # a catalog may have changed
+        load_translations.cache_clear()  # a catalog may have changed: new translations, new environments
+        forget_environments()
         started = time.monotonic()
         try:
             loaded = load_policy(self.project.source)

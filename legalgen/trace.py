@@ -29,7 +29,7 @@ from pydantic import BaseModel
 from legalgen import model as m
 from legalgen.diagnostics import Location
 from legalgen.load import LoadedPolicy
-from legalgen.render import LocaleRenderer
+from legalgen.render import LocaleRenderer, make_environment
 from legalgen.source import NodePath
 
 #: Filters whose output is a source value (the front-matter filters stay untagged: they
@@ -154,7 +154,8 @@ def trace_document(loaded: LoadedPolicy, kind: str, locale: str) -> list[Block]:
     """The blocks of the document's body in ``locale``, each with its sentences and values."""
     renderer = LocaleRenderer(loaded, locale)
     tracer = _Tracer(loaded)
-    env = renderer.env
+    # a private environment: the shared one of the locale must not see the tracing filters
+    env = renderer.env = make_environment(renderer.formatter)
     for name in TRACED_FILTERS:
         env.filters[name] = _traced_filter(tracer, env.filters[name], locale)
     translations = renderer.formatter.translations

@@ -68,3 +68,17 @@ def test_every_sample_traces() -> None:
         for kind in loaded.policy.documents:
             for locale in loaded.policy.site.locales:
                 assert trace_document(loaded, kind, locale)
+
+
+def test_tracing_leaves_the_shared_environment_alone() -> None:
+    """Renderers of a locale share one Jinja environment; trace works on a private one."""
+    from legalgen.load import load_policy
+    from legalgen.pages import render_document
+    from legalgen.trace import trace_document
+
+    from .conftest import REPO
+
+    loaded = load_policy(REPO / "policy")
+    before = render_document(loaded, "privacy", "de")
+    trace_document(loaded, "privacy", "de")
+    assert render_document(loaded, "privacy", "de") == before
