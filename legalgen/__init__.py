@@ -40,6 +40,16 @@ if TYPE_CHECKING:
     from legalgen.versions import History, load_history
 
 
+def package_version(name: str = "legalgen") -> str | None:
+    """The installed version of a distribution (legalgen, an engine, a theme); None when it is not installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         value = getattr(importlib.import_module(_EXPORTS[name]), name)

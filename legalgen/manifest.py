@@ -15,20 +15,13 @@ import hashlib
 import json
 import sys
 from collections.abc import Iterable, Mapping
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from legalgen import package_version
 from legalgen.project import Project
 
 FILE = ".legalgen-manifest.json"
 _ENGINE_PACKAGES = {"mkdocs": ("mkdocs", "mkdocs-material"), "zensical": ("zensical",)}
-
-
-def _version(package: str) -> str:
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "-"
 
 
 def _hash_tree(digest: hashlib._Hash, folder: Path) -> None:
@@ -44,7 +37,7 @@ def build_inputs(project: Project, locales: Iterable[str], engine: str, root_fil
     shared = hashlib.sha256()
     shared.update(f"{engine} {sys.version_info[:2]}".encode())
     for package in ("legalgen", *_ENGINE_PACKAGES.get(engine, ())):
-        shared.update(f"{package}={_version(package)}\0".encode())
+        shared.update(f"{package}={package_version(package) or '-'}\0".encode())
     shared.update((Path(__file__).parent / "markdown_safety.py").read_bytes())
     if project.base_config.is_file():
         shared.update(project.base_config.read_bytes())

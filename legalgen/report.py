@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from legalgen import package_version
 from legalgen.diagnostics import Diagnostic, Location, Severity
 
 FORMATS = ("text", "github", "json", "sarif")
@@ -21,7 +21,7 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
 @dataclass(frozen=True)
-class Finding:
+class Point:
     """One reported point: a rule's problem at one place, or at several (``places``)."""
 
     code: str
@@ -41,7 +41,7 @@ class Finding:
         return len(self.places) > 1
 
 
-def group(diagnostics: Iterable[Diagnostic], rules: Mapping[str, Any], *, enabled: bool = True) -> list[Finding]:
+def group(diagnostics: Iterable[Diagnostic], rules: Mapping[str, Any], *, enabled: bool = True) -> list[Point]:
     """One finding per rule, file and severity where a rule (a code in ``rules``) found several
     places, named by the rule's summary and source; every other diagnostic on its own."""
     ordered = sorted(diagnostics, key=Diagnostic.sort_key)
@@ -49,13 +49,13 @@ def group(diagnostics: Iterable[Diagnostic], rules: Mapping[str, Any], *, enable
     for diagnostic in ordered:
         if enabled and diagnostic.code in rules:
             buckets.setdefault((diagnostic.code, diagnostic.location.file, diagnostic.severity), []).append(diagnostic)
-    findings: list[Finding] = []
+    findings: list[Point] = []
     seen: set[tuple[str, str, Severity]] = set()
     for diagnostic in ordered:
         key = (diagnostic.code, diagnostic.location.file, diagnostic.severity)
         places = buckets.get(key, [diagnostic])
         if len(places) == 1:
-            findings.append(Finding(diagnostic.code, diagnostic.severity, diagnostic.message, (diagnostic,),
+            findings.append(Point(diagnostic.code, diagnostic.severity, diagnostic.message, (diagnostic,),
                                     diagnostic.hint))
         elif key not in seen:
             seen.add(key)
@@ -64,7 +64,7 @@ def group(diagnostics: Iterable[Diagnostic], rules: Mapping[str, Any], *, enable
             shortened = tuple(Diagnostic(p.code, p.message.removesuffix(cited), p.location, p.severity, p.hint)
                               for p in places)
             hints = {p.hint for p in places if p.hint}
-            findings.append(Finding(diagnostic.code, diagnostic.severity,
+            findings.append(Point(diagnostic.code, diagnostic.severity,
                                     f"{rule.summary.rstrip('.')} [{rule.source}]: {len(places)} places",
                                     shortened, hints.pop() if len(hints) == 1 else None))
     return findings
@@ -73,7 +73,7 @@ def group(diagnostics: Iterable[Diagnostic], rules: Mapping[str, Any], *, enable
 # --------------------------------------------------------------------------- text and GitHub
 
 
-def text(findings: Iterable[Finding]) -> str:
+def text(findings: Iterable[Point]) -> str:
     """``file:line:col: error CODE message`` lines; a group lists its places below, indented."""
     lines: list[str] = []
     for finding in findings:
@@ -94,7 +94,7 @@ def _escape(value: str, *, prop: bool = False) -> str:
     return value.replace(":", "%3A").replace(",", "%2C") if prop else value
 
 
-def github(findings: Iterable[Finding]) -> str:
+def github(findings: Iterable[Point]) -> str:
     """One workflow annotation per finding, at its first place; a group lists the others in the message."""
     lines = []
     for finding in findings:
@@ -116,7 +116,7 @@ def _place(diagnostic: Diagnostic) -> dict[str, Any]:
             "hint": diagnostic.hint}
 
 
-def as_json(findings: Iterable[Finding]) -> str:
+def as_json(findings: Iterable[Point]) -> str:
     """The findings as a JSON document: ``{"findings": [{code, severity, message, hint, places}]}``."""
     items = [{"code": f.code, "severity": f.severity.value, "message": f.message, "hint": f.hint,
               "places": [_place(p) for p in f.places]} for f in findings]
@@ -130,14 +130,7 @@ def _physical(location: Location) -> dict[str, Any]:
     return {"physicalLocation": physical}
 
 
-def _tool_version() -> str:
-    try:
-        return version("legalgen")
-    except PackageNotFoundError:  # running from a source tree
-        return "0"
-
-
-def sarif(findings: list[Finding], rules: Mapping[str, Any]) -> str:
+def sarif(findings: list[Point], rules: Mapping[str, Any]) -> str:
     """The findings as SARIF 2.1.0 for code scanning: every rule legalgen has, with its
     documentation; one result per finding, the other places of a group as related locations."""
     described = []
@@ -170,7 +163,7 @@ def sarif(findings: list[Finding], rules: Mapping[str, Any]) -> str:
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "legalgen", "version": _tool_version(),
+            "tool": {"driver": {"name": "legalgen", "version": package_version() or "0",
                                 "informationUri": "https://pypi.org/project/legalgen/", "rules": described}},
             "results": results,
         }],
@@ -191,4 +184,4 @@ def render(diagnostics: Iterable[Diagnostic], output_format: str, rules: Mapping
     return text(findings)
 
 
-__all__ = ["FORMATS", "Finding", "as_json", "github", "group", "render", "sarif", "text"]
+__all__ = ["FORMATS", "Point", "as_json", "github", "group", "render", "sarif", "text"]

@@ -81,14 +81,14 @@ class Review:
 
 def default_base(source: Path) -> str:
     """The merge base of HEAD with the default branch (origin's HEAD, else main or master)."""
-    top, _ = vcs._repository(source)
+    top, _ = vcs.repository(source)
     candidates = []
-    remote = vcs._git(top, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD", check=False)
+    remote = vcs.git(top, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD", check=False)
     if remote.returncode == 0 and remote.stdout.strip():
         candidates.append(remote.stdout.strip())
     candidates += ["origin/main", "main", "origin/master", "master"]
     for branch in candidates:
-        merge_base = vcs._git(top, "merge-base", "HEAD", branch, check=False)
+        merge_base = vcs.git(top, "merge-base", "HEAD", branch, check=False)
         if merge_base.returncode == 0 and merge_base.stdout.strip():
             return merge_base.stdout.strip()
     raise LegalgenError("no default branch to compare with (main, master or origin's HEAD); name BASE")
@@ -96,9 +96,8 @@ def default_base(source: Path) -> str:
 
 def extract(source: Path, revision: str, into: Path) -> Path:
     """The source folder as it was at ``revision``, written below ``into`` (git archive, no checkout)."""
-    top, inside = vcs._repository(source)
-    if vcs._git(top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False).returncode != 0:
-        raise LegalgenError(f"unknown git revision {revision!r}")
+    top, inside = vcs.repository(source)
+    vcs.require_commit(top, revision)
     archive = vcs.git_bytes(top, "archive", "--format=tar", revision, "--", inside.as_posix())
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
@@ -108,9 +107,8 @@ def extract(source: Path, revision: str, into: Path) -> Path:
     return folder
 
 
-def read_side(label: str, folder: Path, as_of: dt.date) -> Side:
-    """Load, check and keep one side; a side that does not load is reported, not raised."""
-    loaded = load_policy(folder)
+def read_side(label: str, loaded: LoadedPolicy, as_of: dt.date) -> Side:
+    """One loaded side with its released versions and its check findings."""
     history = load_history(loaded)
     return Side(label, loaded, history, check_policy(loaded, history, as_of))
 
@@ -142,8 +140,8 @@ def locate_change(loaded: LoadedPolicy, key: str, change: Change) -> Location | 
         if item is not None and isinstance(node, list):
             index = next((i for i, entry in enumerate(node) if isinstance(entry, dict) and item in
                           (str(entry.get("id")), str(entry.get("payment")), str(entry.get("within")))), None)
-            if index is None:
-                return None if path == [name] and len(path) == 1 else source.locate(tuple(path))
+            if index is None:  # the item is not on this side: a top-level list names no place
+                return source.locate(tuple(path)) if len(path) > 1 else None
             node = node[index]
             path.append(index)
     return source.locate(tuple(path), key=bool(path) and isinstance(path[-1], str))
@@ -174,15 +172,15 @@ def compare(base: Side, head: Side, as_of: dt.date) -> Review:
         status = "added" if before is None else "removed" if after is None else \
             "changed" if materiality.changes or redlines else "unchanged"
         released = head.history.of(key)
-        pending = classify(released[-1].source, head.loaded.policy, key) if released and released[-1].source \
-            and after is not None else None
-        release_needed = after is not None and (not released or pending is None or bool(pending.changes))
+        latest = released[-1].source if released else None
+        # what the head's source holds beyond its latest release (None: nothing to compare with)
+        pending = classify(latest, head.loaded.policy, key) if latest is not None and after is not None else None
+        release_needed = status != "unchanged" and after is not None and (pending is None or bool(pending.changes))
         earliest = None
         if release_needed:
-            earliest = settings.period.add_to(as_of) if materiality.material or (pending and pending.material) \
-                or not released else as_of
-        documents.append(DocumentReview(key, located, materiality.material, release_needed and status != "unchanged",
-                                        earliest if status != "unchanged" else None, redlines, status))
+            material = materiality.material or not released or bool(pending and pending.material)
+            earliest = settings.period.add_to(as_of) if material else as_of
+        documents.append(DocumentReview(key, located, materiality.material, release_needed, earliest, redlines, status))
     before_set = {_signature(d) for d in base.findings}
     after_set = {_signature(d) for d in head.findings}
     return Review(base.label, head.label, as_of, str(settings.period), documents,
@@ -216,7 +214,7 @@ def review(source: Path, base: str | None, head: str | None, as_of: dt.date | No
                 failed[label] = error.diagnostics
                 continue
             date = as_of or today(loaded.policy.site.timezone)
-            sides[label] = read_side(label, folder, date)
+            sides[label] = read_side(label, loaded, date)
         if failed:
             raise DiffSourceError(failed)
         date = as_of or today(sides[head_label].loaded.policy.site.timezone)

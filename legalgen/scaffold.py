@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from legalgen import package_version
 from legalgen.diagnostics import UnsafeOutputError
 
 #: Documents init can start, in the order a site lists them.
@@ -133,7 +134,7 @@ def plan(target: Path, answers: Answers | None) -> dict[Path, str | Path]:
             files[target / path.relative_to(base)] = path
     files[target / ".gitignore"] = GITIGNORE
     for workflow in sorted((Path(__file__).parent / "workflows").glob("*.yml")):
-        text = workflow.read_text(encoding="utf-8").replace("@VERSION@", _version())
+        text = workflow.read_text(encoding="utf-8").replace("@VERSION@", package_version() or "0.1.0")
         files[target / ".github" / "workflows" / workflow.name] = text
     if answers is None:
         for path in _files(base / "policy"):
@@ -145,16 +146,6 @@ def plan(target: Path, answers: Answers | None) -> dict[Path, str | Path]:
     for kind in answers.documents:
         files[target / "policy" / f"{kind}.yaml"] = document_yaml(kind, answers)
     return files
-
-
-def _version() -> str:
-    """The installed legalgen's version, which the workflows pin."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("legalgen")
-    except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
-        return "0.1.0"
 
 
 def _files(source: Path) -> Iterator[Path]:

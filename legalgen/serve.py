@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from legalgen.diagnostics import LegalgenError, SourceError
@@ -73,8 +73,7 @@ class Preview:
     as_of: dt.date | None
     engine: str
     say: Printer
-    build: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    build: int = 0  # raised by the watching thread only; the server's threads read it
 
     def rebuild(self) -> bool:
         """Load, check the load, and build; on any error print it and keep the last good site."""
@@ -101,8 +100,7 @@ class Preview:
         except LegalgenError as error:
             self.say(f"error: {error}; still serving the last good site")
             return False
-        with self.lock:
-            self.build += 1
+        self.build += 1
         self.say(f"built as of {date.isoformat()} in {time.monotonic() - started:.1f} s")
         return True
 
@@ -116,14 +114,16 @@ def _handler(preview: Preview, directory: Path) -> type[http.server.SimpleHTTPRe
             self.send_header("Cache-Control", "no-store")
             super().end_headers()
 
+        def send(self, body: bytes, content_type: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
         def do_GET(self) -> None:
             if self.path == BUILD_PATH:
-                body = str(preview.build).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.send(str(preview.build).encode(), "text/plain")
                 return
             requested = self.path.split("?", 1)[0]
             path = Path(self.translate_path(self.path))
@@ -132,12 +132,8 @@ def _handler(preview: Preview, directory: Path) -> type[http.server.SimpleHTTPRe
             if path.suffix == ".html" and path.is_file() and requested.endswith(("/", ".html")):
                 html = path.read_text(encoding="utf-8", errors="replace")
                 at = html.rfind("</body>")
-                body = (html[:at] + RELOAD_SCRIPT + html[at:] if at >= 0 else html + RELOAD_SCRIPT).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                page = html[:at] + RELOAD_SCRIPT + html[at:] if at >= 0 else html + RELOAD_SCRIPT
+                self.send(page.encode(), "text/html; charset=utf-8")
                 return
             super().do_GET()
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
@@ -26,14 +27,18 @@ from legalgen.versions import CHANGELOG, VERSIONS_DIR, Changelog, History, Plann
 _TIMEOUT = 60
 
 
-def _git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def _run(cwd: Path, args: tuple[str, ...], *, text: bool) -> subprocess.CompletedProcess[Any]:
     try:
-        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False,
-                                timeout=_TIMEOUT)
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=text, check=False, timeout=_TIMEOUT)
     except FileNotFoundError:
         raise LegalgenError("git is not installed; it is needed for this command") from None
     except subprocess.TimeoutExpired:
         raise LegalgenError(f"git {args[0]} did not finish within {_TIMEOUT} s") from None
+
+
+def git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run git in ``cwd``; with ``check``, a failure is a LegalgenError with git's message."""
+    result: subprocess.CompletedProcess[str] = _run(cwd, args, text=True)
     if check and result.returncode != 0:
         raise LegalgenError(f"git {' '.join(args)}: {result.stderr.strip() or 'failed'}")
     return result
@@ -41,39 +46,39 @@ def _git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProce
 
 def git_bytes(cwd: Path, *args: str) -> bytes:
     """The binary output of a git command (``git archive``); raises LegalgenError when it fails."""
-    try:
-        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=_TIMEOUT)
-    except FileNotFoundError:
-        raise LegalgenError("git is not installed; it is needed for this command") from None
-    except subprocess.TimeoutExpired:
-        raise LegalgenError(f"git {args[0]} did not finish within {_TIMEOUT} s") from None
+    result: subprocess.CompletedProcess[bytes] = _run(cwd, args, text=False)
     if result.returncode != 0:
         raise LegalgenError(f"git {' '.join(args)}: {result.stderr.decode('utf-8', 'replace').strip() or 'failed'}")
     return result.stdout
 
 
-def _repository(source: Path) -> tuple[Path, PurePosixPath]:
+def repository(source: Path) -> tuple[Path, PurePosixPath]:
     """The top of the git checkout holding ``source`` and the source's path inside it."""
-    result = _git(source, "rev-parse", "--show-toplevel", check=False)
+    result = git(source, "rev-parse", "--show-toplevel", check=False)
     if result.returncode != 0:
         raise LegalgenError(f"{display_path(source)} is not inside a git checkout")
     top = Path(result.stdout.strip()).resolve()
     return top, PurePosixPath(source.resolve().relative_to(top).as_posix())
 
 
+def require_commit(top: Path, revision: str) -> None:
+    """Raise a LegalgenError unless ``revision`` names a commit of the repository at ``top``."""
+    if git(top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False).returncode != 0:
+        raise LegalgenError(f"unknown git revision {revision!r}")
+
+
 def versions_removed_since(source: Path, history: History, revision: str) -> list[Diagnostic]:
     """V010 for every version released at ``revision`` that the current history lacks or changed."""
-    top, inside = _repository(source)
-    if _git(top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False).returncode != 0:
-        raise LegalgenError(f"unknown git revision {revision!r}")
+    top, inside = repository(source)
+    require_commit(top, revision)
     folder = inside / VERSIONS_DIR
-    listing = _git(top, "ls-tree", "--name-only", f"{revision}:{folder}", check=False)
+    listing = git(top, "ls-tree", "--name-only", f"{revision}:{folder}", check=False)
     if listing.returncode != 0:
         return []
     found: list[Diagnostic] = []
     for kind in sorted(listing.stdout.split()):
         path = folder / kind / CHANGELOG
-        shown = _git(top, "show", f"{revision}:{path}", check=False)
+        shown = git(top, "show", f"{revision}:{path}", check=False)
         if shown.returncode != 0:
             continue
         try:
@@ -103,24 +108,24 @@ def tag_name(inside: PurePosixPath, kind: str, number: int) -> str:
 
 def sign_release(source: Path, planned: PlannedRelease) -> str:
     """Create the signed tag of a release just written; return its name."""
-    top, inside = _repository(source)
+    top, inside = repository(source)
     name = tag_name(inside, planned.kind, planned.release.version)
     message = f"{planned.kind} version {planned.release.version}\n\nsha256: {planned.release.sha256}\n"
-    _git(top, "tag", "-s", "-m", message, name)
+    git(top, "tag", "-s", "-m", message, name)
     return name
 
 
 def verify_signatures(source: Path, history: History) -> list[Diagnostic]:
     """V012 for every release marked ``signed`` whose tag is missing, unsigned or names another hash."""
-    top, inside = _repository(source)
+    top, inside = repository(source)
     found: list[Diagnostic] = []
     for versions in history.documents.values():
         for version in versions:
             if not version.release.signed:
                 continue
             name = tag_name(inside, version.kind, version.number)
-            verified = _git(top, "verify-tag", name, check=False)
-            message = _git(top, "tag", "-l", "--format=%(contents:body)", name, check=False).stdout
+            verified = git(top, "verify-tag", name, check=False)
+            message = git(top, "tag", "-l", "--format=%(contents:body)", name, check=False).stdout
             if verified.returncode != 0:
                 reason = verified.stderr.strip().splitlines()[-1] if verified.stderr.strip() else "no such tag"
                 found.append(Diagnostic("V012", f"{version.kind} version {version.number}: tag {name} does not "

@@ -79,8 +79,10 @@ def exemptions(context: Context) -> Iterator[Finding]:
                       hint="set basis: consent")
 
 
-def _consent_trackers(context: Context) -> bool:
-    return any(t.basis is m.TrackerBasis.CONSENT for t in _cookies(context).trackers)
+def consent_trackers(context: Context) -> bool:
+    """Whether the site has a cookie policy that lists a tracker needing consent."""
+    cookies = context.policy.document("cookies")
+    return isinstance(cookies, m.CookiesDocument) and any(t.basis is m.TrackerBasis.CONSENT for t in cookies.trackers)
 
 
 def _exempt_analytics(context: Context) -> bool:
@@ -88,7 +90,7 @@ def _exempt_analytics(context: Context) -> bool:
                for t in _cookies(context).trackers)
 
 
-@rule("K03", document="cookies", covers="consent", when=("a tracker needs consent", _consent_trackers),
+@rule("K03", document="cookies", covers="consent", when=("a tracker needs consent", consent_trackers),
       source="ePrivacy Art. 5(3); GDPR Art. 4(11), 7(3); "
       "EDPB Cookie Banner Taskforce report (2023); EDPB Guidelines 05/2020 par. 110; DE TDDDG §25; "
       "CNIL guidelines 2020-091, recommendation 2020-092")

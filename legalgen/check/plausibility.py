@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from legalgen import knowledge
 from legalgen import model as m
 from legalgen.check import Context, Finding, rule
+from legalgen.check.cookies import consent_trackers
 from legalgen.check.gdpr import _purposes, _recipients, any_basis, stated
 from legalgen.diagnostics import Severity
 
@@ -30,6 +31,43 @@ def _adequacy_claimed(context: Context) -> bool:
     return any(r.transfer is not None and r.transfer.safeguard is m.Safeguard.ADEQUACY
                for _, _, r in _recipients(context)) or any(
         m.Safeguard.ADEQUACY in t.safeguards for _, _, t in _transfers(context))
+
+
+def _transfers(context: Context) -> Iterator[tuple[str, tuple[str | int, ...], m.NoticeTransfer]]:
+    """The transfers stated for a whole notice or recipients block."""
+    privacy = context.policy.document("privacy")
+    if isinstance(privacy, m.PrivacyDocument):
+        for index, transfer in enumerate(privacy.transfers):
+            yield "privacy", ("transfers", index), transfer
+    for key, path, block in context.blocks("recipients"):
+        for index, transfer in enumerate(block.transfers):
+            yield key, (*path, "transfers", index), transfer
+
+
+def _locatable(context: Context) -> bool:
+    address = context.policy.company.address
+    return address is not None and address.country in knowledge.eea() and any(True for _ in _authorities(context))
+
+
+def _authorities(context: Context) -> Iterator[tuple[str, tuple[str | int, ...], m.Authority]]:
+    privacy = context.policy.document("privacy")
+    if isinstance(privacy, m.PrivacyDocument) and privacy.supervisory_authority is not None:
+        yield "privacy", ("supervisory_authority",), privacy.supervisory_authority
+    for key, path, block in context.blocks("rights"):
+        if block.supervisory_authority is not None:
+            yield key, (*path, "supervisory_authority"), block.supervisory_authority
+
+
+def _categories(context: Context) -> dict[str, m.SpecialCategory]:
+    found: dict[str, m.SpecialCategory] = {}
+    privacy = context.policy.document("privacy")
+    categories = list(privacy.data_categories) if isinstance(privacy, m.PrivacyDocument) else []
+    for _, _, block in context.blocks("data"):
+        categories += block.categories
+    for category in categories:
+        if category.special_category is not None:
+            found[category.id] = category.special_category
+    return found
 
 
 def _adequacy_source(decision: knowledge.Adequacy) -> str:
@@ -61,7 +99,7 @@ def representative_in_union(context: Context) -> Iterator[Finding]:
 
 @rule("P02", document="privacy", covers="recipients[].transfer.safeguard | transfers[].safeguards",
       source="GDPR Art. 45(1), (3)", block="recipients",
-      when=("a transfer rests on an adequacy decision", lambda c: _adequacy_claimed(c)))
+      when=("a transfer rests on an adequacy decision", _adequacy_claimed))
 def adequacy_exists(context: Context) -> Iterator[Finding]:
     """A transfer said to rest on an adequacy decision goes to a country that has one.
 
@@ -95,20 +133,9 @@ def adequacy_exists(context: Context) -> Iterator[Finding]:
                           context.at(part, *path, "safeguards"), hint="add the safeguard actually used")
 
 
-def _transfers(context: Context) -> Iterator[tuple[str, tuple[str | int, ...], m.NoticeTransfer]]:
-    """The transfers stated for a whole notice or recipients block."""
-    privacy = context.policy.document("privacy")
-    if isinstance(privacy, m.PrivacyDocument):
-        for index, transfer in enumerate(privacy.transfers):
-            yield "privacy", ("transfers", index), transfer
-    for key, path, block in context.blocks("recipients"):
-        for index, transfer in enumerate(block.transfers):
-            yield key, (*path, "transfers", index), transfer
-
-
 @rule("P03", document="privacy", covers="recipients[].transfer.certification",
       source="GDPR Art. 45; Commission Implementing Decision (EU) 2023/1795", block="recipients",
-      when=("a transfer rests on an adequacy decision", lambda c: _adequacy_claimed(c)))
+      when=("a transfer rests on an adequacy decision", _adequacy_claimed))
 def certified_recipient(context: Context) -> Iterator[Finding]:
     """A US recipient relies on the adequacy decision only when it is certified under the Data Privacy Framework.
 
@@ -148,7 +175,7 @@ def certified_recipient(context: Context) -> Iterator[Finding]:
 
 @rule("P04", document="privacy", covers="supervisory_authority | site:company.address",
       source="GDPR Art. 55, 56(1); BDSG §9, §40", severity=Severity.WARNING,
-      when=("an authority is named and the company has an address in the EEA", lambda c: _locatable(c)))
+      when=("an authority is named and the company has an address in the EEA", _locatable))
 def competent_authority(context: Context) -> Iterator[Finding]:
     """The supervisory authority named is the one competent where the company is established.
 
@@ -163,13 +190,12 @@ def competent_authority(context: Context) -> Iterator[Finding]:
     Passes: `supervisory_authority: {name: Berliner Beauftragte für Datenschutz und Informationsfreiheit}` for Berlin.
     """
     address = context.policy.company.address
+    assert address is not None  # the rule applies only then (_locatable)
+    expected = knowledge.competent(address.country, address.region, address.city)
     for part, path, authority in _authorities(context):
-        if address is None or address.country not in knowledge.eea():
-            return
         named = knowledge.identify(authority.name, authority.url)
         if named is None:
             continue
-        expected = knowledge.competent(address.country, address.region, address.city)
         where = context.at(part, *path)
         if named.federal and address.country == "DE":
             better = f"; for {address.city} that is the {expected.name}" if expected else ""
@@ -187,20 +213,6 @@ def competent_authority(context: Context) -> Iterator[Finding]:
         elif expected is not None and named is not expected and not named.federal:
             yield Finding(f"the {named.name} is competent in {named.land}; a company in {address.city} "
                           f"is supervised by the {expected.name}", where)
-
-
-def _locatable(context: Context) -> bool:
-    address = context.policy.company.address
-    return address is not None and address.country in knowledge.eea() and any(True for _ in _authorities(context))
-
-
-def _authorities(context: Context) -> Iterator[tuple[str, tuple[str | int, ...], m.Authority]]:
-    privacy = context.policy.document("privacy")
-    if isinstance(privacy, m.PrivacyDocument) and privacy.supervisory_authority is not None:
-        yield "privacy", ("supervisory_authority",), privacy.supervisory_authority
-    for key, path, block in context.blocks("rights"):
-        if block.supervisory_authority is not None:
-            yield key, (*path, "supervisory_authority"), block.supervisory_authority
 
 
 @rule("P05", document="privacy", covers="purposes[].special_condition", source="GDPR Art. 9(1), (2)",
@@ -225,18 +237,6 @@ def special_categories(context: Context) -> Iterator[Finding]:
             yield Finding(f"purpose {purpose.id!r} processes special categories of data ({', '.join(special)}) "
                           "without a condition of Art. 9(2)", context.at(part, *path),
                           hint="add special_condition, e.g. explicit_consent")
-
-
-def _categories(context: Context) -> dict[str, m.SpecialCategory]:
-    found: dict[str, m.SpecialCategory] = {}
-    privacy = context.policy.document("privacy")
-    categories = list(privacy.data_categories) if isinstance(privacy, m.PrivacyDocument) else []
-    for _, _, block in context.blocks("data"):
-        categories += block.categories
-    for category in categories:
-        if category.special_category is not None:
-            found[category.id] = category.special_category
-    return found
 
 
 @rule("P06", document="privacy", covers="purposes[].requirement.provision", source="GDPR Art. 4(11), 7(4)",
@@ -265,7 +265,7 @@ def consent_not_conditional(context: Context) -> Iterator[Finding]:
 
 @rule("P07", document="privacy", covers="purposes[].legal_basis | cookies:trackers[].basis",
       source="ePrivacy Directive Art. 5(3); GDPR Art. 6(1); EDPB Guidelines 2/2023", severity=Severity.WARNING,
-      when=("the cookie policy asks consent for trackers", lambda c: _consent_trackers(c)))
+      when=("the cookie policy asks consent for trackers", consent_trackers))
 def tracker_consent_and_basis(context: Context) -> Iterator[Finding]:
     """A purpose whose trackers need consent does not rest on legitimate interests.
 
@@ -290,11 +290,6 @@ def tracker_consent_and_basis(context: Context) -> Iterator[Finding]:
             yield Finding(f"purpose {purpose.id!r} rests on legitimate interests, while the cookie policy asks "
                           f"consent for its {tracked} trackers", context.at(part, *path, "legal_basis"),
                           hint="use legal_basis: consent for the tracking")
-
-
-def _consent_trackers(context: Context) -> bool:
-    cookies = context.policy.document("cookies")
-    return isinstance(cookies, m.CookiesDocument) and any(t.basis is m.TrackerBasis.CONSENT for t in cookies.trackers)
 
 
 @rule("P08", document="cookies", covers="trackers[].purpose", source="ePrivacy Directive Art. 5(3); "

@@ -10,6 +10,7 @@ from legalgen.load import load_policy
 from legalgen.pages import render_document
 
 from .helpers import CHANGES, PRIVACY, SITE, line_of, run
+from .test_cookies import COOKIES
 
 GERMAN = SITE.replace('address: {street: Ringstraße 1, postal_code: "1010", city: Wien, country: AT}',
                       "address: {street: Torstraße 1, postal_code: \"10119\", city: Berlin, country: DE}")
@@ -139,18 +140,6 @@ def test_p06_consent_is_not_a_condition_of_the_contract(tmp_path: Path, provisio
     assert p_found(tmp_path, text) == ([("P06", line_of(text, "provision:"))] if flagged else [])
 
 
-COOKIES = """\
-kind: cookies
-trackers:
-  - id: stats
-    name: _stats
-    technology: cookie
-    purpose: analytics
-    description: {en: counts visits, de: zählt Besuche}
-    lifetime: P13M
-    basis: consent
-consent: {reject_all: true, remembered_for: P6M, withdraw: {en: settings, de: Einstellungen}}
-""" + CHANGES
 ANALYTICS = PRIVACY.replace("recipients:\n  - id: host", """\
   - id: stats
     type: analytics
