@@ -178,7 +178,8 @@ def compare(base: Side, head: Side, as_of: dt.date) -> Review:
         release_needed = status != "unchanged" and after is not None and (pending is None or bool(pending.changes))
         earliest = None
         if release_needed:
-            material = materiality.material or not released or bool(pending and pending.material)
+            # a first version is never material (C03 lets it take effect at once)
+            material = bool(released) and (materiality.material or bool(pending and pending.material))
             earliest = settings.period.add_to(as_of) if material else as_of
         documents.append(DocumentReview(key, located, materiality.material, release_needed, earliest, redlines, status))
     before_set = {_signature(d) for d in base.findings}

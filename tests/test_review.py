@@ -140,3 +140,15 @@ def test_errors_are_clean(repo: Path, tmp_path: Path) -> None:
 def test_excerpt_keeps_only_the_changed_lines() -> None:
     marked = "---\ntitle: x\n---\n# P\n\nIntro.\n\n## Storage { #storage }\n\n- kept <del>30</del><ins>60</ins> days\n"
     assert excerpt(marked) == "**Storage**\n\n- kept <del>30</del><ins>60</ins> days"
+
+
+def test_a_first_version_can_take_effect_at_once(tmp_path: Path) -> None:
+    """A document never released is not material: its first release needs no notice period."""
+    old, new = tmp_path / "old", tmp_path / "new"
+    for folder in (old, new):
+        shutil.copytree(REPO / "policy", folder, ignore=shutil.ignore_patterns("versions"))
+    privacy = new / "privacy.yaml"
+    privacy.write_text(privacy.read_text(encoding="utf-8").replace("period: P30D", "period: P60D", 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["diff", str(old), str(new), "--format", "json"], env=released_on(TODAY))
+    data = next(d for d in json.loads(result.output)["documents"] if d["document"] == "privacy")
+    assert data["material"] is True and data["release_needed"] is True and data["earliest_effective"] == TODAY
