@@ -13,15 +13,14 @@ import datetime as dt
 import enum
 import json
 from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from legalgen.i18n import Formatter
 from legalgen.load import LoadedPolicy
 from legalgen.periods import Period
-from legalgen.render import document_slug
+from legalgen.snapshot import Notice, Snapshot, take_snapshot
 from legalgen.typography import typeset
-from legalgen.versions import History, Version
+from legalgen.versions import History
 
 
 class NoticeKind(enum.StrEnum):
@@ -33,20 +32,6 @@ class NoticeKind(enum.StrEnum):
 
 
 @dataclass(frozen=True)
-class Notice:
-    """A released version seen from a date: the document, the version and its slug."""
-
-    kind: str
-    slug: str
-    version: Version
-
-    @property
-    def material(self) -> bool:
-        """Whether the version changes something material."""
-        return self.version.material
-
-
-@dataclass(frozen=True)
 class DueMessage:
     """A message due on a date: which notice and why."""
 
@@ -54,37 +39,16 @@ class DueMessage:
     reason: NoticeKind
 
 
-def current_slug(document: Any, versions: tuple[Version, ...], as_of: dt.date) -> str:
-    """Where a document's pages live on ``as_of``: the slug of its latest published version.
-
-    A slug is frozen with each version, so renaming a document in the source moves its
-    pages only when the renamed version is published.
-    """
-    published = [version for version in versions if version.release.published <= as_of]
-    return document_slug((published[-1].document if published else None) or document)
-
-
-def open_notices(loaded: LoadedPolicy, history: History, as_of: dt.date) -> list[Notice]:
-    """Versions published on or before ``as_of`` that take effect after it, by effective date."""
-    found = []
-    for kind, document in loaded.policy.documents.items():
-        for version in history.of(kind):
-            release = version.release
-            if release.published <= as_of < release.effective:
-                found.append(Notice(kind, current_slug(document, history.of(kind), as_of), version))
-    return sorted(found, key=lambda n: (n.version.release.effective, n.kind))
-
-
 def due_messages(loaded: LoadedPolicy, history: History, as_of: dt.date) -> list[DueMessage]:
     """The messages to send on ``as_of`` (material versions only)."""
     reminder = loaded.policy.site.notices.reminder
     due = []
-    for kind, document in loaded.policy.documents.items():
-        for version in history.of(kind):
+    for state in take_snapshot(loaded, history, as_of).documents:
+        for version in state.selection.published if state.selection else ():
             if not version.material:
                 continue
             release = version.release
-            notice = Notice(kind, current_slug(document, history.of(kind), as_of), version)
+            notice = Notice(state.key, state.slug, version)
             if release.published == as_of:
                 due.append(DueMessage(notice, NoticeKind.ANNOUNCEMENT))
             elif _reminder_day(release.effective, reminder) == as_of and release.published < as_of:
@@ -107,11 +71,13 @@ def page_url(loaded: LoadedPolicy, locale: str, path: str) -> str:
     return f"{loaded.policy.site.base_url}{locale}/{path}"
 
 
-def notices_json(loaded: LoadedPolicy, history: History, as_of: dt.date) -> str:
+def notices_json(snapshot: Snapshot) -> str:
     """``notices.json``: the open notices for apps, with summaries and URLs in every locale."""
+    loaded, as_of = snapshot.loaded, snapshot.as_of
+    assert as_of is not None  # no date, no released document, no notice
     locales = loaded.policy.site.locales
     entries = []
-    for notice in open_notices(loaded, history, as_of):
+    for notice in snapshot.notices:
         release = notice.version.release
         entries.append({
             "document": notice.kind,
@@ -131,8 +97,8 @@ def notices_json(loaded: LoadedPolicy, history: History, as_of: dt.date) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def atom_feed(loaded: LoadedPolicy, history: History, as_of: dt.date, formatter: Formatter,
-              titles: dict[tuple[str, int], str], feed_title: str, entry_title: str, entry_text: str) -> bytes:
+def atom_feed(snapshot: Snapshot, formatter: Formatter, titles: dict[tuple[str, int], str], feed_title: str,
+              entry_title: str, entry_text: str) -> bytes:
     """The Atom feed of one locale: an entry per published version of every document.
 
     ``titles`` are the localized titles by (document kind, version number); ``entry_title`` and ``entry_text`` are
@@ -140,14 +106,12 @@ def atom_feed(loaded: LoadedPolicy, history: History, as_of: dt.date, formatter:
     """
     from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
+    loaded = snapshot.loaded
     policy = loaded.policy
     locale = formatter.locale
     zone = ZoneInfo(policy.site.timezone)
     base = page_url(loaded, locale, "")
-    versions = sorted(
-        (version for kind in policy.documents for version in history.of(kind) if version.release.published <= as_of),
-        key=lambda v: (v.release.published, v.kind, v.number),
-    )
+    versions = snapshot.published()
     feed = FeedGenerator()
     feed.id(f"{base}feed.xml")
     feed.title(typeset(feed_title, locale))
@@ -156,11 +120,12 @@ def atom_feed(loaded: LoadedPolicy, history: History, as_of: dt.date, formatter:
     feed.link(href=base, rel="alternate")
     feed.language(locale)
     feed.generator("legalgen")
-    newest = versions[-1].release.published if versions else as_of
+    assert snapshot.as_of is not None  # a build always has its date
+    newest = versions[-1].release.published if versions else snapshot.as_of
     feed.updated(dt.datetime.combine(newest, dt.time(), zone))
     for version in versions:
         release = version.release
-        slug = current_slug(policy.documents[version.kind], history.of(version.kind), as_of)
+        slug = snapshot.state(version.kind).slug
         url = page_url(loaded, locale, f"{slug}/v{release.version}/")
         entry = feed.add_entry(order="prepend")
         entry.id(url)

@@ -22,11 +22,12 @@ from urllib.parse import urlsplit
 
 from legalgen.i18n import Formatter
 from legalgen.load import LoadedPolicy
-from legalgen.notices import atom_feed, current_slug, open_notices
+from legalgen.notices import atom_feed
 from legalgen.redline import redline
 from legalgen.render import LocaleRenderer, Page, document_slug
+from legalgen.snapshot import DocumentState, Snapshot, frozen, take_snapshot
 from legalgen.typography import typeset
-from legalgen.versions import History, Selection, Version, select
+from legalgen.versions import History, Version
 
 FEED = "feed.xml"
 
@@ -65,30 +66,29 @@ def render_pages(
     locales: list[str] | None = None,
 ) -> list[Page]:
     """All pages of the site as of ``as_of``; without a history, every document is a draft."""
-    history = history or History()
+    snapshot = take_snapshot(loaded, history, as_of)
+    return [page for locale in locales or loaded.policy.site.locales
+            for page in locale_pages(snapshot, LocaleRenderer(loaded, locale))]
+
+
+def locale_pages(snapshot: Snapshot, renderer: LocaleRenderer) -> list[Page]:
+    """Every page of one locale: each document's pages and the home page."""
     pages: list[Page] = []
-    for locale in locales or loaded.policy.site.locales:
-        renderer = LocaleRenderer(loaded, locale)
-        titles = {}
-        shown_documents = []
-        for document in renderer.documents:
-            versions = history.of(document.key)
-            if versions:
-                if as_of is None:
-                    raise ValueError("released documents need an as-of date")
-                selection = select(versions, as_of)
-                if selection.in_force is None and selection.upcoming is None:
-                    continue
-                pages += _versioned_pages(renderer, document, selection)
-                shown = frozen(selection.in_force or selection.upcoming, document)
-                shown_documents.append(frozen(selection.published[-1], document))
-            else:
-                pages.append(_draft_page(renderer, document))
-                shown = document
-                shown_documents.append(document)
-            titles[document.key] = renderer.title(shown)
-        home = renderer.render("index.md.j2", titles=titles, documents=shown_documents)
-        pages.append(Page(locale, PurePosixPath("index.md"), loaded.policy.site.name_in(locale), home))
+    titles = {}
+    shown_documents = []
+    for state in snapshot.documents:
+        if not state.visible:
+            continue
+        if state.selection is None:
+            pages.append(_draft_page(renderer, state.document))
+            shown_documents.append(state.document)
+        else:
+            pages += _versioned_pages(renderer, state)
+            shown_documents.append(frozen(state.selection.published[-1], state.document))
+        titles[state.key] = renderer.title(state.shown)
+    home = renderer.render("index.md.j2", titles=titles, documents=shown_documents)
+    site = snapshot.loaded.policy.site
+    pages.append(Page(renderer.locale, PurePosixPath("index.md"), site.name_in(renderer.locale), home))
     return pages
 
 
@@ -107,17 +107,14 @@ def _draft_page(renderer: LocaleRenderer, document: Any) -> Page:
     return Page(renderer.locale, _Paths(document_slug(document)).current(), title, text)
 
 
-def frozen(version: Version | None, document: Any) -> Any:
-    """The document as released with ``version`` (its title and slug), else the current one."""
-    return (version.document if version is not None else None) or document
-
-
-def _versioned_pages(renderer: LocaleRenderer, document: Any, selection: Selection) -> list[Page]:
+def _versioned_pages(renderer: LocaleRenderer, state: DocumentState) -> list[Page]:
     locale = renderer.locale
+    selection, document = state.selection, state.document
+    assert selection is not None
     current = selection.in_force or selection.upcoming
     assert current is not None
-    title = renderer.title(frozen(current, document))
-    paths = _Paths(current_slug(document, selection.published, selection.as_of))
+    title = renderer.title(state.shown)
+    paths = _Paths(state.slug)
     upcoming = selection.upcoming if selection.in_force else None
     pages = []
 
@@ -142,17 +139,17 @@ def _versioned_pages(renderer: LocaleRenderer, document: Any, selection: Selecti
     published = selection.published
     for index, version in enumerate(published):
         here = paths.version(version.number)
-        state = selection.state(version)
+        version_state = selection.state(version)
         following = published[index + 1] if index + 1 < len(published) else None
-        until = following.release.effective - dt.timedelta(days=1) if following and state == "archived" else None
+        until = following.release.effective - dt.timedelta(days=1) if following and version_state == "archived" else None
         own_title = renderer.title(frozen(version, document))
         heading = renderer.gettext("%(title)s, version %(number)s") % {"title": own_title, "number": version.number}
         pages.append(Page(locale, here, heading, renderer.render(
             "page.md.j2", title=heading, heading=heading, body=version.bodies[locale],
-            updated=version.release.published, version=version, upcoming=None, state=state,
+            updated=version.release.published, version=version, upcoming=None, state=version_state,
             links=page_links(here, version), until=until,
             # announced, with another announced version to take effect before it
-            after_another=state == "upcoming" and selection.upcoming is not None
+            after_another=version_state == "upcoming" and selection.upcoming is not None
             and version.number > selection.upcoming.number,
         )))
         if index > 0:
@@ -194,26 +191,22 @@ def _versioned_pages(renderer: LocaleRenderer, document: Any, selection: Selecti
     return pages
 
 
-def feed_files(loaded: LoadedPolicy, history: History, as_of: dt.date) -> dict[PurePosixPath, bytes]:
-    """The Atom feed of every locale, ``<locale>/feed.xml``."""
-    files = {}
-    for locale in loaded.policy.site.locales:
-        renderer = LocaleRenderer(loaded, locale)
-        titles = {(version.kind, version.number): renderer.title(frozen(version, document))
-                  for document in renderer.documents for version in history.of(document.key)}
-        files[PurePosixPath(locale, FEED)] = atom_feed(
-            loaded, history, as_of, renderer.formatter, titles, feed_title=_feed_title(renderer, loaded),
-            entry_title=renderer.gettext("%(title)s, version %(number)s"),
-            entry_text=renderer.gettext("%(summary)s Published on %(published)s, takes effect on %(effective)s."),
-        )
-    return files
+def feed(snapshot: Snapshot, renderer: LocaleRenderer) -> tuple[PurePosixPath, bytes]:
+    """The Atom feed of one locale and its path, ``<locale>/feed.xml``."""
+    titles = {(version.kind, version.number): renderer.title(frozen(version, state.document))
+              for state in snapshot.documents for version in state.versions}
+    return PurePosixPath(renderer.locale, FEED), atom_feed(
+        snapshot, renderer.formatter, titles, feed_title=_feed_title(renderer, snapshot.loaded),
+        entry_title=renderer.gettext("%(title)s, version %(number)s"),
+        entry_text=renderer.gettext("%(summary)s Published on %(published)s, takes effect on %(effective)s."),
+    )
 
 
-def theme_extras(loaded: LoadedPolicy, history: History, as_of: dt.date, locale: str) -> dict[str, Any]:
+def theme_extras(snapshot: Snapshot, renderer: LocaleRenderer) -> dict[str, Any]:
     """Localized data the theme overrides show: the banner of open material notices and the feed."""
-    renderer = LocaleRenderer(loaded, locale)
+    loaded = snapshot.loaded
     banner = []
-    for notice in open_notices(loaded, history, as_of):
+    for notice in snapshot.notices:
         if not notice.material:
             continue
         document = loaded.policy.documents[notice.kind]
@@ -222,7 +215,7 @@ def theme_extras(loaded: LoadedPolicy, history: History, as_of: dt.date, locale:
             "id": f"{notice.kind}-v{release.version}",
             "effective": release.effective.isoformat(),
             "text": typeset(renderer.gettext("%(title)s: a new version takes effect on %(date)s.") % {
-                "title": renderer.title(document), "date": renderer.formatter.date(release.effective)}, locale),
+                "title": renderer.title(document), "date": renderer.formatter.date(release.effective)}, renderer.locale),
             "link": renderer.gettext("See what changes"),
             "path": f"{notice.slug}/upcoming/",
         })

@@ -41,9 +41,10 @@ from legalgen.i18n import Formatter
 from legalgen.load import LoadedPolicy
 from legalgen.markdown_safety import locale_markdown_extensions
 from legalgen.notices import notices_json
-from legalgen.pages import feed_files, not_found_texts, render_pages, theme_extras
+from legalgen.pages import feed, locale_pages, not_found_texts, theme_extras
 from legalgen.project import GENERATED_HEADER, Project, is_legalgen_output
-from legalgen.render import TEMPLATES, Page, escape_theme_text
+from legalgen.render import TEMPLATES, LocaleRenderer, Page, escape_theme_text
+from legalgen.snapshot import Snapshot, take_snapshot
 from legalgen.versions import History
 from legalgen.writer import (
     WriteReport,
@@ -161,23 +162,27 @@ def render_sources(project: Project, loaded: LoadedPolicy, history: History, as_
     """
     locales = [str(locale) for locale in loaded.policy.site.locales]
     with _exclusive(project, locales, site=False, lock_timeout=lock_timeout, progress=lambda message: None):
-        return _render_sources(project, loaded, history, as_of)
+        return _render_sources(project, take_snapshot(loaded, history, as_of))
 
 
-def _render_sources(project: Project, loaded: LoadedPolicy, history: History, as_of: dt.date) -> WriteReport:
+def _render_sources(project: Project, snapshot: Snapshot) -> WriteReport:
     """:func:`render_sources` once the outputs are checked and the lock is held."""
-    pages = render_pages(loaded, history, as_of)
-    locales = loaded.policy.site.locales
-    tree: dict[PurePosixPath, str | bytes] = {PurePosixPath(page.locale) / page.path: page.text for page in pages}
+    loaded = snapshot.loaded
     stylesheet = (Path(__file__).parent / "assets" / STYLESHEET.name).read_bytes()
-    tree.update({PurePosixPath(locale) / STYLESHEET: stylesheet for locale in locales})
-    tree.update(feed_files(loaded, history, as_of))
+    tree: dict[PurePosixPath, str | bytes] = {}
+    configs: dict[str, dict[str, Any]] = {}
+    for locale in map(str, loaded.policy.site.locales):
+        renderer = LocaleRenderer(loaded, locale)
+        pages = locale_pages(snapshot, renderer)
+        tree.update({PurePosixPath(locale) / page.path: page.text for page in pages})
+        tree[PurePosixPath(locale) / STYLESHEET] = stylesheet
+        path, data = feed(snapshot, renderer)
+        tree[path] = data
+        configs[locale] = locale_config(project, loaded, locale, pages, theme_extras(snapshot, renderer))
     with _os_errors("cannot write the Markdown tree"):
         mark_output(project.docs)
         report = write_tree(project.docs, tree)
-        for locale in locales:
-            extras = theme_extras(loaded, history, as_of, locale)
-            config = locale_config(project, loaded, locale, [p for p in pages if p.locale == locale], extras)
+        for locale, config in configs.items():
             name = project.locale_config(locale).name
             written = write_file(project.locale_config(locale), _dump_yaml(config))
             (report.written if written else report.unchanged).append(name)
@@ -391,9 +396,10 @@ def build_site(
                                       progress=progress) as lock:
         for line in recover_site(project.site):
             progress(line)
-        report = _render_sources(project, loaded, history, as_of)
+        snapshot = take_snapshot(loaded, history, as_of)
+        report = _render_sources(project, snapshot)
         progress(f"rendered {len(report.written)} changed file(s), {len(report.unchanged)} unchanged")
-        root_files = _root_files(loaded, history, as_of)
+        root_files = _root_files(snapshot)
         inputs = manifest.build_inputs(project, locales, engine, root_files)
         previous = manifest.stored(project.site) if is_legalgen_output(project.site) and not force else {}
         if previous == inputs:
@@ -433,10 +439,10 @@ def _write_hosting(site_dir: Path, loaded: LoadedPolicy) -> None:
     write_file(site_dir / "robots.txt", robots_txt(site.base_url))
 
 
-def _root_files(loaded: LoadedPolicy, history: History, as_of: dt.date) -> dict[str, bytes]:
+def _root_files(snapshot: Snapshot) -> dict[str, bytes]:
     """The root page that links every language, the root 404 page, and notices.json for apps."""
-    files: dict[str, bytes] = {"notices.json": notices_json(loaded, history, as_of).encode("utf-8")}
-    site = loaded.policy.site
+    files: dict[str, bytes] = {"notices.json": notices_json(snapshot).encode("utf-8")}
+    site = snapshot.loaded.policy.site
     env = jinja2.Environment(loader=TEMPLATES, autoescape=True, undefined=jinja2.StrictUndefined)
     html = env.get_template("root.html.j2").render(
         site=site,

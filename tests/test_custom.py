@@ -18,7 +18,9 @@ from legalgen.diagnostics import SourceError
 from legalgen.load import load_policy
 from legalgen.mail import compose_all, message_files
 from legalgen.notices import due_messages, notices_json
-from legalgen.pages import feed_files, render_pages
+from legalgen.pages import feed, render_pages
+from legalgen.render import LocaleRenderer
+from legalgen.snapshot import take_snapshot
 from legalgen.trace import trace_document
 from legalgen.versions import History, load_history
 
@@ -192,10 +194,11 @@ def test_release_versions_materiality_and_notices(source: Path) -> None:
     paths = {page.path.as_posix() for page in render_pages(loaded, history, as_of, ["fr"])}
     assert {f"{DOC}/index.md", f"{DOC}/history.md", f"{DOC}/upcoming.md", f"{DOC}/v3/changes.md"} <= paths
 
-    notices = json.loads(notices_json(loaded, history, as_of))["notices"]
+    snapshot = take_snapshot(loaded, history, as_of)
+    notices = json.loads(notices_json(snapshot))["notices"]
     assert [(n["document"], n["version"]) for n in notices] == [(DOC, 3)]
-    feed = feed_files(loaded, history, as_of)
-    assert "Welche Daten wir erheben" in feed[next(p for p in feed if p.parts[0] == "de")].decode()
+    _, german_feed = feed(snapshot, LocaleRenderer(loaded, "de"))
+    assert "Welche Daten wir erheben" in german_feed.decode()
 
     messages = compose_all(loaded, due_messages(loaded, history, D(2026, 3, 1)), D(2026, 3, 1))
     files = message_files(messages)

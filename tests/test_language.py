@@ -20,7 +20,9 @@ import pytest
 from legalgen.load import load_policy
 from legalgen.mail import compose_all, message_files
 from legalgen.notices import due_messages
-from legalgen.pages import feed_files, render_pages
+from legalgen.pages import feed, render_pages
+from legalgen.render import LocaleRenderer
+from legalgen.snapshot import take_snapshot
 from legalgen.typography import french
 from legalgen.versions import load_history
 
@@ -48,8 +50,10 @@ def _texts_of(source: str) -> list[tuple[str, str, str]]:
     history = load_history(loaded)
     found = [(f"{source}: {page.locale}/{page.path}", page.locale, page.text)
              for page in render_pages(loaded, locales=[loc for loc in loaded.policy.site.locales if loc != "en"])]
-    for path, data in feed_files(loaded, history, dt.date(2026, 12, 15)).items():
-        if path.parts[0] != "en":
+    snapshot = take_snapshot(loaded, history, dt.date(2026, 12, 15))
+    for code in loaded.policy.site.locales:
+        if code != "en":
+            path, data = feed(snapshot, LocaleRenderer(loaded, code))
             found.append((f"{source}: {path}", path.parts[0], data.decode("utf-8")))
     for day in MAIL_DAYS:
         for path, data in message_files(compose_all(loaded, due_messages(loaded, history, day), day)).items():

@@ -7,7 +7,7 @@ import json
 import socket
 from email import message_from_bytes
 from email.policy import default
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from click.testing import CliRunner
@@ -15,8 +15,10 @@ from click.testing import CliRunner
 from legalgen.cli import main
 from legalgen.load import LoadedPolicy
 from legalgen.mail import SmtpSettings, compose_all, message_files, read_recipients
-from legalgen.notices import NoticeKind, due_messages, notices_json, open_notices
-from legalgen.pages import feed_files
+from legalgen.notices import NoticeKind, due_messages, notices_json
+from legalgen.pages import feed
+from legalgen.render import LocaleRenderer
+from legalgen.snapshot import take_snapshot
 from legalgen.versions import History
 
 from .check.helpers import PRIVACY, SITE
@@ -115,7 +117,7 @@ def test_shorter_period_needs_a_reason(released: Path) -> None:
      (D(2026, 12, 16), [5, 6]), (D(2026, 12, 17), [6]), (D(2026, 12, 18), [])],
 )
 def test_notice_window(example: LoadedPolicy, example_history: History, as_of: dt.date, expected: list[int]) -> None:
-    assert [n.version.number for n in open_notices(example, example_history, as_of)] == expected
+    assert [n.version.number for n in take_snapshot(example, example_history, as_of).notices] == expected
 
 
 @pytest.mark.parametrize(
@@ -130,21 +132,27 @@ def test_due_messages(example: LoadedPolicy, example_history: History, as_of: dt
 
 
 def test_notices_json(example: LoadedPolicy, example_history: History) -> None:
-    data = json.loads(notices_json(example, example_history, D(2026, 11, 22)))
+    data = json.loads(notices_json(take_snapshot(example, example_history, D(2026, 11, 22))))
     assert data["as_of"] == "2026-11-22"
     [notice] = data["notices"]
     assert notice["document"] == "privacy" and notice["version"] == 3 and notice["material"] is True
     assert (notice["published"], notice["effective"]) == ("2026-11-10", "2026-12-15")
     assert set(notice["summary"]) == {"en", "de", "fr"}
     assert notice["urls"]["upcoming"]["fr"] == "https://legal.lumenstream.example/fr/privacy/upcoming/"
-    editorial = json.loads(notices_json(example, example_history, D(2026, 12, 15)))["notices"]
+    editorial = json.loads(notices_json(take_snapshot(example, example_history, D(2026, 12, 15))))["notices"]
     assert [(n["version"], n["material"], n["effective"]) for n in editorial] == [
         (4, False, "2026-12-16"), (5, False, "2026-12-17"), (6, False, "2026-12-18")]
-    assert json.loads(notices_json(example, example_history, D(2026, 12, 18)))["notices"] == []
+    assert json.loads(notices_json(take_snapshot(example, example_history, D(2026, 12, 18))))["notices"] == []
+
+
+def _feeds(loaded: LoadedPolicy, history: History, as_of: dt.date) -> dict[PurePosixPath, bytes]:
+    """The Atom feed of every locale, by path."""
+    snapshot = take_snapshot(loaded, history, as_of)
+    return dict(feed(snapshot, LocaleRenderer(loaded, locale)) for locale in loaded.policy.site.locales)
 
 
 def test_golden_feeds(example: LoadedPolicy, example_history: History, golden) -> None:  # type: ignore[no-untyped-def]
-    files = feed_files(example, example_history, D(2026, 11, 22))
+    files = _feeds(example, example_history, D(2026, 11, 22))
     assert sorted(str(p) for p in files) == ["de/feed.xml", "en/feed.xml", "fr/feed.xml"]
     for path, data in files.items():
         golden(f"feeds/{path}", data.decode("utf-8"))
@@ -154,7 +162,7 @@ def test_feed_is_valid_atom(example: LoadedPolicy, example_history: History) -> 
     from xml.etree import ElementTree
 
     atom = "{http://www.w3.org/2005/Atom}"
-    root = ElementTree.fromstring(feed_files(example, example_history, D(2026, 11, 22))[Path("fr/feed.xml")])  # type: ignore[index]
+    root = ElementTree.fromstring(_feeds(example, example_history, D(2026, 11, 22))[PurePosixPath("fr/feed.xml")])
     assert root.tag == f"{atom}feed"
     for required in ("id", "title", "updated", "author"):
         assert root.find(f"{atom}{required}") is not None
