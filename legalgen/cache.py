@@ -35,13 +35,14 @@ def fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def folder() -> Path | None:
-    """Where frozen policies are cached, or None when the cache is off."""
+def folder(kind: str = "frozen") -> Path | None:
+    """Where frozen policies (``frozen``) or compiled theme templates (``jinja``) are cached, or
+    None when the cache is off."""
     setting = os.environ.get("LEGALGEN_CACHE", "")
     if setting.lower() in ("off", "0", "no", "false"):
         return None
     base = Path(setting) if setting else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "legalgen"
-    return base / "frozen" / fingerprint()
+    return base / kind / fingerprint()
 
 
 def _entry(release_hash: str) -> Path | None:

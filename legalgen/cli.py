@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -37,6 +37,43 @@ _as_of_option = click.option(
 )
 
 
+def _brand_options(command: Any) -> Any:
+    """``--brand NAME`` (repeatable), ``--brands`` and ``--shard I/N``."""
+    command = click.option(
+        "--shard", metavar="I/N", default=None,
+        help="With --brands: only the brands of shard I of N (a stable split by name, for a CI matrix).")(command)
+    command = click.option("--brands", "all_brands", is_flag=True,
+                           help="Every brand in brands/, each over the base source.")(command)
+    return click.option("--brand", "brands", multiple=True, metavar="NAME",
+                        help="The brand NAME (brands/NAME/ over the base source); repeat for several.")(command)
+
+
+def _one_brand_option(command: Any) -> Any:
+    return click.option("--brand", metavar="NAME", default=None,
+                        help="The brand NAME (brands/NAME/ over the base source).")(command)
+
+
+def _targets(project: Any, brands: tuple[str, ...], all_brands: bool, shard: str | None,
+             sites: Path | None = None) -> list[Any]:
+    """The projects a command works on: the base project, or the brands chosen."""
+    from legalgen.brands import brand_projects, parse_shard, select_brands
+
+    if shard is not None and not (brands or all_brands):
+        raise click.BadParameter("needs --brands (or --brand)", param_hint="--shard")
+    if brands and all_brands:
+        raise click.BadParameter("give either --brand NAME or --brands", param_hint="--brands")
+    if not brands and not all_brands:
+        return [project]
+    try:
+        part = parse_shard(shard) if shard is not None else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--shard") from None
+    try:
+        return brand_projects(project, select_brands(project, brands, part), sites)
+    except LegalgenError as error:
+        _fail(error)
+
+
 def _load_source(project: Any) -> Any:
     """The validated policy, read within the LEGALGEN_MAX_* limits (raises SourceError on any problem)."""
     from legalgen.load import load_policy
@@ -46,7 +83,7 @@ def _load_source(project: Any) -> Any:
         limits = Limits.from_environment()
     except ValueError as error:
         raise LegalgenError(str(error)) from None
-    return load_policy(project.source, limits)
+    return load_policy(project.source, limits, base=project.base)
 
 
 def _load(project: Any) -> tuple[Any, Any]:
@@ -69,7 +106,7 @@ def _project(root: Path, source: Path | None, site: Path | None = None) -> Any:
     return Project.at(root, source=source, site=site)
 
 
-def _fail(error: LegalgenError, output_format: str = "text", grouped: bool = True) -> None:
+def _fail(error: LegalgenError, output_format: str = "text", grouped: bool = True) -> NoReturn:
     """Print an error the way a person can act on it, then exit 1 (2 for an unsafe output folder)."""
     if isinstance(error, UnsafeOutputError):
         click.echo(f"error: {error}", err=True)
@@ -143,17 +180,20 @@ def main() -> None:
 @click.option("--verify-signatures", is_flag=True,
               help="Verify the signed git tag of every release made with `release --sign` (V012).")
 @_as_of_option
+@_brand_options
 def check(root: Path, source: Path | None, output_format: str, grouped: bool, explain: str | None,
-          show_coverage: bool, against: str | None, verify_signatures: bool, as_of: Any) -> None:
+          show_coverage: bool, against: str | None, verify_signatures: bool, as_of: Any, brands: tuple[str, ...],
+          all_brands: bool, shard: str | None) -> None:
     """Validate the source and its released versions, then run the compliance rules.
 
     Reports every problem at once as `file:line:col: error CODE message` and exits 1;
     exits 0 with a one-line summary when there is no error. Released versions are verified
     against their hashes and versions/index.yaml; with --against, against git history. Rules follow the site's jurisdictions and audience; site.yaml can
     turn a rule off or change its level with a reason (`checks: {G22: {level: off, reason: ...}}`).
+    With --brand or --brands, each brand is checked over the base source; json and sarif then
+    hold the findings of all of them, once each.
     """
-    from legalgen.check import check_policy, coverage, overrides_in_effect, rules
-    from legalgen.pages import render_pages
+    from legalgen.check import rules
 
     if explain is not None:
         known = {r.id: r for r in rules()}
@@ -163,7 +203,35 @@ def check(root: Path, source: Path | None, output_format: str, grouped: bool, ex
         return
     if show_coverage and output_format in ("github", "sarif"):
         raise click.BadParameter("--coverage prints text or json", param_hint="--format")
-    project = _project(root, source)
+    projects = _targets(_project(root, source), brands, all_brands, shard)
+    if show_coverage and len(projects) > 1:
+        raise click.BadParameter("--coverage reports one source; give one --brand", param_hint="--coverage")
+    if len(projects) == 1:
+        errors, _ = _check_one(projects[0], output_format, grouped, show_coverage, against, verify_signatures, as_of)
+        sys.exit(1 if errors else 0)
+    merged = output_format in ("json", "sarif")
+    collected: dict[tuple[Any, ...], Diagnostic] = {}
+    failed = 0
+    for project in projects:
+        if not merged:
+            click.echo(f"brand {project.name}:", err=True)
+        errors, findings = _check_one(project, output_format, grouped, False, against, verify_signatures, as_of,
+                                      echo=not merged)
+        failed += bool(errors)
+        for finding in findings:
+            collected.setdefault((str(finding.location), finding.code, finding.message), finding)
+    if merged:
+        _print_diagnostics(sorted(collected.values(), key=Diagnostic.sort_key), output_format, grouped)
+    click.echo(f"{len(projects)} brand(s) checked, {failed} with errors", err=True)
+    sys.exit(1 if failed else 0)
+
+
+def _check_one(project: Any, output_format: str, grouped: bool, show_coverage: bool, against: str | None,
+               verify_signatures: bool, as_of: Any, *, echo: bool = True) -> tuple[int, list[Diagnostic]]:
+    """Check one source; print its findings (with ``echo``) and summary; return its error count and findings."""
+    from legalgen.check import check_policy, coverage, overrides_in_effect, rules
+    from legalgen.pages import render_pages
+
     try:
         loaded, history = _load(project)
         date = _as_of(as_of, loaded)
@@ -176,6 +244,12 @@ def check(root: Path, source: Path | None, output_format: str, grouped: bool, ex
                 provenance += vcs.versions_removed_since(project.source, history, against)
             if verify_signatures:
                 provenance += vcs.verify_signatures(project.source, history)
+    except SourceError as error:
+        if echo:
+            _print_diagnostics(error.diagnostics, output_format, grouped)
+        errors = sum(d.severity is Severity.ERROR for d in error.diagnostics)
+        click.echo(f"{errors} error(s) in the policy source", err=True)
+        return errors, error.diagnostics
     except LegalgenError as error:
         _fail(error, output_format, grouped)
     for line in overrides_in_effect(loaded.policy):
@@ -189,7 +263,7 @@ def check(root: Path, source: Path | None, output_format: str, grouped: bool, ex
         covered = {part: [item.as_json() for item in items] for part, items in coverage(loaded, history, date).items()}
         found = json.loads(report.render(findings, "json", {r.id: r for r in rules()}, grouped=grouped))
         click.echo(json.dumps({"coverage": covered, **found}, ensure_ascii=False, indent=2))
-    else:
+    elif echo:
         if show_coverage:
             _print_coverage(coverage(loaded, history, date))
         _print_diagnostics(findings, output_format, grouped)
@@ -197,38 +271,45 @@ def check(root: Path, source: Path | None, output_format: str, grouped: bool, ex
     warnings = len(findings) - errors
     if errors:
         click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
-        sys.exit(1)
+        return errors, findings
     site = loaded.policy.site
     versions = sum(len(v) for v in history.documents.values())
     verdict = f"{warnings} warning(s)" if warnings else "no problems"
     click.echo(
         f"{project.source.name}: {len(loaded.policy.documents)} document(s), {versions} released version(s), "
         f"{len(site.locales)} locale(s) ({', '.join(site.locales)}), {len(pages)} page(s): {verdict}",
-        err=output_format in ("json", "sarif"),
+        err=output_format in ("json", "sarif") or not echo,
     )
+    return 0, findings
 
 
 @main.command()
 @_root_option
 @_source_option
 @_as_of_option
-def render(root: Path, source: Path | None, as_of: Any) -> None:
+@_brand_options
+def render(root: Path, source: Path | None, as_of: Any, brands: tuple[str, ...], all_brands: bool,
+           shard: str | None) -> None:
     """Write the Markdown tree (docs/<locale>/) and one mkdocs.<locale>.yml per locale.
 
-    Only files whose content changed are rewritten; files of removed pages are deleted.
+    Only files whose content changed are rewritten; files of removed pages are deleted. A
+    brand's tree and configs go to .legalgen/brands/<name>/.
     """
     from legalgen.site import render_sources
 
-    project = _project(root, source)
-    try:
-        loaded, history = _load(project)
-        report = render_sources(project, loaded, history, _as_of(as_of, loaded))
-    except LegalgenError as error:
-        _fail(error)
-    click.echo(
-        f"rendered into {project.docs.relative_to(project.root)}/: {len(report.written)} written, "
-        f"{len(report.unchanged)} unchanged, {len(report.removed)} removed"
-    )
+    for project in _targets(_project(root, source), brands, all_brands, shard):
+        try:
+            project.configs.mkdir(parents=True, exist_ok=True)
+            loaded, history = _load(project)
+            report = render_sources(project, loaded, history, _as_of(as_of, loaded))
+        except LegalgenError as error:
+            _fail(error)
+        except OSError as error:
+            _fail(LegalgenError(f"cannot create {project.configs}: {error.strerror or error}"))
+        click.echo(
+            f"rendered into {project.docs.relative_to(project.root)}/: {len(report.written)} written, "
+            f"{len(report.unchanged)} unchanged, {len(report.removed)} removed"
+        )
 
 
 @main.command()
@@ -242,8 +323,9 @@ def render(root: Path, source: Path | None, as_of: Any) -> None:
               help="Locales built at once [default: number of CPUs].")
 @click.option("--force", is_flag=True, help="Build every locale, even those whose inputs did not change.")
 @_as_of_option
+@_brand_options
 def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, jobs: int | None, force: bool,
-          as_of: Any) -> None:
+          as_of: Any, brands: tuple[str, ...], all_brands: bool, shard: str | None) -> None:
     """Render the source and build the static site, one build per locale in parallel.
 
     Each released document shows the version in force on the as-of date, its history,
@@ -251,10 +333,19 @@ def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, j
     default as-of date comes from it and the site is byte-identical between builds. A
     locale whose inputs did not change is kept from the current site; when nothing changed,
     site/ is not touched (--force builds everything).
+
+    With --brands (or --brand), every brand is built into its own site, sites/<name>/ (or
+    <--site-dir>/<name>/), by worker processes that build one brand after another (--jobs of
+    them); a brand that fails is reported and the others go on.
     """
     from legalgen.site import build_site
 
     project = _project(root, source, site_dir)
+    if brands or all_brands:
+        _build_brands(_targets(project, brands, all_brands, shard, site_dir), engine, jobs, force, as_of)
+        return
+    if shard is not None:
+        _targets(project, brands, all_brands, shard)
     try:
         loaded, history = _load(project)
         date = _as_of(as_of, loaded)
@@ -267,6 +358,24 @@ def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, j
         click.echo(f"built {', '.join(report.locales)} into {report.site}")
     else:
         click.echo(f"{report.site} is up to date")
+
+
+def _build_brands(projects: list[Any], engine: str, jobs: int | None, force: bool, as_of: Any) -> None:
+    from legalgen.brands import build_brands
+
+    if not projects:
+        click.echo("no brand in this shard")
+        return
+    date = as_of.date() if as_of is not None else None
+    click.echo(f"building {len(projects)} brand(s)" + (f" as of {date.isoformat()}" if date else ""), err=True)
+    results = build_brands(projects, date, engine=engine, jobs=jobs, force=force,
+                           progress=lambda message: click.echo(message, err=True))
+    failed = [result for result in results if result.error is not None]
+    built = sum(bool(result.locales) for result in results)
+    click.echo(f"{len(results)} brand(s): {built} built, {len(results) - built - len(failed)} up to date, "
+               f"{len(failed)} failed")
+    if failed:
+        sys.exit(1)
 
 
 @main.command()
@@ -288,8 +397,10 @@ def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, j
                    "(user.signingkey, gpg.format ssh or openpgp); `check --verify-signatures` verifies it.")
 @_root_option
 @_source_option
+@_brand_options
 def release(document: str, effective: Any, published: Any, summary_file: Path, material: bool | None,
-            backdate_reason: str | None, sign: bool, root: Path, source: Path | None) -> None:
+            backdate_reason: str | None, sign: bool, root: Path, source: Path | None, brands: tuple[str, ...],
+            all_brands: bool, shard: str | None) -> None:
     """Freeze the current source of DOCUMENT as its next version.
 
     DOCUMENT is a kind (privacy, cookies, refund, imprint) or the id of a custom document.
@@ -297,12 +408,20 @@ def release(document: str, effective: Any, published: Any, summary_file: Path, m
     locale), appends the version with its dates, summary and hash to
     versions/DOCUMENT/changelog.yaml and records it as the head in versions/index.yaml.
     Builds show that frozen text from then on. The publication date cannot lie before
-    today (in the site's time zone) without --backdate-reason.
+    today (in the site's time zone) without --backdate-reason. With --brand or --brands,
+    each brand releases its own version (in brands/<name>/versions/) with the same summary.
     """
+    for project in _targets(_project(root, source), brands, all_brands, shard):
+        if project.name is not None:
+            click.echo(f"brand {project.name}:")
+        _release_one(project, document, effective, published, summary_file, material, backdate_reason, sign)
+
+
+def _release_one(project: Any, document: str, effective: Any, published: Any, summary_file: Path,
+                 material: bool | None, backdate_reason: str | None, sign: bool) -> None:
     from legalgen.check.style import summary_problems
     from legalgen.releases import read_summary, release_document
 
-    project = _project(root, source)
     try:
         loaded, history = _load(project)
         summary = read_summary(summary_file, list(loaded.policy.site.locales), loaded.limits)
@@ -383,17 +502,35 @@ def catalogs(check_only: bool) -> None:
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the .eml files [default: notices/<as-of date>/ under the project root].")
 @click.option("--send", is_flag=True, help="Also deliver the messages through SMTP (LEGALGEN_SMTP_* variables).")
-@click.option("--recipients", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-              help="CSV file with the columns email and locale; required with --send.")
+@click.option("--recipients", type=click.Path(exists=True, path_type=Path), default=None,
+              help="CSV file with the columns email and locale; required with --send. With brands: a folder "
+                   "holding <brand>.csv for each brand.")
+@_brand_options
 def notices(root: Path, source: Path | None, as_of: Any, output: Path | None, send: bool,
-            recipients: Path | None) -> None:
+            recipients: Path | None, brands: tuple[str, ...], all_brands: bool, shard: str | None) -> None:
     """Write (and optionally send) the change-notice e-mails due on a date.
 
     Due are, for material versions: the announcement on the publication date, a reminder
     site.notices.reminder before the effective date, and a notice on the effective date.
     One RFC 5322 message (text and HTML) per due notice and locale is written to the
-    output folder.
+    output folder. With --brand or --brands, each brand's notices go to its own folder
+    (notices/<brand>/<date>/, or <--output>/<brand>/) and its own recipients.
     """
+    if send and recipients is None:
+        raise click.UsageError("--send needs --recipients FILE.csv")
+    for project in _targets(_project(root, source), brands, all_brands, shard):
+        brand = project.name
+        if brand is None:
+            _notices_one(project, as_of, output, send, recipients)
+            continue
+        click.echo(f"brand {brand}:")
+        if recipients is not None and not recipients.is_dir():
+            raise click.BadParameter("with brands, give a folder holding <brand>.csv", param_hint="--recipients")
+        _notices_one(project, as_of, output / brand if output else None, send,
+                     recipients / f"{brand}.csv" if recipients else None)
+
+
+def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, recipients: Path | None) -> None:
     import os
 
     from legalgen.mail import SmtpSettings, compose_all, message_files, read_recipients
@@ -401,9 +538,6 @@ def notices(root: Path, source: Path | None, as_of: Any, output: Path | None, se
     from legalgen.notices import due_messages
     from legalgen.writer import write_tree
 
-    if send and recipients is None:
-        raise click.UsageError("--send needs --recipients FILE.csv")
-    project = _project(root, source)
     try:
         loaded, history = _load(project)
         date = _as_of(as_of, loaded)
@@ -415,7 +549,7 @@ def notices(root: Path, source: Path | None, as_of: Any, output: Path | None, se
             click.echo(f"no notices due on {date.isoformat()}")
             return
         messages = compose_all(loaded, due, date)
-        folder = output or project.root / "notices" / date.isoformat()
+        folder = output or project.root / "notices" / (project.name or "") / date.isoformat()
         project.check_mail_folder(folder)
         write_tree(folder, message_files(messages), prune=False)
         click.echo(f"wrote {len(messages)} message(s) to {folder}")
@@ -588,8 +722,9 @@ def init(directory: Path, example: bool, company: str | None, country: str | Non
 @_as_of_option
 @_root_option
 @_source_option
+@_one_brand_option
 def diff(base: str | None, head: str | None, output_format: str, redlines: bool, as_of: Any, root: Path,
-         source: Path | None) -> None:
+         source: Path | None, brand: str | None) -> None:
     """Show what a change to the source means: facts, materiality, release, redlines, findings.
 
     BASE and HEAD are git revisions or source folders. Without HEAD, the working tree is
@@ -597,13 +732,14 @@ def diff(base: str | None, head: str | None, output_format: str, redlines: bool,
     main or master). Per document: each changed fact with its file:line, material or
     editorial and why, whether a release is needed and the earliest date it can take effect
     under the notice period, and the redline in every locale; then the check findings the
-    change adds and fixes. Exits 0 (use `legalgen check` as the gate).
+    change adds and fixes. Exits 0 (use `legalgen check` as the gate). With --brand, the
+    brand over the base source is compared, both read at each git revision.
     """
     from legalgen import review
 
-    project = _project(root, source)
+    [project] = _targets(_project(root, source), (brand,) if brand else (), False, None)
     try:
-        result = review.review(project.source, base, head, as_of.date() if as_of else None)
+        result = review.review(project.source, base, head, as_of.date() if as_of else None, shared=project.base)
     except LegalgenError as error:
         _fail(error)
     if output_format == "markdown":

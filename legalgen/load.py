@@ -20,6 +20,7 @@ S009  required key missing
 S010  the source directory lacks site.yaml or documents
 S011  a file beyond the reading limits (size, nesting, alias expansion)
 S012  the source is written for another format (``legalgen migrate`` updates an older one)
+S013  a brand's override that matches nothing in the base source (a file or a list item id)
 ====  ===========================================================
 
 Schema, reference and locale problems are found in one pass: the cross-checks read the
@@ -30,6 +31,7 @@ translation or an unknown id in another.
 from __future__ import annotations
 
 import difflib
+import io
 import types
 import typing
 from collections.abc import Iterator, Mapping
@@ -43,7 +45,7 @@ from pydantic_core import ErrorDetails
 from legalgen import model as m
 from legalgen.diagnostics import Diagnostic, Location, SourceError, display_path
 from legalgen.migrate import FORMAT, SITE_FILE, migrated, source_format
-from legalgen.source import Limits, NodePath, SourceFile, read_yaml
+from legalgen.source import Limits, NodePath, SourceFile, overlay, read_yaml
 
 _DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
     "privacy": m.PrivacyDocument,
@@ -70,22 +72,45 @@ class LoadedPolicy:
     root: Path
     files: Mapping[str, SourceFile]
     limits: Limits = field(default_factory=Limits)
+    #: The shared base source, when ``root`` is a brand folder that overrides it.
+    base: Path | None = None
 
     def locate(self, part: str, path: NodePath = (), *, key: bool = False) -> Location:
         """Where the node at ``path`` stands in ``part`` (``"site"`` or a document's key)."""
         return self.files[part].locate(path, key=key)
 
+    def source_files(self) -> dict[str, bytes]:
+        """The source as a release freezes it, by file name: the files themselves, or for a
+        brand the base with the brand's overrides, written out as YAML."""
+        if self.base is None:
+            return {path.name: path.read_bytes() for path in _yaml_files(self.root)}
+        from ruamel.yaml import YAML
 
-def load_policy(root: Path, limits: Limits | None = None, *, frozen: bool = False) -> LoadedPolicy:
+        yaml = YAML(typ="safe", pure=True)
+        yaml.default_flow_style = False
+        yaml.allow_unicode = True
+        yaml.representer.sort_base_mapping_type_on_output = False  # keep the order as written
+        files = {}
+        for source in self.files.values():
+            stream = io.StringIO()
+            yaml.dump(source.data, stream)
+            files[Path(source.name).name] = stream.getvalue().encode("utf-8")
+        return dict(sorted(files.items()))
+
+
+def load_policy(root: Path, limits: Limits | None = None, *, frozen: bool = False,
+                base: Path | None = None) -> LoadedPolicy:
     """Read, validate and cross-check the source in ``root``; raise ``SourceError`` on problems.
 
     Every problem of every file is collected before raising: the cross-checks (S006-S008)
     run on the plain data, so they do not wait for the schema errors to be fixed. A
     ``frozen`` source (the copy a release keeps) written for an older format is migrated
-    in memory; the current source must be written for the current format (S012).
+    in memory; the current source must be written for the current format (S012). With a
+    ``base``, ``root`` is a brand folder that overrides the base source (see
+    :mod:`legalgen.brands`); its released versions live in ``root``.
     """
     limits = limits or Limits()
-    files, diagnostics = _read_files(root, limits)
+    files, diagnostics = _read_files(root, limits, base)
     files = _in_format(files, diagnostics, frozen=frozen)
     site_file = files.get("site")
     site = _validate(site_file, m.SiteFile, diagnostics) if site_file else None
@@ -101,7 +126,7 @@ def load_policy(root: Path, limits: Limits | None = None, *, frozen: bool = Fals
     if site is None or diagnostics:
         raise SourceError(diagnostics)
     policy = m.Policy(site=site.site, company=site.company, documents=documents)
-    return LoadedPolicy(policy, root, files, limits)
+    return LoadedPolicy(policy, root, files, limits, base)
 
 
 def _in_format(files: dict[str, SourceFile], diagnostics: list[Diagnostic], *, frozen: bool) -> dict[str, SourceFile]:
@@ -130,27 +155,44 @@ def _in_format(files: dict[str, SourceFile], diagnostics: list[Diagnostic], *, f
     return {key: replace(files[key], data=data[name]) for name, key in names.items()}
 
 
-def _read_files(root: Path, limits: Limits) -> tuple[dict[str, SourceFile], list[Diagnostic]]:
+def _read_files(root: Path, limits: Limits, base: Path | None = None) -> tuple[dict[str, SourceFile], list[Diagnostic]]:
     """Parse site.yaml and every document file; key them by ``site`` or the document's key.
 
     A built-in document is known by its kind, a custom document by its ``id``; a custom
     document whose id cannot be read is kept under its file name, so that validation
-    reports what is wrong with it.
+    reports what is wrong with it. With a ``base``, ``root`` is a brand folder whose files
+    are put over the base's files of the same name (:func:`~legalgen.source.overlay`).
     """
     diagnostics: list[Diagnostic] = []
     files: dict[str, SourceFile] = {}
-    if not root.is_dir():
-        return files, [Diagnostic("S010", "policy source directory not found", Location(display_path(root), 1, 1))]
-    paths = sorted([*root.glob("*.yaml"), *root.glob("*.yml")])
-    site_path = root / SITE_FILE
+    folder = base or root
+    for where in dict.fromkeys([folder, root]):
+        if not where.is_dir():
+            what = "policy source directory" if where == folder else "brand folder"
+            return files, [Diagnostic("S010", f"{what} not found", Location(display_path(where), 1, 1))]
+    paths = _yaml_files(folder)
+    site_path = folder / SITE_FILE
     if site_path not in paths:
         diagnostics.append(
-            Diagnostic("S010", f"no {SITE_FILE} in the source directory", Location(display_path(root), 1, 1),
+            Diagnostic("S010", f"no {SITE_FILE} in the source directory", Location(display_path(folder), 1, 1),
                        hint="legalgen expects site.yaml with 'site' and 'company'")
         )
+    overrides = {path.name: path for path in _yaml_files(root)} if base else {}
+    for name in sorted(set(overrides) - {path.name for path in paths}):
+        diagnostics.append(Diagnostic(
+            "S013", f"the brand's {name} matches no file of the base source {display_path(folder)}",
+            Location(display_path(overrides[name]), 1, 1),
+            hint="a brand file overrides the base file of the same name; name it like one of: "
+                 + ", ".join(path.name for path in paths)))
     for path in paths:
         source, problems = read_yaml(path, display_path(path), limits)
         diagnostics += problems
+        if source is not None and path.name in overrides:
+            override, problems = read_yaml(overrides[path.name], display_path(overrides[path.name]), limits)
+            diagnostics += problems
+            if override is not None:
+                source, problems = overlay(source, override)
+                diagnostics += problems
         if source is None:
             continue
         if path == site_path:
@@ -172,8 +214,12 @@ def _read_files(root: Path, limits: Limits) -> tuple[dict[str, SourceFile], list
             continue
         files[key] = source
     if paths and len(files) == int("site" in files) and not diagnostics:
-        diagnostics.append(Diagnostic("S010", "the source has no documents", Location(display_path(root), 1, 1)))
+        diagnostics.append(Diagnostic("S010", "the source has no documents", Location(display_path(folder), 1, 1)))
     return files, diagnostics
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
 def _document_kind(source: SourceFile, diagnostics: list[Diagnostic]) -> str | None:

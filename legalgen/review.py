@@ -94,16 +94,17 @@ def default_base(source: Path) -> str:
     raise LegalgenError("no default branch to compare with (main, master or origin's HEAD); name BASE")
 
 
-def extract(source: Path, revision: str, into: Path) -> Path:
-    """The source folder as it was at ``revision``, written below ``into`` (git archive, no checkout)."""
+def extract(source: Path, revision: str, into: Path, *, brand: bool = False) -> Path:
+    """The source folder as it was at ``revision``, written below ``into`` (git archive, no
+    checkout); a ``brand`` folder need not hold a site.yaml."""
     top, inside = vcs.repository(source)
     vcs.require_commit(top, revision)
     archive = vcs.git_bytes(top, "archive", "--format=tar", revision, "--", inside.as_posix())
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
     folder = into / inside
-    if not (folder / "site.yaml").is_file():
-        raise LegalgenError(f"there is no policy source at {inside} in {revision}")
+    if not (folder / "site.yaml").is_file() and not (brand and folder.is_dir()):
+        raise LegalgenError(f"there is no {'brand' if brand else 'policy'} source at {inside} in {revision}")
     return folder
 
 
@@ -189,28 +190,34 @@ def compare(base: Side, head: Side, as_of: dt.date) -> Review:
                   [d for d in base.findings if _signature(d) not in after_set])
 
 
-def review(source: Path, base: str | None, head: str | None, as_of: dt.date | None = None) -> Review:
+def review(source: Path, base: str | None, head: str | None, as_of: dt.date | None = None, *,
+           shared: Path | None = None) -> Review:
     """Compare two states of the source at ``source``: each a git revision or a folder; no
-    ``head`` is the working tree, no ``base`` the merge base with the default branch."""
+    ``head`` is the working tree, no ``base`` the merge base with the default branch. For a
+    brand, ``source`` is its folder and ``shared`` the base source, both read at each revision
+    (a brand compares git revisions only)."""
     from legalgen.clock import today
 
     with tempfile.TemporaryDirectory(prefix="legalgen-diff-") as scratch:
-        def side(spec: str | None, name: str) -> tuple[str, Path]:
+        def side(spec: str | None, name: str) -> tuple[str, Path, Path | None]:
             if spec is None:
-                return "working tree", source
+                return "working tree", source, shared
             folder = Path(spec)
-            if folder.is_dir() and (folder / "site.yaml").is_file():
-                return display_path(folder), folder
+            if shared is None and folder.is_dir() and (folder / "site.yaml").is_file():
+                return display_path(folder), folder, None
             label = spec[:12] if re.fullmatch(r"[0-9a-f]{40}", spec) else spec
-            return label, extract(source, spec, Path(scratch) / name)
+            into = Path(scratch) / name
+            if shared is None:
+                return label, extract(source, spec, into), None
+            return label, extract(source, spec, into, brand=True), extract(shared, spec, into)
 
-        base_label, base_folder = side(base if base is not None else default_base(source), "base")
-        head_label, head_folder = side(head, "head")
+        base_label, base_folder, base_shared = side(base if base is not None else default_base(source), "base")
+        head_label, head_folder, head_shared = side(head, "head")
         failed: dict[str, list[Diagnostic]] = {}
         sides = {}
-        for label, folder in ((base_label, base_folder), (head_label, head_folder)):
+        for label, folder, under in ((base_label, base_folder, base_shared), (head_label, head_folder, head_shared)):
             try:
-                loaded = load_policy(folder)
+                loaded = load_policy(folder, base=under)
             except SourceError as error:
                 failed[label] = error.diagnostics
                 continue

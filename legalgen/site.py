@@ -12,8 +12,11 @@ site: see :func:`build_site`.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import datetime as dt
+import functools
+import importlib
 import io
 import logging
 import os
@@ -34,6 +37,7 @@ from urllib.parse import urlsplit
 import jinja2
 from babel import Locale
 from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
 from legalgen import manifest
 from legalgen.diagnostics import BuildError
@@ -43,7 +47,7 @@ from legalgen.markdown_safety import locale_markdown_extensions
 from legalgen.notices import notices_json
 from legalgen.pages import feed, locale_pages, not_found_texts, theme_extras
 from legalgen.project import GENERATED_HEADER, Project, is_legalgen_output
-from legalgen.render import TEMPLATES, LocaleRenderer, Page, escape_theme_text
+from legalgen.render import BYTECODE, TEMPLATES, LocaleRenderer, Page, escape_theme_text
 from legalgen.snapshot import Snapshot, take_snapshot
 from legalgen.versions import History
 from legalgen.writer import (
@@ -94,20 +98,20 @@ def locale_config(project: Project, loaded: LoadedPolicy, locale: str, pages: li
     The Markdown safety extension is added to the inherited ``markdown_extensions``.
     """
     site = loaded.policy.site
-    root = project.root
+    configs = project.configs
     home = next(page for page in pages if page.path.as_posix() == "index.md")
     nav: list[Any] = [{escape_theme_text(home.title): "index.md"}]
     nav += [{escape_theme_text(page.title): page.path.as_posix()} for page in pages
             if len(page.path.parts) == 2 and page.path.name == "index.md"]
     return {
-        "INHERIT": os.path.relpath(project.base_config, root),
+        "INHERIT": os.path.relpath(project.base_config, configs),
         "site_name": escape_theme_text(site.name_in(locale)),
         "site_url": f"{site.base_url}{locale}/",
-        "docs_dir": (project.docs / locale).relative_to(root).as_posix(),
-        "site_dir": _relative(project.site / locale, root),
+        "docs_dir": os.path.relpath(project.docs / locale, configs),
+        "site_dir": _relative(project.site / locale, project),
         # No web fonts: Material would load them from a third-party service, which sees
         # every visitor's IP address; the theme falls back to the system fonts.
-        "theme": {"language": locale, "font": False},
+        "theme": {"language": locale, "font": False, **_theme_paths(project)},
         "plugins": [{"search": {"lang": locale}}],
         "markdown_extensions": locale_markdown_extensions(
             project.base_config, permalink_title=Formatter.for_locale(locale).gettext("Permanent link")),
@@ -128,11 +132,26 @@ def locale_config(project: Project, loaded: LoadedPolicy, locale: str, pages: li
     }
 
 
-def _relative(path: Path, root: Path) -> str:
+def _theme_paths(project: Project) -> dict[str, str]:
+    """The base config's ``theme.custom_dir`` seen from a config outside the project root (a
+    brand's): the engines read a relative path from the inheriting config's folder."""
+    if project.configs == project.root or not project.base_config.is_file():
+        return {}
     try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+        data = YAML(typ="rt", pure=True).load(project.base_config.read_text(encoding="utf-8"))
+    except (OSError, ValueError, YAMLError) as error:
+        raise BuildError(f"cannot read {project.base_config}: {error}") from None
+    theme = data.get("theme") if isinstance(data, dict) else None
+    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+    if not isinstance(custom, str) or Path(custom).is_absolute():
+        return {}
+    return {"custom_dir": os.path.relpath(project.root / custom, project.configs)}
+
+
+def _relative(path: Path, project: Project) -> str:
+    """``path`` relative to the folder of the generated configs when it lies below the project
+    root, else absolute."""
+    return os.path.relpath(path, project.configs) if path.is_relative_to(project.root) else path.as_posix()
 
 
 def _dump_yaml(data: dict[str, Any]) -> str:
@@ -204,10 +223,82 @@ def _build_with_mkdocs(config_file: str, site_dir: str) -> str:
     logger.propagate = False
     try:
         config = load_config(config_file=config_file, site_dir=site_dir, strict=True)
+        _share_theme_work(config)
         build(config)
     except (MkDocsException, SystemExit) as error:
         raise BuildError(f"{config_file}: {error}\n{stream.getvalue()}".strip()) from None
+    finally:
+        logger.removeHandler(handler)
     return stream.getvalue()
+
+
+def _share_theme_work(config: Any) -> None:
+    """Let MkDocs reuse, across the locales and brands this process builds, what does not change.
+
+    - The theme's compiled templates go to a bytecode cache (the legalgen cache folder when
+      there is one, else this process's memory); Jinja keys each by the template's source,
+      so an edited override is compiled again.
+    - The theme's files are listed without hidden folders, which MkDocs would skip one file
+      at a time (Material keeps thousands of icons in ``.icons``), and an installed theme's
+      listing is read once per process; folders of the project, like overrides/, are listed
+      on every build.
+    """
+    theme = config.theme
+    make_environment = theme.get_env
+
+    def get_env() -> jinja2.Environment:
+        env: jinja2.Environment = make_environment()
+        env.bytecode_cache = _theme_bytecode()
+        loader = env.loader
+        if isinstance(loader, jinja2.FileSystemLoader):
+            searchpath, followlinks = list(loader.searchpath), loader.followlinks
+            loader.list_templates = lambda: _list_templates(searchpath, followlinks)  # type: ignore[method-assign]
+        return env
+
+    theme.get_env = get_env
+
+
+@functools.cache
+def _theme_bytecode() -> jinja2.BytecodeCache:
+    from legalgen import cache
+
+    folder = cache.folder("jinja")
+    if folder is not None:
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+            return jinja2.FileSystemBytecodeCache(str(folder))
+    return BYTECODE
+
+
+def _list_templates(searchpath: list[str], followlinks: bool) -> list[str]:
+    """What ``FileSystemLoader.list_templates`` returns, with installed theme folders listed once."""
+    found: set[str] = set()
+    for folder in searchpath:
+        found.update(_installed_listing(folder, followlinks) if _is_installed(folder)
+                     else _listing(folder, followlinks))
+    return sorted(found)
+
+
+def _is_installed(folder: str) -> bool:
+    """Whether ``folder`` belongs to an installed package (a theme), not to a project."""
+    return any(Path(folder).is_relative_to(path) for path in sys.path if path.endswith("-packages"))
+
+
+@functools.cache
+def _installed_listing(folder: str, followlinks: bool) -> frozenset[str]:
+    return frozenset(_listing(folder, followlinks))
+
+
+def _listing(folder: str, followlinks: bool) -> list[str]:
+    """The files below ``folder``, without hidden folders: MkDocs copies nothing from them (it
+    skips ``.*`` and ``*/.*``), and Material keeps its thousands of icons in one."""
+    found = []
+    for directory, folders, names in os.walk(folder, followlinks=followlinks):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        relative = os.path.relpath(directory, folder)
+        prefix = "" if relative == "." else relative.replace(os.path.sep, "/") + "/"
+        found += [prefix + name for name in names]
+    return found
 
 
 def _build_with_zensical(project: Project, locale: str, site_dir: Path) -> None:
@@ -219,7 +310,7 @@ def _build_with_zensical(project: Project, locale: str, site_dir: Path) -> None:
     """
     config = project.staging_config(locale)
     generated = project.locale_config(locale)
-    write_file(config, _dump_yaml({"INHERIT": generated.name, "site_dir": site_dir.relative_to(project.root).as_posix()}))
+    write_file(config, _dump_yaml({"INHERIT": generated.name, "site_dir": os.path.relpath(site_dir, config.parent)}))
     try:
         command = [sys.executable, "-m", "zensical", "build", "-f", str(config)]
         result = subprocess.run(command, cwd=project.root, capture_output=True, text=True, check=False)
@@ -235,10 +326,16 @@ def _build_all_with_mkdocs(project: Project, locales: list[str], staging: Path, 
 
     The first failing locale stops the build; on any error, Ctrl-C or SIGTERM the worker
     processes are killed at once. ``lock`` is the project lock's descriptor, which the
-    forked workers close (see :func:`_worker_init`).
+    forked workers close (see :func:`worker_init`).
     """
     workers = max(1, min(jobs or os.cpu_count() or 1, len(locales)))
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(), lock))
+    if workers == 1:  # in this process: its imports and theme caches serve every locale
+        for locale in locales:
+            warnings = _build_with_mkdocs(str(project.locale_config(locale)), str(staging / locale))
+            progress(f"built {locale}" + (f" with warnings:\n{warnings}" if warnings else ""))
+        return
+    preload_engine()
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(os.getpid(), lock))
     try:
         futures = {
             pool.submit(_build_with_mkdocs, str(project.locale_config(locale)), str(staging / locale)): locale
@@ -248,16 +345,22 @@ def _build_all_with_mkdocs(project: Project, locales: list[str], staging: Path, 
             warnings = future.result()
             progress(f"built {futures[future]}" + (f" with warnings:\n{warnings}" if warnings else ""))
     except BaseException:
-        _stop_workers(pool)
+        stop_workers(pool)
         raise
     finally:
         try:
             pool.shutdown(wait=True, cancel_futures=True)
         except RuntimeError:  # interrupted while the pool was starting its manager thread
-            _stop_workers(pool)
+            stop_workers(pool)
 
 
-def _worker_init(builder: int, lock: int) -> None:
+def preload_engine() -> None:
+    """Import MkDocs and Material before worker processes are forked, so that each starts with them."""
+    for name in ("mkdocs.commands.build", "mkdocs.config", "material.plugins.search.plugin"):
+        importlib.import_module(name)
+
+
+def worker_init(builder: int, lock: int | None) -> None:
     """Set up a forked worker process so that it never outlives or blocks the build.
 
     SIGTERM ends it (not the builder's handler) and Ctrl-C is the builder's business; it
@@ -266,14 +369,15 @@ def _worker_init(builder: int, lock: int) -> None:
     """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.close(lock)
+    if lock is not None:
+        os.close(lock)
     if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != builder:  # the builder died before the line above
         os._exit(1)
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
+def stop_workers(pool: ProcessPoolExecutor) -> None:
     """Kill the worker processes of ``pool`` now instead of waiting for their builds (they
     only write into the staging folder, which is removed anyway)."""
     processes = list((pool._processes or {}).values())

@@ -15,9 +15,10 @@ not allow, duplicate keys and integers too long to convert are ``S001`` at their
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,7 +120,7 @@ class SourceFile:
                 mark = node.start_mark
             else:
                 break
-        return Location(self.name, mark.line + 1, mark.column + 1)
+        return Location(getattr(mark, "file", None) or self.name, mark.line + 1, mark.column + 1)
 
     def node(self, path: NodePath) -> Any:
         """The plain value at ``path``, or ``None`` when the path does not exist."""
@@ -130,6 +131,102 @@ class SourceFile:
             except (KeyError, IndexError, TypeError):
                 return None
         return value
+
+
+@dataclass(frozen=True)
+class _FileMark:
+    """The position of a node that an override brought in from another file."""
+
+    file: str
+    line: int
+    column: int
+
+
+#: A mapping whose keys are all language codes is a localized text: an override replaces it whole.
+_LANGUAGE = re.compile(r"[a-z]{2,3}(?:_[A-Z]{2})?")
+
+
+def overlay(base: SourceFile, override: SourceFile) -> tuple[SourceFile, list[Diagnostic]]:
+    """``base`` with the values of ``override`` put over it, every node keeping its own file and line.
+
+    Mappings merge key by key (a key the base lacks is added, and the schema then judges
+    it); lists of items with an ``id`` merge item by item (an id the base lacks matches
+    nothing: ``S013``); any other value, a localized text included, is replaced whole.
+    """
+    for node in _nodes(override.tree):
+        node.start_mark = _FileMark(override.name, node.start_mark.line, node.start_mark.column)
+    diagnostics: list[Diagnostic] = []
+    if base.tree is None or override.tree is None:
+        return (base if override.tree is None else override), diagnostics
+    tree, data = _overlay(base.tree, base.data, override.tree, override.data, override, (), diagnostics)
+    return SourceFile(base.name, tree, data), diagnostics
+
+
+def _overlay(base_node: Node, base: Any, node: Node, value: Any, override: SourceFile, path: NodePath,
+             diagnostics: list[Diagnostic]) -> tuple[Node, Any]:
+    """The node and data of ``value`` put over ``base`` (see :func:`overlay`)."""
+    if _is_mapping(base_node, base) and _is_mapping(node, value) and not _is_text(value):
+        pairs = {str(key.value): (key, child) for key, child in base_node.value}
+        merged = dict(base)
+        for key, child in node.value:
+            name = str(key.value)
+            if name in merged and name in pairs:
+                merged_child, merged[name] = _overlay(pairs[name][1], merged[name], child, value[name], override,
+                                                      (*path, name), diagnostics)
+                pairs[name] = (pairs[name][0], merged_child)
+            else:
+                pairs[name] = (key, child)
+                merged[name] = value[name]
+        return MappingNode(base_node.tag, list(pairs.values()), base_node.start_mark, base_node.end_mark), merged
+    if _is_items(base_node, base) and _is_items(node, value):
+        index = {item["id"]: position for position, item in enumerate(base)}
+        items, nodes = list(base), list(base_node.value)
+        for position, (item, child) in enumerate(zip(value, node.value, strict=True)):
+            at = index.get(item["id"])
+            if at is None:
+                close = difflib.get_close_matches(str(item["id"]), [str(ident) for ident in index], n=1)
+                diagnostics.append(Diagnostic(
+                    "S013", f"{'.'.join(map(str, path))}: the base has no item with the id {item['id']!r}"
+                            + (f" (did you mean {close[0]!r}?)" if close else ""),
+                    override.locate((*path, position, "id")),
+                    hint="an override changes what the base states; add a new item to the base source"))
+                continue
+            nodes[at], items[at] = _overlay(nodes[at], items[at], child, item, override, (*path, position),
+                                            diagnostics)
+        return SequenceNode(base_node.tag, nodes, base_node.start_mark, base_node.end_mark), items
+    return node, value
+
+
+def _is_mapping(node: Node, data: Any) -> bool:
+    return isinstance(node, MappingNode) and isinstance(data, dict) \
+        and all(isinstance(key, ScalarNode) for key, _ in node.value) and len(node.value) == len(data)
+
+
+def _is_text(data: dict[str, Any]) -> bool:
+    return bool(data) and all(_LANGUAGE.fullmatch(key) for key in data)
+
+
+def _is_items(node: Node, data: Any) -> bool:
+    """A list of mappings that all have an ``id``, as written (no aliases or merge keys in between)."""
+    return isinstance(node, SequenceNode) and isinstance(data, list) and len(node.value) == len(data) \
+        and all(isinstance(item, dict) and isinstance(item.get("id"), (str, int)) for item in data)
+
+
+def _nodes(node: Node | None) -> Iterator[Node]:
+    """Every node of a tree, keys included, each once."""
+    seen: set[int] = set()
+    stack = [node] if node is not None else []
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        if isinstance(current, MappingNode):
+            for key, child in current.value:
+                stack += [key, child]
+        elif isinstance(current, SequenceNode):
+            stack += current.value
 
 
 class _Resolver(BaseResolver):

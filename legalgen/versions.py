@@ -394,10 +394,7 @@ def plan_release(
     versions = history.of(kind)
     previous = versions[-1] if versions else None
     number = previous.number + 1 if previous else 1
-    source_files = {
-        f"source/{path.name}": path.read_bytes()
-        for path in sorted([*loaded.root.glob("*.yaml"), *loaded.root.glob("*.yml")])
-    }
+    source_files = {f"source/{name}": data for name, data in loaded.source_files().items()}
     frozen = {**source_files, **{f"{locale}.md": text.encode("utf-8") for locale, text in bodies.items()}}
     entry: dict[str, Any] = {
         "version": number,
