@@ -660,9 +660,12 @@ def _split(value: str) -> tuple[str, ...]:
               help="Comma-separated documents: privacy, cookies, refund, imprint [all four].")
 @click.option("--audience", type=click.Choice(["consumers", "businesses"]), default=None,
               help="Who buys: consumers get the right of withdrawal [consumers].")
+@click.option("--brand-shards", type=click.IntRange(1, 256), default=None, metavar="N",
+              help="Publish brands (brands/<name>/ over policy/) instead of one site: the publishing workflow "
+                   "checks and builds them in N parallel CI jobs (build --brands --shard I/N).")
 def init(directory: Path, example: bool, company: str | None, country: str | None, email: str | None,
          service: str | None, base_url: str | None, locales: str | None, documents: str | None,
-         audience: str | None) -> None:
+         audience: str | None, brand_shards: int | None) -> None:
     """Start a legal site in DIRECTORY (default: the current folder).
 
     Writes mkdocs.yml, overrides/, schema/, .gitignore and a policy/ source that
@@ -706,7 +709,7 @@ def init(directory: Path, example: bool, company: str | None, country: str | Non
                           chosen_locales, tuple(d for d in DOCUMENTS if d in chosen), audience or "consumers")
     directory.mkdir(parents=True, exist_ok=True)
     try:
-        written = write(directory.resolve(), answers)
+        written = write(directory.resolve(), answers, brand_shards)
     except LegalgenError as error:
         _fail(error)
     click.echo(f"wrote {len(written)} files into {display_path(directory)}")

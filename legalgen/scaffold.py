@@ -35,7 +35,11 @@ GITIGNORE = """\
 /.site.*
 /.mkdocs.*.staging.yml
 /.legalgen-serve-*/
+/.legalgen/
+/sites/
 """
+#: The publishing workflow of a project with brands (``init --brand-shards N``).
+BRAND_WORKFLOW = "legal-publish-brands.yml"
 
 
 def skeleton() -> Path:
@@ -124,8 +128,12 @@ request:
     return head + "# Company facts (address, register, VAT ID, representatives) come from site.yaml.\n"
 
 
-def plan(target: Path, answers: Answers | None) -> dict[Path, str | Path]:
-    """Every file init writes in ``target``: generated text, or a skeleton file to copy."""
+def plan(target: Path, answers: Answers | None, brand_shards: int | None = None) -> dict[Path, str | Path]:
+    """Every file init writes in ``target``: generated text, or a skeleton file to copy.
+
+    With ``brand_shards``, the publishing workflow builds every brand in that many CI jobs
+    (``build --brands --shard I/N``) instead of publishing the base site.
+    """
     base = skeleton()
     files: dict[Path, str | Path] = {}
     for name in SHARED:
@@ -133,8 +141,15 @@ def plan(target: Path, answers: Answers | None) -> dict[Path, str | Path]:
         for path in _files(source):
             files[target / path.relative_to(base)] = path
     files[target / ".gitignore"] = GITIGNORE
-    for workflow in sorted((Path(__file__).parent / "workflows").glob("*.yml")):
+    folder = Path(__file__).parent / "workflows"
+    workflows = sorted(folder.glob("*.yml"))
+    if brand_shards is not None:
+        workflows = [w for w in workflows if w.name != "legal-publish.yml"] + [folder / "brands" / BRAND_WORKFLOW]
+    for workflow in workflows:
         text = workflow.read_text(encoding="utf-8").replace("@VERSION@", package_version() or "0.1.0")
+        if brand_shards is not None:
+            text = text.replace("@SHARDS@", ", ".join(map(str, range(1, brand_shards + 1))))
+            text = text.replace("@COUNT@", str(brand_shards))
         files[target / ".github" / "workflows" / workflow.name] = text
     if answers is None:
         for path in _files(base / "policy"):
@@ -155,10 +170,10 @@ def _files(source: Path) -> Iterator[Path]:
         yield from sorted(p for p in source.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-def write(target: Path, answers: Answers | None) -> list[Path]:
+def write(target: Path, answers: Answers | None, brand_shards: int | None = None) -> list[Path]:
     """Write a new project into ``target`` (the example's source when ``answers`` is None);
     refuse, writing nothing, when any of its files exists."""
-    files = plan(target, answers)
+    files = plan(target, answers, brand_shards)
     existing = sorted(path for path in files if path.exists() or path.is_symlink())
     if existing:
         shown = ", ".join(str(p.relative_to(target)) for p in existing[:5])

@@ -135,3 +135,21 @@ def test_the_notices_workflow_sends_through_smtp(tmp_path: Path, smtp_server) ->
                "LEGALGEN_SMTP_PASSWORD": "", "RECIPIENTS_CSV": "email,locale\nanna@example.org,de"}
     _run(project.root, "legal-notices.yml", {**secrets}, {**released_on("2026-11-10"), "LEGALGEN_SMTP_STARTTLS": "no"})
     assert len(handler.received) == 1 and handler.received[0]["To"] == "anna@example.org"
+
+
+def test_init_writes_the_brand_matrix_when_asked(tmp_path: Path) -> None:
+    written = {path.name: str(content) for path, content in plan(tmp_path, None, brand_shards=4).items()
+               if ".github" in path.parts}
+    assert sorted(written) == ["legal-check.yml", "legal-notices.yml", "legal-publish-brands.yml"]
+    data = yaml.safe_load(written["legal-publish-brands.yml"])
+    job = data["jobs"]["brands"]
+    assert job["strategy"]["matrix"]["shard"] == [1, 2, 3, 4] and job["env"]["SHARD"] == "${{ matrix.shard }}/4"
+    scripts = [step.get("run", "") for step in job["steps"]]
+    assert 'legalgen build --brands --shard "$SHARD"' in scripts and all("${{" not in s for s in scripts)
+    assert "@" not in written["legal-publish-brands.yml"].replace("@v", "")  # every placeholder filled
+    folder = tmp_path / "workflows"
+    folder.mkdir()
+    (folder / "brands.yml").write_text(written["legal-publish-brands.yml"], encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
+                             str(folder / "brands.yml")], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

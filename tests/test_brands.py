@@ -1,0 +1,249 @@
+"""Brands: brand folders over a shared base source, and the commands that take --brand/--brands."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from legalgen.brands import parse_shard, select_brands, shard_of
+from legalgen.cli import main
+from legalgen.diagnostics import SourceError
+from legalgen.load import load_policy
+from legalgen.project import Project
+from legalgen.versions import load_history
+
+from .brandgen import base_project, brand_name, write_brands
+from .conftest import released_on
+
+AS_OF = "2026-11-24"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """The example (without versions) with three generated brands."""
+    root = base_project(tmp_path / "project")
+    write_brands(root, 3)
+    return root
+
+
+def _brand(root: Path, name: str) -> Project:
+    return Project.at(root).brand(name)
+
+
+def _load(root: Path, name: str):  # type: ignore[no-untyped-def]
+    project = _brand(root, name)
+    return load_policy(project.source, base=project.base)
+
+
+def _write(root: Path, name: str, file: str, text: str) -> Path:
+    path = root / "brands" / name / file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- the overlay
+
+
+def test_a_brand_inherits_what_it_does_not_override(project: Path) -> None:
+    base = load_policy(project / "policy").policy
+    brand = _load(project, brand_name(2)).policy
+    assert brand.site.name_in("de") == "Brand 0002 – Rechtliches"
+    assert str(brand.site.base_url) == "https://legal.brand0002.example/"
+    assert brand.company.email == "hello@brand0002.example"
+    assert brand.company.name == base.company.name  # not overridden: inherited
+    assert brand.company.address == base.company.address
+    assert brand.site.locales == base.site.locales
+    assert set(brand.documents) == set(base.documents)
+
+
+def test_positions_point_into_the_file_that_says_it(project: Path) -> None:
+    loaded = _load(project, brand_name(1))
+    email = loaded.locate("site", ("company", "email"))
+    assert (Path(email.file).as_posix().endswith("brands/brand0001/site.yaml"), email.line) == (True, 6)
+    city = loaded.locate("site", ("company", "address", "city"))
+    assert Path(city.file).as_posix().endswith("policy/site.yaml")
+
+
+def test_list_items_merge_by_id_and_texts_replace_whole(project: Path) -> None:
+    _write(project, brand_name(1), "privacy.yaml",
+           "data_categories:\n  - id: contact\n    label: {en: Contact details, de: Kontaktdaten, fr: Coordonnées}\n")
+    base = load_policy(project / "policy").policy.documents["privacy"]
+    privacy = _load(project, brand_name(1)).policy.documents["privacy"]
+    assert [c.id for c in privacy.data_categories] == [c.id for c in base.data_categories]
+    contact = next(c for c in privacy.data_categories if c.id == "contact")
+    assert contact.label.get("fr") == "Coordonnées"
+    base_contact = next(c for c in base.data_categories if c.id == "contact")
+    assert (contact.type, contact.source) == (base_contact.type, base_contact.source)  # the rest is inherited
+
+    _write(project, brand_name(2), "site.yaml", "site:\n  name: {en: Only English}\n")
+    with pytest.raises(SourceError) as caught:
+        _load(project, brand_name(2))
+    [problem] = caught.value.diagnostics
+    assert problem.code == "S008" and "lacks locale de, fr" in problem.message  # not the base's German name
+    assert Path(problem.location.file).as_posix().endswith("brands/brand0002/site.yaml")
+
+
+def test_overrides_that_match_nothing_are_reported(project: Path) -> None:
+    _write(project, brand_name(3), "privacy.yaml",
+           "data_categories:\n  - id: contakt\n    label: {en: a, de: b, fr: c}\n")
+    _write(project, brand_name(3), "refunds.yaml", "kind: refund\n")
+    with pytest.raises(SourceError) as caught:
+        _load(project, brand_name(3))
+    found = {(d.code, Path(d.location.file).name, d.location.line): d for d in caught.value.diagnostics}
+    assert set(found) == {("S013", "privacy.yaml", 2), ("S013", "refunds.yaml", 1)}
+    assert "did you mean 'contact'" in found["S013", "privacy.yaml", 2].message
+    assert "matches no file of the base source" in found["S013", "refunds.yaml", 1].message
+
+
+def test_an_unknown_key_is_the_schema_error_it_always_is(project: Path) -> None:
+    _write(project, brand_name(1), "site.yaml", "company:\n  emial: x@y.example\n")
+    with pytest.raises(SourceError) as caught:
+        _load(project, brand_name(1))
+    [problem] = caught.value.diagnostics
+    assert (problem.code, problem.location.line) == ("S002", 2) and "did you mean 'email'" in problem.message
+
+
+# --------------------------------------------------------------------------- choosing brands
+
+
+def test_shards_split_every_brand_once_and_stay_put_when_brands_are_added(tmp_path: Path) -> None:
+    root = base_project(tmp_path / "p")
+    names = write_brands(root, 40)
+    project = Project.at(root)
+    shards = [select_brands(project, shard=(index, 4)) for index in range(1, 5)]
+    assert sorted(name for shard in shards for name in shard) == names
+    assert all(shards)  # 40 brands over 4 shards: none is empty
+    assert all(shard_of(name, 4) == index for index, shard in enumerate(shards, 1) for name in shard)
+    write_brands(root, 60)  # 20 more
+    assert all(set(shard) <= set(select_brands(project, shard=(index, 4))) for index, shard in enumerate(shards, 1))
+
+
+@pytest.mark.parametrize("value", ["0/2", "3/2", "1/0", "a/b", "1-2", ""])
+def test_a_bad_shard_is_refused(value: str) -> None:
+    with pytest.raises(ValueError, match="shard"):
+        parse_shard(value)
+
+
+def test_unknown_brands_and_misused_options_are_clean_errors(project: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["check", "--root", str(project), "--brand", "nobody"])
+    assert result.exit_code == 1 and "unknown brand 'nobody'" in result.output and "brand0001" in result.output
+    result = runner.invoke(main, ["check", "--root", str(project), "--shard", "1/2"])
+    assert result.exit_code == 2 and "--shard" in result.output
+    result = runner.invoke(main, ["build", "--root", str(project), "--brands", "--shard", "5/2"])
+    assert result.exit_code == 2 and "I must lie between 1 and N" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def test_check_every_brand(project: Path) -> None:
+    _write(project, brand_name(2), "site.yaml", "company:\n  email: not-an-address\n")
+    runner = CliRunner()
+    result = runner.invoke(main, ["check", "--root", str(project), "--brands", "--as-of", AS_OF])
+    assert result.exit_code == 1, result.output
+    assert "brand brand0001:" in result.output and "brand brand0003:" in result.output
+    assert "brands/brand0002/site.yaml:2:10: error S003" in result.output
+    assert "3 brand(s) checked, 1 with errors" in result.output
+    one = runner.invoke(main, ["check", "--root", str(project), "--brand", brand_name(1), "--as-of", AS_OF])
+    assert one.exit_code == 0 and "no problems" in one.output
+    merged = runner.invoke(main, ["check", "--root", str(project), "--brands", "--format", "json", "--as-of", AS_OF])
+    assert merged.exit_code == 1
+    report = json.loads(merged.stdout)
+    assert [f["code"] for f in report["findings"]] == ["S003"]
+
+
+def test_release_a_brand_freezes_the_merged_source(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    summary = project / "summary.yaml"
+    summary.write_text("{en: First version., de: Erste Fassung., fr: Première version.}\n", encoding="utf-8")
+    for key, value in released_on(AS_OF).items():
+        monkeypatch.setenv(key, value)
+    runner = CliRunner()
+    result = runner.invoke(main, ["release", "imprint", "--root", str(project), "--brand", brand_name(1),
+                                  "--brand", brand_name(3), "--effective", AS_OF, "--summary-file", str(summary)])
+    assert result.exit_code == 0, result.output
+    assert "brand brand0001:" in result.output and "released imprint version 1" in result.output
+    frozen = project / "brands" / brand_name(1) / "versions" / "imprint" / "1"
+    assert (frozen / "source" / "site.yaml").is_file() and not (project / "policy" / "versions").exists()
+    assert not (project / "brands" / brand_name(2) / "versions").exists()
+    # the frozen source stands alone and says what the brand said
+    alone = load_policy(frozen / "source", frozen=True).policy
+    assert alone == _load(project, brand_name(1)).policy
+    assert "hello@brand0001.example" in (frozen / "en.md").read_text(encoding="utf-8")
+    history = load_history(_load(project, brand_name(1)))
+    assert [v.number for v in history.of("imprint")] == [1]
+    checked = runner.invoke(main, ["check", "--root", str(project), "--brand", brand_name(1), "--as-of", AS_OF])
+    assert checked.exit_code == 0 and "1 released version(s)" in checked.output
+
+
+def test_notices_per_brand(project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    summary = project / "summary.yaml"
+    summary.write_text("{en: We keep data longer., de: Wir speichern länger., fr: Nous conservons plus longtemps.}\n",
+                       encoding="utf-8")
+    runner = CliRunner()
+
+    def release(day: str, effective: str) -> None:
+        for key, value in released_on(day).items():
+            monkeypatch.setenv(key, value)
+        result = runner.invoke(main, ["release", "privacy", "--root", str(project), "--brands", "--effective",
+                                      effective, "--summary-file", str(summary)])
+        assert result.exit_code == 0, result.output
+
+    release("2026-10-01", "2026-10-01")
+    for name in (brand_name(1), brand_name(2), brand_name(3)):  # every brand keeps data longer
+        _write(project, name, "privacy.yaml", "purposes:\n  - id: service\n    retention:\n      period: P90D\n")
+    release("2026-11-02", "2026-12-15")
+    result = runner.invoke(main, ["notices", "--root", str(project), "--brands", "--as-of", "2026-11-02",
+                                  "--output", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("due on 2026-11-02: privacy version 2 (announcement)") == 3
+    for index in (1, 2, 3):
+        messages = sorted((tmp_path / "out" / brand_name(index)).glob("*.eml"))
+        assert len(messages) == 3  # one per locale
+        assert f"hello@{brand_name(index)}.example" in messages[0].read_text(encoding="utf-8")
+
+
+def test_diff_a_brand_between_revisions(project: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.email=t@t.example", "-c", "user.name=T", *args], cwd=project, check=True,
+                       capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-qm", "base")
+    _write(project, brand_name(2), "site.yaml",
+           (project / "brands" / brand_name(2) / "site.yaml").read_text(encoding="utf-8").replace(
+               "hello@brand0002.example", "contact@brand0002.example"))
+    result = CliRunner().invoke(main, ["diff", "main", "--root", str(project), "--brand", brand_name(2),
+                                       "--format", "json", "--as-of", AS_OF])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    changed = [change for document in data["documents"] for change in document["changes"]]
+    assert {(change["path"], change["description"]) for change in changed} == {
+        ("company", "controller's address or e-mail changes")}
+
+
+@pytest.mark.slow
+def test_build_every_brand_into_its_own_site(project: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", "--root", str(project), "--brands", "--as-of", AS_OF, "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    assert "3 brand(s): 3 built, 0 up to date, 0 failed" in result.output
+    for index in (1, 2, 3):
+        site = project / "sites" / brand_name(index)
+        page = (site / "de" / "index.html").read_text(encoding="utf-8")
+        assert f"Brand {index:04d} – Rechtliches" in page
+        assert f"https://legal.{brand_name(index)}.example/" in (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert not (project / "site").exists() and not (project / "docs").exists()  # the base is not built
+    again = runner.invoke(main, ["build", "--root", str(project), "--brands", "--as-of", AS_OF])
+    assert "3 brand(s): 0 built, 3 up to date, 0 failed" in again.output
+    shards = [runner.invoke(main, ["build", "--root", str(project), "--brands", "--shard", f"{i}/2", "--as-of",
+                                   AS_OF, "--force"]).output for i in (1, 2)]
+    built = [int(output.split(" brand(s): ")[1].split(" built")[0]) for output in shards if " brand(s): " in output]
+    assert sum(built) == 3
