@@ -148,6 +148,9 @@ def make_environment(formatter: Formatter) -> jinja2.Environment:
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
         bytecode_cache=BYTECODE,
+        # A loaded template is not checked against its file again: ``legalgen serve`` drops
+        # the environments before each rebuild instead (see :func:`forget_environments`).
+        auto_reload=False,
     )
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(formatter.translations, newstyle=True)  # type: ignore[attr-defined]

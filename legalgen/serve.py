@@ -88,7 +88,7 @@ class Preview:
         forget_environments()
         started = time.monotonic()
         try:
-            loaded = load_policy(self.project.source)
+            loaded = load_policy(self.project.source, base=self.project.base)
             history = load_history(loaded)
             date = self.as_of or today(loaded.policy.site.timezone)
             build_site(self.project, loaded, history, date, engine=self.engine)  # type: ignore[arg-type]

@@ -32,7 +32,7 @@ _PROTECTED = re.compile(
     | ^[ ]{0,3}\[[^\]\n]+\]:                  # link reference and footnote definitions
     | \{[^}\n]*\}                             # attribute lists and heading anchors
     | (?:https?|mailto):[^\s<>)\]]+           # bare URLs
-    | [\w.+-]+@[\w-]+(?:\.[\w-]+)+            # e-mail addresses
+    | (?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+  # e-mail addresses (tried where a word starts)
     | ^[ \t]*!!!\ \w+                         # admonition markers
     | \d:\d                                   # times and ratios
     """,
