@@ -338,7 +338,7 @@ def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, j
     <--site-dir>/<name>/), by worker processes that build one brand after another (--jobs of
     them); a brand that fails is reported and the others go on.
     """
-    from legalgen.site import build_site
+    from legalgen import manifest
 
     project = _project(root, source, site_dir)
     if brands or all_brands:
@@ -346,6 +346,11 @@ def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, j
         return
     if shard is not None:
         _targets(project, brands, all_brands, shard)
+    if not force and manifest.up_to_date(project, engine, as_of.date() if as_of else None):
+        click.echo(f"{project.site} is up to date: built from these very sources")
+        return
+    from legalgen.site import build_site
+
     try:
         loaded, history = _load(project)
         date = _as_of(as_of, loaded)

@@ -11,6 +11,7 @@ of being built again.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import sys
@@ -24,12 +25,53 @@ FILE = ".legalgen-manifest.json"
 _ENGINE_PACKAGES = {"mkdocs": ("mkdocs", "mkdocs-material"), "zensical": ("zensical",)}
 
 
+#: The manifest's entry for everything a build is made from (see :func:`source_key`) and the
+#: site's time zone, which decides the default as-of date before the source is read.
+SOURCE = "<source>"
+TIMEZONE = "<timezone>"
+
+
 def _hash_tree(digest: hashlib._Hash, folder: Path) -> None:
     if not folder.is_dir():
         return
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
+
+
+def source_key(project: Project, engine: str, as_of: dt.date) -> str:
+    """A hash of everything a build is made from, read without parsing anything: the as-of
+    date, the source with its versions (and a brand's base), mkdocs.yml, overrides/, the engine
+    and theme versions, and legalgen's own files (code, templates, catalogs, knowledge)."""
+    digest = hashlib.sha256()
+    digest.update(f"{engine} {as_of.isoformat()} {sys.version_info[:2]}\0".encode())
+    for package in ("legalgen", *_ENGINE_PACKAGES.get(engine, ())):
+        digest.update(f"{package}={package_version(package) or '-'}\0".encode())
+    _hash_tree(digest, Path(__file__).parent)
+    for folder in (project.source, project.base, project.root / "overrides"):
+        digest.update(b"\1")
+        if folder is not None:
+            _hash_tree(digest, folder)
+    if project.base_config.is_file():
+        digest.update(project.base_config.read_bytes())
+    return digest.hexdigest()
+
+
+def up_to_date(project: Project, engine: str, as_of: dt.date | None) -> bool:
+    """Whether the site was built from exactly these inputs (:func:`source_key`), so that a
+    build has nothing to do: it need not even read the source. Without ``as_of``, the date is
+    today in the time zone the site was built for."""
+    from legalgen.clock import today
+
+    previous = stored(project.site)
+    if SOURCE not in previous or not (project.site / FILE).is_file():
+        return False
+    if as_of is None:
+        try:
+            as_of = today(previous.get(TIMEZONE, ""))
+        except (ValueError, KeyError):  # no or no known time zone: read the source
+            return False
+    return previous[SOURCE] == source_key(project, engine, as_of)
 
 
 def build_inputs(project: Project, locales: Iterable[str], engine: str, root_files: Mapping[str, bytes]) -> dict[str, str]:
@@ -70,4 +112,4 @@ def text(manifest: Mapping[str, str]) -> str:
     return json.dumps(dict(manifest), indent=2, sort_keys=True) + "\n"
 
 
-__all__ = ["FILE", "build_inputs", "stored", "text"]
+__all__ = ["FILE", "SOURCE", "TIMEZONE", "build_inputs", "source_key", "stored", "text", "up_to_date"]

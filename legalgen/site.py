@@ -488,7 +488,8 @@ def build_site(
       previous site stays as it was.
     - A locale whose inputs did not change since the last build (see :mod:`legalgen.manifest`)
       is kept from the current site instead of built again; when nothing changed, ``site/``
-      is left as it is. ``force`` builds everything.
+      is left as it is (only its manifest is updated when the sources changed in a way that
+      changes no page, e.g. a new as-of date). ``force`` builds everything.
     """
     if not project.base_config.is_file():
         raise BuildError(f"no base config at {project.base_config}; see the README to start a project")
@@ -505,9 +506,14 @@ def build_site(
         progress(f"rendered {len(report.written)} changed file(s), {len(report.unchanged)} unchanged")
         root_files = _root_files(snapshot)
         inputs = manifest.build_inputs(project, locales, engine, root_files)
+        sources = {manifest.SOURCE: manifest.source_key(project, engine, as_of),
+                   manifest.TIMEZONE: loaded.policy.site.timezone}
         previous = manifest.stored(project.site) if is_legalgen_output(project.site) and not force else {}
-        if previous == inputs:
+        if {k: v for k, v in previous.items() if k not in sources} == inputs:
             progress("nothing changed since the last build: site/ is left as it is")
+            if any(previous.get(key) != value for key, value in sources.items()):  # e.g. a new day, same pages
+                with _os_errors("cannot update the build manifest"):
+                    write_file(project.site / manifest.FILE, manifest.text({**inputs, **sources}))
             return BuildReport(report, [], project.site)
         reused = [locale for locale in locales if previous.get(locale) == inputs[locale]
                   and (project.site / locale).is_dir()]
@@ -527,7 +533,7 @@ def build_site(
                 for name, data in root_files.items():
                     write_file(staging / name, data)
                 _write_hosting(staging, loaded)
-                write_file(staging / manifest.FILE, manifest.text(inputs))
+                write_file(staging / manifest.FILE, manifest.text({**inputs, **sources}))
             swap_in(staging, project.site)
         finally:
             remove_staging(staging)

@@ -70,3 +70,31 @@ def test_a_changed_override_rebuilds_every_locale(tmp_path: Path) -> None:
     main = project.root / "overrides" / "main.html"
     main.write_text(main.read_text(encoding="utf-8") + "\n{# a comment #}\n", encoding="utf-8")
     assert _build(project.root)[0] == ["en", "de", "fr"]
+
+
+def test_the_command_skips_a_build_whose_sources_did_not_change(tmp_path: Path) -> None:
+    """`legalgen build` compares a hash of its inputs before it reads the source at all."""
+    from click.testing import CliRunner
+
+    from legalgen.cli import main
+
+    project = copy_project(tmp_path)
+    runner = CliRunner()
+    args = ["build", "--root", str(project.root), "--as-of", AS_OF.isoformat()]
+    assert runner.invoke(main, args).exit_code == 0
+    before, docs_before = _state(project.site), _state(project.docs)
+    again = runner.invoke(main, args)
+    assert again.exit_code == 0 and "is up to date: built from these very sources" in again.output
+    assert _state(project.site) == before and _state(project.docs) == docs_before
+    # without --as-of: today in the time zone the site was built for, which differs from AS_OF
+    assert "built from these very sources" not in runner.invoke(main, args[:3]).output
+    assert "building as of" in runner.invoke(main, args).output  # back to AS_OF
+    # a changed source file, a corrupt manifest: the source is read again
+    imprint = project.source / "imprint.yaml"
+    imprint.write_text(imprint.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    changed = runner.invoke(main, args)
+    assert "building as of" in changed.output and "nothing changed since the last build" in changed.output
+    assert "built from these very sources" in runner.invoke(main, args).output
+    (project.site / FILE).write_text("{not json", encoding="utf-8")
+    assert "building as of" in runner.invoke(main, args).output
+    assert "built from these very sources" not in runner.invoke(main, [*args, "--force"]).output
