@@ -7,6 +7,9 @@ validating the YAML again. The cache lives in ``LEGALGEN_CACHE`` (default:
 by a fingerprint of the code that reads sources, so a new legalgen never reads an old
 entry. An entry is used only for a version whose files matched the hash it is filed under;
 an unreadable, corrupt or foreign entry is ignored and rewritten. Writes are atomic.
+
+The same folder keeps the theme's compiled templates (``jinja/``, Jinja's own bytecode
+cache, keyed by each template's source), so that a build does not compile them again.
 """
 
 from __future__ import annotations
