@@ -27,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.check.helpers import PRIVACY, SITE  # noqa: E402
+from tests.check.helpers import PRIVACY, SITE
 
 
 def _purposes(count: int) -> str:
@@ -68,7 +68,7 @@ def _at_size(limit: int) -> str:
 
 def _fitting(values: int) -> int:
     """How many purposes fit in ``values`` values."""
-    from legalgen.source import _Loader, Limits
+    from legalgen.source import Limits, _Loader
 
     def count(n: int) -> int:
         loader = _Loader(_purposes(n), Limits())

@@ -14,20 +14,20 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shutil
 import statistics
 import subprocess
 import sys
-import shutil
 import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from click.testing import CliRunner  # noqa: E402
+from click.testing import CliRunner
 
-from legalgen.cli import main as cli  # noqa: E402
-from tests.conftest import released_on  # noqa: E402
+from legalgen.cli import main as cli
+from tests.conftest import released_on
 
 LOAD = ("import sys, time; from pathlib import Path; from legalgen.load import load_policy; "
         "from legalgen.versions import load_history; loaded = load_policy(Path(sys.argv[1])); "
