@@ -210,6 +210,12 @@ def spell_out(n: int, locale: str) -> str:
     return f"{_FR_TENS[tens]}{' et ' if unit == 1 else '-'}{_FR_UNITS[unit]}"
 
 
+@functools.cache
+def babel_locale(code: str) -> Locale:
+    """Babel's locale for ``code``, parsed once (Babel parses a code on every call it is given)."""
+    return Locale.parse(code)
+
+
 @dataclass(frozen=True)
 class Formatter:
     """Everything locale-dependent a template needs: gettext, dates, periods, labels."""
@@ -229,7 +235,7 @@ class Formatter:
 
     def date(self, value: dt.date) -> str:
         """A date in CLDR long form: "16 February 2024", "16. Februar 2024", "16 février 2024", "1er mars 2026"."""
-        text = format_date(value, "long", locale=self.date_locale)
+        text = format_date(value, "long", locale=babel_locale(self.date_locale))
         if self.locale == "fr" and value.day == 1 and text.startswith("1 "):
             text = "1er" + text[1:]  # the first of the month is an ordinal in French
         return text
@@ -256,7 +262,7 @@ class Formatter:
         single = len(parts) == 1
         messages = _messages(self.translations, form if single or form != "within" else "dative")
         texts = [self._count(messages[unit], n, words) for unit, n in parts]
-        text = format_list(texts, locale=self.locale)
+        text = format_list(texts, locale=babel_locale(self.locale))
         if not single and form == "within":
             text = self.translations.pgettext("within", "within %(period)s") % {"period": text}
         return text
@@ -283,7 +289,7 @@ class Formatter:
 
     def money(self, value: Any) -> str:
         """An amount with its currency in this language's format: "€25,000.00", "25.000,00 €", "25 000,00 €"."""
-        return format_currency(value.amount, value.currency, locale=self.date_locale)
+        return format_currency(value.amount, value.currency, locale=babel_locale(self.date_locale))
 
     def label(self, value: enum.Enum, form: str = "label") -> str:
         """The localized label of an enum value (``form`` picks e.g. its description)."""
@@ -295,8 +301,8 @@ class Formatter:
 
     def country(self, code: str) -> str:
         """A country's name in this locale, from CLDR."""
-        return str(Locale.parse(self.locale).territories.get(code, code))
+        return str(babel_locale(self.locale).territories.get(code, code))
 
     def join(self, items: list[str]) -> str:
         """A list in running text: "a, b and c" / "a, b und c" / "a, b et c"."""
-        return format_list(items, locale=self.locale) if items else ""
+        return format_list(items, locale=babel_locale(self.locale)) if items else ""
