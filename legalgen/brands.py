@@ -37,12 +37,25 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 def brand_names(project: Project) -> list[str]:
-    """Every brand of the project, by name: the folders below ``brands/`` that hold YAML files."""
+    """Every brand of the project, by name: the folders below ``brands/`` that hold YAML files.
+
+    Hidden folders are skipped; a folder whose name cannot be a brand's (it names the
+    brand's output folders) or that is a link (a brand writes its releases into it) is an error.
+    """
     folder = project.root / BRANDS
     if not folder.is_dir():
         return []
-    return sorted(path.name for path in folder.iterdir()
-                  if path.is_dir() and _NAME.fullmatch(path.name) and any(path.glob("*.y*ml")))
+    names = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or not path.is_dir() or not any(path.glob("*.y*ml")):
+            continue
+        if path.is_symlink():
+            raise LegalgenError(f"{path} is a link; a brand is a folder of its own (its releases are written there)")
+        if not _NAME.fullmatch(path.name):
+            raise LegalgenError(f"{path}: a brand's name is made of letters, digits, '.', '_' and '-', starts with a "
+                                "letter or digit and has at most 64 characters; rename the folder")
+        names.append(path.name)
+    return names
 
 
 def parse_shard(value: str) -> tuple[int, int]:
@@ -64,7 +77,7 @@ def shard_of(name: str, count: int) -> int:
 def select_brands(project: Project, names: tuple[str, ...] = (), shard: tuple[int, int] | None = None) -> list[str]:
     """The brands named (all when none is), limited to one shard; an unknown name is an error."""
     known = brand_names(project)
-    if not known:
+    if not known and names:
         raise LegalgenError(f"no brands: {project.root / BRANDS} has no brand folder with YAML files")
     unknown = [name for name in names if name not in known]
     if unknown:
@@ -161,6 +174,8 @@ def build_brand(project: Project, as_of: dt.date | None, engine: str, force: boo
         return BrandResult(name, project.site, error="\n".join(d.format() for d in error.diagnostics))
     except (LegalgenError, OSError, ValueError) as error:
         return BrandResult(name, project.site, error=str(error))
+    except Exception as error:  # noqa: BLE001 - one brand's failure must not stop the others
+        return BrandResult(name, project.site, error=f"internal error: {type(error).__name__}: {error}")
     return BrandResult(name, report.site, tuple(report.locales))
 
 

@@ -74,6 +74,28 @@ def _targets(project: Any, brands: tuple[str, ...], all_brands: bool, shard: str
         _fail(error)
 
 
+def _each(projects: list[Any], action: Any) -> None:
+    """Run ``action`` on each project. The base project alone fails as the action does; with
+    brands, each is named, a failing brand does not stop the others, and the worst exit code
+    is the command's."""
+    if len(projects) == 1 and projects[0].name is None:
+        action(projects[0])
+        return
+    failed: list[tuple[str, int]] = []
+    for project in projects:
+        click.echo(f"brand {project.name}:")
+        try:
+            action(project)
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 1
+            if code:
+                failed.append((project.name, code))
+    if failed:
+        click.echo(f"{len(failed)} of {len(projects)} brand(s) failed: {', '.join(name for name, _ in failed)}",
+                   err=True)
+        sys.exit(max(code for _, code in failed))
+
+
 def _load_source(project: Any) -> Any:
     """The validated policy, read within the LEGALGEN_MAX_* limits (raises SourceError on any problem)."""
     from legalgen.load import load_policy
@@ -297,7 +319,7 @@ def render(root: Path, source: Path | None, as_of: Any, brands: tuple[str, ...],
     """
     from legalgen.site import render_sources
 
-    for project in _targets(_project(root, source), brands, all_brands, shard):
+    def render_one(project: Any) -> None:
         try:
             project.configs.mkdir(parents=True, exist_ok=True)
             loaded, history = _load(project)
@@ -310,6 +332,8 @@ def render(root: Path, source: Path | None, as_of: Any, brands: tuple[str, ...],
             f"rendered into {project.docs.relative_to(project.root)}/: {len(report.written)} written, "
             f"{len(report.unchanged)} unchanged, {len(report.removed)} removed"
         )
+
+    _each(_targets(_project(root, source), brands, all_brands, shard), render_one)
 
 
 @main.command()
@@ -369,7 +393,7 @@ def _build_brands(projects: list[Any], engine: str, jobs: int | None, force: boo
     from legalgen.brands import build_brands
 
     if not projects:
-        click.echo("no brand in this shard")
+        click.echo("no brand to build: brands/ holds none, or none falls into this shard")
         return
     date = as_of.date() if as_of is not None else None
     click.echo(f"building {len(projects)} brand(s)" + (f" as of {date.isoformat()}" if date else ""), err=True)
@@ -416,10 +440,9 @@ def release(document: str, effective: Any, published: Any, summary_file: Path, m
     today (in the site's time zone) without --backdate-reason. With --brand or --brands,
     each brand releases its own version (in brands/<name>/versions/) with the same summary.
     """
-    for project in _targets(_project(root, source), brands, all_brands, shard):
-        if project.name is not None:
-            click.echo(f"brand {project.name}:")
-        _release_one(project, document, effective, published, summary_file, material, backdate_reason, sign)
+    _each(_targets(_project(root, source), brands, all_brands, shard),
+          lambda project: _release_one(project, document, effective, published, summary_file, material,
+                                       backdate_reason, sign))
 
 
 def _release_one(project: Any, document: str, effective: Any, published: Any, summary_file: Path,
@@ -523,16 +546,15 @@ def notices(root: Path, source: Path | None, as_of: Any, output: Path | None, se
     """
     if send and recipients is None:
         raise click.UsageError("--send needs --recipients FILE.csv")
-    for project in _targets(_project(root, source), brands, all_brands, shard):
-        brand = project.name
-        if brand is None:
-            _notices_one(project, as_of, output, send, recipients)
-            continue
-        click.echo(f"brand {brand}:")
-        if recipients is not None and not recipients.is_dir():
-            raise click.BadParameter("with brands, give a folder holding <brand>.csv", param_hint="--recipients")
-        _notices_one(project, as_of, output / brand if output else None, send,
-                     recipients / f"{brand}.csv" if recipients else None)
+    projects = _targets(_project(root, source), brands, all_brands, shard)
+    if projects and projects[0].name is None:
+        _notices_one(projects[0], as_of, output, send, recipients)
+        return
+    if recipients is not None and not recipients.is_dir():
+        raise click.BadParameter("with brands, give a folder holding <brand>.csv", param_hint="--recipients")
+    _each(projects, lambda project: _notices_one(
+        project, as_of, output / project.name if output else None, send,
+        recipients / f"{project.name}.csv" if recipients else None))
 
 
 def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, recipients: Path | None) -> None:

@@ -190,8 +190,10 @@ def _read_files(root: Path, limits: Limits, base: Path | None = None) -> tuple[d
         if source is not None and path.name in overrides:
             override, problems = read_yaml(overrides[path.name], display_path(overrides[path.name]), limits)
             diagnostics += problems
-            if override is not None:
-                source, problems = overlay(source, override)
+            changed = _identity_kept(source, override) if override is not None else []
+            diagnostics += changed
+            if override is not None and not changed:
+                source, problems = overlay(source, override, m.SUPPORTED_LOCALES)
                 diagnostics += problems
         if source is None:
             continue
@@ -216,6 +218,16 @@ def _read_files(root: Path, limits: Limits, base: Path | None = None) -> tuple[d
     if paths and len(files) == int("site" in files) and not diagnostics:
         diagnostics.append(Diagnostic("S010", "the source has no documents", Location(display_path(folder), 1, 1)))
     return files, diagnostics
+
+
+def _identity_kept(base: SourceFile, override: SourceFile) -> list[Diagnostic]:
+    """S013 when a brand file changes what its base file is: a document's ``kind`` or a custom
+    document's ``id``."""
+    if not isinstance(base.data, dict) or not isinstance(override.data, dict):
+        return []
+    return [Diagnostic("S013", f"a brand cannot change the {key} of a document ({base.data.get(key)!r} in the base)",
+                       override.locate((key,)), hint=f"remove {key} from the brand's file")
+            for key in ("kind", "id") if key in override.data and override.data[key] != base.data.get(key)]
 
 
 def _yaml_files(folder: Path) -> list[Path]:

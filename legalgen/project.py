@@ -123,10 +123,14 @@ class Project:
         """
         docs_hint = "legalgen writes its Markdown tree there; move or delete that folder yourself"
         site_hint = "choose another --site-dir, or move or delete that folder yourself"
+        def never(folder: Path) -> bool:
+            return False
+
+        # brands came after the marker: no folder of a brand's is adopted without it
+        legacy_site, legacy_docs = (is_legacy_site, is_legacy_docs) if self.base is None else (never, never)
         if site:
-            _check_folder(self, self.site, "site folder", site_hint, is_legacy_site,
-                          {self.docs: "the docs folder"})
-        _check_folder(self, self.docs, "docs folder", docs_hint, is_legacy_docs, {})
+            _check_folder(self, self.site, "site folder", site_hint, legacy_site, {self.docs: "the docs folder"})
+        _check_folder(self, self.docs, "docs folder", docs_hint, legacy_docs, {})
         for locale in locales:
             for config in (self.locale_config(locale), self.staging_config(locale)):
                 _check_generated_file(config)

@@ -209,7 +209,13 @@ def review(source: Path, base: str | None, head: str | None, as_of: dt.date | No
             into = Path(scratch) / name
             if shared is None:
                 return label, extract(source, spec, into), None
-            return label, extract(source, spec, into, brand=True), extract(shared, spec, into)
+            base = extract(shared, spec, into)  # the revision is checked here
+            try:
+                brand = extract(source, spec, into, brand=True)
+            except LegalgenError:
+                raise LegalgenError(f"the brand {source.name} does not exist at {spec}; compare it with a revision "
+                                    "that has it") from None
+            return label, brand, base
 
         base_label, base_folder, base_shared = side(base if base is not None else default_base(source), "base")
         head_label, head_folder, head_shared = side(head, "head")

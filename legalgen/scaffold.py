@@ -38,6 +38,8 @@ GITIGNORE = """\
 /.legalgen/
 /sites/
 """
+#: The pull request's check of the base; a project with brands checks every brand after it.
+_CHECK_BASE = 'legalgen check --format github --against "$BASE"'
 #: The publishing workflow of a project with brands (``init --brand-shards N``).
 BRAND_WORKFLOW = "legal-publish-brands.yml"
 
@@ -150,6 +152,8 @@ def plan(target: Path, answers: Answers | None, brand_shards: int | None = None)
         if brand_shards is not None:
             text = text.replace("@SHARDS@", ", ".join(map(str, range(1, brand_shards + 1))))
             text = text.replace("@COUNT@", str(brand_shards))
+            text = text.replace(_CHECK_BASE, f"{_CHECK_BASE}\n          {_CHECK_BASE.replace('check', 'check --brands')}")
+            text = text.replace(f"run: {_CHECK_BASE}", f"run: |\n          {_CHECK_BASE}")
         files[target / ".github" / "workflows" / workflow.name] = text
     if answers is None:
         for path in _files(base / "policy"):

@@ -18,7 +18,8 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterator, Mapping
+import stat
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -142,68 +143,93 @@ class _FileMark:
     column: int
 
 
-#: A mapping whose keys are all language codes is a localized text: an override replaces it whole.
-_LANGUAGE = re.compile(r"[a-z]{2,3}(?:_[A-Z]{2})?")
-
-
-def overlay(base: SourceFile, override: SourceFile) -> tuple[SourceFile, list[Diagnostic]]:
+def overlay(base: SourceFile, override: SourceFile, languages: Collection[str]) -> tuple[SourceFile, list[Diagnostic]]:
     """``base`` with the values of ``override`` put over it, every node keeping its own file and line.
 
     Mappings merge key by key (a key the base lacks is added, and the schema then judges
     it); lists of items with an ``id`` merge item by item (an id the base lacks matches
-    nothing: ``S013``); any other value, a localized text included, is replaced whole.
+    nothing: ``S013``; an id given twice is ``S006``); any other value is replaced whole, and
+    so is a localized text (a mapping of the base whose keys are all in ``languages``), so
+    that an override never keeps a translation of the base. An override must be a mapping.
     """
     for node in _nodes(override.tree):
         node.start_mark = _FileMark(override.name, node.start_mark.line, node.start_mark.column)
+    if override.tree is None:
+        return base, []
+    if not isinstance(override.data, dict) or not isinstance(override.tree, MappingNode):
+        return base, [Diagnostic("S003", "a brand file holds a mapping of what it overrides in the base file",
+                                 override.locate(()))]
+    if base.tree is None:
+        return override, []
     diagnostics: list[Diagnostic] = []
-    if base.tree is None or override.tree is None:
-        return (base if override.tree is None else override), diagnostics
-    tree, data = _overlay(base.tree, base.data, override.tree, override.data, override, (), diagnostics)
+    tree, data = _overlay(base.tree, base.data, override.tree, override.data, override, (), frozenset(languages),
+                          diagnostics)
     return SourceFile(base.name, tree, data), diagnostics
 
 
 def _overlay(base_node: Node, base: Any, node: Node, value: Any, override: SourceFile, path: NodePath,
-             diagnostics: list[Diagnostic]) -> tuple[Node, Any]:
+             languages: frozenset[str], diagnostics: list[Diagnostic]) -> tuple[Node, Any]:
     """The node and data of ``value`` put over ``base`` (see :func:`overlay`)."""
-    if _is_mapping(base_node, base) and _is_mapping(node, value) and not _is_text(value):
-        pairs = {str(key.value): (key, child) for key, child in base_node.value}
+    if isinstance(base_node, MappingNode) and isinstance(base, dict) and isinstance(node, MappingNode) \
+            and isinstance(value, dict) and not (base and set(base) <= languages):
+        pairs = _pairs(base_node)
+        written = _pairs(node)
         merged = dict(base)
-        for key, child in node.value:
-            name = str(key.value)
-            if name in merged and name in pairs:
-                merged_child, merged[name] = _overlay(pairs[name][1], merged[name], child, value[name], override,
-                                                      (*path, name), diagnostics)
+        for name, item in value.items():
+            pair = written.get(name)
+            if name in merged and name in pairs and pair is not None:
+                merged_child, merged[name] = _overlay(pairs[name][1], merged[name], pair[1], item, override,
+                                                      (*path, name), languages, diagnostics)
                 pairs[name] = (pairs[name][0], merged_child)
             else:
-                pairs[name] = (key, child)
-                merged[name] = value[name]
+                if pair is not None:
+                    pairs[name] = pair
+                merged[name] = item
         return MappingNode(base_node.tag, list(pairs.values()), base_node.start_mark, base_node.end_mark), merged
-    if _is_items(base_node, base) and _is_items(node, value):
+    if _is_items(base_node, base) and _is_items(node, value) and value:
         index = {item["id"]: position for position, item in enumerate(base)}
         items, nodes = list(base), list(base_node.value)
+        seen: set[Any] = set()
         for position, (item, child) in enumerate(zip(value, node.value, strict=True)):
-            at = index.get(item["id"])
+            ident, at = item["id"], index.get(item["id"])
+            where = override.locate((*path, position, "id"))
+            if ident in seen:
+                diagnostics.append(Diagnostic("S006", f"{'.'.join(map(str, path))}: the id {ident!r} is overridden "
+                                                      "twice", where))
+                continue
+            seen.add(ident)
             if at is None:
-                close = difflib.get_close_matches(str(item["id"]), [str(ident) for ident in index], n=1)
+                close = difflib.get_close_matches(str(ident), [str(known) for known in index], n=1)
                 diagnostics.append(Diagnostic(
-                    "S013", f"{'.'.join(map(str, path))}: the base has no item with the id {item['id']!r}"
-                            + (f" (did you mean {close[0]!r}?)" if close else ""),
-                    override.locate((*path, position, "id")),
+                    "S013", f"{'.'.join(map(str, path))}: the base has no item with the id {ident!r}"
+                            + (f" (did you mean {close[0]!r}?)" if close else ""), where,
                     hint="an override changes what the base states; add a new item to the base source"))
                 continue
             nodes[at], items[at] = _overlay(nodes[at], items[at], child, item, override, (*path, position),
-                                            diagnostics)
+                                            languages, diagnostics)
         return SequenceNode(base_node.tag, nodes, base_node.start_mark, base_node.end_mark), items
     return node, value
 
 
-def _is_mapping(node: Node, data: Any) -> bool:
-    return isinstance(node, MappingNode) and isinstance(data, dict) \
-        and all(isinstance(key, ScalarNode) for key, _ in node.value) and len(node.value) == len(data)
+def _pairs(node: MappingNode) -> dict[str, tuple[Node, Node]]:
+    """The key and value nodes of a mapping by the key as the plain data has it (``true`` is
+    ``"True"``); a later pair wins, as it does when YAML merge keys are resolved."""
+    return {_key_text(key): (key, child) for key, child in node.value}
 
 
-def _is_text(data: dict[str, Any]) -> bool:
-    return bool(data) and all(_LANGUAGE.fullmatch(key) for key in data)
+def _key_text(node: Node) -> str:
+    """A mapping key as the plain data has it."""
+    if not isinstance(node, ScalarNode):
+        return f"\0{id(node)}"  # not a key the data can have (mappings refuse unhashable keys)
+    if node.tag == "tag:yaml.org,2002:str":
+        return str(node.value)
+    loader = _Loader("", Limits())
+    try:
+        return str(loader.construct_object(node, deep=True))
+    except YAMLError:
+        return str(node.value)
+    finally:
+        loader.dispose()
 
 
 def _is_items(node: Node, data: Any) -> bool:
@@ -311,7 +337,10 @@ def read_yaml(path: Path, name: str, limits: Limits | None = None) -> tuple[Sour
     """
     limits = limits or Limits()
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            return None, [Diagnostic("S001", "not a regular file (a pipe, device or folder)", Location(name, 1, 1))]
+        size = status.st_size
         if size > limits.max_bytes:
             return None, [Diagnostic("S011", f"file of {size} bytes is larger than the limit of {limits.max_bytes}",
                                      Location(name, 1, 1), hint="raise LEGALGEN_MAX_FILE_BYTES if it is genuine")]

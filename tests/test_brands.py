@@ -247,3 +247,100 @@ def test_build_every_brand_into_its_own_site(project: Path) -> None:
                                    AS_OF, "--force"]).output for i in (1, 2)]
     built = [int(output.split(" brand(s): ")[1].split(" built")[0]) for output in shards if " brand(s): " in output]
     assert sum(built) == 3
+
+
+# --------------------------------------------------------------------------- hostile overrides
+
+
+def _problems(root: Path, name: str) -> list[tuple[str, str, int]]:
+    with pytest.raises(SourceError) as caught:
+        _load(root, name)
+    return sorted((d.code, Path(d.location.file).name, d.location.line) for d in caught.value.diagnostics)
+
+
+def test_a_mapping_with_short_keys_merges_only_a_text_is_replaced(project: Path) -> None:
+    base = load_policy(project / "policy").policy.documents["privacy"]
+    _write(project, brand_name(1), "privacy.yaml", "dpo:\n  email: dpo@brand0001.example\n")
+    dpo = _load(project, brand_name(1)).policy.documents["privacy"].dpo
+    assert dpo.email == "dpo@brand0001.example" and dpo.name == base.dpo.name  # merged, not replaced
+
+
+def test_keys_that_are_not_text_and_merge_keys(project: Path) -> None:
+    _write(project, brand_name(1), "site.yaml", "true: 1\ncompany:\n  010: x\n")
+    assert [code for code, _, _ in _problems(project, brand_name(1))] == ["S002", "S002"]
+    _write(project, brand_name(2), "site.yaml", "company:\n  <<: {email: a@b.example, name: Merge AG}\n"
+                                                "  name: Merge GmbH\n")
+    company = _load(project, brand_name(2)).policy.company
+    base = load_policy(project / "policy").policy.company
+    assert (company.name, company.email, company.address) == ("Merge GmbH", "a@b.example", base.address)
+
+
+def test_ids_twice_an_empty_list_a_new_kind_and_a_file_that_is_no_mapping(project: Path) -> None:
+    _write(project, brand_name(1), "privacy.yaml", "data_categories:\n  - id: contact\n    source: data_subject\n"
+                                                   "  - id: contact\n    source: third_party\n")
+    assert _problems(project, brand_name(1)) == [("S006", "privacy.yaml", 4)]
+    _write(project, brand_name(2), "cookies.yaml", "trackers: []\n")
+    assert _load(project, brand_name(2)).policy.documents["cookies"].trackers == []  # replaced: no trackers
+    _write(project, brand_name(3), "privacy.yaml", "kind: custom\nid: foo\n")
+    assert _problems(project, brand_name(3)) == [("S013", "privacy.yaml", 1), ("S013", "privacy.yaml", 2)]
+    _write(project, brand_name(3), "privacy.yaml", "- a list\n")
+    assert _problems(project, brand_name(3)) == [("S003", "privacy.yaml", 1)]
+
+
+def test_a_pipe_is_no_source_file(project: Path) -> None:
+    import os
+
+    (project / "brands" / brand_name(1) / "site.yaml").unlink()
+    os.mkfifo(project / "brands" / brand_name(1) / "site.yaml")
+    assert _problems(project, brand_name(1)) == [("S001", "site.yaml", 1)]
+
+
+def test_brand_folders_that_cannot_be_brands(project: Path) -> None:
+    runner = CliRunner()
+    (project / "brands" / ".hidden").mkdir()
+    (project / "brands" / ".hidden" / "site.yaml").write_text("{}\n", encoding="utf-8")
+    assert runner.invoke(main, ["check", "--root", str(project), "--brands", "--as-of", AS_OF]).exit_code == 0
+    (project / "brands" / "sp ace").mkdir()
+    (project / "brands" / "sp ace" / "site.yaml").write_text("{}\n", encoding="utf-8")
+    result = runner.invoke(main, ["check", "--root", str(project), "--brands"])
+    assert result.exit_code == 1 and "a brand's name is made of letters" in result.output
+    (project / "brands" / "sp ace" / "site.yaml").unlink()
+    (project / "brands" / "sp ace").rmdir()
+    (project / "brands" / "link").symlink_to(project / "policy")
+    result = runner.invoke(main, ["check", "--root", str(project), "--brands"])
+    assert result.exit_code == 1 and "is a link" in result.output
+
+
+def test_a_broken_brand_does_not_stop_the_others(project: Path, tmp_path: Path) -> None:
+    _write(project, brand_name(1), "site.yaml", "site: [\n")
+    result = CliRunner().invoke(main, ["notices", "--root", str(project), "--brands", "--as-of", AS_OF,
+                                       "--output", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "brand brand0003:" in result.output and "no notices due on 2026-11-24" in result.output
+    assert "1 of 3 brand(s) failed: brand0001" in result.output
+
+
+def test_an_old_looking_folder_is_not_taken_for_a_brand_site(project: Path) -> None:
+    from legalgen.diagnostics import UnsafeOutputError
+
+    site = project / "sites" / brand_name(1)
+    site.mkdir(parents=True)
+    (site / "index.html").write_text("mine", encoding="utf-8")
+    (site / "notices.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(UnsafeOutputError):
+        _brand(project, brand_name(1)).check_outputs(["en"])
+    assert Project.at(project, site=site).check_outputs(["en"]) is None  # the base still adopts old sites
+
+
+def test_diff_of_a_brand_that_did_not_exist_then(project: Path) -> None:
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=project, check=True)
+    (project / "brands" / "later").mkdir()
+    subprocess.run(["git", "-c", "user.email=t@t.example", "-c", "user.name=T", "commit", "-qm", "x", "--allow-empty"],
+                   cwd=project, check=True)
+    subprocess.run(["git", "add", "policy"], cwd=project, check=True)
+    subprocess.run(["git", "-c", "user.email=t@t.example", "-c", "user.name=T", "commit", "-qm", "base"],
+                   cwd=project, check=True)
+    _write(project, "later", "site.yaml", "company:\n  email: hello@later.example\n")
+    result = CliRunner().invoke(main, ["diff", "main", "--root", str(project), "--brand", "later"])
+    assert result.exit_code == 1 and "the brand later does not exist at main" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -147,6 +147,9 @@ def test_init_writes_the_brand_matrix_when_asked(tmp_path: Path) -> None:
     scripts = [step.get("run", "") for step in job["steps"]]
     assert 'legalgen build --brands --shard "$SHARD"' in scripts and all("${{" not in s for s in scripts)
     assert "@" not in written["legal-publish-brands.yml"].replace("@v", "")  # every placeholder filled
+    check = yaml.safe_load(written["legal-check.yml"])
+    check_scripts = [step.get("run", "") for job in check["jobs"].values() for step in job["steps"]]
+    assert any('legalgen check --brands --format github --against "$BASE"' in s for s in check_scripts)
     folder = tmp_path / "workflows"
     folder.mkdir()
     (folder / "brands.yml").write_text(written["legal-publish-brands.yml"], encoding="utf-8")
