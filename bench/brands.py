@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,6 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.build import run
 from tests.brandgen import base_project, brand_name, write_brands
 
 
@@ -57,28 +57,16 @@ def render_throughput(root: Path, steps: list[int]) -> None:
         print(f"{step:>7}{pages:>9}{pages / rendering:>16.0f}{loading / step * 1000:>15.1f}{_peak_mb():>9.0f}")
 
 
-def _run(command: list[str], cwd: Path) -> tuple[float, float, float]:
-    """Wall s, CPU s and the peak memory (MB) of the largest process ``command`` waited for."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if result.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, after.ru_maxrss / 1024
-
-
 def builds(root: Path, count: int, separate: int) -> None:
     legalgen = [sys.executable, "-m", "legalgen"]
     as_of = ["--as-of", "2026-11-24"]
-    wall, cpu, peak = _run([*legalgen, "build", "--brands", "--force", *as_of], root)
+    wall, cpu = run([*legalgen, "build", "--brands", "--force", *as_of], root)
+    peak = _peak_mb(resource.RUSAGE_CHILDREN)  # the largest process it waited for
     print(f"build --brands, {count} brands: {wall:.1f} s wall, {cpu:.1f} s CPU = {cpu / count:.2f} s CPU "
           f"per brand site; largest process {peak:.0f} MB")
     total_wall = total_cpu = 0.0
     for index in range(1, separate + 1):
-        one_wall, one_cpu, _ = _run([*legalgen, "build", "--brand", brand_name(index), "--force", "-j", "1", *as_of],
+        one_wall, one_cpu = run([*legalgen, "build", "--brand", brand_name(index), "--force", "-j", "1", *as_of],
                                     root)
         total_wall, total_cpu = total_wall + one_wall, total_cpu + one_cpu
     print(f"one command per brand, {separate} brands: {total_cpu / separate:.2f} s CPU per brand site "

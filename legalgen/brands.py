@@ -89,11 +89,6 @@ def select_brands(project: Project, names: tuple[str, ...] = (), shard: tuple[in
     return chosen
 
 
-def brand_projects(project: Project, names: list[str], sites: Path | None = None) -> list[Project]:
-    """The project of each brand in ``names``."""
-    return [project.brand(name, sites) for name in names]
-
-
 def _listed(names: list[str], limit: int = 20) -> str:
     shown = ", ".join(names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
@@ -165,7 +160,6 @@ def build_brand(project: Project, as_of: dt.date | None, engine: str, force: boo
 
     name = project.name or project.source.name
     try:
-        project.configs.mkdir(parents=True, exist_ok=True)
         loaded = load_policy(project.source, Limits.from_environment(), base=project.base)
         history = load_history(loaded)
         date = as_of or today(loaded.policy.site.timezone)
@@ -179,5 +173,5 @@ def build_brand(project: Project, as_of: dt.date | None, engine: str, force: boo
     return BrandResult(name, report.site, tuple(report.locales))
 
 
-__all__ = ["BrandResult", "brand_names", "brand_projects", "build_brand", "build_brands", "parse_shard",
+__all__ = ["BrandResult", "brand_names", "build_brand", "build_brands", "parse_shard",
            "select_brands", "shard_of"]

@@ -56,7 +56,7 @@ def _one_brand_option(command: Any) -> Any:
 def _targets(project: Any, brands: tuple[str, ...], all_brands: bool, shard: str | None,
              sites: Path | None = None) -> list[Any]:
     """The projects a command works on: the base project, or the brands chosen."""
-    from legalgen.brands import brand_projects, parse_shard, select_brands
+    from legalgen.brands import parse_shard, select_brands
 
     if shard is not None and not (brands or all_brands):
         raise click.BadParameter("needs --brands (or --brand)", param_hint="--shard")
@@ -69,7 +69,7 @@ def _targets(project: Any, brands: tuple[str, ...], all_brands: bool, shard: str
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--shard") from None
     try:
-        return brand_projects(project, select_brands(project, brands, part), sites)
+        return [project.brand(name, sites) for name in select_brands(project, brands, part)]
     except LegalgenError as error:
         _fail(error)
 
@@ -321,13 +321,10 @@ def render(root: Path, source: Path | None, as_of: Any, brands: tuple[str, ...],
 
     def render_one(project: Any) -> None:
         try:
-            project.configs.mkdir(parents=True, exist_ok=True)
             loaded, history = _load(project)
             report = render_sources(project, loaded, history, _as_of(as_of, loaded))
         except LegalgenError as error:
             _fail(error)
-        except OSError as error:
-            _fail(LegalgenError(f"cannot create {project.configs}: {error.strerror or error}"))
         click.echo(
             f"rendered into {project.docs.relative_to(project.root)}/: {len(report.written)} written, "
             f"{len(report.unchanged)} unchanged, {len(report.removed)} removed"
@@ -364,12 +361,11 @@ def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, j
     """
     from legalgen import manifest
 
-    project = _project(root, source, site_dir)
+    projects = _targets(_project(root, source, site_dir), brands, all_brands, shard, site_dir)
     if brands or all_brands:
-        _build_brands(_targets(project, brands, all_brands, shard, site_dir), engine, jobs, force, as_of)
+        _build_brands(projects, engine, jobs, force, as_of)
         return
-    if shard is not None:
-        _targets(project, brands, all_brands, shard)
+    [project] = projects
     if not force and manifest.up_to_date(project, engine, as_of.date() if as_of else None):
         click.echo(f"{project.site} is up to date: built from these very sources")
         return

@@ -64,7 +64,7 @@ def up_to_date(project: Project, engine: str, as_of: dt.date | None) -> bool:
     from legalgen.clock import today
 
     previous = stored(project.site)
-    if SOURCE not in previous or not (project.site / FILE).is_file():
+    if SOURCE not in previous:
         return False
     if as_of is None:
         try:

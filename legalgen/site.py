@@ -442,6 +442,8 @@ def _exclusive(project: Project, locales: list[str], *, site: bool, lock_timeout
     """Check the outputs, then hold the project's lock (yield its descriptor); check again
     once it is held, since another build may have changed the folders while this one waited."""
     project.check_outputs(locales, site=site)
+    with _os_errors("cannot create the folder of the generated configs"):
+        project.configs.mkdir(parents=True, exist_ok=True)  # a brand's, below .legalgen/
 
     def waiting() -> None:
         progress(f"waiting for another legalgen build or render of this project ({project.lock_file})")
