@@ -9,7 +9,9 @@ entry. An entry is used only for a version whose files matched the hash it is fi
 an unreadable, corrupt or foreign entry is ignored and rewritten. Writes are atomic.
 
 The same folder keeps the theme's compiled templates (``jinja/``, Jinja's own bytecode
-cache, keyed by each template's source), so that a build does not compile them again.
+cache, keyed by each template's source), so that a build does not compile them again, and
+the redlines between released versions (``redline/``, keyed by a hash of both texts and of
+the code that marks them), which never change once both versions are released.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from legalgen import model as m
 
@@ -69,21 +73,44 @@ def frozen_policy(release_hash: str) -> m.Policy | None:
     return value if isinstance(value, m.Policy) else None
 
 
-def store_frozen_policy(release_hash: str, policy: m.Policy) -> None:
-    """Keep ``policy`` under ``release_hash``; a cache that cannot be written is skipped."""
-    path = _entry(release_hash)
-    if path is None:
-        return
+def _write_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None:
+    """Write ``path`` through a temporary file in its folder; a cache that cannot be written is skipped."""
     with contextlib.suppress(OSError, pickle.PicklingError, TypeError, AttributeError):
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".entry-")
         try:
             with os.fdopen(handle, "wb") as stream:
-                pickle.dump(policy, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                write(stream)
             os.replace(temporary, path)
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
 
 
-__all__ = ["fingerprint", "folder", "frozen_policy", "store_frozen_policy"]
+def text(kind: str, key: str, compute: Callable[[], str]) -> str:
+    """The text cached in the ``kind`` folder under ``key`` (a hex digest), else ``compute()``,
+    which is then kept there. An entry starts with the sha256 of its text: one that cannot be
+    read or does not match it is computed again and rewritten."""
+    where = folder(kind)
+    if where is None or not key.isalnum():
+        return compute()
+    path = where / f"{key}.txt"
+    with contextlib.suppress(OSError):
+        digest, _, data = path.read_bytes().partition(b"\n")
+        if hashlib.sha256(data).hexdigest().encode("ascii") == digest:
+            with contextlib.suppress(UnicodeDecodeError):
+                return data.decode("utf-8")
+    value = compute()
+    data = value.encode("utf-8")
+    _write_atomically(path, lambda stream: stream.write(hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data))
+    return value
+
+
+def store_frozen_policy(release_hash: str, policy: m.Policy) -> None:
+    """Keep ``policy`` under ``release_hash``; a cache that cannot be written is skipped."""
+    path = _entry(release_hash)
+    if path is not None:
+        _write_atomically(path, lambda stream: pickle.dump(policy, stream, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+__all__ = ["fingerprint", "folder", "frozen_policy", "store_frozen_policy", "text"]

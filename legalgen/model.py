@@ -134,7 +134,7 @@ Url = Annotated[
 class Model(BaseModel):
     """Base of every source model: frozen, unknown keys rejected."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 def review_mark(source: str) -> str:
@@ -156,6 +156,7 @@ class Text(RootModel[dict[LocaleCode, str]]):
 
     model_config = ConfigDict(
         frozen=True,
+        defer_build=True,
         json_schema_extra={"additionalProperties": {"anyOf": [
             {"type": "string"},
             {"type": "object", "required": ["text"], "additionalProperties": False, "properties": {
@@ -801,7 +802,7 @@ class PrivacyDocument(DocumentBase):
 class Lifetime(RootModel[Literal["session"] | Duration]):
     """How long a tracker persists: ``session`` or an ISO 8601 period."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class Tracker(Model):

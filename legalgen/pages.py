@@ -8,6 +8,10 @@ source (a draft). For a released document, the pages come from its frozen versio
     <slug>/v<N>/index.md       permalink of version N
     <slug>/v<N>/changes.md     redline of version N against version N-1
 
+The site search finds each text once: at its current page, and at its permalink while the
+version is upcoming; older permalinks, redlines and the upcoming redline are left out of the
+index (Material's ``search: exclude`` front matter).
+
 Nothing here reads or writes files: the frozen texts come in through ``History``.
 """
 
@@ -23,7 +27,7 @@ from urllib.parse import urlsplit
 from legalgen.i18n import Formatter
 from legalgen.load import LoadedPolicy
 from legalgen.notices import atom_feed
-from legalgen.redline import redline
+from legalgen.redline import released_redline
 from legalgen.render import LocaleRenderer, Page, document_slug
 from legalgen.snapshot import DocumentState, Snapshot, frozen, take_snapshot
 from legalgen.typography import typeset
@@ -102,7 +106,7 @@ def _draft_page(renderer: LocaleRenderer, document: Any) -> Page:
     title = renderer.title(document)
     text = renderer.render(
         "page.md.j2", title=title, heading=title, body=renderer.body(document), updated=document.last_updated,
-        version=None, upcoming=None, state="draft", links={}, after_another=False,
+        version=None, upcoming=None, state="draft", links={}, after_another=False, indexed=True,
     )
     return Page(renderer.locale, _Paths(document_slug(document)).current(), title, text)
 
@@ -134,7 +138,7 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState) -> list[Pag
     pages.append(Page(locale, here, title, renderer.render(
         "page.md.j2", title=title, heading=title, body=current.bodies[locale], updated=current.release.published,
         version=current, upcoming=upcoming, state=selection.state(current),
-        links=page_links(here, current), until=None, after_another=False,
+        links=page_links(here, current), until=None, after_another=False, indexed=True,
     )))
     published = selection.published
     for index, version in enumerate(published):
@@ -148,6 +152,8 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState) -> list[Pag
             "page.md.j2", title=heading, heading=heading, body=version.bodies[locale],
             updated=version.release.published, version=version, upcoming=None, state=version_state,
             links=page_links(here, version), until=until,
+            # the search finds a text once: at its current page, or at its permalink while upcoming
+            indexed=version_state == "upcoming",
             # announced, with another announced version to take effect before it
             after_another=version_state == "upcoming" and selection.upcoming is not None
             and version.number > selection.upcoming.number,
@@ -160,7 +166,7 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState) -> list[Pag
             pages.append(Page(locale, here, changes_title, renderer.render(
                 "redline.md.j2", title=changes_title, version=version, previous=previous,
                 took_effect=version.release.effective <= selection.as_of,
-                body=redline(previous.bodies[locale], version.bodies[locale]),
+                body=released_redline(previous.bodies[locale], version.bodies[locale]),
                 links={"previous": _link(here, paths.version(previous.number)),
                        "version": _link(here, paths.version(version.number)),
                        "history": _link(here, paths.history())},
@@ -170,7 +176,7 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState) -> list[Pag
         upcoming_title = renderer.gettext("%(title)s: upcoming version") % {"title": title}
         pages.append(Page(locale, here, upcoming_title, renderer.render(
             "upcoming.md.j2", title=upcoming_title, version=upcoming,
-            body=redline(selection.in_force.bodies[locale], upcoming.bodies[locale]),
+            body=released_redline(selection.in_force.bodies[locale], upcoming.bodies[locale]),
             links={"current": _link(here, paths.current()), "version": _link(here, paths.version(upcoming.number)),
                    "history": _link(here, paths.history())},
         )))

@@ -16,7 +16,12 @@ so the redline renders as the same document with its changes marked.
 from __future__ import annotations
 
 import difflib
+import functools
+import hashlib
 import re
+from pathlib import Path
+
+from legalgen import cache
 
 _PREFIX = re.compile(r"^(\s*(?:[-*+]|\d+\.|#{1,6}|>)\s+|\s*>\s*)")
 _ATTRS = re.compile(r"\s*\{\s*#[^}]*\}\s*$")
@@ -92,6 +97,21 @@ def redline(old: str, new: str) -> str:
         for line in b[j1 + pairs:j2]:
             out.append(_whole_line("ins", line.rstrip("\n")) + ("\n" if line.endswith("\n") else ""))
     return "".join(out)
+
+
+def released_redline(old: str, new: str) -> str:
+    """:func:`redline` of two released texts, which never change: kept in the legalgen cache
+    (``redline/``) under a hash of both texts and of this module, so a build marks each pair once."""
+    digest = hashlib.sha256(_code())
+    for text in (old, new):
+        data = text.encode("utf-8")
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return cache.text("redline", digest.hexdigest(), lambda: redline(old, new))
+
+
+@functools.cache
+def _code() -> bytes:
+    return Path(__file__).read_bytes()
 
 
 def _prefix(line: str) -> str:

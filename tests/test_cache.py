@@ -1,4 +1,4 @@
-"""The cache of frozen versions: used when the hash matches, ignored when corrupt or stale, optional."""
+"""The caches of frozen versions and of their redlines: used when the hash matches, ignored when corrupt or stale, optional."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from legalgen import cache
+from legalgen import redline as redline_module
 from legalgen import versions as versions_module
 from legalgen.diagnostics import SourceError
 from legalgen.load import load_policy
@@ -80,3 +81,33 @@ def test_the_cache_can_be_turned_off(project: Path, monkeypatch: pytest.MonkeyPa
     assert cache.folder() is None
     load_history(load_policy(project))
     assert not (tmp_path / "cache").exists()
+
+
+def test_redlines_of_released_versions_are_marked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEGALGEN_CACHE", str(tmp_path / "cache"))
+    calls: list[tuple[str, str]] = []
+    real = redline_module.redline
+
+    def counting(old: str, new: str) -> str:
+        calls.append((old, new))
+        return real(old, new)
+
+    monkeypatch.setattr(redline_module, "redline", counting)
+    old, new = "- Storage: 30 days\n", "- Storage: 60 days\n"
+    expected = real(old, new)
+    assert redline_module.released_redline(old, new) == expected and len(calls) == 1
+    assert redline_module.released_redline(old, new) == expected and len(calls) == 1
+    # another pair, even one that joins to the same characters, is marked on its own
+    assert redline_module.released_redline(old + "x", new) != expected and len(calls) == 2
+    folder = cache.folder("redline")
+    assert folder is not None
+    entries = sorted(folder.glob("*.txt"))
+    assert len(entries) == 2
+    for entry in entries:  # a damaged entry (here: a changed mark) is computed again and rewritten
+        entry.write_bytes(entry.read_bytes().replace(b"<ins>", b"<del>"))
+    assert redline_module.released_redline(old, new) == expected and len(calls) == 3
+    entries[0].write_bytes(b"\xff\xfe")
+    assert redline_module.released_redline(old, new) == expected
+    monkeypatch.setenv("LEGALGEN_CACHE", "off")
+    calls.clear()
+    assert redline_module.released_redline(old, new) == expected and len(calls) == 1

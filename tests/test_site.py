@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -63,6 +64,18 @@ def test_version_and_dates_shown_localized_with_footer_revision_date(built_site:
         for slug in ("cookies", "refund", "imprint"):
             other = (built_site.site / locale / slug / "index.html").read_text(encoding="utf-8")
             assert {"en": "1 May 2025", "de": "1. Mai 2025", "fr": "1er mai 2025"}[locale] in other
+
+
+def test_the_search_finds_each_text_once(built_site: Project) -> None:
+    """Current pages, history and upcoming versions are indexed; older permalinks and redlines are not."""
+    for locale in ("en", "de", "fr"):
+        index = json.loads((built_site.site / locale / "search" / "search_index.json").read_text(encoding="utf-8"))
+        pages = {entry["location"].split("#")[0] for entry in index["docs"]}
+        assert {"", *(f"{slug}/" for slug in SLUGS), *(f"{slug}/history/" for slug in SLUGS)} <= pages
+        assert "privacy/v3/" in pages  # announced, not yet in force
+        assert not {"privacy/v1/", "privacy/v2/", "privacy/upcoming/"} & pages  # archived, in force, redline
+        assert not [page for page in pages if page.endswith("/changes/")]
+        assert any("Lumenstream GmbH" in entry["text"] for entry in index["docs"] if entry["location"].startswith("privacy/#"))
 
 
 def test_root_page_links_every_language(built_site: Project) -> None:
