@@ -1,17 +1,20 @@
-"""A cache of what does not change: the validated source frozen with each released version.
+"""A cache of what does not change: validated sources, and redlines of released versions.
 
 A released version is immutable and its release hash covers its frozen source, so the
-validated policy is kept under that hash and reused on later runs instead of parsing and
-validating the YAML again. The cache lives in ``LEGALGEN_CACHE`` (default:
+validated policy is kept under that hash (``frozen/``) and reused on later runs instead of
+parsing and validating the YAML again. The current source is kept the same way under a hash
+of its parsed data (``source/``): a source read again unchanged is not validated again. The cache lives in ``LEGALGEN_CACHE`` (default:
 ``$XDG_CACHE_HOME/legalgen`` or ``~/.cache/legalgen``; ``off`` disables it), in a folder named
-by a fingerprint of the code that reads sources, so a new legalgen never reads an old
-entry. An entry is used only for a version whose files matched the hash it is filed under;
+by a fingerprint of the code that reads sources (and of the pydantic, Babel and Python
+versions it relies on), so a new legalgen never reads an old entry. An entry is used only for a version whose files matched the hash it is filed under;
 an unreadable, corrupt or foreign entry is ignored and rewritten. Writes are atomic.
 
 The same folder keeps the theme's compiled templates (``jinja/``, Jinja's own bytecode
 cache, keyed by each template's source), so that a build does not compile them again, and
 the redlines between released versions (``redline/``, keyed by a hash of both texts and of
-the code that marks them), which never change once both versions are released.
+the code that marks them) and the classification of each released version against the one
+before (``changes/``, keyed by both release hashes and the code that compares them): neither
+changes once both versions are released.
 """
 
 from __future__ import annotations
@@ -21,12 +24,15 @@ import functools
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from legalgen import model as m
+
+T = TypeVar("T")
 
 #: The modules whose code decides how a source reads: their bytes name the cache folder.
 _READERS = ("model.py", "load.py", "migrate.py", "source.py", "periods.py")
@@ -35,7 +41,10 @@ _READERS = ("model.py", "load.py", "migrate.py", "source.py", "periods.py")
 @functools.cache
 def fingerprint() -> str:
     """A hash of the code that turns a source into a policy."""
-    digest = hashlib.sha256()
+    import babel
+    import pydantic
+
+    digest = hashlib.sha256(f"{sys.version} {pydantic.VERSION} {babel.__version__}".encode())
     package = Path(__file__).parent
     for name in _READERS:
         digest.update((package / name).read_bytes())
@@ -43,8 +52,8 @@ def fingerprint() -> str:
 
 
 def folder(kind: str = "frozen") -> Path | None:
-    """Where frozen policies (``frozen``) or compiled theme templates (``jinja``) are cached, or
-    None when the cache is off."""
+    """Where entries of ``kind`` are cached (``frozen``, ``source``, ``redline``, or ``jinja`` for
+    compiled theme templates), or None when the cache is off."""
     setting = os.environ.get("LEGALGEN_CACHE", "")
     if setting.lower() in ("off", "0", "no", "false"):
         return None
@@ -52,16 +61,37 @@ def folder(kind: str = "frozen") -> Path | None:
     return base / kind / fingerprint()
 
 
-def _entry(release_hash: str) -> Path | None:
-    where = folder()
-    if where is None or not release_hash.isalnum():
+def _entry(key: str, kind: str) -> Path | None:
+    where = folder(kind)
+    if where is None or not key.isalnum():
         return None
-    return where / f"{release_hash}.pickle"
+    return where / f"{key}.pickle"
 
 
-def frozen_policy(release_hash: str) -> m.Policy | None:
-    """The cached policy of the version with ``release_hash``, if a good entry exists."""
-    path = _entry(release_hash)
+def value(kind: str, key: str, compute: Callable[[], T], expected: type[T]) -> T:
+    """The object pickled in the ``kind`` folder under ``key`` (a hex digest), else ``compute()``,
+    which is then kept there. An entry that cannot be read, or is not an ``expected``, is
+    computed again and rewritten."""
+    path = _entry(key, kind)
+    if path is None:
+        return compute()
+    try:
+        with path.open("rb") as stream:
+            cached = pickle.load(stream)  # the user's own cache folder
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError,
+            ValueError):  # a missing, truncated or foreign entry is no entry
+        cached = None
+    if isinstance(cached, expected):
+        return cached
+    computed = compute()
+    _write_atomically(path, lambda stream: pickle.dump(computed, stream, protocol=pickle.HIGHEST_PROTOCOL))
+    return computed
+
+
+def policy(kind: str, key: str) -> m.Policy | None:
+    """The policy cached under ``key`` (``frozen``: a version's release hash; ``source``: the
+    hash of a source's parsed data), if a good entry exists."""
+    path = _entry(key, kind)
     if path is None:
         return None
     try:
@@ -106,11 +136,11 @@ def text(kind: str, key: str, compute: Callable[[], str]) -> str:
     return value
 
 
-def store_frozen_policy(release_hash: str, policy: m.Policy) -> None:
-    """Keep ``policy`` under ``release_hash``; a cache that cannot be written is skipped."""
-    path = _entry(release_hash)
+def store_policy(kind: str, key: str, value: m.Policy) -> None:
+    """Keep ``value`` under ``key``; a cache that cannot be written is skipped."""
+    path = _entry(key, kind)
     if path is not None:
-        _write_atomically(path, lambda stream: pickle.dump(policy, stream, protocol=pickle.HIGHEST_PROTOCOL))
+        _write_atomically(path, lambda stream: pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-__all__ = ["fingerprint", "folder", "frozen_policy", "store_frozen_policy", "text"]
+__all__ = ["fingerprint", "folder", "policy", "store_policy", "text", "value"]

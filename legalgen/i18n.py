@@ -14,20 +14,21 @@ import datetime as dt
 import enum
 import functools
 import gettext
+import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import babel
 from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_currency
 from babel.support import Translations
 
+from legalgen import cache
 from legalgen.diagnostics import TranslationError
 from legalgen.labels import LABELS
 from legalgen.periods import Period
@@ -77,6 +78,8 @@ class StrictTranslations(Translations):
 
 def catalog_problems(po_path: Path) -> list[str]:
     """Empty or fuzzy entries of a ``.po`` file, as readable lines (empty list when complete)."""
+    from babel.messages.pofile import read_po
+
     with po_path.open("rb") as handle:
         catalog = read_po(handle)
     problems = []
@@ -93,12 +96,33 @@ def catalog_problems(po_path: Path) -> list[str]:
 
 @functools.cache
 def load_translations(locale: str) -> gettext.NullTranslations:
-    """The translations for ``locale``; English is the source language and needs none."""
+    """The translations for ``locale``; English is the source language and needs none.
+
+    A catalog with an empty or fuzzy entry is refused (:class:`TranslationError`). A complete
+    one is compiled once and kept in the legalgen cache (``catalogs/``) under a hash of its
+    ``.po`` file, so later runs do not parse it again.
+    """
     if locale == SOURCE_LOCALE:
         return gettext.NullTranslations()
     po_path = catalog_dir() / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
     if not po_path.is_file():
         raise TranslationError(f"no catalog for locale {locale!r} at {po_path}")
+    try:
+        po = po_path.read_bytes()
+    except OSError as error:
+        raise TranslationError(f"cannot read the catalog {po_path}: {error.strerror}") from None
+    key = hashlib.sha256(f"{locale} {babel.__version__}\0".encode() + po).hexdigest()
+    translations = StrictTranslations(io.BytesIO(cache.value("catalogs", key, lambda: _compiled(po_path, locale), bytes)),
+                                      domain=DOMAIN)
+    translations.locale_name = locale
+    return translations
+
+
+def _compiled(po_path: Path, locale: str) -> bytes:
+    """The ``.mo`` form of a complete catalog; :class:`TranslationError` when it is not complete."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     problems = catalog_problems(po_path)
     if problems:
         raise TranslationError("incomplete catalog:\n" + "\n".join(problems))
@@ -106,10 +130,7 @@ def load_translations(locale: str) -> gettext.NullTranslations:
         catalog = read_po(handle, locale=locale)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
-    buffer.seek(0)
-    translations = StrictTranslations(buffer, domain=DOMAIN)
-    translations.locale_name = locale
-    return translations
+    return buffer.getvalue()
 
 
 def _messages(t: gettext.NullTranslations, form: Form) -> dict[str, Callable[[int], str]]:

@@ -23,6 +23,9 @@ S012  the source is written for another format (``legalgen migrate`` updates an 
 S013  a brand's override that matches nothing in the base source (a file or a list item id)
 ====  ===========================================================
 
+A source that loaded without problems is kept in the legalgen cache (:mod:`legalgen.cache`)
+under a hash of its parsed data, so the same data is not validated again.
+
 Schema, reference and locale problems are found in one pass: the cross-checks read the
 plain data of every file, so a type error in one place does not hide a missing
 translation or an unknown id in another.
@@ -31,6 +34,7 @@ translation or an unknown id in another.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import io
 import types
 import typing
@@ -42,6 +46,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from legalgen import cache
 from legalgen import model as m
 from legalgen.diagnostics import Diagnostic, Location, SourceError, display_path
 from legalgen.migrate import FORMAT, SITE_FILE, migrated, source_format
@@ -112,6 +117,10 @@ def load_policy(root: Path, limits: Limits | None = None, *, frozen: bool = Fals
     limits = limits or Limits()
     files, diagnostics = _read_files(root, limits, base)
     files = _in_format(files, diagnostics, frozen=frozen)
+    data_key = None if diagnostics or frozen else _data_key(files)  # frozen: cached by release hash
+    cached = cache.policy("source", data_key) if data_key else None
+    if cached is not None:
+        return LoadedPolicy(cached, root, files, limits, base)
     site_file = files.get("site")
     site = _validate(site_file, m.SiteFile, diagnostics) if site_file else None
     documents: dict[str, Any] = {}
@@ -126,7 +135,16 @@ def load_policy(root: Path, limits: Limits | None = None, *, frozen: bool = Fals
     if site is None or diagnostics:
         raise SourceError(diagnostics)
     policy = m.Policy(site=site.site, company=site.company, documents=documents)
+    if data_key:
+        cache.store_policy("source", data_key, policy)
     return LoadedPolicy(policy, root, files, limits, base)
+
+
+def _data_key(files: Mapping[str, SourceFile]) -> str:
+    """A hash of what validation reads: each file's key and parsed data (plain dicts, lists,
+    strings, numbers and booleans, whose ``repr`` tells each type apart)."""
+    text = repr([(key, source.data) for key, source in sorted(files.items())])
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _in_format(files: dict[str, SourceFile], diagnostics: list[Diagnostic], *, frozen: bool) -> dict[str, SourceFile]:

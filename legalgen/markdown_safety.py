@@ -22,6 +22,7 @@ raw HTML in the Markdown is the templates' own (``<ins>``, ``<del>``, the redlin
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import xml.etree.ElementTree as etree
@@ -170,11 +171,9 @@ def locale_markdown_extensions(base_config: Path, *, permalink_title: str | None
     localized title of the heading anchors (the ``toc`` extension's is English).
     """
     try:
-        data = YAML(typ="rt", pure=True).load(base_config.read_text(encoding="utf-8"))
+        data = read_base_config(base_config)
     except FileNotFoundError:
         data = None  # rendering without a base config: the build reports it
-    except (OSError, YAMLError) as error:
-        raise BuildError(f"cannot read {base_config}: {error}") from None
     extensions = data.get("markdown_extensions") if isinstance(data, dict) else None
     toc = {"permalink_title": permalink_title} if permalink_title else {}
     if not isinstance(extensions, list):
@@ -191,6 +190,27 @@ def locale_markdown_extensions(base_config: Path, *, permalink_title: str | None
             items.append({"toc": toc})
     names = {next(iter(item), None) if isinstance(item, dict) else item for item in items}
     return items if EXTENSION in names else [*items, EXTENSION]
+
+
+def read_base_config(path: Path) -> Any:
+    """The parsed base config (round-trip nodes, so tags can be seen); the same text is parsed
+    once per process. Callers must not change what it returns. :class:`BuildError` when it
+    cannot be read or parsed; FileNotFoundError when it is missing."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError) as error:
+        raise BuildError(f"cannot read {path}: {error}") from None
+    try:
+        return _parse_config(text)
+    except YAMLError as error:
+        raise BuildError(f"cannot read {path}: {error}") from None
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_config(text: str) -> Any:
+    return YAML(typ="rt", pure=True).load(text)
 
 
 def _plain(value: Any) -> Any:

@@ -11,6 +11,8 @@ theme, see ``escape_theme_text``. HTML templates (``*.html.j2``) are autoescaped
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -29,24 +31,58 @@ from legalgen.typography import typeset
 TEMPLATES = jinja2.PackageLoader("legalgen", "templates")
 
 
-class _MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates shared by every environment of the process: a template is compiled
-    once, not once per renderer. Jinja keys the code by the template's source checksum, so an
-    edited template (``legalgen serve``) is compiled again."""
+#: The options compiled templates depend on (with autoescaping by file name and trimmed
+#: i18n blocks, set below): part of the key of every cached compiled template.
+_ENVIRONMENT_OPTIONS = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True,
+                        "extensions": ["jinja2.ext.i18n"]}
+_ENVIRONMENT_SETTINGS = f"{_ENVIRONMENT_OPTIONS} autoescape=*.html.j2 i18n.trimmed jinja2={jinja2.__version__}"
+
+
+class _SharedBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates shared by every environment of the process, and kept across runs in
+    the legalgen cache (``jinja/``, see :mod:`legalgen.cache`): a template is compiled once, not
+    once per renderer or per command. Jinja checks each entry against the template's source
+    checksum, so an edited template (``legalgen serve``) is compiled again; the key also names
+    this module's environment settings, which the compiled code depends on."""
 
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
 
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return hashlib.sha256(f"legalgen {_ENVIRONMENT_SETTINGS} {name} {filename}".encode()).hexdigest()
+
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self._code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
+        if code is None:
+            disk = self._disk()
+            if disk is not None:
+                disk.load_bytecode(bucket)
+            if bucket.code is not None:
+                self._code[bucket.key] = bucket.bytecode_to_string()
+            return
+        bucket.bytecode_from_string(code)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
+        disk = self._disk()
+        if disk is not None:
+            with contextlib.suppress(OSError):
+                disk.dump_bytecode(bucket)
+
+    @staticmethod
+    def _disk() -> jinja2.FileSystemBytecodeCache | None:
+        from legalgen import cache
+
+        folder = cache.folder("jinja")
+        if folder is None:
+            return None
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+            return jinja2.FileSystemBytecodeCache(str(folder))
+        return None
 
 
-BYTECODE = _MemoryBytecodeCache()
+BYTECODE = _SharedBytecodeCache()
 #: Runs of spaces and line breaks that may break; U+00A0 and U+202F are not among them.
 _BREAKING_SPACE = re.compile(r"[ \t\n\r\f\v\x1c-\x1f\x85\u1680\u2000-\u200a\u2028\u2029\u205f\u3000]+")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|{}])")
@@ -143,10 +179,7 @@ def make_environment(formatter: Formatter) -> jinja2.Environment:
         loader=TEMPLATES,
         undefined=jinja2.StrictUndefined,
         autoescape=lambda name: name is not None and name.endswith(".html.j2"),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        extensions=["jinja2.ext.i18n"],
+        **_ENVIRONMENT_OPTIONS,  # type: ignore[arg-type]
         bytecode_cache=BYTECODE,
         # A loaded template is not checked against its file again: ``legalgen serve`` drops
         # the environments before each rebuild instead (see :func:`forget_environments`).

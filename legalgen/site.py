@@ -36,14 +36,12 @@ from urllib.parse import urlsplit
 
 import jinja2
 from babel import Locale
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
 from legalgen import manifest
 from legalgen.diagnostics import BuildError
 from legalgen.i18n import Formatter
 from legalgen.load import LoadedPolicy
-from legalgen.markdown_safety import locale_markdown_extensions
+from legalgen.markdown_safety import locale_markdown_extensions, read_base_config
 from legalgen.notices import notices_json
 from legalgen.pages import feed, locale_pages, not_found_texts, theme_extras
 from legalgen.project import GENERATED_HEADER, Project, is_legalgen_output
@@ -138,9 +136,9 @@ def _theme_paths(project: Project) -> dict[str, str]:
     if project.configs == project.root or not project.base_config.is_file():
         return {}
     try:
-        data = YAML(typ="rt", pure=True).load(project.base_config.read_text(encoding="utf-8"))
-    except (OSError, ValueError, YAMLError) as error:
-        raise BuildError(f"cannot read {project.base_config}: {error}") from None
+        data = read_base_config(project.base_config)
+    except FileNotFoundError:
+        return {}
     theme = data.get("theme") if isinstance(data, dict) else None
     custom = theme.get("custom_dir") if isinstance(theme, dict) else None
     if not isinstance(custom, str) or Path(custom).is_absolute():
@@ -155,20 +153,18 @@ def _relative(path: Path, project: Project) -> str:
 
 
 def _dump_yaml(data: dict[str, Any]) -> str:
-    """The generated config as YAML that MkDocs (PyYAML, YAML 1.1) reads back to ``data``.
+    """The generated config as YAML that MkDocs reads back to ``data``: written by PyYAML,
+    the parser MkDocs reads it with (YAML 1.1), so that titles like ``yes`` or ``1:20`` stay
+    strings and every character, line separators included, comes back as it was.
 
-    Lines are never folded (a folded long key is invalid YAML), and the YAML 1.1 rules
-    decide quoting, so that titles like ``yes`` or ``1:20`` stay strings.
+    Lines are never folded (a folded long key is invalid YAML).
     """
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
-    yaml.allow_unicode = True
-    yaml.width = sys.maxsize
-    yaml.version = (1, 1)
-    stream = io.StringIO()
-    stream.write(GENERATED_HEADER)
-    yaml.dump(data, stream)
-    return stream.getvalue()
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text = yaml.dump(data, Dumper=dumper, allow_unicode=True, default_flow_style=False, sort_keys=False,
+                     width=2**31 - 1, version=(1, 1), explicit_start=True)
+    return GENERATED_HEADER + text
 
 
 def render_sources(project: Project, loaded: LoadedPolicy, history: History, as_of: dt.date, *,

@@ -265,6 +265,7 @@ def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnos
     versions: list[Version] = []
     previous: Release | None = None
     previous_hash = ""
+    previous_verified = False
     for index, release in enumerate(changelog.versions):
         diagnostics += _check_release(functools.partial(_entry_key, source, index), index, release, previous,
                                       folder.name)
@@ -291,11 +292,24 @@ def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnos
                                 release.sha256 if verified else None)
         materiality = None
         if versions and versions[-1].source is not None and frozen is not None:
-            materiality = classify(versions[-1].source, frozen, folder.name)
+            materiality = _classified(versions[-1].source, frozen, folder.name,
+                                      (previous_hash, release.sha256) if verified and previous_verified else None)
         texts = {locale: body for locale, body in bodies.items() if body is not None}
         versions.append(Version(folder.name, release, texts, directory, materiality, source, frozen))
-        previous, previous_hash = release, release.sha256
+        previous, previous_hash, previous_verified = release, release.sha256, verified
     return tuple(versions)
+
+
+def _classified(old: m.Policy, new: m.Policy, kind: str, hashes: tuple[str, str] | None) -> Materiality:
+    """:func:`~legalgen.diff.classify` of a released version against the one before; with the
+    release ``hashes`` of both (verified against their files), kept in the cache (``changes/``)."""
+    from legalgen import cache, diff
+
+    if hashes is None:
+        return classify(old, new, kind)
+    digest = hashlib.sha256(Path(diff.__file__).read_bytes())
+    digest.update("\0".join((kind, *hashes)).encode("utf-8"))
+    return cache.value("changes", digest.hexdigest(), lambda: classify(old, new, kind), Materiality)
 
 
 def _text(data: bytes | None) -> str | None:
@@ -316,7 +330,7 @@ def _frozen_source(directory: Path, kind: str, changelog: SourceFile, index: int
     from legalgen import cache
 
     if verified_hash is not None:
-        cached = cache.frozen_policy(verified_hash)
+        cached = cache.policy("frozen", verified_hash)
         if cached is not None:
             return cached
     try:
@@ -329,7 +343,7 @@ def _frozen_source(directory: Path, kind: str, changelog: SourceFile, index: int
         ))
         return None
     if verified_hash is not None:
-        cache.store_frozen_policy(verified_hash, policy)
+        cache.store_policy("frozen", verified_hash, policy)
     return policy
 
 

@@ -6,10 +6,15 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from legalgen.load import LoadedPolicy, load_policy
 from legalgen.pages import render_document, render_pages
+from legalgen.project import GENERATED_HEADER
 from legalgen.render import escape_markdown
+from legalgen.site import _dump_yaml
 from legalgen.versions import History
 
 from .conftest import AS_OF, REPO
@@ -106,3 +111,20 @@ def test_the_example_keeps_the_paragraphs_of_its_latest_release(example, example
     assert body.count("\n\n") == frozen.count("\n\n")
     assert [line[:2] for line in body.splitlines() if line.startswith(("- ", "| ", "#", "> "))] == \
         [line[:2] for line in frozen.splitlines() if line.startswith(("- ", "| ", "#", "> "))]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(min_size=1), st.one_of(st.text(), st.lists(st.text(), max_size=3), st.booleans(),
+                                                      st.none(), st.integers()), max_size=6))
+def test_generated_configs_read_back_as_written(data: dict[str, object]) -> None:
+    """MkDocs reads a generated config with PyYAML (YAML 1.1): every title, line separators,
+    NEL, a byte-order mark and words like ``yes`` or ``1:20`` included, comes back as written."""
+    text = _dump_yaml(data)
+    assert text.startswith(GENERATED_HEADER)
+    assert yaml.load(text, Loader=yaml.SafeLoader) == data
+
+
+def test_generated_configs_never_fold_a_line() -> None:
+    long = "Lumenstream " * 200
+    assert _dump_yaml({"site_name": long}).count("\n") == GENERATED_HEADER.count("\n") + 3  # %YAML, ---, one line
+    assert yaml.safe_load(_dump_yaml({long: long})) == {long: long}  # a long key is written as an explicit key
