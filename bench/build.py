@@ -80,11 +80,16 @@ def make_peer(docs: Path, target: Path) -> None:
     (target / "mkdocs.yml").write_text(PEER_CONFIG, encoding="utf-8")
 
 
+#: Every command runs as on a user's machine, where Python keeps the bytecode of the modules
+#: it imported (the peer's packages were compiled when pip installed them).
+ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(command: list[str], cwd: Path) -> tuple[float, float]:
     """Wall and CPU seconds of ``command`` and every process it waited for."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, env=ENV)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
@@ -107,7 +112,7 @@ def main() -> int:
             (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
         legalgen = [sys.executable, "-m", "legalgen"]
         env_as_of = ["--as-of", "2026-11-24"]
-        run([*legalgen, "build", *env_as_of], project)  # fills the caches
+        run([*legalgen, "build", *env_as_of], project)  # fills the caches and writes legalgen's bytecode
         make_peer(project / "docs", root / "peer")
         pages = sum(1 for _ in (project / "site").rglob("index.html"))
         peer_pages = sum(1 for _ in (root / "peer" / "docs").rglob("*.md"))

@@ -341,7 +341,8 @@ def render(root: Path, source: Path | None, as_of: Any, brands: tuple[str, ...],
 @click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
               help="Static site engine that builds the generated tree.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Locales built at once [default: number of CPUs].")
+              help="Locales built at once [default: every locale, at most twice the number of CPUs]; with "
+                   "--brands, brands built at once [default: number of CPUs].")
 @click.option("--force", is_flag=True, help="Build every locale, even those whose inputs did not change.")
 @_as_of_option
 @_brand_options

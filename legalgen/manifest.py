@@ -15,7 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from legalgen import package_version
@@ -29,6 +29,8 @@ _ENGINE_PACKAGES = {"mkdocs": ("mkdocs", "mkdocs-material"), "zensical": ("zensi
 #: site's time zone, which decides the default as-of date before the source is read.
 SOURCE = "<source>"
 TIMEZONE = "<timezone>"
+#: The manifest's entry for the files at the site root.
+ROOT = "<root>"
 
 
 def _hash_tree(digest: hashlib._Hash, folder: Path) -> None:
@@ -74,8 +76,10 @@ def up_to_date(project: Project, engine: str, as_of: dt.date | None) -> bool:
     return previous[SOURCE] == source_key(project, engine, as_of)
 
 
-def build_inputs(project: Project, locales: Iterable[str], engine: str, root_files: Mapping[str, bytes]) -> dict[str, str]:
-    """The manifest of the next build: a hash per locale and one for the root files."""
+def shared_inputs(project: Project, engine: str) -> hashlib._Hash:
+    """The hash of what every locale's pages are made from: the engine and theme versions,
+    legalgen's Markdown extension, mkdocs.yml and overrides/ (extended per locale by
+    :func:`locale_input`)."""
     shared = hashlib.sha256()
     shared.update(f"{engine} {sys.version_info[:2]}".encode())
     for package in ("legalgen", *_ENGINE_PACKAGES.get(engine, ())):
@@ -84,18 +88,25 @@ def build_inputs(project: Project, locales: Iterable[str], engine: str, root_fil
     if project.base_config.is_file():
         shared.update(project.base_config.read_bytes())
     _hash_tree(shared, project.root / "overrides")
-    manifest = {}
-    for locale in locales:
-        digest = shared.copy()
-        config = project.locale_config(locale)
-        digest.update(config.read_bytes() if config.is_file() else b"")
-        _hash_tree(digest, project.docs / locale)
-        manifest[locale] = digest.hexdigest()
+    return shared
+
+
+def locale_input(shared: hashlib._Hash, project: Project, locale: str) -> str:
+    """The manifest entry of one locale: the shared inputs, its generated config and its
+    Markdown tree, as written."""
+    digest = shared.copy()
+    config = project.locale_config(locale)
+    digest.update(config.read_bytes() if config.is_file() else b"")
+    _hash_tree(digest, project.docs / locale)
+    return digest.hexdigest()
+
+
+def root_input(root_files: Mapping[str, bytes]) -> str:
+    """The manifest entry of the files legalgen writes at the site root."""
     root = hashlib.sha256()
     for name in sorted(root_files):
         root.update(name.encode() + b"\0" + root_files[name] + b"\0")
-    manifest["<root>"] = root.hexdigest()
-    return manifest
+    return root.hexdigest()
 
 
 def stored(site: Path) -> dict[str, str]:
@@ -112,4 +123,5 @@ def text(manifest: Mapping[str, str]) -> str:
     return json.dumps(dict(manifest), indent=2, sort_keys=True) + "\n"
 
 
-__all__ = ["FILE", "SOURCE", "TIMEZONE", "build_inputs", "source_key", "stored", "text", "up_to_date"]
+__all__ = ["FILE", "ROOT", "SOURCE", "TIMEZONE", "locale_input", "root_input", "shared_inputs", "source_key",
+           "stored", "text", "up_to_date"]

@@ -26,7 +26,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -53,6 +53,7 @@ from legalgen.writer import (
     create_staging,
     exclusive_lock,
     mark_output,
+    prune_tree,
     recover_site,
     remove_file,
     remove_staging,
@@ -182,26 +183,47 @@ def render_sources(project: Project, loaded: LoadedPolicy, history: History, as_
 
 def _render_sources(project: Project, snapshot: Snapshot) -> WriteReport:
     """:func:`render_sources` once the outputs are checked and the lock is held."""
+    report = WriteReport()
+    for _, written in _render_locales(project, snapshot):
+        _merge(report, written)
+    return report
+
+
+def _render_locales(project: Project, snapshot: Snapshot) -> Iterator[tuple[str, WriteReport]]:
+    """Write one locale after another, yielding each once its Markdown tree (only what
+    changed, without files of removed pages) and its config are written, so that its build
+    can start while the next locale renders; at the end, remove what belongs to no locale."""
     loaded = snapshot.loaded
     stylesheet = (Path(__file__).parent / "assets" / STYLESHEET.name).read_bytes()
-    tree: dict[PurePosixPath, str | bytes] = {}
-    configs: dict[str, dict[str, Any]] = {}
+    with _os_errors("cannot write the Markdown tree"):
+        mark_output(project.docs)
+    kept: list[PurePosixPath] = []
     for locale in map(str, loaded.policy.site.locales):
         renderer = LocaleRenderer(loaded, locale)
         pages = locale_pages(snapshot, renderer)
-        tree.update({PurePosixPath(locale) / page.path: page.text for page in pages})
-        tree[PurePosixPath(locale) / STYLESHEET] = stylesheet
+        tree: dict[PurePosixPath, str | bytes] = {page.path: page.text for page in pages}
+        tree[STYLESHEET] = stylesheet
         path, data = feed(snapshot, renderer)
-        tree[path] = data
-        configs[locale] = locale_config(project, loaded, locale, pages, theme_extras(snapshot, renderer))
+        tree[path.relative_to(locale)] = data
+        config = _dump_yaml(locale_config(project, loaded, locale, pages, theme_extras(snapshot, renderer)))
+        with _os_errors("cannot write the Markdown tree"):
+            written = write_tree(project.docs / locale, tree)
+            config_written = write_file(project.locale_config(locale), config)
+        report = WriteReport(*([f"{locale}/{name}" for name in names]
+                               for names in (written.written, written.unchanged, written.removed)))
+        (report.written if config_written else report.unchanged).append(project.locale_config(locale).name)
+        kept += [PurePosixPath(locale) / relative for relative in tree]
+        yield locale, report
     with _os_errors("cannot write the Markdown tree"):
-        mark_output(project.docs)
-        report = write_tree(project.docs, tree)
-        for locale, config in configs.items():
-            name = project.locale_config(locale).name
-            written = write_file(project.locale_config(locale), _dump_yaml(config))
-            (report.written if written else report.unchanged).append(name)
-    return report
+        removed = prune_tree(project.docs, kept)
+    if removed:
+        yield "", WriteReport(removed=removed)
+
+
+def _merge(report: WriteReport, other: WriteReport) -> None:
+    report.written += other.written
+    report.unchanged += other.unchanged
+    report.removed += other.removed
 
 
 def _build_with_mkdocs(config_file: str, site_dir: str) -> str:
@@ -316,38 +338,75 @@ def _build_with_zensical(project: Project, locale: str, site_dir: Path) -> None:
         raise BuildError(f"zensical build of {generated.name} failed:\n{result.stdout}{result.stderr}")
 
 
-def _build_all_with_mkdocs(project: Project, locales: list[str], staging: Path, jobs: int | None,
-                           progress: Progress, lock: int) -> None:
-    """Build every locale into ``staging/<locale>`` in parallel worker processes.
+class _Builds:
+    """The engine's builds of the locales of one site build, each into ``staging/<locale>``.
 
-    The first failing locale stops the build; on any error, Ctrl-C or SIGTERM the worker
-    processes are killed at once. ``lock`` is the project lock's descriptor, which the
-    forked workers close (see :func:`worker_init`).
+    A locale is handed over (:meth:`start`) as soon as its pages are written. With MkDocs,
+    worker processes build locales in parallel while the next locale renders; by default
+    every locale gets its own process, up to twice the number of CPUs: the locales take
+    about the same time, so three locales on two cores finish together instead of the third
+    starting after the first two. With one worker, or with Zensical, a locale is built at
+    once in this process (whose imports and theme caches then serve every locale).
+
+    The first failing locale stops the build; :meth:`stop` kills the worker processes at
+    once (on any error, Ctrl-C or SIGTERM), :meth:`close` removes the staging folder. ``lock``
+    is the project lock's descriptor, which the forked workers close (see :func:`worker_init`).
     """
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(locales)))
-    if workers == 1:  # in this process: its imports and theme caches serve every locale
-        for locale in locales:
-            warnings = _build_with_mkdocs(str(project.locale_config(locale)), str(staging / locale))
-            progress(f"built {locale}" + (f" with warnings:\n{warnings}" if warnings else ""))
-        return
-    preload_engine()
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(os.getpid(), lock))
-    try:
-        futures = {
-            pool.submit(_build_with_mkdocs, str(project.locale_config(locale)), str(staging / locale)): locale
-            for locale in locales
-        }
-        for future in as_completed(futures):
-            warnings = future.result()
-            progress(f"built {futures[future]}" + (f" with warnings:\n{warnings}" if warnings else ""))
-    except BaseException:
-        stop_workers(pool)
-        raise
-    finally:
-        try:
-            pool.shutdown(wait=True, cancel_futures=True)
-        except RuntimeError:  # interrupted while the pool was starting its manager thread
-            stop_workers(pool)
+
+    def __init__(self, project: Project, engine: Engine, jobs: int | None, locales: int, progress: Progress,
+                 lock: int) -> None:
+        self.project, self.engine, self.progress, self.lock = project, engine, progress, lock
+        self.workers = 1 if engine == "zensical" else max(1, min(jobs or 2 * (os.cpu_count() or 1), locales))
+        self.started: list[str] = []
+        self._staging: Path | None = None
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: dict[Future[str], str] = {}
+
+    def staging(self) -> Path:
+        """The staging folder next to ``site/``, created on first use."""
+        if self._staging is None:
+            self._staging = create_staging(self.project.site)
+        return self._staging
+
+    def start(self, locale: str) -> None:
+        """Build ``locale`` (in a worker process when there are several)."""
+        self.started.append(locale)
+        target = self.staging() / locale
+        config = str(self.project.locale_config(locale))
+        if self.engine == "zensical":
+            self.progress(f"building {locale} with zensical")
+            _build_with_zensical(self.project, locale, target)
+        elif self.workers == 1:
+            self._built(locale, _build_with_mkdocs(config, str(target)))
+        else:
+            if self._pool is None:
+                preload_engine()
+                self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=worker_init,
+                                                 initargs=(os.getpid(), self.lock))
+            self._futures[self._pool.submit(_build_with_mkdocs, config, str(target))] = locale
+
+    def wait(self) -> None:
+        """Wait for every locale handed to a worker; raise the first failure."""
+        for future in as_completed(self._futures):
+            self._built(self._futures[future], future.result())
+
+    def _built(self, locale: str, warnings: str) -> None:
+        self.progress(f"built {locale}" + (f" with warnings:\n{warnings}" if warnings else ""))
+
+    def stop(self) -> None:
+        """Kill the worker processes now (see :func:`stop_workers`)."""
+        if self._pool is not None:
+            stop_workers(self._pool)
+
+    def close(self) -> None:
+        """Shut the worker processes down and remove the staging folder."""
+        if self._pool is not None:
+            try:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+            except RuntimeError:  # interrupted while the pool was starting its manager thread
+                stop_workers(self._pool)
+        if self._staging is not None:
+            remove_staging(self._staging)
 
 
 def preload_engine() -> None:
@@ -500,42 +559,47 @@ def build_site(
         for line in recover_site(project.site):
             progress(line)
         snapshot = take_snapshot(loaded, history, as_of)
-        report = _render_sources(project, snapshot)
-        progress(f"rendered {len(report.written)} changed file(s), {len(report.unchanged)} unchanged")
-        root_files = _root_files(snapshot)
-        inputs = manifest.build_inputs(project, locales, engine, root_files)
-        sources = {manifest.SOURCE: manifest.source_key(project, engine, as_of),
-                   manifest.TIMEZONE: loaded.policy.site.timezone}
         previous = manifest.stored(project.site) if is_legalgen_output(project.site) and not force else {}
-        if {k: v for k, v in previous.items() if k not in sources} == inputs:
-            progress("nothing changed since the last build: site/ is left as it is")
-            if any(previous.get(key) != value for key, value in sources.items()):  # e.g. a new day, same pages
-                with _os_errors("cannot update the build manifest"):
-                    write_file(project.site / manifest.FILE, manifest.text({**inputs, **sources}))
-            return BuildReport(report, [], project.site)
-        reused = [locale for locale in locales if previous.get(locale) == inputs[locale]
-                  and (project.site / locale).is_dir()]
-        built = [locale for locale in locales if locale not in reused]
-        staging = create_staging(project.site)
+        shared = manifest.shared_inputs(project, engine)
+        inputs: dict[str, str] = {}
+        report = WriteReport()
+        builds = _Builds(project, engine, jobs, len(locales), progress, lock)
         try:
+            for locale, written in _render_locales(project, snapshot):
+                _merge(report, written)
+                if locale:
+                    inputs[locale] = manifest.locale_input(shared, project, locale)
+                    if previous.get(locale) != inputs[locale] or not (project.site / locale).is_dir():
+                        builds.start(locale)
+            progress(f"rendered {len(report.written)} changed file(s), {len(report.unchanged)} unchanged")
+            root_files = _root_files(snapshot)
+            inputs[manifest.ROOT] = manifest.root_input(root_files)
+            sources = {manifest.SOURCE: manifest.source_key(project, engine, as_of),
+                       manifest.TIMEZONE: loaded.policy.site.timezone}
+            if not builds.started and {k: v for k, v in previous.items() if k not in sources} == inputs:
+                progress("nothing changed since the last build: site/ is left as it is")
+                if any(previous.get(key) != value for key, value in sources.items()):  # e.g. a new day, same pages
+                    with _os_errors("cannot update the build manifest"):
+                        write_file(project.site / manifest.FILE, manifest.text({**inputs, **sources}))
+                return BuildReport(report, [], project.site)
             with _os_errors("cannot build the site"):
-                for locale in reused:
-                    progress(f"{locale} unchanged: kept from the current site")
-                    shutil.copytree(project.site / locale, staging / locale)
-                if engine == "zensical":
-                    for locale in built:
-                        progress(f"building {locale} with zensical")
-                        _build_with_zensical(project, locale, staging / locale)
-                elif built:
-                    _build_all_with_mkdocs(project, built, staging, jobs, progress, lock)
+                staging = builds.staging()
+                for locale in locales:
+                    if locale not in builds.started:
+                        progress(f"{locale} unchanged: kept from the current site")
+                        shutil.copytree(project.site / locale, staging / locale)
+                builds.wait()
                 for name, data in root_files.items():
                     write_file(staging / name, data)
                 _write_hosting(staging, loaded)
                 write_file(staging / manifest.FILE, manifest.text({**inputs, **sources}))
             swap_in(staging, project.site)
+        except BaseException:
+            builds.stop()
+            raise
         finally:
-            remove_staging(staging)
-    return BuildReport(report, built, project.site)
+            builds.close()
+    return BuildReport(report, builds.started, project.site)
 
 
 def _write_hosting(site_dir: Path, loaded: LoadedPolicy) -> None:

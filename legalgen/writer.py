@@ -24,7 +24,7 @@ import shutil
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -97,15 +97,25 @@ def write_tree(root: Path, files: Mapping[PurePosixPath, str | bytes], *, prune:
     for relative in sorted(files):
         target = root / relative
         (report.written if write_file(target, files[relative]) else report.unchanged).append(str(relative))
-    if prune and root.is_dir():
-        wanted = {root / relative for relative in files} | {root / MARKER}
-        for path in sorted(root.rglob("*"), reverse=True):
-            if path.is_file() and path not in wanted:
-                path.unlink()
-                report.removed.append(path.relative_to(root).as_posix())
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+    if prune:
+        report.removed += prune_tree(root, files)
     return report
+
+
+def prune_tree(root: Path, keep: Iterable[PurePosixPath]) -> list[str]:
+    """Remove the files below ``root`` that are not in ``keep`` (relative paths) and are not
+    the output marker, then the folders left empty; return the removed files' relative paths."""
+    removed: list[str] = []
+    if not root.is_dir():
+        return removed
+    wanted = {root / relative for relative in keep} | {root / MARKER}
+    for path in sorted(root.rglob("*"), reverse=True):
+        if path.is_file() and path not in wanted:
+            path.unlink()
+            removed.append(path.relative_to(root).as_posix())
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return removed
 
 
 def mark_output(folder: Path) -> None:
