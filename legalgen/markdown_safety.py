@@ -26,14 +26,14 @@ import functools
 import html
 import re
 import xml.etree.ElementTree as etree
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from markdown import Extension, Markdown  # type: ignore[import-untyped]
 from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
 from markdown.util import AMP_SUBSTITUTE, ETX, HTML_PLACEHOLDER_RE, STX  # type: ignore[import-untyped]
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
 from legalgen.diagnostics import BuildError
 
@@ -193,9 +193,10 @@ def locale_markdown_extensions(base_config: Path, *, permalink_title: str | None
 
 
 def read_base_config(path: Path) -> Any:
-    """The parsed base config (round-trip nodes, so tags can be seen); the same text is parsed
-    once per process. Callers must not change what it returns. :class:`BuildError` when it
-    cannot be read or parsed; FileNotFoundError when it is missing."""
+    """The parsed base config, read like MkDocs reads it (PyYAML, YAML 1.1), with each value
+    that carries a tag (``!ENV``, ``!!python/name:...``) kept as a :class:`Tagged`; the same
+    text is parsed once per process. Callers must not change what it returns.
+    :class:`BuildError` when it cannot be read or parsed; FileNotFoundError when it is missing."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -204,19 +205,31 @@ def read_base_config(path: Path) -> Any:
         raise BuildError(f"cannot read {path}: {error}") from None
     try:
         return _parse_config(text)
-    except YAMLError as error:
+    except yaml.YAMLError as error:
         raise BuildError(f"cannot read {path}: {error}") from None
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A value of the base config written with a tag, which only MkDocs can resolve."""
+
+    tag: str
+
+
+class _ConfigLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's safe loader that keeps any tag it does not know as a :class:`Tagged`."""
+
+
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: Tagged(node.tag))
 
 
 @functools.lru_cache(maxsize=16)
 def _parse_config(text: str) -> Any:
-    return YAML(typ="rt", pure=True).load(text)
+    return yaml.load(text, Loader=_ConfigLoader)
 
 
 def _plain(value: Any) -> Any:
-    """``value`` as plain lists, dicts and scalars; TypeError for tagged or unknown nodes."""
-    if getattr(value, "tag", None) is not None and getattr(value.tag, "value", None) is not None:
-        raise TypeError(value)
+    """``value`` as plain lists, dicts and scalars; TypeError for tagged or unknown values."""
     if isinstance(value, dict):
         return {str(key): _plain(item) for key, item in value.items()}
     if isinstance(value, list):

@@ -225,6 +225,15 @@ def test_locale_extensions_extend_a_mapping_or_a_list(tmp_path: Path) -> None:
                     encoding="utf-8")
     with pytest.raises(BuildError, match="write it as a mapping"):
         locale_markdown_extensions(base)
+    base.write_text("markdown_extensions:\n  - !ENV EXTENSIONS\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="write it as a mapping"):
+        locale_markdown_extensions(base)
+    # read as MkDocs reads it (YAML 1.1): `yes` is true
+    base.write_text("markdown_extensions:\n  - toc: {permalink: yes}\n", encoding="utf-8")
+    assert locale_markdown_extensions(base) == [{"toc": {"permalink": True}}, EXTENSION]
+    base.write_text("markdown_extensions: [toc\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="cannot read"):
+        locale_markdown_extensions(base)
 
 
 def test_both_engines_load_the_safety_extension(tmp_path: Path) -> None:
