@@ -12,6 +12,7 @@ theme, see ``escape_theme_text``. HTML templates (``*.html.j2``) are autoescaped
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import re
@@ -102,7 +103,14 @@ def escape_markdown(value: object) -> str:
     >>> escape_markdown("Smith_&_Co <b>* {: #x}")
     'Smith\\\\_&\\\\_Co &lt;b&gt;\\\\* \\\\{: #x\\\\}'
     """
-    text = _BREAKING_SPACE.sub(" ", str(value)).strip()  # non-breaking spaces (in amounts, French) stay
+    return _escaped_fact(str(value))
+
+
+@functools.lru_cache(maxsize=4096)
+def _escaped_fact(value: str) -> str:
+    """:func:`escape_markdown` of a string; the same facts recur on every page and in every
+    locale, so the last few thousand are kept."""
+    text = _BREAKING_SPACE.sub(" ", value).strip()  # non-breaking spaces (in amounts, French) stay
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return text.replace("<", "&lt;").replace(">", "&gt;")
 
@@ -136,7 +144,10 @@ def escape_prose(value: str) -> str:
             opening = text.rfind("[", 0, at)
             if text[match.end()] == ":" and opening >= 0 and opening not in escaped:
                 escape.add(opening)  # "[label\\]:" would still define the label "label\\"
-    return "".join("\\" + char if index in escape else char for index, char in enumerate(text))
+    if not escape:
+        return text
+    cuts = sorted(escape)
+    return "".join(text[start:end] + "\\" for start, end in zip([0, *cuts], cuts)) + text[cuts[-1]:]
 
 
 def escape_theme_text(value: object) -> str:

@@ -21,41 +21,75 @@ attribute lists, admonition markers and times such as 12:30.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+#: Spans the rules must not change. Every branch starts with a character the regex engine
+#: can scan for (a branch that starts with a look-behind or at a line start is tried at every
+#: position): link definitions and admonitions start with the line break before them (the
+#: text is given one), URLs and times match from their colon, front matter and e-mail
+#: addresses are found apart (see :func:`french`).
 _PROTECTED = re.compile(
     r"""
-      \A---\n.*?\n---\n                       # front matter
-    | `[^`\n]*`                               # code
+      `[^`\n]*`                               # code
     | <[^>\n]*>                               # HTML tags and autolinks
     | &(?:\#\d+|\#[xX][0-9a-fA-F]+|\w+);        # character references
     | \]\([^)\n]*\)                           # link targets
-    | ^[ ]{0,3}\[[^\]\n]+\]:                  # link reference and footnote definitions
+    | \n[ ]{0,3}\[[^\]\n]+\]:                 # link reference and footnote definitions
     | \{[^}\n]*\}                             # attribute lists and heading anchors
-    | (?:https?|mailto):[^\s<>)\]]+           # bare URLs
-    | (?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+  # e-mail addresses (tried where a word starts)
-    | ^[ \t]*!!!\ \w+                         # admonition markers
-    | \d:\d                                   # times and ratios
+    | :(?:(?<=https:)|(?<=http:)|(?<=mailto:))[^\s<>)\]]+   # bare URLs, from their colon
+    | \n[ \t]*!!!\ \w+                        # admonition markers
+    | :(?<=\d:)\d                              # times and ratios, from their colon
     """,
-    re.MULTILINE | re.DOTALL | re.VERBOSE,
+    re.VERBOSE,
 )
-_NARROW = re.compile(r"(?<=[^\s(\[«|])[ \u00a0\u202f]?([;?]|!(?![\[!]))")
-_COLON = re.compile(r"(?<=[^\s(\[«|])[ \u00a0\u202f]?:")
-_OPEN = re.compile(r"«[ \u00a0\u202f]?")
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+#: The domain of an e-mail address; its local part is found from the ``@`` backwards.
+_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
+_SPACES = " \u00a0\u202f"
+#: ``;``, ``?`` and ``!``; not a ``!`` next to another (``!!!`` admonitions, and so that a
+#: second run adds nothing) or before ``[`` (Markdown images).
+_NARROW = re.compile(r"[;?]|!(?<!!!)(?![\[!])")
 _CLOSE = re.compile(r"[ \u00a0\u202f]?»")
+_OPEN = re.compile(r"«[ \u00a0\u202f]?")
 _HELD = re.compile("\ue000(\\d+)\ue001")
 _ELISION = re.compile(r"\b([dD]e|[qQ]ue) (une?|ans?|heures?)\b")
+_ELISION_HINTS = ("e un", "e an", "e heure")
 
 
 def _elide(match: re.Match[str]) -> str:
     return f"{match.group(1)[0]}'{match.group(2)}"
 
 
+def _space_before(text: str, marks: re.Pattern[str], space: str) -> str:
+    """``text`` with ``space`` before each mark that follows a word: instead of the one space
+    (any of U+0020, U+00A0, U+202F) before it, or inserted. A mark after a space, an opening
+    bracket, « or a table pipe, or at the start, is left as it is."""
+    out: list[str] = []
+    last = 0
+    for match in marks.finditer(text):
+        at = match.start()
+        start = at - 1 if at and text[at - 1] in _SPACES else at
+        if start == 0 or text[start - 1].isspace() or text[start - 1] in "([«|":
+            continue
+        out += (text[last:start], space)
+        last = at
+    out.append(text[last:])
+    return "".join(out)
+
+
 def _plain(text: str) -> str:
-    text = _NARROW.sub("\u202f\\1", text)
-    text = _COLON.sub("\u00a0:", text)
-    text = _OPEN.sub("«\u00a0", text)
-    text = _CLOSE.sub("\u00a0»", text)
-    return _ELISION.sub(_elide, text)
+    text = _space_before(text, _NARROW, "\u202f")
+    text = _space_before(text, _COLON, "\u00a0")
+    if "«" in text:
+        text = _OPEN.sub("«\u00a0", text)
+    if "»" in text:
+        text = _CLOSE.sub("\u00a0»", text)
+    if any(hint in text for hint in _ELISION_HINTS):
+        text = _ELISION.sub(_elide, text)
+    return text
+
+
+_COLON = re.compile(":")
 
 
 def french(text: str) -> str:
@@ -66,12 +100,47 @@ def french(text: str) -> str:
     """
     spans: list[str] = []
 
-    def hold(match: re.Match[str]) -> str:
-        spans.append(match.group(0))
+    def hold(span: str) -> str:
+        spans.append(span)
         return f"\ue000{len(spans) - 1}\ue001"
 
-    held = _PROTECTED.sub(hold, text)
+    front = _FRONT_MATTER.match(text)
+    held = hold(front.group(0)) if front else ""
+    held += _PROTECTED.sub(_holding(hold), "\n" + text[front.end() if front else 0:])[1:]
+    if "@" in held:
+        held = _held_addresses(held, hold)
     return _HELD.sub(lambda match: spans[int(match.group(1))], _plain(held))
+
+
+def _in_address(char: str) -> bool:
+    """Whether ``char`` may stand in the local part of an e-mail address (``[\\w.+-]``)."""
+    return char.isalnum() or char in "_.+-"
+
+
+def _holding(hold: Callable[[str], str]) -> Callable[[re.Match[str]], str]:
+    """The replacement of a protected span: its placeholder, after the line break a span
+    starts with (which stays in the text)."""
+    def replace(match: re.Match[str]) -> str:
+        span = match.group(0)
+        return "\n" + hold(span[1:]) if span.startswith("\n") else hold(span)
+    return replace
+
+
+def _held_addresses(text: str, hold: Callable[[str], str]) -> str:
+    """``text`` with each e-mail address (a local part of word characters, ``.``, ``+`` and
+    ``-`` that starts a word, ``@`` and a dotted domain) replaced by ``hold(address)``."""
+    out: list[str] = []
+    last = 0
+    for match in _DOMAIN.finditer(text):
+        start = match.start()
+        while start > last and _in_address(text[start - 1]):
+            start -= 1
+        if start == match.start() or (start > 0 and _in_address(text[start - 1])):
+            continue  # no local part, or one that does not start a word
+        out += (text[last:start], hold(text[start:match.end()]))
+        last = match.end()
+    out.append(text[last:])
+    return "".join(out)
 
 
 def typeset(text: str, locale: str) -> str:
