@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
+
 from legalgen import model as m
 from legalgen.periods import Period
 
@@ -68,9 +70,26 @@ def classify(old: m.Policy, new: m.Policy, kind: str) -> Materiality:
         return Materiality(tuple(changes))
     compare = _COMPARE[after.kind]
     changes += compare(before, after)
-    if before.model_dump(exclude={"last_updated"}) != after.model_dump(exclude={"last_updated"}) and not changes:
+    if not changes and not same_content(before, after, exclude={"last_updated"}):
         changes.append(Change(kind, "wording or presentation changed", False))
     return Materiality(tuple(changes))
+
+
+def same_content(old: Any, new: Any, exclude: frozenset[str] | set[str] = frozenset()) -> bool:
+    """Whether two values hold the same data, field by field (``exclude``: top-level fields to
+    leave out), as their dumps would compare, without building pydantic's serializers.
+
+    >>> same_content(m.Text({"en": "a"}), m.Text({"en": "a"})), same_content([1, 2], [1, 3])
+    (True, False)
+    """
+    if isinstance(old, BaseModel):
+        return type(old) is type(new) and all(
+            same_content(value, new.__dict__[name]) for name, value in old.__dict__.items() if name not in exclude)
+    if isinstance(old, (list, tuple)):
+        return isinstance(new, (list, tuple)) and len(old) == len(new) and all(map(same_content, old, new))
+    if isinstance(old, dict):
+        return isinstance(new, dict) and old.keys() == new.keys() and all(same_content(v, new[k]) for k, v in old.items())
+    return bool(old == new)
 
 
 def _by_id(items: list[Any]) -> dict[str, Any]:
@@ -271,7 +290,7 @@ def _refund(old: m.RefundDocument, new: m.RefundDocument) -> Iterator[Change]:
 
 
 def _imprint(old: m.ImprintDocument, new: m.ImprintDocument) -> Iterator[Change]:
-    if old.model_dump() != new.model_dump():
+    if not same_content(old, new):
         yield Change("imprint", "imprint details change", False)
 
 

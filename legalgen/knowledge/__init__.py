@@ -16,25 +16,34 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import functools
+import hashlib
 import re
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-from ruamel.yaml import YAML
-
 FILES = ("countries", "adequacy", "authorities", "trackers")
 
 
 @functools.cache
 def load(name: str) -> dict[str, Any]:
-    """One knowledge file as parsed YAML (``version``, ``reviewed``, ``entries``)."""
+    """One knowledge file as parsed YAML (``version``, ``reviewed``, ``entries``); kept in the
+    legalgen cache (``knowledge/``) under a hash of the file, so later runs do not parse it."""
     if name not in FILES:
         raise KeyError(name)
-    text = resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    from legalgen import cache
+
+    raw = resources.files(__package__).joinpath(f"{name}.yaml").read_bytes()
+    key = hashlib.sha256(raw).hexdigest()
+    return cache.value("knowledge", key, lambda: _parse(raw), dict)
+
+
+def _parse(raw: bytes) -> dict[str, Any]:
+    from ruamel.yaml import YAML
+
     # YAML 1.2, so that Norway's code NO stays a string.
-    data: dict[str, Any] = YAML(typ="safe", pure=True).load(text)
+    data: dict[str, Any] = YAML(typ="safe", pure=True).load(raw.decode("utf-8"))
     return data
 
 
