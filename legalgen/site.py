@@ -383,7 +383,8 @@ class _Builds:
                 preload_engine()
                 self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=worker_init,
                                                  initargs=(os.getpid(), self.lock))
-            self._futures[self._pool.submit(_build_with_mkdocs, config, str(target))] = locale
+            with _signals_held():  # a SIGTERM is handled after the fork, not inside it
+                self._futures[self._pool.submit(_build_with_mkdocs, config, str(target))] = locale
 
     def wait(self) -> None:
         """Wait for every locale handed to a worker; raise the first failure."""
@@ -409,6 +410,20 @@ class _Builds:
             remove_staging(self._staging)
 
 
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGTERM and SIGINT back while the body runs (where the platform can): a worker
+    process forked meanwhile starts with them held, and :func:`worker_init` lets them in."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def preload_engine() -> None:
     """Import MkDocs and Material before worker processes are forked, so that each starts with them."""
     for name in ("mkdocs.commands.build", "mkdocs.config", "material.plugins.search.plugin"):
@@ -424,6 +439,8 @@ def worker_init(builder: int, lock: int | None) -> None:
     """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # forked while the builder held them (see _signals_held)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     if lock is not None:
         os.close(lock)
     if sys.platform.startswith("linux"):
@@ -443,16 +460,27 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 @contextmanager
-def _sigterm_exits() -> Iterator[None]:
+def _sigterm_exits() -> Iterator[Callable[[], None]]:
     """While the body runs in the main thread, SIGTERM raises ``SystemExit(143)``.
 
     The build then unwinds like on Ctrl-C, so its cleanup runs (staging folder, worker
     processes, lock). A second SIGTERM is ignored during that cleanup; the previous handler
     is restored afterwards. A SIGTERM the process ignores stays ignored. A worker process
     forked meanwhile dies of SIGTERM as usual.
+
+    Python drops an exception raised where it cannot propagate (a SIGTERM that arrives while
+    the process forks a worker lands in a fork hook), so the body gets a function that raises
+    ``SystemExit`` again if a SIGTERM was received: the build calls it before it replaces
+    ``site/``, so that an interrupted build never installs its result.
     """
+    received: list[int] = []
+
+    def stop_if_terminated() -> None:
+        if received:
+            raise SystemExit(128 + received[0])
+
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield stop_if_terminated
         return
     builder = os.getpid()
 
@@ -462,15 +490,16 @@ def _sigterm_exits() -> Iterator[None]:
             os.kill(os.getpid(), signal.SIGTERM)
             return
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        received.append(signum)
         raise SystemExit(128 + signum)
 
     previous = signal.getsignal(signal.SIGTERM)
     if previous == signal.SIG_IGN:
-        yield
+        yield stop_if_terminated
         return
     signal.signal(signal.SIGTERM, terminate)
     try:
-        yield
+        yield stop_if_terminated
     finally:
         signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
@@ -554,8 +583,8 @@ def build_site(
         raise BuildError(f"zensical builds only into a folder below the project root {project.root}; "
                          f"choose a --site-dir below it or build with --engine mkdocs")
     locales = [str(locale) for locale in loaded.policy.site.locales]
-    with _sigterm_exits(), _exclusive(project, locales, site=True, lock_timeout=lock_timeout,
-                                      progress=progress) as lock:
+    with _sigterm_exits() as stop_if_terminated, _exclusive(project, locales, site=True, lock_timeout=lock_timeout,
+                                                            progress=progress) as lock:
         for line in recover_site(project.site):
             progress(line)
         snapshot = take_snapshot(loaded, history, as_of)
@@ -571,6 +600,7 @@ def build_site(
                     inputs[locale] = manifest.locale_input(shared, project, locale)
                     if previous.get(locale) != inputs[locale] or not (project.site / locale).is_dir():
                         builds.start(locale)
+                        stop_if_terminated()
             progress(f"rendered {len(report.written)} changed file(s), {len(report.unchanged)} unchanged")
             root_files = _root_files(snapshot)
             inputs[manifest.ROOT] = manifest.root_input(root_files)
@@ -593,6 +623,7 @@ def build_site(
                     write_file(staging / name, data)
                 _write_hosting(staging, loaded)
                 write_file(staging / manifest.FILE, manifest.text({**inputs, **sources}))
+            stop_if_terminated()
             swap_in(staging, project.site)
         except BaseException:
             builds.stop()

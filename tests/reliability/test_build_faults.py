@@ -453,6 +453,23 @@ def test_sigterm_during_a_build_keeps_the_previous_site(tmp_path: Path, built_si
     _assert_complete(project.site)
 
 
+def test_a_sigterm_whose_exit_was_swallowed_still_stops_the_build() -> None:
+    """Python drops an exception raised in a fork hook; the build asks again before it swaps."""
+    from legalgen.site import _sigterm_exits
+
+    with _sigterm_exits() as stop_if_terminated:
+        stop_if_terminated()  # nothing received yet
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)  # the handler raises here
+        except SystemExit:
+            pass  # lost, as in a fork hook
+        with pytest.raises(SystemExit) as stopped:
+            stop_if_terminated()
+        assert stopped.value.code == 128 + signal.SIGTERM
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
 @pytest.mark.slow
 def test_a_killed_build_takes_its_workers_and_lock_along(
     tmp_path: Path, example: LoadedPolicy, example_history: History
