@@ -11,6 +11,7 @@ that need little start without loading the whole pipeline.
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
@@ -48,6 +49,13 @@ def package_version(name: str = "legalgen") -> str | None:
         return version(name)
     except PackageNotFoundError:
         return None
+
+
+def catalog_dir() -> Path:
+    """The ``locales`` directory of the message catalogs: inside the installed package, or at
+    the root of a checkout."""
+    packaged = Path(__file__).parent / "locales"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "locales"
 
 
 def __getattr__(name: str) -> Any:

@@ -1,20 +1,22 @@
-"""A cache of what does not change: validated sources, and redlines of released versions.
+"""A cache of what does not change between runs, in ``LEGALGEN_CACHE``.
 
-A released version is immutable and its release hash covers its frozen source, so the
-validated policy is kept under that hash (``frozen/``) and reused on later runs instead of
-parsing and validating the YAML again. The current source is kept the same way under a hash
-of its parsed data (``source/``): a source read again unchanged is not validated again. The cache lives in ``LEGALGEN_CACHE`` (default:
-``$XDG_CACHE_HOME/legalgen`` or ``~/.cache/legalgen``; ``off`` disables it), in a folder named
-by a fingerprint of the code that reads sources (and of the pydantic, Babel and Python
-versions it relies on), so a new legalgen never reads an old entry. An entry is used only for a version whose files matched the hash it is filed under;
-an unreadable, corrupt or foreign entry is ignored and rewritten. Writes are atomic.
+The folder (default: ``$XDG_CACHE_HOME/legalgen`` or ``~/.cache/legalgen``; ``off``
+disables it) holds one subfolder per kind of entry, each named by a fingerprint of the code
+that reads sources and of the Python, pydantic and Babel versions it relies on, so a new
+legalgen never reads an old entry:
 
-The same folder keeps the theme's compiled templates (``jinja/``, Jinja's own bytecode
-cache, keyed by each template's source), so that a build does not compile them again, and
-the redlines between released versions (``redline/``, keyed by a hash of both texts and of
-the code that marks them) and the classification of each released version against the one
-before (``changes/``, keyed by both release hashes and the code that compares them): neither
-changes once both versions are released.
+- ``frozen/``: each released version's validated source, under its release hash; used only
+  for a version whose files still match that hash;
+- ``source/``: the current source, validated, under a hash of its files' names and parsed data;
+- ``changes/``: the classification of a released version against the one before, under both
+  release hashes and the code that compares them;
+- ``redline/``: the redline of two released versions, under both texts and the code;
+- ``catalogs/``: compiled complete catalogs; ``knowledge/``: the parsed knowledge files;
+- ``jinja/``: compiled templates (Jinja's own bytecode cache, checked against each
+  template's source).
+
+Every entry but Jinja's starts with the sha256 of its content; an unreadable, damaged or
+foreign entry is ignored and rewritten. Writes are atomic.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TypeVar
+from typing import TypeVar
 
 from legalgen import model as m
 
@@ -61,30 +63,68 @@ def folder(kind: str = "frozen") -> Path | None:
     return base / kind / fingerprint()
 
 
-def _entry(key: str, kind: str) -> Path | None:
+def _entry(key: str, kind: str, suffix: str = ".pickle") -> Path | None:
     where = folder(kind)
     if where is None or not key.isalnum():
         return None
-    return where / f"{key}.pickle"
+    return where / f"{key}{suffix}"
+
+
+def _read(path: Path) -> bytes | None:
+    """The bytes of an entry, if it is there and matches the sha256 it starts with."""
+    try:
+        digest, _, data = path.read_bytes().partition(b"\n")
+    except OSError:
+        return None
+    return data if hashlib.sha256(data).hexdigest().encode("ascii") == digest else None
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write an entry, its sha256 first, through a temporary file in its folder (atomically);
+    a cache that cannot be written is skipped."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".entry-")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
+            os.replace(temporary, path)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+
+
+def _unpickled(path: Path) -> object:
+    """The object kept at ``path``, or None for a missing, damaged or foreign entry."""
+    data = _read(path)
+    if data is None:
+        return None
+    try:
+        return pickle.loads(data)  # the user's own cache folder, checked against its sha256
+    except Exception:  # noqa: BLE001 - whatever a foreign or outdated entry raises, it is no entry
+        return None
+
+
+def _store(path: Path, value: object) -> None:
+    try:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return
+    _write(path, data)
 
 
 def value(kind: str, key: str, compute: Callable[[], T], expected: type[T]) -> T:
-    """The object pickled in the ``kind`` folder under ``key`` (a hex digest), else ``compute()``,
-    which is then kept there. An entry that cannot be read, or is not an ``expected``, is
-    computed again and rewritten."""
+    """The object kept in the ``kind`` folder under ``key`` (a hex digest), else ``compute()``,
+    which is then kept there. An entry that cannot be read, does not match its sha256 or is
+    not an ``expected`` is computed again and rewritten."""
     path = _entry(key, kind)
     if path is None:
         return compute()
-    try:
-        with path.open("rb") as stream:
-            cached = pickle.load(stream)  # the user's own cache folder
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError,
-            ValueError):  # a missing, truncated or foreign entry is no entry
-        cached = None
+    cached = _unpickled(path)
     if isinstance(cached, expected):
         return cached
     computed = compute()
-    _write_atomically(path, lambda stream: pickle.dump(computed, stream, protocol=pickle.HIGHEST_PROTOCOL))
+    _store(path, computed)
     return computed
 
 
@@ -92,55 +132,30 @@ def policy(kind: str, key: str) -> m.Policy | None:
     """The policy cached under ``key`` (``frozen``: a version's release hash; ``source``: the
     hash of a source's parsed data), if a good entry exists."""
     path = _entry(key, kind)
-    if path is None:
-        return None
-    try:
-        with path.open("rb") as stream:
-            value = pickle.load(stream)  # the user's own cache folder
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError,
-            ValueError):  # a missing, truncated or foreign entry is no entry
-        return None
-    return value if isinstance(value, m.Policy) else None
-
-
-def _write_atomically(path: Path, write: Callable[[IO[bytes]], object]) -> None:
-    """Write ``path`` through a temporary file in its folder; a cache that cannot be written is skipped."""
-    with contextlib.suppress(OSError, pickle.PicklingError, TypeError, AttributeError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".entry-")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                write(stream)
-            os.replace(temporary, path)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
-
-
-def text(kind: str, key: str, compute: Callable[[], str]) -> str:
-    """The text cached in the ``kind`` folder under ``key`` (a hex digest), else ``compute()``,
-    which is then kept there. An entry starts with the sha256 of its text: one that cannot be
-    read or does not match it is computed again and rewritten."""
-    where = folder(kind)
-    if where is None or not key.isalnum():
-        return compute()
-    path = where / f"{key}.txt"
-    with contextlib.suppress(OSError):
-        digest, _, data = path.read_bytes().partition(b"\n")
-        if hashlib.sha256(data).hexdigest().encode("ascii") == digest:
-            with contextlib.suppress(UnicodeDecodeError):
-                return data.decode("utf-8")
-    value = compute()
-    data = value.encode("utf-8")
-    _write_atomically(path, lambda stream: stream.write(hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data))
-    return value
+    cached = _unpickled(path) if path is not None else None
+    return cached if isinstance(cached, m.Policy) else None
 
 
 def store_policy(kind: str, key: str, value: m.Policy) -> None:
     """Keep ``value`` under ``key``; a cache that cannot be written is skipped."""
     path = _entry(key, kind)
     if path is not None:
-        _write_atomically(path, lambda stream: pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL))
+        _store(path, value)
+
+
+def text(kind: str, key: str, compute: Callable[[], str]) -> str:
+    """The text kept in the ``kind`` folder under ``key`` (a hex digest), else ``compute()``,
+    which is then kept there; like :func:`value`."""
+    path = _entry(key, kind, ".txt")
+    if path is None:
+        return compute()
+    data = _read(path)
+    if data is not None:
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode("utf-8")
+    computed = compute()
+    _write(path, computed.encode("utf-8"))
+    return computed
 
 
 __all__ = ["fingerprint", "folder", "policy", "store_policy", "text", "value"]

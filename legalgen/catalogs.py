@@ -17,7 +17,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
-from legalgen.i18n import DOMAIN, SOURCE_LOCALE, catalog_dir, catalog_problems
+from legalgen import catalog_dir
+from legalgen.i18n import DOMAIN, SOURCE_LOCALE, catalog_problems
 
 KEYWORDS = {"N_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
             "npgettext": ((1, "c"), 2, 3), "_": None}

@@ -314,8 +314,9 @@ def render(root: Path, source: Path | None, as_of: Any, brands: tuple[str, ...],
            shard: str | None) -> None:
     """Write the Markdown tree (docs/<locale>/) and one mkdocs.<locale>.yml per locale.
 
-    Only files whose content changed are rewritten; files of removed pages are deleted. A
-    brand's tree and configs go to .legalgen/brands/<name>/.
+    Only files whose content changed are rewritten; files of removed pages and the
+    generated configs of removed locales are deleted. An incomplete catalog stops it before
+    anything is written. A brand's tree and configs go to .legalgen/brands/<name>/.
     """
     from legalgen.site import render_sources
 

@@ -28,7 +28,7 @@ from babel.lists import format_list
 from babel.numbers import format_currency
 from babel.support import Translations
 
-from legalgen import cache
+from legalgen import cache, catalog_dir
 from legalgen.diagnostics import TranslationError
 from legalgen.labels import LABELS
 from legalgen.periods import Period
@@ -37,12 +37,6 @@ SOURCE_LOCALE = "en"
 DOMAIN = "messages"
 #: The grammatical form a period takes in a sentence (see :meth:`Formatter.period`).
 Form = Literal["nominative", "accusative", "dative", "within"]
-
-
-def catalog_dir() -> Path:
-    """The ``locales`` directory: inside the installed package, or at the repository root."""
-    packaged = Path(__file__).parent / "locales"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "locales"
 
 
 class StrictTranslations(Translations):
@@ -111,7 +105,8 @@ def load_translations(locale: str) -> gettext.NullTranslations:
         po = po_path.read_bytes()
     except OSError as error:
         raise TranslationError(f"cannot read the catalog {po_path}: {error.strerror}") from None
-    key = hashlib.sha256(f"{locale} {babel.__version__}\0".encode() + po).hexdigest()
+    # keyed by the catalog, Babel and this module, which decides what a complete catalog is
+    key = hashlib.sha256(f"{locale} {babel.__version__}\0".encode() + Path(__file__).read_bytes() + po).hexdigest()
     translations = StrictTranslations(io.BytesIO(cache.value("catalogs", key, lambda: _compiled(po_path, locale), bytes)),
                                       domain=DOMAIN)
     translations.locale_name = locale

@@ -24,7 +24,7 @@ S013  a brand's override that matches nothing in the base source (a file or a li
 ====  ===========================================================
 
 A source that loaded without problems is kept in the legalgen cache (:mod:`legalgen.cache`)
-under a hash of its parsed data, so the same data is not validated again.
+under a hash of its files (names, order and parsed data), so the same source is not validated again.
 
 Schema, reference and locale problems are found in one pass: the cross-checks read the
 plain data of every file, so a type error in one place does not hide a missing
@@ -141,9 +141,10 @@ def load_policy(root: Path, limits: Limits | None = None, *, frozen: bool = Fals
 
 
 def _data_key(files: Mapping[str, SourceFile]) -> str:
-    """A hash of what validation reads: each file's key and parsed data (plain dicts, lists,
+    """A hash of what a validated policy is made of: the files in the order they were read
+    (which orders the documents), each with its key, name and parsed data (plain dicts, lists,
     strings, numbers and booleans, whose ``repr`` tells each type apart)."""
-    text = repr([(key, source.data) for key, source in sorted(files.items())])
+    text = repr([(key, source.name, source.data) for key, source in files.items()])
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 

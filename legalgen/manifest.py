@@ -18,7 +18,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from legalgen import package_version
+from legalgen import catalog_dir, package_version
 from legalgen.project import Project
 
 FILE = ".legalgen-manifest.json"
@@ -49,7 +49,11 @@ def source_key(project: Project, engine: str, as_of: dt.date) -> str:
     digest.update(f"{engine} {as_of.isoformat()} {sys.version_info[:2]}\0".encode())
     for package in ("legalgen", *_ENGINE_PACKAGES.get(engine, ())):
         digest.update(f"{package}={package_version(package) or '-'}\0".encode())
-    _hash_tree(digest, Path(__file__).parent)
+    code = Path(__file__).parent
+    _hash_tree(digest, code)
+    catalogs = catalog_dir()  # in a checkout, beside the package
+    if not catalogs.is_relative_to(code):
+        _hash_tree(digest, catalogs)
     for folder in (project.source, project.base, project.root / "overrides"):
         digest.update(b"\1")
         if folder is not None:

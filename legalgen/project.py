@@ -88,6 +88,22 @@ class Project:
         """The generated MkDocs config of one locale."""
         return self.configs / f"mkdocs.{locale}.yml"
 
+    def stale_configs(self, locales: list[str]) -> list[Path]:
+        """Generated configs (they start with legalgen's header) of locales not in ``locales``."""
+        stale = []
+        for path in sorted(self.configs.glob("mkdocs.*.yml")):
+            locale = path.name[len("mkdocs."):-len(".yml")]
+            if locale in locales or _LOCALE_FOLDER.fullmatch(locale) is None or not path.is_file():
+                continue
+            try:
+                with path.open("rb") as stream:
+                    generated = stream.read(len(GENERATED_HEADER.encode())) == GENERATED_HEADER.encode()
+            except OSError:
+                continue
+            if generated:
+                stale.append(path)
+        return stale
+
     def staging_config(self, locale: str) -> Path:
         """A temporary config that points a Zensical build of one locale at the staging folder."""
         return self.configs / f".mkdocs.{locale}.staging.yml"

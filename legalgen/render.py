@@ -72,15 +72,30 @@ class _SharedBytecodeCache(jinja2.BytecodeCache):
 
     @staticmethod
     def _disk() -> jinja2.FileSystemBytecodeCache | None:
-        from legalgen import cache
+        return disk_bytecode_cache()
 
-        folder = cache.folder("jinja")
-        if folder is None:
-            return None
-        with contextlib.suppress(OSError):
-            folder.mkdir(parents=True, exist_ok=True)
-            return jinja2.FileSystemBytecodeCache(str(folder))
+
+class _CheckedFileSystemBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates in a folder, where a damaged entry is no entry."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - whatever a damaged file raises, the template is compiled again
+            bucket.reset()
+
+
+def disk_bytecode_cache() -> jinja2.FileSystemBytecodeCache | None:
+    """Compiled templates in the legalgen cache (``jinja/``), or None when it is off or unusable."""
+    from legalgen import cache
+
+    folder = cache.folder("jinja")
+    if folder is None:
         return None
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        return _CheckedFileSystemBytecodeCache(str(folder))
+    return None
 
 
 BYTECODE = _SharedBytecodeCache()

@@ -45,7 +45,7 @@ Printer = Callable[[str], None]
 
 def watched_files(project: Project) -> Iterator[Path]:
     """Every file whose change changes the site."""
-    from legalgen.i18n import catalog_dir
+    from legalgen import catalog_dir
 
     package = Path(__file__).parent
     yield project.base_config

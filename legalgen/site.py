@@ -12,7 +12,6 @@ site: see :func:`build_site`.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import datetime as dt
 import functools
@@ -45,7 +44,14 @@ from legalgen.markdown_safety import locale_markdown_extensions, read_base_confi
 from legalgen.notices import notices_json
 from legalgen.pages import feed, locale_pages, not_found_texts, theme_extras
 from legalgen.project import GENERATED_HEADER, Project, is_legalgen_output
-from legalgen.render import BYTECODE, TEMPLATES, LocaleRenderer, Page, escape_theme_text
+from legalgen.render import (
+    BYTECODE,
+    TEMPLATES,
+    LocaleRenderer,
+    Page,
+    disk_bytecode_cache,
+    escape_theme_text,
+)
 from legalgen.snapshot import Snapshot, take_snapshot
 from legalgen.versions import History
 from legalgen.writer import (
@@ -192,14 +198,19 @@ def _render_sources(project: Project, snapshot: Snapshot) -> WriteReport:
 def _render_locales(project: Project, snapshot: Snapshot) -> Iterator[tuple[str, WriteReport]]:
     """Write one locale after another, yielding each once its Markdown tree (only what
     changed, without files of removed pages) and its config are written, so that its build
-    can start while the next locale renders; at the end, remove what belongs to no locale."""
+    can start while the next locale renders; at the end, remove what belongs to no locale.
+
+    Every locale's catalog is loaded before anything is written, so that an incomplete
+    catalog (:class:`~legalgen.diagnostics.TranslationError`) leaves the tree as it was.
+    """
     loaded = snapshot.loaded
+    renderers = [LocaleRenderer(loaded, locale) for locale in map(str, loaded.policy.site.locales)]
     stylesheet = (Path(__file__).parent / "assets" / STYLESHEET.name).read_bytes()
     with _os_errors("cannot write the Markdown tree"):
         mark_output(project.docs)
     kept: list[PurePosixPath] = []
-    for locale in map(str, loaded.policy.site.locales):
-        renderer = LocaleRenderer(loaded, locale)
+    for renderer in renderers:
+        locale = renderer.locale
         pages = locale_pages(snapshot, renderer)
         tree: dict[PurePosixPath, str | bytes] = {page.path: page.text for page in pages}
         tree[STYLESHEET] = stylesheet
@@ -216,6 +227,9 @@ def _render_locales(project: Project, snapshot: Snapshot) -> Iterator[tuple[str,
         yield locale, report
     with _os_errors("cannot write the Markdown tree"):
         removed = prune_tree(project.docs, kept)
+        for stale in project.stale_configs([renderer.locale for renderer in renderers]):
+            remove_file(stale)
+            removed.append(stale.name)
     if removed:
         yield "", WriteReport(removed=removed)
 
@@ -245,6 +259,9 @@ def _build_with_mkdocs(config_file: str, site_dir: str) -> str:
         build(config)
     except (MkDocsException, SystemExit) as error:
         raise BuildError(f"{config_file}: {error}\n{stream.getvalue()}".strip()) from None
+    except Exception as error:  # noqa: BLE001 - MkDocs fails on some configs with plain Python errors
+        raise BuildError(f"{config_file}: MkDocs cannot build it ({type(error).__name__}: {error}); check "
+                         f"mkdocs.yml\n{stream.getvalue()}".strip()) from None
     finally:
         logger.removeHandler(handler)
     return stream.getvalue()
@@ -278,14 +295,7 @@ def _share_theme_work(config: Any) -> None:
 
 @functools.cache
 def _theme_bytecode() -> jinja2.BytecodeCache:
-    from legalgen import cache
-
-    folder = cache.folder("jinja")
-    if folder is not None:
-        with contextlib.suppress(OSError):
-            folder.mkdir(parents=True, exist_ok=True)
-            return jinja2.FileSystemBytecodeCache(str(folder))
-    return BYTECODE
+    return disk_bytecode_cache() or BYTECODE
 
 
 def _list_templates(searchpath: list[str], followlinks: bool) -> list[str]:

@@ -30,7 +30,8 @@ from collections.abc import Callable
 #: addresses are found apart (see :func:`french`).
 _PROTECTED = re.compile(
     r"""
-      `[^`\n]*`                               # code
+      \ue000                                  # the placeholders' own mark, should a text hold it
+    | `[^`\n]*`                               # code
     | <[^>\n]*>                               # HTML tags and autolinks
     | &(?:\#\d+|\#[xX][0-9a-fA-F]+|\w+);        # character references
     | \]\([^)\n]*\)                           # link targets
@@ -46,9 +47,9 @@ _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 #: The domain of an e-mail address; its local part is found from the ``@`` backwards.
 _DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+")
 _SPACES = " \u00a0\u202f"
-#: ``;``, ``?`` and ``!``; not a ``!`` next to another (``!!!`` admonitions, and so that a
-#: second run adds nothing) or before ``[`` (Markdown images).
-_NARROW = re.compile(r"[;?]|!(?<!!!)(?![\[!])")
+#: ``;``, ``?`` and ``!``; a run of ``?`` and ``!`` takes its space before the first
+#: (``?!``, ``!!``), and ``![`` opens a Markdown image.
+_NARROW = re.compile(r";|\?(?<![?!]\?)|!(?<![?!]!)(?!\[)")
 _CLOSE = re.compile(r"[ \u00a0\u202f]?»")
 _OPEN = re.compile(r"«[ \u00a0\u202f]?")
 _HELD = re.compile("\ue000(\\d+)\ue001")

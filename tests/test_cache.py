@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
 
 from legalgen import cache
+from legalgen import load as load_module
 from legalgen import redline as redline_module
 from legalgen import versions as versions_module
 from legalgen.diagnostics import SourceError
 from legalgen.load import load_policy
 from legalgen.versions import load_history
 
-from .conftest import copy_project
+from .conftest import REPO, copy_project
 
 
 @pytest.fixture
@@ -111,3 +114,46 @@ def test_redlines_of_released_versions_are_marked_once(tmp_path: Path, monkeypat
     monkeypatch.setenv("LEGALGEN_CACHE", "off")
     calls.clear()
     assert redline_module.released_redline(old, new) == expected and len(calls) == 1
+
+
+def test_the_current_source_is_validated_once_and_never_served_stale(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEGALGEN_CACHE", str(tmp_path / "cache"))
+    source = tmp_path / "source"
+    shutil.copytree(REPO / "examples" / "reseller-data-notice", source)
+    original = (source / "information-we-collect.yaml").read_text(encoding="utf-8")
+    (source / "information-we-collect.yaml").unlink()
+    for name, ident in (("a.yaml", "zeta-notice"), ("b.yaml", "alpha-notice")):
+        (source / name).write_text(original.replace("id: information-we-collect", f"id: {ident}"), encoding="utf-8")
+    first = load_policy(source)
+    validations: list[object] = []
+    real = load_module._validate
+    monkeypatch.setattr(load_module, "_validate", lambda *args: validations.append(args) or real(*args))
+    assert load_policy(source).policy == first.policy and validations == []  # from the cache
+    # the same documents in other files: custom documents are ordered by file name
+    (source / "a.yaml").rename(source / "c.yaml")
+    renamed = load_policy(source)
+    assert [d.key for d in renamed.policy.ordered()] == ["imprint", "alpha-notice", "zeta-notice"]
+    assert [d.key for d in first.policy.ordered()] == ["imprint", "zeta-notice", "alpha-notice"]
+    assert validations  # a new key: validated again
+
+
+def test_damaged_entries_are_ignored_and_rewritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEGALGEN_CACHE", str(tmp_path / "cache"))
+    source = tmp_path / "source"
+    shutil.copytree(REPO / "examples" / "reseller-data-notice", source)
+    expected = load_policy(source).policy
+    [entry] = (tmp_path / "cache" / "source").glob("*/*.pickle")
+    good = entry.read_bytes()
+    digest, _, data = good.partition(b"\n")
+    damaged = [
+        digest + b"\n" + data.replace(b"Kanalwerk Media GmbH", b"Kanalwerk Media GmbX"),  # a changed value: the sha256 no longer matches
+        hashlib.sha256(b"\x80\x04\x95\xff\xff\xff\xff\xff\xff\xff\xff").hexdigest().encode()
+        + b"\n\x80\x04\x95\xff\xff\xff\xff\xff\xff\xff\xff",  # its own sha256, but no pickle (OverflowError)
+        b"",
+    ]
+    assert damaged[0] != good
+    for content in damaged:
+        entry.write_bytes(content)
+        assert load_policy(source).policy == expected
+        assert entry.read_bytes() == good  # rewritten

@@ -19,6 +19,7 @@ from legalgen.typography import french
 _PROTECTED = re.compile(
     r"""
       \A---\n.*?\n---\n                       # front matter
+    | \ue000                                  # the placeholders' mark
     | `[^`\n]*`                               # code
     | <[^>\n]*>                               # HTML tags and autolinks
     | &(?:\#\d+|\#[xX][0-9a-fA-F]+|\w+);        # character references
@@ -34,7 +35,7 @@ _PROTECTED = re.compile(
 #: E-mail addresses, protected in what the spans above left.
 _ADDRESS = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _RULES = [
-    (re.compile(r"(?<=[^\s(\[«|])[ \u00a0\u202f]?([;?]|(?<!!)!(?![\[!]))"), "\u202f\\1"),
+    (re.compile(r"(?<=[^\s(\[«|])[ \u00a0\u202f]?(;|(?<![?!])\?|(?<![?!])!(?!\[))"), "\u202f\\1"),
     (re.compile(r"(?<=[^\s(\[«|])[ \u00a0\u202f]?:"), "\u00a0:"),
     (re.compile(r"«[ \u00a0\u202f]?"), "«\u00a0"),
     (re.compile(r"[ \u00a0\u202f]?»"), "\u00a0»"),
@@ -56,7 +57,7 @@ def reference(text: str) -> str:
 
 
 #: Characters the rules and the protected spans turn on, and some ordinary ones.
-ALPHABET = list("aeéqudDQhtpsmilo@.+-_:;?!«»()[]{}|<>&#`*\n\t 0123\u00a0\u202f") + ["de un", "que an",
+ALPHABET = list("aeéqudDQhtpsmilo@.+-_:;?!«»()[]{}|<>&#`*\n\t 0123\u00a0\u202f\ue000\ue001") + ["de un", "que an",
     "https:", "http:", "mailto:", "!!! note", "---\n", "](", "x@y.fr", "&amp;", "12:30", "\n[r]:"]
 TEXTS = st.lists(st.sampled_from(ALPHABET), max_size=40).map("".join)
 
@@ -67,6 +68,7 @@ TEXTS = st.lists(st.sampled_from(ALPHABET), max_size=40).map("".join)
 @example("Contact: dpo@a.example, 12:30, dans un délai de un mois.")
 @example("[ref]: https://a.example/x\nVoir [ici][ref] !\n  [n]: x\n!!! warning \"A : b\"")
 @example("x@y@z.com ; a@b.cd@e.fg ; mailto:a@b.c ; (https://x.fr/a:b) !")
+@example("x \ue0000\ue001 y ; Attention!! Quoi?! ![image](a.png)")
 def test_french_follows_the_rules_as_written(text: str) -> None:
     assert french(text) == reference(text)
 

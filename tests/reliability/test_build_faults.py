@@ -625,3 +625,75 @@ def test_a_long_awkward_site_name_gives_configs_mkdocs_loads(
         assert config["site_name"] == data["site_name"]
         assert config["nav"][0] == {data["site_name"]: "index.md"}
         assert config["extra"] == data["extra"] and config["extra"]["legalgen"]["locale"] == locale
+
+
+def test_an_incomplete_catalog_leaves_the_markdown_tree_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   example: LoadedPolicy,
+                                                                   example_history: History) -> None:
+    """Every locale's catalog is loaded before the first locale is written."""
+    from legalgen import i18n
+    from legalgen.diagnostics import TranslationError
+    from legalgen.load import load_policy
+
+    project = copy_project(tmp_path)
+    render_sources(project, example, example_history, AS_OF)
+    before = _tree(project.docs)
+    site_yaml = project.source / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("Lumenstream GmbH", "Lumenstream AG"),
+                         encoding="utf-8")
+    changed = load_policy(project.source)
+    real = i18n.load_translations
+
+    def incomplete(locale: str) -> Any:
+        if locale == "fr":
+            raise TranslationError("incomplete catalog: fuzzy entry")
+        return real(locale)
+
+    monkeypatch.setattr(i18n, "load_translations", incomplete)
+    with pytest.raises(TranslationError):
+        render_sources(project, changed, example_history, AS_OF)
+    assert _tree(project.docs) == before
+
+
+@pytest.mark.parametrize("config", ["- a\n- b\n", "site_name: x\ntheme:\n  name: material\n  custom_dir: 5\n"])
+def test_a_config_mkdocs_fails_on_is_one_clean_error(tmp_path: Path, config: str, example: LoadedPolicy,
+                                                     example_history: History) -> None:
+    project = copy_project(tmp_path)
+    project.base_config.write_text(config, encoding="utf-8")
+    with pytest.raises(BuildError, match="MkDocs cannot build it"):
+        build_site(project, example, example_history, AS_OF, jobs=1)
+    assert not project.site.exists()
+
+
+def test_an_edited_catalog_beside_the_package_is_an_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a checkout the catalogs live beside the package: a build made before an edit is not up to date."""
+    from legalgen import manifest
+
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project")
+    catalogs = tmp_path / "locales" / "de" / "LC_MESSAGES"
+    catalogs.mkdir(parents=True)
+    (catalogs / "messages.po").write_text('msgid "a"\nmsgstr "b"\n', encoding="utf-8")
+    monkeypatch.setattr(manifest, "catalog_dir", lambda: tmp_path / "locales")
+    before = manifest.source_key(project, "mkdocs", AS_OF)
+    (catalogs / "messages.po").write_text('#, fuzzy\nmsgid "a"\nmsgstr "b"\n', encoding="utf-8")
+    assert manifest.source_key(project, "mkdocs", AS_OF) != before
+
+
+def test_a_removed_locale_takes_its_generated_config_along(tmp_path: Path, example: LoadedPolicy,
+                                                           example_history: History) -> None:
+    from legalgen.load import load_policy
+
+    project = copy_project(tmp_path)
+    render_sources(project, example, example_history, AS_OF)
+    own = project.configs / "mkdocs.it.yml"  # the project's own file, not generated: kept
+    own.write_text("INHERIT: mkdocs.yml\n", encoding="utf-8")
+    site_yaml = project.source / "site.yaml"
+    text = site_yaml.read_text(encoding="utf-8")
+    assert "locales: [en, de, fr]" in text
+    site_yaml.write_text(text.replace("locales: [en, de, fr]", "locales: [en, de]"), encoding="utf-8")
+    loaded = load_policy(project.source)  # French texts may stay in the source
+    report = render_sources(project, loaded, example_history, AS_OF)
+    assert not project.locale_config("fr").exists() and "mkdocs.fr.yml" in report.removed
+    assert not (project.docs / "fr").exists()
+    assert own.is_file() and project.locale_config("de").is_file()
