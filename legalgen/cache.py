@@ -54,13 +54,29 @@ def fingerprint() -> str:
 
 
 def folder(kind: str = "frozen") -> Path | None:
-    """Where entries of ``kind`` are cached (``frozen``, ``source``, ``redline``, or ``jinja`` for
-    compiled theme templates), or None when the cache is off."""
+    """The folder of the entries of ``kind`` (one of those listed above), or None when the
+    cache is off."""
     setting = os.environ.get("LEGALGEN_CACHE", "")
     if setting.lower() in ("off", "0", "no", "false"):
         return None
     base = Path(setting) if setting else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "legalgen"
     return base / kind / fingerprint()
+
+
+def key(code: str, *parts: str | bytes) -> str:
+    """The key of an entry computed by the module at ``code`` (its ``__file__``) from
+    ``parts``: a hash of that module's source and of each part, so that a changed module
+    never reads what an older one computed."""
+    digest = hashlib.sha256(_source(code))
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+@functools.cache
+def _source(code: str) -> bytes:
+    return Path(code).read_bytes()
 
 
 def _entry(key: str, kind: str, suffix: str = ".pickle") -> Path | None:
@@ -158,4 +174,4 @@ def text(kind: str, key: str, compute: Callable[[], str]) -> str:
     return computed
 
 
-__all__ = ["fingerprint", "folder", "policy", "store_policy", "text", "value"]
+__all__ = ["fingerprint", "folder", "key", "policy", "store_policy", "text", "value"]

@@ -14,7 +14,6 @@ import datetime as dt
 import enum
 import functools
 import gettext
-import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -105,8 +104,8 @@ def load_translations(locale: str) -> gettext.NullTranslations:
         po = po_path.read_bytes()
     except OSError as error:
         raise TranslationError(f"cannot read the catalog {po_path}: {error.strerror}") from None
-    # keyed by the catalog, Babel and this module, which decides what a complete catalog is
-    key = hashlib.sha256(f"{locale} {babel.__version__}\0".encode() + Path(__file__).read_bytes() + po).hexdigest()
+    # this module decides what a complete catalog is; Babel compiles it
+    key = cache.key(__file__, locale, babel.__version__, po)
     translations = StrictTranslations(io.BytesIO(cache.value("catalogs", key, lambda: _compiled(po_path, locale), bytes)),
                                       domain=DOMAIN)
     translations.locale_name = locale

@@ -16,7 +16,7 @@ import hashlib
 import json
 import sys
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from legalgen import catalog_dir, package_version
 from legalgen.project import Project
@@ -95,13 +95,15 @@ def shared_inputs(project: Project, engine: str) -> hashlib._Hash:
     return shared
 
 
-def locale_input(shared: hashlib._Hash, project: Project, locale: str) -> str:
+def locale_input(shared: hashlib._Hash, tree: Mapping[PurePosixPath, str | bytes], config: str) -> str:
     """The manifest entry of one locale: the shared inputs, its generated config and its
-    Markdown tree, as written."""
+    Markdown tree, hashed as they were written (not read back from docs/)."""
     digest = shared.copy()
-    config = project.locale_config(locale)
-    digest.update(config.read_bytes() if config.is_file() else b"")
-    _hash_tree(digest, project.docs / locale)
+    digest.update(config.encode("utf-8"))
+    for relative in sorted(tree, key=PurePosixPath.as_posix):
+        content = tree[relative]
+        digest.update(relative.as_posix().encode() + b"\0")
+        digest.update((content.encode("utf-8") if isinstance(content, str) else content) + b"\0")
     return digest.hexdigest()
 
 

@@ -16,10 +16,7 @@ so the redline renders as the same document with its changes marked.
 from __future__ import annotations
 
 import difflib
-import functools
-import hashlib
 import re
-from pathlib import Path
 
 from legalgen import cache
 
@@ -102,16 +99,7 @@ def redline(old: str, new: str) -> str:
 def released_redline(old: str, new: str) -> str:
     """:func:`redline` of two released texts, which never change: kept in the legalgen cache
     (``redline/``) under a hash of both texts and of this module, so a build marks each pair once."""
-    digest = hashlib.sha256(_code())
-    for text in (old, new):
-        data = text.encode("utf-8")
-        digest.update(len(data).to_bytes(8, "big") + data)
-    return cache.text("redline", digest.hexdigest(), lambda: redline(old, new))
-
-
-@functools.cache
-def _code() -> bytes:
-    return Path(__file__).read_bytes()
+    return cache.text("redline", cache.key(__file__, old, new), lambda: redline(old, new))
 
 
 def _prefix(line: str) -> str:

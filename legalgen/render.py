@@ -55,7 +55,7 @@ class _SharedBytecodeCache(jinja2.BytecodeCache):
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self._code.get(bucket.key)
         if code is None:
-            disk = self._disk()
+            disk = disk_bytecode_cache()
             if disk is not None:
                 disk.load_bytecode(bucket)
             if bucket.code is not None:
@@ -65,14 +65,10 @@ class _SharedBytecodeCache(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
-        disk = self._disk()
+        disk = disk_bytecode_cache()
         if disk is not None:
             with contextlib.suppress(OSError):
                 disk.dump_bytecode(bucket)
-
-    @staticmethod
-    def _disk() -> jinja2.FileSystemBytecodeCache | None:
-        return disk_bytecode_cache()
 
 
 class _CheckedFileSystemBytecodeCache(jinja2.FileSystemBytecodeCache):

@@ -24,7 +24,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -187,25 +187,22 @@ def render_sources(project: Project, loaded: LoadedPolicy, history: History, as_
         return _render_sources(project, take_snapshot(loaded, history, as_of))
 
 
-def _render_sources(project: Project, snapshot: Snapshot) -> WriteReport:
-    """:func:`render_sources` once the outputs are checked and the lock is held."""
-    report = WriteReport()
-    for _, written in _render_locales(project, snapshot):
-        _merge(report, written)
-    return report
+def _render_sources(project: Project, snapshot: Snapshot,
+                    written: Callable[[str, Mapping[PurePosixPath, str | bytes], str], None] | None = None,
+                    ) -> WriteReport:
+    """:func:`render_sources` once the outputs are checked and the lock is held.
 
-
-def _render_locales(project: Project, snapshot: Snapshot) -> Iterator[tuple[str, WriteReport]]:
-    """Write one locale after another, yielding each once its Markdown tree (only what
-    changed, without files of removed pages) and its config are written, so that its build
-    can start while the next locale renders; at the end, remove what belongs to no locale.
-
-    Every locale's catalog is loaded before anything is written, so that an incomplete
-    catalog (:class:`~legalgen.diagnostics.TranslationError`) leaves the tree as it was.
+    Locales are written one after another; ``written(locale, tree, config)`` is called as
+    soon as a locale's Markdown tree (only what changed, without files of removed pages) and
+    its config are on disk, so that its build can start while the next locale renders. At
+    the end, what belongs to no locale is removed. Every locale's catalog is loaded before
+    anything is written, so that an incomplete catalog
+    (:class:`~legalgen.diagnostics.TranslationError`) leaves the tree as it was.
     """
     loaded = snapshot.loaded
     renderers = [LocaleRenderer(loaded, locale) for locale in map(str, loaded.policy.site.locales)]
     stylesheet = (Path(__file__).parent / "assets" / STYLESHEET.name).read_bytes()
+    report = WriteReport()
     with _os_errors("cannot write the Markdown tree"):
         mark_output(project.docs)
     kept: list[PurePosixPath] = []
@@ -218,26 +215,21 @@ def _render_locales(project: Project, snapshot: Snapshot) -> Iterator[tuple[str,
         tree[path.relative_to(locale)] = data
         config = _dump_yaml(locale_config(project, loaded, locale, pages, theme_extras(snapshot, renderer)))
         with _os_errors("cannot write the Markdown tree"):
-            written = write_tree(project.docs / locale, tree)
+            locale_report = write_tree(project.docs / locale, tree)
             config_written = write_file(project.locale_config(locale), config)
-        report = WriteReport(*([f"{locale}/{name}" for name in names]
-                               for names in (written.written, written.unchanged, written.removed)))
+        report.written += [f"{locale}/{name}" for name in locale_report.written]
+        report.unchanged += [f"{locale}/{name}" for name in locale_report.unchanged]
+        report.removed += [f"{locale}/{name}" for name in locale_report.removed]
         (report.written if config_written else report.unchanged).append(project.locale_config(locale).name)
         kept += [PurePosixPath(locale) / relative for relative in tree]
-        yield locale, report
+        if written is not None:
+            written(locale, tree, config)
     with _os_errors("cannot write the Markdown tree"):
-        removed = prune_tree(project.docs, kept)
+        report.removed += prune_tree(project.docs, kept)
         for stale in project.stale_configs([renderer.locale for renderer in renderers]):
             remove_file(stale)
-            removed.append(stale.name)
-    if removed:
-        yield "", WriteReport(removed=removed)
-
-
-def _merge(report: WriteReport, other: WriteReport) -> None:
-    report.written += other.written
-    report.unchanged += other.unchanged
-    report.removed += other.removed
+            report.removed.append(stale.name)
+    return report
 
 
 def _build_with_mkdocs(config_file: str, site_dir: str) -> str:
@@ -601,16 +593,16 @@ def build_site(
         previous = manifest.stored(project.site) if is_legalgen_output(project.site) and not force else {}
         shared = manifest.shared_inputs(project, engine)
         inputs: dict[str, str] = {}
-        report = WriteReport()
         builds = _Builds(project, engine, jobs, len(locales), progress, lock)
+
+        def written(locale: str, tree: Mapping[PurePosixPath, str | bytes], config: str) -> None:
+            inputs[locale] = manifest.locale_input(shared, tree, config)
+            if previous.get(locale) != inputs[locale] or not (project.site / locale).is_dir():
+                builds.start(locale)
+                stop_if_terminated()
+
         try:
-            for locale, written in _render_locales(project, snapshot):
-                _merge(report, written)
-                if locale:
-                    inputs[locale] = manifest.locale_input(shared, project, locale)
-                    if previous.get(locale) != inputs[locale] or not (project.site / locale).is_dir():
-                        builds.start(locale)
-                        stop_if_terminated()
+            report = _render_sources(project, snapshot, written)
             progress(f"rendered {len(report.written)} changed file(s), {len(report.unchanged)} unchanged")
             root_files = _root_files(snapshot)
             inputs[manifest.ROOT] = manifest.root_input(root_files)

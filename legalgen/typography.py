@@ -50,6 +50,7 @@ _SPACES = " \u00a0\u202f"
 #: ``;``, ``?`` and ``!``; a run of ``?`` and ``!`` takes its space before the first
 #: (``?!``, ``!!``), and ``![`` opens a Markdown image.
 _NARROW = re.compile(r";|\?(?<![?!]\?)|!(?<![?!]!)(?!\[)")
+_COLON = re.compile(":")
 _CLOSE = re.compile(r"[ \u00a0\u202f]?»")
 _OPEN = re.compile(r"«[ \u00a0\u202f]?")
 _HELD = re.compile("\ue000(\\d+)\ue001")
@@ -89,8 +90,6 @@ def _plain(text: str) -> str:
         text = _ELISION.sub(_elide, text)
     return text
 
-
-_COLON = re.compile(":")
 
 
 def french(text: str) -> str:

@@ -307,9 +307,7 @@ def _classified(old: m.Policy, new: m.Policy, kind: str, hashes: tuple[str, str]
 
     if hashes is None:
         return classify(old, new, kind)
-    digest = hashlib.sha256(Path(diff.__file__).read_bytes())
-    digest.update("\0".join((kind, *hashes)).encode("utf-8"))
-    return cache.value("changes", digest.hexdigest(), lambda: classify(old, new, kind), Materiality)
+    return cache.value("changes", cache.key(diff.__file__, kind, *hashes), lambda: classify(old, new, kind), Materiality)
 
 
 def _text(data: bytes | None) -> str | None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import functools
-import hashlib
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -35,8 +34,7 @@ def load(name: str) -> dict[str, Any]:
     from legalgen import cache
 
     raw = resources.files(__package__).joinpath(f"{name}.yaml").read_bytes()
-    key = hashlib.sha256(raw).hexdigest()
-    return cache.value("knowledge", key, lambda: _parse(raw), dict)
+    return cache.value("knowledge", cache.key(__file__, raw), lambda: _parse(raw), dict)
 
 
 def _parse(raw: bytes) -> dict[str, Any]:
