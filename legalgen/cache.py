@@ -13,7 +13,8 @@ legalgen never reads an old entry:
 - ``redline/``: the redline of two released versions, under both texts and the code;
 - ``catalogs/``: compiled complete catalogs; ``knowledge/``: the parsed knowledge files;
 - ``jinja/``: compiled templates (Jinja's own bytecode cache, checked against each
-  template's source).
+  template's source);
+- ``html/``: the engine's conversions of pages' Markdown (see :mod:`legalgen.converted`).
 
 Every entry but Jinja's starts with the sha256 of its content; an unreadable, damaged or
 foreign entry is ignored and rewritten. Writes are atomic.
@@ -31,8 +32,6 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
-
-from legalgen import model as m
 
 T = TypeVar("T")
 
@@ -144,15 +143,16 @@ def value(kind: str, key: str, compute: Callable[[], T], expected: type[T]) -> T
     return computed
 
 
-def policy(kind: str, key: str) -> m.Policy | None:
-    """The policy cached under ``key`` (``frozen``: a version's release hash; ``source``: the
-    hash of a source's parsed data), if a good entry exists."""
+def kept(kind: str, key: str, expected: type[T]) -> T | None:
+    """The ``expected`` object kept in the ``kind`` folder under ``key``, if a good entry
+    exists (``frozen``: a version's validated source under its release hash; ``source``: the
+    current source under the hash of its parsed data; ``html``: a page's conversion)."""
     path = _entry(key, kind)
-    cached = _unpickled(path) if path is not None else None
-    return cached if isinstance(cached, m.Policy) else None
+    found = _unpickled(path) if path is not None else None
+    return found if isinstance(found, expected) else None
 
 
-def store_policy(kind: str, key: str, value: m.Policy) -> None:
+def keep(kind: str, key: str, value: object) -> None:
     """Keep ``value`` under ``key``; a cache that cannot be written is skipped."""
     path = _entry(key, kind)
     if path is not None:
@@ -174,4 +174,4 @@ def text(kind: str, key: str, compute: Callable[[], str]) -> str:
     return computed
 
 
-__all__ = ["fingerprint", "folder", "key", "policy", "store_policy", "text", "value"]
+__all__ = ["fingerprint", "folder", "keep", "kept", "key", "text", "value"]

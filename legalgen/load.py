@@ -118,7 +118,7 @@ def load_policy(root: Path, limits: Limits | None = None, *, frozen: bool = Fals
     files, diagnostics = _read_files(root, limits, base)
     files = _in_format(files, diagnostics, frozen=frozen)
     data_key = None if diagnostics or frozen else _data_key(files)  # frozen: cached by release hash
-    cached = cache.policy("source", data_key) if data_key else None
+    cached = cache.kept("source", data_key, m.Policy) if data_key else None
     if cached is not None:
         return LoadedPolicy(cached, root, files, limits, base)
     site_file = files.get("site")
@@ -136,7 +136,7 @@ def load_policy(root: Path, limits: Limits | None = None, *, frozen: bool = Fals
         raise SourceError(diagnostics)
     policy = m.Policy(site=site.site, company=site.company, documents=documents)
     if data_key:
-        cache.store_policy("source", data_key, policy)
+        cache.keep("source", data_key, policy)
     return LoadedPolicy(policy, root, files, limits, base)
 
 

@@ -238,6 +238,8 @@ def _build_with_mkdocs(config_file: str, site_dir: str) -> str:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from legalgen.converted import kept_conversions
+
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setLevel(logging.WARNING)
@@ -248,7 +250,8 @@ def _build_with_mkdocs(config_file: str, site_dir: str) -> str:
     try:
         config = load_config(config_file=config_file, site_dir=site_dir, strict=True)
         _share_theme_work(config)
-        build(config)
+        with kept_conversions(config):
+            build(config)
     except (MkDocsException, SystemExit) as error:
         raise BuildError(f"{config_file}: {error}\n{stream.getvalue()}".strip()) from None
     except Exception as error:  # noqa: BLE001 - MkDocs fails on some configs with plain Python errors
@@ -428,7 +431,8 @@ def _signals_held() -> Iterator[None]:
 
 def preload_engine() -> None:
     """Import MkDocs and Material before worker processes are forked, so that each starts with them."""
-    for name in ("mkdocs.commands.build", "mkdocs.config", "material.plugins.search.plugin"):
+    for name in ("mkdocs.commands.build", "mkdocs.config", "material.plugins.search.plugin",
+                 "legalgen.converted"):
         importlib.import_module(name)
 
 

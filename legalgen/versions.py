@@ -274,20 +274,20 @@ def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnos
         bodies = {str(loc): _text(files.get(f"{loc}.md")) for loc in locales}
         missing = [f"{locale}.md" + ("" if f"{locale}.md" not in files else " (not UTF-8 text)")
                    for locale, body in bodies.items() if body is None]
+        verified = not missing and release_hash(release, files, previous_hash) == release.sha256
         if missing:
             diagnostics.append(Diagnostic(
                 "V002", f"{folder.name} version {release.version}: frozen file(s) missing or unreadable: "
                         f"{', '.join(missing)}",
                 source.locate(("versions", index, "version")),
             ))
-        elif release_hash(release, files, previous_hash) != release.sha256:
+        elif not verified:
             diagnostics.append(Diagnostic(
                 "V001", f"{folder.name} version {release.version} was changed after its release "
                         f"(its files, dates, summary or hash no longer match)",
                 source.locate(("versions", index, "sha256")),
                 hint="released versions are immutable: restore them from version control and release a new version",
             ))
-        verified = not missing and release_hash(release, files, previous_hash) == release.sha256
         frozen = _frozen_source(directory, folder.name, source, index, loaded, diagnostics,
                                 release.sha256 if verified else None)
         materiality = None
@@ -328,7 +328,7 @@ def _frozen_source(directory: Path, kind: str, changelog: SourceFile, index: int
     from legalgen import cache
 
     if verified_hash is not None:
-        cached = cache.policy("frozen", verified_hash)
+        cached = cache.kept("frozen", verified_hash, m.Policy)
         if cached is not None:
             return cached
     try:
@@ -341,7 +341,7 @@ def _frozen_source(directory: Path, kind: str, changelog: SourceFile, index: int
         ))
         return None
     if verified_hash is not None:
-        cache.store_policy("frozen", verified_hash, policy)
+        cache.keep("frozen", verified_hash, policy)
     return policy
 
 
