@@ -479,10 +479,15 @@ def _release_one(project: Any, document: str, effective: Any, published: Any, su
 
 @main.command()
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("schema"),
-              show_default=True, help="Directory for site.schema.json and document.schema.json.")
+              show_default=True, help="Directory for the schema files.")
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 if the files there are not up to date.")
 def schema(output: Path, check_only: bool) -> None:
-    """Write the JSON Schemas of the source files (site.yaml and document files)."""
+    """Write the JSON Schemas of the source files and of policy.json.
+
+    site.schema.json (site.yaml), document.schema.json (every document file),
+    changelog.schema.json (the changelogs `release` writes) and policy.schema.json (the
+    policy.json a build publishes).
+    """
     from legalgen.schema import schema_files
     from legalgen.writer import write_file
 

@@ -1053,6 +1053,9 @@ class CustomDocument(DocumentBase):
     id: Id = Field(description="What the document is known by: its versions folder, release name and default slug")
     title: Title = Field(description="The document's localized title")
     description: Text | None = Field(None, description="One or two sentences shown beside the title on the home page")
+    terms_of_service: bool = Field(
+        False, description="The site's terms of service: every page links it (rel=terms-of-service) and "
+                           "/.well-known/terms-of-service leads to it")
     blocks: list[Block] = Field(min_length=1)
 
     @property

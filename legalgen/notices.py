@@ -97,47 +97,82 @@ def notices_json(snapshot: Snapshot) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def atom_feed(snapshot: Snapshot, formatter: Formatter, titles: dict[tuple[str, int], str], feed_title: str,
-              entry_title: str, entry_text: str) -> bytes:
-    """The Atom feed of one locale: an entry per published version of every document.
+@dataclass(frozen=True)
+class FeedEntry:
+    """One published version as a feed entry, in one locale."""
+
+    url: str
+    title: str
+    text: str
+    published: dt.datetime
+
+
+@dataclass(frozen=True)
+class FeedContent:
+    """What the feeds of one locale say, whatever their format; entries oldest first."""
+
+    locale: str
+    title: str
+    home: str
+    author: str
+    email: str | None
+    updated: dt.datetime
+    entries: list[FeedEntry]
+
+
+def feed_content(snapshot: Snapshot, formatter: Formatter, titles: dict[tuple[str, int], str], feed_title: str,
+                 entry_title: str, entry_text: str) -> FeedContent:
+    """The feed of one locale: an entry per published version of every document.
 
     ``titles`` are the localized titles by (document kind, version number); ``entry_title`` and ``entry_text`` are
     localized %-templates (keys: title, number; summary, published, effective).
     """
-    from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
-
     loaded = snapshot.loaded
     policy = loaded.policy
     locale = formatter.locale
     zone = ZoneInfo(policy.site.timezone)
-    base = page_url(loaded, locale, "")
     versions = snapshot.published()
-    feed = FeedGenerator()
-    feed.id(f"{base}feed.xml")
-    feed.title(typeset(feed_title, locale))
-    feed.author({"name": policy.company.name, **({"email": policy.company.email} if policy.company.email else {})})
-    feed.link(href=f"{base}feed.xml", rel="self")
-    feed.link(href=base, rel="alternate")
-    feed.language(locale)
-    feed.generator("legalgen")
     assert snapshot.as_of is not None  # a build always has its date
     newest = versions[-1].release.published if versions else snapshot.as_of
-    feed.updated(dt.datetime.combine(newest, dt.time(), zone))
+    entries = []
     for version in versions:
         release = version.release
         slug = snapshot.state(version.kind).slug
-        url = page_url(loaded, locale, f"{slug}/v{release.version}/")
+        entries.append(FeedEntry(
+            url=page_url(loaded, locale, f"{slug}/v{release.version}/"),
+            title=typeset(entry_title % {"title": titles[version.kind, version.number], "number": release.version},
+                          locale),
+            text=typeset(entry_text % {
+                "summary": release.summary.get(locale),
+                "published": formatter.date(release.published),
+                "effective": formatter.date(release.effective),
+            }, locale),
+            published=dt.datetime.combine(release.published, dt.time(), zone),
+        ))
+    return FeedContent(locale, typeset(feed_title, locale), page_url(loaded, locale, ""), policy.company.name,
+                       policy.company.email, dt.datetime.combine(newest, dt.time(), zone), entries)
+
+
+def atom_feed(content: FeedContent) -> bytes:
+    """The Atom feed of one locale (``<locale>/feed.xml``)."""
+    from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
+
+    base = content.home
+    feed = FeedGenerator()
+    feed.id(f"{base}feed.xml")
+    feed.title(content.title)
+    feed.author({"name": content.author, **({"email": content.email} if content.email else {})})
+    feed.link(href=f"{base}feed.xml", rel="self")
+    feed.link(href=base, rel="alternate")
+    feed.language(content.locale)
+    feed.generator("legalgen")
+    feed.updated(content.updated)
+    for item in content.entries:
         entry = feed.add_entry(order="prepend")
-        entry.id(url)
-        entry.title(typeset(entry_title % {"title": titles[version.kind, version.number], "number": release.version},
-                            locale))
-        entry.link(href=url, rel="alternate")
-        moment = dt.datetime.combine(release.published, dt.time(), zone)
-        entry.published(moment)
-        entry.updated(moment)
-        entry.summary(typeset(entry_text % {
-            "summary": release.summary.get(locale),
-            "published": formatter.date(release.published),
-            "effective": formatter.date(release.effective),
-        }, locale))
+        entry.id(item.url)
+        entry.title(item.title)
+        entry.link(href=item.url, rel="alternate")
+        entry.published(item.published)
+        entry.updated(item.published)
+        entry.summary(item.text)
     return bytes(feed.atom_str(pretty=True))

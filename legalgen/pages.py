@@ -24,9 +24,12 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
+from legalgen.export.discovery import head_links
+from legalgen.export.jsonfeed import FILE as JSON_FEED
+from legalgen.export.jsonfeed import json_feed
 from legalgen.i18n import Formatter
 from legalgen.load import LoadedPolicy
-from legalgen.notices import atom_feed
+from legalgen.notices import atom_feed, feed_content, page_url
 from legalgen.redline import released_redline
 from legalgen.render import LocaleRenderer, Page, document_slug
 from legalgen.snapshot import DocumentState, Snapshot, frozen, take_snapshot
@@ -87,7 +90,7 @@ def locale_pages(snapshot: Snapshot, renderer: LocaleRenderer) -> list[Page]:
             pages.append(_draft_page(renderer, state.document))
             shown_documents.append(state.document)
         else:
-            pages += _versioned_pages(renderer, state)
+            pages += _versioned_pages(renderer, state, page_url(snapshot.loaded, renderer.locale, ""))
             shown_documents.append(frozen(state.selection.published[-1], state.document))
         titles[state.key] = renderer.title(state.shown)
     home = renderer.render("index.md.j2", titles=titles, documents=shown_documents)
@@ -106,12 +109,26 @@ def _draft_page(renderer: LocaleRenderer, document: Any) -> Page:
     title = renderer.title(document)
     text = renderer.render(
         "page.md.j2", title=title, heading=title, body=renderer.body(document), updated=document.last_updated,
-        version=None, upcoming=None, state="draft", links={}, after_another=False, indexed=True,
+        version=None, upcoming=None, state="draft", links={}, after_another=False, indexed=True, head_links=[],
     )
     return Page(renderer.locale, _Paths(document_slug(document)).current(), title, text)
 
 
-def _versioned_pages(renderer: LocaleRenderer, state: DocumentState) -> list[Page]:
+def _version_links(base: str, slug: str, version: Version | None, published: tuple[Version, ...]) -> list[dict[str, str]]:
+    """The version links (RFC 5829) of a page about ``version`` (None: the current page)."""
+    links = [{"rel": "version-history", "href": f"{base}{slug}/history/"}]
+    if version is None:
+        return links
+    links.append({"rel": "latest-version", "href": f"{base}{slug}/"})
+    index = published.index(version)
+    if index > 0:
+        links.append({"rel": "predecessor-version", "href": f"{base}{slug}/v{published[index - 1].number}/"})
+    if index + 1 < len(published):
+        links.append({"rel": "successor-version", "href": f"{base}{slug}/v{published[index + 1].number}/"})
+    return links
+
+
+def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str) -> list[Page]:
     locale = renderer.locale
     selection, document = state.selection, state.document
     assert selection is not None
@@ -139,6 +156,7 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState) -> list[Pag
         "page.md.j2", title=title, heading=title, body=current.bodies[locale], updated=current.release.published,
         version=current, upcoming=upcoming, state=selection.state(current),
         links=page_links(here, current), until=None, after_another=False, indexed=True,
+        head_links=_version_links(base, state.slug, None, selection.published),
     )))
     published = selection.published
     for index, version in enumerate(published):
@@ -152,6 +170,7 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState) -> list[Pag
             "page.md.j2", title=heading, heading=heading, body=version.bodies[locale],
             updated=version.release.published, version=version, upcoming=None, state=version_state,
             links=page_links(here, version), until=until,
+            head_links=_version_links(base, state.slug, version, published),
             # the search finds a text once: at its current page, or at its permalink while upcoming
             indexed=version_state == "upcoming",
             # announced, with another announced version to take effect before it
@@ -197,15 +216,18 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState) -> list[Pag
     return pages
 
 
-def feed(snapshot: Snapshot, renderer: LocaleRenderer) -> tuple[PurePosixPath, bytes]:
-    """The Atom feed of one locale and its path, ``<locale>/feed.xml``."""
+def feeds(snapshot: Snapshot, renderer: LocaleRenderer) -> dict[PurePosixPath, bytes]:
+    """The feeds of one locale by path: Atom (``<locale>/feed.xml``) and JSON Feed (``<locale>/feed.json``)."""
+
     titles = {(version.kind, version.number): renderer.title(frozen(version, state.document))
               for state in snapshot.documents for version in state.versions}
-    return PurePosixPath(renderer.locale, FEED), atom_feed(
+    content = feed_content(
         snapshot, renderer.formatter, titles, feed_title=_feed_title(renderer, snapshot.loaded),
         entry_title=renderer.gettext("%(title)s, version %(number)s"),
         entry_text=renderer.gettext("%(summary)s Published on %(published)s, takes effect on %(effective)s."),
     )
+    return {PurePosixPath(renderer.locale, FEED): atom_feed(content),
+            PurePosixPath(renderer.locale, JSON_FEED): json_feed(content)}
 
 
 def theme_extras(snapshot: Snapshot, renderer: LocaleRenderer) -> dict[str, Any]:
@@ -227,7 +249,8 @@ def theme_extras(snapshot: Snapshot, renderer: LocaleRenderer) -> dict[str, Any]
         })
     return {
         "notices": banner,
-        "feed": {"path": FEED, "title": _feed_title(renderer, loaded)},
+        "feed": {"path": FEED, "json_path": JSON_FEED, "title": _feed_title(renderer, loaded)},
+        "links": head_links(snapshot, renderer.locale),
         "root": urlsplit(loaded.policy.site.base_url).path,
         "not_found": not_found_texts(renderer.formatter),
     }

@@ -191,6 +191,15 @@ def document_slug(document: Any) -> str:
     return str(document.slug or document.key)
 
 
+def document_title(formatter: Formatter, document: Any) -> str:
+    """The document's own title (a custom document always has one), or the catalog title of its kind."""
+    if document.title is not None:
+        return str(document.title.get(formatter.locale))
+    if document.kind == "refund" and document.withdrawal is None:
+        return formatter.gettext("Refund policy")  # no withdrawal terms: not a withdrawal policy
+    return formatter.label(m.DocumentKind(document.kind), "title")
+
+
 def make_environment(formatter: Formatter) -> jinja2.Environment:
     """A Jinja environment bound to one locale: strict, i18n-aware, with the escaping filters.
 
@@ -305,12 +314,8 @@ class LocaleRenderer:
         }
 
     def title(self, document: Any) -> str:
-        """The document's own title (a custom document always has one), or the catalog title of its kind."""
-        if document.title is not None:
-            return str(document.title.get(self.locale))
-        if document.kind == "refund" and document.withdrawal is None:
-            return self.formatter.gettext("Refund policy")  # no withdrawal terms: not a withdrawal policy
-        return self.formatter.label(m.DocumentKind(document.kind), "title")
+        """The document's title in this locale (see :func:`document_title`)."""
+        return document_title(self.formatter, document)
 
     def body(self, document: Any) -> str:
         """The body of a document: what a release freezes."""

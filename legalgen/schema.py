@@ -2,7 +2,8 @@
 
 ``site.schema.json`` describes ``site.yaml``; ``document.schema.json`` describes every
 document file (one schema, discriminated by ``kind``); ``changelog.schema.json`` the
-changelogs that ``legalgen release`` writes. YAML files point at them with a
+changelogs that ``legalgen release`` writes; ``policy.schema.json`` the ``policy.json`` a
+site build publishes (:mod:`legalgen.export.index`). YAML files point at them with a
 ``# yaml-language-server: $schema=...`` comment, which editors with YAML support follow.
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from legalgen import model as m
+from legalgen.export import index
 from legalgen.versions import Changelog
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -27,10 +29,13 @@ def source_schemas() -> dict[str, dict[str, Any]]:
     document["title"] = "legalgen document"
     document["description"] = "A legal document of a legalgen policy source; 'kind' selects which."
     changelog = Changelog.model_json_schema()
+    published = index.schema()
+    published["title"] = "legalgen policy.json"
     return {
         "site.schema.json": {"$schema": SCHEMA_DIALECT, **site},
         "document.schema.json": {"$schema": SCHEMA_DIALECT, **document},
         "changelog.schema.json": {"$schema": SCHEMA_DIALECT, **changelog},
+        "policy.schema.json": {"$schema": SCHEMA_DIALECT, **published},
     }
 
 

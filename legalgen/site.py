@@ -42,7 +42,7 @@ from legalgen.i18n import Formatter
 from legalgen.load import LoadedPolicy
 from legalgen.markdown_safety import locale_markdown_extensions, read_base_config
 from legalgen.notices import notices_json
-from legalgen.pages import feed, locale_pages, not_found_texts, theme_extras
+from legalgen.pages import feeds, locale_pages, not_found_texts, theme_extras
 from legalgen.project import GENERATED_HEADER, Project, is_legalgen_output
 from legalgen.render import (
     BYTECODE,
@@ -211,8 +211,8 @@ def _render_sources(project: Project, snapshot: Snapshot,
         pages = locale_pages(snapshot, renderer)
         tree: dict[PurePosixPath, str | bytes] = {page.path: page.text for page in pages}
         tree[STYLESHEET] = stylesheet
-        path, data = feed(snapshot, renderer)
-        tree[path.relative_to(locale)] = data
+        for path, data in feeds(snapshot, renderer).items():
+            tree[path.relative_to(locale)] = data
         config = _dump_yaml(locale_config(project, loaded, locale, pages, theme_extras(snapshot, renderer)))
         with _os_errors("cannot write the Markdown tree"):
             locale_report = write_tree(project.docs / locale, tree)
@@ -649,8 +649,13 @@ def _write_hosting(site_dir: Path, loaded: LoadedPolicy) -> None:
 
 
 def _root_files(snapshot: Snapshot) -> dict[str, bytes]:
-    """The root page that links every language, the root 404 page, and notices.json for apps."""
-    files: dict[str, bytes] = {"notices.json": notices_json(snapshot).encode("utf-8")}
+    """The root page that links every language, the root 404 page, for apps notices.json and
+    policy.json, and the well-known URLs of the policies."""
+    from legalgen.export import index
+    from legalgen.export.discovery import well_known_files
+
+    files: dict[str, bytes] = {"notices.json": notices_json(snapshot).encode("utf-8"),
+                               index.FILE: index.policy_json(snapshot), **well_known_files(snapshot)}
     site = snapshot.loaded.policy.site
     env = jinja2.Environment(loader=TEMPLATES, autoescape=True, undefined=jinja2.StrictUndefined)
     html = env.get_template("root.html.j2").render(

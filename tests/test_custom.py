@@ -7,7 +7,7 @@ import json
 import shutil
 from email import message_from_bytes
 from email.policy import default
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from click.testing import CliRunner
@@ -18,7 +18,7 @@ from legalgen.diagnostics import SourceError
 from legalgen.load import load_policy
 from legalgen.mail import compose_all, message_files
 from legalgen.notices import due_messages, notices_json
-from legalgen.pages import feed, render_pages
+from legalgen.pages import feeds, render_pages
 from legalgen.render import LocaleRenderer
 from legalgen.snapshot import take_snapshot
 from legalgen.trace import trace_document
@@ -197,7 +197,7 @@ def test_release_versions_materiality_and_notices(source: Path) -> None:
     snapshot = take_snapshot(loaded, history, as_of)
     notices = json.loads(notices_json(snapshot))["notices"]
     assert [(n["document"], n["version"]) for n in notices] == [(DOC, 3)]
-    _, german_feed = feed(snapshot, LocaleRenderer(loaded, "de"))
+    german_feed = feeds(snapshot, LocaleRenderer(loaded, "de"))[PurePosixPath("de/feed.xml")]
     assert "Welche Daten wir erheben" in german_feed.decode()
 
     messages = compose_all(loaded, due_messages(loaded, history, D(2026, 3, 1)), D(2026, 3, 1))

@@ -8,19 +8,20 @@ Atom feeds. Each rule is a class of defect a native legal writer would not let t
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
 from legalgen.load import load_policy
 from legalgen.mail import compose_all, message_files
 from legalgen.notices import due_messages
-from legalgen.pages import feed, render_pages
+from legalgen.pages import feeds, render_pages
 from legalgen.render import LocaleRenderer
 from legalgen.snapshot import take_snapshot
 from legalgen.typography import french
@@ -44,6 +45,14 @@ ENGLISH = re.compile(r"\b(the|and|with|within|your|our|from|please|Permanent lin
                      r"Refund|Privacy policy|Table of contents)\b")
 
 
+def _feed_text(path: PurePosixPath, data: bytes) -> str:
+    """The text of a feed; of a JSON Feed, its titles and texts, one per line."""
+    if path.suffix != ".json":
+        return data.decode("utf-8")
+    feed = json.loads(data)
+    return "\n".join([feed["title"], *(f"{item['title']}\n{item['content_text']}" for item in feed["items"])])
+
+
 def _texts_of(source: str) -> list[tuple[str, str, str]]:
     """(where, locale, text) of every DE/FR page, e-mail and feed of one source."""
     loaded = load_policy(REPO / source)
@@ -53,8 +62,8 @@ def _texts_of(source: str) -> list[tuple[str, str, str]]:
     snapshot = take_snapshot(loaded, history, dt.date(2026, 12, 15))
     for code in loaded.policy.site.locales:
         if code != "en":
-            path, data = feed(snapshot, LocaleRenderer(loaded, code))
-            found.append((f"{source}: {path}", path.parts[0], data.decode("utf-8")))
+            for path, data in feeds(snapshot, LocaleRenderer(loaded, code)).items():
+                found.append((f"{source}: {path}", path.parts[0], _feed_text(path, data)))
     for day in MAIL_DAYS:
         for path, data in message_files(compose_all(loaded, due_messages(loaded, history, day), day)).items():
             locale = path.stem.rsplit("-", 1)[-1]

@@ -16,7 +16,7 @@ from legalgen.cli import main
 from legalgen.load import LoadedPolicy
 from legalgen.mail import SmtpSettings, compose_all, message_files, read_recipients
 from legalgen.notices import NoticeKind, due_messages, notices_json
-from legalgen.pages import feed
+from legalgen.pages import feeds
 from legalgen.render import LocaleRenderer
 from legalgen.snapshot import take_snapshot
 from legalgen.versions import History
@@ -146,16 +146,35 @@ def test_notices_json(example: LoadedPolicy, example_history: History) -> None:
 
 
 def _feeds(loaded: LoadedPolicy, history: History, as_of: dt.date) -> dict[PurePosixPath, bytes]:
-    """The Atom feed of every locale, by path."""
+    """The Atom and JSON feeds of every locale, by path."""
     snapshot = take_snapshot(loaded, history, as_of)
-    return dict(feed(snapshot, LocaleRenderer(loaded, locale)) for locale in loaded.policy.site.locales)
+    return {path: data for locale in loaded.policy.site.locales
+            for path, data in feeds(snapshot, LocaleRenderer(loaded, locale)).items()}
 
 
 def test_golden_feeds(example: LoadedPolicy, example_history: History, golden) -> None:  # type: ignore[no-untyped-def]
     files = _feeds(example, example_history, D(2026, 11, 22))
-    assert sorted(str(p) for p in files) == ["de/feed.xml", "en/feed.xml", "fr/feed.xml"]
+    assert sorted(str(p) for p in files) == [f"{locale}/feed.{ext}" for locale in ("de", "en", "fr")
+                                             for ext in ("json", "xml")]
     for path, data in files.items():
         golden(f"feeds/{path}", data.decode("utf-8"))
+
+
+def test_json_feed_has_the_atom_feeds_entries(example: LoadedPolicy, example_history: History) -> None:
+    from xml.etree import ElementTree
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    files = _feeds(example, example_history, D(2026, 11, 22))
+    for locale in ("en", "de", "fr"):
+        feed = json.loads(files[PurePosixPath(f"{locale}/feed.json")])
+        assert feed["version"] == "https://jsonfeed.org/version/1.1"
+        assert feed["feed_url"] == f"https://legal.lumenstream.example/{locale}/feed.json"
+        assert feed["language"] == locale
+        entries = ElementTree.fromstring(files[PurePosixPath(f"{locale}/feed.xml")]).findall(f"{atom}entry")
+        assert [(item["id"], item["title"], item["content_text"], item["date_published"]) for item in feed["items"]] \
+            == [(entry.findtext(f"{atom}id"), entry.findtext(f"{atom}title"), entry.findtext(f"{atom}summary"),
+                 entry.findtext(f"{atom}published")) for entry in entries]
+        assert len(feed["items"]) > 3
 
 
 def test_feed_is_valid_atom(example: LoadedPolicy, example_history: History) -> None:
