@@ -23,7 +23,9 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from legalgen.i18n import Formatter
 from legalgen.notices import page_url
+from legalgen.render import document_title
 from legalgen.snapshot import Snapshot
 
 #: The well-known names by link type.
@@ -61,20 +63,26 @@ def well_known_files(snapshot: Snapshot) -> dict[str, bytes]:
     files = {}
     for rel, slug in policy_targets(snapshot).items():
         target = page_url(loaded, locales[0], f"{slug}/")
-        files[f".well-known/{WELL_KNOWN[rel]}/index.html"] = _redirect_page(
-            target, [(locale, page_url(loaded, locale, f"{slug}/")) for locale in locales], rel).encode("utf-8")
+        titles = [(locale, f"{site.name_in(locale)}: {document_title(Formatter.for_locale(locale), _shown(snapshot, slug))}",
+                   page_url(loaded, locale, f"{slug}/")) for locale in locales]
+        files[f".well-known/{WELL_KNOWN[rel]}/index.html"] = _redirect_page(target, titles, rel).encode("utf-8")
     return files
 
 
-def _redirect_page(target: str, links: list[tuple[str, str]], rel: str) -> str:
-    """A page that sends the visitor to ``target`` at once and links each language's page."""
+def _shown(snapshot: Snapshot, slug: str) -> Any:
+    return next(state.shown for state in snapshot.documents if state.slug == slug)
+
+
+def _redirect_page(target: str, links: list[tuple[str, str, str]], rel: str) -> str:
+    """A page that sends the visitor to ``target`` at once and links each language's page
+    (``links``: locale, title, URL; the first is the target's)."""
     escape: Any = html.escape
     items = "\n".join(f'<li><a href="{escape(url)}" hreflang="{escape(locale)}" lang="{escape(locale)}">'
-                      f'{escape(url)}</a></li>' for locale, url in links)
-    return (f'<!doctype html>\n<html>\n<head>\n<meta charset="utf-8">\n'
+                      f'{escape(title)}</a></li>' for locale, title, url in links)
+    return (f'<!doctype html>\n<html lang="{escape(links[0][0])}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta http-equiv="refresh" content="0; url={escape(target)}">\n'
             f'<link rel="canonical" href="{escape(target)}">\n<link rel="{escape(rel)}" href="{escape(target)}">\n'
-            f'<meta name="robots" content="noindex">\n<title>{escape(rel)}</title>\n</head>\n<body>\n'
+            f'<meta name="robots" content="noindex">\n<title>{escape(links[0][1])}</title>\n</head>\n<body>\n'
             f'<ul>\n{items}\n</ul>\n</body>\n</html>\n')
 
 
