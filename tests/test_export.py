@@ -85,6 +85,8 @@ def test_privacy_policy_is_discoverable(example: LoadedPolicy, example_history: 
     page = files[".well-known/privacy-policy/index.html"].decode()
     assert f'<meta http-equiv="refresh" content="0; url={BASE}en/privacy/">' in page
     assert all(f'href="{BASE}{loc}/privacy/"' in page for loc in ("en", "de", "fr"))
+    assert "<title>Lumenstream Legal: Privacy policy</title>" in page
+    assert "Lumenstream – Informations juridiques\u00a0: Politique de confidentialité</a>" in page
 
 
 def test_terms_of_service_are_discoverable_where_a_custom_document_is_marked(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from legalgen.i18n import Formatter
 from legalgen.notices import page_url
 from legalgen.render import document_title
 from legalgen.snapshot import Snapshot
+from legalgen.typography import typeset
 
 #: The well-known names by link type.
 WELL_KNOWN = {"privacy-policy": "privacy-policy", "terms-of-service": "terms-of-service"}
@@ -63,8 +64,9 @@ def well_known_files(snapshot: Snapshot) -> dict[str, bytes]:
     files = {}
     for rel, slug in policy_targets(snapshot).items():
         target = page_url(loaded, locales[0], f"{slug}/")
-        titles = [(locale, f"{site.name_in(locale)}: {document_title(Formatter.for_locale(locale), _shown(snapshot, slug))}",
-                   page_url(loaded, locale, f"{slug}/")) for locale in locales]
+        shown = _shown(snapshot, slug)
+        titles = [(locale, typeset(f"{site.name_in(locale)}: {document_title(Formatter.for_locale(locale), shown)}",
+                                   locale), page_url(loaded, locale, f"{slug}/")) for locale in locales]
         files[f".well-known/{WELL_KNOWN[rel]}/index.html"] = _redirect_page(target, titles, rel).encode("utf-8")
     return files
 
