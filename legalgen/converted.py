@@ -126,8 +126,9 @@ def kept_conversions(config: Any) -> Iterator[None]:
     keys: dict[int, str] = {}  # id(files) -> files_key(files), once per build
 
     def render(page: Any, config: Any, files: Any) -> None:
-        files_id = keys.get(id(files)) or keys.setdefault(id(files), files_key(files))
-        entry = cache.key(__file__, settings, files_id, page.file.src_uri, page.file.url, page.markdown or "")
+        if id(files) not in keys:
+            keys[id(files)] = files_key(files)
+        entry = cache.key(__file__, settings, keys[id(files)], page.file.src_uri, page.file.url, page.markdown or "")
         kept = cache.kept("html", entry, tuple)
         if kept is not None and _restore(page, files, kept):
             return

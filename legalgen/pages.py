@@ -218,7 +218,6 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str) 
 
 def feeds(snapshot: Snapshot, renderer: LocaleRenderer) -> dict[PurePosixPath, bytes]:
     """The feeds of one locale by path: Atom (``<locale>/feed.xml``) and JSON Feed (``<locale>/feed.json``)."""
-
     titles = {(version.kind, version.number): renderer.title(frozen(version, state.document))
               for state in snapshot.documents for version in state.versions}
     content = feed_content(

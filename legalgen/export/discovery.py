@@ -21,37 +21,33 @@ JSON Feed and ``policy.json`` as alternates (see :mod:`legalgen.pages`).
 from __future__ import annotations
 
 import html
-from typing import Any
 
 from legalgen.i18n import Formatter
 from legalgen.notices import page_url
 from legalgen.render import document_title
-from legalgen.snapshot import Snapshot
+from legalgen.snapshot import DocumentState, Snapshot
 from legalgen.typography import typeset
 
-#: The well-known names by link type.
-WELL_KNOWN = {"privacy-policy": "privacy-policy", "terms-of-service": "terms-of-service"}
 
-
-def policy_targets(snapshot: Snapshot) -> dict[str, str]:
-    """The slug of each discoverable policy by link type: the privacy notice and the terms of
-    service, where the site has them and shows them."""
+def policy_targets(snapshot: Snapshot) -> dict[str, DocumentState]:
+    """Each discoverable policy by link type: the privacy notice and the terms of service,
+    where the site has them and shows them."""
     targets = {}
     for state in snapshot.documents:
         if not state.visible:
             continue
         if state.key == "privacy":
-            targets["privacy-policy"] = state.slug
+            targets["privacy-policy"] = state
         elif getattr(state.shown, "terms_of_service", False) and "terms-of-service" not in targets:
-            targets["terms-of-service"] = state.slug
+            targets["terms-of-service"] = state
     return targets
 
 
 def head_links(snapshot: Snapshot, locale: str) -> list[dict[str, str]]:
     """The site-wide ``<link>`` elements of one locale's pages: the policies, policy.json."""
     loaded = snapshot.loaded
-    links = [{"rel": rel, "href": page_url(loaded, locale, f"{slug}/")}
-             for rel, slug in policy_targets(snapshot).items()]
+    links = [{"rel": rel, "href": page_url(loaded, locale, f"{state.slug}/")}
+             for rel, state in policy_targets(snapshot).items()]
     links.append({"rel": "alternate", "type": "application/json", "href": f"{loaded.policy.site.base_url}policy.json"})
     return links
 
@@ -62,23 +58,19 @@ def well_known_files(snapshot: Snapshot) -> dict[str, bytes]:
     site = loaded.policy.site
     locales = [str(site.default_locale), *(str(locale) for locale in site.locales if locale != site.default_locale)]
     files = {}
-    for rel, slug in policy_targets(snapshot).items():
-        target = page_url(loaded, locales[0], f"{slug}/")
-        shown = _shown(snapshot, slug)
-        titles = [(locale, typeset(f"{site.name_in(locale)}: {document_title(Formatter.for_locale(locale), shown)}",
-                                   locale), page_url(loaded, locale, f"{slug}/")) for locale in locales]
-        files[f".well-known/{WELL_KNOWN[rel]}/index.html"] = _redirect_page(target, titles, rel).encode("utf-8")
+    for rel, state in policy_targets(snapshot).items():
+        titles = [(locale, typeset(f"{site.name_in(locale)}: {document_title(Formatter.for_locale(locale), state.shown)}",
+                                   locale), page_url(loaded, locale, f"{state.slug}/")) for locale in locales]
+        # the well-known name is the link type
+        files[f".well-known/{rel}/index.html"] = _redirect_page(titles, rel).encode("utf-8")
     return files
 
 
-def _shown(snapshot: Snapshot, slug: str) -> Any:
-    return next(state.shown for state in snapshot.documents if state.slug == slug)
-
-
-def _redirect_page(target: str, links: list[tuple[str, str, str]], rel: str) -> str:
-    """A page that sends the visitor to ``target`` at once and links each language's page
-    (``links``: locale, title, URL; the first is the target's)."""
-    escape: Any = html.escape
+def _redirect_page(links: list[tuple[str, str, str]], rel: str) -> str:
+    """A page that sends the visitor at once to the first of ``links`` (locale, title, URL)
+    and links each language's page."""
+    escape = html.escape
+    target = links[0][2]
     items = "\n".join(f'<li><a href="{escape(url)}" hreflang="{escape(locale)}" lang="{escape(locale)}">'
                       f'{escape(title)}</a></li>' for locale, title, url in links)
     return (f'<!doctype html>\n<html lang="{escape(links[0][0])}">\n<head>\n<meta charset="utf-8">\n'
@@ -88,4 +80,4 @@ def _redirect_page(target: str, links: list[tuple[str, str, str]], rel: str) -> 
             f'<ul>\n{items}\n</ul>\n</body>\n</html>\n')
 
 
-__all__ = ["WELL_KNOWN", "head_links", "policy_targets", "well_known_files"]
+__all__ = ["head_links", "policy_targets", "well_known_files"]
