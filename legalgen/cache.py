@@ -14,7 +14,8 @@ legalgen never reads an old entry:
 - ``catalogs/``: compiled complete catalogs; ``knowledge/``: the parsed knowledge files;
 - ``jinja/``: compiled templates (Jinja's own bytecode cache, checked against each
   template's source);
-- ``html/``: the engine's conversions of pages' Markdown (see :mod:`legalgen.converted`).
+- ``html/``: the engine's conversions of pages' Markdown (see :mod:`legalgen.converted`);
+- ``pdf/``: each version's PDF in one language (see :mod:`legalgen.export.pdf`).
 
 Every entry but Jinja's starts with the sha256 of its content; an unreadable, damaged or
 foreign entry is ignored and rewritten. Writes are atomic.

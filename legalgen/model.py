@@ -1135,6 +1135,8 @@ class SiteConfig(Model):
     jurisdictions: list[Jurisdiction] = Field(default_factory=lambda: [Jurisdiction.EU])
     audience: Audience = Audience.CONSUMERS
     notices: NoticeSettings = Field(default_factory=NoticeSettings)
+    pdf: bool = Field(False, description="Publish a PDF of every version in every language, linked from its page "
+                                         "(needs the legalgen[pdf] extra)")
     checks: dict[str, RuleOverride] = Field(default_factory=dict, description="Per-rule overrides by rule ID")
 
     def name_in(self, locale: str) -> str:

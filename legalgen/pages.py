@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 from legalgen.export.discovery import head_links
 from legalgen.export.jsonfeed import FILE as JSON_FEED
 from legalgen.export.jsonfeed import json_feed
+from legalgen.export.pdf import file_path as pdf_path
 from legalgen.i18n import Formatter
 from legalgen.load import LoadedPolicy
 from legalgen.notices import atom_feed, feed_content, page_url
@@ -90,7 +91,8 @@ def locale_pages(snapshot: Snapshot, renderer: LocaleRenderer) -> list[Page]:
             pages.append(_draft_page(renderer, state.document))
             shown_documents.append(state.document)
         else:
-            pages += _versioned_pages(renderer, state, page_url(snapshot.loaded, renderer.locale, ""))
+            pages += _versioned_pages(renderer, state, page_url(snapshot.loaded, renderer.locale, ""),
+                                      snapshot.loaded.policy.site.pdf)
             shown_documents.append(frozen(state.selection.published[-1], state.document))
         titles[state.key] = renderer.title(state.shown)
     home = renderer.render("index.md.j2", titles=titles, documents=shown_documents)
@@ -128,7 +130,7 @@ def _version_links(base: str, slug: str, version: Version | None, published: tup
     return links
 
 
-def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str) -> list[Page]:
+def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str, pdf: bool) -> list[Page]:
     locale = renderer.locale
     selection, document = state.selection, state.document
     assert selection is not None
@@ -145,6 +147,7 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str) 
             "history": _link(here, paths.history()),
             "version": _link(here, paths.version(version.number)),
             "changes": _link(here, paths.changes(version.number)) if version.number > 1 else "",
+            "pdf": _link(here, pdf_path(state.slug, version.number, locale)) if pdf else "",
         }
         if upcoming is not None:
             links["upcoming"] = _link(here, paths.version(upcoming.number))
@@ -227,6 +230,27 @@ def feeds(snapshot: Snapshot, renderer: LocaleRenderer) -> dict[PurePosixPath, b
     )
     return {PurePosixPath(renderer.locale, FEED): atom_feed(content),
             PurePosixPath(renderer.locale, JSON_FEED): json_feed(content)}
+
+
+def version_files(snapshot: Snapshot, renderer: LocaleRenderer) -> dict[PurePosixPath, bytes]:
+    """The files of one locale beside its version pages: each published version's PDF when the
+    site publishes PDFs (see :mod:`legalgen.export.pdf`)."""
+    site = snapshot.loaded.policy.site
+    if not site.pdf:
+        return {}
+    from legalgen.export import pdf
+
+    pdf.require()
+    files = {}
+    for state in snapshot.documents:
+        if state.selection is None or not state.visible:
+            continue
+        for version in state.selection.published:
+            path = pdf.file_path(state.slug, version.number, renderer.locale)
+            url = page_url(snapshot.loaded, renderer.locale, f"{state.slug}/v{version.number}/")
+            files[PurePosixPath(renderer.locale, path)] = pdf.version_pdf(
+                renderer, version, state.document, site.name_in(renderer.locale), url)
+    return files
 
 
 def theme_extras(snapshot: Snapshot, renderer: LocaleRenderer) -> dict[str, Any]:

@@ -42,7 +42,7 @@ from legalgen.i18n import Formatter
 from legalgen.load import LoadedPolicy
 from legalgen.markdown_safety import locale_markdown_extensions, read_base_config
 from legalgen.notices import notices_json
-from legalgen.pages import feeds, locale_pages, not_found_texts, theme_extras
+from legalgen.pages import feeds, locale_pages, not_found_texts, theme_extras, version_files
 from legalgen.project import GENERATED_HEADER, Project, is_legalgen_output
 from legalgen.render import (
     BYTECODE,
@@ -211,7 +211,7 @@ def _render_sources(project: Project, snapshot: Snapshot,
         pages = locale_pages(snapshot, renderer)
         tree: dict[PurePosixPath, str | bytes] = {page.path: page.text for page in pages}
         tree[STYLESHEET] = stylesheet
-        for path, data in feeds(snapshot, renderer).items():
+        for path, data in {**feeds(snapshot, renderer), **version_files(snapshot, renderer)}.items():
             tree[path.relative_to(locale)] = data
         config = _dump_yaml(locale_config(project, loaded, locale, pages, theme_extras(snapshot, renderer)))
         with _os_errors("cannot write the Markdown tree"):

@@ -4,9 +4,9 @@ What an app polls to decide whether to show its users a new version: for each do
 title, whether it was ever released (a document that was not is a draft, shown from the
 current source, without version or hash), the version in force and the one announced next,
 each with its dates, content hash, materiality, summary and the URLs of its page and redline
-in every locale. The format is described by ``schema/policy.schema.json`` (generated from
-the types below by ``legalgen schema``). ``notices.json`` keeps its own format for the apps
-that read it; ``policy.json`` names its URL.
+(and PDF, where the site publishes PDFs) in every locale. The format is described by
+``schema/policy.schema.json`` (generated from the types below by ``legalgen schema``).
+``notices.json`` keeps its own format for the apps that read it; ``policy.json`` names its URL.
 
 Only released facts appear: a version's ``sha256`` is its release hash, checked by
 ``legalgen check`` against the frozen files.
@@ -20,6 +20,7 @@ from typing import Annotated, Any, NotRequired
 from pydantic import Field
 from typing_extensions import TypedDict
 
+from legalgen.export.pdf import file_path as pdf_path
 from legalgen.i18n import Formatter
 from legalgen.notices import page_url
 from legalgen.render import document_title
@@ -38,6 +39,7 @@ class VersionUrls(TypedDict):
     page: Annotated[Localized, Field(description="The version's permanent page")]
     redline: NotRequired[Annotated[Localized, Field(
         description="Its changes against the version before, marked (not for a first version)")]]
+    pdf: NotRequired[Annotated[Localized, Field(description="Its PDF (where the site publishes PDFs)")]]
 
 
 class VersionEntry(TypedDict):
@@ -108,8 +110,8 @@ def policy_index(snapshot: Snapshot) -> PolicyIndex:
             "document": state.key,
             "title": {locale: document_title(formatters[locale], state.shown) for locale in locales},
             "released": selection is not None,
-            "current": _version(state, selection.in_force, urls) if selection else None,
-            "upcoming": _version(state, selection.upcoming, urls) if selection else None,
+            "current": _version(state, selection.in_force, urls, site.pdf) if selection else None,
+            "upcoming": _version(state, selection.upcoming, urls, site.pdf) if selection else None,
             "urls": document_urls,
         })
     base = site.base_url
@@ -124,13 +126,16 @@ def policy_index(snapshot: Snapshot) -> PolicyIndex:
     }
 
 
-def _version(state: DocumentState, version: Version | None, urls: Any) -> VersionEntry | None:
+def _version(state: DocumentState, version: Version | None, urls: Any, pdf: bool) -> VersionEntry | None:
     if version is None:
         return None
     release = version.release
     version_urls: VersionUrls = {"page": urls(f"{state.slug}/v{release.version}/")}
     if release.version > 1:
         version_urls["redline"] = urls(f"{state.slug}/v{release.version}/changes/")
+    if pdf:
+        version_urls["pdf"] = {locale: url + pdf_path(state.slug, release.version, locale).name
+                               for locale, url in version_urls["page"].items()}
     return {
         "version": release.version,
         "published": release.published.isoformat(),

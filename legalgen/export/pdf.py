@@ -1,0 +1,144 @@
+"""A PDF of every published version in every locale, for lawyers, app stores and records.
+
+Turned on with ``pdf: true`` in the site settings; needs the ``legalgen[pdf]`` extra
+(WeasyPrint, which uses the system's Pango and fonts). Each version page links its PDF,
+``<slug>/v<N>/<slug>-v<N>-<locale>.pdf``, and ``policy.json`` lists it.
+
+A PDF holds the document's title, the version line with its dates, the frozen text as
+released, and on every page the site's name, the page number and the version's hash
+(the release's sha256, as in the history and ``policy.json``). Nothing is fetched: links
+stay links, and an image or stylesheet a text might name is not loaded.
+
+The bytes are reproducible: the PDF's creation date is the version's publication date;
+its modification date is ``SOURCE_DATE_EPOCH`` when that is set, else absent; the file
+has no random identifier. A rendered PDF is kept in the cache (``pdf/``) under a hash of
+its HTML, the settings and the WeasyPrint version, so a build renders only new versions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import PurePosixPath
+from typing import Any
+
+import jinja2
+
+from legalgen import cache
+from legalgen.diagnostics import BuildError
+from legalgen.render import TEMPLATES, LocaleRenderer
+from legalgen.snapshot import frozen
+from legalgen.versions import Version
+
+_PLACEHOLDER = re.compile(r"%\((page|pages)\)s")
+
+
+def file_path(slug: str, number: int, locale: str) -> PurePosixPath:
+    """Where the PDF of version ``number`` lives in a locale's tree."""
+    return PurePosixPath(slug, f"v{number}", f"{slug}-v{number}-{locale}.pdf")
+
+
+def available() -> bool:
+    """Whether WeasyPrint, and the system libraries it loads, can be imported."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+def require() -> None:
+    """Raise a :class:`BuildError` saying what to install when PDFs cannot be made."""
+    try:
+        import weasyprint  # noqa: F401
+    except ImportError:
+        raise BuildError("site.pdf is on, but WeasyPrint is not installed: "
+                         "pip install 'legalgen[pdf]', or set pdf: false in policy/site.yaml") from None
+    except OSError as error:
+        raise BuildError(f"site.pdf is on, but WeasyPrint cannot load its system libraries ({error}); "
+                         "install Pango (Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0), "
+                         "or set pdf: false in policy/site.yaml") from None
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string: every character but letters, digits and spaces
+    escaped, so no value can end the string, the rule or the ``<style>`` element.
+
+    >>> css_string('A "B" </style>')
+    '"A \\\\22 B\\\\22  \\\\3c \\\\2f style\\\\3e "'
+    """
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def page_counter(label: str) -> str:
+    """A CSS ``content`` value from a label such as ``Page %(page)s of %(pages)s``."""
+    parts = []
+    for index, piece in enumerate(_PLACEHOLDER.split(label)):
+        if index % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append(css_string(piece))
+    return " ".join(parts) or '""'
+
+
+def version_html(renderer: LocaleRenderer, version: Version, document: Any, site_name: str) -> str:
+    """The HTML a version's PDF is made from, in ``renderer``'s locale."""
+    from markdown import Markdown  # type: ignore[import-untyped]
+
+    from legalgen.markdown_safety import SafetyExtension
+
+    locale = renderer.locale
+    title = renderer.title(frozen(version, document))
+    heading = renderer.gettext("%(title)s, version %(number)s") % {"title": title, "number": version.number}
+    text = renderer.render("pdf.md.j2", heading=heading, version=version, body=version.bodies[locale])
+    converter = Markdown(extensions=["toc", "attr_list", "admonition", "tables", "md_in_html", SafetyExtension()],
+                         output_format="html")
+    content = converter.convert(text)
+    release = version.release
+    hash_label = renderer.gettext("Version %(number)s, SHA-256 %(hash)s") % {
+        "number": version.number, "hash": release.sha256}
+    env = jinja2.Environment(loader=TEMPLATES, autoescape=True, undefined=jinja2.StrictUndefined)
+    return env.get_template("pdf.html.j2").render(
+        locale=locale, title=heading, author=site_name, content=content,
+        created=release.published.isoformat(), modified=_modified(),
+        header=css_string(site_name), footer=css_string(hash_label),
+        page=page_counter(renderer.gettext("Page %(page)s of %(pages)s")),
+    )
+
+
+def _modified() -> str | None:
+    """``SOURCE_DATE_EPOCH`` as a W3C date-time, if set to a number of seconds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit():
+        return None
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def render_pdf(html: str, base_url: str) -> bytes:
+    """The PDF of ``html``; relative links resolve against ``base_url``; nothing is fetched."""
+    import weasyprint
+    from weasyprint.urls import URLFetcher
+
+    class Refuse(URLFetcher):  # type: ignore[misc]
+        """Loads nothing: no image, stylesheet or font from the network or the disk."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            raise ValueError(f"legalgen's PDFs load nothing: {url}")
+
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=Refuse())
+    return bytes(document.write_pdf(pdf_identifier=False))
+
+
+def version_pdf(renderer: LocaleRenderer, version: Version, document: Any, site_name: str, page_url: str) -> bytes:
+    """The PDF of ``version`` in ``renderer``'s locale, from the cache when it was made before."""
+    import weasyprint
+
+    html = version_html(renderer, version, document, site_name)
+    key = cache.key(__file__, weasyprint.__version__, page_url, html)
+    return cache.value("pdf", key, lambda: render_pdf(html, page_url), bytes)
+
+
+__all__ = ["available", "css_string", "file_path", "page_counter", "render_pdf", "require", "version_html",
+           "version_pdf"]
