@@ -24,6 +24,7 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
+from legalgen.export import jsonld
 from legalgen.export.discovery import head_links
 from legalgen.export.jsonfeed import FILE as JSON_FEED
 from legalgen.export.jsonfeed import json_feed
@@ -116,9 +117,13 @@ def _draft_page(renderer: LocaleRenderer, document: Any) -> Page:
     return Page(renderer.locale, _Paths(document_slug(document)).current(), title, text)
 
 
-def _version_links(base: str, slug: str, version: Version | None, published: tuple[Version, ...]) -> list[dict[str, str]]:
-    """The version links (RFC 5829) of a page about ``version`` (None: the current page)."""
+def _version_links(base: str, slug: str, version: Version | None, published: tuple[Version, ...],
+                   shown: Version) -> list[dict[str, str]]:
+    """The version links (RFC 5829) of a page about ``version`` (None: the current page, which
+    shows ``shown``), and the link to the notice as linked data where there is one."""
     links = [{"rel": "version-history", "href": f"{base}{slug}/history/"}]
+    if jsonld.has_notice(shown):
+        links.append({"rel": "alternate", "type": jsonld.MEDIA_TYPE, "href": f"{base}{slug}/v{shown.number}/{jsonld.FILE}"})
     if version is None:
         return links
     links.append({"rel": "latest-version", "href": f"{base}{slug}/"})
@@ -159,7 +164,7 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str, 
         "page.md.j2", title=title, heading=title, body=current.bodies[locale], updated=current.release.published,
         version=current, upcoming=upcoming, state=selection.state(current),
         links=page_links(here, current), until=None, after_another=False, indexed=True,
-        head_links=_version_links(base, state.slug, None, selection.published),
+        head_links=_version_links(base, state.slug, None, selection.published, current),
     )))
     published = selection.published
     for index, version in enumerate(published):
@@ -173,7 +178,7 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str, 
             "page.md.j2", title=heading, heading=heading, body=version.bodies[locale],
             updated=version.release.published, version=version, upcoming=None, state=version_state,
             links=page_links(here, version), until=until,
-            head_links=_version_links(base, state.slug, version, published),
+            head_links=_version_links(base, state.slug, version, published, version),
             # the search finds a text once: at its current page, or at its permalink while upcoming
             indexed=version_state == "upcoming",
             # announced, with another announced version to take effect before it
@@ -233,23 +238,32 @@ def feeds(snapshot: Snapshot, renderer: LocaleRenderer) -> dict[PurePosixPath, b
 
 
 def version_files(snapshot: Snapshot, renderer: LocaleRenderer) -> dict[PurePosixPath, bytes]:
-    """The files of one locale beside its version pages: each published version's PDF when the
-    site publishes PDFs (see :mod:`legalgen.export.pdf`)."""
+    """The files of one locale beside its version pages: the privacy notice of each published
+    version as DPV JSON-LD (:mod:`legalgen.export.jsonld`) and, when the site publishes PDFs,
+    each version's PDF (:mod:`legalgen.export.pdf`)."""
     site = snapshot.loaded.policy.site
-    if not site.pdf:
-        return {}
-    from legalgen.export import pdf
+    locale = renderer.locale
+    if site.pdf:
+        from legalgen.export import pdf
 
-    pdf.require()
+        pdf.require()
     files = {}
     for state in snapshot.documents:
         if state.selection is None or not state.visible:
             continue
-        for version in state.selection.published:
-            path = pdf.file_path(state.slug, version.number, renderer.locale)
-            url = page_url(snapshot.loaded, renderer.locale, f"{state.slug}/v{version.number}/")
-            files[PurePosixPath(renderer.locale, path)] = pdf.version_pdf(
-                renderer, version, state.document, site.name_in(renderer.locale), url)
+        published = state.selection.published
+        for index, version in enumerate(published):
+            folder = PurePosixPath(locale, state.slug, f"v{version.number}")
+            url = page_url(snapshot.loaded, locale, f"{state.slug}/v{version.number}/")
+            if jsonld.has_notice(version):
+                previous = page_url(snapshot.loaded, locale, f"{state.slug}/v{published[index - 1].number}/") \
+                    if index > 0 else None
+                files[folder / jsonld.FILE] = jsonld.notice_json(
+                    version, renderer.formatter, url, previous=previous,
+                    current=page_url(snapshot.loaded, locale, f"{state.slug}/"))
+            if site.pdf:
+                files[folder / pdf_path(state.slug, version.number, locale).name] = pdf.version_pdf(
+                    renderer, version, state.document, site.name_in(locale), url)
     return files
 
 

@@ -3,9 +3,9 @@
 What an app polls to decide whether to show its users a new version: for each document its
 title, whether it was ever released (a document that was not is a draft, shown from the
 current source, without version or hash), the version in force and the one announced next,
-each with its dates, content hash, materiality, summary and the URLs of its page and redline
-(and PDF, where the site publishes PDFs) in every locale. The format is described by
-``schema/policy.schema.json`` (generated from the types below by ``legalgen schema``).
+each with its dates, content hash, materiality, summary and the URLs of its page, redline,
+PDF (where the site publishes PDFs) and DPV JSON-LD (privacy notices) in every locale. The
+format is described by ``schema/policy.schema.json`` (generated from the types below by ``legalgen schema``).
 ``notices.json`` keeps its own format for the apps that read it; ``policy.json`` names its URL.
 
 Only released facts appear: a version's ``sha256`` is its release hash, checked by
@@ -20,6 +20,7 @@ from typing import Annotated, Any, NotRequired
 from pydantic import Field
 from typing_extensions import TypedDict
 
+from legalgen.export import jsonld
 from legalgen.export.pdf import file_path as pdf_path
 from legalgen.i18n import Formatter
 from legalgen.notices import page_url
@@ -40,6 +41,8 @@ class VersionUrls(TypedDict):
     redline: NotRequired[Annotated[Localized, Field(
         description="Its changes against the version before, marked (not for a first version)")]]
     pdf: NotRequired[Annotated[Localized, Field(description="Its PDF (where the site publishes PDFs)")]]
+    jsonld: NotRequired[Annotated[Localized, Field(
+        description="The privacy notice as W3C DPV JSON-LD (privacy notices only)")]]
 
 
 class VersionEntry(TypedDict):
@@ -136,6 +139,8 @@ def _version(state: DocumentState, version: Version | None, urls: Any, pdf: bool
     if pdf:
         version_urls["pdf"] = {locale: url + pdf_path(state.slug, release.version, locale).name
                                for locale, url in version_urls["page"].items()}
+    if jsonld.has_notice(version):
+        version_urls["jsonld"] = {locale: url + jsonld.FILE for locale, url in version_urls["page"].items()}
     return {
         "version": release.version,
         "published": release.published.isoformat(),
