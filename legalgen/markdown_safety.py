@@ -192,6 +192,14 @@ def locale_markdown_extensions(base_config: Path, *, permalink_title: str | None
     return items if EXTENSION in names else [*items, EXTENSION]
 
 
+def markdown_html(text: str) -> str:
+    """HTML of a page's Markdown outside the engine (the PDF and the embed): the extensions of
+    legalgen's base config (toc, attr_list, admonition, tables, md_in_html) and this one."""
+    converter = Markdown(extensions=["toc", "attr_list", "admonition", "tables", "md_in_html", SafetyExtension()],
+                         output_format="html")
+    return str(converter.convert(text))
+
+
 def read_base_config(path: Path) -> Any:
     """The parsed base config, read like MkDocs reads it (PyYAML, YAML 1.1), with each value
     that carries a tag (``!ENV``, ``!!python/name:...``) kept as a :class:`Tagged`; the same

@@ -650,12 +650,14 @@ def _write_hosting(site_dir: Path, loaded: LoadedPolicy) -> None:
 
 def _root_files(snapshot: Snapshot) -> dict[str, bytes]:
     """The root page that links every language, the root 404 page, for apps notices.json and
-    policy.json, and the well-known URLs of the policies."""
+    policy.json, the well-known URLs of the policies, and the embeddable current texts."""
     from legalgen.export import index
     from legalgen.export.discovery import well_known_files
+    from legalgen.export.embed import embed_files
 
     files: dict[str, bytes] = {"notices.json": notices_json(snapshot).encode("utf-8"),
-                               index.FILE: index.policy_json(snapshot), **well_known_files(snapshot)}
+                               index.FILE: index.policy_json(snapshot), **well_known_files(snapshot),
+                               **embed_files(snapshot)}
     site = snapshot.loaded.policy.site
     env = jinja2.Environment(loader=TEMPLATES, autoescape=True, undefined=jinja2.StrictUndefined)
     html = env.get_template("root.html.j2").render(

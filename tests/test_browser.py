@@ -188,6 +188,16 @@ def test_no_request_leaves_the_site(served_at_home: str, browser, locale: str) -
     context.close()
 
 
+@pytest.mark.parametrize("address", ["/.well-known/privacy-policy", "/.well-known/privacy-policy/"])
+def test_the_well_known_address_forwards_to_the_privacy_policy(served_at_home: str, browser,
+                                                               address: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto(f"{served_at_home}{address}")
+    page.wait_for_url(f"{served_at_home}/en/privacy/")
+    assert _heading(page) == "Privacy policy"
+    page.close()
+
+
 @pytest.mark.parametrize(("locale", "title", "home", "other"), [
     ("en", "Page not found", "Go to the home page", "Deutsch"),
     ("de", "Seite nicht gefunden", "Zur Startseite", "Français"),

@@ -84,17 +84,13 @@ def page_counter(label: str) -> str:
 
 def version_html(renderer: LocaleRenderer, version: Version, document: Any, site_name: str) -> str:
     """The HTML a version's PDF is made from, in ``renderer``'s locale."""
-    from markdown import Markdown  # type: ignore[import-untyped]
-
-    from legalgen.markdown_safety import SafetyExtension
+    from legalgen.markdown_safety import markdown_html
 
     locale = renderer.locale
     title = renderer.title(frozen(version, document))
     heading = renderer.gettext("%(title)s, version %(number)s") % {"title": title, "number": version.number}
     text = renderer.render("pdf.md.j2", heading=heading, version=version, body=version.bodies[locale])
-    converter = Markdown(extensions=["toc", "attr_list", "admonition", "tables", "md_in_html", SafetyExtension()],
-                         output_format="html")
-    content = converter.convert(text)
+    content = markdown_html(text)
     release = version.release
     hash_label = renderer.gettext("Version %(number)s, SHA-256 %(hash)s") % {
         "number": version.number, "hash": release.sha256}
