@@ -50,7 +50,8 @@ def test_policy_json_names_the_version_in_force_and_the_upcoming_one(example: Lo
         "version": 3, "published": "2026-11-10", "effective": "2026-12-15", "material": True,
         "sha256": versions[2].release.sha256, "summary": versions[2].release.summary.root,
         "urls": {"page": {loc: f"{BASE}{loc}/privacy/v3/" for loc in ("en", "de", "fr")},
-                 "redline": {loc: f"{BASE}{loc}/privacy/v3/changes/" for loc in ("en", "de", "fr")}},
+                 "redline": {loc: f"{BASE}{loc}/privacy/v3/changes/" for loc in ("en", "de", "fr")},
+                 "jsonld": {loc: f"{BASE}{loc}/privacy/v3/notice.jsonld" for loc in ("en", "de", "fr")}},
     }
     assert privacy["urls"]["upcoming"]["en"] == f"{BASE}en/privacy/upcoming/"
     # once the last version is in force, nothing is upcoming

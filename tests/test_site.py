@@ -87,7 +87,9 @@ def test_root_page_links_every_language(built_site: Project) -> None:
 def test_render_rewrites_only_changed_files(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     first = _render(project)
-    assert len(first.written) == 3 * (1 + 8 + 3 * 3 + 3) + 3 and first.unchanged == []  # pages, css, feeds; configs
+    # per locale: pages, css, feeds, the JSON-LD of privacy versions 1-3; the configs
+    assert len(first.written) == 3 * (1 + 8 + 3 * 3 + 3 + 3) + 3 and first.unchanged == []
+    assert len([name for name in first.written if name.endswith("/notice.jsonld")]) == 3 * 3
     page = project.docs / "de" / "imprint" / "index.md"
     os.utime(page, (1_000_000, 1_000_000))
     second = _render(project)

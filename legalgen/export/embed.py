@@ -26,6 +26,7 @@ from legalgen.markdown_safety import markdown_html
 from legalgen.notices import page_url
 from legalgen.render import TEMPLATES, LocaleRenderer
 from legalgen.snapshot import DocumentState, Snapshot
+from legalgen.typography import typeset
 
 FOLDER = "embed"
 _ASSETS = Path(__file__).resolve().parent.parent / "assets" / "embed"
@@ -50,15 +51,22 @@ def embed_files(snapshot: Snapshot) -> dict[str, bytes]:
             title = renderer.title(state.shown)
             canonical = page_url(loaded, locale, f"{state.slug}/")
             source = renderer.gettext("View this document on %(site)s") % {"site": site.name_in(locale)}
-            html = page.render(locale=locale, locales=None, title=title, canonical=canonical, assets="../",
+            html = page.render(locale=locale, locales=None, title=_page_title(site, locale, title),
+                               canonical=canonical, assets="../",
                                content=markdown_html(_markdown(renderer, state, snapshot)), source=source)
             files[f"{FOLDER}/{state.slug}/{locale}.html"] = html.encode("utf-8")
             languages.append({"locale": locale, "title": title})
-        chooser = page.render(locale=site.default_locale, locales=locales, default=site.default_locale,
-                              title=languages[locales.index(str(site.default_locale))]["title"], canonical=None,
+        default = str(site.default_locale)
+        chooser = page.render(locale=default, locales=locales, default=default, canonical=None,
+                              title=_page_title(site, default, languages[locales.index(default)]["title"]),
                               assets="../", content=None, languages=languages)
         files[f"{FOLDER}/{state.slug}/index.html"] = chooser.encode("utf-8")
     return files
+
+
+def _page_title(site: Any, locale: str, title: str) -> str:
+    """The title of an embed page: the site's name and the document's, as the well-known pages have it."""
+    return typeset(f"{site.name_in(locale)}: {title}", locale)
 
 
 def _markdown(renderer: LocaleRenderer, state: DocumentState, snapshot: Snapshot) -> str:
