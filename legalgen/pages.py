@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -237,10 +239,12 @@ def feeds(snapshot: Snapshot, renderer: LocaleRenderer) -> dict[PurePosixPath, b
             PurePosixPath(renderer.locale, JSON_FEED): json_feed(content)}
 
 
-def version_files(snapshot: Snapshot, renderer: LocaleRenderer) -> dict[PurePosixPath, bytes]:
+def version_files(snapshot: Snapshot, renderer: LocaleRenderer,
+                  progress: Callable[[str], None] = lambda message: None) -> dict[PurePosixPath, bytes]:
     """The files of one locale beside its version pages: the privacy notice of each published
     version as DPV JSON-LD (:mod:`legalgen.export.jsonld`) and, when the site publishes PDFs,
-    each version's PDF (:mod:`legalgen.export.pdf`)."""
+    each version's PDF (:mod:`legalgen.export.pdf`); ``progress`` hears of each PDF made anew
+    (one not in the cache takes about half a second)."""
     site = snapshot.loaded.policy.site
     locale = renderer.locale
     if site.pdf:
@@ -262,8 +266,9 @@ def version_files(snapshot: Snapshot, renderer: LocaleRenderer) -> dict[PurePosi
                     version, renderer.formatter, url, previous=previous,
                     current=page_url(snapshot.loaded, locale, f"{state.slug}/"))
             if site.pdf:
-                files[folder / pdf_path(state.slug, version.number, locale).name] = pdf.version_pdf(
-                    renderer, version, state.document, site.name_in(locale), url)
+                name = pdf_path(state.slug, version.number, locale).name
+                files[folder / name] = pdf.version_pdf(renderer, version, state.document, site.name_in(locale), url,
+                                                       rendering=partial(progress, f"making {locale}/{name}"))
     return files
 
 

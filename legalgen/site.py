@@ -189,7 +189,7 @@ def render_sources(project: Project, loaded: LoadedPolicy, history: History, as_
 
 def _render_sources(project: Project, snapshot: Snapshot,
                     written: Callable[[str, Mapping[PurePosixPath, str | bytes], str], None] | None = None,
-                    ) -> WriteReport:
+                    progress: Progress = lambda message: None) -> WriteReport:
     """:func:`render_sources` once the outputs are checked and the lock is held.
 
     Locales are written one after another; ``written(locale, tree, config)`` is called as
@@ -211,7 +211,7 @@ def _render_sources(project: Project, snapshot: Snapshot,
         pages = locale_pages(snapshot, renderer)
         tree: dict[PurePosixPath, str | bytes] = {page.path: page.text for page in pages}
         tree[STYLESHEET] = stylesheet
-        for path, data in {**feeds(snapshot, renderer), **version_files(snapshot, renderer)}.items():
+        for path, data in {**feeds(snapshot, renderer), **version_files(snapshot, renderer, progress)}.items():
             tree[path.relative_to(locale)] = data
         config = _dump_yaml(locale_config(project, loaded, locale, pages, theme_extras(snapshot, renderer)))
         with _os_errors("cannot write the Markdown tree"):
@@ -606,7 +606,7 @@ def build_site(
                 stop_if_terminated()
 
         try:
-            report = _render_sources(project, snapshot, written)
+            report = _render_sources(project, snapshot, written, progress)
             progress(f"rendered {len(report.written)} changed file(s), {len(report.unchanged)} unchanged")
             root_files = _root_files(snapshot)
             inputs[manifest.ROOT] = manifest.root_input(root_files)

@@ -164,14 +164,18 @@ def test_without_weasyprint_the_build_says_what_to_install(monkeypatch: pytest.M
 
 
 @pytest.mark.slow
-def test_a_site_with_pdfs_links_each_version_to_its_pdf(tmp_path: Path) -> None:
+def test_a_site_with_pdfs_links_each_version_to_its_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = copy_project(tmp_path)
     site_file = project.source / "site.yaml"
     site_file.write_text(site_file.read_text(encoding="utf-8").replace(
         "  audience: consumers\n", "  audience: consumers\n  pdf: true\n"), encoding="utf-8")
     loaded = load_policy(project.source)
     assert loaded.policy.site.pdf
-    build_site(project, loaded, load_history(loaded), AS_OF)
+    monkeypatch.setenv("LEGALGEN_CACHE", str(tmp_path / "cache"))
+    messages: list[str] = []
+    build_site(project, loaded, load_history(loaded), AS_OF, progress=messages.append)
+    made = [message for message in messages if message.startswith("making ")]
+    assert "making de/privacy-v2-de.pdf" in made
     index = json.loads((project.site / "policy.json").read_text(encoding="utf-8"))
     privacy = next(entry for entry in index["documents"] if entry["document"] == "privacy")
     url = privacy["current"]["urls"]["pdf"]["de"]
@@ -186,6 +190,10 @@ def test_a_site_with_pdfs_links_each_version_to_its_pdf(tmp_path: Path) -> None:
     pdfs = sorted(p.relative_to(project.site).as_posix() for p in project.site.rglob("*.pdf"))
     assert len(pdfs) == 3 * sum(len(entry_versions) for entry_versions in _published(loaded))
     assert all(p.endswith(f"-{p.split('/')[0]}.pdf") for p in pdfs)
+    assert len(made) == len(pdfs)  # each made once, with a word of progress
+    messages.clear()
+    build_site(project, loaded, load_history(loaded), AS_OF, progress=messages.append, force=True)
+    assert not [message for message in messages if message.startswith("making ")]  # kept in the cache
 
 
 def _published(loaded: LoadedPolicy) -> list[tuple[Version, ...]]:

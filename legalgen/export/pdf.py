@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -127,13 +128,20 @@ def render_pdf(html: str, base_url: str) -> bytes:
     return bytes(document.write_pdf(pdf_identifier=False))
 
 
-def version_pdf(renderer: LocaleRenderer, version: Version, document: Any, site_name: str, page_url: str) -> bytes:
-    """The PDF of ``version`` in ``renderer``'s locale, from the cache when it was made before."""
+def version_pdf(renderer: LocaleRenderer, version: Version, document: Any, site_name: str, page_url: str, *,
+                rendering: Callable[[], None] = lambda: None) -> bytes:
+    """The PDF of ``version`` in ``renderer``'s locale, from the cache when it was made before;
+    ``rendering`` is called before a PDF is made anew."""
     import weasyprint
 
     html = version_html(renderer, version, document, site_name)
     key = cache.key(__file__, weasyprint.__version__, page_url, html)
-    return cache.value("pdf", key, lambda: render_pdf(html, page_url), bytes)
+
+    def make() -> bytes:
+        rendering()
+        return render_pdf(html, page_url)
+
+    return cache.value("pdf", key, make, bytes)
 
 
 __all__ = ["available", "css_string", "file_path", "page_counter", "render_pdf", "require", "version_html",
