@@ -107,3 +107,21 @@ def test_the_embed_shows_the_current_text_in_the_visitors_language(
     if shown == "de.html":
         page.screenshot(path=str(tmp_path / "embed.png"))
     context.close()
+
+
+def test_a_first_version_announced_says_when_it_takes_effect_and_claims_no_current_one(
+        example: LoadedPolicy, example_history: History) -> None:
+    from legalgen.pages import locale_pages
+    from legalgen.render import LocaleRenderer
+
+    version = example_history.of("privacy")[0]
+    announced = replace(version, release=version.release.model_copy(
+        update={"effective": version.release.published + dt.timedelta(days=30)}))
+    history = History({**example_history.documents, "privacy": (announced,)})
+    snapshot = take_snapshot(example, history, version.release.published)
+    assert snapshot.state("privacy").selection.in_force is None  # type: ignore[union-attr]
+    page = embed_files(snapshot)["embed/privacy/en.html"].decode()
+    assert "Upcoming version" in page and "This version takes effect on" in page and "Until then" not in page
+    pages = {p.path.as_posix(): p.text for p in locale_pages(snapshot, LocaleRenderer(example, "de"))}
+    for path in ("privacy/index.md", "privacy/v1/index.md"):
+        assert "Diese Fassung tritt am" in pages[path] and "Bis dahin" not in pages[path], path

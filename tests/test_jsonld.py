@@ -62,7 +62,7 @@ def _second(example_history: History) -> Version:
 def graph(example_history: History) -> set[Triple]:
     version = _second(example_history)
     return triples(jsonld.notice(version, Formatter.for_locale("de"), PAGE, previous=f"{BASE}de/privacy/v1/",
-                                 current=f"{BASE}de/privacy/"))
+                                 current=f"{BASE}de/privacy/", site=BASE))
 
 
 def _objects(graph: set[Triple], subject: str, predicate: str) -> set[str]:
@@ -172,7 +172,7 @@ def test_a_category_of_the_companys_own_falls_back_to_personal_data(example_hist
                                           "purposes": [purpose, *document.purposes[1:]]})
     source = version.source.model_copy(update={"documents": {**version.source.documents, "privacy": changed}})
     graph = triples(jsonld.notice(replace(version, source=source), Formatter.for_locale("de"), PAGE,
-                                  previous=None, current=f"{BASE}de/privacy/"))
+                                  previous=None, current=f"{BASE}de/privacy/", site=BASE))
     loyalty = iri(f"{PAGE}#data-loyalty")
     assert _objects(graph, loyalty, f"<{SKOS}broader>") == {iri(f"{DPV}PersonalData")}
     assert _objects(graph, loyalty, f"<{SKOS}prefLabel>") == {'"Treuepunkte"@de'}
@@ -191,7 +191,7 @@ def test_facts_the_source_leaves_out_are_left_out(example_history: History) -> N
                                                 "supervisory_authority": None, "transfers": []})
     source = version.source.model_copy(update={"documents": {**version.source.documents, "privacy": bare}})
     graph = triples(jsonld.notice(replace(version, source=source), Formatter.for_locale("en"), PAGE,
-                                  previous=None, current=f"{BASE}en/privacy/"))
+                                  previous=None, current=f"{BASE}en/privacy/", site=BASE))
     predicates = {p for s, p, o in graph if s == iri(PAGE)}
     for absent in ("hasDataProtectionOfficer", "hasRepresentative", "hasRight", "hasAuthority"):
         assert f"<{DPV}{absent}>" not in predicates
@@ -204,7 +204,7 @@ def test_a_representative_is_named(example_history: History) -> None:
     changed = version.document.model_copy(update={"representative": representative})
     source = version.source.model_copy(update={"documents": {**version.source.documents, "privacy": changed}})
     graph = triples(jsonld.notice(replace(version, source=source), Formatter.for_locale("fr"), PAGE,
-                                  previous=None, current=f"{BASE}fr/privacy/"))
+                                  previous=None, current=f"{BASE}fr/privacy/", site=BASE))
     node = iri(f"{PAGE}#representative")
     assert (iri(PAGE), f"<{DPV}hasRepresentative>", node) in graph
     assert (node, RDF_TYPE, iri(f"{DPV}Representative")) in graph
@@ -227,3 +227,40 @@ def test_every_version_page_links_its_notice_and_the_file_parses(built_site: Pro
     current = (built_site.site / "fr" / "privacy" / "index.html").read_text(encoding="utf-8")
     assert f'href="{BASE}fr/privacy/v2/notice.jsonld" type="application/ld+json"' in current
     assert not list((built_site.site / "fr" / "cookies").rglob("*.jsonld"))
+
+
+def test_every_value_of_the_source_has_a_dpv_mapping() -> None:
+    assert set(jsonld.DATA) | set(jsonld.DATA_PARENT) == set(m.DataType)
+    assert not set(jsonld.DATA) & set(jsonld.DATA_PARENT)
+    assert set(jsonld.SPECIAL) | set(jsonld.SPECIAL_PARENT) == set(m.SpecialCategory)
+    assert set(jsonld.PURPOSES) == set(m.PurposeType)
+    assert set(jsonld.RIGHTS) == set(m.Right)
+    assert set(jsonld.ROLES) == {*m.RecipientRole, None}
+    assert set(jsonld.SAFEGUARDS) == set(m.Safeguard) - {m.Safeguard.DEROGATION}
+
+
+def test_transfers_name_only_third_countries_and_weeks_become_days(example_history: History) -> None:
+    version = _second(example_history)
+    assert version.source is not None
+    document = version.document
+    transfers = [m.NoticeTransfer(countries=["FR", "US"], safeguards=[m.Safeguard.SCC, m.Safeguard.DEROGATION])]
+    purpose = document.purposes[0].model_copy(update={"retention": m.Retention(period="P2W")})
+    joint = m.Recipient(id="partner", name="Partner GmbH", role=m.RecipientRole.JOINT_CONTROLLER, country="DE")
+    changed = document.model_copy(update={"transfers": transfers, "purposes": [purpose, *document.purposes[1:]],
+                                          "recipients": [*document.recipients, joint],
+                                          "dpo": document.dpo.model_copy(update={"email": "dpo#1@example.org"})})
+    source = version.source.model_copy(update={"documents": {**version.source.documents, "privacy": changed}})
+    graph = triples(jsonld.notice(replace(version, source=source), Formatter.for_locale("en"), PAGE,
+                                  previous=None, current=f"{BASE}en/privacy/", site=BASE))
+    [transfer] = _objects(graph, iri(PAGE), f"<{DPV}hasProcessing>")
+    assert _objects(graph, transfer, f"<{DPV}hasThirdCountry>") == {iri(f"{LOC}US")}  # France is in the EEA
+    grounds = _objects(graph, transfer, f"<{DPV}hasLegalBasis>")
+    assert iri(f"{GDPR}A46-2-c") in grounds and len(grounds) == 2  # the derogation: a concept of its own
+    [storage] = _objects(graph, iri(f"{PAGE}#purpose-{purpose.id}"), f"<{DPV}hasStorageCondition>")
+    [duration] = _objects(graph, storage, f"<{DPV}hasDuration>")
+    assert _objects(graph, duration, f"<{RDF_VALUE}>") == {f'"P14D"^^<{XSD}duration>'}
+    group = iri(f"{PAGE}#joint-controllers")
+    assert (group, RDF_TYPE, iri(f"{DPV}JointDataControllers")) in graph
+    assert _objects(graph, group, f"<{DPV}hasDataController>") == {iri(f"{PAGE}#controller"),
+                                                                     iri(f"{PAGE}#recipient-partner")}
+    assert (iri(f"{PAGE}#dpo"), f"<{DPV}hasContact>", "<mailto:dpo%231@example.org>") in graph

@@ -74,13 +74,15 @@ def _markdown(renderer: LocaleRenderer, state: DocumentState, snapshot: Snapshot
     site's navigation and version links."""
     selection = state.selection
     title = renderer.title(state.shown)
-    context: dict[str, Any] = {"heading": title, "version": None, "upcoming": None, "updated": None, "links": {}}
+    context: dict[str, Any] = {"heading": title, "version": None, "upcoming": None, "updated": None, "links": {},
+                               "first": False}
     if selection is None:
         context["updated"] = state.document.last_updated
         return renderer.render("embed.md.j2", body=renderer.body(state.document), **context)
     current = selection.in_force or selection.upcoming
     assert current is not None
     context["version"] = current
+    context["first"] = selection.in_force is None  # announced, nothing in force yet
     if selection.in_force is not None and selection.upcoming is not None:
         upcoming = selection.upcoming
         context["upcoming"] = upcoming

@@ -12,8 +12,10 @@ from the version's frozen source, so it states what that version states:
 - the controller, data protection officer, representative and supervisory authority;
 - the rights granted (GDPR articles), the applicable law (the GDPR);
 - one ``dpv:Process`` per purpose: its purpose, personal data, legal basis (Art. 6(1) and
-  Art. 9(2)), recipients and their roles, transfers to third countries with their legal
-  ground (Art. 45(3), 46(2)(b), 46(2)(c)), and storage duration;
+  Art. 9(2)), recipients and their roles, transfers with their legal ground (Art. 45(3),
+  46(2)(b), 46(2)(c)) and the third countries they go to (a country of the EEA is none),
+  and storage duration (weeks as days: ``xsd:duration`` has no weeks);
+- a joint controller with the company as ``dpv:JointDataControllers``;
 - the notice's own transfers and the storage periods of data categories.
 
 A category, purpose or ground with no exact DPV concept becomes a concept of the notice's own
@@ -25,10 +27,14 @@ read the file.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
+from urllib.parse import quote
 
+from legalgen import knowledge
 from legalgen import model as m
 from legalgen.i18n import Formatter
+from legalgen.periods import Period
 from legalgen.render import document_title
 from legalgen.versions import Version
 
@@ -42,7 +48,7 @@ EU_GDPR = "https://w3id.org/dpv/legal/eu/gdpr#"
 #: Properties whose values are IRIs (a compact IRI such as ``pd:Name`` is a link, not a string).
 _LINKS = ("dpv:hasPurpose", "dpv:hasPersonalData", "dpv:hasLegalBasis", "dpv:hasRight", "dpv:hasApplicableLaw",
           "dpv:hasThirdCountry", "dpv:hasCountry", "dpv:hasRecipient", "dpv:hasContact", "skos:broader",
-          "dct:replaces", "dct:isVersionOf")
+          "dct:replaces", "dct:isVersionOf", "dpv:hasDataController")
 
 
 def context(base_url: str) -> dict[str, Any]:
@@ -115,7 +121,7 @@ PURPOSES: dict[m.PurposeType, str] = {
 ROLES: dict[m.RecipientRole | None, str] = {
     m.RecipientRole.PROCESSOR: "dpv:DataProcessor",
     m.RecipientRole.CONTROLLER: "dpv:DataController",
-    m.RecipientRole.JOINT_CONTROLLER: "dpv:JointDataControllers",
+    m.RecipientRole.JOINT_CONTROLLER: "dpv:DataController",  # with the company: dpv:JointDataControllers
     m.RecipientRole.AUTHORITY: "dpv:Authority",
     None: "dpv:Recipient",
 }
@@ -137,6 +143,24 @@ RIGHTS: dict[m.Right, str] = {
     m.Right.COMPLAINT: "eu-gdpr:A77",
 }
 GDPR = "legal-eu:law-GDPR"
+
+
+def xsd_duration(period: Period) -> str:
+    """``period`` as an ``xsd:duration``, which has no weeks: ``P2W`` is ``P14D``.
+
+    >>> xsd_duration(Period.parse("P2W")), xsd_duration(Period.parse("P1Y6M")), xsd_duration(Period.parse("PT48H"))
+    ('P14D', 'P1Y6M', 'PT48H')
+    """
+    return str(replace(period, weeks=0, days=period.days + 7 * period.weeks))
+
+
+def mailto(address: str) -> str:
+    """A ``mailto:`` IRI of an e-mail address, percent-encoded as RFC 6068 asks.
+
+    >>> mailto("dpo#1@example.org")
+    'mailto:dpo%231@example.org'
+    """
+    return "mailto:" + quote(address, safe="@.!$&'*+=^_`~-")
 
 
 def has_notice(version: Version) -> bool:
@@ -169,7 +193,7 @@ class _Notice:
         node: dict[str, Any] = {"@id": f"{self.iri}#{fragment}", "@type": kind}
         if name:
             node["dpv:hasName"] = name
-        links = [f"mailto:{contact.email}"] if getattr(contact, "email", None) else []
+        links = [mailto(contact.email)] if getattr(contact, "email", None) else []
         links += [contact.url] if getattr(contact, "url", None) else []
         if links:
             node["dpv:hasContact"] = links
@@ -192,7 +216,8 @@ class _Notice:
         if label is None:
             assert category.type is not None
             label = self.formatter.label(category.type)
-        kinds = ["skos:Concept", "dpv:SpecialCategoryPersonalData" if category.special else "dpv:PersonalData"]
+        special = category.special is not None or category.type == m.DataType.HEALTH
+        kinds = ["skos:Concept", "dpv:SpecialCategoryPersonalData" if special else "dpv:PersonalData"]
         return {"@id": f"{self.iri}#data-{category.id}", "@type": kinds,
                 "skos:broader": list(parents), "skos:prefLabel": self.text(label)}
 
@@ -213,7 +238,7 @@ class _Notice:
         duration_node: dict[str, Any] = {"dct:description": self.text("; ".join(parts))}
         if period is not None:
             duration_node["@type"] = "dpv:TemporalDuration"
-            duration_node["rdf:value"] = {"@value": str(period), "@type": "xsd:duration"}
+            duration_node["rdf:value"] = {"@value": xsd_duration(period), "@type": "xsd:duration"}
         node["dpv:hasDuration"] = duration_node
         return node
 
@@ -221,8 +246,9 @@ class _Notice:
         node: dict[str, Any] = {"@type": "dpv:CrossBorderTransfer"}
         if recipient:
             node["dpv:hasRecipient"] = recipient
-        if countries:
-            node["dpv:hasThirdCountry"] = [f"loc:{code}" for code in countries]
+        third = [code for code in countries if code not in knowledge.eea()]  # a country of the EEA is none
+        if third:
+            node["dpv:hasThirdCountry"] = [f"loc:{code}" for code in third]
         grounds: list[Any] = []
         for safeguard in safeguards:
             if safeguard in SAFEGUARDS:
@@ -237,17 +263,18 @@ class _Notice:
         return node
 
 
-def notice(version: Version, formatter: Formatter, page: str, *, previous: str | None, current: str) -> dict[str, Any]:
+def notice(version: Version, formatter: Formatter, page: str, *, previous: str | None, current: str,
+           site: str) -> dict[str, Any]:
     """The JSON-LD document of ``version`` in ``formatter``'s locale; ``page`` is the version's
     page (the notice's IRI), ``previous`` the page of the version it replaces, ``current``
-    the document's current page."""
+    the document's current page, ``site`` the site's base URL (where ``policy.json`` is)."""
     source, document = version.source, version.document
     assert source is not None and document is not None
     locale = formatter.locale
     build = _Notice(formatter, page)
     release = version.release
     graph: dict[str, Any] = {
-        "@context": context(source.site.base_url),
+        "@context": context(site),
         "@id": page,
         "@type": "dpv:PrivacyNotice",
         "dct:identifier": page,
@@ -281,6 +308,10 @@ def notice(version: Version, formatter: Formatter, page: str, *, previous: str |
     graph["dpv:hasRecipient"] = [_recipient(build, recipient) for recipient in document.recipients]
     if not graph["dpv:hasRecipient"]:
         del graph["dpv:hasRecipient"]
+    joint = [f"{page}#recipient-{r.id}" for r in document.recipients if r.role == m.RecipientRole.JOINT_CONTROLLER]
+    if joint:
+        graph["dpv:hasJointDataControllers"] = {"@id": f"{page}#joint-controllers", "@type": "dpv:JointDataControllers",
+                                                "dpv:hasDataController": [f"{page}#controller", *joint]}
     processes = []
     for purpose in document.purposes:
         process: dict[str, Any] = {"@id": f"{page}#purpose-{purpose.id}", "@type": "dpv:Process"}
@@ -335,10 +366,11 @@ def _recipient(build: _Notice, recipient: m.Recipient) -> dict[str, Any]:
     return node
 
 
-def notice_json(version: Version, formatter: Formatter, page: str, *, previous: str | None, current: str) -> bytes:
+def notice_json(version: Version, formatter: Formatter, page: str, *, previous: str | None, current: str,
+                site: str) -> bytes:
     """:func:`notice` as bytes."""
-    data = notice(version, formatter, page, previous=previous, current=current)
+    data = notice(version, formatter, page, previous=previous, current=current, site=site)
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-__all__ = ["FILE", "MEDIA_TYPE", "context", "has_notice", "notice", "notice_json"]
+__all__ = ["FILE", "MEDIA_TYPE", "context", "has_notice", "mailto", "notice", "notice_json", "xsd_duration"]

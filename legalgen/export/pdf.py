@@ -9,16 +9,17 @@ released, and on every page the site's name, the page number and the version's h
 (the release's sha256, as in the history and ``policy.json``). Nothing is fetched: links
 stay links, and an image or stylesheet a text might name is not loaded.
 
-The bytes are reproducible: the PDF's creation date is the version's publication date;
-its modification date is ``SOURCE_DATE_EPOCH`` when that is set, else absent; the file
-has no random identifier. A rendered PDF is kept in the cache (``pdf/``) under a hash of
-its HTML, the settings and the WeasyPrint version, so a build renders only new versions.
+The bytes are reproducible: the PDF's only date is its creation date, the version's
+publication date (not the time of the build, so ``SOURCE_DATE_EPOCH`` changes nothing and an
+old version's PDF stays byte for byte the same); the file has no random identifier. A
+rendered PDF is kept in the cache (``pdf/``) under a hash of its HTML and URL, this module's
+code and the versions of WeasyPrint, pydyf, fontTools and Pango, so a build renders only new
+versions. The fonts are the system's: other installed fonts can give other bytes.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
+import functools
 import re
 from collections.abc import Callable
 from pathlib import PurePosixPath
@@ -98,19 +99,10 @@ def version_html(renderer: LocaleRenderer, version: Version, document: Any, site
     env = jinja2.Environment(loader=TEMPLATES, autoescape=True, undefined=jinja2.StrictUndefined)
     return env.get_template("pdf.html.j2").render(
         locale=locale, title=heading, author=site_name, content=content,
-        created=release.published.isoformat(), modified=_modified(),
+        created=release.published.isoformat(),
         header=css_string(site_name), footer=css_string(hash_label),
         page=page_counter(renderer.gettext("Page %(page)s of %(pages)s")),
     )
-
-
-def _modified() -> str | None:
-    """``SOURCE_DATE_EPOCH`` as a W3C date-time, if set to a number of seconds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch.isdigit():
-        return None
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def render_pdf(html: str, base_url: str) -> bytes:
@@ -128,14 +120,23 @@ def render_pdf(html: str, base_url: str) -> bytes:
     return bytes(document.write_pdf(pdf_identifier=False))
 
 
+@functools.cache
+def _renderer_versions() -> tuple[str, ...]:
+    """The versions of what turns the HTML into bytes: WeasyPrint, pydyf, fontTools, Pango."""
+    import fontTools
+    import pydyf
+    import weasyprint
+    from weasyprint.text.ffi import pango
+
+    return weasyprint.__version__, pydyf.__version__, fontTools.version, str(pango.pango_version())
+
+
 def version_pdf(renderer: LocaleRenderer, version: Version, document: Any, site_name: str, page_url: str, *,
                 rendering: Callable[[], None] = lambda: None) -> bytes:
     """The PDF of ``version`` in ``renderer``'s locale, from the cache when it was made before;
     ``rendering`` is called before a PDF is made anew."""
-    import weasyprint
-
     html = version_html(renderer, version, document, site_name)
-    key = cache.key(__file__, weasyprint.__version__, page_url, html)
+    key = cache.key(__file__, page_url, html, *_renderer_versions())
 
     def make() -> bytes:
         rendering()
