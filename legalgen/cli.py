@@ -176,7 +176,18 @@ def _print_coverage(report: dict[str, Any]) -> None:
     click.echo("")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group: an error a command does not report itself (e.g. a bad
+    ``SOURCE_DATE_EPOCH`` met before its own handling starts) is still one clean message."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LegalgenError as error:
+            _fail(error)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="legalgen")
 def main() -> None:
     """legalgen: one structured policy source to a localized static legal site.

@@ -12,12 +12,18 @@ import os
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
+from legalgen.diagnostics import BuildError
+
 
 def now(environ: Mapping[str, str] | None = None) -> dt.datetime:
     """The current instant in UTC, or ``SOURCE_DATE_EPOCH`` when it is set."""
     epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH")
     if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            raise BuildError(f"SOURCE_DATE_EPOCH must be a number of seconds since 1970-01-01 UTC "
+                             f"before the year 10000, not {epoch[:40]!r}") from None
     return dt.datetime.now(dt.UTC)
 
 

@@ -97,3 +97,13 @@ def test_help_starts_without_loading_the_pipeline() -> None:
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
     assert "legalgen.cli" in imported
     assert not imported & {"legalgen.model", "legalgen.load", "legalgen.pages", "jinja2", "mkdocs", "pydantic"}
+
+
+@pytest.mark.parametrize("epoch", ["soon", "99999999999999999999"])
+@pytest.mark.parametrize("command", ["build", "render", "check"])
+def test_a_bad_source_date_epoch_is_one_clean_error(tmp_path: Path, command: str, epoch: str) -> None:
+    project = copy_project(tmp_path)
+    result = CliRunner().invoke(main, [command, "--root", str(project.root)], env={"SOURCE_DATE_EPOCH": epoch})
+    assert result.exit_code == 1, result.output
+    assert "SOURCE_DATE_EPOCH must be a number of seconds" in result.output
+    assert not isinstance(result.exception, (ValueError, OverflowError))
