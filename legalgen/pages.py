@@ -166,7 +166,7 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str, 
         "page.md.j2", title=title, heading=title, body=current.bodies[locale], updated=current.release.published,
         version=current, upcoming=upcoming, state=selection.state(current),
         links=page_links(here, current), until=None, after_another=False, indexed=True,
-        first=selection.in_force is None and current is selection.published[0],
+        first=current is selection.published[0],  # read only while it is upcoming
         head_links=_version_links(base, state.slug, None, selection.published, current),
     )))
     published = selection.published
@@ -187,8 +187,8 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str, 
             # announced, with another announced version to take effect before it
             after_another=version_state == "upcoming" and selection.upcoming is not None
             and version.number > selection.upcoming.number,
-            # the first version, announced: no version is in force before it
-            first=index == 0 and version_state == "upcoming",
+            # announced as the first version: none is in force before it
+            first=index == 0,
         )))
         if index > 0:
             previous = published[index - 1]
@@ -269,9 +269,9 @@ def version_files(snapshot: Snapshot, renderer: LocaleRenderer,
                     version, renderer.formatter, url, previous=previous,
                     current=page_url(snapshot.loaded, locale, f"{state.slug}/"), site=site.base_url)
             if site.pdf:
-                name = pdf_path(state.slug, version.number, locale).name
-                files[folder / name] = pdf.version_pdf(renderer, version, state.document, site.name_in(locale), url,
-                                                       rendering=partial(progress, f"making {locale}/{name}"))
+                path = PurePosixPath(locale, pdf_path(state.slug, version.number, locale))
+                files[path] = pdf.version_pdf(renderer, version, state.document, site.name_in(locale), url,
+                                              rendering=partial(progress, f"making {locale}/{path.name}"))
     return files
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import html
 
 from legalgen.i18n import Formatter
+from legalgen.model import SiteConfig
 from legalgen.notices import page_url
 from legalgen.render import document_title
 from legalgen.snapshot import DocumentState, Snapshot
@@ -59,11 +60,17 @@ def well_known_files(snapshot: Snapshot) -> dict[str, bytes]:
     locales = [str(site.default_locale), *(str(locale) for locale in site.locales if locale != site.default_locale)]
     files = {}
     for rel, state in policy_targets(snapshot).items():
-        titles = [(locale, typeset(f"{site.name_in(locale)}: {document_title(Formatter.for_locale(locale), state.shown)}",
-                                   locale), page_url(loaded, locale, f"{state.slug}/")) for locale in locales]
+        titles = [(locale, site_title(site, locale, document_title(Formatter.for_locale(locale), state.shown)),
+                   page_url(loaded, locale, f"{state.slug}/")) for locale in locales]
         # the well-known name is the link type
         files[f".well-known/{rel}/index.html"] = _redirect_page(titles, rel).encode("utf-8")
     return files
+
+
+def site_title(site: SiteConfig, locale: str, title: str) -> str:
+    """A page title that names the site, then the document: ``Lumenstream Legal: Privacy policy``,
+    in the locale's typography (a French colon gets its no-break space)."""
+    return typeset(f"{site.name_in(locale)}: {title}", locale)
 
 
 def _redirect_page(links: list[tuple[str, str, str]], rel: str) -> str:
@@ -80,4 +87,4 @@ def _redirect_page(links: list[tuple[str, str, str]], rel: str) -> str:
             f'<ul>\n{items}\n</ul>\n</body>\n</html>\n')
 
 
-__all__ = ["head_links", "policy_targets", "well_known_files"]
+__all__ = ["head_links", "policy_targets", "site_title", "well_known_files"]

@@ -22,11 +22,11 @@ from typing import Any
 
 import jinja2
 
+from legalgen.export.discovery import site_title
 from legalgen.markdown_safety import markdown_html
 from legalgen.notices import page_url
-from legalgen.render import TEMPLATES, LocaleRenderer
+from legalgen.render import LocaleRenderer
 from legalgen.snapshot import DocumentState, Snapshot
-from legalgen.typography import typeset
 
 FOLDER = "embed"
 _ASSETS = Path(__file__).resolve().parent.parent / "assets" / "embed"
@@ -36,44 +36,38 @@ def embed_files(snapshot: Snapshot) -> dict[str, bytes]:
     """Every file of the embed, by its path below the site root."""
     loaded = snapshot.loaded
     site = loaded.policy.site
-    locales = [str(locale) for locale in site.locales]
-    renderers = [LocaleRenderer(loaded, locale) for locale in locales]
-    env = jinja2.Environment(loader=TEMPLATES, autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True)
-    page = env.get_template("embed.html.j2")
+    renderers = {str(locale): LocaleRenderer(loaded, locale) for locale in site.locales}
     files = {f"{FOLDER}/{path.name}": path.read_bytes() for path in sorted(_ASSETS.iterdir()) if path.is_file()}
     for state in snapshot.documents:
         if not state.visible:
             continue
-        languages = []
-        for renderer in renderers:
-            locale = renderer.locale
-            title = renderer.title(state.shown)
-            canonical = page_url(loaded, locale, f"{state.slug}/")
-            source = renderer.gettext("View this document on %(site)s") % {"site": site.name_in(locale)}
-            html = page.render(locale=locale, locales=None, title=_page_title(site, locale, title),
-                               canonical=canonical, assets="../",
-                               content=markdown_html(_markdown(renderer, state, snapshot)), source=source)
+        titles = {locale: renderer.title(state.shown) for locale, renderer in renderers.items()}
+        for locale, renderer in renderers.items():
+            html = _page(renderer).render(
+                locale=locale, locales=None, title=site_title(site, locale, titles[locale]),
+                canonical=page_url(loaded, locale, f"{state.slug}/"), assets="../",
+                content=markdown_html(_markdown(renderer, state, snapshot, titles[locale])),
+                source=renderer.gettext("View this document on %(site)s") % {"site": site.name_in(locale)})
             files[f"{FOLDER}/{state.slug}/{locale}.html"] = html.encode("utf-8")
-            languages.append({"locale": locale, "title": title})
         default = str(site.default_locale)
-        chooser = page.render(locale=default, locales=locales, default=default, canonical=None,
-                              title=_page_title(site, default, languages[locales.index(default)]["title"]),
-                              assets="../", content=None, languages=languages)
+        chooser = _page(renderers[default]).render(
+            locale=default, locales=list(renderers), default=default, canonical=None, assets="../", content=None,
+            title=site_title(site, default, titles[default]),
+            languages=[{"locale": locale, "title": title} for locale, title in titles.items()])
         files[f"{FOLDER}/{state.slug}/index.html"] = chooser.encode("utf-8")
     return files
 
 
-def _page_title(site: Any, locale: str, title: str) -> str:
-    """The title of an embed page: the site's name and the document's, as the well-known pages have it."""
-    return typeset(f"{site.name_in(locale)}: {title}", locale)
+def _page(renderer: LocaleRenderer) -> jinja2.Template:
+    """The embed's HTML page template, from the locale's shared environment (autoescaped, as
+    every ``*.html.j2``)."""
+    return renderer.env.get_template("embed.html.j2")
 
 
-def _markdown(renderer: LocaleRenderer, state: DocumentState, snapshot: Snapshot) -> str:
+def _markdown(renderer: LocaleRenderer, state: DocumentState, snapshot: Snapshot, title: str) -> str:
     """The Markdown of the embed's page: what the document's current page shows, without the
     site's navigation and version links."""
     selection = state.selection
-    title = renderer.title(state.shown)
     context: dict[str, Any] = {"heading": title, "version": None, "upcoming": None, "updated": None, "links": {},
                                "first": False}
     if selection is None:

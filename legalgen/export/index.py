@@ -5,8 +5,9 @@ title, whether it was ever released (a document that was not is a draft, shown f
 current source, without version or hash), the version in force and the one announced next,
 each with its dates, content hash, materiality, summary and the URLs of its page, redline,
 PDF (where the site publishes PDFs) and DPV JSON-LD (privacy notices) in every locale. The
-format is described by ``schema/policy.schema.json`` (generated from the types below by ``legalgen schema``).
-``notices.json`` keeps its own format for the apps that read it; ``policy.json`` names its URL.
+format is described by ``schema/policy.schema.json`` (generated from the types below by
+``legalgen schema``). ``notices.json`` keeps its own format for the apps that read it;
+``policy.json`` names its URL.
 
 Only released facts appear: a version's ``sha256`` is its release hash, checked by
 ``legalgen check`` against the frozen files.

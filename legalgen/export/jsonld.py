@@ -176,6 +176,10 @@ class _Notice:
         self.locale = formatter.locale
         self.iri = iri
 
+    def at(self, fragment: str) -> str:
+        """The IRI of a node of this notice, e.g. ``<page>#controller``."""
+        return f"{self.iri}#{fragment}"
+
     def text(self, value: str) -> dict[str, str]:
         return {"@value": value, "@language": self.locale}
 
@@ -190,7 +194,7 @@ class _Notice:
         return {"dpv:hasAddress": self.text(line)}
 
     def entity(self, fragment: str, kind: str, name: str | None, contact: Any) -> dict[str, Any]:
-        node: dict[str, Any] = {"@id": f"{self.iri}#{fragment}", "@type": kind}
+        node: dict[str, Any] = {"@id": self.at(fragment), "@type": kind}
         if name:
             node["dpv:hasName"] = name
         links = [mailto(contact.email)] if getattr(contact, "email", None) else []
@@ -218,7 +222,7 @@ class _Notice:
             label = self.formatter.label(category.type)
         special = category.special is not None or category.type == m.DataType.HEALTH
         kinds = ["skos:Concept", "dpv:SpecialCategoryPersonalData" if special else "dpv:PersonalData"]
-        return {"@id": f"{self.iri}#data-{category.id}", "@type": kinds,
+        return {"@id": self.at(f"data-{category.id}"), "@type": kinds,
                 "skos:broader": list(parents), "skos:prefLabel": self.text(label)}
 
     def retention(self, retention: m.Retention) -> dict[str, Any] | None:
@@ -254,7 +258,7 @@ class _Notice:
             if safeguard in SAFEGUARDS:
                 grounds.append(SAFEGUARDS[safeguard])
             else:  # a derogation: which point of Art. 49(1) is not in the source
-                grounds.append({"@id": f"{self.iri}#ground-{safeguard.value}",
+                grounds.append({"@id": self.at(f"ground-{safeguard.value}"),
                                 "@type": ["skos:Concept", "dpv:DataTransferLegalBasis"],
                                 "skos:broader": ["dpv:DataTransferLegalBasis"],
                                 "skos:prefLabel": self.text(self.formatter.label(safeguard))})
@@ -305,16 +309,15 @@ def notice(version: Version, formatter: Formatter, page: str, *, previous: str |
         graph["dpv:hasRight"] = [RIGHTS[right] for right in document.rights.granted]
     categories = {category.id: category for category in document.data_categories}
     recipients = {recipient.id: recipient for recipient in document.recipients}
-    graph["dpv:hasRecipient"] = [_recipient(build, recipient) for recipient in document.recipients]
-    if not graph["dpv:hasRecipient"]:
-        del graph["dpv:hasRecipient"]
-    joint = [f"{page}#recipient-{r.id}" for r in document.recipients if r.role == m.RecipientRole.JOINT_CONTROLLER]
+    if document.recipients:
+        graph["dpv:hasRecipient"] = [_recipient(build, recipient) for recipient in document.recipients]
+    joint = [build.at(f"recipient-{r.id}") for r in document.recipients if r.role == m.RecipientRole.JOINT_CONTROLLER]
     if joint:
-        graph["dpv:hasJointDataControllers"] = {"@id": f"{page}#joint-controllers", "@type": "dpv:JointDataControllers",
-                                                "dpv:hasDataController": [f"{page}#controller", *joint]}
+        graph["dpv:hasJointDataControllers"] = {"@id": build.at("joint-controllers"), "@type": "dpv:JointDataControllers",
+                                                "dpv:hasDataController": [build.at("controller"), *joint]}
     processes = []
     for purpose in document.purposes:
-        process: dict[str, Any] = {"@id": f"{page}#purpose-{purpose.id}", "@type": "dpv:Process"}
+        process: dict[str, Any] = {"@id": build.at(f"purpose-{purpose.id}"), "@type": "dpv:Process"}
         label = build.own(purpose.label) or (formatter.label(purpose.type) if purpose.type else None)
         if label:
             process["skos:prefLabel"] = build.text(label)
@@ -323,7 +326,7 @@ def notice(version: Version, formatter: Formatter, page: str, *, previous: str |
         if purpose.type is not None:
             process["dpv:hasPurpose"] = [PURPOSES[purpose.type]]
         elif label:
-            process["dpv:hasPurpose"] = [{"@id": f"{page}#purpose-{purpose.id}-concept",
+            process["dpv:hasPurpose"] = [{"@id": build.at(f"purpose-{purpose.id}-concept"),
                                           "@type": ["skos:Concept", "dpv:Purpose"],
                                           "skos:broader": ["dpv:Purpose"], "skos:prefLabel": build.text(label)}]
         process["dpv:hasPersonalData"] = [build.category(categories[ref]) for ref in purpose.data]
@@ -332,9 +335,9 @@ def notice(version: Version, formatter: Formatter, page: str, *, previous: str |
         if bases:
             process["dpv:hasLegalBasis"] = bases
         if purpose.recipients:
-            process["dpv:hasRecipient"] = [f"{page}#recipient-{ref}" for ref in purpose.recipients]
+            process["dpv:hasRecipient"] = [build.at(f"recipient-{ref}") for ref in purpose.recipients]
             transfers = [build.transfer([recipients[ref].country] if recipients[ref].country else [],
-                                        [recipients[ref].transfer.safeguard], f"{page}#recipient-{ref}")
+                                        [recipients[ref].transfer.safeguard], build.at(f"recipient-{ref}"))
                          for ref in purpose.recipients if recipients[ref].transfer is not None]
             if transfers:
                 process["dpv:hasProcessing"] = transfers
@@ -356,7 +359,7 @@ def notice(version: Version, formatter: Formatter, page: str, *, previous: str |
 
 def _recipient(build: _Notice, recipient: m.Recipient) -> dict[str, Any]:
     name = recipient.name or (build.formatter.label(recipient.category, "provider") if recipient.category else None)
-    node: dict[str, Any] = {"@id": f"{build.iri}#recipient-{recipient.id}", "@type": ROLES[recipient.role]}
+    node: dict[str, Any] = {"@id": build.at(f"recipient-{recipient.id}"), "@type": ROLES[recipient.role]}
     if name:
         node["dpv:hasName"] = name
     if recipient.service is not None:

@@ -25,11 +25,9 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
-import jinja2
-
 from legalgen import cache
 from legalgen.diagnostics import BuildError
-from legalgen.render import TEMPLATES, LocaleRenderer
+from legalgen.render import LocaleRenderer
 from legalgen.snapshot import frozen
 from legalgen.versions import Version
 
@@ -44,8 +42,8 @@ def file_path(slug: str, number: int, locale: str) -> PurePosixPath:
 def available() -> bool:
     """Whether WeasyPrint, and the system libraries it loads, can be imported."""
     try:
-        import weasyprint  # noqa: F401
-    except (ImportError, OSError):
+        require()
+    except BuildError:
         return False
     return True
 
@@ -96,8 +94,7 @@ def version_html(renderer: LocaleRenderer, version: Version, document: Any, site
     release = version.release
     hash_label = renderer.gettext("Version %(number)s, SHA-256 %(hash)s") % {
         "number": version.number, "hash": release.sha256}
-    env = jinja2.Environment(loader=TEMPLATES, autoescape=True, undefined=jinja2.StrictUndefined)
-    return env.get_template("pdf.html.j2").render(
+    return renderer.env.get_template("pdf.html.j2").render(  # autoescaped, as every *.html.j2
         locale=locale, title=heading, author=site_name, content=content,
         created=release.published.isoformat(),
         header=css_string(site_name), footer=css_string(hash_label),
