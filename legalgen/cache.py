@@ -7,6 +7,9 @@ legalgen never reads an old entry:
 
 - ``frozen/``: each released version's validated source, under its release hash; used only
   for a version whose files still match that hash;
+- ``history/``: a document's verified releases and their classifications, under its
+  changelog and the size, inode and change times of every frozen file (see
+  :func:`legalgen.versions.load_history`);
 - ``source/``: the current source, validated, under a hash of its files' names and parsed data;
 - ``changes/``: the classification of a released version against the one before, under both
   release hashes and the code that compares them;

@@ -37,10 +37,11 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from pydantic import Field, ValidationError
 
@@ -54,6 +55,7 @@ from legalgen.source import SourceFile, read_yaml
 VERSIONS_DIR = "versions"
 CHANGELOG = "changelog.yaml"
 INDEX = "index.yaml"
+T = TypeVar("T")
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../../schema/changelog.schema.json\n"
 
 
@@ -92,17 +94,83 @@ class Index(m.Model):
     documents: dict[m.Id, Head] = Field(default_factory=dict, description="By document kind or custom id")
 
 
-@dataclass(frozen=True)
+class Later(Generic[T]):
+    """A value computed when first asked for (``later()``), then kept."""
+
+    def __init__(self, compute: Callable[[], T]) -> None:
+        self._compute: Callable[[], T] | None = compute
+        self._value: T | None = None
+
+    @classmethod
+    def known(cls, value: T) -> Later[T]:
+        """A value there already."""
+        later = cls(lambda: value)
+        later()
+        return later
+
+    def __call__(self) -> T:
+        if self._compute is not None:
+            self._value, self._compute = self._compute(), None
+        return self._value  # type: ignore[return-value]  # set by the line above
+
+
+class FrozenTexts(Mapping[str, str]):
+    """A version's rendered bodies by locale, each read from its ``<locale>.md`` when first
+    needed (the files were verified against the release hash on this or an earlier run)."""
+
+    def __init__(self, directory: Path, locales: tuple[str, ...], name: str,
+                 texts: Mapping[str, str] | None = None) -> None:
+        self._directory, self._locales, self._name = directory, locales, name
+        self._texts: dict[str, str] = dict(texts or {})
+
+    def __getitem__(self, locale: str) -> str:
+        if locale not in self._texts:
+            if locale not in self._locales:
+                raise KeyError(locale)
+            try:
+                text = _text((self._directory / f"{locale}.md").read_bytes())
+            except OSError:
+                text = None
+            if text is None:
+                raise SourceError([Diagnostic("V002", f"{self._name}: frozen file {locale}.md went missing or "
+                                                      "became unreadable during the run",
+                                              Location(display_path(self._directory / f"{locale}.md")))])
+            self._texts[locale] = text
+        return self._texts[locale]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._locales)
+
+    def __len__(self) -> int:
+        return len(self._locales)
+
+
+@dataclass(frozen=True, eq=False)
 class Version:
-    """A released version with its frozen Markdown bodies, by locale."""
+    """A released version with its frozen Markdown bodies, by locale.
+
+    Loaded from the cache of verified histories, a version reads its bodies, frozen source
+    and changelog only when they are first used (pages need only some of them, and a
+    command like ``notices`` hardly any); compared by identity.
+    """
 
     kind: str
     release: Release
     bodies: Mapping[str, str]
     directory: Path
     materiality: Materiality | None = None
-    changelog: SourceFile | None = None
-    source: m.Policy | None = field(default=None, compare=False, repr=False)
+    changelog_file: Later[SourceFile | None] = field(default_factory=lambda: Later.known(None))
+    frozen_source: Later[m.Policy | None] = field(default_factory=lambda: Later.known(None))
+
+    @property
+    def changelog(self) -> SourceFile | None:
+        """The parsed changelog this version is an entry of."""
+        return self.changelog_file()
+
+    @property
+    def source(self) -> m.Policy | None:
+        """The policy frozen with this version (``None`` if it no longer loads)."""
+        return self.frozen_source()
 
     def locate(self, key: str | None = None) -> Location:
         """Where this version's changelog entry (or one of its keys) stands."""
@@ -248,6 +316,119 @@ def _check_heads(root: Path, documents: Mapping[str, tuple[Version, ...]], loade
 
 
 def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnostic]) -> tuple[Version, ...]:
+    """The versions of one document. A history verified on an earlier run whose files are
+    untouched since (:func:`_signature`) comes from the cache (``history/``), in time that
+    does not depend on the number of versions; otherwise every file is read and verified."""
+    from legalgen import cache
+
+    locales = tuple(str(loc) for loc in loaded.policy.site.locales)
+    signature = _signature(folder)
+    key = None if signature is None else cache.key(
+        __file__, _classifier_code(), folder.name, repr(loaded.limits), *locales, signature[0])
+    kept = cache.kept("history", key, _VerifiedHistory) if key is not None else None
+    if kept is not None:
+        return kept.versions(folder, loaded, locales)
+    reported = len(diagnostics)
+    versions = _read_document(folder, loaded, locales, diagnostics)
+    if key is not None and len(diagnostics) == reported and versions and all(v.source is not None for v in versions) \
+            and signature is not None and time.time_ns() - signature[1] > _SETTLE_NS:
+        cache.keep("history", key, _VerifiedHistory(tuple(v.release for v in versions),
+                                                    tuple(v.materiality for v in versions)))
+    return versions
+
+
+@dataclass(frozen=True)
+class _VerifiedHistory:
+    """A document's releases and their classifications, kept once every file was verified."""
+
+    releases: tuple[Release, ...]
+    materiality: tuple[Materiality | None, ...]
+
+    def versions(self, folder: Path, loaded: LoadedPolicy, locales: tuple[str, ...]) -> tuple[Version, ...]:
+        path = folder / CHANGELOG
+        changelog: Later[SourceFile | None] = Later(functools.partial(_read_changelog, path, loaded))
+        found = []
+        for index, (release, materiality) in enumerate(zip(self.releases, self.materiality, strict=True)):
+            directory = folder / str(release.version)
+            source: Later[m.Policy | None] = Later(functools.partial(_verified_source, directory, folder.name, changelog, index, loaded,
+                                             release.sha256))
+            found.append(Version(folder.name, release, FrozenTexts(directory, locales, f"{folder.name} version "
+                                                                   f"{release.version}"),
+                                 directory, materiality, changelog, source))
+        return tuple(found)
+
+
+def _signature(folder: Path) -> tuple[bytes, int] | None:
+    """The changelog's bytes and, for every file under ``folder``, its path, size, inode and
+    modification and change times: equal signatures mean the same files, untouched since (as
+    git's index tells). Also the latest change time among them. ``None`` when something
+    cannot be read or is a symbolic link."""
+    try:
+        parts = [(folder / CHANGELOG).read_bytes()]
+        newest = _walk_signature(str(folder), "", parts)
+    except (OSError, _LinkFound):
+        return None
+    return b"".join(parts), newest
+
+
+class _LinkFound(Exception):
+    """A symbolic link in a version's folder: its target is not covered by a signature."""
+
+
+def _walk_signature(directory: str, prefix: str, parts: list[bytes]) -> int:
+    """Add the files under ``directory`` to ``parts`` (see :func:`_signature`), in order; the
+    latest change time among them."""
+    import os
+
+    newest = 0
+    with os.scandir(directory) as found:
+        entries = sorted(found, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.is_symlink():
+            raise _LinkFound(entry.path)
+        name = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            newest = max(newest, _walk_signature(entry.path, name + "/", parts))
+            continue
+        info = entry.stat(follow_symlinks=False)
+        newest = max(newest, info.st_ctime_ns)
+        parts.append(f"\0{name}\0{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino} "
+                     f"{info.st_dev}".encode("utf-8", "surrogateescape"))
+    return newest
+
+
+#: A file changed this recently might change again within the same tick of the file
+#: system's clock without changing its signature, so its history is verified again next run.
+_SETTLE_NS = 2_000_000_000
+
+
+@functools.cache
+def _classifier_code() -> bytes:
+    """The code that classifies changes, whose verdicts a kept history holds."""
+    from legalgen import diff
+
+    return Path(diff.__file__).read_bytes()
+
+
+def _read_changelog(path: Path, loaded: LoadedPolicy) -> SourceFile | None:
+    source, _ = read_yaml(path, display_path(path), loaded.limits)
+    return source
+
+
+def _verified_source(directory: Path, kind: str, changelog: Later[SourceFile | None], index: int,
+                     loaded: LoadedPolicy, sha256: str) -> m.Policy:
+    """The frozen source of a version verified on an earlier run: from the cache of frozen
+    sources, or read again."""
+    problems: list[Diagnostic] = []
+    policy = _frozen_source(directory, kind, changelog, index, loaded, problems, sha256)
+    if policy is None:
+        raise SourceError(problems)
+    return policy
+
+
+def _read_document(folder: Path, loaded: LoadedPolicy, locales: tuple[str, ...],
+                   diagnostics: list[Diagnostic]) -> tuple[Version, ...]:
+    """Read and verify every file of one document's history."""
     path = folder / CHANGELOG
     source, problems = read_yaml(path, display_path(path), loaded.limits)
     diagnostics += problems
@@ -261,7 +442,6 @@ def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnos
     if changelog.document != folder.name:
         diagnostics.append(Diagnostic("V006", f"changelog of {changelog.document!r} filed under {folder.name!r}",
                                       source.locate(("document",))))
-    locales = loaded.policy.site.locales
     versions: list[Version] = []
     previous: Release | None = None
     previous_hash = ""
@@ -271,7 +451,7 @@ def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnos
                                       folder.name)
         directory = folder / str(release.version)
         files = frozen_files(directory)
-        bodies = {str(loc): _text(files.get(f"{loc}.md")) for loc in locales}
+        bodies = {loc: _text(files.get(f"{loc}.md")) for loc in locales}
         missing = [f"{locale}.md" + ("" if f"{locale}.md" not in files else " (not UTF-8 text)")
                    for locale, body in bodies.items() if body is None]
         verified = not missing and release_hash(release, files, previous_hash) == release.sha256
@@ -288,14 +468,16 @@ def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnos
                 source.locate(("versions", index, "sha256")),
                 hint="released versions are immutable: restore them from version control and release a new version",
             ))
-        frozen = _frozen_source(directory, folder.name, source, index, loaded, diagnostics,
+        frozen = _frozen_source(directory, folder.name, Later.known(source), index, loaded, diagnostics,
                                 release.sha256 if verified else None)
         materiality = None
         if versions and versions[-1].source is not None and frozen is not None:
             materiality = _classified(versions[-1].source, frozen, folder.name,
                                       (previous_hash, release.sha256) if verified and previous_verified else None)
         texts = {locale: body for locale, body in bodies.items() if body is not None}
-        versions.append(Version(folder.name, release, texts, directory, materiality, source, frozen))
+        name = f"{folder.name} version {release.version}"
+        versions.append(Version(folder.name, release, FrozenTexts(directory, tuple(texts), name, texts), directory,
+                                materiality, Later.known(source), Later.known(frozen)))
         previous, previous_hash, previous_verified = release, release.sha256, verified
     return tuple(versions)
 
@@ -318,7 +500,7 @@ def _text(data: bytes | None) -> str | None:
         return None
 
 
-def _frozen_source(directory: Path, kind: str, changelog: SourceFile, index: int, loaded: LoadedPolicy,
+def _frozen_source(directory: Path, kind: str, changelog: Later[SourceFile | None], index: int, loaded: LoadedPolicy,
                    diagnostics: list[Diagnostic], verified_hash: str | None = None) -> m.Policy | None:
     """The policy frozen with a version; ``None`` (with V008) if it no longer loads.
 
@@ -337,7 +519,7 @@ def _frozen_source(directory: Path, kind: str, changelog: SourceFile, index: int
         diagnostics.append(Diagnostic(
             "V008", f"{kind} version {index + 1}: its frozen source no longer loads, so its changes cannot be "
                     f"classified ({error.diagnostics[0].format()})",
-            changelog.locate(("versions", index, "version")),
+            _entry_key(changelog(), index, "version"),
         ))
         return None
     if verified_hash is not None:
@@ -345,8 +527,8 @@ def _frozen_source(directory: Path, kind: str, changelog: SourceFile, index: int
     return policy
 
 
-def _entry_key(changelog: SourceFile, index: int, key: str) -> Location:
-    return changelog.locate(("versions", index, key))
+def _entry_key(changelog: SourceFile | None, index: int, key: str) -> Location:
+    return changelog.locate(("versions", index, key)) if changelog is not None else Location(CHANGELOG)
 
 
 def _check_release(

@@ -157,3 +157,108 @@ def test_damaged_entries_are_ignored_and_rewritten(tmp_path: Path, monkeypatch: 
         entry.write_bytes(content)
         assert load_policy(source).policy == expected
         assert entry.read_bytes() == good  # rewritten
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files copied a moment ago count as settled (see ``versions._SETTLE_NS``)."""
+    monkeypatch.setattr(versions_module, "_SETTLE_NS", -(10 ** 15))
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The version folders whose files are read and hashed from now on."""
+    calls: list[Path] = []
+    real = versions_module.frozen_files
+    monkeypatch.setattr(versions_module, "frozen_files", lambda directory: calls.append(directory) or real(directory))
+    return calls
+
+
+def test_a_verified_history_is_kept_whole(project: Path, monkeypatch: pytest.MonkeyPatch, settled: None) -> None:
+    loaded = load_policy(project)
+    first = load_history(loaded)
+    reads, loads = _reads(monkeypatch), _frozen_loads(monkeypatch)
+    second = load_history(loaded)
+    assert reads == [] and loads == []  # no frozen file read or hashed, no frozen source loaded
+    assert first.documents.keys() == second.documents.keys()
+    for kind, versions in first.documents.items():
+        again = second.documents[kind]
+        assert [v.release for v in versions] == [v.release for v in again]
+        assert [v.materiality for v in versions] == [v.materiality for v in again]
+        assert [dict(v.bodies) for v in versions] == [dict(v.bodies) for v in again]
+        assert [v.source for v in versions] == [v.source for v in again]  # from the cache of frozen sources
+        assert [v.locate("effective") for v in versions] == [v.locate("effective") for v in again]
+    assert loads == []
+    assert any(v.materiality is not None and v.materiality.material for vs in second.documents.values() for v in vs)
+
+
+def test_a_file_touched_since_is_verified_again(project: Path, monkeypatch: pytest.MonkeyPatch, settled: None) -> None:
+    """An edit of the same size, with the old modification time put back, still shows: the
+    change time cannot be put back."""
+    import os
+
+    loaded = load_policy(project)
+    load_history(loaded)
+    body = project / "versions" / "refund" / "1" / "de.md"
+    before = body.stat()
+    text = body.read_bytes()
+    body.write_bytes(text.replace(b"Tage", b"Tagx", 1))
+    assert body.read_bytes() != text and body.stat().st_size == before.st_size
+    os.utime(body, ns=(before.st_atime_ns, before.st_mtime_ns))
+    reads = _reads(monkeypatch)
+    with pytest.raises(SourceError) as raised:
+        load_history(loaded)
+    assert "V001" in {d.code for d in raised.value.diagnostics}
+    assert project / "versions" / "refund" / "1" in reads
+
+
+def test_a_changed_changelog_is_verified_again(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                               settled: None) -> None:
+    loaded = load_policy(project)
+    load_history(loaded)
+    changelog = project / "versions" / "refund" / "changelog.yaml"
+    changelog.write_text(changelog.read_text(encoding="utf-8") + "# a comment\n", encoding="utf-8")
+    reads = _reads(monkeypatch)
+    load_history(loaded)  # the same data: verified again from the files, and still good
+    assert project / "versions" / "refund" / "1" in reads
+    text = changelog.read_text(encoding="utf-8")
+    changelog.write_text(text.replace("published: '2025-05-01'", "published: '2025-04-30'", 1), encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        load_history(loaded)
+    assert "V001" in {d.code for d in raised.value.diagnostics}
+
+
+def test_files_changed_a_moment_ago_are_verified_on_the_next_run(project: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file written within the file system's clock tick of the check could change again
+    unseen, so a history that fresh is not kept."""
+    loaded = load_policy(project)
+    load_history(loaded)
+    reads = _reads(monkeypatch)
+    load_history(loaded)
+    assert reads
+
+
+def test_a_history_with_a_symbolic_link_is_never_kept(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      settled: None, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("x", encoding="utf-8")
+    (project / "versions" / "refund" / "notes.md").symlink_to(outside)
+    loaded = load_policy(project)
+    load_history(loaded)
+    reads = _reads(monkeypatch)
+    load_history(loaded)
+    assert project / "versions" / "refund" / "1" in reads
+
+
+def test_a_body_gone_during_the_run_is_one_diagnostic(project: Path, settled: None) -> None:
+    loaded = load_policy(project)
+    load_history(loaded)
+    [version, *_] = load_history(loaded).of("refund")
+    (version.directory / "fr.md").unlink()
+    assert version.bodies["de"]
+    with pytest.raises(SourceError) as raised:
+        version.bodies["fr"]
+    [diagnostic] = raised.value.diagnostics
+    assert diagnostic.code == "V002" and "fr.md" in diagnostic.format()
+    with pytest.raises(KeyError):
+        version.bodies["es"]

@@ -14,7 +14,7 @@ from legalgen import model as m
 from legalgen.export import jsonld
 from legalgen.i18n import Formatter
 from legalgen.project import Project
-from legalgen.versions import History, Version
+from legalgen.versions import History, Later, Version
 
 pyld = pytest.importorskip("pyld")
 
@@ -171,7 +171,7 @@ def test_a_category_of_the_companys_own_falls_back_to_personal_data(example_hist
     changed = document.model_copy(update={"data_categories": [*document.data_categories, own, special],
                                           "purposes": [purpose, *document.purposes[1:]]})
     source = version.source.model_copy(update={"documents": {**version.source.documents, "privacy": changed}})
-    graph = triples(jsonld.notice(replace(version, source=source), Formatter.for_locale("de"), PAGE,
+    graph = triples(jsonld.notice(replace(version, frozen_source=Later.known(source)), Formatter.for_locale("de"), PAGE,
                                   previous=None, current=f"{BASE}de/privacy/", site=BASE))
     loyalty = iri(f"{PAGE}#data-loyalty")
     assert _objects(graph, loyalty, f"<{SKOS}broader>") == {iri(f"{DPV}PersonalData")}
@@ -190,7 +190,7 @@ def test_facts_the_source_leaves_out_are_left_out(example_history: History) -> N
     bare = version.document.model_copy(update={"dpo": None, "representative": None, "rights": None,
                                                 "supervisory_authority": None, "transfers": []})
     source = version.source.model_copy(update={"documents": {**version.source.documents, "privacy": bare}})
-    graph = triples(jsonld.notice(replace(version, source=source), Formatter.for_locale("en"), PAGE,
+    graph = triples(jsonld.notice(replace(version, frozen_source=Later.known(source)), Formatter.for_locale("en"), PAGE,
                                   previous=None, current=f"{BASE}en/privacy/", site=BASE))
     predicates = {p for s, p, o in graph if s == iri(PAGE)}
     for absent in ("hasDataProtectionOfficer", "hasRepresentative", "hasRight", "hasAuthority"):
@@ -203,7 +203,7 @@ def test_a_representative_is_named(example_history: History) -> None:
     representative = m.Contact(name="EU Rep Ltd", email="rep@example.org")
     changed = version.document.model_copy(update={"representative": representative})
     source = version.source.model_copy(update={"documents": {**version.source.documents, "privacy": changed}})
-    graph = triples(jsonld.notice(replace(version, source=source), Formatter.for_locale("fr"), PAGE,
+    graph = triples(jsonld.notice(replace(version, frozen_source=Later.known(source)), Formatter.for_locale("fr"), PAGE,
                                   previous=None, current=f"{BASE}fr/privacy/", site=BASE))
     node = iri(f"{PAGE}#representative")
     assert (iri(PAGE), f"<{DPV}hasRepresentative>", node) in graph
@@ -250,7 +250,7 @@ def test_transfers_name_only_third_countries_and_weeks_become_days(example_histo
                                           "recipients": [*document.recipients, joint],
                                           "dpo": document.dpo.model_copy(update={"email": "dpo#1@example.org"})})
     source = version.source.model_copy(update={"documents": {**version.source.documents, "privacy": changed}})
-    graph = triples(jsonld.notice(replace(version, source=source), Formatter.for_locale("en"), PAGE,
+    graph = triples(jsonld.notice(replace(version, frozen_source=Later.known(source)), Formatter.for_locale("en"), PAGE,
                                   previous=None, current=f"{BASE}en/privacy/", site=BASE))
     [transfer] = _objects(graph, iri(PAGE), f"<{DPV}hasProcessing>")
     assert _objects(graph, transfer, f"<{DPV}hasThirdCountry>") == {iri(f"{LOC}US")}  # France is in the EEA

@@ -61,6 +61,25 @@ def test_publishing_uses_the_official_pages_actions() -> None:
     assert data["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
 
 
+def test_publishing_keeps_the_cache_between_runs(tmp_path: Path) -> None:
+    """Daily builds start warm: the cache is restored before legalgen runs, keyed by the
+    legalgen version, so another version starts afresh."""
+    from importlib.metadata import version
+
+    for name, text in {**_written(tmp_path),
+                       **{p.name: str(c) for p, c in plan(tmp_path, None, brand_shards=2).items()}}.items():
+        if "publish" not in name:
+            continue
+        steps = [step for job in yaml.safe_load(text)["jobs"].values() for step in job["steps"]]
+        [index] = [i for i, step in enumerate(steps) if step.get("uses", "").startswith("actions/cache@")]
+        cached = steps[index]["with"]
+        assert cached["path"] == "~/.cache/legalgen"
+        assert cached["key"].startswith(f"legalgen-{version('legalgen')}-") and cached["key"].endswith("${{ github.sha }}")
+        assert cached["key"].startswith(cached["restore-keys"])
+        assert index < min(i for i, step in enumerate(steps) if "legalgen " in step.get("run", "")
+                           and "pip install" not in step.get("run", "")), name
+
+
 def _git(root: Path, *args: str) -> str:
     return subprocess.run(["git", "-c", "user.email=t@t.example", "-c", "user.name=T", *args], cwd=root,
                           check=True, capture_output=True, text=True).stdout.strip()
