@@ -84,6 +84,19 @@ def is_safe_markdown_destination(text: str) -> bool:
     return is_safe_url(_BACKSLASH_ESCAPE.sub(r"\1", text[:200]))
 
 
+def link_destination(url: str) -> str:
+    """``url`` as the destination of an inline Markdown link: the characters that would end or
+    break it (whitespace, parentheses, angle brackets, backslashes) percent-encoded.
+
+    >>> link_destination("https://legal.example/shop(eu)/de/privacy/")
+    'https://legal.example/shop%28eu%29/de/privacy/'
+    """
+    return "".join(_DESTINATION_ESCAPES.get(char, char) for char in url)
+
+
+_DESTINATION_ESCAPES = {char: f"%{ord(char):02X}" for char in " \t\n\r()<>\\"}
+
+
 class SafetyTreeprocessor(Treeprocessor):  # type: ignore[misc]
     """Removes event handlers and unsafe URLs from the element tree (see the module doc)."""
 
@@ -192,12 +205,41 @@ def locale_markdown_extensions(base_config: Path, *, permalink_title: str | None
     return items if EXTENSION in names else [*items, EXTENSION]
 
 
-def markdown_html(text: str) -> str:
+def markdown_html(text: str, *, base: str | None = None, fragments_in_frame: bool = False) -> str:
     """HTML of a page's Markdown outside the engine (the PDF and the embed): the extensions of
-    legalgen's base config (toc, attr_list, admonition, tables, md_in_html) and this one."""
+    legalgen's base config (toc, attr_list, admonition, tables, md_in_html) and this one.
+
+    The HTML is read away from the page the Markdown was written for, so relative links in
+    it are resolved against ``base`` (that page's URL); with ``fragments_in_frame``, links
+    to a place on the same page open where they are (``target="_self"``), whatever the
+    ``<base target>`` of the document that shows it."""
     converter = Markdown(extensions=["toc", "attr_list", "admonition", "tables", "md_in_html", SafetyExtension()],
                          output_format="html")
+    converter.treeprocessors.register(_Relinked(converter, base, fragments_in_frame), "legalgen_relinked",
+                                      LATE_PRIORITY - 1)
     return str(converter.convert(text))
+
+
+class _Relinked(Treeprocessor):  # type: ignore[misc]
+    """Resolves relative links against a base URL and keeps fragment links in their frame."""
+
+    def __init__(self, md: Markdown, base: str | None, fragments_in_frame: bool) -> None:
+        super().__init__(md)
+        self.base, self.fragments_in_frame = base, fragments_in_frame
+
+    def run(self, root: etree.Element) -> None:
+        """Rewrite the links of ``root`` in place."""
+        from urllib.parse import urljoin, urlsplit
+
+        for link in root.iter("a"):
+            href = link.get("href")
+            if href is None:
+                continue
+            if href.startswith("#"):
+                if self.fragments_in_frame:
+                    link.set("target", "_self")
+            elif self.base is not None and not urlsplit(href).scheme and not href.startswith("//"):
+                link.set("href", urljoin(self.base, href))
 
 
 def read_base_config(path: Path) -> Any:

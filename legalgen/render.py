@@ -22,6 +22,7 @@ from typing import Any
 
 import jinja2
 
+from legalgen import knowledge
 from legalgen import model as m
 from legalgen.i18n import Formatter
 from legalgen.load import LoadedPolicy
@@ -241,6 +242,10 @@ def make_environment(formatter: Formatter) -> jinja2.Environment:
         purpose_label=lambda p: _named(p.label, p.type, formatter),
         lifetime=lambda value: _lifetime(value.root, formatter),
         recipient_name=lambda r: escape_markdown(r.name) if r.name else formatter.label(r.category, "provider"),
+        # a country of the EEA is never called a third country, whatever the source says (G06 reports it)
+        transferred_abroad=lambda recipients: [r for r in recipients if r.transfer is not None
+                                               and (r.country is None or r.country not in knowledge.eea())],
+        third_countries=lambda codes: [code for code in codes if code not in knowledge.eea()],
     )
     return env
 

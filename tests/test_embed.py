@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from legalgen import model as m
 from legalgen.export.embed import embed_files
 from legalgen.load import LoadedPolicy
 from legalgen.project import Project
@@ -40,6 +41,30 @@ def test_each_document_has_a_chooser_and_a_page_per_language(example: LoadedPoli
             assert re.findall(r"<script[^>]*>", page) in ([], ['<script src="../embed.js">']), name
     french = files["embed/privacy/fr.html"].decode()
     assert "Version 2 · en vigueur à compter du 1er mars 2026" in french
+
+
+def test_links_to_the_new_version_survive_any_base_url(example: LoadedPolicy, example_history: History) -> None:
+    """A parenthesis in the site's address would end a Markdown link early: it is percent-encoded."""
+    site = example.policy.site.model_copy(update={"base_url": "https://shop.example/legal(eu)/"})
+    odd = replace(example, policy=example.policy.model_copy(update={"site": site}))
+    german = embed_files(take_snapshot(odd, example_history, AS_OF))["embed/privacy/de.html"].decode()
+    assert 'href="https://shop.example/legal%28eu%29/de/privacy/v3/"' in german
+    assert 'href="https://shop.example/legal%28eu%29/de/privacy/upcoming/"' in german
+    assert "(eu)/de/privacy/v3/)" not in german
+
+
+def test_links_in_the_text_lead_where_they_lead_on_the_site(example: LoadedPolicy) -> None:
+    """The embed lives under embed/<slug>/: a relative link of the text is resolved against
+    the document's own page, and a link to a place in the text stays in the frame."""
+    privacy = example.policy.documents["privacy"]
+    intro = m.Text({"en": "See [cookies](../cookies/), [your rights](#rights) and [us](https://other.example/x).",
+                    "de": "-", "fr": "-"})
+    changed = replace(example, policy=example.policy.model_copy(update={"documents": {
+        **example.policy.documents, "privacy": privacy.model_copy(update={"intro": intro})}}))
+    page = embed_files(take_snapshot(changed, None, None))["embed/privacy/en.html"].decode()
+    assert '<a href="https://legal.lumenstream.example/en/cookies/">cookies</a>' in page
+    assert '<a href="#rights" target="_self">your rights</a>' in page
+    assert '<a href="https://other.example/x">us</a>' in page
 
 
 def test_a_draft_shows_its_last_update_where_the_source_gives_it(example: LoadedPolicy) -> None:

@@ -128,3 +128,26 @@ def test_generated_configs_never_fold_a_line() -> None:
     long = "Lumenstream " * 200
     assert _dump_yaml({"site_name": long}).count("\n") == GENERATED_HEADER.count("\n") + 3  # %YAML, ---, one line
     assert yaml.safe_load(_dump_yaml({long: long})) == {long: long}  # a long key is written as an explicit key
+
+
+def test_an_eea_state_is_never_called_a_third_country(tmp_path: Path) -> None:
+    """A transfer safeguard for a recipient in the EEA, or an EEA state among the third
+    countries, contradicts the source; the page leaves it out (G06 reports it)."""
+    recipients = (
+        "recipients:\n"
+        "  - {id: host, name: Host Ltd, role: processor, category: hosting, country: IE, transfer: {safeguard: scc}}\n"
+        "  - {id: crm, name: CRM Inc., role: processor, category: it_services, country: US, "
+        "transfer: {safeguard: scc}}\n"
+        "transfers:\n  - {countries: [AT, IN], safeguards: [scc]}\n"
+        "  - {countries: [FR], safeguards: [bcr]}\n"
+    )
+    loaded = load_policy(write_source(tmp_path, privacy=PRIVACY + recipients))
+    en, de = render_document(loaded, "privacy", "en"), render_document(loaded, "privacy", "de")
+    assert "Data transferred to CRM Inc. (United States, a third country)" in en
+    assert "Host Ltd" in en and "Ireland, a third country" not in en and "Data transferred to Host Ltd" not in en
+    assert "the following third countries: India." in en and "Austria" not in en
+    # a transfer whose only listed country is in the EEA names none
+    assert "We transfer personal data to countries outside the European Economic Area" in en
+    transfers = de[de.index("### Übermittlungen in Drittländer"):de.index("## Ihre Rechte")]
+    assert "Vereinigte Staaten, ein Drittland" in transfers and "folgende Drittländer: Indien." in transfers
+    assert "Irland" not in transfers and "Österreich" not in transfers and "Frankreich" not in transfers

@@ -180,18 +180,29 @@ def transfers(context: Context) -> Iterator[Finding]:
     a copy of the safeguard (Art. 13(1)(f)). A recipient whose country is not stated leaves
     this open, which is reported as a warning.
 
-    Fails: `{id: crm, name: CRM Inc., role: processor, category: it_services, country: US}`.
+    A transfer safeguard for a recipient in the EEA, or an EEA state among the third countries
+    of `transfers`, contradicts the source's own facts: the page leaves it out (it never calls
+    an EEA state a third country), and the rule reports it.
 
-    Passes: the same with `transfer: {safeguard: scc, obtain_copy: {en: ask our DPO, ...}}`.
+    Fails: `{id: crm, name: CRM Inc., role: processor, category: it_services, country: US}`;
+    `{id: host, ..., country: IE, transfer: {safeguard: scc}}`.
+
+    Passes: the first with `transfer: {safeguard: scc, obtain_copy: {en: ask our DPO, ...}}`.
     """
+    eea = knowledge.eea()
     for part, path, recipient in _recipients(context):
         where = context.at(part, *path)
         name = recipient.name or recipient.id
+        if recipient.country in eea and recipient.transfer is not None:
+            yield Finding(f"recipient {name!r} is in {recipient.country}, in the EEA, yet has a transfer safeguard; "
+                          "the notice does not show it as a transfer to a third country",
+                          context.at(part, *path, "transfer"),
+                          hint="remove transfer, or correct the recipient's country")
         if recipient.country is None:
             if recipient.name is not None:
                 yield Finding(f"recipient {name!r} does not state its country", where, severity=Severity.WARNING,
                               hint="add country (ISO code); outside the EEA also transfer")
-        elif recipient.country not in knowledge.eea():
+        elif recipient.country not in eea:
             if recipient.transfer is None:
                 yield Finding(f"recipient {name!r} is in {recipient.country}, a third country, without a transfer "
                               "safeguard", where, hint="add transfer: {safeguard: adequacy | scc | bcr | derogation}")
@@ -199,6 +210,16 @@ def transfers(context: Context) -> Iterator[Finding]:
                     recipient.transfer.obtain_copy is None:
                 yield Finding(f"recipient {name!r}: the notice does not say how to obtain a copy of the safeguard",
                               context.at(part, *path, "transfer"), hint="add transfer.obtain_copy")
+    privacy = _privacy_or_none(context)
+    holders: list[tuple[str, NodePath, Any]] = [("privacy", (), privacy)] if privacy is not None else []
+    for part, path, holder in [*holders, *context.blocks("recipients")]:
+        for index, transfer in enumerate(holder.transfers):
+            for number, country in enumerate(transfer.countries):
+                if country in eea:
+                    yield Finding(f"{country} is in the EEA, yet listed among the third countries data is "
+                                  "transferred to; the notice leaves it out",
+                                  context.at(part, *path, "transfers", index, "countries", number),
+                                  hint=f"remove {country} from countries")
 
 
 @rule("G07", document="privacy", covers="purposes[].retention", source="GDPR Art. 13(2)(a)", block="purposes")

@@ -23,7 +23,7 @@ from typing import Any
 import jinja2
 
 from legalgen.export.discovery import site_title
-from legalgen.markdown_safety import markdown_html
+from legalgen.markdown_safety import link_destination, markdown_html
 from legalgen.notices import page_url
 from legalgen.render import LocaleRenderer
 from legalgen.snapshot import DocumentState, Snapshot
@@ -43,10 +43,13 @@ def embed_files(snapshot: Snapshot) -> dict[str, bytes]:
             continue
         titles = {locale: renderer.title(state.shown) for locale, renderer in renderers.items()}
         for locale, renderer in renderers.items():
+            canonical = page_url(loaded, locale, f"{state.slug}/")
             html = _page(renderer).render(
                 locale=locale, locales=None, title=site_title(site, locale, titles[locale]),
-                canonical=page_url(loaded, locale, f"{state.slug}/"), assets="../",
-                content=markdown_html(_markdown(renderer, state, snapshot, titles[locale])),
+                canonical=canonical, assets="../",
+                # the text was written for its page on the site: its relative links lead from there
+                content=markdown_html(_markdown(renderer, state, snapshot, titles[locale]), base=canonical,
+                                      fragments_in_frame=True),
                 source=renderer.gettext("View this document on %(site)s") % {"site": site.name_in(locale)})
             files[f"{FOLDER}/{state.slug}/{locale}.html"] = html.encode("utf-8")
         default = str(site.default_locale)
@@ -81,8 +84,9 @@ def _markdown(renderer: LocaleRenderer, state: DocumentState, snapshot: Snapshot
         upcoming = selection.upcoming
         context["upcoming"] = upcoming
         context["links"] = {
-            "upcoming": page_url(snapshot.loaded, renderer.locale, f"{state.slug}/v{upcoming.number}/"),
-            "upcoming_changes": page_url(snapshot.loaded, renderer.locale, f"{state.slug}/upcoming/"),
+            "upcoming": link_destination(page_url(snapshot.loaded, renderer.locale,
+                                                  f"{state.slug}/v{upcoming.number}/")),
+            "upcoming_changes": link_destination(page_url(snapshot.loaded, renderer.locale, f"{state.slug}/upcoming/")),
         }
     return renderer.render("embed.md.j2", body=current.bodies[renderer.locale], **context)
 
