@@ -5,8 +5,8 @@ disables it) holds one subfolder per kind of entry, each named by a fingerprint 
 that reads sources and of the Python, pydantic and Babel versions it relies on, so a new
 legalgen never reads an old entry:
 
-- ``frozen/``: each released version's validated source, under its release hash; used only
-  for a version whose files still match that hash;
+- ``frozen/``: each released version's validated source, under its release hash and the
+  reading limits; used only for a version whose files still match that hash;
 - ``history/``: a document's verified releases and their classifications, under its
   changelog and the size, inode and change times of every frozen file (see
   :func:`legalgen.versions.load_history`);

@@ -246,6 +246,9 @@ def make_environment(formatter: Formatter) -> jinja2.Environment:
         transferred_abroad=lambda recipients: [r for r in recipients if r.transfer is not None
                                                and (r.country is None or r.country not in knowledge.eea())],
         third_countries=lambda codes: [code for code in codes if code not in knowledge.eea()],
+        # a notice-wide transfer that names countries, all of them in the EEA, is not shown
+        shown_transfers=lambda transfers: [t for t in transfers if not t.countries
+                                           or any(code not in knowledge.eea() for code in t.countries)],
     )
     return env
 

@@ -37,6 +37,8 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import os
+import stat
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -114,27 +116,46 @@ class Later(Generic[T]):
         return self._value  # type: ignore[return-value]  # set by the line above
 
 
+#: What a file's signature records: size, modification and change times, inode, device.
+Stat = tuple[int, int, int, int, int]
+
+
+def _stat(info: Any) -> Stat:
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev
+
+
 class FrozenTexts(Mapping[str, str]):
     """A version's rendered bodies by locale, each read from its ``<locale>.md`` when first
-    needed (the files were verified against the release hash on this or an earlier run)."""
+    needed. The files were verified against the release hash on an earlier run; a file read
+    later must still be the one verified (``expected``: its signature), or the read is V001."""
 
     def __init__(self, directory: Path, locales: tuple[str, ...], name: str,
-                 texts: Mapping[str, str] | None = None) -> None:
+                 texts: Mapping[str, str] | None = None, expected: Mapping[str, Stat] | None = None) -> None:
         self._directory, self._locales, self._name = directory, locales, name
         self._texts: dict[str, str] = dict(texts or {})
+        self._expected = expected or {}
 
     def __getitem__(self, locale: str) -> str:
         if locale not in self._texts:
             if locale not in self._locales:
                 raise KeyError(locale)
+            path = self._directory / f"{locale}.md"
             try:
-                text = _text((self._directory / f"{locale}.md").read_bytes())
+                with path.open("rb") as stream:
+                    data: bytes | None = stream.read()
+                    found = _stat(os.fstat(stream.fileno()))
             except OSError:
-                text = None
+                data, found = None, None
+            text = _text(data)
             if text is None:
                 raise SourceError([Diagnostic("V002", f"{self._name}: frozen file {locale}.md went missing or "
                                                       "became unreadable during the run",
-                                              Location(display_path(self._directory / f"{locale}.md")))])
+                                              Location(display_path(path)))])
+            if found != self._expected.get(f"{locale}.md", found):
+                raise SourceError([Diagnostic("V001", f"{self._name}: frozen file {locale}.md was changed during "
+                                                      "the run", Location(display_path(path)),
+                                              hint="released versions are immutable: restore it from version "
+                                                   "control")])
             self._texts[locale] = text
         return self._texts[locale]
 
@@ -322,16 +343,17 @@ def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnos
     from legalgen import cache
 
     locales = tuple(str(loc) for loc in loaded.policy.site.locales)
-    signature = _signature(folder)
+    started = time.time_ns()
+    signature = _signature(folder, loaded.limits.max_bytes)
     key = None if signature is None else cache.key(
-        __file__, _classifier_code(), folder.name, repr(loaded.limits), *locales, signature[0])
+        __file__, _classifier_code(), folder.name, repr(loaded.limits), *locales, signature.digest)
     kept = cache.kept("history", key, _VerifiedHistory) if key is not None else None
-    if kept is not None:
-        return kept.versions(folder, loaded, locales)
+    if kept is not None and signature is not None:
+        return kept.versions(folder, loaded, locales, signature.files)
     reported = len(diagnostics)
     versions = _read_document(folder, loaded, locales, diagnostics)
-    if key is not None and len(diagnostics) == reported and versions and all(v.source is not None for v in versions) \
-            and signature is not None and time.time_ns() - signature[1] > _SETTLE_NS:
+    if key is not None and signature is not None and len(diagnostics) == reported and versions \
+            and all(v.source is not None for v in versions) and started - signature.newest > _SETTLE_NS:
         cache.keep("history", key, _VerifiedHistory(tuple(v.release for v in versions),
                                                     tuple(v.materiality for v in versions)))
     return versions
@@ -344,57 +366,67 @@ class _VerifiedHistory:
     releases: tuple[Release, ...]
     materiality: tuple[Materiality | None, ...]
 
-    def versions(self, folder: Path, loaded: LoadedPolicy, locales: tuple[str, ...]) -> tuple[Version, ...]:
+    def versions(self, folder: Path, loaded: LoadedPolicy, locales: tuple[str, ...],
+                 files: Mapping[str, Stat]) -> tuple[Version, ...]:
         path = folder / CHANGELOG
         changelog: Later[SourceFile | None] = Later(functools.partial(_read_changelog, path, loaded))
         found = []
+        previous = ""
         for index, (release, materiality) in enumerate(zip(self.releases, self.materiality, strict=True)):
             directory = folder / str(release.version)
-            source: Later[m.Policy | None] = Later(functools.partial(_verified_source, directory, folder.name, changelog, index, loaded,
-                                             release.sha256))
-            found.append(Version(folder.name, release, FrozenTexts(directory, locales, f"{folder.name} version "
-                                                                   f"{release.version}"),
+            name = f"{folder.name} version {release.version}"
+            source: Later[m.Policy | None] = Later(functools.partial(
+                _verified_source, directory, folder.name, changelog, index, loaded, release, previous))
+            expected = {f"{locale}.md": files.get(f"{release.version}/{locale}.md", (-1, 0, 0, 0, 0))
+                        for locale in locales}
+            found.append(Version(folder.name, release, FrozenTexts(directory, locales, name, expected=expected),
                                  directory, materiality, changelog, source))
+            previous = release.sha256
         return tuple(found)
 
 
-def _signature(folder: Path) -> tuple[bytes, int] | None:
+@dataclass(frozen=True)
+class _Signature:
+    """What :func:`_signature` found: its digest, every file's signature, the latest change time."""
+
+    digest: bytes
+    files: Mapping[str, Stat]
+    newest: int
+
+
+def _signature(folder: Path, max_bytes: int) -> _Signature | None:
     """The changelog's bytes and, for every file under ``folder``, its path, size, inode and
     modification and change times: equal signatures mean the same files, untouched since (as
-    git's index tells). Also the latest change time among them. ``None`` when something
-    cannot be read or is a symbolic link."""
+    git's index tells). ``None`` (no cache) when something cannot be read, is a symbolic link
+    or anything but a plain file or folder, where a file system gives no inode numbers, or
+    when the changelog is larger than a source file may be (its parser reports that)."""
+    files: dict[str, Stat] = {}
+    changelog = folder / CHANGELOG
     try:
-        parts = [(folder / CHANGELOG).read_bytes()]
-        newest = _walk_signature(str(folder), "", parts)
-    except (OSError, _LinkFound):
+        info = os.lstat(changelog)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+            return None
+        data = changelog.read_bytes()
+        pending = [(str(folder), "")]
+        while pending:
+            directory, prefix = pending.pop()
+            with os.scandir(directory) as found:
+                entries = sorted(found, key=lambda entry: entry.name)
+            for entry in entries:
+                name = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, name + "/"))
+                    continue
+                info = entry.stat(follow_symlinks=False)
+                if not stat.S_ISREG(info.st_mode) or info.st_ino == 0:
+                    return None
+                files[name] = _stat(info)
+    except OSError:
         return None
-    return b"".join(parts), newest
-
-
-class _LinkFound(Exception):
-    """A symbolic link in a version's folder: its target is not covered by a signature."""
-
-
-def _walk_signature(directory: str, prefix: str, parts: list[bytes]) -> int:
-    """Add the files under ``directory`` to ``parts`` (see :func:`_signature`), in order; the
-    latest change time among them."""
-    import os
-
-    newest = 0
-    with os.scandir(directory) as found:
-        entries = sorted(found, key=lambda entry: entry.name)
-    for entry in entries:
-        if entry.is_symlink():
-            raise _LinkFound(entry.path)
-        name = prefix + entry.name
-        if entry.is_dir(follow_symlinks=False):
-            newest = max(newest, _walk_signature(entry.path, name + "/", parts))
-            continue
-        info = entry.stat(follow_symlinks=False)
-        newest = max(newest, info.st_ctime_ns)
-        parts.append(f"\0{name}\0{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino} "
-                     f"{info.st_dev}".encode("utf-8", "surrogateescape"))
-    return newest
+    digest = hashlib.sha256(data)
+    for name in sorted(files):
+        digest.update(f"\0{name}\0{files[name]}".encode("utf-8", "surrogateescape"))
+    return _Signature(digest.digest(), files, max((s[2] for s in files.values()), default=0))
 
 
 #: A file changed this recently might change again within the same tick of the file
@@ -416,14 +448,30 @@ def _read_changelog(path: Path, loaded: LoadedPolicy) -> SourceFile | None:
 
 
 def _verified_source(directory: Path, kind: str, changelog: Later[SourceFile | None], index: int,
-                     loaded: LoadedPolicy, sha256: str) -> m.Policy:
+                     loaded: LoadedPolicy, release: Release, previous: str) -> m.Policy:
     """The frozen source of a version verified on an earlier run: from the cache of frozen
-    sources, or read again."""
+    sources, else from its files once they are verified again against the release hash."""
+    from legalgen import cache
+
+    cached = cache.kept("frozen", _frozen_key(release.sha256, loaded), m.Policy)
+    if cached is not None:
+        return cached
+    if release_hash(release, frozen_files(directory), previous) != release.sha256:
+        raise SourceError([Diagnostic(
+            "V001", f"{kind} version {release.version} was changed after its release (its files no longer match)",
+            _entry_key(changelog(), index, "sha256"),
+            hint="released versions are immutable: restore them from version control and release a new version")])
     problems: list[Diagnostic] = []
-    policy = _frozen_source(directory, kind, changelog, index, loaded, problems, sha256)
+    policy = _frozen_source(directory, kind, changelog, index, loaded, problems, release.sha256)
     if policy is None:
         raise SourceError(problems)
     return policy
+
+
+def _frozen_key(sha256: str, loaded: LoadedPolicy) -> str:
+    """The key of a version's frozen source in the cache: its release hash and the limits it
+    was read within (under lower limits it might not load at all)."""
+    return hashlib.sha256(f"{sha256} {loaded.limits!r}".encode()).hexdigest()
 
 
 def _read_document(folder: Path, loaded: LoadedPolicy, locales: tuple[str, ...],
@@ -510,7 +558,7 @@ def _frozen_source(directory: Path, kind: str, changelog: Later[SourceFile | Non
     from legalgen import cache
 
     if verified_hash is not None:
-        cached = cache.kept("frozen", verified_hash, m.Policy)
+        cached = cache.kept("frozen", _frozen_key(verified_hash, loaded), m.Policy)
         if cached is not None:
             return cached
     try:
@@ -523,7 +571,7 @@ def _frozen_source(directory: Path, kind: str, changelog: Later[SourceFile | Non
         ))
         return None
     if verified_hash is not None:
-        cache.keep("frozen", verified_hash, policy)
+        cache.keep("frozen", _frozen_key(verified_hash, loaded), policy)
     return policy
 
 

@@ -262,3 +262,50 @@ def test_a_body_gone_during_the_run_is_one_diagnostic(project: Path, settled: No
     assert diagnostic.code == "V002" and "fr.md" in diagnostic.format()
     with pytest.raises(KeyError):
         version.bodies["es"]
+
+
+def test_a_changelog_that_is_no_plain_file_is_one_diagnostic(project: Path, settled: None) -> None:
+    changelog = project / "versions" / "refund" / "changelog.yaml"
+    changelog.unlink()
+    changelog.symlink_to("/dev/zero")
+    with pytest.raises(SourceError) as raised:
+        load_history(load_policy(project))
+    assert raised.value.diagnostics
+
+
+def test_deeply_nested_folders_in_a_history_are_no_traceback(project: Path, settled: None) -> None:
+    import os
+
+    deep = str(project / "versions" / "refund" / "junk")
+    os.mkdir(deep)
+    for _ in range(1100):
+        deep = os.path.join(deep, "d")
+        os.mkdir(deep)
+    load_history(load_policy(project))  # the extra folders hold no file: the hashes still match
+
+
+def test_files_read_later_are_still_the_files_verified(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       settled: None) -> None:
+    """A kept history reads bodies and frozen sources when they are used: a file changed
+    since the start of the run is V001 then, and never enters the cache of frozen sources."""
+    loaded = load_policy(project)
+    load_history(loaded)
+    [first, *_] = load_history(loaded).of("refund")  # from the cache, nothing read yet
+    body = first.directory / "de.md"
+    text = body.read_bytes()
+    body.write_bytes(text.replace(b"Tage", b"Tagx", 1))
+    with pytest.raises(SourceError) as raised:
+        first.bodies["de"]
+    assert [d.code for d in raised.value.diagnostics] == ["V001"]
+    body.write_bytes(text)
+    shutil.rmtree(cache.folder("frozen"))  # type: ignore[arg-type]
+    [first, *_] = load_history(loaded).of("cookies")
+    frozen = first.directory / "source" / "site.yaml"
+    original = frozen.read_bytes()
+    frozen.write_bytes(original.replace(b"Lumenstream", b"EVILCORP", 1))
+    with pytest.raises(SourceError) as raised:
+        first.source  # noqa: B018 - reading it is the test
+    assert [d.code for d in raised.value.diagnostics] == ["V001"]
+    frozen.write_bytes(original)
+    [first, *_] = load_history(loaded).of("cookies")  # read again, through the cache of frozen sources
+    assert first.source is not None and "EVILCORP" not in first.source.model_dump_json()

@@ -146,8 +146,11 @@ def test_an_eea_state_is_never_called_a_third_country(tmp_path: Path) -> None:
     assert "Data transferred to CRM Inc. (United States, a third country)" in en
     assert "Host Ltd" in en and "Ireland, a third country" not in en and "Data transferred to Host Ltd" not in en
     assert "the following third countries: India." in en and "Austria" not in en
-    # a transfer whose only listed country is in the EEA names none
-    assert "We transfer personal data to countries outside the European Economic Area" in en
+    # a transfer whose only listed country is in the EEA is left out, as its safeguard
+    assert "outside the European Economic Area" not in en and "binding corporate rules" not in en.lower()
     transfers = de[de.index("### Übermittlungen in Drittländer"):de.index("## Ihre Rechte")]
     assert "Vereinigte Staaten, ein Drittland" in transfers and "folgende Drittländer: Indien." in transfers
     assert "Irland" not in transfers and "Österreich" not in transfers and "Frankreich" not in transfers
+    assert "verbindliche interne Datenschutzvorschriften" not in de
+    only_eea = load_policy(write_source(tmp_path, privacy=PRIVACY + "transfers:\n  - {countries: [FR], safeguards: [bcr]}\n"))
+    assert "third countries" not in render_document(only_eea, "privacy", "en")  # no heading over nothing
