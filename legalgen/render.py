@@ -244,13 +244,17 @@ def make_environment(formatter: Formatter) -> jinja2.Environment:
         recipient_name=lambda r: escape_markdown(r.name) if r.name else formatter.label(r.category, "provider"),
         # a country of the EEA is never called a third country, whatever the source says (G06 reports it)
         transferred_abroad=lambda recipients: [r for r in recipients if r.transfer is not None
-                                               and (r.country is None or r.country not in knowledge.eea())],
-        third_countries=lambda codes: [code for code in codes if code not in knowledge.eea()],
+                                               and (r.country is None or _third_country(r.country))],
+        third_countries=lambda codes: [code for code in codes if _third_country(code)],
         # a notice-wide transfer that names countries, all of them in the EEA, is not shown
         shown_transfers=lambda transfers: [t for t in transfers if not t.countries
-                                           or any(code not in knowledge.eea() for code in t.countries)],
+                                           or any(map(_third_country, t.countries))],
     )
     return env
+
+
+def _third_country(code: str) -> bool:
+    return code not in knowledge.eea()
 
 
 def in_sentence(label: str, locale: str) -> str:

@@ -340,20 +340,22 @@ def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnos
     """The versions of one document. A history verified on an earlier run whose files are
     untouched since (:func:`_signature`) comes from the cache (``history/``), in time that
     does not depend on the number of versions; otherwise every file is read and verified."""
-    from legalgen import cache
+    from legalgen import cache, diff
 
     locales = tuple(str(loc) for loc in loaded.policy.site.locales)
     started = time.time_ns()
     signature = _signature(folder, loaded.limits.max_bytes)
-    key = None if signature is None else cache.key(
-        __file__, _classifier_code(), folder.name, repr(loaded.limits), *locales, signature.digest)
-    kept = cache.kept("history", key, _VerifiedHistory) if key is not None else None
-    if kept is not None and signature is not None:
+    if signature is None:
+        return _read_document(folder, loaded, locales, diagnostics)
+    # the classifications it holds are the code of legalgen.diff's
+    key = cache.key(__file__, cache.key(diff.__file__), folder.name, repr(loaded.limits), *locales, signature.digest)
+    kept = cache.kept("history", key, _VerifiedHistory)
+    if kept is not None:
         return kept.versions(folder, loaded, locales, signature.files)
     reported = len(diagnostics)
     versions = _read_document(folder, loaded, locales, diagnostics)
-    if key is not None and signature is not None and len(diagnostics) == reported and versions \
-            and all(v.source is not None for v in versions) and started - signature.newest > _SETTLE_NS:
+    if len(diagnostics) == reported and versions and all(v.source is not None for v in versions) \
+            and started - signature.newest > _SETTLE_NS:
         cache.keep("history", key, _VerifiedHistory(tuple(v.release for v in versions),
                                                     tuple(v.materiality for v in versions)))
     return versions
@@ -387,11 +389,15 @@ class _VerifiedHistory:
 
 @dataclass(frozen=True)
 class _Signature:
-    """What :func:`_signature` found: its digest, every file's signature, the latest change time."""
+    """What :func:`_signature` found: its digest and every file's signature."""
 
     digest: bytes
     files: Mapping[str, Stat]
-    newest: int
+
+    @property
+    def newest(self) -> int:
+        """The latest change time among the files."""
+        return max((info[2] for info in self.files.values()), default=0)
 
 
 def _signature(folder: Path, max_bytes: int) -> _Signature | None:
@@ -426,20 +432,12 @@ def _signature(folder: Path, max_bytes: int) -> _Signature | None:
     digest = hashlib.sha256(data)
     for name in sorted(files):
         digest.update(f"\0{name}\0{files[name]}".encode("utf-8", "surrogateescape"))
-    return _Signature(digest.digest(), files, max((s[2] for s in files.values()), default=0))
+    return _Signature(digest.digest(), files)
 
 
 #: A file changed this recently might change again within the same tick of the file
 #: system's clock without changing its signature, so its history is verified again next run.
 _SETTLE_NS = 2_000_000_000
-
-
-@functools.cache
-def _classifier_code() -> bytes:
-    """The code that classifies changes, whose verdicts a kept history holds."""
-    from legalgen import diff
-
-    return Path(diff.__file__).read_bytes()
 
 
 def _read_changelog(path: Path, loaded: LoadedPolicy) -> SourceFile | None:

@@ -276,12 +276,17 @@ def test_a_changelog_that_is_no_plain_file_is_one_diagnostic(project: Path, sett
 def test_deeply_nested_folders_in_a_history_are_no_traceback(project: Path, settled: None) -> None:
     import os
 
-    deep = str(project / "versions" / "refund" / "junk")
+    top = deep = str(project / "versions" / "refund" / "junk")
     os.mkdir(deep)
     for _ in range(1100):
         deep = os.path.join(deep, "d")
         os.mkdir(deep)
-    load_history(load_policy(project))  # the extra folders hold no file: the hashes still match
+    try:
+        load_history(load_policy(project))  # the extra folders hold no file: the hashes still match
+    finally:  # bottom up: shutil.rmtree, as pytest cleans up, recurses once per level
+        while deep != top:
+            os.rmdir(deep)
+            deep = os.path.dirname(deep)
 
 
 def test_files_read_later_are_still_the_files_verified(project: Path, monkeypatch: pytest.MonkeyPatch,
