@@ -16,7 +16,7 @@ released version, its files or its hash is reported by ``legalgen check``:
 
 ====  ===========================================================
 V001  a released version was changed (hash mismatch)
-V002  a frozen file is missing or not UTF-8 text
+V002  a frozen file is missing, unreadable, too large or not UTF-8 text
 V003  a version takes effect before it is published
 V004  dates go backwards between versions
 V005  versions are misnumbered
@@ -52,7 +52,7 @@ from legalgen.diagnostics import Diagnostic, Location, SourceError, display_path
 from legalgen.diff import Materiality, classify
 from legalgen.load import LoadedPolicy, load_policy, validation_diagnostics
 from legalgen.periods import Period
-from legalgen.source import SourceFile, read_yaml
+from legalgen.source import Limits, SourceFile, read_yaml
 
 VERSIONS_DIR = "versions"
 CHANGELOG = "changelog.yaml"
@@ -269,15 +269,28 @@ def release_hash(release: Release | dict[str, Any], files: Mapping[str, bytes], 
     return digest.hexdigest()
 
 
-def frozen_files(directory: Path) -> dict[str, bytes]:
-    """Every file of a version directory, by relative POSIX path."""
+def frozen_files(directory: Path, limits: Limits) -> dict[str, bytes]:
+    """Every file of a version directory, by relative POSIX path; a file that cannot be read
+    or is larger than ``limits.max_bytes`` is ``SourceError`` (V002) at that file."""
     if not directory.is_dir():
         return {}
-    return {
-        path.relative_to(directory).as_posix(): path.read_bytes()
-        for path in sorted(directory.rglob("*"))
-        if path.is_file()
-    }
+    files = {}
+    for path in sorted(directory.rglob("*")):
+        if not path.is_file():
+            continue
+        try:
+            with path.open("rb") as stream:
+                data = stream.read(limits.max_bytes + 1)
+        except OSError as error:
+            raise SourceError([Diagnostic("V002", f"frozen file cannot be read: {error.strerror or error}",
+                                          Location(display_path(path), 1, 1),
+                                          hint="make it readable, or restore it from version control")]) from None
+        if len(data) > limits.max_bytes:
+            raise SourceError([Diagnostic("V002", f"frozen file is larger than the limit of {limits.max_bytes} bytes",
+                                          Location(display_path(path), 1, 1),
+                                          hint="raise LEGALGEN_MAX_FILE_BYTES if it is genuine")])
+        files[path.relative_to(directory).as_posix()] = data
+    return files
 
 
 def load_history(loaded: LoadedPolicy) -> History:
@@ -454,7 +467,7 @@ def _verified_source(directory: Path, kind: str, changelog: Later[SourceFile | N
     cached = cache.kept("frozen", _frozen_key(release.sha256, loaded), m.Policy)
     if cached is not None:
         return cached
-    if release_hash(release, frozen_files(directory), previous) != release.sha256:
+    if release_hash(release, frozen_files(directory, loaded.limits), previous) != release.sha256:
         raise SourceError([Diagnostic(
             "V001", f"{kind} version {release.version} was changed after its release (its files no longer match)",
             _entry_key(changelog(), index, "sha256"),
@@ -496,7 +509,11 @@ def _read_document(folder: Path, loaded: LoadedPolicy, locales: tuple[str, ...],
         diagnostics += _check_release(functools.partial(_entry_key, source, index), index, release, previous,
                                       folder.name)
         directory = folder / str(release.version)
-        files = frozen_files(directory)
+        try:
+            files = frozen_files(directory, loaded.limits)
+        except SourceError as error:
+            diagnostics += error.diagnostics
+            break  # the versions after it chain to its hash, which cannot be checked
         bodies = {loc: _text(files.get(f"{loc}.md")) for loc in locales}
         missing = [f"{locale}.md" + ("" if f"{locale}.md" not in files else " (not UTF-8 text)")
                    for locale, body in bodies.items() if body is None]

@@ -169,7 +169,7 @@ def _reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The version folders whose files are read and hashed from now on."""
     calls: list[Path] = []
     real = versions_module.frozen_files
-    monkeypatch.setattr(versions_module, "frozen_files", lambda directory: calls.append(directory) or real(directory))
+    monkeypatch.setattr(versions_module, "frozen_files", lambda directory, limits: calls.append(directory) or real(directory, limits))
     return calls
 
 

@@ -154,3 +154,7 @@ def test_an_eea_state_is_never_called_a_third_country(tmp_path: Path) -> None:
     assert "verbindliche interne Datenschutzvorschriften" not in de
     only_eea = load_policy(write_source(tmp_path, privacy=PRIVACY + "transfers:\n  - {countries: [FR], safeguards: [bcr]}\n"))
     assert "third countries" not in render_document(only_eea, "privacy", "en")  # no heading over nothing
+    # the parts of member states with a code of their own are no third countries either
+    parts = load_policy(write_source(tmp_path, privacy=PRIVACY + "transfers:\n  - {countries: [RE, AX, PF], safeguards: [scc]}\n"))
+    en = render_document(parts, "privacy", "en")
+    assert "the following third countries: French Polynesia." in en and "Réunion" not in en and "Åland" not in en

@@ -261,3 +261,26 @@ def test_builds_are_byte_identical_with_source_date_epoch(tmp_path: Path, monkey
     different = [name for name in trees[0] if trees[0][name] != trees[1][name]]
     assert different == []
     shutil.rmtree(tmp_path)
+
+
+def test_an_unreadable_or_oversized_frozen_file_is_one_diagnostic(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    frozen = project.source / "versions" / "refund" / "2" / "de.md"
+    real_open = Path.open
+
+    def denied(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self == frozen:  # the tests run as root, which no file mode stops
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setenv("LEGALGEN_CACHE", "off")
+    monkeypatch.setattr(Path, "open", denied)
+    result = CliRunner().invoke(main, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "error V002 frozen file cannot be read: Permission denied" in result.output
+    assert "refund/2/de.md" in result.output
+    monkeypatch.setattr(Path, "open", real_open)
+    frozen.write_bytes(frozen.read_bytes() + b"\n" * 500_000)  # larger than any other file and the limit below
+    monkeypatch.setenv("LEGALGEN_MAX_FILE_BYTES", str(frozen.stat().st_size - 1))
+    result = CliRunner().invoke(main, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"error V002 frozen file is larger than the limit of {frozen.stat().st_size - 1} bytes" in result.output

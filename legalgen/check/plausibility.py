@@ -206,7 +206,7 @@ def competent_authority(context: Context) -> Iterator[Finding]:
             better = f"; for {address.city} that is the {expected.name}" if expected else ""
             yield Finding(f"the {named.name} supervises public bodies only; a company is supervised by another "
                           f"authority{better}", where)
-        elif named.country != address.country:
+        elif named.country != knowledge.member_state(address.country):
             better = f" ({expected.name})" if expected else ""
             yield Finding(f"the {named.name} is an authority of {named.country}; the company is established in "
                           f"{address.country}, whose authority is competent{better}", where)

@@ -5,7 +5,8 @@ Each YAML file here is versioned (``version``), states the day it was last revie
 documentation) and a date. The files say how to update them; ``tests/check/test_knowledge.py``
 refuses an entry without source or date.
 
-- ``countries.yaml``: EU and EEA member states;
+- ``countries.yaml``: EU and EEA member states, and the parts of member states with a country
+  code of their own where the Treaties apply (Réunion, Åland, ...);
 - ``adequacy.yaml``: Commission adequacy decisions, with their scope;
 - ``authorities.yaml``: supervisory authorities, German ones by Land, and the BfDI's scope;
 - ``trackers.yaml``: common cookies and SDKs with provider, purpose, lifetime and exemptions.
@@ -51,13 +52,25 @@ def _parse(raw: bytes) -> dict[str, Any]:
 @functools.cache
 def eu() -> frozenset[str]:
     """The member states of the European Union (ISO 3166-1 alpha-2)."""
-    return frozenset(e["code"] for e in load("countries")["entries"] if e["union"] == "EU")
+    return frozenset(e["code"] for e in load("countries")["entries"] if e["union"] == "EU" and "part_of" not in e)
 
 
 @functools.cache
 def eea() -> frozenset[str]:
-    """The states where the GDPR applies: the EU and Iceland, Liechtenstein and Norway."""
+    """The country codes where the GDPR applies: the EU, Iceland, Liechtenstein and Norway, and
+    the parts of member states with a code of their own (Réunion, Åland, ...): none of them is a
+    third country."""
     return frozenset(e["code"] for e in load("countries")["entries"])
+
+
+def member_state(country: str) -> str:
+    """The member state that ``country`` is part of (``FR`` for Réunion), else ``country`` itself."""
+    return _parts().get(country, country)
+
+
+@functools.cache
+def _parts() -> dict[str, str]:
+    return {e["code"]: e["part_of"] for e in load("countries")["entries"] if "part_of" in e}
 
 
 # --------------------------------------------------------------------------- adequacy
@@ -161,7 +174,9 @@ def identify(name: str, url: str | None = None) -> Authority | None:
 
 def competent(country: str, region: str | None = None, city: str | None = None) -> Authority | None:
     """The authority competent for a private company established in ``country`` (for Germany,
-    in a Land given as ISO 3166-2 ``region`` or its name, or found from the ``city``), if known."""
+    in a Land given as ISO 3166-2 ``region`` or its name, or found from the ``city``), if known;
+    for a part of a member state (Réunion), the member state's authority."""
+    country = member_state(country)
     candidates = [a for a in authorities() if a.country == country and not a.federal and not a.public_only]
     if country != "DE":
         return candidates[0] if len(candidates) == 1 else None

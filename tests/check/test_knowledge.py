@@ -33,8 +33,13 @@ def test_country_codes_are_iso_3166(name: str) -> None:
 
 
 def test_eu_and_eea() -> None:
-    assert len(knowledge.eu()) == 27 and knowledge.eea() == knowledge.eu() | {"IS", "LI", "NO"}
+    parts = {"GP", "GF", "MQ", "RE", "MF", "YT", "AX"}  # outermost regions (Art. 349 TFEU) and Åland (Art. 355(4))
+    assert len(knowledge.eu()) == 27 and knowledge.eea() == knowledge.eu() | {"IS", "LI", "NO"} | parts
     assert "GB" not in knowledge.eea() and "CH" not in knowledge.eea()
+    # overseas countries and territories, the Faroes, Greenland, Svalbard: outside the Union and the EEA
+    assert not {"BL", "PF", "NC", "PM", "WF", "FO", "GL", "SJ", "BV"} & knowledge.eea()
+    assert {knowledge.member_state(code) for code in parts} == {"FR", "FI"}
+    assert knowledge.member_state("AX") == "FI" and knowledge.member_state("DE") == "DE"
 
 
 def test_adequacy_decisions_and_their_scope() -> None:
@@ -53,7 +58,7 @@ def test_every_german_land_has_its_authority() -> None:
         f"DE-{code}" for code in ["BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST", "SH", "TH"])
     assert all(a.land and a.cities and a.hosts for a in german)
     eea_authorities = {a.country for a in knowledge.authorities()}
-    assert knowledge.eea() <= eea_authorities
+    assert {knowledge.member_state(code) for code in knowledge.eea()} <= eea_authorities
 
 
 @pytest.mark.parametrize(("name", "url", "country", "region"), [
@@ -86,6 +91,7 @@ def test_competent_authority_by_land_or_city() -> None:
     assert knowledge.competent("DE", region="DE-NW").region == "DE-NW"  # type: ignore[union-attr]
     assert knowledge.competent("DE", city="Unterhaching") is None
     assert knowledge.competent("FR").names[-1] == "CNIL"  # type: ignore[union-attr]
+    assert knowledge.competent("RE") is knowledge.competent("FR")  # Réunion is France
 
 
 def test_tracker_patterns() -> None:

@@ -32,7 +32,9 @@ def test_the_helper_notice_is_plausible(tmp_path: Path) -> None:
     assert p_found(tmp_path) == []
 
 
-@pytest.mark.parametrize(("country", "flagged"), [("US", True), ("CH", True), ("IE", False), ("NO", False)])
+@pytest.mark.parametrize(("country", "flagged"), [
+    ("US", True), ("CH", True), ("PF", True), ("IE", False), ("NO", False), ("RE", False), ("AX", False),
+])
 def test_p01_representative_in_the_union(tmp_path: Path, country: str, flagged: bool) -> None:
     text = PRIVACY + f"representative: {{name: Rep, address: {{street: Main St 1, postal_code: '1', city: X, country: {country}}}}}\n"
     assert p_found(tmp_path, text) == ([("P01", line_of(text, "representative:"))] if flagged else [])
@@ -93,6 +95,14 @@ def test_p04_competent_authority(tmp_path: Path, site: str, authority: str, flag
     text = PRIVACY.replace(f"supervisory_authority: {AUSTRIAN_AUTHORITY}", f"supervisory_authority: {authority}")
     assert text != PRIVACY or authority == AUSTRIAN_AUTHORITY
     assert p_found(tmp_path, text, site) == ([("P04", line_of(text, "supervisory_authority:"))] if flagged else [])
+
+
+def test_p04_a_part_of_a_member_state_has_its_state_s_authority(tmp_path: Path) -> None:
+    reunion = SITE.replace('address: {street: Ringstraße 1, postal_code: "1010", city: Wien, country: AT}',
+                           'address: {street: 1 rue de Paris, postal_code: "97400", city: Saint-Denis, country: RE}')
+    cnil = PRIVACY.replace(f"supervisory_authority: {AUSTRIAN_AUTHORITY}", "supervisory_authority: {name: CNIL}")
+    assert p_found(tmp_path, cnil, reunion) == []
+    assert p_found(tmp_path, PRIVACY, reunion) == [("P04", line_of(PRIVACY, "supervisory_authority:"))]
 
 
 def test_p04_without_a_place_to_compare_stays_quiet(tmp_path: Path) -> None:
