@@ -177,6 +177,25 @@ def test_json_feed_has_the_atom_feeds_entries(example: LoadedPolicy, example_his
         assert len(feed["items"]) > 3
 
 
+def test_an_unchanged_feed_is_written_from_the_cache(example: LoadedPolicy, example_history: History,
+                                                    monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The Atom feed is kept under its content: the second run writes the same bytes without
+    making the feed again (nor importing feedgen), a feed with other content is made anew."""
+    from legalgen import notices
+
+    monkeypatch.setenv("LEGALGEN_CACHE", str(tmp_path / "cache"))
+    made: list[str] = []
+    real = notices._atom_feed
+    monkeypatch.setattr(notices, "_atom_feed", lambda content: made.append(content.locale) or real(content))
+    first = _feeds(example, example_history, D(2026, 11, 22))
+    assert sorted(made) == ["de", "en", "fr"]
+    assert _feeds(example, example_history, D(2026, 11, 22)) == first and len(made) == 3
+    later = _feeds(example, example_history, D(2026, 12, 20))  # a version published since: new content
+    assert len(made) == 6 and later[PurePosixPath("en/feed.xml")] != first[PurePosixPath("en/feed.xml")]
+    monkeypatch.setenv("LEGALGEN_CACHE", "off")
+    assert _feeds(example, example_history, D(2026, 11, 22)) == first and len(made) == 9
+
+
 def test_feed_is_valid_atom(example: LoadedPolicy, example_history: History) -> None:
     from xml.etree import ElementTree
 
