@@ -59,6 +59,28 @@ LABELS: dict[tuple[str, str, str], str] = {
         "identifiers": N_("Online identifiers"),
         "health": N_("Health data"),
     }),
+    # as the label reads inside a sentence ("We use your name, e-mail address and approximate
+    # location"): German keeps its nouns capitalised but not an adjective that starts a label
+    **_table(m.DataType, "in_sentence", {
+        "name": N_("name"),
+        "email": N_("e-mail address"),
+        "phone": N_("phone number"),
+        "postal_address": N_("postal address"),
+        "account": N_("account data"),
+        "credentials": N_("login credentials"),
+        "payment": N_("payment data"),
+        "billing": N_("billing data"),
+        "order_history": N_("order and subscription history"),
+        "ip_address": N_("IP address"),
+        "device": N_("device and browser data"),
+        "usage": N_("usage data"),
+        "viewing_history": N_("viewing history"),
+        "preferences": N_("preferences and settings"),
+        "communications": N_("communications with us"),
+        "location": N_("approximate location"),
+        "identifiers": N_("online identifiers"),
+        "health": N_("health data"),
+    }),
     **_table(m.PurposeType, "label", {
         "service_provision": N_("Providing the service"),
         "account_management": N_("Managing your account"),

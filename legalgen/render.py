@@ -239,6 +239,8 @@ def make_environment(formatter: Formatter) -> jinja2.Environment:
         yaml_string=lambda value: json.dumps(str(value), ensure_ascii=False),
         meta_title=lambda value: json.dumps(escape_theme_text(value), ensure_ascii=False),
         category_label=lambda c: _named(c.label, c.type, formatter),
+        category_in_sentence=lambda c: in_sentence(_named(c.label, c.type, formatter), locale) if c.label is not None
+        else formatter.label(c.type, "in_sentence"),
         purpose_label=lambda p: _named(p.label, p.type, formatter),
         lifetime=lambda value: _lifetime(value.root, formatter),
         recipient_name=lambda r: escape_markdown(r.name) if r.name else formatter.label(r.category, "provider"),
