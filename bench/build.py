@@ -105,19 +105,15 @@ def run(command: list[str], cwd: Path, **env: str) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-#: Renders the project in the current folder after the imports, printing the CPU seconds it took.
+#: Runs ``legalgen render`` on the project in the current folder once the modules it uses are
+#: imported, printing the CPU seconds the command took.
 RENDER_AFTER_IMPORTS = """
-import datetime as dt, sys, time
-from pathlib import Path
-from legalgen.load import load_policy
-from legalgen.project import Project
-from legalgen.site import render_sources
-from legalgen.versions import load_history
+import sys, time
+import legalgen.load, legalgen.project, legalgen.site, legalgen.versions
+from legalgen.cli import main
 started = time.process_time()
-project = Project.at(Path("."))
-loaded = load_policy(project.source)
-render_sources(project, loaded, load_history(loaded), dt.date.fromisoformat(sys.argv[1]))
-print(time.process_time() - started)
+main(["render", "--as-of", sys.argv[1]], standalone_mode=False)
+print(time.process_time() - started, file=sys.stderr)
 """
 
 
@@ -125,7 +121,7 @@ def render_after_imports(cwd: Path, as_of: str) -> float:
     """CPU seconds of load, history, render and write in a process whose imports are done."""
     result = subprocess.run([sys.executable, "-c", RENDER_AFTER_IMPORTS, as_of], cwd=cwd, capture_output=True,
                             text=True, check=True, env=ENV)
-    return float(result.stdout)
+    return float(result.stderr.splitlines()[-1])
 
 
 def main() -> int:

@@ -231,6 +231,16 @@ def babel_locale(code: str) -> Locale:
     return Locale.parse(code)
 
 
+@functools.lru_cache(maxsize=4096)
+def _long_date(value: dt.date, locale: str, date_locale: str) -> str:
+    """:meth:`Formatter.date`, formatted once per date and locale (a site shows the same few
+    dates hundreds of times)."""
+    text = format_date(value, "long", locale=babel_locale(date_locale))
+    if locale == "fr" and value.day == 1 and text.startswith("1 "):
+        text = "1er" + text[1:]  # the first of the month is an ordinal in French
+    return text
+
+
 @dataclass(frozen=True)
 class Formatter:
     """Everything locale-dependent a template needs: gettext, dates, periods, labels."""
@@ -250,10 +260,7 @@ class Formatter:
 
     def date(self, value: dt.date) -> str:
         """A date in CLDR long form: "16 February 2024", "16. Februar 2024", "16 février 2024", "1er mars 2026"."""
-        text = format_date(value, "long", locale=babel_locale(self.date_locale))
-        if self.locale == "fr" and value.day == 1 and text.startswith("1 "):
-            text = "1er" + text[1:]  # the first of the month is an ordinal in French
-        return text
+        return _long_date(value, self.locale, self.date_locale)
 
     def period(self, value: Period, form: Form = "nominative", *, business_days: bool = False,
                working_days: bool = False, words: bool = False) -> str:
