@@ -649,10 +649,11 @@ def _write_hosting(site_dir: Path, loaded: LoadedPolicy) -> None:
 
 
 def _root_files(snapshot: Snapshot) -> dict[str, bytes]:
-    """The root page that links every language, the root 404 page, for apps notices.json and
+    """The root page that links every language (and, like every page, the site's policies and
+    policy.json in its head), the root 404 page, for apps notices.json and
     policy.json, the well-known URLs of the policies, and the embeddable current texts."""
     from legalgen.export import index
-    from legalgen.export.discovery import well_known_files
+    from legalgen.export.discovery import head_links, well_known_files
     from legalgen.export.embed import embed_files
 
     files: dict[str, bytes] = {"notices.json": notices_json(snapshot).encode("utf-8"),
@@ -663,6 +664,7 @@ def _root_files(snapshot: Snapshot) -> dict[str, bytes]:
     html = env.get_template("root.html.j2").render(
         site=site,
         languages=[(locale, language_name(locale)) for locale in site.locales],
+        links=head_links(snapshot, str(site.default_locale)),
     )
     files["index.html"] = html.encode("utf-8")
     languages = [{"locale": locale, **not_found_texts(Formatter.for_locale(locale))}

@@ -88,6 +88,11 @@ def test_privacy_policy_is_discoverable(example: LoadedPolicy, example_history: 
     assert all(f'href="{BASE}{loc}/privacy/"' in page for loc in ("en", "de", "fr"))
     assert "<title>Lumenstream Legal: Privacy policy</title>" in page
     assert "Lumenstream – Informations juridiques\u00a0: Politique de confidentialité</a>" in page
+    from legalgen.site import _root_files
+
+    root = _root_files(snapshot)["index.html"].decode()  # the root page links them like every page
+    assert f'<link rel="privacy-policy" href="{BASE}en/privacy/">' in root
+    assert f'<link rel="alternate" type="application/json" href="{BASE}policy.json">' in root
 
 
 def test_terms_of_service_are_discoverable_where_a_custom_document_is_marked(tmp_path: Path) -> None:
