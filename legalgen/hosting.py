@@ -9,6 +9,7 @@ built folders, so it holds what was built, whichever engine built it.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -59,9 +60,18 @@ def _text(value: str) -> str:
 
 
 def robots_txt(base_url: str) -> str:
-    """robots.txt: everything may be crawled; the sitemap is named. Crawlers read it only at a
-    host's root, so under a sub-path it is there for the host to serve or copy."""
-    return f"User-agent: *\nAllow: /\n\nSitemap: {base_url}sitemap.xml\n"
+    """robots.txt: the site may be crawled; the sitemap is named. Crawlers read it only at a
+    host's root, so under a sub-path it is there for the host to serve or merge into its own,
+    and it speaks of the site's path only, never of the rest of the host.
+
+    >>> print(robots_txt("https://example.com/legal/"), end="")
+    User-agent: *
+    Allow: /legal/
+    <BLANKLINE>
+    Sitemap: https://example.com/legal/sitemap.xml
+    """
+    path = urlsplit(base_url).path or "/"
+    return f"User-agent: *\nAllow: {path}\n\nSitemap: {base_url}sitemap.xml\n"
 
 
 __all__ = ["page_paths", "robots_txt", "sitemap_xml"]

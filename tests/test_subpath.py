@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import urllib.request
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import pytest
@@ -103,3 +104,4 @@ def test_sitemap_and_robots(subpath: str) -> None:
     with urllib.request.urlopen(f"{subpath}/robots.txt") as response:
         robots = response.read().decode()
     assert re.search(rf"^Sitemap: {re.escape(subpath)}/sitemap\.xml$", robots, re.MULTILINE)
+    assert f"\nAllow: {urlsplit(subpath).path}/\n" in robots  # the site's path, never the whole host
