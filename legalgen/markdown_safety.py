@@ -246,7 +246,8 @@ def read_base_config(path: Path) -> Any:
     """The parsed base config, read like MkDocs reads it (PyYAML, YAML 1.1), with each value
     that carries a tag (``!ENV``, ``!!python/name:...``) kept as a :class:`Tagged`; the same
     text is parsed once per process. Callers must not change what it returns.
-    :class:`BuildError` when it cannot be read or parsed; FileNotFoundError when it is missing."""
+    :class:`BuildError` when it cannot be read or parsed or is no mapping; FileNotFoundError
+    when it is missing."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -254,9 +255,13 @@ def read_base_config(path: Path) -> Any:
     except (OSError, ValueError) as error:
         raise BuildError(f"cannot read {path}: {error}") from None
     try:
-        return _parse_config(text)
+        data = _parse_config(text)
     except yaml.YAMLError as error:
         raise BuildError(f"cannot read {path}: {error}") from None
+    if data is not None and not isinstance(data, dict):
+        raise BuildError(f"{path}: the MkDocs configuration must be a mapping of settings (site_name: ..., "
+                         f"theme: ...), not a {type(data).__name__}")
+    return data
 
 
 @dataclass(frozen=True)

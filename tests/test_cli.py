@@ -87,6 +87,17 @@ def test_build_without_base_config_explains(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "no base config" in result.output
 
 
+@pytest.mark.parametrize("text", ["- site_name: Legal\n", "Legal\n"])
+def test_a_base_config_that_is_no_mapping_is_one_message_before_anything_is_written(tmp_path: Path, text: str) -> None:
+    (tmp_path / "policy").mkdir()
+    write_source(tmp_path / "policy", privacy=PRIVACY)
+    (tmp_path / "mkdocs.yml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--root", str(tmp_path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "mkdocs.yml: the MkDocs configuration must be a mapping of settings" in result.output
+    assert not list(tmp_path.glob("mkdocs.*.yml")) and not (tmp_path / "site").exists()
+
+
 def test_help_starts_without_loading_the_pipeline() -> None:
     """`legalgen --help` imports the command line only: not the model, templates or engines."""
     import subprocess
