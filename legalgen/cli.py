@@ -6,6 +6,7 @@ folder that would overwrite something legalgen did not create).
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -224,7 +225,7 @@ def check(root: Path, source: Path | None, output_format: str, grouped: bool, ex
     against their hashes and versions/index.yaml; with --against, against git history. Rules follow the site's jurisdictions and audience; site.yaml can
     turn a rule off or change its level with a reason (`checks: {G22: {level: off, reason: ...}}`).
     With --brand or --brands, each brand is checked over the base source; json and sarif then
-    hold the findings of all of them, once each.
+    hold the findings of all of them, once each, a finding of only some brands naming them.
     """
     from legalgen.check import rules
 
@@ -243,7 +244,7 @@ def check(root: Path, source: Path | None, output_format: str, grouped: bool, ex
         errors, _ = _check_one(projects[0], output_format, grouped, show_coverage, against, verify_signatures, as_of)
         sys.exit(1 if errors else 0)
     merged = output_format in ("json", "sarif")
-    collected: dict[tuple[Any, ...], Diagnostic] = {}
+    collected: dict[tuple[Any, ...], tuple[Diagnostic, list[str]]] = {}
     failed = 0
     for project in projects:
         if not merged:
@@ -252,11 +253,22 @@ def check(root: Path, source: Path | None, output_format: str, grouped: bool, ex
                                       echo=not merged)
         failed += bool(errors)
         for finding in findings:
-            collected.setdefault((str(finding.location), finding.code, finding.message), finding)
+            collected.setdefault((str(finding.location), finding.code, finding.message), (finding, []))[1].append(
+                project.name)
     if merged:
-        _print_diagnostics(sorted(collected.values(), key=Diagnostic.sort_key), output_format, grouped)
+        _print_diagnostics(sorted((_of_brands(finding, names, len(projects)) for finding, names in collected.values()),
+                                  key=Diagnostic.sort_key), output_format, grouped)
     click.echo(f"{len(projects)} brand(s) checked, {failed} with errors", err=True)
     sys.exit(1 if failed else 0)
+
+
+def _of_brands(finding: Diagnostic, names: list[str], checked: int) -> Diagnostic:
+    """A finding of ``check --brands`` in merged output: one found in only some of the brands
+    checked names them (a finding in the base source may hold for some brands only)."""
+    if len(names) == checked:
+        return finding
+    return dataclasses.replace(finding, message=f"{finding.message} (brand{'s' if len(names) > 1 else ''} "
+                                                f"{', '.join(names)})")
 
 
 def _check_one(project: Any, output_format: str, grouped: bool, show_coverage: bool, against: str | None,

@@ -157,6 +157,7 @@ def test_check_every_brand(project: Path) -> None:
     assert merged.exit_code == 1
     report = json.loads(merged.stdout)
     assert [f["code"] for f in report["findings"]] == ["S003"]
+    assert report["findings"][0]["message"].endswith(f"(brand {brand_name(2)})")  # found in that brand only
 
 
 def test_release_a_brand_freezes_the_merged_source(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -344,3 +345,13 @@ def test_diff_of_a_brand_that_did_not_exist_then(project: Path) -> None:
     result = CliRunner().invoke(main, ["diff", "main", "--root", str(project), "--brand", "later"])
     assert result.exit_code == 1 and "the brand later does not exist at main" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_merged_findings_name_their_brands_unless_every_brand_has_them() -> None:
+    from legalgen.cli import _of_brands
+    from legalgen.diagnostics import Diagnostic, Location
+
+    finding = Diagnostic("G03", "no retention period", Location("policy/privacy.yaml", 3, 1))
+    assert _of_brands(finding, ["a", "b"], 2) is finding
+    assert _of_brands(finding, ["a", "b"], 3).message == "no retention period (brands a, b)"
+    assert _of_brands(finding, ["b"], 3).message == "no retention period (brand b)"
