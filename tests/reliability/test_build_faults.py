@@ -655,12 +655,15 @@ def test_an_incomplete_catalog_leaves_the_markdown_tree_as_it_was(tmp_path: Path
     assert _tree(project.docs) == before
 
 
-@pytest.mark.parametrize("config", ["- a\n- b\n", "site_name: x\ntheme:\n  name: material\n  custom_dir: 5\n"])
-def test_a_config_mkdocs_fails_on_is_one_clean_error(tmp_path: Path, config: str, example: LoadedPolicy,
+@pytest.mark.parametrize(("config", "error"), [
+    ("- a\n- b\n", "the MkDocs configuration must be a mapping"),  # found before anything is written
+    ("site_name: x\ntheme:\n  name: material\n  custom_dir: 5\n", "MkDocs cannot build it"),
+])
+def test_a_config_mkdocs_fails_on_is_one_clean_error(tmp_path: Path, config: str, error: str, example: LoadedPolicy,
                                                      example_history: History) -> None:
     project = copy_project(tmp_path)
     project.base_config.write_text(config, encoding="utf-8")
-    with pytest.raises(BuildError, match="MkDocs cannot build it"):
+    with pytest.raises(BuildError, match=error):
         build_site(project, example, example_history, AS_OF, jobs=1)
     assert not project.site.exists()
 
