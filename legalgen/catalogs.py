@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po, write_po
 from legalgen import catalog_dir
 from legalgen.i18n import DOMAIN, SOURCE_LOCALE, catalog_problems
 
-KEYWORDS = {"N_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
+KEYWORDS = {"N_": None, "NP_": ((1, "c"), 2), "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
             "npgettext": ((1, "c"), 2, 3), "_": None}
 PACKAGE = Path(__file__).parent
 PROJECT = "legalgen"

@@ -29,7 +29,7 @@ from babel.support import Translations
 
 from legalgen import cache, catalog_dir
 from legalgen.diagnostics import TranslationError
-from legalgen.labels import LABELS
+from legalgen.labels import CONTEXTS, LABELS
 from legalgen.periods import Period
 
 SOURCE_LOCALE = "en"
@@ -319,7 +319,8 @@ class Formatter:
             message = LABELS[(type(value).__name__, str(value.value), form)]
         except KeyError:
             raise TranslationError(f"no {form} for {type(value).__name__}.{value.name}") from None
-        return self.gettext(message)
+        context = CONTEXTS.get(form)
+        return self.translations.pgettext(context, message) if context else self.gettext(message)
 
     def country(self, code: str) -> str:
         """A country's name in this locale, from CLDR."""

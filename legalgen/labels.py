@@ -17,6 +17,16 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(context: str, message: str) -> str:
+    """Mark ``message`` for extraction in ``context`` without translating it."""
+    return message
+
+
+#: The forms whose messages are looked up in a context of their own: the same English words
+#: may be written otherwise there ("IP address" is "Adresse IP" in a list, "adresse IP" in a sentence).
+CONTEXTS = {"in_sentence": "in a sentence"}
+
+
 def _table(cls: type[enum.Enum], form: str, labels: dict[str, str]) -> dict[tuple[str, str, str], str]:
     missing = {member.value for member in cls} - labels.keys()
     if missing:
@@ -62,24 +72,24 @@ LABELS: dict[tuple[str, str, str], str] = {
     # as the label reads inside a sentence ("We use your name, e-mail address and approximate
     # location"): German keeps its nouns capitalised but not an adjective that starts a label
     **_table(m.DataType, "in_sentence", {
-        "name": N_("name"),
-        "email": N_("e-mail address"),
-        "phone": N_("phone number"),
-        "postal_address": N_("postal address"),
-        "account": N_("account data"),
-        "credentials": N_("login credentials"),
-        "payment": N_("payment data"),
-        "billing": N_("billing data"),
-        "order_history": N_("order and subscription history"),
-        "ip_address": N_("IP address"),
-        "device": N_("device and browser data"),
-        "usage": N_("usage data"),
-        "viewing_history": N_("viewing history"),
-        "preferences": N_("preferences and settings"),
-        "communications": N_("communications with us"),
-        "location": N_("approximate location"),
-        "identifiers": N_("online identifiers"),
-        "health": N_("health data"),
+        "name": NP_("in a sentence", "name"),
+        "email": NP_("in a sentence", "e-mail address"),
+        "phone": NP_("in a sentence", "phone number"),
+        "postal_address": NP_("in a sentence", "postal address"),
+        "account": NP_("in a sentence", "account data"),
+        "credentials": NP_("in a sentence", "login credentials"),
+        "payment": NP_("in a sentence", "payment data"),
+        "billing": NP_("in a sentence", "billing data"),
+        "order_history": NP_("in a sentence", "order and subscription history"),
+        "ip_address": NP_("in a sentence", "IP address"),
+        "device": NP_("in a sentence", "device and browser data"),
+        "usage": NP_("in a sentence", "usage data"),
+        "viewing_history": NP_("in a sentence", "viewing history"),
+        "preferences": NP_("in a sentence", "preferences and settings"),
+        "communications": NP_("in a sentence", "communications with us"),
+        "location": NP_("in a sentence", "approximate location"),
+        "identifiers": NP_("in a sentence", "online identifiers"),
+        "health": NP_("in a sentence", "health data"),
     }),
     **_table(m.PurposeType, "label", {
         "service_provision": N_("Providing the service"),

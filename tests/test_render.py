@@ -133,13 +133,14 @@ def test_generated_configs_never_fold_a_line() -> None:
 def test_data_categories_read_as_each_language_writes_them_in_a_sentence(tmp_path: Path) -> None:
     """In the list of a purpose's data a label reads as inside a sentence: lower case in English
     and French, and in German an adjective that starts it too, while nouns keep their capital."""
-    privacy = PRIVACY.replace("    type: email\n", "    type: email\n  - id: where\n    type: location\n").replace(
-        "    data: [contact]\n", "    data: [contact, where]\n")
+    privacy = PRIVACY.replace(
+        "    type: email\n", "    type: email\n  - id: where\n    type: location\n  - id: ip\n    type: ip_address\n"
+    ).replace("    data: [contact]\n", "    data: [contact, ip, where]\n")
     loaded = load_policy(write_source(tmp_path, privacy=privacy))
     en, de, fr = (render_document(loaded, "privacy", locale) for locale in ("en", "de", "fr"))
-    assert "e-mail address and approximate location" in en and "- **Approximate location**" in en
-    assert "E-Mail-Adresse und ungefährer Standort" in de and "- **Ungefährer Standort**" in de
-    assert "adresse e-mail et localisation approximative" in fr and "- **Localisation approximative**" in fr
+    assert "e-mail address, IP address, and approximate location" in en and "- **Approximate location**" in en
+    assert "E-Mail-Adresse, IP-Adresse und ungefährer Standort" in de and "- **Ungefährer Standort**" in de
+    assert "adresse e-mail, adresse IP et localisation approximative" in fr and "- **Adresse IP**" in fr
 
 
 def test_an_eea_state_is_never_called_a_third_country(tmp_path: Path) -> None:
