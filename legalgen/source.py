@@ -337,14 +337,22 @@ def read_yaml(path: Path, name: str, limits: Limits | None = None) -> tuple[Sour
     """
     limits = limits or Limits()
     try:
-        status = path.stat()
-        if not stat.S_ISREG(status.st_mode):
-            return None, [Diagnostic("S001", "not a regular file (a pipe, device or folder)", Location(name, 1, 1))]
-        size = status.st_size
-        if size > limits.max_bytes:
+        # never waiting for a pipe or device (nor a kernel file that blocks, reached through a link)
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(handle, "rb") as stream:
+            status = os.fstat(handle)
+            if not stat.S_ISREG(status.st_mode):
+                return None, [Diagnostic("S001", "not a regular file (a pipe, device or folder)", Location(name, 1, 1))]
+            raw = stream.read(limits.max_bytes + 1)
+        if raw is None:  # a file with nothing to read yet, such as a kernel log
+            return None, [Diagnostic("S001", "cannot read file: it waits for data (a device or kernel file)",
+                                     Location(name, 1, 1))]
+        if max(status.st_size, len(raw)) > limits.max_bytes:
+            size = max(status.st_size, len(raw))
             return None, [Diagnostic("S011", f"file of {size} bytes is larger than the limit of {limits.max_bytes}",
                                      Location(name, 1, 1), hint="raise LEGALGEN_MAX_FILE_BYTES if it is genuine")]
-        raw = path.read_bytes()
+    except IsADirectoryError:
+        return None, [Diagnostic("S001", "not a regular file (a pipe, device or folder)", Location(name, 1, 1))]
     except OSError as error:
         return None, [Diagnostic("S001", f"cannot read file: {error.strerror or error}", Location(name, 1, 1))]
     try:

@@ -140,22 +140,24 @@ class FrozenTexts(Mapping[str, str]):
             if locale not in self._locales:
                 raise KeyError(locale)
             path = self._directory / f"{locale}.md"
-            try:
-                with path.open("rb") as stream:
-                    data: bytes | None = stream.read()
-                    found = _stat(os.fstat(stream.fileno()))
+            expected = self._expected.get(f"{locale}.md")
+            try:  # no further than the size verified: a file grown or swapped since is V001 below
+                handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+                with os.fdopen(handle, "rb") as stream:
+                    found = _stat(os.fstat(handle))
+                    data: bytes | None = stream.read(max(expected[0], 0) + 1) if expected else None
             except OSError:
                 data, found = None, None
+            if found is not None and found != self._expected.get(f"{locale}.md", found):
+                raise SourceError([Diagnostic("V001", f"{self._name}: frozen file {locale}.md was changed during "
+                                                      "the run", Location(display_path(path)),
+                                              hint="released versions are immutable: restore it from version "
+                                                   "control")])
             text = _text(data)
             if text is None:
                 raise SourceError([Diagnostic("V002", f"{self._name}: frozen file {locale}.md went missing or "
                                                       "became unreadable during the run",
                                               Location(display_path(path)))])
-            if found != self._expected.get(f"{locale}.md", found):
-                raise SourceError([Diagnostic("V001", f"{self._name}: frozen file {locale}.md was changed during "
-                                                      "the run", Location(display_path(path)),
-                                              hint="released versions are immutable: restore it from version "
-                                                   "control")])
             self._texts[locale] = text
         return self._texts[locale]
 
@@ -269,28 +271,97 @@ def release_hash(release: Release | dict[str, Any], files: Mapping[str, bytes], 
     return digest.hexdigest()
 
 
+#: At most this many files, and ten times the size limit of one file in all, make up one
+#: released version (its texts in every language and its frozen source).
+MAX_FROZEN_FILES = 200
+
+
 def frozen_files(directory: Path, limits: Limits) -> dict[str, bytes]:
-    """Every file of a version directory, by relative POSIX path; a file that cannot be read
-    or is larger than ``limits.max_bytes`` is ``SourceError`` (V002) at that file."""
+    """Every file of a version directory, by relative POSIX path, read without following links.
+
+    A version holds plain files in plain folders: a link, a special file, a name that is not
+    UTF-8, a file that cannot be read or is larger than ``limits.max_bytes``, or more files or
+    bytes than a version holds (:data:`MAX_FROZEN_FILES`, ten times ``max_bytes``) is
+    ``SourceError`` (V002) at that file. A missing directory has no files.
+    """
+    try:
+        if stat.S_ISLNK(os.lstat(directory).st_mode):
+            raise _frozen_problem(directory, "frozen version folder is a link; a released version is a folder of plain files")
+    except FileNotFoundError:
+        return {}
+    except OSError as error:
+        raise _frozen_problem(directory, f"frozen version folder cannot be read: {error.strerror or error}") from None
     if not directory.is_dir():
         return {}
-    files = {}
-    for path in sorted(directory.rglob("*")):
-        if not path.is_file():
-            continue
+    files: dict[str, bytes] = {}
+    total = 0
+    pending = [(str(directory), "")]
+    while pending:
+        folder, prefix = pending.pop()
         try:
-            with path.open("rb") as stream:
-                data = stream.read(limits.max_bytes + 1)
+            with os.scandir(folder) as found:
+                entries = sorted(found, key=lambda entry: entry.name)
         except OSError as error:
-            raise SourceError([Diagnostic("V002", f"frozen file cannot be read: {error.strerror or error}",
-                                          Location(display_path(path), 1, 1),
-                                          hint="make it readable, or restore it from version control")]) from None
-        if len(data) > limits.max_bytes:
-            raise SourceError([Diagnostic("V002", f"frozen file is larger than the limit of {limits.max_bytes} bytes",
-                                          Location(display_path(path), 1, 1),
-                                          hint="raise LEGALGEN_MAX_FILE_BYTES if it is genuine")])
-        files[path.relative_to(directory).as_posix()] = data
-    return files
+            raise _frozen_problem(Path(folder), f"frozen folder cannot be read: {error.strerror or error}") from None
+        for entry in entries:
+            path, name = Path(entry.path), prefix + entry.name
+            if not _is_utf8(name):
+                raise _frozen_problem(Path(folder), f"a frozen file's name is not UTF-8 text ({_shown(entry.name)})",
+                                      hint="remove the file, or restore the released version from version control")
+            if entry.is_symlink():
+                raise _frozen_problem(path, "frozen file is a link; a released version holds plain files only")
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, name + "/"))
+                continue
+            if len(files) == MAX_FROZEN_FILES:
+                raise _frozen_problem(directory, f"frozen version holds more than {MAX_FROZEN_FILES} files")
+            files[name] = _read_plain(path, limits.max_bytes)
+            total += len(files[name])
+            if total > 10 * limits.max_bytes:
+                raise _frozen_problem(directory, f"frozen version holds more than {10 * limits.max_bytes} bytes",
+                                      hint="raise LEGALGEN_MAX_FILE_BYTES if it is genuine")
+    return dict(sorted(files.items()))
+
+
+def _is_utf8(name: str) -> bool:
+    """Whether a file name read from the disk is UTF-8 text (Python keeps other bytes as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(name: str) -> str:
+    """A file name that may not be UTF-8 text, printable: its other bytes as ``\\xff``."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _read_plain(path: Path, max_bytes: int) -> bytes:
+    """The bytes of the plain file at ``path``, not through a link, never waiting for a device
+    or pipe, and at most ``max_bytes`` (else ``SourceError``, V002)."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as error:
+        raise _frozen_problem(path, f"frozen file cannot be read: {error.strerror or error}") from None
+    with os.fdopen(handle, "rb") as stream:
+        try:
+            if not stat.S_ISREG(os.fstat(handle).st_mode):
+                raise _frozen_problem(path, "frozen file is not a plain file (a pipe, device or socket)")
+            data = stream.read(max_bytes + 1)
+            if data is None:  # nothing to read yet, as from a kernel log
+                raise _frozen_problem(path, "frozen file cannot be read: it waits for data")
+        except OSError as error:
+            raise _frozen_problem(path, f"frozen file cannot be read: {error.strerror or error}") from None
+    if len(data) > max_bytes:
+        raise _frozen_problem(path, f"frozen file is larger than the limit of {max_bytes} bytes",
+                              hint="raise LEGALGEN_MAX_FILE_BYTES if it is genuine")
+    return data
+
+
+def _frozen_problem(path: Path, message: str, hint: str = "restore the released version from version control") \
+        -> SourceError:
+    return SourceError([Diagnostic("V002", message, Location(display_path(path), 1, 1), hint=hint)])
 
 
 def load_history(loaded: LoadedPolicy) -> History:
@@ -300,6 +371,11 @@ def load_history(loaded: LoadedPolicy) -> History:
     documents: dict[str, tuple[Version, ...]] = {}
     if root.is_dir():
         for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+            if not _is_utf8(folder.name):
+                diagnostics.append(Diagnostic("V006", f"a folder's name is not UTF-8 text ({_shown(folder.name)}); "
+                                                      "a document's history is filed under its kind or id",
+                                              Location(display_path(root), 1, 1)))
+                continue
             versions = _load_document(folder, loaded, diagnostics)
             if versions:
                 documents[folder.name] = versions
@@ -512,8 +588,9 @@ def _read_document(folder: Path, loaded: LoadedPolicy, locales: tuple[str, ...],
         try:
             files = frozen_files(directory, loaded.limits)
         except SourceError as error:
-            diagnostics += error.diagnostics
-            break  # the versions after it chain to its hash, which cannot be checked
+            diagnostics += error.diagnostics  # the versions after it are still read, chained to its recorded hash
+            previous, previous_hash, previous_verified = release, release.sha256, False
+            continue
         bodies = {loc: _text(files.get(f"{loc}.md")) for loc in locales}
         missing = [f"{locale}.md" + ("" if f"{locale}.md" not in files else " (not UTF-8 text)")
                    for locale, body in bodies.items() if body is None]

@@ -264,23 +264,55 @@ def test_builds_are_byte_identical_with_source_date_epoch(tmp_path: Path, monkey
 
 
 def test_an_unreadable_or_oversized_frozen_file_is_one_diagnostic(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    frozen = project.source / "versions" / "refund" / "2" / "de.md"
-    real_open = Path.open
+    import os
 
-    def denied(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if self == frozen:  # the tests run as root, which no file mode stops
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    frozen = project.source / "versions" / "refund" / "2" / "de.md"
+    real_open = os.open
+
+    def denied(path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(path) == frozen:  # the tests run as root, which no file mode stops
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
 
     monkeypatch.setenv("LEGALGEN_CACHE", "off")
-    monkeypatch.setattr(Path, "open", denied)
+    monkeypatch.setattr(os, "open", denied)
     result = CliRunner().invoke(main, ["check", "--root", str(project.root)])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert "error V002 frozen file cannot be read: Permission denied" in result.output
-    assert "refund/2/de.md" in result.output
-    monkeypatch.setattr(Path, "open", real_open)
+    assert "refund/2/de.md:1:1: error V002 frozen file cannot be read: Permission denied" in result.output
+    assert "V010" not in result.output and "V001" not in result.output  # the versions after it still count
+    monkeypatch.setattr(os, "open", real_open)
     frozen.write_bytes(frozen.read_bytes() + b"\n" * 500_000)  # larger than any other file and the limit below
     monkeypatch.setenv("LEGALGEN_MAX_FILE_BYTES", str(frozen.stat().st_size - 1))
     result = CliRunner().invoke(main, ["check", "--root", str(project.root)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"error V002 frozen file is larger than the limit of {frozen.stat().st_size - 1} bytes" in result.output
+
+
+@pytest.mark.parametrize("make", ["link to a device", "link to a folder", "pipe", "name", "many files", "folder name"])
+def test_a_released_version_holds_plain_files_only(project, monkeypatch, make: str) -> None:  # type: ignore[no-untyped-def]
+    """Nothing in a version folder makes a run wait, read outside the project, or fail with a traceback."""
+    import os
+
+    monkeypatch.setenv("LEGALGEN_CACHE", "off")
+    folder = project.source / "versions" / "privacy" / "2"
+    if make == "link to a device":
+        (folder / "en.md").unlink()
+        (folder / "en.md").symlink_to("/dev/zero")
+    elif make == "link to a folder":
+        (folder / "extra").symlink_to("/")
+    elif make == "pipe":
+        os.mkfifo(folder / "notes")
+    elif make == "name":
+        folder.joinpath(os.fsdecode(b"\xff.md")).write_text("x")
+    elif make == "folder name":
+        folder.parent.parent.joinpath(os.fsdecode(b"\xff")).mkdir()
+        (folder.parent.parent / os.fsdecode(b"\xff") / "changelog.yaml").write_text("x")
+    else:
+        for number in range(201):
+            (folder / f"{number}.txt").write_text("x")
+    result = CliRunner().invoke(main, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert ("error V006 a folder's name is not UTF-8 text (\\xff)" if make == "folder name"
+            else "error V002 frozen" if make != "name" else "error V002 a frozen file's name is not UTF-8 text (\\xff.md)") \
+        in result.output
+    assert "V010" not in result.output
