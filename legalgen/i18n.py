@@ -260,7 +260,8 @@ class Formatter:
 
     def date(self, value: dt.date) -> str:
         """A date in CLDR long form: "16 February 2024", "16. Februar 2024", "16 février 2024", "1er mars 2026"."""
-        return _long_date(value, self.locale, self.date_locale)
+        # as a plain date: two aware datetimes of the same instant are equal, yet their days may differ
+        return _long_date(dt.date(value.year, value.month, value.day), self.locale, self.date_locale)
 
     def period(self, value: Period, form: Form = "nominative", *, business_days: bool = False,
                working_days: bool = False, words: bool = False) -> str:

@@ -158,22 +158,24 @@ def feed_content(snapshot: Snapshot, formatter: Formatter, titles: dict[tuple[st
 
 def atom_feed(content: FeedContent) -> bytes:
     """The Atom feed of one locale (``<locale>/feed.xml``); kept in the cache (``feeds/``)
-    under its content, this code and feedgen's version, so that an unchanged feed is written
-    without importing feedgen and lxml (about 30 ms)."""
+    under its content (its times with their offsets), this code and the versions of feedgen
+    and lxml, so that an unchanged feed is written without importing them (about 30 ms)."""
     from legalgen import cache
 
-    return cache.value("feeds", cache.key(__file__, repr(content), _feedgen_version()), lambda: _atom_feed(content),
-                       bytes)
+    times = " ".join(moment.isoformat() for moment in [content.updated, *(item.published for item in content.entries)])
+    key = cache.key(__file__, repr(content), times, _package_file("feedgen", "version.py"),
+                    _package_file("lxml", "__init__.py"))
+    return cache.value("feeds", key, lambda: _atom_feed(content), bytes)
 
 
-def _feedgen_version() -> bytes:
-    """feedgen's version module, read without importing feedgen (empty when it is not installed)."""
-    spec = importlib.util.find_spec("feedgen")
+def _package_file(package: str, name: str) -> bytes:
+    """A file of an installed package (where it states its version), read without importing
+    the package; empty when the package is not installed, so the feed is made, not cached."""
+    spec = importlib.util.find_spec(package)
     folder = spec.submodule_search_locations if spec is not None else None
-    if not folder:
-        return b""
-    with contextlib.suppress(OSError):
-        return (Path(next(iter(folder))) / "version.py").read_bytes()
+    if folder:
+        with contextlib.suppress(OSError):
+            return (Path(next(iter(folder))) / name).read_bytes()
     return b""
 
 

@@ -66,8 +66,12 @@ class Answers:
 
     @property
     def jurisdictions(self) -> list[str]:
-        """The legal orders the site targets: the EU, and Germany or France where the company is."""
-        return ["EU"] + ([self.country] if self.country in ("DE", "FR") else [])
+        """The legal orders the site targets: the EU, and Germany or France where the company is
+        (France too for its overseas departments, such as Réunion)."""
+        from legalgen import knowledge
+
+        state = knowledge.member_state(self.country)
+        return ["EU"] + ([state] if state in ("DE", "FR") else [])
 
 
 def _yaml_string(value: str) -> str:

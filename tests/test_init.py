@@ -122,3 +122,13 @@ def test_init_and_build_from_an_installed_wheel(tmp_path: Path) -> None:
     for locale in ("de", "en"):
         assert (project / "site" / locale / "privacy" / "index.html").is_file()
     assert "Beispiel GmbH" in (project / "site" / "de" / "imprint" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_company_in_reunion_gets_the_french_jurisdiction() -> None:
+    from legalgen.scaffold import Answers
+
+    def answers(country: str) -> Answers:
+        return Answers(company="Exemple SAS", country=country, email="contact@exemple.example", service="Exemple",
+                       base_url="https://legal.exemple.example/")
+
+    assert answers("RE").jurisdictions == ["EU", "FR"] and answers("AT").jurisdictions == ["EU"]

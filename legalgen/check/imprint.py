@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from legalgen import knowledge
 from legalgen import model as m
 from legalgen.check import Context, Finding, rule
 from legalgen.diagnostics import Severity
@@ -23,11 +24,12 @@ def po_box(street: str) -> bool:
 
 
 def _established_in(context: Context, country: str, jurisdiction: m.Jurisdiction) -> bool:
-    """Whether the company is established in ``country``: by its address, else by the site's jurisdictions."""
+    """Whether the company is established in ``country`` (or a part of it with a code of its
+    own, such as Réunion for France): by its address, else by the site's jurisdictions."""
     address = context.policy.company.address
     if address is None:
         return context.targets(jurisdiction)
-    return address.country == country
+    return knowledge.member_state(address.country) == country
 
 
 @rule("I01", document="site", covers="company.address | company.legal_form | company.representatives | "

@@ -52,6 +52,13 @@ def test_french_legal_notice_is_a_warning(tmp_path: Path) -> None:
     assert next(r for r in rules() if r.id == "I02").severity is Severity.WARNING
 
 
+def test_a_company_in_an_overseas_department_publishes_french_mentions_legales(tmp_path: Path) -> None:
+    reunion = FRENCH.replace('street: 1 rue de Rivoli, postal_code: "75001", city: Paris, country: FR',
+                             'street: 1 rue de Paris, postal_code: "97400", city: Saint-Denis, country: RE')
+    assert reunion != FRENCH
+    assert run(tmp_path, site=reunion, imprint=IMPRINT) == [("I02", "imprint.yaml", 1)]
+
+
 def test_imprint_rules_follow_the_place_of_establishment(tmp_path: Path) -> None:
     german_company_in_france = SITE.replace("jurisdictions: [EU]", "jurisdictions: [FR]")
     assert run(tmp_path, site=german_company_in_france, imprint=IMPRINT) == []
