@@ -143,6 +143,16 @@ def test_data_categories_read_as_each_language_writes_them_in_a_sentence(tmp_pat
     assert "adresse e-mail, adresse IP et localisation approximative" in fr and "- **Adresse IP**" in fr
 
 
+
+def test_the_facts_of_a_recipient_in_parentheses_read_as_inside_a_sentence(tmp_path: Path) -> None:
+    recipients = "recipients:\n  - {id: host, name: Host GmbH, role: processor, category: hosting, country: DE}\n"
+    loaded = load_policy(write_source(tmp_path, privacy=PRIVACY + recipients))
+    en, de, fr = (render_document(loaded, "privacy", locale) for locale in ("en", "de", "fr"))
+    assert "- **Host GmbH** (hosting and infrastructure; processor; Germany)" in en
+    assert "- **Host GmbH** (Hosting und Infrastruktur; Auftragsverarbeiter; Deutschland)" in de
+    assert "- **Host GmbH** (hébergement et infrastructure\u202f; sous-traitant\u202f; Allemagne)" in fr
+
+
 def test_an_eea_state_is_never_called_a_third_country(tmp_path: Path) -> None:
     """A transfer safeguard for a recipient in the EEA, or an EEA state among the third
     countries, contradicts the source; the page leaves it out (G06 reports it)."""
