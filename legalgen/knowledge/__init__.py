@@ -23,6 +23,13 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
+import yaml
+
+try:
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # PyYAML without libyaml
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
 FILES = ("countries", "adequacy", "authorities", "trackers")
 
 
@@ -39,11 +46,20 @@ def load(name: str) -> dict[str, Any]:
 
 
 def _parse(raw: bytes) -> dict[str, Any]:
-    from ruamel.yaml import YAML
-
-    # YAML 1.2, so that Norway's code NO stays a string.
-    data: dict[str, Any] = YAML(typ="safe", pure=True).load(raw.decode("utf-8"))
+    data: dict[str, Any] = yaml.load(raw.decode("utf-8"), Loader=_KnowledgeLoader)  # a safe loader (below)
     return data
+
+
+class _KnowledgeLoader(_SafeLoader):
+    """PyYAML's safe loader (libyaml's parser where installed) with YAML 1.2's booleans only
+    (``true``, ``false``), so that Norway's code NO stays a string; dates stay dates."""
+
+
+_KnowledgeLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()}
+_KnowledgeLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                       list("tTfF"))
 
 
 # --------------------------------------------------------------------------- countries

@@ -105,3 +105,8 @@ def test_tracker_patterns() -> None:
     assert knowledge.tracker("_ga_Q1W2E3").pattern == "_ga_*"  # type: ignore[union-attr]
     assert knowledge.tracker("_gat_UA-1").pattern == "_gat*"  # type: ignore[union-attr]
     assert knowledge.tracker("session") is None
+
+
+def test_knowledge_files_read_yaml_1_2_booleans_and_dates() -> None:
+    parsed = knowledge._parse(b"a: NO\nb: [yes, on, off, true, false]\nc: 2024-01-01\n")
+    assert parsed == {"a": "NO", "b": ["yes", "on", "off", True, False], "c": dt.date(2024, 1, 1)}
