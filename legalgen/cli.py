@@ -622,18 +622,21 @@ def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, reci
               help="text for people; json for tools (a list of blocks with sentences and values).")
 @_root_option
 @_source_option
-def trace(document: str, locale: str | None, output_format: str, root: Path, source: Path | None) -> None:
+@_one_brand_option
+def trace(document: str, locale: str | None, output_format: str, root: Path, source: Path | None,
+          brand: str | None) -> None:
     """Show where each block of DOCUMENT comes from: template sentences and source values.
 
     Renders the document from the current source, as a release would freeze it, and
     prints every paragraph, list item, table row and heading with the template sentence
     behind it (its English message id) and the file:line:col of every source value in it.
+    With --brand, the brand over the base source: each value points into the file that says it.
     """
     import json
 
     from legalgen.trace import trace_document
 
-    project = _project(root, source)
+    [project] = _targets(_project(root, source), (brand,) if brand else (), False, None)
     try:
         loaded = _load_source(project)
     except LegalgenError as error:
@@ -814,20 +817,24 @@ def diff(base: str | None, head: str | None, output_format: str, redlines: bool,
 @_as_of_option
 @_root_option
 @_source_option
-def serve(port: int, engine: str, as_of: Any, root: Path, source: Path | None) -> None:
+@_one_brand_option
+def serve(port: int, engine: str, as_of: Any, root: Path, source: Path | None, brand: str | None) -> None:
     """Preview the site on 127.0.0.1, rebuilding when the source changes.
 
     Builds into a temporary folder and serves it. Every change to the policy source, its
     versions, mkdocs.yml, overrides/, legalgen's templates or the catalogs rebuilds the
     site, and open pages reload. A source with errors prints them as file:line:col
-    diagnostics and the last good site stays served. Ctrl-C stops.
+    diagnostics and the last good site stays served. With --brand, the brand's site over
+    the base source (a change to either rebuilds it). Ctrl-C stops.
     """
     from legalgen.serve import serve as run
 
     if not (root / "mkdocs.yml").is_file():
         raise click.UsageError(f"no mkdocs.yml in {display_path(root)}; run `legalgen init` first or pass --root")
+    if brand is not None:
+        _targets(_project(root, source), (brand,), False, None)  # an unknown brand is one message
     run(root.resolve(), source.resolve() if source else None, port=port, as_of=as_of.date() if as_of else None,
-        engine=engine, say=lambda message: click.echo(message, err=True))
+        engine=engine, say=lambda message: click.echo(message, err=True), brand=brand)
 
 
 @main.command("rules")

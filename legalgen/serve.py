@@ -49,8 +49,9 @@ def watched_files(project: Project) -> Iterator[Path]:
 
     package = Path(__file__).parent
     yield project.base_config
-    for folder, pattern in ((project.source, "*"), (project.root / "overrides", "*"), (package / "templates", "*"),
-                            (catalog_dir(), "*.po")):
+    shared = [(project.base, "*")] if project.base is not None else []  # a brand's base source
+    for folder, pattern in ((project.source, "*"), *shared, (project.root / "overrides", "*"),
+                            (package / "templates", "*"), (catalog_dir(), "*.po")):
         if folder.is_dir():
             yield from (path for path in folder.rglob(pattern) if path.is_file())
 
@@ -148,11 +149,14 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 def serve(root: Path, source: Path | None, *, port: int, as_of: dt.date | None, engine: str, say: Printer,
-          interval: float = 0.5, stop: threading.Event | None = None) -> None:
-    """Build, serve on 127.0.0.1:``port`` and rebuild on changes until ``stop`` is set (or Ctrl-C)."""
+          interval: float = 0.5, stop: threading.Event | None = None, brand: str | None = None) -> None:
+    """Build, serve on 127.0.0.1:``port`` and rebuild on changes until ``stop`` is set (or
+    Ctrl-C); with ``brand``, that brand's site over the base source."""
     stop = stop or threading.Event()
     with tempfile.TemporaryDirectory(prefix=".legalgen-serve-", dir=root) as scratch:
         project = Project.at(root, source=source, site=Path(scratch) / "site")
+        if brand is not None:
+            project = project.brand(brand, Path(scratch) / "sites")
         preview = Preview(project, as_of, engine, say)
         preview.rebuild()
         server = _Server(("127.0.0.1", port), _handler(preview, project.site))

@@ -355,3 +355,19 @@ def test_merged_findings_name_their_brands_unless_every_brand_has_them() -> None
     assert _of_brands(finding, ["a", "b"], 2) is finding
     assert _of_brands(finding, ["a", "b"], 3).message == "no retention period (brands a, b)"
     assert _of_brands(finding, ["b"], 3).message == "no retention period (brand b)"
+
+
+def test_trace_and_serve_take_a_brand(project: Path) -> None:
+    from legalgen.serve import watched_files
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["trace", "imprint", "--root", str(project), "--brand", brand_name(1),
+                                  "--format", "json"])
+    assert result.exit_code == 0, result.output
+    values = [value for block in json.loads(result.stdout) for value in block["values"]]
+    email = next(value for value in values if value["text"] == "<hello@brand0001.example>")
+    assert f"brands/{brand_name(1)}/site.yaml:" in email["location"]  # the brand's own file says it
+    unknown = runner.invoke(main, ["serve", "--root", str(project), "--brand", "nobody"])
+    assert unknown.exit_code == 1 and "unknown brand 'nobody'" in unknown.output
+    watched = set(watched_files(_brand(project, brand_name(1))))
+    assert project / "policy" / "site.yaml" in watched and project / "brands" / brand_name(1) / "site.yaml" in watched
