@@ -338,7 +338,7 @@ def read_yaml(path: Path, name: str, limits: Limits | None = None) -> tuple[Sour
     limits = limits or Limits()
     try:
         # never waiting for a pipe or device (nor a kernel file that blocks, reached through a link)
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(handle, "rb") as stream:
             status = os.fstat(handle)
             if not stat.S_ISREG(status.st_mode):

@@ -54,6 +54,10 @@ from legalgen.load import LoadedPolicy, load_policy, validation_diagnostics
 from legalgen.periods import Period
 from legalgen.source import Limits, SourceFile, read_yaml
 
+#: How frozen files are opened: bytes as written (Windows), never through a link, never
+#: waiting for a pipe or device.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
 VERSIONS_DIR = "versions"
 CHANGELOG = "changelog.yaml"
 INDEX = "index.yaml"
@@ -142,7 +146,7 @@ class FrozenTexts(Mapping[str, str]):
             path = self._directory / f"{locale}.md"
             expected = self._expected.get(f"{locale}.md")
             try:  # no further than the size verified: a file grown or swapped since is V001 below
-                handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+                handle = os.open(path, _READ_FLAGS)
                 with os.fdopen(handle, "rb") as stream:
                     found = _stat(os.fstat(handle))
                     data: bytes | None = stream.read(max(expected[0], 0) + 1) if expected else None
@@ -341,7 +345,7 @@ def _read_plain(path: Path, max_bytes: int) -> bytes:
     """The bytes of the plain file at ``path``, not through a link, never waiting for a device
     or pipe, and at most ``max_bytes`` (else ``SourceError``, V002)."""
     try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        handle = os.open(path, _READ_FLAGS)
     except OSError as error:
         raise _frozen_problem(path, f"frozen file cannot be read: {error.strerror or error}") from None
     with os.fdopen(handle, "rb") as stream:
