@@ -373,6 +373,7 @@ def load_history(loaded: LoadedPolicy) -> History:
     root = loaded.root / VERSIONS_DIR
     diagnostics: list[Diagnostic] = []
     documents: dict[str, tuple[Version, ...]] = {}
+    unread: set[str] = set()
     if root.is_dir():
         for folder in sorted(p for p in root.iterdir() if p.is_dir()):
             if not _is_utf8(folder.name):
@@ -380,17 +381,22 @@ def load_history(loaded: LoadedPolicy) -> History:
                                                       "a document's history is filed under its kind or id",
                                               Location(display_path(root), 1, 1)))
                 continue
+            reported = len(diagnostics)
             versions = _load_document(folder, loaded, diagnostics)
             if versions:
                 documents[folder.name] = versions
-    diagnostics += _check_heads(root, documents, loaded)
+            elif len(diagnostics) > reported:
+                unread.add(folder.name)  # its changelog was reported: its history is not gone
+    diagnostics += _check_heads(root, documents, loaded, unread)
     if diagnostics:
         raise SourceError(diagnostics)
     return History(documents)
 
 
-def _check_heads(root: Path, documents: Mapping[str, tuple[Version, ...]], loaded: LoadedPolicy) -> list[Diagnostic]:
-    """V009/V010: the recorded head of every document is still the end of its chain."""
+def _check_heads(root: Path, documents: Mapping[str, tuple[Version, ...]], loaded: LoadedPolicy,
+                 unread: set[str] | frozenset[str] = frozenset()) -> list[Diagnostic]:
+    """V009/V010: the recorded head of every document is still the end of its chain (not
+    judged for the documents in ``unread``, whose changelog was already reported)."""
     path = root / INDEX
     name = display_path(path)
     if not path.is_file():
@@ -407,6 +413,8 @@ def _check_heads(root: Path, documents: Mapping[str, tuple[Version, ...]], loade
         return validation_diagnostics(error, source, Index)
     found: list[Diagnostic] = []
     for kind, head in index.documents.items():
+        if kind in unread:
+            continue
         versions = documents.get(kind, ())
         where = source.locate(("documents", kind))
         match = next((v for v in versions if v.number == head.version), None)

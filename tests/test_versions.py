@@ -141,6 +141,12 @@ def test_missing_frozen_file_is_reported(project) -> None:  # type: ignore[no-un
     assert problems(project.source) == [("V002", _line(changelog, "- version: 1"))]
 
 
+def test_an_unreadable_changelog_is_one_problem_not_a_lost_history(project) -> None:  # type: ignore[no-untyped-def]
+    changelog = project.source / "versions" / "refund" / "changelog.yaml"
+    changelog.write_bytes(b"\xff\xfe not text")
+    assert [code for code, _ in problems(project.source)] == ["S001"]  # no V010 "its whole history is gone"
+
+
 def test_check_names_the_edited_version(project) -> None:  # type: ignore[no-untyped-def]
     frozen = project.source / "versions" / "privacy" / "1" / "en.md"
     frozen.write_text(frozen.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
