@@ -170,7 +170,7 @@ def atom_feed(content: FeedContent) -> bytes:
 
 def _package_file(package: str, name: str) -> bytes:
     """A file of an installed package (where it states its version), read without importing
-    the package; empty when the package is not installed, so the feed is made, not cached."""
+    the package; empty when it is not installed (and making a feed then fails on the import)."""
     spec = importlib.util.find_spec(package)
     folder = spec.submodule_search_locations if spec is not None else None
     if folder:
