@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import html.parser
 import json
 import re
 from dataclasses import dataclass
@@ -160,6 +161,66 @@ def escape_prose(value: str) -> str:
         return text
     cuts = sorted(escape)
     return "".join(text[start:end] + "\\" for start, end in zip([0, *cuts], cuts)) + text[cuts[-1]:]
+
+
+#: What may be Markdown markup in prose; prose without any of it reads as it is written.
+_MARKUP = re.compile(r"[\\`*_\[\]<>&#|~!]|^ {0,3}(?:[-+>]|\d+[.)])\s|^ {4}", re.MULTILINE)
+
+
+@functools.lru_cache(maxsize=1024)
+def prose_text(value: str) -> str:
+    """The company's Markdown prose as the page shows it, in plain text: emphasis and escapes
+    gone, a link's address in parentheses after its text (unless the text is the address),
+    each paragraph and list item on a line of its own. For places that hold text, not
+    Markdown (the JSON-LD literals). The prose is escaped as for the page (:func:`escape_prose`),
+    so what the page shows literally stays literal.
+
+    >>> prose_text("We use **Stripe** ([terms](https://stripe.example/t)).\\n\\n- cards\\n- wallets")
+    'We use Stripe (terms (https://stripe.example/t)).\\n- cards\\n- wallets'
+    """
+    if not _MARKUP.search(value):
+        return value.strip()
+    from markdown import Markdown  # type: ignore[import-untyped]
+
+    from legalgen.markdown_safety import SafetyExtension
+
+    reader = _PlainText()
+    reader.feed(Markdown(extensions=[SafetyExtension()], output_format="html").convert(escape_prose(value)))
+    reader.close()
+    return reader.text()
+
+
+class _PlainText(html.parser.HTMLParser):
+    """The text of converted prose: blocks on lines of their own, links followed by their address."""
+
+    _BLOCKS = frozenset({"p", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "pre", "hr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self._parts: list[str] = []
+        self._links: list[tuple[str | None, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._BLOCKS:
+            self._parts.append("\n")
+        if tag == "li":
+            self._parts.append("- ")
+        if tag == "a":
+            self._links.append((dict(attrs).get("href"), len(self._parts)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._links:
+            href, start = self._links.pop()
+            shown = "".join(self._parts[start:]).strip()
+            if href and href not in (shown, f"mailto:{shown}"):
+                self._parts.append(f" ({href})")
+
+    def handle_data(self, data: str) -> None:
+        self._parts.append(data)
+
+    def text(self) -> str:
+        lines = (" ".join(line.split()) for line in "".join(self._parts).splitlines())
+        return "\n".join(line for line in lines if line)
 
 
 def escape_theme_text(value: object) -> str:

@@ -184,6 +184,22 @@ def test_a_category_of_the_companys_own_falls_back_to_personal_data(example_hist
     assert not _objects(graph, iri(PAGE), f"<{DCT}replaces>")  # a first version replaces nothing
 
 
+def test_a_description_is_the_text_the_page_shows_not_its_markdown(example_history: History) -> None:
+    version = _second(example_history)
+    assert version.source is not None
+    document = version.document
+    prose = ("We check payments with **Stripe** ([terms](https://stripe.example/terms)).\n\n"
+             "- cards\n- wallets <b>\\*</b>")
+    purpose = document.purposes[0].model_copy(update={"description": m.Text({"en": prose, "de": prose, "fr": prose})})
+    changed = document.model_copy(update={"purposes": [purpose, *document.purposes[1:]]})
+    source = version.source.model_copy(update={"documents": {**version.source.documents, "privacy": changed}})
+    data = jsonld.notice(replace(version, frozen_source=Later.known(source)), Formatter.for_locale("en"), PAGE,
+                         previous=None, current=f"{BASE}en/privacy/", site=BASE)
+    process = next(node for node in data["dpv:hasProcess"] if node["@id"] == f"{PAGE}#purpose-{purpose.id}")
+    assert process["dct:description"]["@value"] == (
+        "We check payments with Stripe (terms (https://stripe.example/terms)).\n- cards\n- wallets <b>*</b>")
+
+
 def test_facts_the_source_leaves_out_are_left_out(example_history: History) -> None:
     version = _second(example_history)
     assert version.source is not None

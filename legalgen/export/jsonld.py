@@ -35,7 +35,7 @@ from legalgen import knowledge
 from legalgen import model as m
 from legalgen.i18n import Formatter
 from legalgen.periods import Period
-from legalgen.render import document_title
+from legalgen.render import document_title, prose_text
 from legalgen.versions import Version
 
 FILE = "notice.jsonld"
@@ -322,7 +322,7 @@ def notice(version: Version, formatter: Formatter, page: str, *, previous: str |
         if label:
             process["skos:prefLabel"] = build.text(label)
         if purpose.description is not None:
-            process["dct:description"] = build.text(purpose.description.get(locale))
+            process["dct:description"] = build.text(prose_text(purpose.description.get(locale)))  # Markdown
         if purpose.type is not None:
             process["dpv:hasPurpose"] = [PURPOSES[purpose.type]]
         elif label:
