@@ -207,6 +207,8 @@ class _PlainText(html.parser.HTMLParser):
             self._parts.append("- ")
         if tag == "a":
             self._links.append((dict(attrs).get("href"), len(self._parts)))
+        if tag == "img":
+            self._parts.append(dict(attrs).get("alt") or "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "a" and self._links:

@@ -189,7 +189,7 @@ def test_a_description_is_the_text_the_page_shows_not_its_markdown(example_histo
     assert version.source is not None
     document = version.document
     prose = ("We check payments with **Stripe** ([terms](https://stripe.example/terms)).\n\n"
-             "- cards\n- wallets <b>\\*</b>")
+             "- cards\n- wallets <b>\\*</b> ![our logo](https://x.example/logo.png)")
     purpose = document.purposes[0].model_copy(update={"description": m.Text({"en": prose, "de": prose, "fr": prose})})
     changed = document.model_copy(update={"purposes": [purpose, *document.purposes[1:]]})
     source = version.source.model_copy(update={"documents": {**version.source.documents, "privacy": changed}})
@@ -197,7 +197,7 @@ def test_a_description_is_the_text_the_page_shows_not_its_markdown(example_histo
                          previous=None, current=f"{BASE}en/privacy/", site=BASE)
     process = next(node for node in data["dpv:hasProcess"] if node["@id"] == f"{PAGE}#purpose-{purpose.id}")
     assert process["dct:description"]["@value"] == (
-        "We check payments with Stripe (terms (https://stripe.example/terms)).\n- cards\n- wallets <b>*</b>")
+        "We check payments with Stripe (terms (https://stripe.example/terms)).\n- cards\n- wallets <b>*</b> our logo")
 
 
 def test_facts_the_source_leaves_out_are_left_out(example_history: History) -> None:
