@@ -329,6 +329,19 @@ class _Budget(Exception):
     """The plain data would exceed the node budget, or an alias contains itself."""
 
 
+def read_bounded(path: Path, limit: int, *, follow_links: bool = True) -> tuple[bytes | None, os.stat_result]:
+    """The first ``limit`` bytes of the file at ``path``, and its status, never waiting for
+    data: ``None`` instead of the bytes for anything but a regular file (a pipe, a device) and
+    for a regular file with nothing to read yet (a kernel log reached through a link). Without
+    ``follow_links``, a link is not opened (``OSError``); any file that cannot be opened or
+    read is ``OSError``."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    handle = os.open(path, flags if follow_links else flags | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(handle, "rb") as stream:
+        status = os.fstat(handle)
+        return (stream.read(limit) if stat.S_ISREG(status.st_mode) else None), status
+
+
 def read_yaml(path: Path, name: str, limits: Limits | None = None) -> tuple[SourceFile | None, list[Diagnostic]]:
     """Parse one YAML file; every way it can fail is one positioned diagnostic.
 
@@ -336,25 +349,21 @@ def read_yaml(path: Path, name: str, limits: Limits | None = None) -> tuple[Sour
     for one beyond :class:`Limits`.
     """
     limits = limits or Limits()
+    not_regular = "not a regular file (a pipe, device or folder)"
     try:
-        # never waiting for a pipe or device (nor a kernel file that blocks, reached through a link)
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(handle, "rb") as stream:
-            status = os.fstat(handle)
-            if not stat.S_ISREG(status.st_mode):
-                return None, [Diagnostic("S001", "not a regular file (a pipe, device or folder)", Location(name, 1, 1))]
-            raw = stream.read(limits.max_bytes + 1)
-        if raw is None:  # a file with nothing to read yet, such as a kernel log
-            return None, [Diagnostic("S001", "cannot read file: it waits for data (a device or kernel file)",
-                                     Location(name, 1, 1))]
-        if max(status.st_size, len(raw)) > limits.max_bytes:
-            size = max(status.st_size, len(raw))
-            return None, [Diagnostic("S011", f"file of {size} bytes is larger than the limit of {limits.max_bytes}",
-                                     Location(name, 1, 1), hint="raise LEGALGEN_MAX_FILE_BYTES if it is genuine")]
+        raw, status = read_bounded(path, limits.max_bytes + 1)
     except IsADirectoryError:
-        return None, [Diagnostic("S001", "not a regular file (a pipe, device or folder)", Location(name, 1, 1))]
+        return None, [Diagnostic("S001", not_regular, Location(name, 1, 1))]
     except OSError as error:
         return None, [Diagnostic("S001", f"cannot read file: {error.strerror or error}", Location(name, 1, 1))]
+    if raw is None:
+        problem = "cannot read file: it waits for data (a device or kernel file)" \
+            if stat.S_ISREG(status.st_mode) else not_regular
+        return None, [Diagnostic("S001", problem, Location(name, 1, 1))]
+    size = max(status.st_size, len(raw))
+    if size > limits.max_bytes:
+        return None, [Diagnostic("S011", f"file of {size} bytes is larger than the limit of {limits.max_bytes}",
+                                 Location(name, 1, 1), hint="raise LEGALGEN_MAX_FILE_BYTES if it is genuine")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -33,6 +33,7 @@ current source changes nothing that was released until the next release.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -52,11 +53,7 @@ from legalgen.diagnostics import Diagnostic, Location, SourceError, display_path
 from legalgen.diff import Materiality, classify
 from legalgen.load import LoadedPolicy, load_policy, validation_diagnostics
 from legalgen.periods import Period
-from legalgen.source import Limits, SourceFile, read_yaml
-
-#: How frozen files are opened: bytes as written (Windows), never through a link, never
-#: waiting for a pipe or device.
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+from legalgen.source import Limits, SourceFile, read_bounded, read_yaml
 
 VERSIONS_DIR = "versions"
 CHANGELOG = "changelog.yaml"
@@ -145,14 +142,13 @@ class FrozenTexts(Mapping[str, str]):
                 raise KeyError(locale)
             path = self._directory / f"{locale}.md"
             expected = self._expected.get(f"{locale}.md")
-            try:  # no further than the size verified: a file grown or swapped since is V001 below
-                handle = os.open(path, _READ_FLAGS)
-                with os.fdopen(handle, "rb") as stream:
-                    found = _stat(os.fstat(handle))
-                    data: bytes | None = stream.read(max(expected[0], 0) + 1) if expected else None
-            except OSError:
-                data, found = None, None
-            if found is not None and found != self._expected.get(f"{locale}.md", found):
+            data: bytes | None = None
+            found: Stat | None = None
+            if expected is not None:  # no further than the size verified: a file grown or swapped since is V001
+                with contextlib.suppress(OSError):
+                    data, status = read_bounded(path, max(expected[0], 0) + 1, follow_links=False)
+                    found = _stat(status)
+            if found is not None and found != expected:
                 raise SourceError([Diagnostic("V001", f"{self._name}: frozen file {locale}.md was changed during "
                                                       "the run", Location(display_path(path)),
                                               hint="released versions are immutable: restore it from version "
@@ -299,24 +295,14 @@ def frozen_files(directory: Path, limits: Limits) -> dict[str, bytes]:
         return {}
     files: dict[str, bytes] = {}
     total = 0
-    pending = [(str(directory), "")]
-    while pending:
-        folder, prefix = pending.pop()
-        try:
-            with os.scandir(folder) as found:
-                entries = sorted(found, key=lambda entry: entry.name)
-        except OSError as error:
-            raise _frozen_problem(Path(folder), f"frozen folder cannot be read: {error.strerror or error}") from None
-        for entry in entries:
-            path, name = Path(entry.path), prefix + entry.name
+    try:
+        for name, entry in _files_below(directory):
+            path = Path(entry.path)
             if not _is_utf8(name):
-                raise _frozen_problem(Path(folder), f"a frozen file's name is not UTF-8 text ({_shown(entry.name)})",
+                raise _frozen_problem(path.parent, f"a frozen file's name is not UTF-8 text ({_shown(name)})",
                                       hint="remove the file, or restore the released version from version control")
             if entry.is_symlink():
                 raise _frozen_problem(path, "frozen file is a link; a released version holds plain files only")
-            if entry.is_dir(follow_symlinks=False):
-                pending.append((entry.path, name + "/"))
-                continue
             if len(files) == MAX_FROZEN_FILES:
                 raise _frozen_problem(directory, f"frozen version holds more than {MAX_FROZEN_FILES} files")
             files[name] = _read_plain(path, limits.max_bytes)
@@ -324,7 +310,26 @@ def frozen_files(directory: Path, limits: Limits) -> dict[str, bytes]:
             if total > 10 * limits.max_bytes:
                 raise _frozen_problem(directory, f"frozen version holds more than {10 * limits.max_bytes} bytes",
                                       hint="raise LEGALGEN_MAX_FILE_BYTES if it is genuine")
+    except OSError as error:  # a folder below that cannot be listed
+        raise _frozen_problem(Path(error.filename or directory),
+                              f"frozen folder cannot be read: {error.strerror or error}") from None
     return dict(sorted(files.items()))
+
+
+def _files_below(folder: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every entry below ``folder`` but its folders (a link to a folder is an entry, not
+    followed), by relative POSIX path, each folder's in name order; ``OSError`` when a
+    folder cannot be listed."""
+    pending = [(str(folder), "")]
+    while pending:
+        directory, prefix = pending.pop()
+        with os.scandir(directory) as found:
+            entries = sorted(found, key=lambda entry: entry.name)
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                pending.append((entry.path, f"{prefix}{entry.name}/"))
+            else:
+                yield prefix + entry.name, entry
 
 
 def _is_utf8(name: str) -> bool:
@@ -345,18 +350,12 @@ def _read_plain(path: Path, max_bytes: int) -> bytes:
     """The bytes of the plain file at ``path``, not through a link, never waiting for a device
     or pipe, and at most ``max_bytes`` (else ``SourceError``, V002)."""
     try:
-        handle = os.open(path, _READ_FLAGS)
+        data, status = read_bounded(path, max_bytes + 1, follow_links=False)
     except OSError as error:
         raise _frozen_problem(path, f"frozen file cannot be read: {error.strerror or error}") from None
-    with os.fdopen(handle, "rb") as stream:
-        try:
-            if not stat.S_ISREG(os.fstat(handle).st_mode):
-                raise _frozen_problem(path, "frozen file is not a plain file (a pipe, device or socket)")
-            data = stream.read(max_bytes + 1)
-            if data is None:  # nothing to read yet, as from a kernel log
-                raise _frozen_problem(path, "frozen file cannot be read: it waits for data")
-        except OSError as error:
-            raise _frozen_problem(path, f"frozen file cannot be read: {error.strerror or error}") from None
+    if data is None:
+        raise _frozen_problem(path, "frozen file cannot be read: it waits for data" if stat.S_ISREG(status.st_mode)
+                              else "frozen file is not a plain file (a pipe, device or socket)")
     if len(data) > max_bytes:
         raise _frozen_problem(path, f"frozen file is larger than the limit of {max_bytes} bytes",
                               hint="raise LEGALGEN_MAX_FILE_BYTES if it is genuine")
@@ -514,20 +513,11 @@ def _signature(folder: Path, max_bytes: int) -> _Signature | None:
         if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
             return None
         data = changelog.read_bytes()
-        pending = [(str(folder), "")]
-        while pending:
-            directory, prefix = pending.pop()
-            with os.scandir(directory) as found:
-                entries = sorted(found, key=lambda entry: entry.name)
-            for entry in entries:
-                name = prefix + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((entry.path, name + "/"))
-                    continue
-                info = entry.stat(follow_symlinks=False)
-                if not stat.S_ISREG(info.st_mode) or info.st_ino == 0:
-                    return None
-                files[name] = _stat(info)
+        for name, entry in _files_below(folder):
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode) or info.st_ino == 0:
+                return None
+            files[name] = _stat(info)
     except OSError:
         return None
     digest = hashlib.sha256(data)
