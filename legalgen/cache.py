@@ -15,7 +15,7 @@ legalgen never reads an old entry:
   release hashes and the code that compares them;
 - ``redline/``: the redline of two released versions, under both texts and the code;
 - ``catalogs/``: compiled complete catalogs; ``knowledge/``: the parsed knowledge files;
-- ``feeds/``: each locale's Atom feed, under its content and feedgen's version;
+- ``feeds/``: each locale's Atom feed, under its content and the versions of feedgen and lxml;
 - ``jinja/``: compiled templates (Jinja's own bytecode cache, checked against each
   template's source);
 - ``html/``: the engine's conversions of pages' Markdown (see :mod:`legalgen.converted`);

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import enum
+import functools
 import importlib.util
 import json
 from dataclasses import dataclass
@@ -168,6 +169,7 @@ def atom_feed(content: FeedContent) -> bytes:
     return cache.value("feeds", key, lambda: _atom_feed(content), bytes)
 
 
+@functools.cache
 def _package_file(package: str, name: str) -> bytes:
     """A file of an installed package (where it states its version), read without importing
     the package; empty when it is not installed (and making a feed then fails on the import)."""

@@ -27,7 +27,7 @@ from legalgen import knowledge
 from legalgen import model as m
 from legalgen.i18n import Formatter
 from legalgen.load import LoadedPolicy
-from legalgen.markdown_safety import is_safe_markdown_destination
+from legalgen.markdown_safety import is_safe_markdown_destination, markdown_html
 from legalgen.periods import Period
 from legalgen.typography import typeset
 
@@ -180,12 +180,8 @@ def prose_text(value: str) -> str:
     """
     if not _MARKUP.search(value):
         return value.strip()
-    from markdown import Markdown  # type: ignore[import-untyped]
-
-    from legalgen.markdown_safety import SafetyExtension
-
     reader = _PlainText()
-    reader.feed(Markdown(extensions=[SafetyExtension()], output_format="html").convert(escape_prose(value)))
+    reader.feed(markdown_html(escape_prose(value)))  # the conversion the PDF and the embed use
     reader.close()
     return reader.text()
 
@@ -302,8 +298,8 @@ def make_environment(formatter: Formatter) -> jinja2.Environment:
         yaml_string=lambda value: json.dumps(str(value), ensure_ascii=False),
         meta_title=lambda value: json.dumps(escape_theme_text(value), ensure_ascii=False),
         category_label=lambda c: _named(c.label, c.type, formatter),
-        category_in_sentence=lambda c: in_sentence(_named(c.label, c.type, formatter), locale) if c.label is not None
-        else formatter.label(c.type, "in_sentence"),
+        # the catalog's in-sentence form is written as it reads there; in_sentence leaves it so
+        category_in_sentence=lambda c: in_sentence(_named(c.label, c.type, formatter, "in_sentence"), locale),
         purpose_label=lambda p: _named(p.label, p.type, formatter),
         lifetime=lambda value: _lifetime(value.root, formatter),
         recipient_name=lambda r: escape_markdown(r.name) if r.name else formatter.label(r.category, "provider"),
@@ -337,11 +333,11 @@ def in_sentence(label: str, locale: str) -> str:
     return label[:start] + label[start].lower() + label[start + 1:]
 
 
-def _named(label: m.Text | None, kind: Any, formatter: Formatter) -> str:
-    """The company's own label if given, else the catalog label of the known type."""
+def _named(label: m.Text | None, kind: Any, formatter: Formatter, form: str = "label") -> str:
+    """The company's own label if given, else the catalog label of the known type (in ``form``)."""
     if label is not None:
         return escape_markdown(label.get(formatter.locale))
-    return formatter.label(kind)
+    return formatter.label(kind, form)
 
 
 def _lifetime(value: object, formatter: Formatter) -> str:
