@@ -36,9 +36,9 @@ def _peak_mb(who: int = resource.RUSAGE_SELF) -> float:
 
 
 def render_throughput(root: Path, steps: list[int]) -> None:
-    from legalgen.load import load_policy
-    from legalgen.pages import render_pages
     from legalgen.project import Project
+    from legalgen.render.pages import render_pages
+    from legalgen.source.load import load_policy
 
     project = Project.at(root)
     done = pages = 0

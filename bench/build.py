@@ -109,7 +109,7 @@ def run(command: list[str], cwd: Path, **env: str) -> tuple[float, float]:
 #: imported, printing the CPU seconds the command took.
 RENDER_AFTER_IMPORTS = """
 import sys, time
-import legalgen.load, legalgen.project, legalgen.site, legalgen.versions
+import legalgen.source.load, legalgen.project, legalgen.site.build, legalgen.versions.history
 from legalgen.cli import main
 started = time.process_time()
 main(["render", "--as-of", sys.argv[1]], standalone_mode=False)

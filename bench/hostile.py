@@ -7,7 +7,7 @@ one file replaced. Every case runs `python -m legalgen check --source CASE` in a
 process; the table shows the median wall time, the highest peak RSS of the runs, the exit
 status and the first diagnostic. The goal (README, "Limits"): no input makes `check` run
 longer than 10 s or use more than 500 MB on a 2-core machine
-(default limits: LEGALGEN_MAX_FILE_BYTES and the others in legalgen/source.py). The peer of this benchmark
+(default limits: LEGALGEN_MAX_FILE_BYTES and the others in legalgen/source/reader.py). The peer of this benchmark
 is the same command on the valid snippet, printed first, so the ratios compare cases
 measured side by side in one run.
 """
@@ -68,7 +68,7 @@ def _at_size(limit: int) -> str:
 
 def _fitting(values: int) -> int:
     """How many purposes fit in ``values`` values."""
-    from legalgen.source import Limits, _Loader
+    from legalgen.source.reader import Limits, _Loader
 
     def count(n: int) -> int:
         loader = _Loader(_purposes(n), Limits())

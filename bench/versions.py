@@ -30,8 +30,8 @@ from click.testing import CliRunner
 from legalgen.cli import main as cli
 from tests.conftest import released_on
 
-LOAD = ("import sys, time; from pathlib import Path; from legalgen.load import load_policy; "
-        "from legalgen.versions import load_history; loaded = load_policy(Path(sys.argv[1])); "
+LOAD = ("import sys, time; from pathlib import Path; from legalgen.source.load import load_policy; "
+        "from legalgen.versions.history import load_history; loaded = load_policy(Path(sys.argv[1])); "
         "t = time.perf_counter(); load_history(loaded); print(time.perf_counter() - t)")
 
 
@@ -71,7 +71,7 @@ def main() -> int:
         root = Path(tmp)
         peer = make_source(root, 0)
         sources = {count: make_source(root, count) for count in counts}
-        time.sleep(2.5)  # files changed within 2 s are verified again on the next run (legalgen.versions)
+        time.sleep(2.5)  # files changed within 2 s are verified again on the next run (legalgen.versions.history)
         rows = []
         peer_times = []
         for count, source in sources.items():

@@ -20,25 +20,25 @@ _EXPORTS = {
     "Location": "legalgen.diagnostics",
     "Severity": "legalgen.diagnostics",
     "SourceError": "legalgen.diagnostics",
-    "LoadedPolicy": "legalgen.load",
-    "load_policy": "legalgen.load",
-    "render_pages": "legalgen.pages",
+    "LoadedPolicy": "legalgen.source.load",
+    "load_policy": "legalgen.source.load",
+    "render_pages": "legalgen.render.pages",
     "Project": "legalgen.project",
-    "Page": "legalgen.render",
-    "build_site": "legalgen.site",
-    "render_sources": "legalgen.site",
-    "History": "legalgen.versions",
-    "load_history": "legalgen.versions",
+    "Page": "legalgen.render.renderer",
+    "build_site": "legalgen.site.build",
+    "render_sources": "legalgen.site.build",
+    "History": "legalgen.versions.history",
+    "load_history": "legalgen.versions.history",
 }
 
 if TYPE_CHECKING:
     from legalgen.diagnostics import Diagnostic, LegalgenError, Location, Severity, SourceError
-    from legalgen.load import LoadedPolicy, load_policy
-    from legalgen.pages import render_pages
     from legalgen.project import Project
-    from legalgen.render import Page
-    from legalgen.site import build_site, render_sources
-    from legalgen.versions import History, load_history
+    from legalgen.render.pages import render_pages
+    from legalgen.render.renderer import Page
+    from legalgen.site.build import build_site, render_sources
+    from legalgen.source.load import LoadedPolicy, load_policy
+    from legalgen.versions.history import History, load_history
 
 
 def package_version(name: str = "legalgen") -> str | None:

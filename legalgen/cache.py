@@ -9,7 +9,7 @@ legalgen never reads an old entry:
   reading limits; used only for a version whose files still match that hash;
 - ``history/``: a document's verified releases and their classifications, under its
   changelog and the size, inode and change times of every frozen file (see
-  :func:`legalgen.versions.load_history`);
+  :func:`legalgen.versions.history.load_history`);
 - ``source/``: the current source, validated, under a hash of its files' names and parsed data;
 - ``changes/``: the classification of a released version against the one before, under both
   release hashes and the code that compares them;
@@ -18,7 +18,7 @@ legalgen never reads an old entry:
 - ``feeds/``: each locale's Atom feed, under its content and the versions of feedgen and lxml;
 - ``jinja/``: compiled templates (Jinja's own bytecode cache, checked against each
   template's source);
-- ``html/``: the engine's conversions of pages' Markdown (see :mod:`legalgen.converted`);
+- ``html/``: the engine's conversions of pages' Markdown (see :mod:`legalgen.site.converted`);
 - ``pdf/``: each version's PDF in one language (see :mod:`legalgen.export.pdf`).
 
 Every entry but Jinja's starts with the sha256 of its content; an unreadable, damaged or
@@ -41,7 +41,7 @@ from typing import TypeVar
 T = TypeVar("T")
 
 #: The modules whose code decides how a source reads: their bytes name the cache folder.
-_READERS = ("model.py", "load.py", "migrate.py", "source.py", "periods.py")
+_READERS = ("source/model.py", "source/load.py", "source/migrate.py", "source/reader.py", "source/periods.py")
 
 
 @functools.cache

@@ -57,7 +57,7 @@ def _one_brand_option(command: Any) -> Any:
 def _targets(project: Any, brands: tuple[str, ...], all_brands: bool, shard: str | None,
              sites: Path | None = None) -> list[Any]:
     """The projects a command works on: the base project, or the brands chosen."""
-    from legalgen.brands import parse_shard, select_brands
+    from legalgen.site.brands import parse_shard, select_brands
 
     if shard is not None and not (brands or all_brands):
         raise click.BadParameter("needs --brands (or --brand)", param_hint="--shard")
@@ -99,8 +99,8 @@ def _each(projects: list[Any], action: Any) -> None:
 
 def _load_source(project: Any) -> Any:
     """The validated policy, read within the LEGALGEN_MAX_* limits (raises SourceError on any problem)."""
-    from legalgen.load import load_policy
-    from legalgen.source import Limits
+    from legalgen.source.load import load_policy
+    from legalgen.source.reader import Limits
 
     try:
         limits = Limits.from_environment()
@@ -111,7 +111,7 @@ def _load_source(project: Any) -> Any:
 
 def _load(project: Any) -> tuple[Any, Any]:
     """The validated policy and its released versions (raises SourceError on any problem)."""
-    from legalgen.versions import load_history
+    from legalgen.versions.history import load_history
 
     loaded = _load_source(project)
     return loaded, load_history(loaded)
@@ -275,7 +275,7 @@ def _check_one(project: Any, output_format: str, grouped: bool, show_coverage: b
                verify_signatures: bool, as_of: Any, *, echo: bool = True) -> tuple[int, list[Diagnostic]]:
     """Check one source; print its findings (with ``echo``) and summary; return its error count and findings."""
     from legalgen.check import check_policy, coverage, overrides_in_effect, rules
-    from legalgen.pages import render_pages
+    from legalgen.render.pages import render_pages
 
     try:
         loaded, history = _load(project)
@@ -283,7 +283,7 @@ def _check_one(project: Any, output_format: str, grouped: bool, show_coverage: b
         pages = render_pages(loaded, history, date)
         provenance: list[Diagnostic] = []
         if against is not None or verify_signatures:
-            from legalgen import vcs
+            from legalgen.versions import vcs
 
             if against is not None:
                 provenance += vcs.versions_removed_since(project.source, history, against)
@@ -341,7 +341,7 @@ def render(root: Path, source: Path | None, as_of: Any, brands: tuple[str, ...],
     generated configs of removed locales are deleted. An incomplete catalog stops it before
     anything is written. A brand's tree and configs go to .legalgen/brands/<name>/.
     """
-    from legalgen.site import render_sources
+    from legalgen.site.build import render_sources
 
     def render_one(project: Any) -> None:
         try:
@@ -384,7 +384,7 @@ def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, j
     <--site-dir>/<name>/), by worker processes that build one brand after another (--jobs of
     them); a brand that fails is reported and the others go on.
     """
-    from legalgen import manifest
+    from legalgen.site import manifest
 
     projects = _targets(_project(root, source, site_dir), brands, all_brands, shard, site_dir)
     if brands or all_brands:
@@ -394,7 +394,7 @@ def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, j
     if not force and manifest.up_to_date(project, engine, as_of.date() if as_of else None):
         click.echo(f"{project.site} is up to date: built from these very sources")
         return
-    from legalgen.site import build_site
+    from legalgen.site.build import build_site
 
     try:
         loaded, history = _load(project)
@@ -411,7 +411,7 @@ def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, j
 
 
 def _build_brands(projects: list[Any], engine: str, jobs: int | None, force: bool, as_of: Any) -> None:
-    from legalgen.brands import build_brands
+    from legalgen.site.brands import build_brands
 
     if not projects:
         click.echo("no brand to build: brands/ holds none, or none falls into this shard")
@@ -469,7 +469,7 @@ def release(document: str, effective: Any, published: Any, summary_file: Path, m
 def _release_one(project: Any, document: str, effective: Any, published: Any, summary_file: Path,
                  material: bool | None, backdate_reason: str | None, sign: bool) -> None:
     from legalgen.check.style import summary_problems
-    from legalgen.releases import read_summary, release_document
+    from legalgen.versions.releases import read_summary, release_document
 
     try:
         loaded, history = _load(project)
@@ -485,7 +485,7 @@ def _release_one(project: Any, document: str, effective: Any, published: Any, su
                                    published=_as_of(published, loaded), today=today, material=material,
                                    backdate_reason=backdate_reason, signed=sign)
         if sign:
-            from legalgen.vcs import sign_release
+            from legalgen.versions.vcs import sign_release
 
             tag = sign_release(loaded.root, planned)
             click.echo(f"signed tag {tag}")
@@ -511,7 +511,7 @@ def schema(output: Path, check_only: bool) -> None:
     changelog.schema.json (the changelogs `release` writes) and policy.schema.json (the
     policy.json a build publishes).
     """
-    from legalgen.schema import schema_files
+    from legalgen.export.schema import schema_files
     from legalgen.writer import write_file
 
     files = schema_files()
@@ -534,8 +534,8 @@ def catalogs(check_only: bool) -> None:
 
     For maintainers of legalgen's own wording; translators then fill the .po files.
     """
-    from legalgen.catalogs import check_catalogs, update_catalogs
-    from legalgen.model import SUPPORTED_LOCALES
+    from legalgen.render.catalogs import check_catalogs, update_catalogs
+    from legalgen.source.model import SUPPORTED_LOCALES
 
     locales = list(SUPPORTED_LOCALES)
     if check_only:
@@ -586,9 +586,9 @@ def notices(root: Path, source: Path | None, as_of: Any, output: Path | None, se
 def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, recipients: Path | None) -> None:
     import os
 
-    from legalgen.mail import SmtpSettings, compose_all, message_files, read_recipients
-    from legalgen.mail import send as deliver
-    from legalgen.notices import due_messages
+    from legalgen.notices.announcements import due_messages
+    from legalgen.notices.mail import SmtpSettings, compose_all, message_files, read_recipients
+    from legalgen.notices.mail import send as deliver
     from legalgen.writer import write_tree
 
     try:
@@ -634,7 +634,7 @@ def trace(document: str, locale: str | None, output_format: str, root: Path, sou
     """
     import json
 
-    from legalgen.trace import trace_document
+    from legalgen.render.trace import trace_document
 
     [project] = _targets(_project(root, source), (brand,) if brand else (), False, None)
     try:
@@ -677,7 +677,7 @@ def migrate(dry_run: bool, root: Path, source: Path | None) -> None:
     why, writes the files and loads the result. Released versions under versions/ are
     never touched; legalgen reads them in the format they were released in.
     """
-    from legalgen.migrate import FORMAT, plan, rewrite
+    from legalgen.source.migrate import FORMAT, plan, rewrite
 
     project = _project(root, source)
     folder = project.source
@@ -731,8 +731,8 @@ def init(directory: Path, example: bool, company: str | None, country: str | Non
     Nothing that exists is overwritten: init refuses a folder that already holds any of
     these files, and writes nothing then.
     """
-    from legalgen import model as m
     from legalgen.scaffold import DOCUMENTS, Answers, write
+    from legalgen.source import model as m
 
     answers = None
     if not example:
@@ -794,7 +794,7 @@ def diff(base: str | None, head: str | None, output_format: str, redlines: bool,
     change adds and fixes. Exits 0 (use `legalgen check` as the gate). With --brand, the
     brand over the base source is compared, both read at each git revision.
     """
-    from legalgen import review
+    from legalgen.versions import review
 
     [project] = _targets(_project(root, source), (brand,) if brand else (), False, None)
     try:
@@ -827,7 +827,7 @@ def serve(port: int, engine: str, as_of: Any, root: Path, source: Path | None, b
     diagnostics and the last good site stays served. With --brand, the brand's site over
     the base source (a change to either rebuilds it). Ctrl-C stops.
     """
-    from legalgen.serve import serve as run
+    from legalgen.site.serve import serve as run
 
     if not (root / "mkdocs.yml").is_file():
         raise click.UsageError(f"no mkdocs.yml in {display_path(root)}; run `legalgen init` first or pass --root")

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from legalgen.load import LoadedPolicy, load_policy
 from legalgen.project import Project
-from legalgen.site import build_site
-from legalgen.versions import History, load_history
+from legalgen.site.build import build_site
+from legalgen.source.load import LoadedPolicy, load_policy
+from legalgen.versions.history import History, load_history
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"

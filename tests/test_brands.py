@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from legalgen.brands import parse_shard, select_brands, shard_of
 from legalgen.cli import main
 from legalgen.diagnostics import SourceError
-from legalgen.load import load_policy
 from legalgen.project import Project
-from legalgen.versions import load_history
+from legalgen.site.brands import parse_shard, select_brands, shard_of
+from legalgen.source.load import load_policy
+from legalgen.versions.history import load_history
 
 from .brandgen import base_project, brand_name, write_brands
 from .conftest import released_on
@@ -358,7 +358,7 @@ def test_merged_findings_name_their_brands_unless_every_brand_has_them() -> None
 
 
 def test_trace_and_serve_take_a_brand(project: Path) -> None:
-    from legalgen.serve import watched_files
+    from legalgen.site.serve import watched_files
 
     runner = CliRunner()
     result = runner.invoke(main, ["trace", "imprint", "--root", str(project), "--brand", brand_name(1),

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from legalgen.load import load_policy
 from legalgen.project import Project
-from legalgen.site import build_site
-from legalgen.versions import load_history
+from legalgen.site.build import build_site
+from legalgen.source.load import load_policy
+from legalgen.versions.history import load_history
 
 from .browsing import free_port, serve
 from .conftest import copy_project

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from legalgen import cache
-from legalgen import load as load_module
-from legalgen import redline as redline_module
-from legalgen import versions as versions_module
 from legalgen.diagnostics import SourceError
-from legalgen.load import load_policy
-from legalgen.versions import load_history
+from legalgen.source import load as load_module
+from legalgen.source.load import load_policy
+from legalgen.versions import history as versions_module
+from legalgen.versions import redline as redline_module
+from legalgen.versions.history import load_history
 
 from .conftest import REPO, copy_project
 

@@ -107,7 +107,7 @@ def test_help_starts_without_loading_the_pipeline() -> None:
                             text=True, check=True)
     imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
     assert "legalgen.cli" in imported
-    assert not imported & {"legalgen.model", "legalgen.load", "legalgen.pages", "jinja2", "mkdocs", "pydantic"}
+    assert not imported & {"legalgen.source.model", "legalgen.source.load", "legalgen.render.pages", "jinja2", "mkdocs", "pydantic"}
 
 
 @pytest.mark.parametrize("epoch", ["soon", "99999999999999999999"])

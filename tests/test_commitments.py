@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from legalgen.diagnostics import SourceError
-from legalgen.i18n import load_translations
-from legalgen.load import load_policy
-from legalgen.pages import render_document
+from legalgen.render.i18n import load_translations
+from legalgen.render.pages import render_document
+from legalgen.source.load import load_policy
 
 SITE = """\
 site: {name: Minimal Legal, base_url: 'https://legal.minimal.example/', locales: [en, de, fr], default_locale: en}
@@ -97,7 +97,7 @@ def _needle(sentence: str, locale: str) -> str:
     """The longest literal part of the sentence's full translation in ``locale``."""
     from babel.messages.pofile import read_po
 
-    from legalgen.i18n import catalog_dir
+    from legalgen.render.i18n import catalog_dir
 
     if locale == "en":
         text = sentence

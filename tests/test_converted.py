@@ -10,7 +10,7 @@ import markdown
 import pytest
 
 from legalgen import cache
-from legalgen.site import BuildError, _build_with_mkdocs
+from legalgen.site.build import BuildError, _build_with_mkdocs
 
 CONFIG = """\
 site_name: Kept

@@ -15,14 +15,14 @@ from click.testing import CliRunner
 from legalgen.check import check_policy
 from legalgen.cli import main
 from legalgen.diagnostics import SourceError
-from legalgen.load import load_policy
-from legalgen.mail import compose_all, message_files
-from legalgen.notices import due_messages, notices_json
-from legalgen.pages import feeds, render_pages
-from legalgen.render import LocaleRenderer
-from legalgen.snapshot import take_snapshot
-from legalgen.trace import trace_document
-from legalgen.versions import History, load_history
+from legalgen.notices.announcements import due_messages, notices_json
+from legalgen.notices.mail import compose_all, message_files
+from legalgen.render.pages import feeds, render_pages
+from legalgen.render.renderer import LocaleRenderer
+from legalgen.render.trace import trace_document
+from legalgen.source.load import load_policy
+from legalgen.versions.history import History, load_history
+from legalgen.versions.snapshot import take_snapshot
 
 from .conftest import released_on
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from legalgen.diff import classify
-from legalgen.load import load_policy
+from legalgen.source.load import load_policy
+from legalgen.versions.diff import classify
 
 from .check.helpers import PRIVACY, SITE
 

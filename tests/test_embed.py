@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from legalgen import model as m
 from legalgen.export.embed import embed_files
-from legalgen.load import LoadedPolicy
 from legalgen.project import Project
-from legalgen.snapshot import take_snapshot
-from legalgen.versions import History
+from legalgen.source import model as m
+from legalgen.source.load import LoadedPolicy
+from legalgen.versions.history import History
+from legalgen.versions.snapshot import take_snapshot
 
 from .browsing import serve
 from .conftest import AS_OF
@@ -136,8 +136,8 @@ def test_the_embed_shows_the_current_text_in_the_visitors_language(
 
 def test_a_first_version_announced_says_when_it_takes_effect_and_claims_no_current_one(
         example: LoadedPolicy, example_history: History) -> None:
-    from legalgen.pages import locale_pages
-    from legalgen.render import LocaleRenderer
+    from legalgen.render.pages import locale_pages
+    from legalgen.render.renderer import LocaleRenderer
 
     version = example_history.of("privacy")[0]
     announced = replace(version, release=version.release.model_copy(

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from legalgen.load import load_policy
-from legalgen.pages import render_pages
+from legalgen.render.pages import render_pages
+from legalgen.source.load import load_policy
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

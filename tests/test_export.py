@@ -16,10 +16,10 @@ import pytest
 
 from legalgen.export.discovery import head_links, policy_targets, well_known_files
 from legalgen.export.index import policy_index, policy_json
-from legalgen.load import LoadedPolicy, load_policy
 from legalgen.project import Project
-from legalgen.snapshot import take_snapshot
-from legalgen.versions import History
+from legalgen.source.load import LoadedPolicy, load_policy
+from legalgen.versions.history import History
+from legalgen.versions.snapshot import take_snapshot
 
 from .conftest import AS_OF, REPO
 
@@ -88,7 +88,7 @@ def test_privacy_policy_is_discoverable(example: LoadedPolicy, example_history: 
     assert all(f'href="{BASE}{loc}/privacy/"' in page for loc in ("en", "de", "fr"))
     assert "<title>Lumenstream Legal: Privacy policy</title>" in page
     assert "Lumenstream – Informations juridiques\u00a0: Politique de confidentialité</a>" in page
-    from legalgen.site import _root_files
+    from legalgen.site.build import _root_files
 
     root = _root_files(snapshot)["index.html"].decode()  # the root page links them like every page
     assert f'<link rel="privacy-policy" href="{BASE}en/privacy/">' in root

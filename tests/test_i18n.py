@@ -8,14 +8,14 @@ import re
 import pytest
 from babel.messages.pofile import read_po
 
-from legalgen.catalogs import check_catalogs, extract_template
 from legalgen.diagnostics import TranslationError
-from legalgen.i18n import Formatter, StrictTranslations, catalog_dir, catalog_problems
-from legalgen.load import LoadedPolicy
-from legalgen.model import SUPPORTED_LOCALES, DocumentKind, LegalBasis
-from legalgen.pages import render_pages
-from legalgen.periods import Period
-from legalgen.versions import History
+from legalgen.render.catalogs import check_catalogs, extract_template
+from legalgen.render.i18n import Formatter, StrictTranslations, catalog_dir, catalog_problems
+from legalgen.render.pages import render_pages
+from legalgen.source.load import LoadedPolicy
+from legalgen.source.model import SUPPORTED_LOCALES, DocumentKind, LegalBasis
+from legalgen.source.periods import Period
+from legalgen.versions.history import History
 
 from .conftest import AS_OF
 
@@ -113,7 +113,7 @@ def test_missing_translation_is_an_error_not_english() -> None:
 ])
 def test_templates_never_fall_back_to_english(template: str) -> None:
     """Jinja's i18n extension calls ``ugettext`` where it exists: that must be strict too."""
-    from legalgen.render import make_environment
+    from legalgen.render.renderer import make_environment
 
     env = make_environment(Formatter.for_locale("fr"))
     with pytest.raises(TranslationError, match="no fr translation"):

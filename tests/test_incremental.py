@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from legalgen.load import load_policy
-from legalgen.manifest import FILE
-from legalgen.site import build_site
-from legalgen.versions import load_history
+from legalgen.site.build import build_site
+from legalgen.site.manifest import FILE
+from legalgen.source.load import load_policy
+from legalgen.versions.history import load_history
 
 from .conftest import copy_project
 

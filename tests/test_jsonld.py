@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from legalgen import model as m
 from legalgen.export import jsonld
-from legalgen.i18n import Formatter
 from legalgen.project import Project
-from legalgen.versions import History, Later, Version
+from legalgen.render.i18n import Formatter
+from legalgen.source import model as m
+from legalgen.versions.history import History, Later, Version
 
 pyld = pytest.importorskip("pyld")
 

@@ -18,14 +18,14 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from legalgen.load import load_policy
-from legalgen.mail import compose_all, message_files
-from legalgen.notices import due_messages
-from legalgen.pages import feeds, render_pages
-from legalgen.render import LocaleRenderer
-from legalgen.snapshot import take_snapshot
-from legalgen.typography import french
-from legalgen.versions import load_history
+from legalgen.notices.announcements import due_messages
+from legalgen.notices.mail import compose_all, message_files
+from legalgen.render.pages import feeds, render_pages
+from legalgen.render.renderer import LocaleRenderer
+from legalgen.render.typography import french
+from legalgen.source.load import load_policy
+from legalgen.versions.history import load_history
+from legalgen.versions.snapshot import take_snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = ["policy", *sorted(f"examples/{path.name}" for path in (REPO / "examples").iterdir() if path.is_dir())]

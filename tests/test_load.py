@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from legalgen.diagnostics import SourceError
-from legalgen.load import load_policy
+from legalgen.source.load import load_policy
 
 SITE = """\
 site:

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from legalgen.cli import main
 from legalgen.diagnostics import SourceError
-from legalgen.load import load_policy
-from legalgen.migrate import FORMAT
-from legalgen.pages import render_document
+from legalgen.render.pages import render_document
+from legalgen.source.load import load_policy
+from legalgen.source.migrate import FORMAT
 
 from .conftest import REPO, copy_project
 

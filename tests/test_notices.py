@@ -13,13 +13,13 @@ import pytest
 from click.testing import CliRunner
 
 from legalgen.cli import main
-from legalgen.load import LoadedPolicy
-from legalgen.mail import SmtpSettings, compose_all, message_files, read_recipients
-from legalgen.notices import NoticeKind, due_messages, notices_json
-from legalgen.pages import feeds
-from legalgen.render import LocaleRenderer
-from legalgen.snapshot import take_snapshot
-from legalgen.versions import History
+from legalgen.notices.announcements import NoticeKind, due_messages, notices_json
+from legalgen.notices.mail import SmtpSettings, compose_all, message_files, read_recipients
+from legalgen.render.pages import feeds
+from legalgen.render.renderer import LocaleRenderer
+from legalgen.source.load import LoadedPolicy
+from legalgen.versions.history import History
+from legalgen.versions.snapshot import take_snapshot
 
 from .check.helpers import PRIVACY, SITE
 from .conftest import released_on
@@ -181,7 +181,7 @@ def test_an_unchanged_feed_is_written_from_the_cache(example: LoadedPolicy, exam
                                                     monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The Atom feed is kept under its content: the second run writes the same bytes without
     making the feed again (nor importing feedgen), a feed with other content is made anew."""
-    from legalgen import notices
+    from legalgen.notices import announcements as notices
 
     monkeypatch.setenv("LEGALGEN_CACHE", str(tmp_path / "cache"))
     made: list[str] = []

@@ -17,10 +17,10 @@ import pytest
 
 from legalgen.diagnostics import BuildError
 from legalgen.export import pdf
-from legalgen.load import LoadedPolicy, load_policy
-from legalgen.render import LocaleRenderer
-from legalgen.site import build_site
-from legalgen.versions import History, Version, load_history
+from legalgen.render.renderer import LocaleRenderer
+from legalgen.site.build import build_site
+from legalgen.source.load import LoadedPolicy, load_policy
+from legalgen.versions.history import History, Version, load_history
 
 from .conftest import AS_OF, copy_project
 
@@ -196,7 +196,7 @@ def test_a_site_with_pdfs_links_each_version_to_its_pdf(tmp_path: Path, monkeypa
 
 
 def _published(loaded: LoadedPolicy) -> list[tuple[Version, ...]]:
-    from legalgen.snapshot import take_snapshot
+    from legalgen.versions.snapshot import take_snapshot
 
     snapshot = take_snapshot(loaded, load_history(loaded), AS_OF)
     return [state.selection.published for state in snapshot.documents if state.selection and state.visible]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from legalgen.periods import Period
+from legalgen.source.periods import Period
 
 
 @pytest.mark.parametrize(

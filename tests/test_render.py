@@ -10,12 +10,12 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from legalgen.load import LoadedPolicy, load_policy
-from legalgen.pages import render_document, render_pages
 from legalgen.project import GENERATED_HEADER
-from legalgen.render import escape_markdown
-from legalgen.site import _dump_yaml
-from legalgen.versions import History
+from legalgen.render.pages import render_document, render_pages
+from legalgen.render.renderer import escape_markdown
+from legalgen.site.build import _dump_yaml
+from legalgen.source.load import LoadedPolicy, load_policy
+from legalgen.versions.history import History
 
 from .conftest import AS_OF, REPO
 from .test_load import PRIVACY, write_source
@@ -104,7 +104,7 @@ def test_custom_sections_render_after_the_structured_content(tmp_path: Path) -> 
 def test_the_example_keeps_the_paragraphs_of_its_latest_release(example, example_history, kind: str,  # type: ignore[no-untyped-def]
                                                                locale: str) -> None:
     """Template whitespace control (trim_blocks, ``{#-``) must not merge or split paragraphs."""
-    from legalgen.render import LocaleRenderer
+    from legalgen.render.renderer import LocaleRenderer
 
     body = LocaleRenderer(example, locale).body(example.policy.documents[kind])
     frozen = example_history.of(kind)[-1].bodies[locale]

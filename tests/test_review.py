@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from legalgen.cli import main
-from legalgen.review import as_markdown, excerpt, review
+from legalgen.versions.review import as_markdown, excerpt, review
 
 from .conftest import REPO, released_on
 

@@ -9,8 +9,8 @@ from pathlib import Path, PurePosixPath
 import jsonschema
 import pytest
 
-from legalgen.schema import schema_files
-from legalgen.source import read_yaml
+from legalgen.export.schema import schema_files
+from legalgen.source.reader import read_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = sorted([*REPO.glob("policy/*.yaml"), *REPO.glob("examples/*/*.yaml"),

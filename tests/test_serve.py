@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from legalgen.cli import main
-from legalgen.serve import BUILD_PATH
+from legalgen.site.serve import BUILD_PATH
 
 from .browsing import free_port
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from legalgen.load import load_policy
 from legalgen.project import Project
-from legalgen.site import render_sources
-from legalgen.versions import load_history
+from legalgen.site.build import render_sources
+from legalgen.source.load import load_policy
+from legalgen.versions.history import load_history
 from legalgen.writer import WriteReport
 
 from .conftest import AS_OF, SITE_NAME_LINE, copy_project

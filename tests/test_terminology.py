@@ -13,7 +13,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from legalgen.i18n import catalog_dir
+from legalgen.render.i18n import catalog_dir
 
 #: English term (a pattern over msgids) -> the official German and French terms (patterns over msgstrs).
 TERMS = {

@@ -7,8 +7,8 @@ import json
 from click.testing import CliRunner
 
 from legalgen.cli import main
-from legalgen.load import LoadedPolicy
-from legalgen.trace import trace_document
+from legalgen.render.trace import trace_document
+from legalgen.source.load import LoadedPolicy
 
 from .conftest import REPO
 
@@ -61,7 +61,7 @@ def test_every_document_of_the_example_traces_in_every_locale(example: LoadedPol
 
 
 def test_every_sample_traces() -> None:
-    from legalgen.load import load_policy
+    from legalgen.source.load import load_policy
 
     for source in sorted((REPO / "examples").iterdir()):
         loaded = load_policy(source)
@@ -72,9 +72,9 @@ def test_every_sample_traces() -> None:
 
 def test_tracing_leaves_the_shared_environment_alone() -> None:
     """Renderers of a locale share one Jinja environment; trace works on a private one."""
-    from legalgen.load import load_policy
-    from legalgen.pages import render_document
-    from legalgen.trace import trace_document
+    from legalgen.render.pages import render_document
+    from legalgen.render.trace import trace_document
+    from legalgen.source.load import load_policy
 
     from .conftest import REPO
 

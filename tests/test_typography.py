@@ -1,6 +1,6 @@
 """French typography: the scanning implementation against the rules written as plain regexes.
 
-``legalgen.typography`` scans for the marks it changes instead of trying every rule at every
+``legalgen.render.typography`` scans for the marks it changes instead of trying every rule at every
 position (3x faster on a page). The reference below states the rules as they read: one
 regex for the protected spans, one for e-mail addresses in what they left, one per rule,
 each applied to the whole text. Both must agree on any text, and typesetting twice must
@@ -14,7 +14,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from legalgen.typography import french
+from legalgen.render.typography import french
 
 _PROTECTED = re.compile(
     r"""

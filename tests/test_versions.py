@@ -13,11 +13,11 @@ from click.testing import CliRunner
 
 from legalgen.cli import main
 from legalgen.diagnostics import SourceError
-from legalgen.load import load_policy
-from legalgen.pages import render_pages
-from legalgen.redline import redline
-from legalgen.render import LocaleRenderer
-from legalgen.versions import History, load_history, select
+from legalgen.render.pages import render_pages
+from legalgen.render.renderer import LocaleRenderer
+from legalgen.source.load import load_policy
+from legalgen.versions.history import History, load_history, select
+from legalgen.versions.redline import redline
 
 from .conftest import REPO, copy_project, released_on
 from .test_load import PRIVACY, write_source

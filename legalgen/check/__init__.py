@@ -22,11 +22,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from legalgen import model as m
 from legalgen.diagnostics import Diagnostic, Location, Severity
-from legalgen.load import LoadedPolicy
-from legalgen.source import NodePath
-from legalgen.versions import History
+from legalgen.source import model as m
+from legalgen.source.load import LoadedPolicy
+from legalgen.source.reader import NodePath
+from legalgen.versions.history import History
 
 FAMILIES = ("gdpr", "changes", "cookies", "consumer", "imprint", "style", "translations", "plausibility")
 SECTIONS = ("What", "Why", "Fails", "Passes")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from legalgen import model as m
 from legalgen.check import Context, Finding, rule
 from legalgen.diagnostics import Severity
-from legalgen.diff import classify
-from legalgen.periods import Period
+from legalgen.source import model as m
+from legalgen.source.periods import Period
+from legalgen.versions.diff import classify
 
 #: The least notice legalgen accepts without a stated reason (industry practice, C03).
 MINIMUM_NOTICE = Period(days=30)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from legalgen import model as m
 from legalgen.check import Context, Finding, rule
 from legalgen.check.imprint import po_box
 from legalgen.diagnostics import Severity
-from legalgen.periods import Period
+from legalgen.source import model as m
+from legalgen.source.periods import Period
 
 J = m.Jurisdiction
 CONSUMERS = m.Audience.CONSUMERS

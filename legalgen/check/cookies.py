@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from legalgen import model as m
 from legalgen.check import Context, Finding, rule
 from legalgen.diagnostics import Severity
-from legalgen.periods import Period
+from legalgen.source import model as m
+from legalgen.source.periods import Period
 
 J = m.Jurisdiction
 

@@ -7,11 +7,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from legalgen import knowledge
-from legalgen import model as m
 from legalgen.check import Context, Finding, rule
 from legalgen.diagnostics import Severity
-from legalgen.periods import Period
-from legalgen.source import NodePath
+from legalgen.source import model as m
+from legalgen.source.periods import Period
+from legalgen.source.reader import NodePath
 
 #: Minimum age of digital consent by jurisdiction (Art. 8(1); DE 16, FR 15).
 CONSENT_AGE = {m.Jurisdiction.EU: 16, m.Jurisdiction.DE: 16, m.Jurisdiction.FR: 15}

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 
 from legalgen import knowledge
-from legalgen import model as m
 from legalgen.check import Context, Finding, rule
 from legalgen.diagnostics import Severity
+from legalgen.source import model as m
 
 J = m.Jurisdiction
 _PO_BOX = re.compile(r"\b(postfach|p\.?\s*o\.?\s*box|boîte postale|bp\s+\d)", re.IGNORECASE)

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from legalgen import knowledge
-from legalgen import model as m
 from legalgen.check import Context, Finding, rule
 from legalgen.check.cookies import consent_trackers
 from legalgen.check.gdpr import _purposes, _recipients, any_basis, stated
 from legalgen.diagnostics import Severity
+from legalgen.source import model as m
 
 J = m.Jurisdiction
 #: Art. 9(1) categories by their wording in findings.

@@ -13,11 +13,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from legalgen import model as m
 from legalgen.check import Context, Finding, rule
 from legalgen.diagnostics import Location, Severity
-from legalgen.load import walk_model
-from legalgen.source import NodePath
+from legalgen.source import model as m
+from legalgen.source.load import walk_model
+from legalgen.source.reader import NodePath
 
 #: Qualifiers WP260 (par. 12-13) names as leaving readers unsure, per language: modal words
 #: that make what is done with data a possibility. English "may" counts only in lower case (not

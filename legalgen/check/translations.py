@@ -7,10 +7,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from legalgen import model as m
 from legalgen.check import Context, Finding, rule
 from legalgen.diagnostics import Severity
-from legalgen.source import NodePath
+from legalgen.source import model as m
+from legalgen.source.reader import NodePath
 
 #: A text's place, with list items named by their id where they have one, so that a text
 #: is found again after items were added or moved: (("purposes", "support"), "description").

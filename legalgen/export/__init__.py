@@ -6,6 +6,6 @@ other sites to embed (:mod:`legalgen.export.embed`) and, for records, a PDF of e
 (:mod:`legalgen.export.pdf`).
 
 Each returns bytes that the site build writes: the site-wide files from a
-:class:`~legalgen.snapshot.Snapshot` (the state of every document as of the build's date), the
+:class:`~legalgen.versions.snapshot.Snapshot` (the state of every document as of the build's date), the
 JSON-LD and the PDF from one released version.
 """

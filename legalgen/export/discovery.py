@@ -15,19 +15,19 @@ an unofficial draft discussed in the W3C Privacy Community Group), which defines
 
 Version pages also carry the version link types of RFC 5829 (``version-history``,
 ``latest-version``, ``predecessor-version``, ``successor-version``), and every page links the
-JSON Feed and ``policy.json`` as alternates (see :mod:`legalgen.pages`).
+JSON Feed and ``policy.json`` as alternates (see :mod:`legalgen.render.pages`).
 """
 
 from __future__ import annotations
 
 import html
 
-from legalgen.i18n import Formatter
-from legalgen.model import SiteConfig
-from legalgen.notices import page_url
-from legalgen.render import document_title
-from legalgen.snapshot import DocumentState, Snapshot
-from legalgen.typography import typeset
+from legalgen.notices.announcements import page_url
+from legalgen.render.i18n import Formatter
+from legalgen.render.renderer import document_title
+from legalgen.render.typography import typeset
+from legalgen.source.model import SiteConfig
+from legalgen.versions.snapshot import DocumentState, Snapshot
 
 
 def policy_targets(snapshot: Snapshot) -> dict[str, DocumentState]:

@@ -23,10 +23,10 @@ from typing import Any
 import jinja2
 
 from legalgen.export.discovery import site_title
-from legalgen.markdown_safety import link_destination, markdown_html
-from legalgen.notices import page_url
-from legalgen.render import LocaleRenderer
-from legalgen.snapshot import DocumentState, Snapshot
+from legalgen.notices.announcements import page_url
+from legalgen.render.markdown_safety import link_destination, markdown_html
+from legalgen.render.renderer import LocaleRenderer
+from legalgen.versions.snapshot import DocumentState, Snapshot
 
 FOLDER = "embed"
 _ASSETS = Path(__file__).resolve().parent.parent / "assets" / "embed"

@@ -23,11 +23,11 @@ from typing_extensions import TypedDict
 
 from legalgen.export import jsonld
 from legalgen.export.pdf import file_path as pdf_path
-from legalgen.i18n import Formatter
-from legalgen.notices import page_url
-from legalgen.render import document_title
-from legalgen.snapshot import DocumentState, Snapshot
-from legalgen.versions import Version
+from legalgen.notices.announcements import page_url
+from legalgen.render.i18n import Formatter
+from legalgen.render.renderer import document_title
+from legalgen.versions.history import Version
+from legalgen.versions.snapshot import DocumentState, Snapshot
 
 #: URLs by locale code.
 Localized = dict[str, str]

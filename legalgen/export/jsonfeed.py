@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from legalgen.notices import FeedContent
+from legalgen.notices.announcements import FeedContent
 
 FILE = "feed.json"
 

@@ -32,11 +32,11 @@ from typing import Any
 from urllib.parse import quote
 
 from legalgen import knowledge
-from legalgen import model as m
-from legalgen.i18n import Formatter
-from legalgen.periods import Period
-from legalgen.render import document_title, prose_text
-from legalgen.versions import Version
+from legalgen.render.i18n import Formatter
+from legalgen.render.renderer import document_title, prose_text
+from legalgen.source import model as m
+from legalgen.source.periods import Period
+from legalgen.versions.history import Version
 
 FILE = "notice.jsonld"
 MEDIA_TYPE = "application/ld+json"

@@ -27,9 +27,9 @@ from typing import Any
 
 from legalgen import cache
 from legalgen.diagnostics import BuildError
-from legalgen.render import LocaleRenderer
-from legalgen.snapshot import frozen
-from legalgen.versions import Version
+from legalgen.render.renderer import LocaleRenderer
+from legalgen.versions.history import Version
+from legalgen.versions.snapshot import frozen
 
 _PLACEHOLDER = re.compile(r"%\((page|pages)\)s")
 
@@ -84,7 +84,7 @@ def page_counter(label: str) -> str:
 
 def version_html(renderer: LocaleRenderer, version: Version, document: Any, site_name: str) -> str:
     """The HTML a version's PDF is made from, in ``renderer``'s locale."""
-    from legalgen.markdown_safety import markdown_html
+    from legalgen.render.markdown_safety import markdown_html
 
     locale = renderer.locale
     title = renderer.title(frozen(version, document))

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from legalgen.check import check_policy
 from legalgen.diagnostics import Diagnostic
-from legalgen.load import load_policy
-from legalgen.versions import load_history
+from legalgen.source.load import load_policy
+from legalgen.versions.history import load_history
 
 AS_OF = dt.date(2026, 11, 22)
 

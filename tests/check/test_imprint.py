@@ -67,8 +67,8 @@ def test_imprint_rules_follow_the_place_of_establishment(tmp_path: Path) -> None
 
 def _messages(tmp_path: Path, site: str, imprint: str) -> list[str]:
     from legalgen.check import check_policy
-    from legalgen.load import load_policy
-    from legalgen.versions import load_history
+    from legalgen.source.load import load_policy
+    from legalgen.versions.history import load_history
 
     from .helpers import AS_OF
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from legalgen import knowledge
-from legalgen.model import iso_countries
+from legalgen.source.model import iso_countries
 
 COUNTRIES = iso_countries()
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from legalgen.load import load_policy
-from legalgen.pages import render_document
+from legalgen.render.pages import render_document
+from legalgen.source.load import load_policy
 
 from .helpers import CHANGES, PRIVACY, SITE, line_of, run
 from .test_cookies import COOKIES

@@ -96,7 +96,7 @@ def test_legalgen_s_own_sentences_pass_the_text_rules() -> None:
     from babel.messages.pofile import read_po
 
     from legalgen.check.style import CONSENT_BY_USE, PASSIVE_NOTICE, says, vague_words
-    from legalgen.i18n import catalog_dir
+    from legalgen.render.i18n import catalog_dir
 
     found = []
     for locale in ("en", "de", "fr"):
@@ -117,8 +117,8 @@ def test_legalgen_s_rendered_pages_pass_the_text_rules(source: str) -> None:
     text rules report: no vague wording, no consent by use, no passive notice, no vague retention."""
     from legalgen.check.gdpr import VAGUE_RETENTION
     from legalgen.check.style import CONSENT_BY_USE, PASSIVE_NOTICE, says, vague_words
-    from legalgen.load import load_policy
-    from legalgen.pages import render_pages
+    from legalgen.render.pages import render_pages
+    from legalgen.source.load import load_policy
 
     from ..conftest import REPO
 
@@ -138,8 +138,8 @@ def test_legalgen_s_rendered_pages_pass_the_text_rules(source: str) -> None:
 
 
 def test_summary_problems_in_each_language() -> None:
-    from legalgen import model as m
     from legalgen.check.style import summary_problems
+    from legalgen.source import model as m
 
     summary = m.Text.model_validate({"en": "By using the service you agree to the new terms.",
                                      "de": "Wir geben möglicherweise Daten weiter.",

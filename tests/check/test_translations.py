@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from legalgen.cli import main
-from legalgen.model import review_mark
+from legalgen.source.model import review_mark
 
 from ..conftest import released_on
 from .helpers import PRIVACY, SITE

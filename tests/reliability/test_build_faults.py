@@ -31,10 +31,10 @@ from click.testing import CliRunner, Result
 from legalgen import writer
 from legalgen.cli import main
 from legalgen.diagnostics import BuildError
-from legalgen.load import LoadedPolicy
 from legalgen.project import MARKER, Project, is_legacy_docs, is_legacy_site
-from legalgen.site import _dump_yaml, build_site, render_sources
-from legalgen.versions import History
+from legalgen.site.build import _dump_yaml, build_site, render_sources
+from legalgen.source.load import LoadedPolicy
+from legalgen.versions.history import History
 
 from ..conftest import AS_OF, SITE_NAME_LINE, copy_project
 
@@ -70,7 +70,7 @@ def fake_mkdocs_en_only(config_file: str, site_dir: str) -> str:
 
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("legalgen.site._build_with_mkdocs", fake_mkdocs)
+    monkeypatch.setattr("legalgen.site.build._build_with_mkdocs", fake_mkdocs)
 
 
 def _build(project: Project, loaded: LoadedPolicy, history: History, **options: Any) -> list[str]:
@@ -400,7 +400,7 @@ def test_a_failing_locale_stops_the_build_and_leaves_nothing_behind(
     project = copy_project(tmp_path)
     _build(project, example, example_history)
     before = _tree(project.site)
-    monkeypatch.setattr("legalgen.site._build_with_mkdocs", fake_mkdocs_de_fails)
+    monkeypatch.setattr("legalgen.site.build._build_with_mkdocs", fake_mkdocs_de_fails)
     start = time.monotonic()
     with pytest.raises(BuildError, match=r"^mkdocs\.de\.yml: the German build broke$"):
         _build(project, example, example_history, jobs=3, force=True)
@@ -413,7 +413,7 @@ def test_ctrl_c_leaves_nothing_behind_and_restores_the_sigterm_handler(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, example: LoadedPolicy, example_history: History
 ) -> None:
     project = copy_project(tmp_path)
-    monkeypatch.setattr("legalgen.site._build_with_mkdocs", fake_mkdocs_en_only)
+    monkeypatch.setattr("legalgen.site.build._build_with_mkdocs", fake_mkdocs_en_only)
     handler = signal.getsignal(signal.SIGTERM)
 
     def interrupt(message: str) -> None:
@@ -455,7 +455,7 @@ def test_sigterm_during_a_build_keeps_the_previous_site(tmp_path: Path, built_si
 
 def test_a_sigterm_whose_exit_was_swallowed_still_stops_the_build() -> None:
     """Python drops an exception raised in a fork hook; the build asks again before it swaps."""
-    from legalgen.site import _sigterm_exits
+    from legalgen.site.build import _sigterm_exits
 
     with _sigterm_exits() as stop_if_terminated:
         stop_if_terminated()  # nothing received yet
@@ -510,7 +510,7 @@ def test_zensical_builds_through_staging_and_swap(
         _assert_complete(staging)
         swap_in(staging, target)
 
-    monkeypatch.setattr("legalgen.site.swap_in", recording_swap)
+    monkeypatch.setattr("legalgen.site.build.swap_in", recording_swap)
     _build(project, example, example_history, engine="zensical")
     assert len(swaps) == 1 and swaps[0][0].startswith(".site.staging-") and swaps[0][1]
     _assert_complete(project.site)
@@ -606,7 +606,7 @@ def test_a_long_awkward_site_name_gives_configs_mkdocs_loads(
 ) -> None:
     from mkdocs.config import load_config
 
-    from legalgen.load import load_policy
+    from legalgen.source.load import load_policy
 
     project = copy_project(tmp_path)
     name = AWKWARD[0] + AWKWARD[1].replace("&anchor", "& anchor") + " !ENV X — Ünïcödé"
@@ -631,9 +631,9 @@ def test_an_incomplete_catalog_leaves_the_markdown_tree_as_it_was(tmp_path: Path
                                                                    example: LoadedPolicy,
                                                                    example_history: History) -> None:
     """Every locale's catalog is loaded before the first locale is written."""
-    from legalgen import i18n
     from legalgen.diagnostics import TranslationError
-    from legalgen.load import load_policy
+    from legalgen.render import i18n
+    from legalgen.source.load import load_policy
 
     project = copy_project(tmp_path)
     render_sources(project, example, example_history, AS_OF)
@@ -670,7 +670,7 @@ def test_a_config_mkdocs_fails_on_is_one_clean_error(tmp_path: Path, config: str
 
 def test_an_edited_catalog_beside_the_package_is_an_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """In a checkout the catalogs live beside the package: a build made before an edit is not up to date."""
-    from legalgen import manifest
+    from legalgen.site import manifest
 
     (tmp_path / "project").mkdir()
     project = copy_project(tmp_path / "project")
@@ -685,7 +685,7 @@ def test_an_edited_catalog_beside_the_package_is_an_input(tmp_path: Path, monkey
 
 def test_a_removed_locale_takes_its_generated_config_along(tmp_path: Path, example: LoadedPolicy,
                                                            example_history: History) -> None:
-    from legalgen.load import load_policy
+    from legalgen.source.load import load_policy
 
     project = copy_project(tmp_path)
     render_sources(project, example, example_history, AS_OF)

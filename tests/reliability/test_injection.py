@@ -23,16 +23,21 @@ import markdown
 import pytest
 from ruamel.yaml import YAML
 
-from legalgen import model as m
 from legalgen.diagnostics import BuildError
-from legalgen.load import LoadedPolicy, load_policy
-from legalgen.markdown_safety import EXTENSION, locale_markdown_extensions, url_scheme
-from legalgen.notices import due_messages
+from legalgen.notices.announcements import due_messages
 from legalgen.project import Project
-from legalgen.releases import release_document
-from legalgen.render import LocaleRenderer, escape_markdown, escape_prose, escape_theme_text
-from legalgen.site import Engine, build_site, render_sources
-from legalgen.versions import load_history
+from legalgen.render.markdown_safety import EXTENSION, locale_markdown_extensions, url_scheme
+from legalgen.render.renderer import (
+    LocaleRenderer,
+    escape_markdown,
+    escape_prose,
+    escape_theme_text,
+)
+from legalgen.site.build import Engine, build_site, render_sources
+from legalgen.source import model as m
+from legalgen.source.load import LoadedPolicy, load_policy
+from legalgen.versions.history import load_history
+from legalgen.versions.releases import release_document
 
 from ..browsing import serve
 from ..conftest import AS_OF, copy_project
@@ -557,7 +562,7 @@ def test_feeds_and_notices_hold_payloads_as_text(payload_sites: dict[str, Built]
 
 @pytest.mark.slow
 def test_notice_emails_escape_every_value(payload_sites: dict[str, Built]) -> None:
-    from legalgen.mail import compose
+    from legalgen.notices.mail import compose
 
     built = payload_sites["released"]
     loaded = load_policy(built.project.source)  # the source as released (version 2)

@@ -1,7 +1,7 @@
 """Mail headers from data are safe: display names, line breaks, recipients, List-Unsubscribe, SMTP.
 
 Values are put into the loaded model with ``model_copy`` so that these tests exercise
-legalgen.mail's own defences, whatever the loader accepts; the CLI tests go through the
+legalgen.notices.mail's own defences, whatever the loader accepts; the CLI tests go through the
 loader as a user would.
 """
 
@@ -23,13 +23,20 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from legalgen import model as m
 from legalgen.cli import main
 from legalgen.diagnostics import LegalgenError, SourceError
-from legalgen.load import LoadedPolicy, load_policy
-from legalgen.mail import Composed, SmtpSettings, compose_all, message_files, read_recipients, send
-from legalgen.notices import DueMessage, due_messages
-from legalgen.versions import History, load_history
+from legalgen.notices.announcements import DueMessage, due_messages
+from legalgen.notices.mail import (
+    Composed,
+    SmtpSettings,
+    compose_all,
+    message_files,
+    read_recipients,
+    send,
+)
+from legalgen.source import model as m
+from legalgen.source.load import LoadedPolicy, load_policy
+from legalgen.versions.history import History, load_history
 
 from ..conftest import SITE_NAME_LINE, copy_project
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from legalgen.periods import Period
+from legalgen.source.periods import Period
 
 from ..check.helpers import PRIVACY, SITE
 from .harness import check, write

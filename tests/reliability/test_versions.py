@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from legalgen.cli import main
-from legalgen.load import load_policy
-from legalgen.pages import render_pages
-from legalgen.versions import load_history
+from legalgen.render.pages import render_pages
+from legalgen.source.load import load_policy
+from legalgen.versions.history import load_history
 
 from ..conftest import copy_project, released_on
 from .harness import check

@@ -18,8 +18,8 @@ import yaml
 
 from legalgen.check import check_policy, rules
 from legalgen.diagnostics import SourceError
-from legalgen.load import load_policy
-from legalgen.versions import load_history
+from legalgen.source.load import load_policy
+from legalgen.versions.history import load_history
 
 HERE = Path(__file__).parent
 BASE = HERE / "base"

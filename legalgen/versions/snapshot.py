@@ -12,9 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from legalgen.load import LoadedPolicy
-from legalgen.render import document_slug
-from legalgen.versions import History, Selection, Version, select
+from legalgen.render.renderer import document_slug
+from legalgen.source.load import LoadedPolicy
+from legalgen.versions.history import History, Selection, Version, select
 
 
 @dataclass(frozen=True)

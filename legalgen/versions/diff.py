@@ -10,7 +10,7 @@ are editorial. The typed blocks of a custom document (data, purposes, recipients
 are compared like the same facts of a privacy notice; its prose sections are wording, and
 a release declares them material with ``--material``.
 
->>> from legalgen.periods import Period
+>>> from legalgen.source.periods import Period
 >>> _longer(Period(years=2), Period(years=3))
 True
 """
@@ -23,8 +23,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from legalgen import model as m
-from legalgen.periods import Period
+from legalgen.source import model as m
+from legalgen.source.periods import Period
 
 
 @dataclass(frozen=True)

@@ -36,15 +36,13 @@ from urllib.parse import urlsplit
 import jinja2
 from babel import Locale
 
-from legalgen import manifest
 from legalgen.diagnostics import BuildError
-from legalgen.i18n import Formatter
-from legalgen.load import LoadedPolicy
-from legalgen.markdown_safety import locale_markdown_extensions, read_base_config
-from legalgen.notices import notices_json
-from legalgen.pages import feeds, locale_pages, not_found_texts, theme_extras, version_files
+from legalgen.notices.announcements import notices_json
 from legalgen.project import GENERATED_HEADER, Project, is_legalgen_output
-from legalgen.render import (
+from legalgen.render.i18n import Formatter
+from legalgen.render.markdown_safety import locale_markdown_extensions, read_base_config
+from legalgen.render.pages import feeds, locale_pages, not_found_texts, theme_extras, version_files
+from legalgen.render.renderer import (
     BYTECODE,
     TEMPLATES,
     LocaleRenderer,
@@ -52,8 +50,10 @@ from legalgen.render import (
     disk_bytecode_cache,
     escape_theme_text,
 )
-from legalgen.snapshot import Snapshot, take_snapshot
-from legalgen.versions import History
+from legalgen.site import manifest
+from legalgen.source.load import LoadedPolicy
+from legalgen.versions.history import History
+from legalgen.versions.snapshot import Snapshot, take_snapshot
 from legalgen.writer import (
     WriteReport,
     create_staging,
@@ -201,7 +201,7 @@ def _render_sources(project: Project, snapshot: Snapshot,
     """
     loaded = snapshot.loaded
     renderers = [LocaleRenderer(loaded, locale) for locale in map(str, loaded.policy.site.locales)]
-    stylesheet = (Path(__file__).parent / "assets" / STYLESHEET.name).read_bytes()
+    stylesheet = (Path(__file__).parent.parent / "assets" / STYLESHEET.name).read_bytes()
     report = WriteReport()
     with _os_errors("cannot write the Markdown tree"):
         mark_output(project.docs)
@@ -238,7 +238,7 @@ def _build_with_mkdocs(config_file: str, site_dir: str) -> str:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from legalgen.converted import kept_conversions
+    from legalgen.site.converted import kept_conversions
 
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
@@ -432,7 +432,7 @@ def _signals_held() -> Iterator[None]:
 def preload_engine() -> None:
     """Import MkDocs and Material before worker processes are forked, so that each starts with them."""
     for name in ("mkdocs.commands.build", "mkdocs.config", "material.plugins.search.plugin",
-                 "legalgen.converted"):
+                 "legalgen.site.converted"):
         importlib.import_module(name)
 
 
@@ -578,7 +578,7 @@ def build_site(
       replaces ``site/`` in one step (:func:`~legalgen.writer.swap_in`); on any error,
       Ctrl-C or SIGTERM the staging folder and the worker processes are removed and the
       previous site stays as it was.
-    - A locale whose inputs did not change since the last build (see :mod:`legalgen.manifest`)
+    - A locale whose inputs did not change since the last build (see :mod:`legalgen.site.manifest`)
       is kept from the current site instead of built again; when nothing changed, ``site/``
       is left as it is (only its manifest is updated when the sources changed in a way that
       changes no page, e.g. a new as-of date). ``force`` builds everything.
@@ -641,7 +641,7 @@ def build_site(
 
 def _write_hosting(site_dir: Path, loaded: LoadedPolicy) -> None:
     """sitemap.xml with every page's alternates in the other locales, and robots.txt."""
-    from legalgen.hosting import robots_txt, sitemap_xml
+    from legalgen.site.hosting import robots_txt, sitemap_xml
 
     site = loaded.policy.site
     write_file(site_dir / "sitemap.xml", sitemap_xml(site_dir, site.base_url, list(site.locales), site.default_locale))

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from legalgen import model as m
 from legalgen.diagnostics import Diagnostic, Location, SourceError, display_path
-from legalgen.load import LoadedPolicy, validation_diagnostics
-from legalgen.render import LocaleRenderer
-from legalgen.source import Limits, read_yaml
-from legalgen.versions import History, PlannedRelease, plan_release
+from legalgen.render.renderer import LocaleRenderer
+from legalgen.source import model as m
+from legalgen.source.load import LoadedPolicy, validation_diagnostics
+from legalgen.source.reader import Limits, read_yaml
+from legalgen.versions.history import History, PlannedRelease, plan_release
 from legalgen.writer import write_tree
 
 

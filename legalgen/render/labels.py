@@ -1,7 +1,7 @@
 """English labels of every enum value in the model; translations live in the catalogs.
 
 ``N_`` only marks a message for extraction (``pybabel extract -k N_``); the lookup happens
-in :meth:`legalgen.i18n.Formatter.label`. Keys are ``(enum name, value, form)``: StrEnum
+in :meth:`legalgen.render.i18n.Formatter.label`. Keys are ``(enum name, value, form)``: StrEnum
 values of different enums may be equal strings ("consent"), so the enum name is part of it.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 
-from legalgen import model as m
+from legalgen.source import model as m
 
 
 def N_(message: str) -> str:

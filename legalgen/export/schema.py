@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from legalgen import model as m
 from legalgen.export import index
-from legalgen.versions import Changelog
+from legalgen.source import model as m
+from legalgen.versions.history import Changelog
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from legalgen.diagnostics import Diagnostic, LegalgenError, Location, SourceError, display_path
-from legalgen.source import Limits, NodePath, SourceFile, read_yaml
+from legalgen.source.reader import Limits, NodePath, SourceFile, read_yaml
 
 #: The format this version of legalgen reads and writes.
 FORMAT = 2

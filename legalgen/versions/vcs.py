@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 
 from legalgen.diagnostics import Diagnostic, LegalgenError, Location, display_path
-from legalgen.versions import CHANGELOG, VERSIONS_DIR, Changelog, History, PlannedRelease
+from legalgen.versions.history import CHANGELOG, VERSIONS_DIR, Changelog, History, PlannedRelease
 
 _TIMEOUT = 60
 

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from legalgen.i18n import Formatter
-from legalgen.load import LoadedPolicy
-from legalgen.periods import Period
-from legalgen.snapshot import Notice, Snapshot, take_snapshot
-from legalgen.typography import typeset
-from legalgen.versions import History
+from legalgen.render.i18n import Formatter
+from legalgen.render.typography import typeset
+from legalgen.source.load import LoadedPolicy
+from legalgen.source.periods import Period
+from legalgen.versions.history import History
+from legalgen.versions.snapshot import Notice, Snapshot, take_snapshot
 
 
 class NoticeKind(enum.StrEnum):

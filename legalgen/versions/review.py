@@ -22,14 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from legalgen import vcs
 from legalgen.check import check_policy
 from legalgen.diagnostics import Diagnostic, LegalgenError, Location, SourceError, display_path
-from legalgen.diff import Change, classify
-from legalgen.load import LoadedPolicy, load_policy
-from legalgen.pages import render_document
-from legalgen.redline import redline
-from legalgen.versions import History, load_history
+from legalgen.render.pages import render_document
+from legalgen.source.load import LoadedPolicy, load_policy
+from legalgen.versions import vcs
+from legalgen.versions.diff import Change, classify
+from legalgen.versions.history import History, load_history
+from legalgen.versions.redline import redline
 
 #: GitHub's limit for the body of a pull request comment.
 COMMENT_LIMIT = 65_536

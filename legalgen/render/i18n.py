@@ -29,8 +29,8 @@ from babel.support import Translations
 
 from legalgen import cache, catalog_dir
 from legalgen.diagnostics import TranslationError
-from legalgen.labels import CONTEXTS, LABELS
-from legalgen.periods import Period
+from legalgen.render.labels import CONTEXTS, LABELS
+from legalgen.source.periods import Period
 
 SOURCE_LOCALE = "en"
 DOMAIN = "messages"

@@ -1,6 +1,6 @@
 """Render a policy into Markdown pages, one tree per locale.
 
-Templates live in ``legalgen/templates`` (one per document kind, partials prefixed with
+Templates live in ``legalgen/render/templates`` (one per document kind, partials prefixed with
 ``_``). Every sentence in them is a ``{% trans %}`` block; values from the source are data
 and pass through an explicit escaping filter (``md`` for facts, ``prose`` for the
 company's own Markdown), so nothing from the source is evaluated as Jinja or raw HTML,
@@ -24,14 +24,14 @@ from typing import Any
 import jinja2
 
 from legalgen import knowledge
-from legalgen import model as m
-from legalgen.i18n import Formatter
-from legalgen.load import LoadedPolicy
-from legalgen.markdown_safety import is_safe_markdown_destination, markdown_html
-from legalgen.periods import Period
-from legalgen.typography import typeset
+from legalgen.render.i18n import Formatter
+from legalgen.render.markdown_safety import is_safe_markdown_destination, markdown_html
+from legalgen.render.typography import typeset
+from legalgen.source import model as m
+from legalgen.source.load import LoadedPolicy
+from legalgen.source.periods import Period
 
-TEMPLATES = jinja2.PackageLoader("legalgen", "templates")
+TEMPLATES = jinja2.PackageLoader("legalgen.render", "templates")
 
 
 #: The options compiled templates depend on (with autoescaping by file name and trimmed

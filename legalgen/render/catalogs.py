@@ -18,11 +18,11 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, write_po
 
 from legalgen import catalog_dir
-from legalgen.i18n import DOMAIN, SOURCE_LOCALE, catalog_problems
+from legalgen.render.i18n import DOMAIN, SOURCE_LOCALE, catalog_problems
 
 KEYWORDS = {"N_": None, "NP_": ((1, "c"), 2), "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2),
             "npgettext": ((1, "c"), 2, 3), "_": None}
-PACKAGE = Path(__file__).parent
+PACKAGE = Path(__file__).parent.parent
 PROJECT = "legalgen"
 
 

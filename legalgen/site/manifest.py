@@ -49,7 +49,7 @@ def source_key(project: Project, engine: str, as_of: dt.date) -> str:
     digest.update(f"{engine} {as_of.isoformat()} {sys.version_info[:2]}\0".encode())
     for package in ("legalgen", *_ENGINE_PACKAGES.get(engine, ())):
         digest.update(f"{package}={package_version(package) or '-'}\0".encode())
-    code = Path(__file__).parent
+    code = Path(__file__).parent.parent
     _hash_tree(digest, code)
     catalogs = catalog_dir()  # in a checkout, beside the package
     if not catalogs.is_relative_to(code):
@@ -88,7 +88,7 @@ def shared_inputs(project: Project, engine: str) -> hashlib._Hash:
     shared.update(f"{engine} {sys.version_info[:2]}".encode())
     for package in ("legalgen", *_ENGINE_PACKAGES.get(engine, ())):
         shared.update(f"{package}={package_version(package) or '-'}\0".encode())
-    shared.update((Path(__file__).parent / "markdown_safety.py").read_bytes())
+    shared.update((Path(__file__).parent.parent / "render" / "markdown_safety.py").read_bytes())
     if project.base_config.is_file():
         shared.update(project.base_config.read_bytes())
     _hash_tree(shared, project.root / "overrides")

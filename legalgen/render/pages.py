@@ -31,14 +31,14 @@ from legalgen.export.discovery import head_links
 from legalgen.export.jsonfeed import FILE as JSON_FEED
 from legalgen.export.jsonfeed import json_feed
 from legalgen.export.pdf import file_path as pdf_path
-from legalgen.i18n import Formatter
-from legalgen.load import LoadedPolicy
-from legalgen.notices import atom_feed, feed_content, page_url
-from legalgen.redline import released_redline
-from legalgen.render import LocaleRenderer, Page, document_slug
-from legalgen.snapshot import DocumentState, Snapshot, frozen, take_snapshot
-from legalgen.typography import typeset
-from legalgen.versions import History, Version
+from legalgen.notices.announcements import atom_feed, feed_content, page_url
+from legalgen.render.i18n import Formatter
+from legalgen.render.renderer import LocaleRenderer, Page, document_slug
+from legalgen.render.typography import typeset
+from legalgen.source.load import LoadedPolicy
+from legalgen.versions.history import History, Version
+from legalgen.versions.redline import released_redline
+from legalgen.versions.snapshot import DocumentState, Snapshot, frozen, take_snapshot
 
 FEED = "feed.xml"
 

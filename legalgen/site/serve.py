@@ -47,11 +47,11 @@ def watched_files(project: Project) -> Iterator[Path]:
     """Every file whose change changes the site."""
     from legalgen import catalog_dir
 
-    package = Path(__file__).parent
+    templates = Path(__file__).parent.parent / "render" / "templates"
     yield project.base_config
     shared = [(project.base, "*")] if project.base is not None else []  # a brand's base source
     for folder, pattern in ((project.source, "*"), *shared, (project.root / "overrides", "*"),
-                            (package / "templates", "*"), (catalog_dir(), "*.po")):
+                            (templates, "*"), (catalog_dir(), "*.po")):
         if folder.is_dir():
             yield from (path for path in folder.rglob(pattern) if path.is_file())
 
@@ -79,11 +79,11 @@ class Preview:
     def rebuild(self) -> bool:
         """Load, check the load, and build; on any error print it and keep the last good site."""
         from legalgen.clock import today
-        from legalgen.i18n import load_translations
-        from legalgen.load import load_policy
-        from legalgen.render import forget_environments
-        from legalgen.site import build_site
-        from legalgen.versions import load_history
+        from legalgen.render.i18n import load_translations
+        from legalgen.render.renderer import forget_environments
+        from legalgen.site.build import build_site
+        from legalgen.source.load import load_policy
+        from legalgen.versions.history import load_history
 
         load_translations.cache_clear()  # a catalog may have changed: new translations, new environments
         forget_environments()

@@ -1,6 +1,6 @@
 """Defence in depth for the built site: a Python-Markdown extension that strips script vectors.
 
-Source values are escaped before they reach Markdown (``legalgen.render``), so a policy
+Source values are escaped before they reach Markdown (``legalgen.render.renderer``), so a policy
 cannot produce raw HTML, attribute lists or links to other schemes. This extension is the
 second line: registered in every generated ``mkdocs.<locale>.yml`` (MkDocs and Zensical
 both load it by its module name), its tree processor runs after every other one and
@@ -38,7 +38,7 @@ from markdown.util import AMP_SUBSTITUTE, ETX, HTML_PLACEHOLDER_RE, STX  # type:
 from legalgen.diagnostics import BuildError
 
 #: The module name under which MkDocs and Zensical load the extension.
-EXTENSION = "legalgen.markdown_safety"
+EXTENSION = "legalgen.render.markdown_safety"
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite",
                             "data"})

@@ -1,12 +1,12 @@
 """The policy model: typed, frozen facts about a site, its company and its documents.
 
-The YAML source validates into these classes (see :mod:`legalgen.load`). Field docstrings
+The YAML source validates into these classes (see :mod:`legalgen.source.load`). Field docstrings
 become the descriptions in the JSON Schema, so editors show them while completing.
 
 Conventions:
 - facts are typed (ids, enums, ISO country codes, ISO 8601 periods, dates);
 - prose the company writes is :class:`Text`, a map ``{en: ..., de: ..., fr: ...}``;
-- labels for enum values live in the gettext catalogs (:mod:`legalgen.labels`).
+- labels for enum values live in the gettext catalogs (:mod:`legalgen.render.labels`).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from legalgen.periods import JSON_PATTERN, Period
+from legalgen.source.periods import JSON_PATTERN, Period
 
 #: Locales legalgen ships templates and catalogs for.
 SUPPORTED_LOCALES = ("en", "de", "fr")

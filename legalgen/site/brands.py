@@ -8,7 +8,7 @@
     .legalgen/brands/<name> the brand's generated Markdown and configs (build output)
     sites/<name>/           the brand's built site
 
-A brand file is put over the base file of the same name (:func:`legalgen.source.overlay`):
+A brand file is put over the base file of the same name (:func:`legalgen.source.reader.overlay`):
 mappings merge key by key, lists of items with an ``id`` merge item by item, anything else
 (a localized text included) is replaced whole. An override that matches nothing, a file
 or an item id the base lacks, is ``S013``. Each brand releases its own versions, since its
@@ -117,7 +117,7 @@ def build_brands(projects: list[Project], as_of: dt.date | None, *, engine: str 
     """
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from legalgen.site import preload_engine, stop_workers, worker_init
+    from legalgen.site.build import preload_engine, stop_workers, worker_init
 
     if not projects:
         return []
@@ -153,10 +153,10 @@ def _report(result: BrandResult, done: int, total: int, progress: Callable[[str]
 def build_brand(project: Project, as_of: dt.date | None, engine: str, force: bool) -> BrandResult:
     """Load, render and build one brand in this process (its locales one after another)."""
     from legalgen.clock import today
-    from legalgen.load import load_policy
-    from legalgen.site import build_site
-    from legalgen.source import Limits
-    from legalgen.versions import load_history
+    from legalgen.site.build import build_site
+    from legalgen.source.load import load_policy
+    from legalgen.source.reader import Limits
+    from legalgen.versions.history import load_history
 
     name = project.name or project.source.name
     try:

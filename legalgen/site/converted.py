@@ -37,7 +37,7 @@ from legalgen import cache
 PURE_EXTENSIONS = frozenset({
     "abbr", "admonition", "attr_list", "def_list", "fenced_code", "footnotes", "legacy_attrs",
     "legacy_em", "md_in_html", "meta", "nl2br", "sane_lists", "smarty", "tables", "toc",
-    "wikilinks", "codehilite", "legalgen.markdown_safety",
+    "wikilinks", "codehilite", "legalgen.render.markdown_safety",
     "pymdownx.betterem", "pymdownx.caret", "pymdownx.critic", "pymdownx.details",
     "pymdownx.highlight", "pymdownx.inlinehilite", "pymdownx.keys", "pymdownx.mark",
     "pymdownx.saneheaders", "pymdownx.smartsymbols", "pymdownx.superfences", "pymdownx.tabbed",
@@ -84,7 +84,7 @@ def settings_key(config: Any) -> str | None:
     settings = config["mdx_configs"] or {}
     if not _plain(settings):
         return None
-    from legalgen import markdown_safety
+    from legalgen.render import markdown_safety
 
     return cache.key(__file__, _versions(), cache.key(markdown_safety.__file__), repr(names),
                      repr(sorted(settings.items())), repr(config["validation"]),

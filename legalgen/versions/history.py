@@ -48,12 +48,12 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import Field, ValidationError
 
-from legalgen import model as m
 from legalgen.diagnostics import Diagnostic, Location, SourceError, display_path
-from legalgen.diff import Materiality, classify
-from legalgen.load import LoadedPolicy, load_policy, validation_diagnostics
-from legalgen.periods import Period
-from legalgen.source import Limits, SourceFile, read_bounded, read_yaml
+from legalgen.source import model as m
+from legalgen.source.load import LoadedPolicy, load_policy, validation_diagnostics
+from legalgen.source.periods import Period
+from legalgen.source.reader import Limits, SourceFile, read_bounded, read_yaml
+from legalgen.versions.diff import Materiality, classify
 
 VERSIONS_DIR = "versions"
 CHANGELOG = "changelog.yaml"
@@ -440,14 +440,15 @@ def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnos
     """The versions of one document. A history verified on an earlier run whose files are
     untouched since (:func:`_signature`) comes from the cache (``history/``), in time that
     does not depend on the number of versions; otherwise every file is read and verified."""
-    from legalgen import cache, diff
+    from legalgen import cache
+    from legalgen.versions import diff
 
     locales = tuple(str(loc) for loc in loaded.policy.site.locales)
     started = time.time_ns()
     signature = _signature(folder, loaded.limits.max_bytes)
     if signature is None:
         return _read_document(folder, loaded, locales, diagnostics)
-    # the classifications it holds are the code of legalgen.diff's
+    # the classifications it holds are the code of legalgen.versions.diff's
     key = cache.key(__file__, cache.key(diff.__file__), folder.name, repr(loaded.limits), *locales, signature.digest)
     kept = cache.kept("history", key, _VerifiedHistory)
     if kept is not None:
@@ -625,9 +626,10 @@ def _read_document(folder: Path, loaded: LoadedPolicy, locales: tuple[str, ...],
 
 
 def _classified(old: m.Policy, new: m.Policy, kind: str, hashes: tuple[str, str] | None) -> Materiality:
-    """:func:`~legalgen.diff.classify` of a released version against the one before; with the
+    """:func:`~legalgen.versions.diff.classify` of a released version against the one before; with the
     release ``hashes`` of both (verified against their files), kept in the cache (``changes/``)."""
-    from legalgen import cache, diff
+    from legalgen import cache
+    from legalgen.versions import diff
 
     if hashes is None:
         return classify(old, new, kind)

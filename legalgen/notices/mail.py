@@ -47,12 +47,12 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from legalgen import model as m
 from legalgen.diagnostics import Diagnostic, LegalgenError, Location, SourceError, display_path
-from legalgen.load import LoadedPolicy
-from legalgen.notices import DueMessage, NoticeKind, page_url
-from legalgen.render import LocaleRenderer
-from legalgen.typography import typeset
+from legalgen.notices.announcements import DueMessage, NoticeKind, page_url
+from legalgen.render.renderer import LocaleRenderer
+from legalgen.render.typography import typeset
+from legalgen.source import model as m
+from legalgen.source.load import LoadedPolicy
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}

@@ -26,11 +26,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from legalgen import model as m
 from legalgen.diagnostics import Location
-from legalgen.load import LoadedPolicy
-from legalgen.render import LocaleRenderer, make_environment
-from legalgen.source import NodePath
+from legalgen.render.renderer import LocaleRenderer, make_environment
+from legalgen.source import model as m
+from legalgen.source.load import LoadedPolicy
+from legalgen.source.reader import NodePath
 
 #: Filters whose output is a source value (the front-matter filters stay untagged: they
 #: serialise their input as JSON, which would escape the tags).

@@ -1,4 +1,4 @@
-"""Load a policy source directory into a :class:`~legalgen.model.Policy`.
+"""Load a policy source directory into a :class:`~legalgen.source.model.Policy`.
 
 A source directory holds ``site.yaml`` (the site and the company) and one YAML file per
 document, each naming its ``kind``. Loading never stops at the first problem: it collects
@@ -47,10 +47,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from legalgen import cache
-from legalgen import model as m
 from legalgen.diagnostics import Diagnostic, Location, SourceError, display_path
-from legalgen.migrate import FORMAT, SITE_FILE, migrated, source_format
-from legalgen.source import Limits, NodePath, SourceFile, overlay, read_yaml
+from legalgen.source import model as m
+from legalgen.source.migrate import FORMAT, SITE_FILE, migrated, source_format
+from legalgen.source.reader import Limits, NodePath, SourceFile, overlay, read_yaml
 
 _DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
     "privacy": m.PrivacyDocument,
@@ -112,7 +112,7 @@ def load_policy(root: Path, limits: Limits | None = None, *, frozen: bool = Fals
     ``frozen`` source (the copy a release keeps) written for an older format is migrated
     in memory; the current source must be written for the current format (S012). With a
     ``base``, ``root`` is a brand folder that overrides the base source (see
-    :mod:`legalgen.brands`); its released versions live in ``root``.
+    :mod:`legalgen.site.brands`); its released versions live in ``root``.
     """
     limits = limits or Limits()
     files, diagnostics = _read_files(root, limits, base)
@@ -180,7 +180,7 @@ def _read_files(root: Path, limits: Limits, base: Path | None = None) -> tuple[d
     A built-in document is known by its kind, a custom document by its ``id``; a custom
     document whose id cannot be read is kept under its file name, so that validation
     reports what is wrong with it. With a ``base``, ``root`` is a brand folder whose files
-    are put over the base's files of the same name (:func:`~legalgen.source.overlay`).
+    are put over the base's files of the same name (:func:`~legalgen.source.reader.overlay`).
     """
     diagnostics: list[Diagnostic] = []
     files: dict[str, SourceFile] = {}
@@ -402,7 +402,7 @@ def _models(files: Mapping[str, SourceFile]) -> Iterator[tuple[str, SourceFile, 
 
 
 def text_values(cls: Any, data: Any, path: NodePath = ()) -> Iterator[tuple[NodePath, Any]]:
-    """Every value of ``data`` that the model ``cls`` reads as a localized :class:`~legalgen.model.Text`.
+    """Every value of ``data`` that the model ``cls`` reads as a localized :class:`~legalgen.source.model.Text`.
 
     Follows the field annotations through the plain data, so it works on data that does
     not validate as a whole.
