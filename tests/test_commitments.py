@@ -75,7 +75,7 @@ COMMITMENTS = [
      "transfers: [{countries: [US, IN], safeguards: [scc, adequacy]}]"),
     ("We transfer personal data to countries outside the European Economic Area.", "privacy",
      "transfers: [{safeguards: [scc]}]"),
-    ("Data transferred to %(name)s outside the European Economic Area is protected by %(safeguard)s.", "privacy",
+    ("The transfer of data to %(name)s outside the European Economic Area is based on %(safeguard)s.", "privacy",
      "recipients: [{id: crm, name: CRM Inc., role: processor, transfer: {safeguard: scc}}]"),
     ("%(name)s is certified under the %(framework)s.", "privacy",
      "recipients: [{id: crm, name: CRM Inc., country: US, transfer: {safeguard: adequacy, certification: dpf}}]"),

@@ -166,8 +166,8 @@ def test_an_eea_state_is_never_called_a_third_country(tmp_path: Path) -> None:
     )
     loaded = load_policy(write_source(tmp_path, privacy=PRIVACY + recipients))
     en, de = render_document(loaded, "privacy", "en"), render_document(loaded, "privacy", "de")
-    assert "Data transferred to CRM Inc. (United States, a third country)" in en
-    assert "Host Ltd" in en and "Ireland, a third country" not in en and "Data transferred to Host Ltd" not in en
+    assert "The transfer of data to CRM Inc. (United States, a third country)" in en
+    assert "Host Ltd" in en and "Ireland, a third country" not in en and "transfer of data to Host Ltd" not in en
     assert "the following third countries: India." in en and "Austria" not in en
     # a transfer whose only listed country is in the EEA is left out, as its safeguard
     assert "outside the European Economic Area" not in en and "binding corporate rules" not in en.lower()
@@ -181,3 +181,38 @@ def test_an_eea_state_is_never_called_a_third_country(tmp_path: Path) -> None:
     parts = load_policy(write_source(tmp_path, privacy=PRIVACY + "transfers:\n  - {countries: [RE, AX, PF], safeguards: [scc]}\n"))
     en = render_document(parts, "privacy", "en")
     assert "the following third countries: French Polynesia." in en and "Réunion" not in en and "Åland" not in en
+
+
+def test_transfers_name_their_legal_ground_without_calling_it_protection(tmp_path: Path) -> None:
+    """A transfer is based on its ground: a derogation (Art. 49) protects nothing, and German
+    takes every ground, in the accusative, after "stützen sich auf"."""
+    recipients = (
+        "recipients:\n"
+        "  - {id: crm, name: CRM Inc., role: processor, category: it_services, country: US, "
+        "transfer: {safeguard: derogation}}\n"
+        "transfers:\n  - {countries: [IN], safeguards: [adequacy]}\n"
+    )
+    loaded = load_policy(write_source(tmp_path, privacy=PRIVACY + recipients))
+    en, de, fr = (render_document(loaded, "privacy", locale) for locale in ("en", "de", "fr"))
+    assert "The transfer of data to CRM Inc. (United States, a third country) is based on a derogation for " \
+           "specific situations (Art. 49 GDPR)." in en
+    assert "Die Übermittlung an CRM Inc. (Vereinigte Staaten, ein Drittland) stützt sich auf eine Ausnahme " \
+           "für bestimmte Fälle (Art. 49 DSGVO)." in de
+    assert "Le transfert de données à CRM Inc. (États-Unis, pays tiers) repose sur une dérogation" in fr
+    assert "Diese Übermittlungen stützen sich auf einen Angemessenheitsbeschluss der Europäischen Kommission" in de
+    assert not any("protect" in page or "geschützt" in page or "abgesichert" in page or "protégé" in page
+                   for page in (en, de, fr))
+
+
+def test_a_recipient_named_only_by_its_kind_reads_in_lower_case_inside_a_sentence(tmp_path: Path) -> None:
+    """An unnamed recipient is called by its kind: capitalised where it starts a list item,
+    in lower case after "Recipients:" and inside a sentence (German nouns keep their capital)."""
+    privacy = PRIVACY.replace("    data: [contact]\n", "    data: [contact]\n    recipients: [mail]\n")
+    recipients = ("recipients:\n  - {id: mail, role: processor, category: email, country: US, "
+                  "transfer: {safeguard: scc}}\n")
+    loaded = load_policy(write_source(tmp_path, privacy=privacy + recipients))
+    en, de, fr = (render_document(loaded, "privacy", locale) for locale in ("en", "de", "fr"))
+    assert "**Recipients:** e-mail delivery provider" in en and "- **E-mail delivery provider** (" in en
+    assert "The transfer of data to e-mail delivery provider (United States" in en
+    assert "**Empfänger:** E-Mail-Versanddienstleister" in de
+    assert "\u00a0:** prestataire d'envoi d'e-mails" in fr and "- **Prestataire d'envoi d'e-mails** (" in fr

@@ -144,7 +144,7 @@ def _messages(t: gettext.NullTranslations, form: Form) -> dict[str, Callable[[in
             "days": lambda n: t.npgettext("within", "within one day", "within %(num)s days", n),
             "hours": lambda n: t.npgettext("within", "within one hour", "within %(num)s hours", n),
             "business_days": lambda n: t.npgettext("within", "within one business day", "within %(num)s business days", n),
-            "working_days": lambda n: t.npgettext("within", "within one working day", "within %(num)s working days", n),
+            "working_days": lambda n: t.npgettext("within", "within one working day (Monday to Saturday, except public holidays)", "within %(num)s working days (Monday to Saturday, except public holidays)", n),
         }
     if form == "accusative":
         return {
@@ -154,7 +154,7 @@ def _messages(t: gettext.NullTranslations, form: Form) -> dict[str, Callable[[in
             "days": lambda n: t.npgettext("accusative", "one day", "%(num)s days", n),
             "hours": lambda n: t.npgettext("accusative", "one hour", "%(num)s hours", n),
             "business_days": lambda n: t.npgettext("accusative", "one business day", "%(num)s business days", n),
-            "working_days": lambda n: t.npgettext("accusative", "one working day", "%(num)s working days", n),
+            "working_days": lambda n: t.npgettext("accusative", "one working day (Monday to Saturday, except public holidays)", "%(num)s working days (Monday to Saturday, except public holidays)", n),
         }
     if form == "dative":
         return {
@@ -164,7 +164,7 @@ def _messages(t: gettext.NullTranslations, form: Form) -> dict[str, Callable[[in
             "days": lambda n: t.npgettext("dative", "one day", "%(num)s days", n),
             "hours": lambda n: t.npgettext("dative", "one hour", "%(num)s hours", n),
             "business_days": lambda n: t.npgettext("dative", "one business day", "%(num)s business days", n),
-            "working_days": lambda n: t.npgettext("dative", "one working day", "%(num)s working days", n),
+            "working_days": lambda n: t.npgettext("dative", "one working day (Monday to Saturday, except public holidays)", "%(num)s working days (Monday to Saturday, except public holidays)", n),
         }
     return {
         "years": lambda n: t.ngettext("one year", "%(num)s years", n),
@@ -173,7 +173,7 @@ def _messages(t: gettext.NullTranslations, form: Form) -> dict[str, Callable[[in
         "days": lambda n: t.ngettext("one day", "%(num)s days", n),
         "hours": lambda n: t.ngettext("one hour", "%(num)s hours", n),
         "business_days": lambda n: t.ngettext("one business day", "%(num)s business days", n),
-        "working_days": lambda n: t.ngettext("one working day", "%(num)s working days", n),
+        "working_days": lambda n: t.ngettext("one working day (Monday to Saturday, except public holidays)", "%(num)s working days (Monday to Saturday, except public holidays)", n),
     }
 
 
@@ -186,7 +186,7 @@ def _range_messages(t: gettext.NullTranslations) -> dict[str, Callable[[int], st
         "days": lambda n: t.npgettext("range", "%(min)s to one day", "%(min)s to %(num)s days", n),
         "hours": lambda n: t.npgettext("range", "%(min)s to one hour", "%(min)s to %(num)s hours", n),
         "business_days": lambda n: t.npgettext("range", "%(min)s to one business day", "%(min)s to %(num)s business days", n),
-        "working_days": lambda n: t.npgettext("range", "%(min)s to one working day", "%(min)s to %(num)s working days", n),
+        "working_days": lambda n: t.npgettext("range", "%(min)s to one working day (Monday to Saturday, except public holidays)", "%(min)s to %(num)s working days (Monday to Saturday, except public holidays)", n),
     }
 
 

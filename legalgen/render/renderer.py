@@ -303,6 +303,9 @@ def make_environment(formatter: Formatter) -> jinja2.Environment:
         purpose_label=lambda p: _named(p.label, p.type, formatter),
         lifetime=lambda value: _lifetime(value.root, formatter),
         recipient_name=lambda r: escape_markdown(r.name) if r.name else formatter.label(r.category, "provider"),
+        # a recipient the source does not name is called by its kind, which reads in lower case in a sentence
+        recipient_in_sentence=lambda r: escape_markdown(r.name) if r.name
+        else in_sentence(formatter.label(r.category, "provider"), locale),
         # a country of the EEA is never called a third country, whatever the source says (G06 reports it)
         transferred_abroad=lambda recipients: [r for r in recipients if r.transfer is not None
                                                and (r.country is None or _third_country(r.country))],

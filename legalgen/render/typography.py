@@ -2,7 +2,7 @@
 
 French sets a non-breaking space before the high punctuation marks: a narrow one
 (U+202F) before ``;``, ``!`` and ``?``, a normal one (U+00A0) before ``:``, and one inside
-guillemets « ». It also elides ``de``/``que`` before a vowel, which a sentence with a
+guillemets « »; a number and its ``%`` are joined by a narrow one ("100 %"). It also elides ``de``/``que`` before a vowel, which a sentence with a
 number in it cannot always foresee ("dans un délai de un mois" -> "d'un mois").
 :func:`french` applies both to Markdown, HTML or plain text without touching what must
 stay as written: front matter, code, URLs, e-mail addresses, HTML tags, link targets,
@@ -16,6 +16,8 @@ attribute lists, admonition markers and times such as 12:30.
 '[ref]: https://a.example/x\\nVoir [ici][ref]\\u202f!'
 >>> french("&lt;b&gt; &amp; &#39;x&#39; !")
 '&lt;b&gt; &amp; &#39;x&#39;\\u202f!'
+>>> french("remboursé à 100 %, puis à 50% ; voir <a.example/x%20y>")
+'remboursé à 100\\u202f%, puis à 50\\u202f%\\u202f; voir <a.example/x%20y>'
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ _COLON = re.compile(":")
 _CLOSE = re.compile(r"[ \u00a0\u202f]?»")
 _OPEN = re.compile(r"«[ \u00a0\u202f]?")
 _HELD = re.compile("\ue000(\\d+)\ue001")
+#: A percent sign after a number, with or without one space between them.
+_PERCENT = re.compile(r"(?<=\d)[ \u00a0]?%")
 _ELISION = re.compile(r"\b([dD]e|[qQ]ue) (une?|ans?|heures?)\b")
 _ELISION_HINTS = ("e un", "e an", "e heure")
 
@@ -82,6 +86,8 @@ def _space_before(text: str, marks: re.Pattern[str], space: str) -> str:
 def _plain(text: str) -> str:
     text = _space_before(text, _NARROW, "\u202f")
     text = _space_before(text, _COLON, "\u00a0")
+    if "%" in text:
+        text = _PERCENT.sub("\u202f%", text)
     if "«" in text:
         text = _OPEN.sub("«\u00a0", text)
     if "»" in text:
