@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from legalgen.cli import main
 
 from .conftest import REPO, copy_project
-from .test_load import PRIVACY, write_source
+from .source.test_load import PRIVACY, write_source
 
 
 @pytest.mark.parametrize("command", ["check", "render", "build", "release", "notices", "rules", "schema", "catalogs",

@@ -13,7 +13,7 @@ import yaml
 from legalgen.scaffold import plan
 
 from .conftest import copy_project, released_on
-from .test_notices import smtp_server  # noqa: F401 - the fixture
+from .notices.test_notices import smtp_server  # noqa: F401 - the fixture
 
 WORKFLOWS = sorted((Path(__file__).parent.parent / "legalgen" / "workflows").glob("*.yml"))
 NAMES = [w.name for w in WORKFLOWS]

@@ -17,7 +17,7 @@ from legalgen.source.load import load_policy
 from legalgen.versions.history import load_history
 from legalgen.writer import WriteReport
 
-from .conftest import AS_OF, SITE_NAME_LINE, copy_project
+from ..conftest import AS_OF, SITE_NAME_LINE, copy_project
 
 SLUGS = ["privacy", "cookies", "refund", "imprint"]
 pytestmark = pytest.mark.slow

@@ -19,8 +19,8 @@ from legalgen.source.load import load_policy
 from legalgen.versions.history import History, load_history, select
 from legalgen.versions.redline import redline
 
-from .conftest import REPO, copy_project, released_on
-from .test_load import PRIVACY, write_source
+from ..conftest import REPO, copy_project, released_on
+from ..source.test_load import PRIVACY, write_source
 
 D = dt.date
 

@@ -21,7 +21,7 @@ from legalgen.source.load import LoadedPolicy, load_policy
 from legalgen.versions.history import History
 from legalgen.versions.snapshot import take_snapshot
 
-from .conftest import AS_OF, REPO
+from ..conftest import AS_OF, REPO
 
 BASE = "https://legal.lumenstream.example/"
 CUSTOM = REPO / "examples" / "reseller-data-notice"

@@ -18,8 +18,8 @@ from legalgen.source.load import LoadedPolicy
 from legalgen.versions.history import History
 from legalgen.versions.snapshot import take_snapshot
 
-from .browsing import serve
-from .conftest import AS_OF
+from ..browsing import serve
+from ..conftest import AS_OF
 
 
 def test_each_document_has_a_chooser_and_a_page_per_language(example: LoadedPolicy, example_history: History) -> None:

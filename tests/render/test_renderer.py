@@ -17,8 +17,8 @@ from legalgen.site.build import _dump_yaml
 from legalgen.source.load import LoadedPolicy, load_policy
 from legalgen.versions.history import History
 
-from .conftest import AS_OF, REPO
-from .test_load import PRIVACY, write_source
+from ..conftest import AS_OF, REPO
+from ..source.test_load import PRIVACY, write_source
 
 #: The example as of this day: privacy version 3 announced, 4 and 5 published (editorial), the
 #: other documents in their second version, their third published.

@@ -17,7 +17,7 @@ from legalgen.source.model import SUPPORTED_LOCALES, DocumentKind, LegalBasis
 from legalgen.source.periods import Period
 from legalgen.versions.history import History
 
-from .conftest import AS_OF
+from ..conftest import AS_OF
 
 
 @pytest.mark.parametrize(

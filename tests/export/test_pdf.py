@@ -22,7 +22,7 @@ from legalgen.site.build import build_site
 from legalgen.source.load import LoadedPolicy, load_policy
 from legalgen.versions.history import History, Version, load_history
 
-from .conftest import AS_OF, copy_project
+from ..conftest import AS_OF, copy_project
 
 pypdf = pytest.importorskip("pypdf")
 if not pdf.available():  # pragma: no cover - .ci/run installs WeasyPrint and Pango

@@ -21,8 +21,8 @@ from legalgen.source.load import LoadedPolicy
 from legalgen.versions.history import History
 from legalgen.versions.snapshot import take_snapshot
 
-from .check.helpers import PRIVACY, SITE
-from .conftest import released_on
+from ..check.helpers import PRIVACY, SITE
+from ..conftest import released_on
 
 D = dt.date
 NEW_PURPOSE = PRIVACY.replace(
@@ -288,7 +288,7 @@ def test_send_through_local_smtp(example: LoadedPolicy, example_history: History
     monkeypatch.setenv("LEGALGEN_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("LEGALGEN_SMTP_PORT", str(port))
     monkeypatch.setenv("LEGALGEN_SMTP_STARTTLS", "no")
-    from .conftest import REPO
+    from ..conftest import REPO
 
     result = CliRunner().invoke(main, [
         "notices", "--root", str(REPO), "--as-of", "2026-11-10", "--output", str(tmp_path / "out"),

@@ -27,7 +27,7 @@ from legalgen.source.load import load_policy
 from legalgen.versions.history import load_history
 from legalgen.versions.snapshot import take_snapshot
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SOURCES = ["policy", *sorted(f"examples/{path.name}" for path in (REPO / "examples").iterdir() if path.is_dir())]
 #: Days on which the example announces, reminds of and applies a change.
 MAIL_DAYS = [dt.date(2026, 11, 10), dt.date(2026, 12, 8), dt.date(2026, 12, 15)]

@@ -14,7 +14,7 @@ from legalgen.render.pages import render_document
 from legalgen.source.load import load_policy
 from legalgen.source.migrate import FORMAT
 
-from .conftest import REPO, copy_project
+from ..conftest import REPO, copy_project
 
 #: A format-1 source: no `format`, and the defaults of format 1 made its commitments.
 SITE_1 = """\

@@ -12,7 +12,7 @@ import pytest
 from legalgen.export.schema import schema_files
 from legalgen.source.reader import read_yaml
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SOURCES = sorted([*REPO.glob("policy/*.yaml"), *REPO.glob("examples/*/*.yaml"),
                   *REPO.glob("policy/versions/*/changelog.yaml")])
 EXPECTED = {"site.yaml": "site.schema.json", "changelog.yaml": "changelog.schema.json"}

@@ -12,8 +12,8 @@ from legalgen.site.build import build_site
 from legalgen.source.load import load_policy
 from legalgen.versions.history import load_history
 
-from .browsing import free_port, serve
-from .conftest import copy_project
+from ..browsing import free_port, serve
+from ..conftest import copy_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -248,7 +248,7 @@ def test_the_classic_look_is_selected_explicitly() -> None:
     """Zensical's own look is modern; the base config selects Material's classic look for both engines."""
     import yaml
 
-    from .conftest import REPO
+    from ..conftest import REPO
 
     config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
     assert config["theme"]["variant"] == "classic"

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from legalgen.cli import main
 from legalgen.site.serve import BUILD_PATH
 
-from .browsing import free_port
+from ..browsing import free_port
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from legalgen.cli import main
 from legalgen.versions.review import as_markdown, excerpt, review
 
-from .conftest import REPO, released_on
+from ..conftest import REPO, released_on
 
 TODAY = "2026-11-24"
 

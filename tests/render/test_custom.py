@@ -24,9 +24,9 @@ from legalgen.source.load import load_policy
 from legalgen.versions.history import History, load_history
 from legalgen.versions.snapshot import take_snapshot
 
-from .conftest import released_on
+from ..conftest import released_on
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "reseller-data-notice"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "reseller-data-notice"
 DOC = "information-we-collect"
 FILE = f"{DOC}.yaml"
 D = dt.date

@@ -16,8 +16,8 @@ from legalgen.site.brands import parse_shard, select_brands, shard_of
 from legalgen.source.load import load_policy
 from legalgen.versions.history import load_history
 
-from .brandgen import base_project, brand_name, write_brands
-from .conftest import released_on
+from ..brandgen import base_project, brand_name, write_brands
+from ..conftest import released_on
 
 AS_OF = "2026-11-24"
 

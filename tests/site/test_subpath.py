@@ -21,8 +21,8 @@ from legalgen.site.build import build_site
 from legalgen.source.load import load_policy
 from legalgen.versions.history import load_history
 
-from .browsing import free_port, serve
-from .conftest import copy_project
+from ..browsing import free_port, serve
+from ..conftest import copy_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

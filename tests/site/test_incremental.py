@@ -12,7 +12,7 @@ from legalgen.site.manifest import FILE
 from legalgen.source.load import load_policy
 from legalgen.versions.history import load_history
 
-from .conftest import copy_project
+from ..conftest import copy_project
 
 pytestmark = pytest.mark.slow
 AS_OF = dt.date(2026, 11, 22)

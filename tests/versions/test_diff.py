@@ -9,7 +9,7 @@ import pytest
 from legalgen.source.load import load_policy
 from legalgen.versions.diff import classify
 
-from .check.helpers import PRIVACY, SITE
+from ..check.helpers import PRIVACY, SITE
 
 REFUND = """\
 kind: refund

@@ -10,7 +10,7 @@ from legalgen.cli import main
 from legalgen.render.trace import trace_document
 from legalgen.source.load import LoadedPolicy
 
-from .conftest import REPO
+from ..conftest import REPO
 
 
 def _line(path: str, needle: str) -> int:
@@ -76,7 +76,7 @@ def test_tracing_leaves_the_shared_environment_alone() -> None:
     from legalgen.render.trace import trace_document
     from legalgen.source.load import load_policy
 
-    from .conftest import REPO
+    from ..conftest import REPO
 
     loaded = load_policy(REPO / "policy")
     before = render_document(loaded, "privacy", "de")
