@@ -36,6 +36,7 @@ import csv
 import datetime as dt
 import re
 import smtplib
+import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.headerregistry import Address, AddressHeader
@@ -498,13 +499,26 @@ def _field_columns(line: str) -> list[int]:
     return columns
 
 
+#: The largest recipients file read: about a million addresses.
+MAX_RECIPIENTS_BYTES = 64 * 1024 * 1024
+
+
 def _recipients_text(path: Path, name: str) -> str:
-    """The file as text; S001 for a file that cannot be read, is binary or is not UTF-8."""
+    """The file as text; S001 for a file that cannot be read, is not a regular file, is larger
+    than :data:`MAX_RECIPIENTS_BYTES`, is binary or is not UTF-8."""
+    from legalgen.source.reader import read_bounded
+
+    def problem(message: str) -> SourceError:
+        return SourceError([Diagnostic("S001", message, Location(name, 1, 1))])
+
     try:
-        data = path.read_bytes()
+        data, status = read_bounded(path, MAX_RECIPIENTS_BYTES + 1)
     except OSError as error:
-        raise SourceError([Diagnostic("S001", f"cannot read the recipients file: {error.strerror or error}",
-                                      Location(name, 1, 1))]) from None
+        raise problem(f"cannot read the recipients file: {error.strerror or error}") from None
+    if data is None:
+        raise problem("the recipients file is not a regular file (a pipe, device or folder)")
+    if max(len(data), status.st_size) > MAX_RECIPIENTS_BYTES:
+        raise problem(f"the recipients file is larger than {MAX_RECIPIENTS_BYTES // 1024 // 1024} MiB")
     try:
         text = data.decode("utf-8")
         undecodable = len(data)
@@ -667,8 +681,8 @@ def send(messages: list[Composed], recipients: Mapping[str, list[str]], settings
 
     try:
         with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as server:
-            if settings.starttls:
-                server.starttls()
+            if settings.starttls:  # the server's certificate and name are verified before the password goes out
+                server.starttls(context=ssl.create_default_context())
             if settings.user:
                 server.login(settings.user, settings.password or "")
             for composed, address in plan:

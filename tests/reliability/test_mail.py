@@ -394,6 +394,54 @@ def smtp(handler: Recorder) -> Iterator[SmtpSettings]:
         controller.stop()
 
 
+@pytest.fixture
+def untrusted_tls(tmp_path: Path) -> Iterator[tuple[Recorder, SmtpSettings]]:
+    """A local SMTP server that offers STARTTLS with a self-signed certificate for another name."""
+    import ssl
+    import subprocess
+
+    from aiosmtpd.controller import Controller
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                    "/CN=attacker.invalid", "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    recorder, port = Recorder(), _free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True)
+    controller.start()
+    try:
+        yield recorder, SmtpSettings("127.0.0.1", port, starttls=True, user="legal", password="secret", timeout=5.0)
+    finally:
+        controller.stop()
+
+
+def test_starttls_verifies_the_server_certificate(example: LoadedPolicy, example_history: History,
+                                                  untrusted_tls: tuple[Recorder, SmtpSettings]) -> None:
+    """A server whose certificate no trusted authority signed, for another name, gets neither the
+    password nor a message: STARTTLS verifies the certificate and the host name."""
+    recorder, settings = untrusted_tls
+    with pytest.raises(LegalgenError, match="CERTIFICATE_VERIFY_FAILED|certificate verify failed") as caught:
+        send(_announce(example, example_history), THREE, settings)
+    assert "0 of 3 message(s) were sent" in str(caught.value) and recorder.received == []
+
+
+@pytest.mark.parametrize("special", ["fifo", "device"])
+def test_a_recipients_file_that_is_no_regular_file_is_s001(tmp_path: Path, special: str) -> None:
+    """A pipe would block the run and a device like /dev/zero fill the memory: neither is read."""
+    import os
+
+    path = tmp_path / "recipients.csv"
+    if special == "fifo":
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/zero")
+    with pytest.raises(SourceError) as caught:
+        read_recipients(path, LOCALES)
+    assert _codes(caught.value) == [("S001", 1, 1)]
+    assert "not a regular file" in caught.value.diagnostics[0].message
+
+
 THREE = {"en": ["ben@example.org"], "de": ["anna@example.org"], "fr": ["chloe@example.org"]}
 
 
