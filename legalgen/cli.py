@@ -179,13 +179,29 @@ def _print_coverage(report: dict[str, Any]) -> None:
 
 class _Commands(click.Group):
     """The command group: an error a command does not report itself (e.g. a bad
-    ``SOURCE_DATE_EPOCH`` met before its own handling starts) is still one clean message."""
+    ``SOURCE_DATE_EPOCH`` met before its own handling starts) is still one clean message, and
+    so is a failing file or network operation (a name too long, a port in use, a full disk)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except LegalgenError as error:
             _fail(error)
+        except OSError as error:
+            _fail(LegalgenError(_os_error_text(error)))
+
+
+def _os_error_text(error: OSError) -> str:
+    """``error`` as one line: what failed, and on which file.
+
+    >>> _os_error_text(OSError(36, "File name too long", "policy/aaa"))
+    'policy/aaa: File name too long'
+    >>> _os_error_text(OSError(98, "Address already in use"))
+    'Address already in use'
+    """
+    what = error.strerror or str(error) or type(error).__name__
+    files = [str(name) for name in (error.filename, error.filename2) if name is not None]
+    return f"{' -> '.join(files)}: {what}" if files else what
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -512,6 +528,7 @@ def schema(output: Path, check_only: bool) -> None:
     policy.json a build publishes).
     """
     from legalgen.export.schema import schema_files
+    from legalgen.project import Project
     from legalgen.writer import write_file
 
     files = schema_files()
@@ -521,6 +538,7 @@ def schema(output: Path, check_only: bool) -> None:
         for name in stale:
             click.echo(f"{output / name}: out of date; run `legalgen schema`", err=True)
         sys.exit(1 if stale else 0)
+    Project.at(Path(".")).check_output_folder(output, "schema folder")
     for name, text in files.items():
         state = "written" if write_file(output / name, text) else "unchanged"
         click.echo(f"{output / name}: {state}")
@@ -603,7 +621,7 @@ def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, reci
             return
         messages = compose_all(loaded, due, date)
         folder = output or project.root / "notices" / (project.name or "") / date.isoformat()
-        project.check_mail_folder(folder)
+        project.check_output_folder(folder, "e-mail folder")
         write_tree(folder, message_files(messages), prune=False)
         click.echo(f"wrote {len(messages)} message(s) to {folder}")
         if send:
@@ -849,4 +867,7 @@ def rules_command(output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
+        from legalgen.project import Project
+
+        Project.at(Path(".")).check_output_file(output)
         click.echo(f"{output}: {'written' if write_file(output, text) else 'unchanged'}")

@@ -152,14 +152,24 @@ class Project:
                 _check_generated_file(config)
 
 
-    def check_mail_folder(self, folder: Path) -> None:
-        """Refuse a folder for notice e-mails that is, holds or lies in the project's own files.
+    def check_output_folder(self, folder: Path, kind: str) -> None:
+        """Refuse a folder for a command's output files (``-o``: notice e-mails, schemas) that
+        is, holds or lies in the project's own files.
 
-        Unlike the site, the folder is never emptied (``.eml`` files are only added), so
+        Unlike the site, the folder is never emptied (files are only added or replaced), so
         an existing folder with other files is fine.
         """
-        _check_folder(self, folder, "e-mail folder", "choose another --output", lambda _: True, {},
-                      must_be_own=False)
+        _check_folder(self, folder, kind, "choose another --output", lambda _: True, {}, must_be_own=False)
+
+    def check_output_file(self, path: Path) -> None:
+        """Refuse a file for a command's output (``-o``) that is the base config or lies in the
+        project's own folders (the source, its versions, overrides, brands, .git)."""
+        target = path.parent.resolve() / path.name
+        protected = {self.base_config.resolve(): "the base config", **{
+            other.resolve(): what for other, what in self.protected().items()}}
+        reason = _overlap(target, protected)
+        if reason is not None:
+            raise UnsafeOutputError(f"refusing to write {target}: {reason}; choose another --output")
 
 
 def _check_folder(project: Project, folder: Path, kind: str, hint: str, is_legacy: _Predicate,

@@ -22,6 +22,7 @@ import os
 import secrets
 import shutil
 import signal
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -29,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from legalgen.diagnostics import BuildError
+from legalgen.diagnostics import BuildError, UnsafeOutputError
 from legalgen.project import MARKER, MARKER_TEXT, is_legalgen_output
 
 #: renameat2(2): the flag that exchanges two names atomically, and "relative to the cwd".
@@ -48,13 +49,15 @@ class WriteReport:
 
 
 def write_file(path: Path, content: str | bytes) -> bool:
-    """Write ``content`` to ``path`` if it differs; return whether the file was written."""
+    """Write ``content`` to ``path`` if it differs; return whether the file was written.
+
+    Only a regular file is ever replaced: a link, folder, device, pipe or socket at ``path`` is
+    :class:`UnsafeOutputError` (replacing ``/dev/null`` or reading from a pipe is never what an
+    output option means).
+    """
     data = content.encode("utf-8") if isinstance(content, str) else content
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
+    if _holds(path, data):
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary, handle = _new_file(path.parent, f".{path.name}.")
     try:
@@ -65,6 +68,26 @@ def write_file(path: Path, content: str | bytes) -> bool:
         temporary.unlink(missing_ok=True)
         raise
     return True
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the regular file at ``path`` holds exactly ``data`` (read no further than that);
+    False when there is none; :class:`UnsafeOutputError` for anything but a regular file."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return False
+    except OSError as error:
+        if error.errno not in (errno.ELOOP, errno.EISDIR, errno.ENXIO):  # a link; a folder; a socket
+            raise
+        handle = None
+    if handle is not None:
+        with os.fdopen(handle, "rb") as stream:
+            status = os.fstat(handle)
+            if stat.S_ISREG(status.st_mode):
+                return status.st_size == len(data) and stream.read(len(data) + 1) == data
+    raise UnsafeOutputError(f"refusing to write {path}: it is not a regular file (a link, folder, device, pipe "
+                            "or socket); legalgen replaces only files")
 
 
 def _new_file(folder: Path, prefix: str) -> tuple[Path, int]:

@@ -118,3 +118,30 @@ def test_a_bad_source_date_epoch_is_one_clean_error(tmp_path: Path, command: str
     assert result.exit_code == 1, result.output
     assert "SOURCE_DATE_EPOCH must be a number of seconds" in result.output
     assert not isinstance(result.exception, (ValueError, OverflowError))
+
+
+@pytest.mark.parametrize("target", ["policy/site.yaml", "mkdocs.yml", "policy/versions/index.yaml", "overrides/x.md",
+                                    "fifo", "/dev/null"])
+def test_an_output_option_never_replaces_the_project_s_files_or_anything_but_a_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str) -> None:
+    """`rules -o` and `schema -o` refuse the source, its versions, overrides and the base config,
+    and anything that is not a regular file (a pipe would block, a device would be replaced)."""
+    import os
+
+    project = copy_project(tmp_path)
+    monkeypatch.chdir(project.root)
+    if target == "fifo":
+        os.mkfifo(target)
+    before = Path(target).read_bytes() if Path(target).is_file() else None
+    result = CliRunner().invoke(main, ["rules", "-o", target])
+    assert result.exit_code == 2 and "refusing to write" in result.output, result.output
+    assert before is None or Path(target).read_bytes() == before
+    result = CliRunner().invoke(main, ["schema", "-o", "policy/versions"])
+    assert result.exit_code == 2 and "the released versions folder" in result.output
+    assert not list(Path("policy/versions").glob("*.schema.json"))
+
+
+def test_a_failing_file_operation_is_one_message(tmp_path: Path) -> None:
+    """An error of the operating system (here a folder name too long) is one line, not a traceback."""
+    result = CliRunner().invoke(main, ["check", "--root", str(tmp_path), "-s", str(tmp_path / ("a" * 300))])
+    assert result.exit_code == 1 and "File name too long" in result.output and "Traceback" not in result.output
