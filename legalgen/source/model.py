@@ -94,15 +94,19 @@ def _line(value: str) -> str:
 
 def _country(value: str) -> str:
     if value not in _COUNTRIES:
-        raise PydanticCustomError("country", "{code!r} is not an ISO 3166-1 alpha-2 country code",
-                                  {"code": value})
+        raise PydanticCustomError("country", "{code} is not an ISO 3166-1 alpha-2 country code",
+                                  {"code": repr(value)})
     return value
 
 
 def _url(value: str) -> str:
     parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 - a port out of range or not a number raises here
+    except ValueError:
+        parts = parts._replace(netloc="")
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
-        raise PydanticCustomError("url", "{value!r} is not an absolute http(s) URL with a host", {"value": value})
+        raise PydanticCustomError("url", "{value} is not an absolute http(s) URL with a host", {"value": repr(value)})
     return value
 
 

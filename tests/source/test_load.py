@@ -161,3 +161,20 @@ def test_missing_site_file(tmp_path: Path) -> None:
 
 def test_second_document_of_a_kind(tmp_path: Path) -> None:
     assert problems(write_source(tmp_path, privacy=PRIVACY, privacy2=PRIVACY)) == [("S006", "privacy2.yaml", 1)]
+
+
+@pytest.mark.parametrize(("old", "new", "shown"), [
+    ("base_url: https://legal.test.example/", "base_url: 'https://legal.test.example:99999/'",
+     "'https://legal.test.example:99999/' is not an absolute http(s) URL with a host"),
+    ("base_url: https://legal.test.example/", "base_url: 'https://user:pw@legal.test.example/'",
+     "'https://user:pw@legal.test.example/' is not an absolute http(s) URL with a host"),
+    ("  name: Test GmbH\n", "  name: Test GmbH\n  address: {street: A 1, postal_code: '1', city: B, country: XX}\n",
+     "'XX' is not an ISO 3166-1 alpha-2 country code"),
+])
+def test_a_bad_url_or_country_is_named_in_the_message(tmp_path: Path, old: str, new: str, shown: str) -> None:
+    site = SITE.replace(old, new)
+    assert site != SITE
+    (tmp_path / "site.yaml").write_text(site, encoding="utf-8")
+    (tmp_path / "privacy.yaml").write_text(PRIVACY, encoding="utf-8")
+    found = messages(tmp_path)
+    assert any(shown in message for message in found), found
