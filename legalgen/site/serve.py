@@ -158,8 +158,10 @@ def serve(root: Path, source: Path | None, *, port: int, as_of: dt.date | None, 
         if brand is not None:
             project = project.brand(brand, Path(scratch) / "sites")
         preview = Preview(project, as_of, engine, say)
+        server = _Server(("127.0.0.1", port), _handler(preview, project.site))  # a port in use fails before the build
+        # what the build read is at least this new: an edit made while it runs is seen afterwards
+        seen = snapshot(project)
         preview.rebuild()
-        server = _Server(("127.0.0.1", port), _handler(preview, project.site))
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         say(f"serving on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
@@ -167,15 +169,14 @@ def serve(root: Path, source: Path | None, *, port: int, as_of: dt.date | None, 
         previous = signal.signal(signal.SIGTERM, lambda *_: stop.set()) \
             if threading.current_thread() is threading.main_thread() else None
         try:
-            seen = snapshot(project)
             while not stop.wait(interval):
                 now = snapshot(project)
                 if now != seen:
                     changed = sorted({p for p in now.keys() | seen.keys() if now.get(p) != seen.get(p)})
                     say(f"changed: {', '.join(_shown(p, root) for p in changed[:3])}"
                         + (f" and {len(changed) - 3} more" if len(changed) > 3 else ""))
+                    seen = now
                     preview.rebuild()
-                    seen = snapshot(project)
         except KeyboardInterrupt:
             pass
         finally:

@@ -94,3 +94,36 @@ def test_open_pages_reload_themselves(preview: tuple[Path, str, Path], browser) 
 def test_serve_needs_a_project(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["serve", "--root", str(tmp_path)])
     assert result.exit_code == 2 and "run `legalgen init` first" in result.output
+
+
+def test_an_edit_made_during_a_build_is_built_afterwards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview remembers the files as they were when a build started, so an edit saved
+    while the build runs starts another build instead of being taken as already built."""
+    import threading
+
+    from legalgen.site import serve as serve_module
+
+    from ..conftest import copy_project
+
+    project = copy_project(tmp_path)
+    builds: list[float] = []
+    stop = threading.Event()
+
+    def rebuild(self: serve_module.Preview) -> bool:
+        builds.append(time.monotonic())
+        if len(builds) == 1:  # an editor saves while the first build runs
+            site = project.source / "site.yaml"
+            site.write_text(site.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+        elif len(builds) == 2:
+            stop.set()
+        return True
+
+    monkeypatch.setattr(serve_module.Preview, "rebuild", rebuild)
+    runner = threading.Thread(target=serve_module.serve, args=(project.root, None),
+                              kwargs={"port": free_port(), "as_of": None, "engine": "mkdocs",
+                                      "say": lambda message: None, "stop": stop, "interval": 0.05})
+    runner.start()
+    runner.join(timeout=20)
+    stop.set()
+    runner.join(timeout=10)
+    assert len(builds) == 2
