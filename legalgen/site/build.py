@@ -588,6 +588,7 @@ def build_site(
     if engine == "zensical" and not project.site.is_relative_to(project.root):
         raise BuildError(f"zensical builds only into a folder below the project root {project.root}; "
                          f"choose a --site-dir below it or build with --engine mkdocs")
+    _refuse_links_out(project.root / "overrides", project.root)
     locales = [str(locale) for locale in loaded.policy.site.locales]
     with _sigterm_exits() as stop_if_terminated, _exclusive(project, locales, site=True, lock_timeout=lock_timeout,
                                                             progress=progress) as lock:
@@ -637,6 +638,18 @@ def build_site(
         finally:
             builds.close()
     return BuildReport(report, builds.started, project.site)
+
+
+def _refuse_links_out(folder: Path, root: Path) -> None:
+    """Refuse a link in ``folder`` (overrides/) that leads out of the project: the engine would
+    publish what it points at (``overrides/x.txt -> /etc/passwd`` would become a page)."""
+    inside = root.resolve()
+    for directory, folders, names in os.walk(folder):  # links to folders are listed, not entered
+        for name in (*folders, *names):
+            path = Path(directory, name)
+            if path.is_symlink() and not path.resolve().is_relative_to(inside):
+                raise BuildError(f"{path} links to {path.resolve()}, outside the project {inside}: the site would "
+                                 "publish it; copy what it should show into the project instead")
 
 
 def _write_hosting(site_dir: Path, loaded: LoadedPolicy) -> None:

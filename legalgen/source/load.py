@@ -204,10 +204,10 @@ def _read_files(root: Path, limits: Limits, base: Path | None = None) -> tuple[d
             hint="a brand file overrides the base file of the same name; name it like one of: "
                  + ", ".join(path.name for path in paths)))
     for path in paths:
-        source, problems = read_yaml(path, display_path(path), limits)
+        source, problems = _read_inside(path, folder, limits)
         diagnostics += problems
         if source is not None and path.name in overrides:
-            override, problems = read_yaml(overrides[path.name], display_path(overrides[path.name]), limits)
+            override, problems = _read_inside(overrides[path.name], root, limits)
             diagnostics += problems
             changed = _identity_kept(source, override) if override is not None else []
             diagnostics += changed
@@ -247,6 +247,17 @@ def _identity_kept(base: SourceFile, override: SourceFile) -> list[Diagnostic]:
     return [Diagnostic("S013", f"a brand cannot change the {key} of a document ({base.data.get(key)!r} in the base)",
                        override.locate((key,)), hint=f"remove {key} from the brand's file")
             for key in ("kind", "id") if key in override.data and override.data[key] != base.data.get(key)]
+
+
+def _read_inside(path: Path, folder: Path, limits: Limits) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """:func:`read_yaml`, for a file that is, or links to, a file inside ``folder``: a link out of
+    it is S001 and not read, so that a source (say, of a pull request) cannot make legalgen read,
+    print or publish a file elsewhere on the machine."""
+    if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+        return None, [Diagnostic("S001", f"a link to {path.resolve()}, outside the source folder; legalgen reads "
+                                         "no file outside it", Location(display_path(path), 1, 1),
+                                 hint="copy the file into the source folder instead of linking it")]
+    return read_yaml(path, display_path(path), limits)
 
 
 def _yaml_files(folder: Path) -> list[Path]:

@@ -135,3 +135,21 @@ def test_zensical_builds_the_same_tree(tmp_path: Path) -> None:
     assert "Politique de confidentialité" in (tmp_path / "site" / "fr" / "privacy" / "index.html").read_text(
         encoding="utf-8"
     )
+
+
+def test_a_link_in_overrides_out_of_the_project_is_never_published(tmp_path: Path) -> None:
+    """The engine copies the overrides folder into the site: a link to a file elsewhere on the
+    machine (/etc/passwd, a CI secret) stops the build before anything is written."""
+    from legalgen.diagnostics import BuildError
+    from legalgen.site.build import build_site
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret\n", encoding="utf-8")
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project")
+    (project.root / "overrides" / "leak.txt").symlink_to(outside)
+    (project.root / "overrides" / "inside.txt").symlink_to(project.root / "mkdocs.yml")  # inside: fine
+    loaded = load_policy(project.source)
+    with pytest.raises(BuildError, match="leak.txt links to .*outside the project"):
+        build_site(project, loaded, load_history(loaded), AS_OF)
+    assert not project.site.exists()

@@ -178,3 +178,16 @@ def test_a_bad_url_or_country_is_named_in_the_message(tmp_path: Path, old: str, 
     (tmp_path / "privacy.yaml").write_text(PRIVACY, encoding="utf-8")
     found = messages(tmp_path)
     assert any(shown in message for message in found), found
+
+
+def test_a_source_file_that_links_out_of_the_source_folder_is_not_read(tmp_path: Path) -> None:
+    """A source (say, of a pull request) cannot make legalgen read, print or publish a file
+    elsewhere on the machine: a link out of the source folder is S001 and never opened."""
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("password: hunter2\n", encoding="utf-8")
+    (tmp_path / "policy").mkdir()
+    source = write_source(tmp_path / "policy", privacy=PRIVACY)
+    (source / "cookies.yaml").symlink_to(secret)
+    found = messages(source)
+    assert any("outside the source folder" in message for message in found), found
+    assert not any("hunter2" in message for message in found)
