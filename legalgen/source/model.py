@@ -63,7 +63,8 @@ Duration = Annotated[
 ]
 Id = Annotated[
     str,
-    Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Identifier: lowercase letters, digits, - and _"),
+    Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64,
+          description="Identifier: lowercase letters, digits, - and _ (at most 64)"),
 ]
 
 #: C0 and C1 control characters, DEL and the non-characters U+FFFE/U+FFFF: never text.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
 
@@ -12,8 +12,15 @@ from legalgen.render.renderer import LocaleRenderer
 from legalgen.source import model as m
 from legalgen.source.load import LoadedPolicy, validation_diagnostics
 from legalgen.source.reader import Limits, read_yaml
-from legalgen.versions.history import History, PlannedRelease, plan_release
-from legalgen.writer import write_tree
+from legalgen.versions.history import (
+    CHANGELOG,
+    INDEX,
+    VERSIONS_DIR,
+    History,
+    PlannedRelease,
+    plan_release,
+)
+from legalgen.writer import write_file
 
 
 def read_summary(path: Path, locales: list[str], limits: Limits | None = None) -> m.Text:
@@ -50,6 +57,11 @@ def release_document(
 
     ``today`` is the legal today; a ``published`` date before it needs ``backdate_reason``.
     """
+    versions = loaded.root / VERSIONS_DIR
+    if not versions.resolve().is_relative_to(loaded.root.resolve()):
+        raise SourceError([Diagnostic("V002", f"the versions folder links to {versions.resolve()}, outside the "
+                                              "source folder; a release is written only inside it",
+                                      Location(display_path(versions)))])
     document = loaded.policy.document(kind)
     if document is None:
         raise SourceError([Diagnostic("S010", f"the source has no {kind} document", Location(display_path(loaded.root)),
@@ -58,5 +70,9 @@ def release_document(
     planned = plan_release(loaded, history, kind, bodies=bodies, published=published, effective=effective,
                            summary=summary, material=material, notice_period=loaded.policy.site.notices.period,
                            today=today, backdate_reason=backdate_reason, signed=signed)
-    write_tree(loaded.root, planned.files, prune=False)
+    # the version's files first, the changelog and versions/index.yaml that name it last: a release
+    # that fails on the way (a full disk) leaves no head pointing at a version that is not there
+    last = {PurePosixPath(VERSIONS_DIR, kind, CHANGELOG): 1, PurePosixPath(VERSIONS_DIR, INDEX): 2}
+    for relative in sorted(planned.files, key=lambda path: (last.get(path, 0), str(path))):
+        write_file(loaded.root / relative, planned.files[relative])
     return planned

@@ -1,0 +1,58 @@
+"""`legalgen release`: freezing the current source of a document as its next version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from legalgen.cli import main
+from legalgen.versions import releases
+
+from ..check.helpers import PRIVACY, run
+from ..conftest import released_on
+
+
+def _release(root: Path, published: str, effective: str) -> str:
+    (root.parent / "summary.yaml").write_text("en: A change.\nde: Eine Änderung.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["release", "privacy", "--source", str(root), "--summary-file",
+                                       str(root.parent / "summary.yaml"), "--published", published,
+                                       "--effective", effective], env=released_on(published))
+    return result.output
+
+
+def test_a_release_that_fails_on_the_way_leaves_the_released_versions_as_they_were(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The version's files are written before the changelog and versions/index.yaml that name
+    it: a disk that fills up half-way leaves no head pointing at a version that is not there."""
+    run(tmp_path, privacy=PRIVACY)
+    root = tmp_path / "source"
+    assert "version 1" in _release(root, "2026-01-01", "2026-01-01")
+    heads = {path: path.read_bytes() for path in (root / "versions" / "index.yaml",
+                                                 root / "versions" / "privacy" / "changelog.yaml")}
+    (root / "privacy.yaml").write_text(PRIVACY.replace("P30D", "P60D"), encoding="utf-8")
+    written: list[str] = []
+    real = releases.write_file
+
+    def full_disk(path: Path, content: str | bytes) -> bool:
+        if len(written) == 1:
+            raise OSError(28, "No space left on device", str(path))
+        written.append(path.name)
+        return real(path, content)
+
+    monkeypatch.setattr(releases, "write_file", full_disk)
+    output = _release(root, "2026-02-01", "2026-03-15")
+    assert "No space left on device" in output and "Traceback" not in output
+    assert written and written[0] not in ("index.yaml", "changelog.yaml")
+    assert {path: path.read_bytes() for path in heads} == heads
+
+
+def test_a_release_is_never_written_through_a_link_out_of_the_source(tmp_path: Path) -> None:
+    run(tmp_path, privacy=PRIVACY)
+    root, outside = tmp_path / "source", tmp_path / "outside"
+    outside.mkdir()
+    (root / "versions").symlink_to(outside)
+    output = _release(root, "2026-01-01", "2026-01-01")
+    assert "V002" in output and "outside the source folder" in output
+    assert not any(outside.iterdir())
