@@ -165,9 +165,7 @@ class Project:
         """Refuse a file for a command's output (``-o``) that is the base config or lies in the
         project's own folders (the source, its versions, overrides, brands, .git)."""
         target = path.parent.resolve() / path.name
-        protected = {self.base_config.resolve(): "the base config", **{
-            other.resolve(): what for other, what in self.protected().items()}}
-        reason = _overlap(target, protected)
+        reason = _overlap(target, _resolved(self, {self.base_config: "the base config"}))
         if reason is not None:
             raise UnsafeOutputError(f"refusing to write {target}: {reason}; choose another --output")
 
@@ -181,8 +179,7 @@ def _check_folder(project: Project, folder: Path, kind: str, hint: str, is_legac
         reason = "it is the project root"
     elif root.is_relative_to(path):
         reason = f"it contains the project root {root}"
-    protected = {other.resolve(): what for other, what in {**project.protected(), **others}.items()}
-    reason = reason or _overlap(path, protected)
+    reason = reason or _overlap(path, _resolved(project, others))
     if reason is None and path.exists():
         if not path.is_dir():
             reason = "it is a file, not a folder"
@@ -190,6 +187,11 @@ def _check_folder(project: Project, folder: Path, kind: str, hint: str, is_legac
             reason = f"it already holds files that legalgen did not write (there is no {MARKER} marker in it)"
     if reason is not None:
         raise UnsafeOutputError(f"refusing to write the {kind} {path}: {reason}; {hint}")
+
+
+def _resolved(project: Project, others: dict[Path, str]) -> dict[Path, str]:
+    """The project's protected folders and ``others``, as resolved paths, with what they are."""
+    return {other.resolve(): what for other, what in {**project.protected(), **others}.items()}
 
 
 def _overlap(path: Path, protected: dict[Path, str]) -> str | None:

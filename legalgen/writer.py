@@ -22,7 +22,6 @@ import os
 import secrets
 import shutil
 import signal
-import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -32,6 +31,7 @@ from pathlib import Path, PurePosixPath
 
 from legalgen.diagnostics import BuildError, UnsafeOutputError
 from legalgen.project import MARKER, MARKER_TEXT, is_legalgen_output
+from legalgen.source.reader import read_bounded
 
 #: renameat2(2): the flag that exchanges two names atomically, and "relative to the cwd".
 _RENAME_EXCHANGE = 2
@@ -74,18 +74,15 @@ def _holds(path: Path, data: bytes) -> bool:
     """Whether the regular file at ``path`` holds exactly ``data`` (read no further than that);
     False when there is none; :class:`UnsafeOutputError` for anything but a regular file."""
     try:
-        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        held, _ = read_bounded(path, len(data) + 1, follow_links=False)
     except FileNotFoundError:
         return False
     except OSError as error:
-        if error.errno not in (errno.ELOOP, errno.EISDIR, errno.ENXIO):  # a link; a folder; a socket
+        if error.errno not in (errno.ELOOP, errno.ENXIO):  # a link; a socket
             raise
-        handle = None
-    if handle is not None:
-        with os.fdopen(handle, "rb") as stream:
-            status = os.fstat(handle)
-            if stat.S_ISREG(status.st_mode):
-                return status.st_size == len(data) and stream.read(len(data) + 1) == data
+        held = None
+    if held is not None:
+        return held == data
     raise UnsafeOutputError(f"refusing to write {path}: it is not a regular file (a link, folder, device, pipe "
                             "or socket); legalgen replaces only files")
 

@@ -54,6 +54,7 @@ from legalgen.render.renderer import LocaleRenderer
 from legalgen.render.typography import typeset
 from legalgen.source import model as m
 from legalgen.source.load import LoadedPolicy
+from legalgen.source.reader import read_bounded
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -506,8 +507,6 @@ MAX_RECIPIENTS_BYTES = 64 * 1024 * 1024
 def _recipients_text(path: Path, name: str) -> str:
     """The file as text; S001 for a file that cannot be read, is not a regular file, is larger
     than :data:`MAX_RECIPIENTS_BYTES`, is binary or is not UTF-8."""
-    from legalgen.source.reader import read_bounded
-
     def problem(message: str) -> SourceError:
         return SourceError([Diagnostic("S001", message, Location(name, 1, 1))])
 

@@ -2,8 +2,9 @@
 
 French sets a non-breaking space before the high punctuation marks: a narrow one
 (U+202F) before ``;``, ``!`` and ``?``, a normal one (U+00A0) before ``:``, and one inside
-guillemets « »; a number and its ``%`` are joined by a narrow one ("100 %"). It also elides ``de``/``que`` before a vowel, which a sentence with a
-number in it cannot always foresee ("dans un délai de un mois" -> "d'un mois").
+guillemets « »; a number and its ``%`` are joined by a narrow one ("100 %"). It also
+elides ``de``/``que`` before a vowel, which a sentence with a number in it cannot always
+foresee ("dans un délai de un mois" -> "d'un mois").
 :func:`french` applies both to Markdown, HTML or plain text without touching what must
 stay as written: front matter, code, URLs, e-mail addresses, HTML tags, link targets,
 attribute lists, admonition markers and times such as 12:30.

@@ -19,7 +19,7 @@ import re
 import typing
 from decimal import Decimal
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -100,13 +100,18 @@ def _country(value: str) -> str:
     return value
 
 
+def _port_ok(parts: SplitResult) -> bool:
+    """Whether a URL's port, if it has one, is a number from 0 to 65535."""
+    try:
+        return parts.port is None or parts.port >= 0
+    except ValueError:
+        return False
+
+
 def _url(value: str) -> str:
     parts = urlsplit(value)
-    try:
-        parts.port  # noqa: B018 - a port out of range or not a number raises here
-    except ValueError:
-        parts = parts._replace(netloc="")
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password \
+            or not _port_ok(parts):
         raise PydanticCustomError("url", "{value} is not an absolute http(s) URL with a host", {"value": repr(value)})
     return value
 
