@@ -622,11 +622,12 @@ def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, reci
         messages = compose_all(loaded, due, date)
         folder = output or project.root / "notices" / (project.name or "") / date.isoformat()
         project.check_output_folder(folder, "e-mail folder")
+        if send:  # everything sending needs is checked before anything is written
+            settings = SmtpSettings.from_environment(os.environ)
+            by_locale = read_recipients(recipients, list(loaded.policy.site.locales))  # type: ignore[arg-type]
         write_tree(folder, message_files(messages), prune=False)
         click.echo(f"wrote {len(messages)} message(s) to {folder}")
         if send:
-            settings = SmtpSettings.from_environment(os.environ)
-            by_locale = read_recipients(recipients, list(loaded.policy.site.locales))  # type: ignore[arg-type]
             count = deliver(messages, by_locale, settings)
             click.echo(f"sent {count} message(s) through {settings.host}:{settings.port}")
     except LegalgenError as error:

@@ -36,8 +36,11 @@ import csv
 import datetime as dt
 import re
 import smtplib
+import socket
 import ssl
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from email.headerregistry import Address, AddressHeader
 from email.message import EmailMessage, Message
@@ -71,6 +74,8 @@ _ADDR_SPEC = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@{_LABEL}(?:\.{_LABEL})+")
 #: Characters RFC 3986 allows in a URI; anything else must be percent-encoded.
 _URI = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 _SPECIALS = '<>,;:"()[]\\'
+#: The longest line a mail server must accept, without its CR LF (RFC 5322, section 2.1.1).
+_MAX_LINE = 998
 #: The longest List-Unsubscribe URL: a header line must stay under 998 characters (RFC 5322).
 _MAX_URL = 900
 #: UTF-8 bytes per RFC 2047 encoded word: 56 base64 characters, 68 in all, so each fits a
@@ -357,8 +362,17 @@ def _from_setter(display_name: str, sender: str) -> _Setter | None:
 def _verify(message: EmailMessage, expected: Mapping[str, str], sender: str,
             places: Mapping[str, Location]) -> list[Diagnostic]:
     """Parse the written headers back: exactly the headers meant, From naming only the sender."""
-    parsed = BytesHeaderParser(policy=default).parsebytes(message.as_bytes())
+    data = message.as_bytes()
+    parsed = BytesHeaderParser(policy=default).parsebytes(data)
     problems: list[Diagnostic] = []
+    name = ""
+    for line in data.partition(b"\r\n\r\n")[0].split(b"\r\n"):
+        if line[:1] not in (b" ", b"\t"):  # a folded line continues the header above it
+            name = line.partition(b":")[0].decode("ascii", "replace")
+        if len(line) > _MAX_LINE:
+            return [Diagnostic("S003", f"a header line of the message would be {len(line)} characters long, over "
+                                       f"the {_MAX_LINE} that mail servers accept; shorten the value",
+                               places.get(name, places["Subject"]))]
     written = [name.lower() for name in parsed]
     meant = [name.lower() for name in message]
     if written != meant:
@@ -612,7 +626,13 @@ def read_recipients(path: Path, locales: list[str]) -> dict[str, list[str]]:
 
 @dataclass(frozen=True)
 class SmtpSettings:
-    """Where and how to deliver mail; ``timeout`` is in seconds, per network operation."""
+    """Where and how to deliver mail.
+
+    ``timeout`` bounds each network operation (connecting, one read); ``step_limit`` bounds
+    each step of the conversation as a whole (the greeting, STARTTLS, the login, one
+    message, the goodbye), so a server that answers one byte at a time cannot keep a run
+    going. Both are in seconds.
+    """
 
     host: str
     port: int
@@ -620,6 +640,7 @@ class SmtpSettings:
     user: str | None
     password: str | None
     timeout: float = 30.0
+    step_limit: float = 120.0
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> SmtpSettings:
@@ -656,6 +677,56 @@ def _envelope_sender(composed: Composed) -> str:
     return addresses[0].addr_spec if addresses else ""
 
 
+class _Watchdog:
+    """Cuts the connection when a step of the SMTP conversation runs past its limit.
+
+    A socket timeout bounds each read, but a server that sends one byte at a time never
+    lets a read time out; the watchdog bounds the step as a whole and records what ran late.
+    """
+
+    def __init__(self, server: smtplib.SMTP, limit: float) -> None:
+        self.server, self.limit = server, limit
+        self.late: str | None = None
+
+    @contextmanager
+    def step(self, what: str) -> Iterator[None]:
+        timer = threading.Timer(self.limit, self._cut, args=(what,))
+        timer.daemon = True
+        timer.start()
+        try:
+            yield
+        finally:
+            timer.cancel()
+
+    def _cut(self, what: str) -> None:
+        self.late = what
+        sock = self.server.sock  # set before the first read: connecting alone is bounded by the timeout
+        if sock is not None:
+            with suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+def _failure_text(error: BaseException, watchdog: _Watchdog, settings: SmtpSettings) -> str:
+    """What went wrong, in words: the step that ran late, the timeout, or the server's answer."""
+    if watchdog.late is not None:
+        return f"{watchdog.late} took longer than {settings.step_limit:g} s"
+    if isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError):
+        return f"no answer within {settings.timeout:g} s"  # smtplib reports a read timeout as a disconnect
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return f"the server closed the connection ({_server_text(str(error))})"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"the server answered {error.smtp_code} {_server_text(error.smtp_error)}"
+    return _server_text(str(error)) or type(error).__name__
+
+
+def _close(server: smtplib.SMTP, watchdog: _Watchdog) -> None:
+    """Say goodbye if the connection is still usable, within the step limit; then close it."""
+    if server.sock is not None and watchdog.late is None:
+        with suppress(OSError, smtplib.SMTPException), watchdog.step("the goodbye"):
+            server.quit()
+    server.close()
+
+
 def send(messages: list[Composed], recipients: Mapping[str, list[str]], settings: SmtpSettings) -> int:
     """Deliver each message to the recipients of its locale, one envelope each; return the count.
 
@@ -678,32 +749,33 @@ def send(messages: list[Composed], recipients: Mapping[str, list[str]], settings
         return LegalgenError(f"sending through {server_name} failed: {what}; {sent} of {total} message(s) were "
                              "sent")
 
+    server = smtplib.SMTP(timeout=settings.timeout)  # connected below, within a step
+    server._host = settings.host  # the name STARTTLS checks the certificate against; the constructor sets it
+    watchdog = _Watchdog(server, settings.step_limit)
     try:
-        with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout) as server:
-            if settings.starttls:  # the server's certificate and name are verified before the password goes out
+        with watchdog.step("the greeting"):
+            server.connect(settings.host, settings.port)
+        if settings.starttls:  # the server's certificate and name are verified before the password goes out
+            with watchdog.step("STARTTLS"):
                 server.starttls(context=ssl.create_default_context())
-            if settings.user:
+        if settings.user:
+            with watchdog.step("the login"):
                 server.login(settings.user, settings.password or "")
-            for composed, address in plan:
-                message = copy.deepcopy(composed.message)
-                message["To"] = Address(addr_spec=address)
-                try:
+        for composed, address in plan:
+            message = copy.deepcopy(composed.message)
+            message["To"] = Address(addr_spec=address)
+            try:
+                with watchdog.step("a message"):
                     server.send_message(message, from_addr=_envelope_sender(composed), to_addrs=[address])
-                except smtplib.SMTPRecipientsRefused as error:
-                    code, text = error.recipients.get(address, (0, b""))
-                    refused.append(f"{address} ({code} {_server_text(text)})")
-                    continue
-                sent += 1
-    except TimeoutError as error:
-        raise failure(f"no answer within {settings.timeout:g} s") from error
-    except smtplib.SMTPServerDisconnected as error:
-        if isinstance(error.__context__, TimeoutError):  # smtplib reports a timeout while reading as a disconnect
-            raise failure(f"no answer within {settings.timeout:g} s") from error
-        raise failure(f"the server closed the connection ({_server_text(str(error))})") from error
-    except smtplib.SMTPResponseException as error:
-        raise failure(f"the server answered {error.smtp_code} {_server_text(error.smtp_error)}") from error
+            except smtplib.SMTPRecipientsRefused as error:
+                code, text = error.recipients.get(address, (0, b""))
+                refused.append(f"{address} ({code} {_server_text(text)})")
+                continue
+            sent += 1
     except (OSError, smtplib.SMTPException, UnicodeError) as error:
-        raise failure(_server_text(str(error)) or type(error).__name__) from error
+        raise failure(_failure_text(error, watchdog, settings)) from error
+    finally:
+        _close(server, watchdog)
     if refused:
         raise LegalgenError(f"sent {sent} of {total} message(s) through {server_name}; the server refused "
                             f"{len(refused)} recipient(s): {', '.join(refused)}")

@@ -70,6 +70,9 @@ Id = Annotated[
 #: C0 and C1 control characters, DEL and the non-characters U+FFFE/U+FFFF: never text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _LINE_BREAK = re.compile(r"[\t\n\r\u2028\u2029\x85]")
+#: The longest one-line value (a name, a phone number, a title): ample for any real one, and
+#: short enough that a name fits a mail header line (998 characters, RFC 5322) with its address.
+MAX_LINE = 300
 #: CLDR territory codes that are not officially assigned ISO 3166-1 alpha-2 country codes.
 _NOT_ISO_3166 = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"})
 
@@ -90,6 +93,9 @@ def _line(value: str) -> str:
         raise PydanticCustomError("line", "must be one line without tabs or control characters")
     if not value.strip():
         raise PydanticCustomError("blank", "must not be blank")
+    if len(value) > MAX_LINE:
+        raise PydanticCustomError("line", "must be at most {limit} characters, not {length}",
+                                  {"limit": MAX_LINE, "length": len(value)})
     return value
 
 
@@ -120,7 +126,8 @@ def _url(value: str) -> str:
 Line = Annotated[
     str,
     AfterValidator(_line),
-    WithJsonSchema({"type": "string", "pattern": r"^[^\x00-\x1f\x7f-\x9f]*\S[^\x00-\x1f\x7f-\x9f]*$"}),
+    WithJsonSchema({"type": "string", "maxLength": MAX_LINE,
+                    "pattern": r"^[^\x00-\x1f\x7f-\x9f]*\S[^\x00-\x1f\x7f-\x9f]*$"}),
 ]
 Country = Annotated[
     str,
@@ -222,6 +229,10 @@ class Title(Text):
         for locale, text in value.items():
             if _LINE_BREAK.search(text):
                 raise PydanticCustomError("line", "the {locale} title must be one line", {"locale": locale})
+            if len(text) > MAX_LINE:
+                raise PydanticCustomError("line", "the {locale} title must be at most {limit} characters, not "
+                                                  "{length}", {"locale": locale, "limit": MAX_LINE,
+                                                               "length": len(text)})
         return value
 
 

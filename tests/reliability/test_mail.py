@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import re
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes
@@ -114,6 +115,16 @@ def test_long_non_ascii_name_still_names_the_sender_alone(example: LoadedPolicy,
     [address] = _parsed(_announce(_with(example, company={"name": name}), example_history))["From"].addresses
     assert address.addr_spec == SENDER
     assert address.display_name.replace(" ", "") == name.replace(" ", "")
+
+
+def test_a_header_line_no_server_accepts_is_s003(example: LoadedPolicy, example_history: History) -> None:
+    """Today's loader limits a name to 300 characters; a longer one that got past it (an older
+    source) must not make a From line over 998 characters, which servers refuse mid-run."""
+    with pytest.raises(SourceError) as caught:
+        _announce(_with(example, company={"name": "A" * 2000}), example_history)
+    [problem] = {d.message for d in caught.value.diagnostics}
+    assert problem.startswith("a header line of the message would be 2") and "over the 998" in problem
+    assert {d.location for d in caught.value.diagnostics} == {example.locate("site", ("company", "name"))}
 
 
 def test_encoded_word_lookalike_stays_literal_in_the_from_line(example: LoadedPolicy,
@@ -487,6 +498,45 @@ def test_server_that_stops_answering_times_out(example: LoadedPolicy, example_hi
                                  "1 of 3 message(s) were sent")
 
 
+@contextmanager
+def trickling_server(pause: float, most: int) -> Iterator[tuple[int, dict[str, int]]]:
+    """A server whose greeting comes one byte per ``pause`` seconds, up to ``most`` bytes, so no
+    single read ever times out; yields its port and how many bytes it got out before being cut off."""
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    seen = {"sent": 0}
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            try:
+                for _ in range(most):
+                    connection.sendall(b"2" if seen["sent"] == 0 else b"0")
+                    seen["sent"] += 1
+                    time.sleep(pause)
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield int(listener.getsockname()[1]), seen
+    finally:
+        thread.join(timeout=most * pause + 5)
+        listener.close()
+
+
+def test_a_server_that_answers_byte_by_byte_is_cut_off(example: LoadedPolicy, example_history: History) -> None:
+    """Each read gets a byte well within the timeout; the step limit ends the conversation anyway."""
+    settings = SmtpSettings("127.0.0.1", 0, starttls=False, user=None, password=None, timeout=1.0, step_limit=0.5)
+    with trickling_server(pause=0.05, most=400) as (port, seen), pytest.raises(LegalgenError) as caught:
+        send(_announce(example, example_history), THREE, dataclasses.replace(settings, port=port))
+    assert str(caught.value) == (f"sending through 127.0.0.1:{port} failed: the greeting took longer than 0.5 s; "
+                                 "0 of 3 message(s) were sent")
+    assert 0 < seen["sent"] < 400  # the connection was closed while the greeting was still trickling in
+
+
 def test_no_server_listening(example: LoadedPolicy, example_history: History) -> None:
     settings = SmtpSettings("127.0.0.1", _free_port(), starttls=False, user=None, password=None, timeout=1.0)
     with pytest.raises(LegalgenError, match=r"failed: .*; 0 of 3 message\(s\) were sent$"):
@@ -541,6 +591,7 @@ def test_cli_reports_a_binary_recipients_file(tmp_path: Path, monkeypatch: pytes
     assert result.exit_code == 1
     assert "recipients.csv:3:1: error S001 the recipients file contains a NUL byte" in result.output
     assert "Traceback" not in result.output
+    assert not (project.root / "notices").exists()  # nothing is written before sending can start
 
 
 def test_cli_reports_smtp_port_out_of_range(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -553,6 +604,7 @@ def test_cli_reports_smtp_port_out_of_range(tmp_path: Path, monkeypatch: pytest.
                                        "--send", "--recipients", str(recipients)])
     assert result.exit_code == 1
     assert "error: LEGALGEN_SMTP_PORT must be a port number from 1 to 65535, not '70000'" in result.output
+    assert not (project.root / "notices").exists()
 
 
 

@@ -180,6 +180,21 @@ def test_a_bad_url_or_country_is_named_in_the_message(tmp_path: Path, old: str, 
     assert any(shown in message for message in found), found
 
 
+@pytest.mark.parametrize(("old", "new", "shown"), [
+    ("  name: Test GmbH\n", f"  name: {'A' * 301}\n", "company.name: must be at most 300 characters, not 301"),
+    ("  name: Test\n", f"  name: {{en: {'T' * 400}, de: Test}}\n", "the en title must be at most 300 characters, not 400"),
+])
+def test_a_one_line_value_has_a_length_limit(tmp_path: Path, old: str, new: str, shown: str) -> None:
+    """A name is printed on every page and in the From line of every notice e-mail, where a line
+    may not pass 998 characters: a value no real name needs is refused where it is written."""
+    site = SITE.replace(old, new)
+    assert site != SITE
+    (tmp_path / "site.yaml").write_text(site, encoding="utf-8")
+    (tmp_path / "privacy.yaml").write_text(PRIVACY, encoding="utf-8")
+    found = messages(tmp_path)
+    assert any(shown in message and "site.yaml:" in message for message in found), found
+
+
 def test_a_source_file_that_links_out_of_the_source_folder_is_not_read(tmp_path: Path) -> None:
     """A source (say, of a pull request) cannot make legalgen read, print or publish a file
     elsewhere on the machine: a link out of the source folder is S001 and never opened."""
