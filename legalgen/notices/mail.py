@@ -677,6 +677,15 @@ def _envelope_sender(composed: Composed) -> str:
     return addresses[0].addr_spec if addresses else ""
 
 
+class _Client(smtplib.SMTP):
+    """An SMTP client that connects later, within a watched step, and still verifies the
+    server's certificate against ``host`` (``smtplib`` takes that name from the constructor)."""
+
+    def __init__(self, host: str, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self._host = host
+
+
 class _Watchdog:
     """Cuts the connection when a step of the SMTP conversation runs past its limit.
 
@@ -749,8 +758,7 @@ def send(messages: list[Composed], recipients: Mapping[str, list[str]], settings
         return LegalgenError(f"sending through {server_name} failed: {what}; {sent} of {total} message(s) were "
                              "sent")
 
-    server = smtplib.SMTP(timeout=settings.timeout)  # connected below, within a step
-    server._host = settings.host  # the name STARTTLS checks the certificate against; the constructor sets it
+    server = _Client(settings.host, settings.timeout)
     watchdog = _Watchdog(server, settings.step_limit)
     try:
         with watchdog.step("the greeting"):
