@@ -57,7 +57,7 @@ def _one_brand_option(command: Any) -> Any:
 def _targets(project: Any, brands: tuple[str, ...], all_brands: bool, shard: str | None,
              sites: Path | None = None) -> list[Any]:
     """The projects a command works on: the base project, or the brands chosen."""
-    from legalgen.site.brands import parse_shard, select_brands
+    from legalgen.site.brands import nothing_selected, parse_shard, select_brands
 
     if shard is not None and not (brands or all_brands):
         raise click.BadParameter("needs --brands (or --brand)", param_hint="--shard")
@@ -70,7 +70,10 @@ def _targets(project: Any, brands: tuple[str, ...], all_brands: bool, shard: str
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--shard") from None
     try:
-        return [project.brand(name, sites) for name in select_brands(project, brands, part)]
+        chosen = select_brands(project, brands, part)
+        if not chosen:  # an empty shard of a CI matrix is no failure, but it is said
+            click.echo(nothing_selected(project, brands, part))
+        return [project.brand(name, sites) for name in chosen]
     except LegalgenError as error:
         _fail(error)
 
@@ -429,8 +432,7 @@ def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, j
 def _build_brands(projects: list[Any], engine: str, jobs: int | None, force: bool, as_of: Any) -> None:
     from legalgen.site.brands import build_brands
 
-    if not projects:
-        click.echo("no brand to build: brands/ holds none, or none falls into this shard")
+    if not projects:  # _targets said why
         return
     date = as_of.date() if as_of is not None else None
     click.echo(f"building {len(projects)} brand(s)" + (f" as of {date.isoformat()}" if date else ""), err=True)

@@ -89,6 +89,17 @@ def select_brands(project: Project, names: tuple[str, ...] = (), shard: tuple[in
     return chosen
 
 
+def nothing_selected(project: Project, names: tuple[str, ...], shard: tuple[int, int] | None) -> str:
+    """Why :func:`select_brands` chose no brand, in one line for the user."""
+    if not names and not brand_names(project):
+        return f"no brands: {project.root / BRANDS} has no brand folder with YAML files"
+    index, count = shard or (1, 1)
+    if names:
+        places = ", ".join(f"{name} is in shard {shard_of(name, count)}/{count}" for name in dict.fromkeys(names))
+        return f"no brand in shard {index}/{count}: {places}"
+    return f"no brand in shard {index}/{count}: all {len(brand_names(project))} fall into other shards"
+
+
 def _listed(names: list[str], limit: int = 20) -> str:
     shown = ", ".join(names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
@@ -173,5 +184,5 @@ def build_brand(project: Project, as_of: dt.date | None, engine: str, force: boo
     return BrandResult(name, report.site, tuple(report.locales))
 
 
-__all__ = ["BrandResult", "brand_names", "build_brand", "build_brands", "parse_shard",
+__all__ = ["BrandResult", "brand_names", "build_brand", "build_brands", "nothing_selected", "parse_shard",
            "select_brands", "shard_of"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -138,6 +139,20 @@ def test_unknown_brands_and_misused_options_are_clean_errors(project: Path) -> N
     result = runner.invoke(main, ["build", "--root", str(project), "--brands", "--shard", "5/2"])
     assert result.exit_code == 2 and "I must lie between 1 and N" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_an_empty_shard_says_so(project: Path) -> None:
+    """A CI job whose shard holds none of the brands passes, and says why it did nothing."""
+    assert {shard_of(name, 2) for name in ("brand0001", "brand0002", "brand0003")} == {1}
+    runner = CliRunner()
+    result = runner.invoke(main, ["check", "--root", str(project), "--brand", "brand0001", "--shard", "2/2"])
+    assert result.exit_code == 0
+    assert result.output.startswith("no brand in shard 2/2: brand0001 is in shard 1/2\n")
+    result = runner.invoke(main, ["build", "--root", str(project), "--brands", "--shard", "2/2"])
+    assert (result.exit_code, result.output) == (0, "no brand in shard 2/2: all 3 fall into other shards\n")
+    shutil.rmtree(project / "brands")
+    result = runner.invoke(main, ["notices", "--root", str(project), "--brands"])
+    assert result.exit_code == 0 and result.output.startswith("no brands: ")
 
 
 # --------------------------------------------------------------------------- commands
