@@ -10,7 +10,8 @@ validation errors into ``file:line:col``.
 Reading is bounded (:class:`Limits`): a file that is too large, nested too deeply or whose
 aliases would expand beyond the node budget ("billion laughs") is refused with ``S011``
 before it can use unbounded time or memory. Text that is not UTF-8, characters YAML does
-not allow, duplicate keys and integers too long to convert are ``S001`` at their position.
+not allow, duplicate keys, keys that are not text (``null:``, ``true:``, ``1:``) and integers
+too long to convert are ``S001`` at their position.
 """
 
 from __future__ import annotations
@@ -212,24 +213,16 @@ def _overlay(base_node: Node, base: Any, node: Node, value: Any, override: Sourc
 
 
 def _pairs(node: MappingNode) -> dict[str, tuple[Node, Node]]:
-    """The key and value nodes of a mapping by the key as the plain data has it (``true`` is
-    ``"True"``); a later pair wins, as it does when YAML merge keys are resolved."""
+    """The key and value nodes of a mapping by key; a later pair wins, as it does when YAML
+    merge keys are resolved."""
     return {_key_text(key): (key, child) for key, child in node.value}
 
 
 def _key_text(node: Node) -> str:
-    """A mapping key as the plain data has it."""
+    """A mapping key as the plain data has it: its text, as :func:`read_yaml` refuses keys that are not text."""
     if not isinstance(node, ScalarNode):
         return f"\0{id(node)}"  # not a key the data can have (mappings refuse unhashable keys)
-    if node.tag == "tag:yaml.org,2002:str":
-        return str(node.value)
-    loader = _Loader("", Limits())
-    try:
-        return str(loader.construct_object(node, deep=True))
-    except YAMLError:
-        return str(node.value)
-    finally:
-        loader.dispose()
+    return str(node.value)
 
 
 def _is_items(node: Node, data: Any) -> bool:
@@ -270,6 +263,15 @@ for _tag, _pattern, _first in (
     _Resolver.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
 
 
+#: Plain scalars YAML reads as something other than text, and what it reads them as.
+_NOT_TEXT = {"tag:yaml.org,2002:null": "null (nothing)", "tag:yaml.org,2002:bool": "true or false",
+             "tag:yaml.org,2002:int": "a number", "tag:yaml.org,2002:float": "a number"}
+
+
+class _KeyNotText(MarkedYAMLError):
+    """A mapping key that YAML reads as null, a boolean or a number: no key of the source is one."""
+
+
 class _TooLarge(MarkedYAMLError):
     """Raised while composing when nesting or the number of values exceeds its limit."""
 
@@ -305,6 +307,11 @@ class _Loader(Composer, SafeConstructor, _Resolver, _Parser):
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.tag in _NOT_TEXT:
+                shown = f"the key {key_node.value!r}" if key_node.value else "an empty key"
+                raise _KeyNotText(None, None, f"{shown} is read as {_NOT_TEXT[key_node.tag]}, not as a name "
+                                              "(put it in quotes if it is one)",
+                                  key_node.start_mark)
             if isinstance(key_node, ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
                 if key_node.value in seen:
                     raise ConstructorError("while reading a mapping", node.start_mark,
@@ -376,6 +383,8 @@ def read_yaml(path: Path, name: str, limits: Limits | None = None) -> tuple[Sour
     except _TooLarge as error:
         return None, [Diagnostic("S011", f"{error.problem}", _mark(name, error),
                                  hint=f"raise {error.note} if it is genuine")]
+    except _KeyNotText as error:
+        return None, [Diagnostic("S001", f"YAML: {error.problem}", _mark(name, error))]
     except MarkedYAMLError as error:
         problem = " ".join(str(error.problem or error.context or "invalid YAML").split())
         return None, [Diagnostic("S001", f"YAML syntax: {problem}", _mark(name, error))]

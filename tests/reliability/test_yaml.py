@@ -37,6 +37,9 @@ LAUGHS = "kind: privacy\na: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     ({"privacy.yaml": "kind: privacy\nintro: &a {en: [*a]}\n"}, ("S011", "privacy.yaml", 1)),
     ({"notes.yml": "kind: privacy\n"}, ("S006", "privacy.yaml", 1)),
     ({"privacy.yaml": "kind: 42\n"}, ("S003", "privacy.yaml", 1)),
+    ({"privacy.yaml": "kind: privacy\nintro:\n  null: x\n"}, ("S001", "privacy.yaml", 3)),
+    ({"privacy.yaml": "kind: privacy\ntrue: x\n"}, ("S001", "privacy.yaml", 2)),
+    ({"privacy.yaml": "kind: privacy\n\n? \n: x\n"}, ("S001", "privacy.yaml", 3)),
     ({"privacy.yaml": "kind: [privacy]\n"}, ("S003", "privacy.yaml", 1)),
 ])
 def test_broken_yaml_is_one_clean_diagnostic(tmp_path: Path, files: dict[str, str | bytes],

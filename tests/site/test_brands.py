@@ -101,6 +101,20 @@ def test_overrides_that_match_nothing_are_reported(project: Path) -> None:
     assert "matches no file of the base source" in found["S013", "refunds.yaml", 1].message
 
 
+@pytest.mark.parametrize(("key", "read_as"), [("null", "null (nothing)"), ("True", "true or false"),
+                                              ("12", "a number")])
+def test_a_key_that_is_no_name_is_reported_in_the_brand_file(project: Path, key: str, read_as: str) -> None:
+    """YAML reads `null:` as no key at all; the brand file says so where it is written, and the
+    key as written, instead of an unknown key 'None' somewhere in the base file."""
+    path = _write(project, "brand0001", "site.yaml", f"company:\n  website: https://x.example/\n  {key}: 3\n")
+    with pytest.raises(SourceError) as caught:
+        _load(project, "brand0001")
+    [problem] = caught.value.diagnostics
+    assert (problem.code, Path(problem.location.file).resolve(), problem.location.line, problem.location.col) == \
+        ("S001", path.resolve(), 3, 3)
+    assert problem.message == f"YAML: the key {key!r} is read as {read_as}, not as a name (put it in quotes if it is one)"
+
+
 def test_an_unknown_key_is_the_schema_error_it_always_is(project: Path) -> None:
     _write(project, brand_name(1), "site.yaml", "company:\n  emial: x@y.example\n")
     with pytest.raises(SourceError) as caught:
@@ -281,9 +295,7 @@ def test_a_mapping_with_short_keys_merges_only_a_text_is_replaced(project: Path)
     assert dpo.email == "dpo@brand0001.example" and dpo.name == base.dpo.name  # merged, not replaced
 
 
-def test_keys_that_are_not_text_and_merge_keys(project: Path) -> None:
-    _write(project, brand_name(1), "site.yaml", "true: 1\ncompany:\n  010: x\n")
-    assert [code for code, _, _ in _problems(project, brand_name(1))] == ["S002", "S002"]
+def test_merge_keys_merge_like_any_other_key(project: Path) -> None:
     _write(project, brand_name(2), "site.yaml", "company:\n  <<: {email: a@b.example, name: Merge AG}\n"
                                                 "  name: Merge GmbH\n")
     company = _load(project, brand_name(2)).policy.company
