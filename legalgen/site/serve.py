@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import http
 import http.server
 import signal
 import tempfile
@@ -127,7 +128,11 @@ def _handler(preview: Preview, directory: Path) -> type[http.server.SimpleHTTPRe
                 self.send(str(preview.build).encode(), "text/plain")
                 return
             requested = self.path.split("?", 1)[0]
-            path = Path(self.translate_path(self.path))
+            translated = self.translate_path(self.path)
+            if "\0" in translated:  # %00: no file has such a name, and the file system refuses to look
+                self.send_error(http.HTTPStatus.NOT_FOUND, "File not found")
+                return
+            path = Path(translated)
             if path.is_dir() and requested.endswith("/"):
                 path = path / "index.html"
             if path.suffix == ".html" and path.is_file() and requested.endswith(("/", ".html")):

@@ -127,3 +127,30 @@ def test_an_edit_made_during_a_build_is_built_afterwards(tmp_path: Path, monkeyp
     stop.set()
     runner.join(timeout=10)
     assert len(builds) == 2
+
+
+@pytest.mark.parametrize("path", ["/en/%00", "/%00/index.html", "/en/privacy%00.html", "/en/%00/"])
+def test_a_path_with_a_nul_byte_is_not_found(tmp_path: Path, path: str) -> None:
+    """The handler answers every request; a NUL byte, which no file name holds, is a 404, not a
+    dropped connection."""
+    import http.client
+    import threading
+
+    from legalgen.site.serve import Preview, _handler, _Server
+
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "index.html").write_text("<body>home</body>", encoding="utf-8")
+    server = _Server(("127.0.0.1", 0), _handler(Preview.__new__(Preview), tmp_path))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
+        connection.request("GET", path)
+        assert connection.getresponse().status == 404
+        connection.request("GET", "/en/")  # the same connection still serves
+        response = connection.getresponse()
+        assert response.status == 200 and b"home" in response.read()
+        connection.close()
+    finally:
+        server.shutdown()
+        server.server_close()
