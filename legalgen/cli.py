@@ -724,6 +724,19 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
+def _answer(value: str, kind: Any, option: str, what: str, *, shown: str | None = None,
+            reason: bool = False) -> None:
+    """Refuse an answer to init that the source's model would refuse, before anything is written;
+    with ``reason``, the model's reason follows (not for a pattern, which tells a person nothing)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        TypeAdapter(kind).validate_python(value)
+    except ValidationError as error:
+        detail = f" ({error.errors(include_url=False)[0]['msg']})" if reason else ""
+        raise click.BadParameter(f"{shown or repr(value)} is not {what}{detail}", param_hint=option) from None
+
+
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
 @click.option("--example", is_flag=True, help="Write the full example source (without its released versions).")
@@ -782,8 +795,16 @@ def init(directory: Path, example: bool, company: str | None, country: str | Non
         chosen = _split(ask(documents, "Documents (comma-separated)", "--documents", ",".join(DOCUMENTS)))
         if not chosen or any(d not in DOCUMENTS for d in chosen):
             raise click.BadParameter(f"choose from {', '.join(DOCUMENTS)}", param_hint="--documents")
-        answers = Answers(company, country, email, service, base_url if base_url.endswith("/") else base_url + "/",
-                          chosen_locales, tuple(d for d in DOCUMENTS if d in chosen), audience or "consumers")
+        twice = sorted({locale for locale in chosen_locales if chosen_locales.count(locale) > 1})
+        if twice:
+            raise click.BadParameter(f"{', '.join(twice)} is named twice", param_hint="--locales")
+        _answer(company, m.Line, "--company", "one line of text", reason=True)
+        _answer(service, m.Line, "--service", "one line of text", reason=True)
+        _answer(email, m.Email, "--email", "an e-mail address like privacy@example.com")
+        given, base_url = base_url, base_url if base_url.endswith("/") else base_url + "/"
+        _answer(base_url, m.Url, "--url", "an https:// or http:// address with a host", shown=repr(given))
+        answers = Answers(company, country, email, service, base_url, chosen_locales,
+                          tuple(d for d in DOCUMENTS if d in chosen), audience or "consumers")
     directory.mkdir(parents=True, exist_ok=True)
     try:
         written = write(directory.resolve(), answers, brand_shards)

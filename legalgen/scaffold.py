@@ -182,6 +182,12 @@ def write(target: Path, answers: Answers | None, brand_shards: int | None = None
     """Write a new project into ``target`` (the example's source when ``answers`` is None);
     refuse, writing nothing, when any of its files exists."""
     files = plan(target, answers, brand_shards)
+    folders = {parent for path in files for parent in path.parents if parent.is_relative_to(target) and parent != target}
+    linked = sorted(folder for folder in folders if folder.is_symlink() or (folder.exists() and not folder.is_dir()))
+    if linked:
+        shown = ", ".join(str(p.relative_to(target)) for p in linked)
+        raise UnsafeOutputError(f"refusing to start a project in {target}: {shown} is a link or a file, and init "
+                                "writes only into folders of its own; choose an empty folder")
     existing = sorted(path for path in files if path.exists() or path.is_symlink())
     if existing:
         shown = ", ".join(str(p.relative_to(target)) for p in existing[:5])

@@ -66,8 +66,25 @@ def test_init_never_overwrites(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mkdocs.yml"]  # nothing else written
 
 
+def test_init_never_writes_through_a_link(tmp_path: Path) -> None:
+    """A linked overrides/ (or policy/) would carry init's files into a folder elsewhere."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    target = tmp_path / "project"
+    target.mkdir()
+    (target / "overrides").symlink_to(elsewhere)
+    result = _init(target, *OPTIONS)
+    assert result.exit_code == 2 and "overrides is a link or a file" in result.output
+    assert list(elsewhere.iterdir()) == [] and sorted(p.name for p in target.iterdir()) == ["overrides"]
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--company", "X"], "give --country"),
+    ([*OPTIONS[:-1], "de,en,de"], "de is named twice"),
+    ([*OPTIONS[:8], "--url", "javascript:alert(1)", *OPTIONS[10:]],
+     "'javascript:alert(1)' is not an https:// or http:// address with a host"),
+    ([*OPTIONS[:4], "--email", "Hallo <hallo@beispiel.example>", *OPTIONS[6:]], "is not an e-mail address"),
+    (["--company", "Beispiel\tGmbH", *OPTIONS[2:]], "is not one line of text"),
     ([*OPTIONS[:2], "--country", "XX", *OPTIONS[4:]], "is not an ISO 3166-1 alpha-2 country code"),
     ([*OPTIONS, "--documents", "privacy,terms"], "choose from privacy, cookies, refund, imprint"),
     ([*OPTIONS[:-1], "en,pt"], "choose from en, de, fr"),
