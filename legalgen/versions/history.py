@@ -367,9 +367,20 @@ def _frozen_problem(path: Path, message: str, hint: str = "restore the released 
     return SourceError([Diagnostic("V002", message, Location(display_path(path), 1, 1), hint=hint)])
 
 
+def versions_folder(loaded: LoadedPolicy) -> Path:
+    """The source's ``versions/`` folder; ``SourceError`` (V002) when it links out of the source
+    folder, whose releases are read and written only inside it."""
+    folder = loaded.root / VERSIONS_DIR
+    if not folder.resolve().is_relative_to(loaded.root.resolve()):
+        raise SourceError([Diagnostic("V002", f"the versions folder links to {folder.resolve()}, outside the source "
+                                              "folder; releases are read and written only inside it",
+                                      Location(display_path(folder)))])
+    return folder
+
+
 def load_history(loaded: LoadedPolicy) -> History:
     """Read every changelog and frozen version; raise ``SourceError`` listing every problem."""
-    root = loaded.root / VERSIONS_DIR
+    root = versions_folder(loaded)
     diagnostics: list[Diagnostic] = []
     documents: dict[str, tuple[Version, ...]] = {}
     unread: set[str] = set()

@@ -19,6 +19,7 @@ from legalgen.versions.history import (
     History,
     PlannedRelease,
     plan_release,
+    versions_folder,
 )
 from legalgen.writer import write_file
 
@@ -57,11 +58,7 @@ def release_document(
 
     ``today`` is the legal today; a ``published`` date before it needs ``backdate_reason``.
     """
-    versions = loaded.root / VERSIONS_DIR
-    if not versions.resolve().is_relative_to(loaded.root.resolve()):
-        raise SourceError([Diagnostic("V002", f"the versions folder links to {versions.resolve()}, outside the "
-                                              "source folder; a release is written only inside it",
-                                      Location(display_path(versions)))])
+    versions_folder(loaded)  # history was read from it; the source may have changed since
     document = loaded.policy.document(kind)
     if document is None:
         raise SourceError([Diagnostic("S010", f"the source has no {kind} document", Location(display_path(loaded.root)),

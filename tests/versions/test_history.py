@@ -135,6 +135,17 @@ def test_effective_before_published_is_reported(project) -> None:  # type: ignor
     assert ("V003", _line(changelog, "effective: '2026-11-01'")) in problems(project.source)
 
 
+def test_a_versions_folder_linked_out_of_the_source_is_not_read(project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """What check and build publish as released text comes from the source folder only."""
+    versions = project.source / "versions"
+    outside = tmp_path / "outside"
+    shutil.move(versions, outside)
+    versions.symlink_to(outside)
+    assert problems(project.source) == [("V002", 0)]  # a folder: no line
+    result = CliRunner().invoke(main, ["check", "--root", str(project.root)])
+    assert result.exit_code == 1 and "error V002 the versions folder links to" in result.output
+
+
 def test_missing_frozen_file_is_reported(project) -> None:  # type: ignore[no-untyped-def]
     (project.source / "versions" / "refund" / "1" / "de.md").unlink()
     changelog = project.source / "versions" / "refund" / "changelog.yaml"
