@@ -588,7 +588,7 @@ def build_site(
     if engine == "zensical" and not project.site.is_relative_to(project.root):
         raise BuildError(f"zensical builds only into a folder below the project root {project.root}; "
                          f"choose a --site-dir below it or build with --engine mkdocs")
-    _refuse_links_out(project.root / "overrides", project.root)
+    _refuse_links_out(_theme_folder(project), project.root)
     locales = [str(locale) for locale in loaded.policy.site.locales]
     with _sigterm_exits() as stop_if_terminated, _exclusive(project, locales, site=True, lock_timeout=lock_timeout,
                                                             progress=progress) as lock:
@@ -638,6 +638,22 @@ def build_site(
         finally:
             builds.close()
     return BuildReport(report, builds.started, project.site)
+
+
+def _theme_folder(project: Project) -> Path:
+    """The base config's ``theme.custom_dir`` (``overrides/`` when it names none), which the
+    engine publishes file by file; a :class:`BuildError` when it lies outside the project."""
+    data = read_base_config(project.base_config)
+    theme = data.get("theme") if isinstance(data, dict) else None
+    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+    if not isinstance(custom, str):
+        return project.root / "overrides"
+    folder = project.base_config.parent / custom
+    if not folder.resolve().is_relative_to(project.root.resolve()):
+        raise BuildError(f"{project.base_config}: theme.custom_dir {custom!r} lies outside the project "
+                         f"{project.root.resolve()}, and the site would publish what it holds; keep the theme's "
+                         "overrides in a folder of the project")
+    return folder
 
 
 def _refuse_links_out(folder: Path, root: Path) -> None:

@@ -153,3 +153,24 @@ def test_a_link_in_overrides_out_of_the_project_is_never_published(tmp_path: Pat
     with pytest.raises(BuildError, match="leak.txt links to .*outside the project"):
         build_site(project, loaded, load_history(loaded), AS_OF)
     assert not project.site.exists()
+
+
+@pytest.mark.parametrize("custom_dir", ["/etc", "../outside"])
+def test_a_theme_folder_outside_the_project_is_never_published(tmp_path: Path, custom_dir: str) -> None:
+    """theme.custom_dir is copied into the site like overrides/: a change of mkdocs.yml cannot
+    make the site publish a folder elsewhere on the machine."""
+    from legalgen.diagnostics import BuildError
+    from legalgen.site.build import build_site
+
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.txt").write_text("secret\n", encoding="utf-8")
+    (tmp_path / "project").mkdir()
+    project = copy_project(tmp_path / "project")
+    config = project.base_config.read_text(encoding="utf-8")
+    assert "custom_dir: overrides" in config
+    project.base_config.write_text(config.replace("custom_dir: overrides", f"custom_dir: {custom_dir}"),
+                                   encoding="utf-8")
+    loaded = load_policy(project.source)
+    with pytest.raises(BuildError, match=f"theme.custom_dir '{custom_dir}' lies outside the project"):
+        build_site(project, loaded, load_history(loaded), AS_OF)
+    assert not project.site.exists()
