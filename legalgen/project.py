@@ -117,8 +117,10 @@ class Project:
             self.root / ".git": "the git repository",
             self.root / BRANDS: "the brands folder",
         }
-        if self.base is not None:
+        if self.base is not None:  # a brand's site must not take the base project's place
             protected[self.base] = "the base policy source folder"
+            protected[self.root / "site"] = "the base project's site folder"
+            protected[self.root / "docs"] = "the base project's docs folder"
         return protected
 
     def check_outputs(self, locales: Iterable[str] = (), *, site: bool = True) -> None:

@@ -348,6 +348,16 @@ def test_a_broken_brand_does_not_stop_the_others(project: Path, tmp_path: Path) 
     assert "1 of 3 brand(s) failed: brand0001" in result.output
 
 
+@pytest.mark.parametrize("name", ["site", "docs"])
+def test_a_brand_site_never_takes_the_place_of_the_base_site(project: Path, name: str) -> None:
+    """With --site-dir ., a brand named site would build into the base project's own site."""
+    from legalgen.diagnostics import UnsafeOutputError
+
+    brand = Project.at(project).brand(name, project)
+    with pytest.raises(UnsafeOutputError, match=f"it is the base project's {name} folder"):
+        brand.check_outputs(["en"])
+
+
 def test_an_old_looking_folder_is_not_taken_for_a_brand_site(project: Path) -> None:
     from legalgen.diagnostics import UnsafeOutputError
 
