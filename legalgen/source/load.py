@@ -50,7 +50,14 @@ from legalgen import cache
 from legalgen.diagnostics import Diagnostic, Location, SourceError, display_path
 from legalgen.source import model as m
 from legalgen.source.migrate import FORMAT, SITE_FILE, migrated, source_format
-from legalgen.source.reader import Limits, NodePath, SourceFile, overlay, read_yaml
+from legalgen.source.reader import (
+    Limits,
+    NodePath,
+    SourceFile,
+    overlay,
+    read_yaml_inside,
+    yaml_files,
+)
 
 _DOCUMENT_MODELS: dict[str, type[BaseModel]] = {
     "privacy": m.PrivacyDocument,
@@ -88,7 +95,7 @@ class LoadedPolicy:
         """The source as a release freezes it, by file name: the files themselves, or for a
         brand the base with the brand's overrides, written out as YAML."""
         if self.base is None:
-            return {path.name: path.read_bytes() for path in _yaml_files(self.root)}
+            return {path.name: path.read_bytes() for path in yaml_files(self.root)}
         from ruamel.yaml import YAML
 
         yaml = YAML(typ="safe", pure=True)
@@ -189,14 +196,14 @@ def _read_files(root: Path, limits: Limits, base: Path | None = None) -> tuple[d
         if not where.is_dir():
             what = "policy source directory" if where == folder else "brand folder"
             return files, [Diagnostic("S010", f"{what} not found", Location(display_path(where), 1, 1))]
-    paths = _yaml_files(folder)
+    paths = yaml_files(folder)
     site_path = folder / SITE_FILE
     if site_path not in paths:
         diagnostics.append(
             Diagnostic("S010", f"no {SITE_FILE} in the source directory", Location(display_path(folder), 1, 1),
                        hint="legalgen expects site.yaml with 'site' and 'company'")
         )
-    overrides = {path.name: path for path in _yaml_files(root)} if base else {}
+    overrides = {path.name: path for path in yaml_files(root)} if base else {}
     for name in sorted(set(overrides) - {path.name for path in paths}):
         diagnostics.append(Diagnostic(
             "S013", f"the brand's {name} matches no file of the base source {display_path(folder)}",
@@ -204,10 +211,10 @@ def _read_files(root: Path, limits: Limits, base: Path | None = None) -> tuple[d
             hint="a brand file overrides the base file of the same name; name it like one of: "
                  + ", ".join(path.name for path in paths)))
     for path in paths:
-        source, problems = _read_inside(path, folder, limits)
+        source, problems = read_yaml_inside(path, folder, limits)
         diagnostics += problems
         if source is not None and path.name in overrides:
-            override, problems = _read_inside(overrides[path.name], root, limits)
+            override, problems = read_yaml_inside(overrides[path.name], root, limits)
             diagnostics += problems
             changed = _identity_kept(source, override) if override is not None else []
             diagnostics += changed
@@ -247,21 +254,6 @@ def _identity_kept(base: SourceFile, override: SourceFile) -> list[Diagnostic]:
     return [Diagnostic("S013", f"a brand cannot change the {key} of a document ({base.data.get(key)!r} in the base)",
                        override.locate((key,)), hint=f"remove {key} from the brand's file")
             for key in ("kind", "id") if key in override.data and override.data[key] != base.data.get(key)]
-
-
-def _read_inside(path: Path, folder: Path, limits: Limits) -> tuple[SourceFile | None, list[Diagnostic]]:
-    """:func:`read_yaml`, for a file that is, or links to, a file inside ``folder``: a link out of
-    it is S001 and not read, so that a source (say, of a pull request) cannot make legalgen read,
-    print or publish a file elsewhere on the machine."""
-    if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
-        return None, [Diagnostic("S001", f"a link to {path.resolve()}, outside the source folder; legalgen reads "
-                                         "no file outside it", Location(display_path(path), 1, 1),
-                                 hint="copy the file into the source folder instead of linking it")]
-    return read_yaml(path, display_path(path), limits)
-
-
-def _yaml_files(folder: Path) -> list[Path]:
-    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
 def _document_kind(source: SourceFile, diagnostics: list[Diagnostic]) -> str | None:

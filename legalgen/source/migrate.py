@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from legalgen.diagnostics import Diagnostic, LegalgenError, Location, SourceError, display_path
-from legalgen.source.reader import Limits, NodePath, SourceFile, read_yaml
+from legalgen.source.reader import Limits, NodePath, SourceFile, read_yaml_inside, yaml_files
 
 #: The format this version of legalgen reads and writes.
 FORMAT = 2
@@ -154,8 +154,8 @@ def plan(root: Path, limits: Limits | None = None) -> tuple[int, list[Located]]:
     """
     sources: dict[str, SourceFile] = {}
     problems: list[Diagnostic] = []
-    for path in sorted([*root.glob("*.yaml"), *root.glob("*.yml")]):
-        source, found = read_yaml(path, display_path(path), limits or Limits())
+    for path in yaml_files(root):
+        source, found = read_yaml_inside(path, root, limits or Limits())
         problems += found
         if source is not None:
             sources[path.name] = source
@@ -195,6 +195,11 @@ def rewrite(root: Path, edits: list[Edit]) -> list[str]:
     for edit in edits:
         by_file.setdefault(edit.file, []).append(edit)
     texts: dict[str, str] = {}
+    linked = [root / name for name in by_file if (root / name).is_symlink()]
+    if linked:
+        raise LegalgenError(f"{', '.join(map(display_path, linked))}: a link, which migrate does not rewrite (the "
+                            "file it leads to may serve others); nothing was written. Make the changes listed above "
+                            "by hand, or put the file itself in the source folder.")
     for name, changes in by_file.items():
         path = root / name
         text = path.read_text(encoding="utf-8")

@@ -32,7 +32,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 from yaml.resolver import BaseResolver
 
-from legalgen.diagnostics import Diagnostic, Location
+from legalgen.diagnostics import Diagnostic, Location, display_path
 
 try:
     from yaml._yaml import CParser as _Parser
@@ -402,6 +402,22 @@ def read_yaml(path: Path, name: str, limits: Limits | None = None) -> tuple[Sour
                                  hint="avoid YAML aliases that repeat large parts; raise LEGALGEN_MAX_ALIAS_VALUES "
                                       "if it is genuine")]
     return SourceFile(name, tree, data), []
+
+
+def read_yaml_inside(path: Path, folder: Path, limits: Limits) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """:func:`read_yaml`, for a file that is, or links to, a file inside ``folder``: a link out of
+    it is S001 and not read, so that a source (say, of a pull request) cannot make legalgen read,
+    print or publish a file elsewhere on the machine."""
+    if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+        return None, [Diagnostic("S001", f"a link to {path.resolve()}, outside the source folder; legalgen reads "
+                                         "no file outside it", Location(display_path(path), 1, 1),
+                                 hint="copy the file into the source folder instead of linking it")]
+    return read_yaml(path, display_path(path), limits)
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """The YAML files of a source folder (``*.yaml`` and ``*.yml``), by name."""
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
 def _mark(name: str, error: MarkedYAMLError) -> Location:

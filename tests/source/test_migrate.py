@@ -125,6 +125,27 @@ def test_a_layout_that_cannot_be_kept_is_left_alone(old: Path) -> None:
     assert _snapshot(old) == before
 
 
+def test_a_linked_file_is_read_inside_the_folder_only_and_never_rewritten(old: Path, tmp_path: Path) -> None:
+    """A link inside the source folder is read but not rewritten (the file it leads to may serve
+    another source); a link out of the folder is not even read, as everywhere else."""
+    shared = old / "shared-privacy.yml.txt"
+    (old / "privacy.yaml").rename(shared)
+    (old / "privacy.yaml").symlink_to(shared.name)
+    before = _snapshot(old)
+    result = CliRunner().invoke(main, ["migrate", "--source", str(old)])
+    assert result.exit_code == 1, result.output
+    assert "privacy.yaml: a link, which migrate does not rewrite" in result.output
+    assert "rights.response_time" in result.output and "Traceback" not in result.output
+    assert _snapshot(old) == before
+    outside = tmp_path / "outside.yaml"
+    shared.rename(outside)
+    (old / "privacy.yaml").unlink()
+    (old / "privacy.yaml").symlink_to(outside)
+    result = CliRunner().invoke(main, ["migrate", "--source", str(old)])
+    assert result.exit_code == 1 and "error S001 a link to " in result.output and "outside the source folder" \
+        in result.output
+
+
 @pytest.mark.parametrize(("value", "code"), [("3", "S012"), ("two", "S003"), ("0", "S003")])
 def test_unreadable_or_newer_format(old: Path, value: str, code: str) -> None:
     (old / "site.yaml").write_text(f"format: {value}\n" + SITE_1, encoding="utf-8")
