@@ -24,7 +24,7 @@ def NP_(context: str, message: str) -> str:
 
 #: The forms whose messages are looked up in a context of their own: the same English words
 #: may be written otherwise there ("IP address" is "Adresse IP" in a list, "adresse IP" in a sentence).
-CONTEXTS = {"in_sentence": "in a sentence"}
+CONTEXTS = {"in_sentence": "in a sentence", "after_to": "recipient after 'to'"}
 
 
 def _table(cls: type[enum.Enum], form: str, labels: dict[str, str]) -> dict[tuple[str, str, str], str]:
@@ -138,6 +138,21 @@ LABELS: dict[tuple[str, str, str], str] = {
         "professional_advisers": N_("Professional adviser"),
         "authorities": N_("Public authority"),
         "it_services": N_("IT service provider"),
+    }),
+    # The same, with an indefinite article, as the object of "to" in "the transfer of data to
+    # ...": German takes the accusative after "an", French the form after "à".
+    **_table(m.RecipientCategory, "after_to", {
+        "hosting": NP_("recipient after 'to'", "a hosting provider"),
+        "payment": NP_("recipient after 'to'", "a payment service provider"),
+        "analytics": NP_("recipient after 'to'", "an analytics provider"),
+        "email": NP_("recipient after 'to'", "an e-mail delivery provider"),
+        "customer_support": NP_("recipient after 'to'", "a customer support software provider"),
+        "content_delivery": NP_("recipient after 'to'", "a content delivery network provider"),
+        "advertising": NP_("recipient after 'to'", "an advertising partner"),
+        "fraud_prevention": NP_("recipient after 'to'", "a fraud prevention provider"),
+        "professional_advisers": NP_("recipient after 'to'", "a professional adviser"),
+        "authorities": NP_("recipient after 'to'", "a public authority"),
+        "it_services": NP_("recipient after 'to'", "an IT service provider"),
     }),
     **_table(m.SpecialCondition, "label", {
         "explicit_consent": N_("explicit consent"),

@@ -306,6 +306,8 @@ def make_environment(formatter: Formatter) -> jinja2.Environment:
         # a recipient the source does not name is called by its kind, which reads in lower case in a sentence
         recipient_in_sentence=lambda r: escape_markdown(r.name) if r.name
         else in_sentence(formatter.label(r.category, "provider"), locale),
+        # ... and with an article where it is the object of "to" in running text
+        recipient_after_to=lambda r: escape_markdown(r.name) if r.name else formatter.label(r.category, "after_to"),
         # a country of the EEA is never called a third country, whatever the source says (G06 reports it)
         transferred_abroad=lambda recipients: [r for r in recipients if r.transfer is not None
                                                and (r.country is None or _third_country(r.country))],

@@ -36,7 +36,7 @@ from legalgen.source.reader import NodePath
 #: serialise their input as JSON, which would escape the tags).
 TRACED_FILTERS = ("md", "text", "inline", "date", "period", "label", "country", "email", "link",
                   "category_label", "category_in_sentence", "purpose_label", "lifetime", "recipient_name",
-                  "recipient_in_sentence")
+                  "recipient_in_sentence", "recipient_after_to")
 _VALUE, _SENTENCE, _END = "\x02", "\x05", "\x03"
 _TAG = re.compile(f"([{_VALUE}{_SENTENCE}])(\\d+)\x04|{_END}")
 

@@ -207,13 +207,23 @@ def test_transfers_name_their_legal_ground_without_calling_it_protection(tmp_pat
 
 def test_a_recipient_named_only_by_its_kind_reads_in_lower_case_inside_a_sentence(tmp_path: Path) -> None:
     """An unnamed recipient is called by its kind: capitalised where it starts a list item,
-    in lower case after "Recipients:" and inside a sentence (German nouns keep their capital)."""
+    in lower case after "Recipients:" and inside a sentence (German nouns keep their capital),
+    with an article where it is the object of "to" (German: accusative after "an")."""
     privacy = PRIVACY.replace("    data: [contact]\n", "    data: [contact]\n    recipients: [mail]\n")
     recipients = ("recipients:\n  - {id: mail, role: processor, category: email, country: US, "
-                  "transfer: {safeguard: scc}}\n")
+                  "transfer: {safeguard: adequacy, certification: dpf}}\n"
+                  "  - {id: authority, role: authority, category: authorities, country: CH, "
+                  "transfer: {safeguard: adequacy}}\n")
     loaded = load_policy(write_source(tmp_path, privacy=privacy + recipients))
     en, de, fr = (render_document(loaded, "privacy", locale) for locale in ("en", "de", "fr"))
     assert "**Recipients:** e-mail delivery provider" in en and "- **E-mail delivery provider** (" in en
-    assert "The transfer of data to e-mail delivery provider (United States" in en
+    assert "The transfer of data to an e-mail delivery provider (United States" in en
+    assert "The transfer of data to a public authority (Switzerland" in en
+    assert "This recipient is certified under the EU-U.S. Data Privacy Framework." in en
+    assert "Die Übermittlung an einen E-Mail-Versanddienstleister (Vereinigte Staaten" in de
+    assert "Die Übermittlung an eine Behörde (Schweiz" in de and "Dieser Empfänger ist nach dem " in de
+    assert "Le transfert de données à un prestataire d'envoi d'e-mails (États-Unis" in fr
+    assert "Le transfert de données à une autorité publique (Suisse" in fr
+    assert "Ce destinataire dispose d'une certification au titre du " in fr
     assert "**Empfänger:** E-Mail-Versanddienstleister" in de
     assert "\u00a0:** prestataire d'envoi d'e-mails" in fr and "- **Prestataire d'envoi d'e-mails** (" in fr
