@@ -23,6 +23,10 @@ legalgen never reads an old entry:
 
 Every entry but Jinja's starts with the sha256 of its content; an unreadable, damaged or
 foreign entry is ignored and rewritten. Writes are atomic.
+
+Reading an entry marks it used (its modification time); :func:`prune`, run by builds at
+most once a day, removes entries unused for :data:`MAX_AGE_DAYS`, and only files named as
+this module and Jinja name them, in the folders named above.
 """
 
 from __future__ import annotations
@@ -32,8 +36,10 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -57,14 +63,19 @@ def fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def folder(kind: str = "frozen") -> Path | None:
-    """The folder of the entries of ``kind`` (one of those listed above), or None when the
-    cache is off."""
+def _base() -> Path | None:
+    """The cache folder, or None when the cache is off."""
     setting = os.environ.get("LEGALGEN_CACHE", "")
     if setting.lower() in ("off", "0", "no", "false"):
         return None
-    base = Path(setting) if setting else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "legalgen"
-    return base / kind / fingerprint()
+    return Path(setting) if setting else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "legalgen"
+
+
+def folder(kind: str = "frozen") -> Path | None:
+    """The folder of the entries of ``kind`` (one of those listed above), or None when the
+    cache is off."""
+    base = _base()
+    return None if base is None else base / kind / fingerprint()
 
 
 def key(code: str, *parts: str | bytes) -> str:
@@ -91,12 +102,82 @@ def _entry(key: str, kind: str, suffix: str = ".pickle") -> Path | None:
 
 
 def _read(path: Path) -> bytes | None:
-    """The bytes of an entry, if it is there and matches the sha256 it starts with."""
+    """The bytes of an entry, if it is there and matches the sha256 it starts with; a good
+    entry is marked used."""
     try:
         digest, _, data = path.read_bytes().partition(b"\n")
     except OSError:
         return None
-    return data if hashlib.sha256(data).hexdigest().encode("ascii") == digest else None
+    if hashlib.sha256(data).hexdigest().encode("ascii") != digest:
+        return None
+    used(path)
+    return data
+
+
+def used(path: Path | str) -> None:
+    """Mark an entry used now, so that :func:`prune` keeps it."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+#: Entries unused for this many days are removed by :func:`prune`.
+MAX_AGE_DAYS = 30
+#: The names of entries: this module's, Jinja's compiled templates, and left-over temporary files.
+_ENTRY = re.compile(r"[0-9a-f]{64}\.(?:pickle|txt)|__jinja2_[0-9a-f]{40}\.cache|\.entry-[A-Za-z0-9_]+")
+_FINGERPRINT = re.compile(r"[0-9a-f]{16}")
+_KINDS = ("frozen", "history", "source", "changes", "redline", "catalogs", "knowledge", "feeds", "jinja", "html",
+          "pdf")
+
+
+def prune(now: float | None = None) -> int:
+    """Remove the entries no run has used for :data:`MAX_AGE_DAYS`, at most once a day (a
+    ``.pruned`` file records when); return how many were removed.
+
+    Only files named like entries are removed, in ``<kind>/<fingerprint>/`` folders of the
+    kinds above, links never followed; a fingerprint folder left empty goes too. Entries of
+    every legalgen version sharing the folder count, each by its own use.
+    """
+    base = _base()
+    if base is None:
+        return 0
+    now = time.time() if now is None else now
+    stamp = base / ".pruned"
+    try:
+        if now - stamp.stat().st_mtime < 86_400:
+            return 0
+        os.utime(stamp, (now, now))
+    except FileNotFoundError:
+        with contextlib.suppress(OSError):
+            base.mkdir(parents=True, exist_ok=True)
+            stamp.touch()
+            os.utime(stamp, (now, now))
+    except OSError:
+        return 0
+    oldest, removed = now - MAX_AGE_DAYS * 86_400, 0
+    for kind in _KINDS:
+        for fingerprinted in _folders(base / kind):
+            for entry in _scan(fingerprinted):
+                with contextlib.suppress(OSError):
+                    if entry.is_file(follow_symlinks=False) and _ENTRY.fullmatch(entry.name) \
+                            and entry.stat(follow_symlinks=False).st_mtime < oldest:
+                        os.unlink(entry.path)
+                        removed += 1
+            with contextlib.suppress(OSError):
+                os.rmdir(fingerprinted)  # only when it is empty
+    return removed
+
+
+def _folders(kind: Path) -> list[str]:
+    return [entry.path for entry in _scan(kind)
+            if _FINGERPRINT.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False)]
+
+
+def _scan(folder: Path | str) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except OSError:
+        return []
 
 
 def _write(path: Path, data: bytes) -> None:

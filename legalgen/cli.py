@@ -427,6 +427,16 @@ def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, j
         click.echo(f"built {', '.join(report.locales)} into {report.site}")
     else:
         click.echo(f"{report.site} is up to date")
+    _prune_cache()
+
+
+def _prune_cache() -> None:
+    """After a build: drop cache entries no run has used for a month (at most once a day)."""
+    from legalgen import cache
+
+    removed = cache.prune()
+    if removed:
+        click.echo(f"cache: removed {removed} entries unused for {cache.MAX_AGE_DAYS} days", err=True)
 
 
 def _build_brands(projects: list[Any], engine: str, jobs: int | None, force: bool, as_of: Any) -> None:
@@ -442,6 +452,7 @@ def _build_brands(projects: list[Any], engine: str, jobs: int | None, force: boo
     built = sum(bool(result.locales) for result in results)
     click.echo(f"{len(results)} brand(s): {built} built, {len(results) - built - len(failed)} up to date, "
                f"{len(failed)} failed")
+    _prune_cache()
     if failed:
         sys.exit(1)
 

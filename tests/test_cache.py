@@ -314,3 +314,53 @@ def test_files_read_later_are_still_the_files_verified(project: Path, monkeypatc
     frozen.write_bytes(original)
     [first, *_] = load_history(loaded).of("cookies")  # read again, through the cache of frozen sources
     assert first.source is not None and "EVILCORP" not in first.source.model_dump_json()
+
+
+def test_entries_unused_for_a_month_are_pruned_and_nothing_else(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache does not grow for ever: a build removes what no run used for 30 days, at
+    most once a day, and only legalgen's own entries."""
+    import os
+    import time
+
+    base = tmp_path / "cache"
+    monkeypatch.setenv("LEGALGEN_CACHE", str(base))
+    now = time.time()
+    old = now - 31 * 86_400
+    fresh_key, stale_key, reread_key = ("a" * 64, "b" * 64, "c" * 64)
+    for key in (fresh_key, stale_key, reread_key):
+        cache.keep("source", key, {"value": key})
+    stale_jinja = base / "jinja" / cache.fingerprint() / f"__jinja2_{'d' * 40}.cache"
+    stale_jinja.parent.mkdir(parents=True)
+    stale_jinja.write_bytes(b"compiled")
+    other_version = base / "html" / ("e" * 16)  # another legalgen's fingerprint: pruned by its own use
+    other_version.mkdir(parents=True)
+    (other_version / f"{'f' * 64}.pickle").write_bytes(b"x")
+    foreign = [base / "notes.txt", base / "source" / cache.fingerprint() / "mine.pickle",
+               base / "mine" / ("0" * 16) / f"{'1' * 64}.pickle"]
+    for path in foreign:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("not legalgen's", encoding="utf-8")
+    folder = base / "source" / cache.fingerprint()
+    linked = base / "pdf" / ("2" * 16)
+    linked.parent.mkdir(parents=True)
+    linked.symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / f"{'3' * 64}.pickle").write_bytes(b"x")
+    for path in [*folder.iterdir(), stale_jinja, *other_version.iterdir(), *foreign,
+                 tmp_path / "elsewhere" / f"{'3' * 64}.pickle"]:
+        os.utime(path, (old, old))
+    os.utime(folder / f"{fresh_key}.pickle", (now, now))
+    assert cache.kept("source", reread_key, dict) == {"value": reread_key}  # reading marks it used
+
+    assert cache.prune(now) == 3  # the stale entry, the stale template, the other version's entry
+    assert sorted(p.name for p in folder.iterdir()) == sorted([f"{fresh_key}.pickle", f"{reread_key}.pickle",
+                                                               "mine.pickle"])
+    assert not stale_jinja.exists() and not other_version.exists()
+    assert all(path.exists() for path in foreign)
+    assert (tmp_path / "elsewhere" / f"{'3' * 64}.pickle").exists()  # links are never followed
+    os.utime(folder / f"{fresh_key}.pickle", (old, old))
+    assert cache.prune(now + 3600) == 0  # once a day
+    assert cache.prune(now + 86_401) == 1
+    monkeypatch.setenv("LEGALGEN_CACHE", "off")
+    assert cache.prune() == 0

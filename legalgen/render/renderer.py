@@ -77,10 +77,14 @@ class _CheckedFileSystemBytecodeCache(jinja2.FileSystemBytecodeCache):
     """Jinja's cache of compiled templates in a folder, where a damaged entry is no entry."""
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        from legalgen import cache
+
         try:
             super().load_bytecode(bucket)
         except Exception:  # noqa: BLE001 - whatever a damaged file raises, the template is compiled again
             bucket.reset()
+        if bucket.code is not None:
+            cache.used(self._get_cache_filename(bucket))
 
 
 def disk_bytecode_cache() -> jinja2.FileSystemBytecodeCache | None:
