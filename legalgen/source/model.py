@@ -70,9 +70,10 @@ Id = Annotated[
 #: C0 and C1 control characters, DEL and the non-characters U+FFFE/U+FFFF: never text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _LINE_BREAK = re.compile(r"[\t\n\r\u2028\u2029\x85]")
-#: The longest one-line value (a name, a phone number, a title): ample for any real one, and
-#: short enough that a name fits a mail header line (998 characters, RFC 5322) with its address.
-MAX_LINE = 300
+#: The longest one-line value (a name, a phone number, a title, a reason): ample for any real
+#: one, and short enough that a name fits a mail header line (998 characters, RFC 5322) with
+#: its address unless nearly every character needs escaping (which the mail module reports).
+MAX_LINE = 500
 #: CLDR territory codes that are not officially assigned ISO 3166-1 alpha-2 country codes.
 _NOT_ISO_3166 = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"})
 

@@ -118,7 +118,7 @@ def test_long_non_ascii_name_still_names_the_sender_alone(example: LoadedPolicy,
 
 
 def test_a_header_line_no_server_accepts_is_s003(example: LoadedPolicy, example_history: History) -> None:
-    """Today's loader limits a name to 300 characters; a longer one that got past it (an older
+    """Today's loader limits a name to 500 characters; a longer one that got past it (an older
     source) must not make a From line over 998 characters, which servers refuse mid-run."""
     with pytest.raises(SourceError) as caught:
         _announce(_with(example, company={"name": "A" * 2000}), example_history)

@@ -181,8 +181,8 @@ def test_a_bad_url_or_country_is_named_in_the_message(tmp_path: Path, old: str, 
 
 
 @pytest.mark.parametrize(("old", "new", "shown"), [
-    ("  name: Test GmbH\n", f"  name: {'A' * 301}\n", "company.name: must be at most 300 characters, not 301"),
-    ("  name: Test\n", f"  name: {{en: {'T' * 400}, de: Test}}\n", "the en title must be at most 300 characters, not 400"),
+    ("  name: Test GmbH\n", f"  name: {'A' * 501}\n", "company.name: must be at most 500 characters, not 501"),
+    ("  name: Test\n", f"  name: {{en: {'T' * 600}, de: Test}}\n", "the en title must be at most 500 characters, not 600"),
 ])
 def test_a_one_line_value_has_a_length_limit(tmp_path: Path, old: str, new: str, shown: str) -> None:
     """A name is printed on every page and in the From line of every notice e-mail, where a line
