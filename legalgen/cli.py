@@ -839,7 +839,8 @@ def diff(base: str | None, head: str | None, output_format: str, redlines: bool,
          source: Path | None, brand: str | None) -> None:
     """Show what a change to the source means: facts, materiality, release, redlines, findings.
 
-    BASE and HEAD are git revisions or source folders. Without HEAD, the working tree is
+    BASE and HEAD are git revisions or source folders (a folder written as a path, ./old; a
+    name that is both is refused). Without HEAD, the working tree is
     compared; without BASE, the merge base of HEAD with the default branch (origin's HEAD,
     main or master). Per document: each changed fact with its file:line, material or
     editorial and why, whether a release is needed and the earliest date it can take effect

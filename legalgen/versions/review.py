@@ -1,6 +1,6 @@
 """`legalgen diff`: what a change to the source means, for the reviewer of a pull request.
 
-Two states of a source are compared: git revisions (read with ``git archive``, never checked
+Two states of a source are compared: git revisions (read from git's objects, never checked
 out) or folders. Per document: the facts that changed, each with the ``file:line`` it stands
 at; whether the change is material and why; whether a release is needed and the earliest
 date it can take effect under the site's notice period; the rendered redline in every
@@ -12,20 +12,19 @@ verdict), or as JSON.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import re
-import tarfile
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from legalgen.check import check_policy
 from legalgen.diagnostics import Diagnostic, LegalgenError, Location, SourceError, display_path
 from legalgen.render.pages import render_document
 from legalgen.source.load import LoadedPolicy, load_policy
+from legalgen.source.reader import Limits
 from legalgen.versions import vcs
 from legalgen.versions.diff import Change, classify
 from legalgen.versions.history import History, load_history
@@ -94,15 +93,50 @@ def default_base(source: Path) -> str:
     raise LegalgenError("no default branch to compare with (main, master or origin's HEAD); name BASE")
 
 
-def extract(source: Path, revision: str, into: Path, *, brand: bool = False) -> Path:
-    """The source folder as it was at ``revision``, written below ``into`` (git archive, no
-    checkout); a ``brand`` folder need not hold a site.yaml."""
+#: The files of a source legalgen reads: its YAML files and the frozen texts below versions/.
+_READ_SUFFIXES = (".yaml", ".yml", ".md")
+#: The most those files of one revision may hold together.
+MAX_REVISION_BYTES = 256 * 1024 * 1024
+
+
+def extract(source: Path, revision: str, into: Path, *, brand: bool = False, limits: Limits | None = None) -> Path:
+    """The source folder as it was at ``revision``, written below ``into`` from git's objects
+    (no checkout, and no ``.gitattributes`` of the revision applies): the files legalgen reads,
+    each within ``limits.max_bytes`` (S011 otherwise) and all within :data:`MAX_REVISION_BYTES`.
+    A link there is S001: a revision's source is read from its own files only. A ``brand``
+    folder need not hold a site.yaml."""
+    limits = limits or Limits()
     top, inside = vcs.repository(source)
     vcs.require_commit(top, revision)
-    archive = vcs.git_bytes(top, "archive", "--format=tar", revision, "--", inside.as_posix())
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
+    problems: list[Diagnostic] = []
+    wanted: list[tuple[PurePosixPath, vcs.TreeFile]] = []
+    for entry in vcs.tree_files(top, revision, inside):
+        relative = PurePosixPath(*entry.path.parts[len(inside.parts):])
+        where = Location(f"{revision}:{entry.path.as_posix()}", 1, 1)
+        if not relative.parts or any(part in ("..", ".") for part in relative.parts) or relative.is_absolute():
+            problems.append(Diagnostic("S001", "a path git should not hold; the file is not read", where))
+        elif entry.mode == "120000":
+            problems.append(Diagnostic("S001", "a link; a revision's source is read from its own files, never "
+                                               "through a link", where, hint="put the file itself in the folder"))
+        elif entry.size is not None and entry.path.suffix in _READ_SUFFIXES:
+            if entry.size > limits.max_bytes:
+                problems.append(Diagnostic("S011", f"file of {entry.size} bytes is larger than the limit of "
+                                                   f"{limits.max_bytes}", where,
+                                           hint="raise LEGALGEN_MAX_FILE_BYTES if it is genuine"))
+            else:
+                wanted.append((relative, entry))
+    if problems:
+        raise SourceError(problems)
+    total = sum(entry.size or 0 for _, entry in wanted)
+    if total > MAX_REVISION_BYTES:
+        raise LegalgenError(f"the source at {inside} in {revision} holds {total} bytes of YAML and Markdown, more "
+                            f"than the {MAX_REVISION_BYTES} a comparison reads")
     folder = into / inside
+    for (relative, _), content in zip(wanted, vcs.blobs(top, [entry.object for _, entry in wanted]), strict=True):
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("xb") as stream:
+            stream.write(content)
     if not (folder / "site.yaml").is_file() and not (brand and folder.is_dir()):
         raise LegalgenError(f"there is no {'brand' if brand else 'policy'} source at {inside} in {revision}")
     return folder
@@ -199,12 +233,11 @@ def review(source: Path, base: str | None, head: str | None, as_of: dt.date | No
     from legalgen.clock import today
 
     with tempfile.TemporaryDirectory(prefix="legalgen-diff-") as scratch:
-        def side(spec: str | None, name: str) -> tuple[str, Path, Path | None]:
+        def side(spec: str | None, name: str, *, revision: bool = False) -> tuple[str, Path, Path | None]:
             if spec is None:
                 return "working tree", source, shared
-            folder = Path(spec)
-            if shared is None and folder.is_dir() and (folder / "site.yaml").is_file():
-                return display_path(folder), folder, None
+            if not revision and _is_folder(spec, source, brand=shared is not None):
+                return display_path(Path(spec)), Path(spec), None
             label = spec[:12] if re.fullmatch(r"[0-9a-f]{40}", spec) else spec
             into = Path(scratch) / name
             if shared is None:
@@ -217,7 +250,9 @@ def review(source: Path, base: str | None, head: str | None, as_of: dt.date | No
                                     "that has it") from None
             return label, brand, base
 
-        base_label, base_folder, base_shared = side(base if base is not None else default_base(source), "base")
+        # the default base is a commit id: read from git, whatever folder may carry its name
+        base_label, base_folder, base_shared = side(base, "base") if base is not None else \
+            side(default_base(source), "base", revision=True)
         head_label, head_folder, head_shared = side(head, "head")
         failed: dict[str, list[Diagnostic]] = {}
         sides = {}
@@ -233,6 +268,33 @@ def review(source: Path, base: str | None, head: str | None, as_of: dt.date | No
             raise DiffSourceError(failed)
         date = as_of or today(sides[head_label].loaded.policy.site.timezone)
         return compare(sides[base_label], sides[head_label], date)
+
+
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def _is_folder(spec: str, source: Path, *, brand: bool) -> bool:
+    """Whether BASE or HEAD names a folder to read rather than a git revision.
+
+    A name written as a path (``./old``, ``../x``, ``/tmp/x``) is a folder; a full commit id
+    is a revision. Any other name is a folder only when it holds a source and git knows no
+    revision of that name: the change under review could add a folder (or link) named like
+    a branch, holding whatever it wants compared.
+    """
+    if spec.startswith(("/", "./", "../")) or spec in (".", ".."):
+        if brand:
+            raise LegalgenError("a brand is compared between git revisions only, not folders")
+        return True
+    if brand or _COMMIT_ID.fullmatch(spec) or not (Path(spec) / "site.yaml").is_file():
+        return False
+    try:
+        top, _ = vcs.repository(source)
+    except LegalgenError:
+        return True  # no git: only the folder can be meant
+    if vcs.git(top, "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}", check=False).returncode == 0:
+        raise LegalgenError(f"{spec!r} names both a git revision and a source folder; write ./{spec} for the "
+                            "folder, or the commit id for the revision")
+    return True
 
 
 class DiffSourceError(SourceError):
@@ -282,7 +344,7 @@ def as_markdown(review_: Review, limit: int = COMMENT_LIMIT) -> str:
     """The review as a pull request comment: the verdict table and findings in full, then each
     redline collapsed; redlines that do not fit within ``limit`` are left out, and said so."""
     head = ["## legalgen diff", "",
-            f"`{review_.base}` → `{review_.head}`, as of {review_.as_of.isoformat()}.", "",
+            f"{_code(review_.base)} → {_code(review_.head)}, as of {review_.as_of.isoformat()}.", "",
             "| document | change | release |", "|---|---|---|"]
     for document in review_.documents:
         release = (f"needed, effective {document.earliest_effective.isoformat()} at the earliest"
@@ -296,14 +358,15 @@ def as_markdown(review_: Review, limit: int = COMMENT_LIMIT) -> str:
             head += [f"- {_escape(_change_line(change, where))}" for change, where in document.changes]
     if review_.new_findings or review_.fixed_findings:
         head += ["", "### Check findings", ""]
-        head += [f"- new: `{d.location}` {d.severity.value} {d.code} {_escape(d.message)}" for d in review_.new_findings]
+        head += [f"- new: {_code(str(d.location))} {d.severity.value} {d.code} {_escape(d.message)}"
+                 for d in review_.new_findings]
         head += [f"- fixed: {d.code} {_escape(d.message)}" for d in review_.fixed_findings]
     text = "\n".join(head) + "\n"
     blocks = [(document.key, locale, redline_text) for document in review_.documents
               for locale, redline_text in document.redlines.items()]
     left_out = 0
     for key, locale, redline_text in blocks:
-        block = (f"\n<details><summary>Redline: {key} ({locale})</summary>\n\n{excerpt(redline_text)}\n\n"
+        block = (f"\n<details><summary>Redline: {key} ({locale})</summary>\n\n{_unmention(excerpt(redline_text))}\n\n"
                  "</details>\n")
         reserve = 200  # for the closing note
         if len(text) + len(block) + reserve <= limit:
@@ -347,8 +410,33 @@ def excerpt(marked: str) -> str:
     return "\n".join(out).strip("\n")
 
 
+#: Line breaks, and the controls a comment shows as nothing: inside one list item they would start a new line.
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
 def _escape(text: str) -> str:
-    return re.sub(r"([\\`*_{}\[\]<>|])", r"\\\1", text)
+    """``text`` as plain text on one line of a GitHub comment: Markdown and HTML characters
+    escaped, line breaks as spaces, and an ``@`` that mentions nobody (a source value or a
+    file name could otherwise notify any GitHub user)."""
+    return _unmention(re.sub(r"([\\`*_{}\[\]<>|&~!#])", r"\\\1", _BREAKS.sub(" ", text)))
+
+
+#: An @ where GitHub sees a mention (not inside an address like privacy@example.com).
+_MENTION = re.compile(r"(?<![\w.+\-])@(?=\w)")
+
+
+def _unmention(text: str) -> str:
+    """``text`` with every would-be @mention broken by an empty HTML comment, which shows nothing."""
+    return _MENTION.sub("@<!-- -->", text)
+
+
+def _code(text: str) -> str:
+    """``text`` as an inline code span, whatever backticks it holds, on one line; an ``@`` in
+    code mentions nobody on GitHub."""
+    text = _BREAKS.sub(" ", text)
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def as_json(review_: Review) -> str:

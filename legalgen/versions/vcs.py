@@ -14,7 +14,9 @@ legalgen works without git; these functions are for projects kept in a git check
 
 from __future__ import annotations
 
+import os
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -50,6 +52,60 @@ def git_bytes(cwd: Path, *args: str) -> bytes:
     if result.returncode != 0:
         raise LegalgenError(f"git {' '.join(args)}: {result.stderr.decode('utf-8', 'replace').strip() or 'failed'}")
     return result.stdout
+
+
+@dataclass(frozen=True)
+class TreeFile:
+    """A file of a git tree: its path from the top of the repository, mode, object and size."""
+
+    path: PurePosixPath
+    mode: str
+    object: str
+    size: int | None  # None for what is no blob (a submodule)
+
+
+def tree_files(top: Path, revision: str, inside: PurePosixPath) -> list[TreeFile]:
+    """Every entry below ``inside`` in the tree of ``revision`` (``git ls-tree``, which, unlike
+    ``git archive``, no ``.gitattributes`` of the revision can change)."""
+    spec = () if inside == PurePosixPath(".") else ("--", inside.as_posix())
+    listing = git_bytes(top, "ls-tree", "-r", "-z", "-l", "--full-tree", revision, *spec)
+    files = []
+    for record in listing.split(b"\0"):
+        if not record:
+            continue
+        header, _, name = record.partition(b"\t")
+        mode, _, rest = header.partition(b" ")
+        _kind, _, rest = rest.partition(b" ")
+        obj, _, size = rest.strip().partition(b" ")
+        size_text = size.strip().decode("ascii", "replace")
+        files.append(TreeFile(PurePosixPath(os.fsdecode(name)), mode.decode("ascii", "replace"),
+                              obj.decode("ascii", "replace"), int(size_text) if size_text.isdigit() else None))
+    return files
+
+
+def blobs(top: Path, objects: list[str]) -> list[bytes]:
+    """The contents of the blobs ``objects`` (``git cat-file --batch``), in order."""
+    if not objects:
+        return []
+    try:
+        result = subprocess.run(["git", "cat-file", "--batch"], cwd=top, input="".join(f"{o}\n" for o in objects)
+                                .encode("ascii"), capture_output=True, check=False, timeout=_TIMEOUT)
+    except FileNotFoundError:
+        raise LegalgenError("git is not installed; it is needed for this command") from None
+    except subprocess.TimeoutExpired:
+        raise LegalgenError(f"git cat-file did not finish within {_TIMEOUT} s") from None
+    if result.returncode != 0:
+        raise LegalgenError(f"git cat-file: {result.stderr.decode('utf-8', 'replace').strip() or 'failed'}")
+    out, contents, at = result.stdout, [], 0
+    for obj in objects:
+        end = out.index(b"\n", at)
+        header = out[at:end].split(b" ")
+        if len(header) != 3 or header[1] != b"blob":
+            raise LegalgenError(f"git cat-file: {obj} is not a readable blob")
+        size = int(header[2])
+        contents.append(out[end + 1:end + 1 + size])
+        at = end + 1 + size + 1
+    return contents
 
 
 def repository(source: Path) -> tuple[Path, PurePosixPath]:

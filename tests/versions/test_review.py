@@ -152,3 +152,68 @@ def test_a_first_version_can_take_effect_at_once(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["diff", str(old), str(new), "--format", "json"], env=released_on(TODAY))
     data = next(d for d in json.loads(result.output)["documents"] if d["document"] == "privacy")
     assert data["material"] is True and data["release_needed"] is True and data["earliest_effective"] == TODAY
+
+
+# --------------------------------------------------------------------------- what the change under review controls
+
+
+def test_a_folder_or_link_named_like_the_base_never_replaces_it(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The change under review may add any file: a link named like the base commit (the
+    workflow passes its id) or a folder named like a branch must not become the base."""
+    monkeypatch.chdir(repo)  # where the workflow runs
+    _edit(repo, "privacy", "period: P30D", "period: P60D")
+    base = _git(repo, "rev-parse", "main")
+    (repo / base).symlink_to("policy")  # the base would read as the head: "unchanged"
+    result = _diff(repo, base)
+    assert "privacy: changed, material" in result.output, result.output
+    assert "privacy: changed, material" in _diff(repo).output  # the default base: a commit id too
+    shutil.copytree(repo / "policy", repo / "main")
+    ambiguous = _diff(repo, "main")
+    assert ambiguous.exit_code == 1
+    assert "'main' names both a git revision and a source folder; write ./main for the folder" in ambiguous.output
+    assert "privacy: unchanged" in _diff(repo, "./main").output  # the folder, as asked, holds the head's text
+
+
+def test_a_revision_is_read_from_its_tree_whatever_its_gitattributes_say(repo: Path) -> None:
+    """``git archive`` would apply the revision's own export-ignore and leave a new document out."""
+    shutil.copy(REPO / "examples" / "reseller-data-notice" / "information-we-collect.yaml", repo / "policy")
+    (repo / "policy" / ".gitattributes").write_text("information-we-collect.yaml export-ignore\n"
+                                                    ".gitattributes export-ignore\n", encoding="utf-8")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "hidden document")
+    result = _diff(repo, "main", "change")
+    assert "information-we-collect: added" in result.output, result.output
+
+
+def test_links_and_oversized_files_in_a_revision_are_diagnostics(repo: Path) -> None:
+    (repo / "policy" / "passwd.yaml").symlink_to("/etc/passwd")
+    (repo / "policy" / "notes.bin").write_bytes(b"\0" * 4_000_000)  # not read: no YAML, no frozen text
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "a link")
+    result = _diff(repo, "main", "change")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "change:policy/passwd.yaml:1:1: error S001 a link; a revision's source is read from its own files" \
+        in result.output
+    _git(repo, "rm", "-q", "policy/passwd.yaml")
+    (repo / "policy" / "big.yaml").write_text("# padding\n" * 400_000, encoding="utf-8")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "a large file")
+    result = _diff(repo, "main", "change")
+    assert result.exit_code == 1 and "change:policy/big.yaml:1:1: error S011 file of 4000000 bytes" in result.output
+    (repo / "policy" / "big.yaml").unlink()
+    _git(repo, "commit", "-qam", "gone")
+    assert "privacy: unchanged" in _diff(repo, "main", "change").output  # the large binary is never read
+
+
+def test_the_pull_request_comment_cannot_be_forged_by_a_file_name_or_a_value(repo: Path) -> None:
+    """A finding's file name and a changed value go into the comment as text on their line:
+    no HTML, no heading of their own, no @mention."""
+    name = "x` @octocat <img src=\"https:evil.example\"> `\n## ✅ legalgen: no material change\n.yaml"
+    shutil.copy(REPO / "examples" / "reseller-data-notice" / "information-we-collect.yaml", repo / "policy" / name)
+    _edit(repo, "site", "  name: Lumenstream GmbH", "  name: Lumen @octocat <b>GmbH</b>")
+    comment = _diff(repo, "--format", "markdown").output
+    outside_code = re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", comment)  # what GitHub renders as Markdown
+    assert "<img" not in outside_code and "<b>" not in outside_code and "\\<b\\>" in outside_code
+    assert not re.search(r"(?<![\w.+\-])@octocat", outside_code) and "@<!-- -->octocat" in outside_code
+    assert "## ✅ legalgen: no material change" in comment  # as code, on the finding's own line
+    assert not any(line.startswith(("## ✅", ".yaml")) for line in comment.splitlines())
