@@ -342,7 +342,7 @@ def _check_one(project: Any, output_format: str, grouped: bool, show_coverage: b
     click.echo(
         f"{project.source.name}: {len(loaded.policy.documents)} document(s), {versions} released version(s), "
         f"{len(site.locales)} locale(s) ({', '.join(site.locales)}), {len(pages)} page(s): {verdict}",
-        err=output_format in ("json", "sarif") or not echo,
+        err=output_format != "text" or not echo,  # stdout holds only the report in the machine formats
     )
     return 0, findings
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from legalgen import package_version
 from legalgen.diagnostics import Diagnostic, Location, Severity
@@ -124,7 +126,8 @@ def as_json(findings: Iterable[Point]) -> str:
 
 
 def _physical(location: Location) -> dict[str, Any]:
-    physical: dict[str, Any] = {"artifactLocation": {"uri": location.file}}
+    # a URI reference: a file name's spaces, % and line breaks are percent-encoded (RFC 3986)
+    physical: dict[str, Any] = {"artifactLocation": {"uri": quote(Path(location.file).as_posix())}}
     if location.line:
         physical["region"] = {"startLine": location.line, "startColumn": max(location.col, 1)}
     return {"physicalLocation": physical}

@@ -115,3 +115,21 @@ def test_source_errors_are_machine_readable_too(tmp_path: Path, output_format: s
 def test_coverage_is_text_or_json_only(tmp_path: Path) -> None:
     result = _check(_source(tmp_path), "--coverage", "--format", "sarif")
     assert result.exit_code == 2 and "--coverage prints text or json" in result.output
+
+
+def test_a_file_name_is_a_valid_uri_in_sarif(tmp_path: Path) -> None:
+    """SARIF names files by URI: a space, a % or a line break in a name is percent-encoded, so
+    the name a tool decodes is the file's own."""
+    root = _source(tmp_path)
+    (root / "privacy.yaml").rename(root / "pri vacy%0A\n.yaml")
+    log = json.loads(_check(root, "--format", "sarif").stdout)
+    uri = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri.endswith("/pri%20vacy%250A%0A.yaml") and " " not in uri and "\n" not in uri
+
+
+@pytest.mark.parametrize("output_format", ["github", "json", "sarif"])
+def test_machine_formats_keep_the_summary_out_of_stdout(tmp_path: Path, output_format: str) -> None:
+    root = _source(tmp_path, PRIVACY)
+    result = CliRunner().invoke(main, ["check", "--source", str(root), "--as-of", "2026-11-22",
+                                       "--format", output_format])
+    assert "document(s)" not in result.stdout and "document(s)" in result.stderr
