@@ -29,9 +29,10 @@ from legalgen.versions.history import CHANGELOG, VERSIONS_DIR, Changelog, Histor
 _TIMEOUT = 60
 
 
-def _run(cwd: Path, args: tuple[str, ...], *, text: bool) -> subprocess.CompletedProcess[Any]:
+def _run(cwd: Path, args: tuple[str, ...], *, text: bool, stdin: bytes | None = None) -> subprocess.CompletedProcess[Any]:
     try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=text, check=False, timeout=_TIMEOUT)
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=text, check=False, timeout=_TIMEOUT,
+                              input=stdin)
     except FileNotFoundError:
         raise LegalgenError("git is not installed; it is needed for this command") from None
     except subprocess.TimeoutExpired:
@@ -46,9 +47,9 @@ def git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProces
     return result
 
 
-def git_bytes(cwd: Path, *args: str) -> bytes:
-    """The binary output of a git command (``git archive``); raises LegalgenError when it fails."""
-    result: subprocess.CompletedProcess[bytes] = _run(cwd, args, text=False)
+def git_bytes(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """The binary output of a git command (``git ls-tree -z``); raises LegalgenError when it fails."""
+    result: subprocess.CompletedProcess[bytes] = _run(cwd, args, text=False, stdin=stdin)
     if result.returncode != 0:
         raise LegalgenError(f"git {' '.join(args)}: {result.stderr.decode('utf-8', 'replace').strip() or 'failed'}")
     return result.stdout
@@ -87,16 +88,9 @@ def blobs(top: Path, objects: list[str]) -> list[bytes]:
     """The contents of the blobs ``objects`` (``git cat-file --batch``), in order."""
     if not objects:
         return []
-    try:
-        result = subprocess.run(["git", "cat-file", "--batch"], cwd=top, input="".join(f"{o}\n" for o in objects)
-                                .encode("ascii"), capture_output=True, check=False, timeout=_TIMEOUT)
-    except FileNotFoundError:
-        raise LegalgenError("git is not installed; it is needed for this command") from None
-    except subprocess.TimeoutExpired:
-        raise LegalgenError(f"git cat-file did not finish within {_TIMEOUT} s") from None
-    if result.returncode != 0:
-        raise LegalgenError(f"git cat-file: {result.stderr.decode('utf-8', 'replace').strip() or 'failed'}")
-    out, contents, at = result.stdout, [], 0
+    out = git_bytes(top, "cat-file", "--batch", stdin="".join(f"{o}\n" for o in objects).encode("ascii"))
+    contents: list[bytes] = []
+    at = 0
     for obj in objects:
         end = out.index(b"\n", at)
         header = out[at:end].split(b" ")
