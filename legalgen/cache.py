@@ -142,17 +142,13 @@ def prune(now: float | None = None) -> int:
         return 0
     now = time.time() if now is None else now
     stamp = base / ".pruned"
-    try:
+    with contextlib.suppress(OSError):  # no stamp yet (or none readable): prune
         if now - stamp.stat().st_mtime < 86_400:
             return 0
+    with contextlib.suppress(OSError):
+        base.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
         os.utime(stamp, (now, now))
-    except FileNotFoundError:
-        with contextlib.suppress(OSError):
-            base.mkdir(parents=True, exist_ok=True)
-            stamp.touch()
-            os.utime(stamp, (now, now))
-    except OSError:
-        return 0
     oldest, removed = now - MAX_AGE_DAYS * 86_400, 0
     for kind in _KINDS:
         for fingerprinted in _folders(base / kind):

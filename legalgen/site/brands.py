@@ -91,13 +91,14 @@ def select_brands(project: Project, names: tuple[str, ...] = (), shard: tuple[in
 
 def nothing_selected(project: Project, names: tuple[str, ...], shard: tuple[int, int] | None) -> str:
     """Why :func:`select_brands` chose no brand, in one line for the user."""
-    if not names and not brand_names(project):
-        return f"no brands: {project.root / BRANDS} has no brand folder with YAML files"
     index, count = shard or (1, 1)
     if names:
         places = ", ".join(f"{name} is in shard {shard_of(name, count)}/{count}" for name in dict.fromkeys(names))
         return f"no brand in shard {index}/{count}: {places}"
-    return f"no brand in shard {index}/{count}: all {len(brand_names(project))} fall into other shards"
+    known = brand_names(project)
+    if not known:
+        return f"no brands: {project.root / BRANDS} has no brand folder with YAML files"
+    return f"no brand in shard {index}/{count}: all {len(known)} fall into other shards"
 
 
 def _listed(names: list[str], limit: int = 20) -> str:

@@ -143,14 +143,20 @@ def _theme_paths(project: Project) -> dict[str, str]:
     if project.configs == project.root or not project.base_config.is_file():
         return {}
     try:
-        data = read_base_config(project.base_config)
+        custom = _custom_dir(project)
     except FileNotFoundError:
         return {}
-    theme = data.get("theme") if isinstance(data, dict) else None
-    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
-    if not isinstance(custom, str) or Path(custom).is_absolute():
+    if custom is None or Path(custom).is_absolute():
         return {}
     return {"custom_dir": os.path.relpath(project.root / custom, project.configs)}
+
+
+def _custom_dir(project: Project) -> str | None:
+    """The base config's ``theme.custom_dir`` as written, if it names one."""
+    data = read_base_config(project.base_config)
+    theme = data.get("theme") if isinstance(data, dict) else None
+    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+    return custom if isinstance(custom, str) else None
 
 
 def _relative(path: Path, project: Project) -> str:
@@ -643,10 +649,8 @@ def build_site(
 def _theme_folder(project: Project) -> Path:
     """The base config's ``theme.custom_dir`` (``overrides/`` when it names none), which the
     engine publishes file by file; a :class:`BuildError` when it lies outside the project."""
-    data = read_base_config(project.base_config)
-    theme = data.get("theme") if isinstance(data, dict) else None
-    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
-    if not isinstance(custom, str):
+    custom = _custom_dir(project)
+    if custom is None:
         return project.root / "overrides"
     folder = project.base_config.parent / custom
     if not folder.resolve().is_relative_to(project.root.resolve()):

@@ -58,7 +58,7 @@ def release_document(
 
     ``today`` is the legal today; a ``published`` date before it needs ``backdate_reason``.
     """
-    versions_folder(loaded)  # history was read from it; the source may have changed since
+    versions_folder(loaded)  # checked where the files are written, whatever History the caller hands in
     document = loaded.policy.document(kind)
     if document is None:
         raise SourceError([Diagnostic("S010", f"the source has no {kind} document", Location(display_path(loaded.root)),
