@@ -588,8 +588,8 @@ def catalogs(check_only: bool) -> None:
               help="Folder for the .eml files [default: notices/<as-of date>/ under the project root].")
 @click.option("--send", is_flag=True, help="Also deliver the messages through SMTP (LEGALGEN_SMTP_* variables).")
 @click.option("--recipients", type=click.Path(exists=True, path_type=Path), default=None,
-              help="CSV file with the columns email and locale; required with --send. With brands: a folder "
-                   "holding <brand>.csv for each brand.")
+              help="CSV file with the columns email and locale; required with --send. With brands: one "
+                   "file with a third column brand (each row's brand), or a folder holding <brand>.csv.")
 @_brand_options
 def notices(root: Path, source: Path | None, as_of: Any, output: Path | None, send: bool,
             recipients: Path | None, brands: tuple[str, ...], all_brands: bool, shard: str | None) -> None:
@@ -599,22 +599,34 @@ def notices(root: Path, source: Path | None, as_of: Any, output: Path | None, se
     site.notices.reminder before the effective date, and a notice on the effective date.
     One RFC 5322 message (text and HTML) per due notice and locale is written to the
     output folder. With --brand or --brands, each brand's notices go to its own folder
-    (notices/<brand>/<date>/, or <--output>/<brand>/) and its own recipients.
+    (notices/<brand>/<date>/, or <--output>/<brand>/) and its own recipients: the rows of
+    its name in one recipients file, which is read in full before anything is sent.
     """
     if send and recipients is None:
         raise click.UsageError("--send needs --recipients FILE.csv")
-    projects = _targets(_project(root, source), brands, all_brands, shard)
+    base = _project(root, source)
+    projects = _targets(base, brands, all_brands, shard)
     if projects and projects[0].name is None:
         _notices_one(projects[0], as_of, output, send, recipients)
         return
-    if recipients is not None and not recipients.is_dir():
-        raise click.BadParameter("with brands, give a folder holding <brand>.csv", param_hint="--recipients")
+    listed: Any = None
+    if send and recipients is not None and not recipients.is_dir():
+        # One file for every brand (a column brand): read before any brand writes or sends.
+        from legalgen.notices.mail import load_recipients
+        from legalgen.site.brands import brand_names
+
+        try:
+            listed = load_recipients(recipients, brand_names(base))
+        except LegalgenError as error:
+            _fail(error)
     _each(projects, lambda project: _notices_one(
         project, as_of, output / project.name if output else None, send,
-        recipients / f"{project.name}.csv" if recipients else None))
+        listed if listed is not None else recipients / f"{project.name}.csv" if recipients else None))
 
 
-def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, recipients: Path | None) -> None:
+def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, recipients: Any) -> None:
+    """The notices of one site; ``recipients`` is its CSV file, or a brand's share of one read
+    for every brand (:class:`~legalgen.notices.mail.Recipients`)."""
     import os
 
     from legalgen.notices.announcements import due_messages
@@ -637,7 +649,9 @@ def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, reci
         project.check_output_folder(folder, "e-mail folder")
         if send:  # everything sending needs is checked before anything is written
             settings = SmtpSettings.from_environment(os.environ)
-            by_locale = read_recipients(recipients, list(loaded.policy.site.locales))  # type: ignore[arg-type]
+            locales = list(loaded.policy.site.locales)
+            by_locale = (read_recipients(recipients, locales) if isinstance(recipients, Path)
+                         else recipients.by_locale(locales, project.name))
         write_tree(folder, message_files(messages), prune=False)
         click.echo(f"wrote {len(messages)} message(s) to {folder}")
         if send:

@@ -42,6 +42,12 @@ GITIGNORE = """\
 _CHECK_BASE = 'legalgen check --format github --against "$BASE"'
 #: The publishing workflow of a project with brands (``init --brand-shards N``).
 BRAND_WORKFLOW = "legal-publish-brands.yml"
+#: What the notices workflow says and runs for one site, and for every brand of a project:
+#: one recipients secret serves them all, each row naming its brand.
+_NOTICES_FOR_BRANDS = {
+    "a CSV with the columns email and locale)": "a CSV with the columns email, locale and brand)",
+    "legalgen notices --send": "legalgen notices --brands --send",
+}
 
 
 def skeleton() -> Path:
@@ -138,7 +144,8 @@ def plan(target: Path, answers: Answers | None, brand_shards: int | None = None)
     """Every file init writes in ``target``: generated text, or a skeleton file to copy.
 
     With ``brand_shards``, the publishing workflow builds every brand in that many CI jobs
-    (``build --brands --shard I/N``) instead of publishing the base site.
+    (``build --brands --shard I/N``) instead of publishing the base site, and the notices
+    workflow sends every brand's notices.
     """
     base = skeleton()
     files: dict[Path, str | Path] = {}
@@ -158,6 +165,8 @@ def plan(target: Path, answers: Answers | None, brand_shards: int | None = None)
             text = text.replace("@COUNT@", str(brand_shards))
             text = text.replace(_CHECK_BASE, f"{_CHECK_BASE}\n          {_CHECK_BASE.replace('check', 'check --brands')}")
             text = text.replace(f"run: {_CHECK_BASE}", f"run: |\n          {_CHECK_BASE}")
+            for one, every in _NOTICES_FOR_BRANDS.items():
+                text = text.replace(one, every)
         files[target / ".github" / "workflows" / workflow.name] = text
     if answers is None:
         for path in _files(base / "policy"):

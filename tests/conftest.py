@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -120,6 +120,15 @@ def released_on(date: str) -> dict[str, str]:
     """The environment of a release made on ``date`` (YYYY-MM-DD): SOURCE_DATE_EPOCH at noon UTC."""
     moment = dt.datetime.combine(dt.date.fromisoformat(date), dt.time(12), dt.UTC)
     return {"SOURCE_DATE_EPOCH": str(int(moment.timestamp()))}
+
+
+@pytest.fixture
+def release_day(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    """Sets the environment of a release made on a day (:func:`released_on`) for the test."""
+    def on(date: str) -> None:
+        for key, value in released_on(date).items():
+            monkeypatch.setenv(key, value)
+    return on
 
 
 @pytest.fixture(scope="session")

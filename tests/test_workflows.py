@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import yaml
 
 from legalgen.scaffold import plan
 
+from .brandgen import announce_in_every_brand, base_project, brand_name, write_brands
 from .conftest import copy_project, released_on
 from .notices.test_notices import smtp_server  # noqa: F401 - the fixture
 
@@ -85,9 +87,10 @@ def _git(root: Path, *args: str) -> str:
                           check=True, capture_output=True, text=True).stdout.strip()
 
 
-def _steps(name: str) -> list[tuple[dict[str, str], str]]:
-    """The (env, script) of every step of workflow ``name`` that runs legalgen."""
-    data = yaml.safe_load((Path(__file__).parent.parent / "legalgen" / "workflows" / name).read_text())
+def _steps(name: str, text: str | None = None) -> list[tuple[dict[str, str], str]]:
+    """The (env, script) of every step of workflow ``name`` (or of its ``text`` as init wrote
+    it) that runs legalgen."""
+    data = yaml.safe_load(text or (Path(__file__).parent.parent / "legalgen" / "workflows" / name).read_text())
     found = []
     for job in data["jobs"].values():
         for step in job.get("steps", []):
@@ -97,7 +100,8 @@ def _steps(name: str) -> list[tuple[dict[str, str], str]]:
     return found
 
 
-def _run(project: Path, name: str, values: dict[str, str], extra_env: dict[str, str]) -> list[str]:
+def _run(project: Path, name: str, values: dict[str, str], extra_env: dict[str, str],
+         text: str | None = None) -> list[str]:
     """Run the legalgen steps of a workflow in ``project`` as the runner would; return their output."""
     runner_temp = project.parent / "runner"
     runner_temp.mkdir(exist_ok=True)
@@ -108,7 +112,7 @@ def _run(project: Path, name: str, values: dict[str, str], extra_env: dict[str, 
     launcher.write_text(f"#!/bin/sh\nexec {sys.executable} -m legalgen \"$@\"\n", encoding="utf-8")
     launcher.chmod(0o755)
     outputs = []
-    for step_env, script in _steps(name):
+    for step_env, script in _steps(name, text):
         env = {**os.environ, **extra_env, "RUNNER_TEMP": str(runner_temp), "GITHUB_STEP_SUMMARY": str(summary),
                "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
         for key, value in step_env.items():
@@ -156,6 +160,23 @@ def test_the_notices_workflow_sends_through_smtp(tmp_path: Path, smtp_server) ->
     assert len(handler.received) == 1 and handler.received[0]["To"] == "anna@example.org"
 
 
+def test_the_brand_notices_workflow_sends_each_brands_notices(tmp_path: Path, smtp_server,  # type: ignore[no-untyped-def]  # noqa: F811
+                                                             release_day: Callable[[str], None]) -> None:
+    handler, port = smtp_server
+    root = base_project(tmp_path / "project")
+    write_brands(root, 2)
+    announce_in_every_brand(root, 2, release_day)
+    written = {path.name: str(content) for path, content in plan(root, None, brand_shards=2).items()
+               if ".github" in path.parts}
+    secrets = {"LEGALGEN_SMTP_HOST": "127.0.0.1", "LEGALGEN_SMTP_PORT": str(port), "LEGALGEN_SMTP_USER": "",
+               "LEGALGEN_SMTP_PASSWORD": "", "RECIPIENTS_CSV": f"email,locale,brand\nanna@example.org,de,"
+                                                               f"{brand_name(1)}\nben@example.org,fr,{brand_name(2)}"}
+    _run(root, "legal-notices.yml", secrets, {**released_on("2026-11-02"), "LEGALGEN_SMTP_STARTTLS": "no"},
+         written["legal-notices.yml"])
+    assert sorted((m["To"], m["Content-Language"], m["From"].split("@")[1]) for m in handler.received) == [
+        ("anna@example.org", "de", f"{brand_name(1)}.example>"), ("ben@example.org", "fr", f"{brand_name(2)}.example>")]
+
+
 def test_init_writes_the_brand_matrix_when_asked(tmp_path: Path) -> None:
     written = {path.name: str(content) for path, content in plan(tmp_path, None, brand_shards=4).items()
                if ".github" in path.parts}
@@ -169,6 +190,9 @@ def test_init_writes_the_brand_matrix_when_asked(tmp_path: Path) -> None:
     check = yaml.safe_load(written["legal-check.yml"])
     check_scripts = [step.get("run", "") for job in check["jobs"].values() for step in job["steps"]]
     assert any('legalgen check --brands --format github --against "$BASE"' in s for s in check_scripts)
+    assert "a CSV with the columns email, locale and brand)" in written["legal-notices.yml"]
+    assert next(script for _, script in _steps("legal-notices.yml", written["legal-notices.yml"])).count(
+        "legalgen notices --brands --send") == 1
     folder = tmp_path / "workflows"
     folder.mkdir()
     (folder / "brands.yml").write_text(written["legal-publish-brands.yml"], encoding="utf-8")

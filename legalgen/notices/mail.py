@@ -34,12 +34,13 @@ import base64
 import copy
 import csv
 import datetime as dt
+import difflib
 import re
 import smtplib
 import socket
 import ssl
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from email.headerregistry import Address, AddressHeader
@@ -548,20 +549,49 @@ def _recipients_text(path: Path, name: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def read_recipients(path: Path, locales: list[str]) -> dict[str, list[str]]:
-    """Recipients by locale from a CSV file with the columns ``email`` and ``locale``.
+@dataclass(frozen=True)
+class Subscriber:
+    """One row of a recipients file: an address, its locale, and where the locale is written."""
 
-    One row per line (no line breaks inside fields); each address must be a plain
-    ``local@domain.tld``. An address listed twice is kept once; listed with two
-    different locales, it is an error (S006). Problems raise :class:`SourceError` with
-    the file, line and column: S001 for a file that is not UTF-8 text, S009 for missing
-    columns, S003 for a bad row.
-    """
+    email: str
+    locale: str
+    where: Location
+
+
+@dataclass(frozen=True)
+class Recipients:
+    """A recipients file as read: each address once per brand (the brand ``None`` in a file
+    without the column ``brand``), in the order of the file. Locales are matched against a
+    site by :meth:`by_locale`, since each brand has its own."""
+
+    subscribers: dict[str | None, list[Subscriber]]
+
+    def locale_problems(self, locales: Collection[str], brand: str | None = None) -> list[Diagnostic]:
+        return [Diagnostic("S003", f"locale {row.locale!r} is not one of {', '.join(locales)}"
+                                   + (f" (the languages of brand {brand})" if brand else ""), row.where)
+                for row in self.subscribers.get(brand, []) if row.locale not in locales]
+
+    def by_locale(self, locales: Collection[str], brand: str | None = None) -> dict[str, list[str]]:
+        """The addresses of ``brand`` by locale; S003 for a row whose locale the site lacks."""
+        problems = self.locale_problems(locales, brand)
+        if problems:
+            raise SourceError(problems)
+        by_locale: dict[str, list[str]] = {locale: [] for locale in locales}
+        for row in self.subscribers.get(brand, []):
+            by_locale[row.locale].append(row.email)
+        return by_locale
+
+
+_HEADER_HINT = "first line: email,locale (separated by a comma)"
+
+
+def _parse_recipients(path: Path, brands: Collection[str] | None) -> tuple[Recipients, list[Diagnostic]]:
+    """Every row that reads well, and the problems of the others (see :func:`load_recipients`)."""
     name = display_path(path)
     text = _recipients_text(path, name)
     problems: list[Diagnostic] = []
-    by_locale: dict[str, list[str]] = {locale: [] for locale in locales}
-    first: dict[str, tuple[str, int]] = {}
+    subscribers: dict[str | None, list[Subscriber]] = {}
+    first: dict[tuple[str | None, str], Subscriber] = {}
     columns: dict[str, int] | None = None
     width = 0
     for number, raw in enumerate(text.split("\n"), start=1):
@@ -582,43 +612,95 @@ def read_recipients(path: Path, locales: list[str]) -> dict[str, list[str]]:
         starts = _field_columns(line)
         if columns is None:
             names = [field.strip().lower() for field in fields]
-            if not {"email", "locale"} <= set(names):
-                raise SourceError([Diagnostic("S009", "the recipients file needs the columns email and locale",
-                                              Location(name, number, 1),
-                                              hint="first line: email,locale (separated by a comma)")])
-            duplicate = next((i for i, n in enumerate(names) if n in names[:i]), None)
-            if duplicate is not None:
-                raise SourceError([Diagnostic("S003", f"the column {names[duplicate]} is there twice",
-                                              Location(name, number, starts[duplicate]))])
             columns, width = {n: i for i, n in enumerate(names)}, len(names)
+            header = _header_problem(names, starts, brands, Location(name, number, 1))
+            if header:
+                raise SourceError([header])
             continue
         if len(fields) != width:
             problems.append(Diagnostic("S003", f"the row has {len(fields)} field(s), the header {width}",
                                        Location(name, number, 1)))
             continue
-        email, locale = fields[columns["email"]].strip(" \t"), fields[columns["locale"]].strip(" \t")
+        # each value with its place (a stray quote can hide later fields' starts: then column 1)
+        field = {column: (fields[index].strip(" \t"),
+                          Location(name, number, starts[index] if index < len(starts) else 1))
+                 for column, index in columns.items()}
+        (email, email_at), (locale, locale_at) = field["email"], field["locale"]
         reason = address_problem(email)
         if reason:
-            problems.append(Diagnostic("S003", f"not a plain e-mail address: {email!r}: {reason}",
-                                       Location(name, number, starts[columns["email"]])))
-        elif locale not in by_locale:
-            problems.append(Diagnostic("S003", f"locale {locale!r} is not one of {', '.join(locales)}",
-                                       Location(name, number, starts[columns["locale"]])))
-        elif email.lower() in first:
-            earlier_locale, earlier_line = first[email.lower()]
-            if earlier_locale != locale:
-                problems.append(Diagnostic("S006", f"{email} is listed with locale {earlier_locale} on line "
-                                                   f"{earlier_line} and {locale} here",
-                                           Location(name, number, starts[columns["locale"]])))
-        else:
-            first[email.lower()] = (locale, number)
-            by_locale[locale].append(email)
+            problems.append(Diagnostic("S003", f"not a plain e-mail address: {email!r}: {reason}", email_at))
+            continue
+        brand: str | None = None
+        if brands is not None:
+            brand, brand_at = field["brand"]
+            if brand not in brands:
+                close = difflib.get_close_matches(brand, list(brands), n=1)
+                problems.append(Diagnostic("S003", f"no brand named {brand!r}" if brand else "the brand is empty",
+                                           brand_at, hint=f"did you mean {close[0]}?" if close else None))
+                continue
+        row = Subscriber(email, locale, locale_at)
+        earlier = first.get((brand, email.lower()))
+        if earlier is None:
+            first[brand, email.lower()] = row
+            subscribers.setdefault(brand, []).append(row)
+        elif earlier.locale != locale:
+            problems.append(Diagnostic("S006", f"{email} is listed with locale {earlier.locale} on line "
+                                               f"{earlier.where.line} and {locale} here"
+                                               + (f" for brand {brand}" if brand else ""), locale_at))
     if columns is None and not problems:
-        problems.append(Diagnostic("S009", "the recipients file is empty; it needs the columns email and locale",
-                                   Location(name, 1, 1), hint="first line: email,locale"))
+        problems.append(Diagnostic("S009", "the recipients file is empty; it needs the columns email and locale"
+                                           + (" and brand" if brands is not None else ""),
+                                   Location(name, 1, 1), hint=_HEADER_HINT.replace(" (", ",brand (")
+                                   if brands is not None else _HEADER_HINT))
+    return Recipients(subscribers), problems
+
+
+def _header_problem(names: list[str], starts: list[int], brands: Collection[str] | None,
+                    where: Location) -> Diagnostic | None:
+    """Why the header row cannot be read, or None."""
+    needed = {"email", "locale"} | ({"brand"} if brands is not None else set())
+    if not needed <= set(names):
+        if brands is not None and {"email", "locale"} <= set(names):
+            return Diagnostic("S009", "with brands, the recipients file needs the column brand (the brand each "
+                                      "address subscribed to)", where, hint="first line: email,locale,brand, or give "
+                                      "a folder holding <brand>.csv")
+        return Diagnostic("S009", "the recipients file needs the columns email and locale", where, hint=_HEADER_HINT)
+    duplicate = next((i for i, n in enumerate(names) if n in names[:i]), None)
+    if duplicate is not None:
+        return Diagnostic("S003", f"the column {names[duplicate]} is there twice",
+                          Location(where.file, where.line, starts[duplicate]))
+    if brands is None and "brand" in names:  # notices of one site must not reach every brand's subscribers
+        return Diagnostic("S003", "the recipients file has a column brand, but no brand was chosen",
+                          Location(where.file, where.line, starts[names.index("brand")]),
+                          hint="give --brand NAME or --brands, or leave the column out")
+    return None
+
+
+def load_recipients(path: Path, brands: Collection[str] | None = None) -> Recipients:
+    """The subscribers in a CSV file with the columns ``email``, ``locale`` and, when
+    ``brands`` names the brands of the repository, ``brand``.
+
+    One row per line (no line breaks inside fields); each address must be a plain
+    ``local@domain.tld``. An address listed twice (for one brand) is kept once; listed with
+    two different locales, it is an error (S006). Problems raise :class:`SourceError` with
+    the file, line and column: S001 for a file that is not UTF-8 text, S009 for missing
+    columns, S003 for a bad row, an unknown brand, or a column ``brand`` where no brands
+    were chosen (notices of one site must not reach every brand's subscribers).
+    """
+    recipients, problems = _parse_recipients(path, brands)
     if problems:
         raise SourceError(problems)
-    return by_locale
+    return recipients
+
+
+def read_recipients(path: Path, locales: list[str]) -> dict[str, list[str]]:
+    """Recipients by locale from a CSV file with the columns ``email`` and ``locale`` (see
+    :func:`load_recipients`); a locale the site lacks is S003 at its row."""
+    recipients, problems = _parse_recipients(path, None)
+    problems += recipients.locale_problems(locales)
+    if problems:
+        raise SourceError(sorted(problems, key=Diagnostic.sort_key))
+    return recipients.by_locale(locales)
 
 
 # --------------------------------------------------------------------------- sending

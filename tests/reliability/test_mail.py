@@ -31,6 +31,7 @@ from legalgen.notices.mail import (
     Composed,
     SmtpSettings,
     compose_all,
+    load_recipients,
     message_files,
     read_recipients,
     send,
@@ -332,6 +333,56 @@ def test_unreadable_recipients_file_is_s001(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as caught:
         read_recipients(tmp_path, LOCALES)
     assert _codes(caught.value) == [("S001", 1, 1)]
+
+
+BRANDS = ("acme", "zenith")
+
+
+def test_one_recipients_file_for_every_brand(tmp_path: Path) -> None:
+    path = tmp_path / "recipients.csv"
+    path.write_text("email,locale,brand\nanna@example.org,de,acme\nanna@example.org,fr,zenith\n"
+                    "ben@example.org,en,zenith\nAnna@example.org,de,acme\n", encoding="utf-8")
+    listed = load_recipients(path, BRANDS)
+    assert listed.by_locale(["en", "de"], "acme") == {"en": [], "de": ["anna@example.org"]}
+    assert listed.by_locale(["en", "fr"], "zenith") == {"en": ["ben@example.org"], "fr": ["anna@example.org"]}
+    with pytest.raises(SourceError) as caught:  # zenith's subscriber reads French, a site without French
+        listed.by_locale(["en", "de"], "zenith")
+    assert _codes(caught.value) == [("S003", 3, 18)]
+    assert "(the languages of brand zenith)" in caught.value.diagnostics[0].message
+
+
+@pytest.mark.parametrize(("data", "brands", "expected", "words"), [
+    ("email,locale,brand\na@example.org,de,acm\n", BRANDS, [("S003", 2, 18)], "no brand named 'acm'"),
+    ("email,locale,brand\na@example.org,de,\n", BRANDS, [("S003", 2, 18)], "the brand is empty"),
+    ("email,locale\na@example.org,de\n", BRANDS, [("S009", 1, 1)], "needs the column brand"),
+    ("email,locale,brand\n", BRANDS, [], ""),
+    ("email,brand,locale\na@example.org,acme,de\n", None, [("S003", 1, 7)], "no brand was chosen"),
+    ("email,locale,brand\na@example.org,de,acme\nA@example.org,en,acme\n", BRANDS, [("S006", 3, 15)],
+     "for brand acme"),
+])
+def test_brand_column_problems_are_located(tmp_path: Path, data: str, brands: tuple[str, ...] | None,
+                                           expected: list[tuple[str, int, int]], words: str) -> None:
+    path = tmp_path / "recipients.csv"
+    path.write_text(data, encoding="utf-8")
+    if not expected:  # a header alone: nobody subscribed yet
+        assert load_recipients(path, brands).by_locale(["en"], "acme") == {"en": []}
+        return
+    with pytest.raises(SourceError) as caught:
+        load_recipients(path, brands)
+    assert _codes(caught.value) == expected
+    assert words in caught.value.diagnostics[0].message
+    if "acm'" in words:
+        assert caught.value.diagnostics[0].hint == "did you mean acme?"
+
+
+def test_a_brand_column_is_refused_without_brands(tmp_path: Path) -> None:
+    """Notices of one site must not go to every brand's subscribers."""
+    path = tmp_path / "recipients.csv"
+    path.write_text("email,locale,brand\na@example.org,de,acme\n", encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        read_recipients(path, LOCALES)
+    assert _codes(caught.value) == [("S003", 1, 14)]
+    assert "no brand was chosen" in caught.value.diagnostics[0].message
 
 
 # --------------------------------------------------------------------------- SMTP

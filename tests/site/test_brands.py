@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,9 @@ from legalgen.site.brands import parse_shard, select_brands, shard_of
 from legalgen.source.load import load_policy
 from legalgen.versions.history import load_history
 
-from ..brandgen import base_project, brand_name, write_brands
+from ..brandgen import announce_in_every_brand, base_project, brand_name, write_brands
 from ..conftest import released_on
+from ..notices.test_notices import smtp_server  # noqa: F401 - the fixture
 
 AS_OF = "2026-11-24"
 
@@ -212,31 +214,51 @@ def test_release_a_brand_freezes_the_merged_source(project: Path, monkeypatch: p
     assert checked.exit_code == 0 and "1 released version(s)" in checked.output
 
 
-def test_notices_per_brand(project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    summary = project / "summary.yaml"
-    summary.write_text("{en: We keep data longer., de: Wir speichern länger., fr: Nous conservons plus longtemps.}\n",
-                       encoding="utf-8")
-    runner = CliRunner()
-
-    def release(day: str, effective: str) -> None:
-        for key, value in released_on(day).items():
-            monkeypatch.setenv(key, value)
-        result = runner.invoke(main, ["release", "privacy", "--root", str(project), "--brands", "--effective",
-                                      effective, "--summary-file", str(summary)])
-        assert result.exit_code == 0, result.output
-
-    release("2026-10-01", "2026-10-01")
-    for name in (brand_name(1), brand_name(2), brand_name(3)):  # every brand keeps data longer
-        _write(project, name, "privacy.yaml", "purposes:\n  - id: service\n    retention:\n      period: P90D\n")
-    release("2026-11-02", "2026-12-15")
-    result = runner.invoke(main, ["notices", "--root", str(project), "--brands", "--as-of", "2026-11-02",
-                                  "--output", str(tmp_path / "out")])
+def test_notices_per_brand(project: Path, release_day: Callable[[str], None], tmp_path: Path) -> None:
+    announce_in_every_brand(project, 3, release_day)
+    result = CliRunner().invoke(main, ["notices", "--root", str(project), "--brands", "--as-of", "2026-11-02",
+                                       "--output", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert result.output.count("due on 2026-11-02: privacy version 2 (announcement)") == 3
     for index in (1, 2, 3):
         messages = sorted((tmp_path / "out" / brand_name(index)).glob("*.eml"))
         assert len(messages) == 3  # one per locale
         assert f"hello@{brand_name(index)}.example" in messages[0].read_text(encoding="utf-8")
+
+
+def test_one_recipients_file_serves_every_brand(project: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                               release_day: Callable[[str], None],
+                                               smtp_server) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    handler, port = smtp_server
+    announce_in_every_brand(project, 3, release_day)
+    for key, value in {"LEGALGEN_SMTP_HOST": "127.0.0.1", "LEGALGEN_SMTP_PORT": str(port),
+                       "LEGALGEN_SMTP_STARTTLS": "no"}.items():
+        monkeypatch.setenv(key, value)
+    recipients = tmp_path / "recipients.csv"
+    recipients.write_text(f"email,locale,brand\nanna@example.org,de,{brand_name(1)}\n"
+                          f"anna@example.org,en,{brand_name(3)}\nben@example.org,fr,{brand_name(3)}\n",
+                          encoding="utf-8")
+    command = ["notices", "--root", str(project), "--brands", "--as-of", "2026-11-02", "--output",
+               str(tmp_path / "out"), "--send", "--recipients", str(recipients)]
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.output.splitlines() if line.startswith("sent")] == [
+        f"sent {count} message(s) through 127.0.0.1:{port}" for count in (1, 0, 2)]
+    received = sorted((m["To"], m["Content-Language"], m["From"]) for m in handler.received)
+    assert [(to, language) for to, language, _ in received] == [
+        ("anna@example.org", "de"), ("anna@example.org", "en"), ("ben@example.org", "fr")]
+    assert [sender.split("@")[1].rstrip(">") for _, _, sender in received] == [
+        f"{brand_name(1)}.example", f"{brand_name(3)}.example", f"{brand_name(3)}.example"]
+
+    # one bad row anywhere: no brand writes or sends anything
+    shutil.rmtree(tmp_path / "out")
+    handler.received.clear()
+    recipients.write_text(recipients.read_text(encoding="utf-8") + "carl@example.org,de,brand0009\n",
+                          encoding="utf-8")
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 1
+    assert "recipients.csv:5:21: error S003 no brand named 'brand0009'" in result.output
+    assert not (tmp_path / "out").exists() and not handler.received
 
 
 def test_diff_a_brand_between_revisions(project: Path) -> None:
