@@ -20,6 +20,8 @@ from legalgen.diagnostics import (
     SourceError,
     UnsafeOutputError,
     display_path,
+    printable,
+    printable_lines,
 )
 
 _source_option = click.option(
@@ -135,14 +137,14 @@ def _project(root: Path, source: Path | None, site: Path | None = None) -> Any:
 def _fail(error: LegalgenError, output_format: str = "text", grouped: bool = True) -> NoReturn:
     """Print an error the way a person can act on it, then exit 1 (2 for an unsafe output folder)."""
     if isinstance(error, UnsafeOutputError):
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {printable_lines(str(error))}", err=True)
         sys.exit(2)
     if isinstance(error, SourceError):
         _print_diagnostics(error.diagnostics, output_format, grouped)
         errors = sum(d.severity is Severity.ERROR for d in error.diagnostics)
         click.echo(f"{errors} error(s) in the policy source", err=True)
     else:
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {printable_lines(str(error))}", err=True)
     sys.exit(1)
 
 
@@ -702,11 +704,11 @@ def trace(document: str, locale: str | None, output_format: str, root: Path, sou
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for block in blocks:
-        click.echo(block.text)
+        click.echo(printable_lines(block.text))
         for sentence in block.sentences:
-            click.echo(f"    sentence: {' '.join(sentence.split())}")
+            click.echo(f"    sentence: {printable(' '.join(sentence.split()))}")
         for value in block.values:
-            click.echo(f"    {value.location}: {value.path} = {value.text}")
+            click.echo(printable(f"    {value.location}: {value.path} = {value.text}"))
         click.echo("")
 
 

@@ -9,8 +9,30 @@ them, then the CLI sorts and prints them in the one format editors and CI unders
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+#: What a terminal or a CI log acts on instead of showing: C0 and C1 controls but the tab,
+#: DEL, the Unicode line and paragraph separators, and the bidirectional controls that
+#: reorder what is shown. A file name or a value holding one could otherwise start a line
+#: of its own (a forged finding, a GitHub workflow command) or recolour the terminal.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+                          "\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` for one line of terminal output, each control character written as an escape.
+
+    >>> printable("policy/a\\n::warning::b.yaml \\x1b[31m")
+    'policy/a\\\\n::warning::b.yaml \\\\x1b[31m'
+    """
+    return _UNPRINTABLE.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def printable_lines(text: str) -> str:
+    """Text of several lines for the terminal: its line breaks kept, every other control escaped."""
+    return "\n".join(printable(line) for line in text.split("\n"))
 
 
 class Severity(enum.Enum):
@@ -50,10 +72,11 @@ class Diagnostic:
         return (loc.file, loc.line, loc.col, self.code, self.message)
 
     def format(self) -> str:
-        """The one-line form ``file:line:col: error CODE message``."""
-        text = f"{self.location}: {self.severity.value} {self.code} {self.message}"
+        """The one-line form ``file:line:col: error CODE message`` (and the hint on a line of
+        its own), control characters escaped (:func:`printable`)."""
+        text = printable(f"{self.location}: {self.severity.value} {self.code} {self.message}")
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {printable(self.hint)}"
         return text
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from legalgen import package_version
-from legalgen.diagnostics import Diagnostic, Location, Severity
+from legalgen.diagnostics import Diagnostic, Location, Severity, printable
 
 FORMATS = ("text", "github", "json", "sarif")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -82,11 +82,11 @@ def text(findings: Iterable[Point]) -> str:
         if not finding.grouped:
             lines.append(finding.places[0].format())
             continue
-        lines.append(f"{finding.location}: {finding.severity.value} {finding.code} {finding.message}")
-        lines += [f"    {p.location}: {p.message}" + (f" (hint: {p.hint})" if p.hint and not finding.hint else "")
-                  for p in finding.places]
+        lines.append(printable(f"{finding.location}: {finding.severity.value} {finding.code} {finding.message}"))
+        lines += [printable(f"    {p.location}: {p.message}" + (f" (hint: {p.hint})" if p.hint and not finding.hint
+                                                                 else "")) for p in finding.places]
         if finding.hint:
-            lines.append(f"    hint: {finding.hint}")
+            lines.append(f"    hint: {printable(finding.hint)}")
     return "\n".join(lines)
 
 

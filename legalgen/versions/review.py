@@ -21,7 +21,14 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from legalgen.check import check_policy
-from legalgen.diagnostics import Diagnostic, LegalgenError, Location, SourceError, display_path
+from legalgen.diagnostics import (
+    Diagnostic,
+    LegalgenError,
+    Location,
+    SourceError,
+    display_path,
+    printable,
+)
 from legalgen.render.pages import render_document
 from legalgen.source.load import LoadedPolicy, load_policy
 from legalgen.source.reader import Limits
@@ -335,6 +342,7 @@ def as_text(review_: Review, *, redlines: bool = False) -> str:
                 lines += [f"  redline ({locale}):", *("    " + line for line in excerpt(text).splitlines())]
         elif document.redlines:
             lines.append(f"  text changed in {', '.join(document.redlines)} (--redlines shows it)")
+    lines = [printable(line) for line in lines]  # file names and values cannot start a line of their own
     lines += [f"new: {d.format()}" for d in review_.new_findings]
     lines += [f"fixed: {d.format()}" for d in review_.fixed_findings]
     return "\n".join(lines)
