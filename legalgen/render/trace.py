@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from jinja2.filters import FILTERS as JINJA_FILTERS
 from pydantic import BaseModel
 
 from legalgen.diagnostics import Location
@@ -33,8 +34,9 @@ from legalgen.source.load import LoadedPolicy
 from legalgen.source.reader import NodePath
 
 #: Filters whose output is a source value (the front-matter filters stay untagged: they
-#: serialise their input as JSON, which would escape the tags).
-TRACED_FILTERS = ("md", "text", "inline", "date", "period", "label", "country", "email", "link",
+#: serialise their input as JSON, which would escape the tags). Every other filter of
+#: legalgen's receives the values themselves, never the proxies that carry their paths.
+TRACED_FILTERS = ("md", "text", "inline", "one_line", "money", "date", "period", "label", "country", "email", "link",
                   "category_label", "category_in_sentence", "purpose_label", "lifetime", "recipient_name",
                   "recipient_in_sentence", "recipient_after_to")
 _VALUE, _SENTENCE, _END = "\x02", "\x05", "\x03"
@@ -138,6 +140,30 @@ class _Tracer:
         return f"{_SENTENCE}{len(self.sentences) - 1}\x04{text}{_END}"
 
 
+def _unwrap(value: Any) -> Any:
+    """A value as the template would have it without tracing (lists of proxies included)."""
+    if isinstance(value, _Proxy):
+        return value._target
+    if isinstance(value, (list, tuple)):
+        return type(value)(_unwrap(item) for item in value)
+    return value
+
+
+_OPENING_TAGS = re.compile(f"(?:[{_VALUE}{_SENTENCE}]\\d+\x04)*")
+
+
+def _plain_filter(original: Any) -> Any:
+    def run(value: Any, *args: Any, **kwargs: Any) -> Any:
+        args, kwargs = tuple(map(_unwrap, args)), {key: _unwrap(v) for key, v in kwargs.items()}
+        if isinstance(value, str):  # a traced text: the filter sees it after the tags that open it
+            opening = _OPENING_TAGS.match(value).group()  # type: ignore[union-attr]
+            if opening:
+                return opening + original(value[len(opening):], *args, **kwargs)
+        return original(_unwrap(value), *args, **kwargs)
+
+    return run
+
+
 def _traced_filter(tracer: _Tracer, original: Any, locale: str) -> Any:
     def run(value: Any, *args: Any, **kwargs: Any) -> Any:
         raw, path = tracer.source_of(value)
@@ -157,8 +183,10 @@ def trace_document(loaded: LoadedPolicy, kind: str, locale: str) -> list[Block]:
     tracer = _Tracer(loaded)
     # a private environment: the shared one of the locale must not see the tracing filters
     env = renderer.env = make_environment(renderer.formatter)
-    for name in TRACED_FILTERS:
-        env.filters[name] = _traced_filter(tracer, env.filters[name], locale)
+    for name in set(env.filters) - set(JINJA_FILTERS):  # legalgen's own filters
+        original = env.filters[name]
+        env.filters[name] = (_traced_filter(tracer, original, locale) if name in TRACED_FILTERS
+                             else _plain_filter(original))
     translations = renderer.formatter.translations
 
     def gettext(message: str) -> str:

@@ -207,3 +207,13 @@ def test_release_versions_materiality_and_notices(source: Path) -> None:
     assert "Welche Daten wir erheben" in str(german["Subject"]), german["Subject"]
     assert "https://legal.kanalwerk.example/de/information-we-collect/upcoming/" in german.get_body(
         ("plain",)).get_content()  # type: ignore[union-attr]
+
+
+def test_the_home_page_gives_a_description_a_line_of_its_own() -> None:
+    """After a colon, French and German would want the description in lower case; on a line
+    of its own it reads as written."""
+    loaded = load_policy(EXAMPLE)
+    homes = {page.locale: page.text for page in render_pages(loaded, load_history(loaded), dt.date(2026, 11, 24))
+             if page.path.as_posix() == "index.md"}
+    assert "(information-we-collect/index.md)  \n  Ce que nous enregistrons lorsque" in homes["fr"]
+    assert "(information-we-collect/index.md)  \n  Was wir speichern, wenn" in homes["de"]

@@ -91,32 +91,32 @@ def test_german_keeps_the_two_kinds_of_withdrawal_apart() -> None:
 #: mandatory wording, by the English message that carries it.
 MODEL_TEXT = {
     "If you withdraw from this contract, we reimburse all payments": {
-        "de": ["unverzüglich und spätestens binnen vierzehn Tagen ab dem Tag zurückzuzahlen, an dem die Mitteilung "
-               "über Ihren Widerruf dieses Vertrags bei uns eingegangen ist",
+        "de": [("unverzüglich und spätestens binnen vierzehn Tagen ab dem Tag zurückzuzahlen, an dem die Mitteilung "
+               "über Ihren Widerruf dieses Vertrags bei uns eingegangen ist"),
                "in keinem Fall werden Ihnen wegen dieser Rückzahlung Entgelte berechnet"],
-        "fr": ["sans retard excessif et, en tout état de cause, au plus tard quatorze jours à compter du jour où nous "
-               "sommes informés de votre décision de rétractation du présent contrat",
+        "fr": [("sans retard excessif et, en tout état de cause, au plus tard quatorze jours à compter du jour où nous "
+               "sommes informés de votre décision de rétractation du présent contrat"),
                "ce remboursement n'occasionnera pas de frais pour vous"],
     },
     "If you asked us to begin the service during the withdrawal period, you pay us": {
-        "de": ["so haben Sie uns einen angemessenen Betrag zu zahlen, der dem Anteil der bis zu dem Zeitpunkt, zu dem "
+        "de": [("so haben Sie uns einen angemessenen Betrag zu zahlen, der dem Anteil der bis zu dem Zeitpunkt, zu dem "
                "Sie uns von der Ausübung des Widerrufsrechts hinsichtlich dieses Vertrags unterrichten, bereits "
                "erbrachten Dienstleistungen im Vergleich zum Gesamtumfang der im Vertrag vorgesehenen "
-               "Dienstleistungen entspricht"],
-        "fr": ["vous devez nous payer un montant proportionnel à ce qui a été fourni jusqu'au moment où vous nous avez "
+               "Dienstleistungen entspricht")],
+        "fr": [("vous devez nous payer un montant proportionnel à ce qui a été fourni jusqu'au moment où vous nous avez "
                "informés de votre rétractation du présent contrat, par rapport à l'ensemble des prestations prévues "
-               "par le contrat"],
+               "par le contrat")],
     },
     "You have the right to withdraw from this contract": {
         "de": ["Sie haben das Recht, binnen %(within)s ohne Angabe von Gründen diesen Vertrag zu widerrufen."],
-        "fr": ["Vous avez le droit de vous rétracter du présent contrat sans donner de motif dans un délai de "
-               "%(within)s."],
+        "fr": [("Vous avez le droit de vous rétracter du présent contrat sans donner de motif dans un délai de "
+               "%(within)s.")],
     },
     # what the receipt of an online withdrawal states: when it was received, not when it was sent
     "You can also withdraw online at %(url)s": {
         "de": ["eine Eingangsbestätigung mit dem Inhalt Ihres Widerrufs sowie Datum und Uhrzeit seines Eingangs"],
-        "fr": ["un accusé de réception indiquant le contenu de votre rétractation ainsi que la date et l'heure de sa "
-               "réception"],
+        "fr": [("un accusé de réception indiquant le contenu de votre rétractation ainsi que la date et l'heure de sa "
+               "réception")],
     },
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from legalgen.cli import main
@@ -82,3 +83,20 @@ def test_tracing_leaves_the_shared_environment_alone() -> None:
     before = render_document(loaded, "privacy", "de")
     trace_document(loaded, "privacy", "de")
     assert render_document(loaded, "privacy", "de") == before
+
+
+@pytest.mark.parametrize("source", ["policy", *sorted(p.name for p in (REPO / "examples").iterdir())])
+def test_a_trace_reads_exactly_like_the_page(source: str) -> None:
+    """Every block of the trace is the page's block (the page adds its heading and dates first)."""
+    from legalgen.render.pages import render_document
+    from legalgen.render.trace import _blocks, _Tracer
+    from legalgen.source.load import load_policy
+
+    loaded = load_policy(REPO / source if source == "policy" else REPO / "examples" / source)
+    for kind in loaded.policy.documents:
+        for locale in loaded.policy.site.locales:
+            traced = [block.text for block in trace_document(loaded, kind, locale)]
+            body = render_document(loaded, kind, locale).split("---\n", 2)[2]
+            page = [block.text for block in _blocks(body, _Tracer(loaded)) if block.text]
+            assert page[len(page) - len(traced):] == traced, (kind, locale)
+            assert len(page) - len(traced) in (1, 2)  # the heading, and a stated "last updated" date
