@@ -76,11 +76,11 @@ def test_diff_text_names_a_file_on_its_line(project: Path, monkeypatch: pytest.M
     privacy = project / "policy" / "privacy.yaml"
     privacy.rename(project / "policy" / FORGED)
     forged = project / "policy" / FORGED
-    forged.write_text(forged.read_text(encoding="utf-8").replace("P10Y", "P8Y", 1), encoding="utf-8")
+    forged.write_text(forged.read_text(encoding="utf-8").replace("period: P8Y", "period: P7Y", 1), encoding="utf-8")
     result = CliRunner().invoke(main, ["diff", "./old", "./policy", "--root", str(project)])
     assert result.exit_code == 0, result.output
     _safe(result.output)
-    assert "shorter storage: P10Y to P8Y [editorial] (policy/p\\n::warning::forged" in result.output
+    assert "shorter storage: P8Y to P7Y [editorial] (policy/p\\n::warning::forged" in result.output
 
 
 def test_error_messages_escape_the_names_in_them(project: Path) -> None:
