@@ -2,8 +2,10 @@
 
 Materiality follows the WP29 transparency guidelines (REQUIREMENTS.md C01/C02): a change is
 material when it affects people in a way they may not expect. Always material: a new
-purpose, data category, recipient or recipient category, a new third-country transfer or
-safeguard, longer retention, a changed legal basis, a new controller, a changed way to
+purpose, data category, recipient or recipient category (also under an existing id: another
+type of data or purpose, a special category of data, another recipient's name), a new
+third-country transfer or safeguard, longer retention (of a purpose or of a data category),
+a changed legal basis or Art. 9(2) condition, a new controller, a changed way to
 exercise rights, a new circumstance of disclosure or a dropped "no sale" statement, and
 refund or withdrawal terms worse for the user. Changes of wording only (localized prose)
 are editorial. The typed blocks of a custom document (data, purposes, recipients, rights)
@@ -156,6 +158,8 @@ def _facts(old: _Facts, new: _Facts) -> Iterator[Change]:
         yield Change(f"data_categories[{cid}]", "new data category", True)
     for cid in old_data.keys() - new_data.keys():
         yield Change(f"data_categories[{cid}]", "data category no longer processed", False)
+    for cid in sorted(new_data.keys() & old_data.keys()):
+        yield from _data_category(cid, old_data[cid], new_data[cid])
 
     old_recipients, new_recipients = _by_id(old.recipients), _by_id(new.recipients)
     old_categories = {r.category for r in old.recipients}
@@ -166,6 +170,12 @@ def _facts(old: _Facts, new: _Facts) -> Iterator[Change]:
             yield Change(f"recipients[{rid}].category", f"new category of recipients: {recipient.category}", True)
     for rid in sorted(new_recipients.keys() & old_recipients.keys()):
         before, after = old_recipients[rid], new_recipients[rid]
+        if after.name != before.name:  # another company under the same id is another recipient
+            yield Change(f"recipients[{rid}].name", f"recipient changes from {before.name!r} to {after.name!r}",
+                         after.name is not None)
+        if after.category != before.category:
+            yield Change(f"recipients[{rid}].category", f"category of recipients changes from {before.category} to "
+                         f"{after.category}", after.category is not None and after.category not in old_categories)
         if after.country != before.country:
             yield Change(f"recipients[{rid}].country", f"data goes to {after.country} instead of {before.country}",
                          True)
@@ -218,8 +228,32 @@ def _facts(old: _Facts, new: _Facts) -> Iterator[Change]:
         yield Change("no_advertising_sharing", "no longer states that data is not shared for advertising", True)
 
 
+def _data_category(cid: str, before: m.DataCategory, after: m.DataCategory) -> Iterator[Change]:
+    """The same id, other data: a changed type, a special category, longer storage."""
+    where = f"data_categories[{cid}]"
+    if after.type != before.type:
+        yield Change(f"{where}.type", f"the data changes from {before.type} to {after.type}", True)
+    if after.special_category is not None and after.special_category != before.special_category:
+        yield Change(f"{where}.special", f"special category of data (Art. 9 GDPR): {after.special_category}", True)
+    yield from _retention(where, before.retention, after.retention)
+
+
+def _retention(where: str, before: m.Retention | None, after: m.Retention | None) -> Iterator[Change]:
+    old_period = before.period if before else None
+    new_period = after.period if after else None
+    if _longer(old_period, new_period):
+        yield Change(f"{where}.retention", f"longer storage: {old_period} to {new_period}", True)
+    elif old_period != new_period:
+        yield Change(f"{where}.retention", f"shorter storage: {old_period} to {new_period}", False)
+
+
 def _purpose(pid: str, before: m.Purpose, after: m.Purpose) -> Iterator[Change]:
     where = f"purposes[{pid}]"
+    if after.type != before.type:
+        yield Change(f"{where}.type", f"the purpose changes from {before.type} to {after.type}", True)
+    if after.special_condition != before.special_condition and after.special_condition is not None:
+        yield Change(f"{where}.special_condition", f"special categories of data processed under "
+                                                   f"{after.special_condition} (Art. 9(2) GDPR)", True)
     if after.legal_basis != before.legal_basis:
         yield Change(f"{where}.legal_basis", f"legal basis changes from {before.legal_basis} to {after.legal_basis}",
                      True)
@@ -227,12 +261,7 @@ def _purpose(pid: str, before: m.Purpose, after: m.Purpose) -> Iterator[Change]:
         yield Change(f"{where}.data", f"purpose now also uses {ref}", True)
     for ref in sorted(set(after.recipients) - set(before.recipients)):
         yield Change(f"{where}.recipients", f"data now also goes to {ref}", True)
-    old_period = before.retention.period if before.retention else None
-    new_period = after.retention.period if after.retention else None
-    if _longer(old_period, new_period):
-        yield Change(f"{where}.retention", f"longer storage: {old_period} to {new_period}", True)
-    elif old_period != new_period:
-        yield Change(f"{where}.retention", f"shorter storage: {old_period} to {new_period}", False)
+    yield from _retention(where, before.retention, after.retention)
 
 
 def _cookies(old: m.CookiesDocument, new: m.CookiesDocument) -> Iterator[Change]:

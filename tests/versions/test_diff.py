@@ -60,9 +60,21 @@ PRIVACY_R = PRIVACY
          ["recipients[mailer]", "recipients[mailer].category"]),
         (lambda t: t.replace("  email: privacy@test.example", "  email: other@test.example"), ["rights"]),
         (lambda t: t.replace("granted: [access, ", "granted: ["), ["rights.granted"]),
+        # the same id, other facts: another kind of data, purpose or recipient
+        (lambda t: t.replace("    type: email\n", "    type: health\n"),
+         ["data_categories[contact].type", "data_categories[contact].special"]),
+        (lambda t: t.replace("    type: email\n", "    type: email\n    special: biometric\n"),
+         ["data_categories[contact].special"]),
+        (lambda t: t.replace("    legal_basis: contract\n", "    legal_basis: contract\n"
+                                                              "    special_condition: explicit_consent\n"),
+         ["purposes[service].special_condition"]),
+        (lambda t: t.replace("type: service_provision", "type: direct_marketing"), ["purposes[service].type"]),
+        (lambda t: t.replace("name: Host GmbH", "name: Criteo SA"), ["recipients[host].name"]),
+        (lambda t: t.replace("category: hosting", "category: advertising"), ["recipients[host].category"]),
     ],
     ids=["new purpose", "new data category", "legal basis", "longer retention", "third-country transfer",
-         "new recipient category", "way to exercise rights", "right removed"],
+         "new recipient category", "way to exercise rights", "right removed", "data type", "special category",
+         "special condition", "purpose type", "another recipient", "recipient category"],
 )
 def test_material_privacy_changes(tmp_path: Path, change, paths: list[str]) -> None:  # type: ignore[no-untyped-def]
     material, found = verdict(tmp_path, {"privacy": PRIVACY_R}, {"privacy": change(PRIVACY_R)}, "privacy")
@@ -81,6 +93,16 @@ def test_material_privacy_changes(tmp_path: Path, change, paths: list[str]) -> N
 def test_editorial_privacy_changes(tmp_path: Path, change) -> None:  # type: ignore[no-untyped-def]
     material, found = verdict(tmp_path, {"privacy": PRIVACY_R}, {"privacy": change(PRIVACY_R)}, "privacy")
     assert not material and found == []
+
+
+def test_a_data_category_kept_longer_is_material(tmp_path: Path) -> None:
+    kept = PRIVACY_R.replace("    type: email\n", "    type: email\n    retention: {period: P1Y}\n")
+    (tmp_path / "longer").mkdir()
+    (tmp_path / "shorter").mkdir()
+    assert verdict(tmp_path / "longer", {"privacy": kept}, {"privacy": kept.replace("P1Y", "P2Y")}, "privacy") == (
+        True, ["data_categories[contact].retention"])
+    assert verdict(tmp_path / "shorter", {"privacy": kept.replace("P1Y", "P2Y")}, {"privacy": kept}, "privacy") == (
+        False, [])
 
 
 def test_new_controller_is_material(tmp_path: Path) -> None:
