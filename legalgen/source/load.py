@@ -572,13 +572,18 @@ def _custom_ids(files: Mapping[str, SourceFile]) -> Iterator[Diagnostic]:
                                              source.locate(("blocks", index, "purposes", i, field, j)), hint=hint)
 
 
+def slug_location(file: SourceFile, document: Any) -> Location:
+    """Where a document's URL path is written: its ``slug``, else its ``id`` or ``kind``."""
+    return file.locate(("slug",) if document.slug else ("id",) if document.kind == "custom" else ("kind",))
+
+
 def _shared_slugs(files: Mapping[str, SourceFile], documents: Mapping[str, Any]) -> list[Diagnostic]:
     """S006: no two documents publish under the same URL path, and none where the theme writes its own files."""
     found: list[Diagnostic] = []
     seen: dict[str, str] = {}
     for key, document in documents.items():
         slug = str(document.slug or document.key)
-        where = files[key].locate(("slug",) if document.slug else ("id",) if document.kind == "custom" else ("kind",))
+        where = slug_location(files[key], document)
         if slug in _THEME_PATHS:
             found.append(Diagnostic("S006", f"{key} would be published at {slug}/, where the site keeps its "
                                             f"{_THEME_PATHS[slug]}", where,

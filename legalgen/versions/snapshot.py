@@ -12,8 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from legalgen.diagnostics import Diagnostic, SourceError
 from legalgen.render.renderer import document_slug
-from legalgen.source.load import LoadedPolicy
+from legalgen.source.load import LoadedPolicy, slug_location
 from legalgen.versions.history import History, Selection, Version, select
 
 
@@ -86,7 +87,8 @@ def take_snapshot(loaded: LoadedPolicy, history: History | None, as_of: dt.date 
     """The state of every document of ``loaded`` as of ``as_of``.
 
     Without a history every document is a draft; a released document needs a date
-    (``ValueError`` otherwise).
+    (``ValueError`` otherwise). Two documents with pages at the same URL path are S006
+    (:class:`SourceError`).
     """
     history = history or History()
     documents = []
@@ -105,4 +107,30 @@ def take_snapshot(loaded: LoadedPolicy, history: History | None, as_of: dt.date 
         notices += [Notice(key, slug, version) for version in selection.published
                     if as_of < version.release.effective]
     notices.sort(key=lambda notice: (notice.version.release.effective, notice.kind))
+    clashes = _clashing_slugs(loaded, documents)
+    if clashes:
+        raise SourceError(clashes)
     return Snapshot(loaded, as_of, tuple(documents), tuple(notices))
+
+
+def _clashing_slugs(loaded: LoadedPolicy, documents: list[DocumentState]) -> list[Diagnostic]:
+    """S006 for a document whose pages would replace another's: a released document keeps
+    the URL path it was released with until a version with a new one is published, so a
+    draft may not take that path in the meantime (the source alone cannot see this)."""
+    found: list[Diagnostic] = []
+    owners: dict[str, DocumentState] = {}
+    for state in documents:
+        if not state.visible:
+            continue
+        owner = owners.setdefault(state.slug, state)
+        if owner is state:
+            continue
+        # report at the document that claims the path in its current source
+        claimant, other = (state, owner) if document_slug(state.document) == state.slug else (owner, state)
+        version = f" (as released in version {other.selection.published[-1].number})" \
+            if other.selection and other.selection.published else ""
+        found.append(Diagnostic("S006", f"{claimant.key} would be published at {state.slug}/, where {other.key} is "
+                                        f"published{version}",
+                                slug_location(loaded.files[claimant.key], claimant.document),
+                                hint="give the document another slug"))
+    return found

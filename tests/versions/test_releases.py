@@ -11,7 +11,7 @@ from legalgen.cli import main
 from legalgen.versions import releases
 
 from ..check.helpers import PRIVACY, run
-from ..conftest import released_on
+from ..conftest import copy_project, released_on
 
 
 def _release(root: Path, published: str, effective: str) -> str:
@@ -56,3 +56,36 @@ def test_a_release_is_never_written_through_a_link_out_of_the_source(tmp_path: P
     output = _release(root, "2026-01-01", "2026-01-01")
     assert "V002" in output and "outside the source folder" in output
     assert not any(outside.iterdir())
+
+
+IMPOSTOR = """\
+kind: custom
+id: notes
+slug: privacy
+title: {en: Notes, de: Notizen, fr: Notes}
+blocks:
+  - type: section
+    id: hello
+    title: {en: Hello, de: Hallo, fr: Bonjour}
+    body: {en: IMPOSTOR, de: IMPOSTOR, fr: IMPOSTOR}
+changes: {channels: [email, banner], advance_notice: P30D}
+"""
+
+
+def test_a_draft_cannot_take_the_path_a_released_document_publishes_at(tmp_path: Path) -> None:
+    """The privacy notice is renamed in its draft, but its released versions still publish at
+    privacy/: a new document there would replace the notice in force."""
+    project = copy_project(tmp_path)
+    privacy = project.source / "privacy.yaml"
+    privacy.write_text(privacy.read_text(encoding="utf-8").replace("kind: privacy\n", "kind: privacy\nslug: datenschutz\n",
+                                                                    1), encoding="utf-8")
+    (project.source / "notes.yaml").write_text(IMPOSTOR, encoding="utf-8")
+    for command in ("check", "build", "notices"):
+        result = CliRunner().invoke(main, [command, "--root", str(tmp_path), "--as-of", "2026-11-24"])
+        assert result.exit_code == 1, (command, result.output)
+        assert ("notes.yaml:3:7: error S006 notes would be published at privacy/, where privacy is published "
+                "(as released in version 6)") in result.output
+    assert not (tmp_path / "site").exists()
+    # with a path of its own, the new document is fine
+    (project.source / "notes.yaml").write_text(IMPOSTOR.replace("slug: privacy", "slug: notes"), encoding="utf-8")
+    assert CliRunner().invoke(main, ["check", "--root", str(tmp_path), "--as-of", "2026-11-24"]).exit_code == 0
