@@ -499,27 +499,15 @@ def release(document: str, effective: Any, published: Any, summary_file: Path, m
 
 def _release_one(project: Any, document: str, effective: Any, published: Any, summary_file: Path,
                  material: bool | None, backdate_reason: str | None, sign: bool) -> None:
-    from legalgen.check.style import summary_problems
-    from legalgen.versions.releases import read_summary, release_document
+    from legalgen.writer import exclusive_lock, lock_wait
 
     try:
-        loaded, history = _load(project)
-        summary = read_summary(summary_file, list(loaded.policy.site.locales), loaded.limits)
-        problems = summary_problems(summary)
-        for code, message in problems:
-            level = "error" if code == "G23" else "warning"
-            click.echo(f"{display_path(summary_file)}: {level} {code} {message}", err=True)
-        if any(code == "G23" for code, _ in problems):
-            raise LegalgenError("the summary misstates consent; nothing was released")
-        today = _as_of(None, loaded)
-        planned = release_document(loaded, history, document, summary=summary, effective=effective.date(),
-                                   published=_as_of(published, loaded), today=today, material=material,
-                                   backdate_reason=backdate_reason, signed=sign)
-        if sign:
-            from legalgen.versions.vcs import sign_release
-
-            tag = sign_release(loaded.root, planned)
-            click.echo(f"signed tag {tag}")
+        # one writer at a time: two releases would both number their version after the same head
+        project.lock_file.parent.mkdir(parents=True, exist_ok=True)  # a brand's, before its first build
+        with exclusive_lock(project.lock_file, lock_wait(), lambda: click.echo(
+                f"waiting for another legalgen command that writes this project ({project.lock_file})", err=True)):
+            planned = _release_locked(project, document, effective, published, summary_file, material,
+                                      backdate_reason, sign)
     except LegalgenError as error:
         _fail(error)
     rel = planned.release
@@ -529,6 +517,32 @@ def _release_one(project: Any, document: str, effective: Any, published: Any, su
         click.echo(f"the change is {verdict}")
         for change in planned.materiality.changes:
             click.echo(f"  {change}")
+
+
+def _release_locked(project: Any, document: str, effective: Any, published: Any, summary_file: Path,
+                    material: bool | None, backdate_reason: str | None, sign: bool) -> Any:
+    """Load, plan and write a release (and sign it); the caller holds the project's lock."""
+    from legalgen.check.style import summary_problems
+    from legalgen.versions.releases import read_summary, release_document
+
+    loaded, history = _load(project)
+    summary = read_summary(summary_file, list(loaded.policy.site.locales), loaded.limits)
+    problems = summary_problems(summary)
+    for code, message in problems:
+        level = "error" if code == "G23" else "warning"
+        click.echo(f"{display_path(summary_file)}: {level} {code} {message}", err=True)
+    if any(code == "G23" for code, _ in problems):
+        raise LegalgenError("the summary misstates consent; nothing was released")
+    today = _as_of(None, loaded)
+    planned = release_document(loaded, history, document, summary=summary, effective=effective.date(),
+                               published=_as_of(published, loaded), today=today, material=material,
+                               backdate_reason=backdate_reason, signed=sign)
+    if sign:
+        from legalgen.versions.vcs import sign_release
+
+        tag = sign_release(loaded.root, planned)
+        click.echo(f"signed tag {tag}")
+    return planned
 
 
 @main.command()

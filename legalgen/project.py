@@ -81,7 +81,7 @@ class Project:
 
     @property
     def lock_file(self) -> Path:
-        """The file builds and renders of this project lock, so that only one runs at a time."""
+        """The file builds, renders and releases of this project lock, so that only one runs at a time."""
         return self.configs / ".legalgen.lock"
 
     def locale_config(self, locale: str) -> Path:

@@ -285,6 +285,27 @@ def _signals_deferred() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
+#: How long a command that writes the project (build, render, release) waits for another one,
+#: in seconds (``LEGALGEN_LOCK_TIMEOUT`` overrides it).
+LOCK_TIMEOUT = 300.0
+
+
+def lock_wait(timeout: float | None = None) -> float:
+    """``timeout``, else ``LEGALGEN_LOCK_TIMEOUT`` from the environment, else :data:`LOCK_TIMEOUT`."""
+    if timeout is not None:
+        return timeout
+    value = os.environ.get("LEGALGEN_LOCK_TIMEOUT", "").strip()
+    if not value:
+        return LOCK_TIMEOUT
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise BuildError(f"LEGALGEN_LOCK_TIMEOUT={value!r} is not a number of seconds")
+    return seconds
+
+
 @contextmanager
 def exclusive_lock(path: Path, timeout: float, waiting: Callable[[], None] = lambda: None) -> Iterator[int]:
     """Hold an exclusive ``flock`` on ``path`` for the duration; the OS releases it if the process dies.
@@ -307,7 +328,7 @@ def exclusive_lock(path: Path, timeout: float, waiting: Callable[[], None] = lam
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     raise BuildError(
-                        f"another legalgen build or render of this project holds the lock {path} "
+                        f"another legalgen build, render or release of this project holds the lock {path} "
                         f"(waited {timeout:g} s); run again once it has finished, "
                         f"or set LEGALGEN_LOCK_TIMEOUT to wait longer"
                     ) from None

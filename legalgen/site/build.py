@@ -58,6 +58,7 @@ from legalgen.writer import (
     WriteReport,
     create_staging,
     exclusive_lock,
+    lock_wait,
     mark_output,
     prune_tree,
     recover_site,
@@ -71,9 +72,6 @@ from legalgen.writer import (
 Engine = Literal["mkdocs", "zensical"]
 STYLESHEET = PurePosixPath("assets", "legalgen.css")
 Progress = Callable[[str], None]
-#: How long a build or render waits for another one of the same project, in seconds
-#: (``LEGALGEN_LOCK_TIMEOUT`` overrides it).
-LOCK_TIMEOUT = 300.0
 #: prctl(2): deliver a signal to this process when its parent dies.
 _PR_SET_PDEATHSIG = 1
 
@@ -516,22 +514,6 @@ def _sigterm_exits() -> Iterator[Callable[[], None]]:
         signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
-def _lock_timeout(timeout: float | None) -> float:
-    """``timeout``, else ``LEGALGEN_LOCK_TIMEOUT`` from the environment, else :data:`LOCK_TIMEOUT`."""
-    if timeout is not None:
-        return timeout
-    value = os.environ.get("LEGALGEN_LOCK_TIMEOUT", "").strip()
-    if not value:
-        return LOCK_TIMEOUT
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = -1.0
-    if not 0 <= seconds < float("inf"):
-        raise BuildError(f"LEGALGEN_LOCK_TIMEOUT={value!r} is not a number of seconds")
-    return seconds
-
-
 @contextmanager
 def _exclusive(project: Project, locales: list[str], *, site: bool, lock_timeout: float | None,
                progress: Progress) -> Iterator[int]:
@@ -544,7 +526,7 @@ def _exclusive(project: Project, locales: list[str], *, site: bool, lock_timeout
     def waiting() -> None:
         progress(f"waiting for another legalgen build or render of this project ({project.lock_file})")
 
-    with exclusive_lock(project.lock_file, _lock_timeout(lock_timeout), waiting) as lock:
+    with exclusive_lock(project.lock_file, lock_wait(lock_timeout), waiting) as lock:
         project.check_outputs(locales, site=site)
         yield lock
 

@@ -367,6 +367,16 @@ def _frozen_problem(path: Path, message: str, hint: str = "restore the released 
     return SourceError([Diagnostic("V002", message, Location(display_path(path), 1, 1), hint=hint)])
 
 
+def linked_part(root: Path, path: Path) -> Path | None:
+    """The first folder or file on the way from ``root`` down to ``path`` that is a link, or None."""
+    current = root
+    for part in path.relative_to(root).parts:
+        current = current / part
+        if current.is_symlink():
+            return current
+    return None
+
+
 def versions_folder(loaded: LoadedPolicy) -> Path:
     """The source's ``versions/`` folder; ``SourceError`` (V002) when it links out of the source
     folder, whose releases are read and written only inside it."""
@@ -386,6 +396,13 @@ def load_history(loaded: LoadedPolicy) -> History:
     unread: set[str] = set()
     if root.is_dir():
         for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+            if folder.is_symlink():  # its versions would be read from wherever it points
+                diagnostics.append(Diagnostic("V002", f"{VERSIONS_DIR}/{_shown(folder.name)} is a link to "
+                                                      f"{_shown(str(folder.resolve()))}; versions are read and "
+                                                      "written only inside the source folder",
+                                              Location(display_path(folder))))
+                unread.add(folder.name)
+                continue
             if not _is_utf8(folder.name):
                 diagnostics.append(Diagnostic("V006", f"a folder's name is not UTF-8 text ({_shown(folder.name)}); "
                                                       "a document's history is filed under its kind or id",

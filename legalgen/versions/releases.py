@@ -18,6 +18,7 @@ from legalgen.versions.history import (
     VERSIONS_DIR,
     History,
     PlannedRelease,
+    linked_part,
     plan_release,
     versions_folder,
 )
@@ -67,9 +68,28 @@ def release_document(
     planned = plan_release(loaded, history, kind, bodies=bodies, published=published, effective=effective,
                            summary=summary, material=material, notice_period=loaded.policy.site.notices.period,
                            today=today, backdate_reason=backdate_reason, signed=signed)
+    _check_targets(loaded.root, kind, planned)
     # the version's files first, the changelog and versions/index.yaml that name it last: a release
     # that fails on the way (a full disk) leaves no head pointing at a version that is not there
     last = {PurePosixPath(VERSIONS_DIR, kind, CHANGELOG): 1, PurePosixPath(VERSIONS_DIR, INDEX): 2}
     for relative in sorted(planned.files, key=lambda path: (last.get(path, 0), str(path))):
         write_file(loaded.root / relative, planned.files[relative])
     return planned
+
+
+def _check_targets(root: Path, kind: str, planned: PlannedRelease) -> None:
+    """V002 before anything is written: the new version's folder must not exist yet (a
+    leftover of an interrupted release would mix with it), and no folder or file on the way
+    to what the release writes may be a link (it would write wherever the link points)."""
+    folder = root / VERSIONS_DIR / kind / str(planned.release.version)
+    if folder.exists() or folder.is_symlink():
+        raise SourceError([Diagnostic("V002", f"{kind}: {display_path(folder)} is already there, though no "
+                                              f"changelog names version {planned.release.version}",
+                                      Location(display_path(folder)),
+                                      hint="remove what an interrupted release left there, or restore the "
+                                           "versions folder from version control")])
+    for relative in planned.files:
+        linked = linked_part(root, root / relative)
+        if linked is not None:
+            raise SourceError([Diagnostic("V002", f"{kind}: {display_path(linked)} is a link; a release writes "
+                                                  "only inside the source folder", Location(display_path(linked)))])

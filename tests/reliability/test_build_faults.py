@@ -349,7 +349,7 @@ def test_a_held_lock_ends_in_a_clean_error_after_the_timeout(tmp_path: Path) -> 
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-2:] == [
         f"{WAITING} ({project.lock_file})",
-        (f"error: another legalgen build or render of this project holds the lock {project.lock_file} "
+        (f"error: another legalgen build, render or release of this project holds the lock {project.lock_file} "
          f"(waited 0.5 s); run again once it has finished, or set LEGALGEN_LOCK_TIMEOUT to wait longer"),
     ]
     assert not project.docs.exists() and not project.site.exists()

@@ -58,6 +58,37 @@ def test_a_release_is_never_written_through_a_link_out_of_the_source(tmp_path: P
     assert not any(outside.iterdir())
 
 
+@pytest.mark.parametrize("setup", ["version folder", "document folder", "leftover", "changelog"])
+def test_a_release_writes_nothing_through_a_link_or_into_a_leftover(tmp_path: Path, setup: str) -> None:
+    """Below versions/, a linked document folder, version folder or changelog would send the
+    release's files elsewhere; a leftover version folder would mix with the new version."""
+    run(tmp_path, privacy=PRIVACY)
+    root, outside = tmp_path / "source", tmp_path / "outside"
+    assert "version 1" in _release(root, "2026-01-01", "2026-01-01")
+    (root / "privacy.yaml").write_text(PRIVACY.replace("P30D", "P14D"), encoding="utf-8")
+    outside.mkdir()
+    (outside / "en.md").write_text("precious", encoding="utf-8")
+    documents = root / "versions" / "privacy"
+    if setup == "version folder":
+        (documents / "2").symlink_to(outside)
+    elif setup == "document folder":
+        documents.rename(outside / "privacy")
+        documents.symlink_to(outside / "privacy")
+    elif setup == "leftover":
+        (documents / "2").mkdir()
+        (documents / "2" / "notes.txt").write_text("left", encoding="utf-8")
+    else:
+        (documents / "changelog.yaml").rename(outside / "changelog.yaml")
+        (documents / "changelog.yaml").symlink_to(outside / "changelog.yaml")
+    before = {path: path.read_bytes() for path in sorted(tmp_path.rglob("*")) if path.is_file()}
+    output = _release(root, "2026-02-01", "2026-02-01")
+    assert "V002" in output and "released privacy version 2" not in output and "Traceback" not in output, output
+    assert {path: path.read_bytes() for path in sorted(tmp_path.rglob("*")) if path.is_file()} == before
+    if setup == "document folder":  # nor does anything read the versions from there
+        checked = CliRunner().invoke(main, ["check", "--source", str(root), "--as-of", "2026-02-01"])
+        assert checked.exit_code == 1 and "versions/privacy is a link to" in checked.output
+
+
 IMPOSTOR = """\
 kind: custom
 id: notes
@@ -89,3 +120,28 @@ def test_a_draft_cannot_take_the_path_a_released_document_publishes_at(tmp_path:
     # with a path of its own, the new document is fine
     (project.source / "notes.yaml").write_text(IMPOSTOR.replace("slug: privacy", "slug: notes"), encoding="utf-8")
     assert CliRunner().invoke(main, ["check", "--root", str(tmp_path), "--as-of", "2026-11-24"]).exit_code == 0
+
+
+def test_a_release_waits_for_the_project_lock(tmp_path: Path) -> None:
+    """Two releases at once would both number their version after the same head (and one be
+    lost); a release holds the lock builds and renders hold."""
+    from legalgen.project import Project
+    from legalgen.writer import exclusive_lock
+
+    project = copy_project(tmp_path)
+    (tmp_path / "summary.yaml").write_text("{en: A change., de: Eine Änderung., fr: Un changement.}\n",
+                                           encoding="utf-8")
+    privacy = project.source / "privacy.yaml"
+    privacy.write_text(privacy.read_text(encoding="utf-8").replace("period: P8Y", "period: P7Y", 1), encoding="utf-8")
+    index = (project.source / "versions" / "index.yaml").read_bytes()
+    command = ["release", "privacy", "--root", str(tmp_path), "--summary-file", str(tmp_path / "summary.yaml"),
+               "--effective", "2026-12-20"]
+    with exclusive_lock(Project.at(tmp_path).lock_file, 1):
+        result = CliRunner().invoke(main, command, env={**released_on("2026-11-24"), "LEGALGEN_LOCK_TIMEOUT": "0.3"})
+    assert result.exit_code == 1
+    assert "waiting for another legalgen command that writes this project" in result.output
+    assert "holds the lock" in result.output and "(waited 0.3 s)" in result.output
+    assert (project.source / "versions" / "index.yaml").read_bytes() == index
+    assert not (project.source / "versions" / "privacy" / "7").exists()
+    result = CliRunner().invoke(main, command, env=released_on("2026-11-24"))
+    assert result.exit_code == 0 and "released privacy version 7" in result.output, result.output
