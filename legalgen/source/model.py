@@ -70,6 +70,26 @@ Id = Annotated[
 #: C0 and C1 control characters, DEL and the non-characters U+FFFE/U+FFFF: never text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 _LINE_BREAK = re.compile(r"[\t\n\r\u2028\u2029\x85]")
+#: Bidirectional embeddings, overrides and isolates (and their ends): one left open reverses
+#: the text that follows it on the page, the template's own words included.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _bidi_unbalanced(text: str) -> bool:
+    """Whether ``text`` opens a bidirectional embedding, override or isolate it does not close."""
+    embeddings = isolates = 0
+    for char in _BIDI.findall(text):
+        if char == "\u202c":
+            embeddings -= 1
+        elif char == "\u2069":
+            isolates -= 1
+        elif char in "\u2066\u2067\u2068":
+            isolates += 1
+        else:
+            embeddings += 1
+        if embeddings < 0 or isolates < 0:
+            return True
+    return bool(embeddings or isolates)
 #: The longest one-line value (a name, a phone number, a title, a reason): ample for any real
 #: one, and short enough that a name fits a mail header line (998 characters, RFC 5322) with
 #: its address unless nearly every character needs escaping (which the mail module reports).
@@ -92,6 +112,10 @@ _COUNTRIES = iso_countries()
 def _line(value: str) -> str:
     if _CONTROL.search(value) or _LINE_BREAK.search(value):
         raise PydanticCustomError("line", "must be one line without tabs or control characters")
+    bidi = _BIDI.search(value)
+    if bidi:
+        raise PydanticCustomError("line", "contains the bidirectional control character U+{code}, which reverses "
+                                          "the text around it on the page", {"code": f"{ord(bidi.group()):04X}"})
     if not value.strip():
         raise PydanticCustomError("blank", "must not be blank")
     if len(value) > MAX_LINE:
@@ -214,6 +238,10 @@ class Text(RootModel[dict[LocaleCode, str]]):
             if _CONTROL.search(text):
                 raise PydanticCustomError("control", "the {locale} text contains a control character",
                                           {"locale": locale})
+            if _bidi_unbalanced(text):
+                raise PydanticCustomError("control", "the {locale} text opens a bidirectional embedding, override "
+                                                     "or isolate it does not close, which would reverse the text "
+                                                     "after it on the page", {"locale": locale})
         return value
 
     def get(self, locale: str) -> str:

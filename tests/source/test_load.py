@@ -195,6 +195,36 @@ def test_a_one_line_value_has_a_length_limit(tmp_path: Path, old: str, new: str,
     assert any(shown in message and "site.yaml:" in message for message in found), found
 
 
+@pytest.mark.parametrize(("file", "old", "new", "shown"), [
+    ("site", "  name: Test GmbH\n", '  name: "Test GmbH \\u202Enoitaroproc"\n',
+     "company.name: contains the bidirectional control character U+202E, which reverses the text around it"),
+    ("site", "  name: Test GmbH\n", '  name: "Test \\u2067GmbH\\u2069"\n', "bidirectional control character U+2067"),
+    ("privacy", "kind: privacy\n", 'kind: privacy\nintro: {en: "Hello \\u202Eworld", de: Hallo}\n',
+     "the en text opens a bidirectional embedding, override or isolate it does not close"),
+    ("privacy", "kind: privacy\n", 'kind: privacy\nintro: {en: "Hello \\u2067world", de: Hallo}\n',
+     "the en text opens a bidirectional embedding, override or isolate it does not close"),
+])
+def test_a_bidirectional_control_cannot_reverse_the_page(tmp_path: Path, file: str, old: str, new: str,
+                                                         shown: str) -> None:
+    """An override left open reverses everything after it: the address, the e-mail, the template's words."""
+    files = {"site": SITE, "privacy": PRIVACY}
+    files[file] = files[file].replace(old, new, 1)
+    assert files[file] != {"site": SITE, "privacy": PRIVACY}[file]
+    for name, text in files.items():
+        (tmp_path / f"{name}.yaml").write_text(text, encoding="utf-8")
+    found = messages(tmp_path)
+    assert any(shown in message and f"{file}.yaml:" in message for message in found), found
+
+
+def test_closed_bidirectional_isolates_in_prose_are_text(tmp_path: Path) -> None:
+    """Prose may quote right-to-left text in an isolate it closes."""
+    (tmp_path / "site.yaml").write_text(SITE, encoding="utf-8")
+    (tmp_path / "privacy.yaml").write_text(PRIVACY.replace(
+        "kind: privacy\n", 'kind: privacy\nintro: {en: "Our name in Hebrew: \\u2067\u05e9\u05dc\u05d5\u05dd\\u2069.", de: Hallo}\n', 1),
+        encoding="utf-8")
+    assert "\u2067" in str(load_policy(tmp_path).policy.documents["privacy"].intro.get("en"))
+
+
 def test_a_source_file_that_links_out_of_the_source_folder_is_not_read(tmp_path: Path) -> None:
     """A source (say, of a pull request) cannot make legalgen read, print or publish a file
     elsewhere on the machine: a link out of the source folder is S001 and never opened."""
