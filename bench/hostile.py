@@ -90,6 +90,8 @@ CASES: dict[str, Callable[[], str]] = {
     "flow nesting 100,000": lambda: "kind: privacy\nx: " + "[" * 100_000 + "]" * 100_000 + "\n",
     "block nesting 1,000": lambda: "kind: privacy\nx:\n" + "".join(" " * i + "- \n" for i in range(1, 1000)),
     "one 4 MB scalar": lambda: "kind: privacy\nintro: {en: '" + "a" * 4_000_000 + "', de: x}\n",
+    "prose of 1.4 million ']:' (2.8 MB)": lambda: PRIVACY.replace(
+        "kind: privacy\n", "kind: privacy\nintro: {en: '" + "]:" * 1_400_000 + "', de: x}\n"),
     "5000-digit integer": lambda: "kind: privacy\nx: " + "9" * 5000 + "\n",
     "60,000 aliases of one map": lambda: "kind: privacy\nm: &m {a: 1}\nl: [" + ", ".join(["*m"] * 60_000) + "]\n",
 }

@@ -81,7 +81,14 @@ def is_safe_markdown_destination(text: str) -> bool:
     Backslash escapes are undone first, as Markdown does; reading more than the
     destination is harmless, since only the scheme at its start counts.
     """
-    return is_safe_url(_BACKSLASH_ESCAPE.sub(r"\1", text[:200]))
+    return _safe_destination_start(text[:200])
+
+
+@functools.lru_cache(maxsize=4096)
+def _safe_destination_start(start: str) -> bool:
+    """:func:`is_safe_markdown_destination` of a destination's first 200 characters (prose
+    repeats its links, and hostile prose its tokens)."""
+    return is_safe_url(_BACKSLASH_ESCAPE.sub(r"\1", start))
 
 
 def link_destination(url: str) -> str:

@@ -11,6 +11,7 @@ theme, see ``escape_theme_text``. HTML templates (``*.html.j2``) are autoescaped
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
 import hashlib
@@ -108,6 +109,8 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|{}])")
 #: text before its destination (``](``) or a reference label before its URL (``]:``).
 _PROSE_TOKEN = re.compile(r"\\.|[{}]|\](?=[(:])", re.DOTALL)
 _DESTINATION = re.compile(r"[(:]\s*")
+#: As much of a destination as :func:`is_safe_markdown_destination` reads for its scheme.
+_SCHEME_WINDOW = 200
 #: Stands for a page's already rendered body while the rest of the page is typeset.
 _BODY = "\x00legalgen-body\x00"
 
@@ -146,6 +149,7 @@ def escape_prose(value: str) -> str:
     text = value.strip().replace("<", "&lt;")
     escape: set[int] = set()
     escaped: set[int] = set()
+    openings: list[int] | None = None  # where each "[" stands, found once: linear time for any prose
     for match in _PROSE_TOKEN.finditer(text):
         token, at = match.group(0), match.start()
         if token.startswith("\\"):
@@ -155,12 +159,16 @@ def escape_prose(value: str) -> str:
         else:  # "]" before "(" or ":"
             destination = _DESTINATION.match(text, match.end())
             assert destination is not None  # the lookahead saw "(" or ":"
-            if is_safe_markdown_destination(text[destination.end():]):
+            if is_safe_markdown_destination(text[destination.end():destination.end() + _SCHEME_WINDOW]):
                 continue
             escape.add(at)
-            opening = text.rfind("[", 0, at)
-            if text[match.end()] == ":" and opening >= 0 and opening not in escaped:
-                escape.add(opening)  # "[label\\]:" would still define the label "label\\"
+            if text[match.end()] != ":":
+                continue
+            if openings is None:
+                openings = [found.start() for found in re.finditer(r"\[", text)]
+            before = bisect.bisect_left(openings, at)
+            if before and openings[before - 1] not in escaped:
+                escape.add(openings[before - 1])  # "[label\\]:" would still define the label "label\\"
     if not escape:
         return text
     cuts = sorted(escape)
