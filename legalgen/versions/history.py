@@ -803,14 +803,40 @@ def plan_release(
     if previous is not None and all(previous.bodies.get(locale) == text for locale, text in bodies.items()):
         problems.append(Diagnostic("V007", f"{kind}: the rendered text is the same as in version {previous.number}",
                                    here, hint="change the source before releasing"))
+    changelog = _changelog_text(kind, [*(v.release for v in versions), release])
+    problems += _beyond_limits(kind, frozen, changelog, loaded.limits, here)
     if problems:
         raise SourceError(problems)
     prefix = PurePosixPath(VERSIONS_DIR, kind)
     files: dict[PurePosixPath, str | bytes] = {prefix / str(number) / name: data for name, data in frozen.items()}
-    files[prefix / CHANGELOG] = _changelog_text(kind, [*(v.release for v in versions), release])
+    files[prefix / CHANGELOG] = changelog
     heads = {other: found[-1].release for other, found in history.documents.items()}
     files[PurePosixPath(VERSIONS_DIR, INDEX)] = index_text({**heads, kind: release})
     return PlannedRelease(kind, release, files, materiality)
+
+
+def _beyond_limits(kind: str, frozen: Mapping[str, bytes], changelog: str, limits: Limits,
+                   here: Location) -> list[Diagnostic]:
+    """What the release would write that reading it back refuses (:func:`frozen_files`, the
+    changelog's file limit): refused before anything is written, never found after."""
+    problems = []
+    if len(frozen) > MAX_FROZEN_FILES:
+        problems.append(Diagnostic("V002", f"{kind}: the version would hold {len(frozen)} files; a frozen version "
+                                           f"holds at most {MAX_FROZEN_FILES}", here))
+    largest = max(frozen, key=lambda name: len(frozen[name]))
+    if len(frozen[largest]) > limits.max_bytes:
+        problems.append(Diagnostic("S011", f"{kind}: the frozen {largest} would be {len(frozen[largest])} bytes, "
+                                           f"beyond the file limit of {limits.max_bytes}", here,
+                                   hint="raise LEGALGEN_MAX_FILE_BYTES if it is genuine"))
+    elif sum(map(len, frozen.values())) > 10 * limits.max_bytes:
+        problems.append(Diagnostic("V002", f"{kind}: the version would hold more than {10 * limits.max_bytes} "
+                                           "bytes", here, hint="raise LEGALGEN_MAX_FILE_BYTES if it is genuine"))
+    size = len(changelog.encode("utf-8"))
+    if size > limits.max_bytes:
+        problems.append(Diagnostic("S011", f"{kind}: its changelog would grow to {size} bytes, beyond the file "
+                                           f"limit of {limits.max_bytes} (a long summary?)", here,
+                                   hint="shorten the summary, or raise LEGALGEN_MAX_FILE_BYTES"))
+    return problems
 
 
 def index_text(heads: Mapping[str, Release]) -> str:

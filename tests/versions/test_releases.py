@@ -145,3 +145,31 @@ def test_a_release_waits_for_the_project_lock(tmp_path: Path) -> None:
     assert not (project.source / "versions" / "privacy" / "7").exists()
     result = CliRunner().invoke(main, command, env=released_on("2026-11-24"))
     assert result.exit_code == 0 and "released privacy version 7" in result.output, result.output
+
+
+def test_a_release_writes_nothing_that_reading_it_back_would_refuse(tmp_path: Path) -> None:
+    """A summary that would grow the changelog past the file limit used to be released, then
+    refused (S011) by every command after, the next release included."""
+    run(tmp_path, privacy=PRIVACY)
+    root = tmp_path / "source"
+    (tmp_path / "summary.yaml").write_text(f"en: {'a' * 9950}\nde: {'b' * 9950}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["release", "privacy", "--source", str(root), "--summary-file",
+                                       str(tmp_path / "summary.yaml"), "--effective", "2026-01-01"],
+                                env={**released_on("2026-01-01"), "LEGALGEN_MAX_FILE_BYTES": "20000"})
+    assert result.exit_code == 1
+    assert "S011 privacy: its changelog would grow to" in result.output and "beyond the file limit of 20000" in result.output
+    assert not (root / "versions").exists()
+
+
+def test_a_version_of_too_many_or_too_large_files_is_refused_before_writing() -> None:
+    from legalgen.diagnostics import Location
+    from legalgen.source.reader import Limits
+    from legalgen.versions.history import MAX_FROZEN_FILES, _beyond_limits
+
+    here, limits = Location("policy/c.yaml", 1, 1), Limits(max_bytes=1000)
+    many = {f"source/c{i:03d}.yaml": b"x" for i in range(MAX_FROZEN_FILES + 1)}
+    assert [d.code for d in _beyond_limits("c", many, "", limits, here)] == ["V002"]
+    assert [d.code for d in _beyond_limits("c", {"en.md": b"x" * 1001}, "", limits, here)] == ["S011"]
+    assert [d.code for d in _beyond_limits("c", {f"{i}.md": b"x" * 1000 for i in range(11)}, "", limits,
+                                           here)] == ["V002"]
+    assert _beyond_limits("c", {"en.md": b"x" * 1000}, "y" * 1000, limits, here) == []
