@@ -567,6 +567,7 @@ class Recipients:
     subscribers: dict[str | None, list[Subscriber]]
 
     def locale_problems(self, locales: Collection[str], brand: str | None = None) -> list[Diagnostic]:
+        """S003 for each row of ``brand`` in a locale the site lacks."""
         return [Diagnostic("S003", f"locale {row.locale!r} is not one of {', '.join(locales)}"
                                    + (f" (the languages of brand {brand})" if brand else ""), row.where)
                 for row in self.subscribers.get(brand, []) if row.locale not in locales]
@@ -582,7 +583,9 @@ class Recipients:
         return by_locale
 
 
-_HEADER_HINT = "first line: email,locale (separated by a comma)"
+def _header_hint(brands: Collection[str] | None) -> str:
+    """The header line a recipients file needs."""
+    return f"first line: email,locale{',brand' if brands is not None else ''} (separated by a comma)"
 
 
 def _parse_recipients(path: Path, brands: Collection[str] | None) -> tuple[Recipients, list[Diagnostic]]:
@@ -650,8 +653,7 @@ def _parse_recipients(path: Path, brands: Collection[str] | None) -> tuple[Recip
     if columns is None and not problems:
         problems.append(Diagnostic("S009", "the recipients file is empty; it needs the columns email and locale"
                                            + (" and brand" if brands is not None else ""),
-                                   Location(name, 1, 1), hint=_HEADER_HINT.replace(" (", ",brand (")
-                                   if brands is not None else _HEADER_HINT))
+                                   Location(name, 1, 1), hint=_header_hint(brands)))
     return Recipients(subscribers), problems
 
 
@@ -662,9 +664,10 @@ def _header_problem(names: list[str], starts: list[int], brands: Collection[str]
     if not needed <= set(names):
         if brands is not None and {"email", "locale"} <= set(names):
             return Diagnostic("S009", "with brands, the recipients file needs the column brand (the brand each "
-                                      "address subscribed to)", where, hint="first line: email,locale,brand, or give "
-                                      "a folder holding <brand>.csv")
-        return Diagnostic("S009", "the recipients file needs the columns email and locale", where, hint=_HEADER_HINT)
+                                      "address subscribed to)", where,
+                              hint=f"{_header_hint(brands)}, or give a folder holding <brand>.csv")
+        return Diagnostic("S009", "the recipients file needs the columns email and locale", where,
+                          hint=_header_hint(None))
     duplicate = next((i for i, n in enumerate(names) if n in names[:i]), None)
     if duplicate is not None:
         return Diagnostic("S003", f"the column {names[duplicate]} is there twice",
@@ -697,9 +700,8 @@ def read_recipients(path: Path, locales: list[str]) -> dict[str, list[str]]:
     """Recipients by locale from a CSV file with the columns ``email`` and ``locale`` (see
     :func:`load_recipients`); a locale the site lacks is S003 at its row."""
     recipients, problems = _parse_recipients(path, None)
-    problems += recipients.locale_problems(locales)
-    if problems:
-        raise SourceError(sorted(problems, key=Diagnostic.sort_key))
+    if problems:  # with the rows in a locale the site lacks, so that every problem is told at once
+        raise SourceError(problems + recipients.locale_problems(locales))
     return recipients.by_locale(locales)
 
 

@@ -75,19 +75,24 @@ def is_safe_url(url: str) -> bool:
     return scheme is None or scheme in SAFE_SCHEMES
 
 
+#: How much of a link destination :func:`is_safe_markdown_destination` reads for its scheme.
+SCHEME_WINDOW = 200
+
+
 def is_safe_markdown_destination(text: str) -> bool:
     """Whether the link destination at the start of ``text`` (Markdown source) is safe.
 
     Backslash escapes are undone first, as Markdown does; reading more than the
-    destination is harmless, since only the scheme at its start counts.
+    destination is harmless, since only the scheme at its start counts (the first
+    :data:`SCHEME_WINDOW` characters are read).
     """
-    return _safe_destination_start(text[:200])
+    return _safe_destination_start(text[:SCHEME_WINDOW])
 
 
 @functools.lru_cache(maxsize=4096)
 def _safe_destination_start(start: str) -> bool:
-    """:func:`is_safe_markdown_destination` of a destination's first 200 characters (prose
-    repeats its links, and hostile prose its tokens)."""
+    """:func:`is_safe_markdown_destination` of a destination's start, cached (prose repeats
+    its links, and hostile prose its tokens)."""
     return is_safe_url(_BACKSLASH_ESCAPE.sub(r"\1", start))
 
 

@@ -26,7 +26,11 @@ import jinja2
 
 from legalgen import knowledge
 from legalgen.render.i18n import Formatter
-from legalgen.render.markdown_safety import is_safe_markdown_destination, markdown_html
+from legalgen.render.markdown_safety import (
+    SCHEME_WINDOW,
+    is_safe_markdown_destination,
+    markdown_html,
+)
 from legalgen.render.typography import typeset
 from legalgen.source import model as m
 from legalgen.source.load import LoadedPolicy
@@ -109,8 +113,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|{}])")
 #: text before its destination (``](``) or a reference label before its URL (``]:``).
 _PROSE_TOKEN = re.compile(r"\\.|[{}]|\](?=[(:])", re.DOTALL)
 _DESTINATION = re.compile(r"[(:]\s*")
-#: As much of a destination as :func:`is_safe_markdown_destination` reads for its scheme.
-_SCHEME_WINDOW = 200
 #: Stands for a page's already rendered body while the rest of the page is typeset.
 _BODY = "\x00legalgen-body\x00"
 
@@ -159,7 +161,7 @@ def escape_prose(value: str) -> str:
         else:  # "]" before "(" or ":"
             destination = _DESTINATION.match(text, match.end())
             assert destination is not None  # the lookahead saw "(" or ":"
-            if is_safe_markdown_destination(text[destination.end():destination.end() + _SCHEME_WINDOW]):
+            if is_safe_markdown_destination(text[destination.end():destination.end() + SCHEME_WINDOW]):
                 continue
             escape.add(at)
             if text[match.end()] != ":":

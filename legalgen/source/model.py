@@ -90,6 +90,8 @@ def _bidi_unbalanced(text: str) -> bool:
         if embeddings < 0 or isolates < 0:
             return True
     return bool(embeddings or isolates)
+
+
 #: The longest one-line value (a name, a phone number, a title, a reason): ample for any real
 #: one, and short enough that a name fits a mail header line (998 characters, RFC 5322) with
 #: its address unless nearly every character needs escaping (which the mail module reports).

@@ -276,12 +276,17 @@ def release_hash(release: Release | dict[str, Any], files: Mapping[str, bytes], 
 MAX_FROZEN_FILES = 200
 
 
+def _max_version_bytes(limits: Limits) -> int:
+    """The most bytes one version holds: ten times the file limit."""
+    return 10 * limits.max_bytes
+
+
 def frozen_files(directory: Path, limits: Limits) -> dict[str, bytes]:
     """Every file of a version directory, by relative POSIX path, read without following links.
 
     A version holds plain files in plain folders: a link, a special file, a name that is not
     UTF-8, a file that cannot be read or is larger than ``limits.max_bytes``, or more files or
-    bytes than a version holds (:data:`MAX_FROZEN_FILES`, ten times ``max_bytes``) is
+    bytes than a version holds (:data:`MAX_FROZEN_FILES`, :func:`_max_version_bytes`) is
     ``SourceError`` (V002) at that file. A missing directory has no files.
     """
     try:
@@ -307,8 +312,8 @@ def frozen_files(directory: Path, limits: Limits) -> dict[str, bytes]:
                 raise _frozen_problem(directory, f"frozen version holds more than {MAX_FROZEN_FILES} files")
             files[name] = _read_plain(path, limits.max_bytes)
             total += len(files[name])
-            if total > 10 * limits.max_bytes:
-                raise _frozen_problem(directory, f"frozen version holds more than {10 * limits.max_bytes} bytes",
+            if total > _max_version_bytes(limits):
+                raise _frozen_problem(directory, f"frozen version holds more than {_max_version_bytes(limits)} bytes",
                                       hint="raise LEGALGEN_MAX_FILE_BYTES if it is genuine")
     except OSError as error:  # a folder below that cannot be listed
         raise _frozen_problem(Path(error.filename or directory),
@@ -828,8 +833,8 @@ def _beyond_limits(kind: str, frozen: Mapping[str, bytes], changelog: str, limit
         problems.append(Diagnostic("S011", f"{kind}: the frozen {largest} would be {len(frozen[largest])} bytes, "
                                            f"beyond the file limit of {limits.max_bytes}", here,
                                    hint="raise LEGALGEN_MAX_FILE_BYTES if it is genuine"))
-    elif sum(map(len, frozen.values())) > 10 * limits.max_bytes:
-        problems.append(Diagnostic("V002", f"{kind}: the version would hold more than {10 * limits.max_bytes} "
+    elif sum(map(len, frozen.values())) > _max_version_bytes(limits):
+        problems.append(Diagnostic("V002", f"{kind}: the version would hold more than {_max_version_bytes(limits)} "
                                            "bytes", here, hint="raise LEGALGEN_MAX_FILE_BYTES if it is genuine"))
     size = len(changelog.encode("utf-8"))
     if size > limits.max_bytes:

@@ -18,7 +18,7 @@ from legalgen.cli import main
 from legalgen.diagnostics import Diagnostic, Location, printable, printable_lines
 from legalgen.report import text as report_text
 
-from ..conftest import REPO
+from ..brandgen import base_project
 
 FORGED = "p\n::warning::forged\x1b[31m\u202e.yaml"
 
@@ -26,10 +26,7 @@ FORGED = "p\n::warning::forged\x1b[31m\u202e.yaml"
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """The example without its versions; ``old/`` is a copy of its source."""
-    for name in ("policy", "mkdocs.yml", "overrides"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
-    shutil.rmtree(tmp_path / "policy" / "versions")
+    base_project(tmp_path)
     shutil.copytree(tmp_path / "policy", tmp_path / "old")
     return tmp_path
 

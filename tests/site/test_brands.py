@@ -19,7 +19,6 @@ from legalgen.source.load import load_policy
 from legalgen.versions.history import load_history
 
 from ..brandgen import announce_in_every_brand, base_project, brand_name, write_brands
-from ..conftest import released_on
 from ..notices.test_notices import smtp_server  # noqa: F401 - the fixture
 
 AS_OF = "2026-11-24"
@@ -191,11 +190,10 @@ def test_check_every_brand(project: Path) -> None:
     assert report["findings"][0]["message"].endswith(f"(brand {brand_name(2)})")  # found in that brand only
 
 
-def test_release_a_brand_freezes_the_merged_source(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_release_a_brand_freezes_the_merged_source(project: Path, release_day: Callable[[str], None]) -> None:
     summary = project / "summary.yaml"
     summary.write_text("{en: First version., de: Erste Fassung., fr: Première version.}\n", encoding="utf-8")
-    for key, value in released_on(AS_OF).items():
-        monkeypatch.setenv(key, value)
+    release_day(AS_OF)
     runner = CliRunner()
     result = runner.invoke(main, ["release", "imprint", "--root", str(project), "--brand", brand_name(1),
                                   "--brand", brand_name(3), "--effective", AS_OF, "--summary-file", str(summary)])
