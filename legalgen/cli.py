@@ -7,6 +7,7 @@ folder that would overwrite something legalgen did not create).
 from __future__ import annotations
 
 import dataclasses
+import gc
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -216,6 +217,10 @@ def main() -> None:
 
     Run the commands at the project root (the folder with mkdocs.yml and policy/).
     """
+    # Nearly everything a command allocates lives until it ends (the model, compiled templates,
+    # the engine's pages), so the collector's default pace (a pass every 700 allocations) only
+    # walks live objects: about 7 % of a build's CPU. Reference cycles are still collected.
+    gc.set_threshold(50_000, 20, 20)
 
 
 @main.command()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import datetime as dt
 import functools
+import gc
 import importlib
 import io
 import logging
@@ -457,6 +458,7 @@ def worker_init(builder: int, lock: int | None) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != builder:  # the builder died before the line above
         os._exit(1)
+    gc.freeze()  # what the builder had made is never garbage here: the collector leaves it alone
 
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:
