@@ -97,8 +97,8 @@ def policy_index(snapshot: Snapshot) -> PolicyIndex:
     locales = [str(locale) for locale in site.locales]
     formatters = {locale: Formatter.for_locale(locale) for locale in locales}
 
-    def urls(path: str) -> Localized:
-        return {locale: page_url(loaded, locale, path) for locale in locales}
+    def urls(path: str, only: list[str] = locales) -> Localized:
+        return {locale: page_url(loaded, locale, path) for locale in only}
 
     documents: list[DocumentEntry] = []
     for state in snapshot.documents:
@@ -135,8 +135,11 @@ def _version(state: DocumentState, version: Version | None, urls: Any, pdf: bool
         return None
     release = version.release
     version_urls: VersionUrls = {"page": urls(f"{state.slug}/v{release.version}/")}
-    if release.version > 1:
-        version_urls["redline"] = urls(f"{state.slug}/v{release.version}/changes/")
+    # a redline in each language the version before it was published in too
+    redlined = [locale for locale in version_urls["page"]
+                if (shown := state.in_locale(locale).selection) is not None and version is not shown.published[0]]
+    if redlined:
+        version_urls["redline"] = urls(f"{state.slug}/v{release.version}/changes/", redlined)
     if pdf:
         version_urls["pdf"] = {locale: url + pdf_path(state.slug, release.version, locale).name
                                for locale, url in version_urls["page"].items()}

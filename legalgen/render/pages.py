@@ -79,11 +79,12 @@ def render_pages(
     """All pages of the site as of ``as_of``; without a history, every document is a draft."""
     snapshot = take_snapshot(loaded, history, as_of)
     return [page for locale in locales or loaded.policy.site.locales
-            for page in locale_pages(snapshot, LocaleRenderer(loaded, locale))]
+            for page in locale_pages(snapshot.in_locale(locale), LocaleRenderer(loaded, locale))]
 
 
 def locale_pages(snapshot: Snapshot, renderer: LocaleRenderer) -> list[Page]:
-    """Every page of one locale: each document's pages and the home page."""
+    """Every page of one locale: each document's pages and the home page (``snapshot`` as
+    the locale shows it, :meth:`~legalgen.versions.snapshot.Snapshot.in_locale`)."""
     pages: list[Page] = []
     titles = {}
     shown_documents = []
@@ -95,7 +96,7 @@ def locale_pages(snapshot: Snapshot, renderer: LocaleRenderer) -> list[Page]:
             shown_documents.append(state.document)
         else:
             pages += _versioned_pages(renderer, state, page_url(snapshot.loaded, renderer.locale, ""),
-                                      snapshot.loaded.policy.site.pdf)
+                                      snapshot.loaded.policy.site)
             shown_documents.append(frozen(state.selection.published[-1], state.document))
         titles[state.key] = renderer.title(state.shown)
     home = renderer.render("index.md.j2", titles=titles, documents=shown_documents)
@@ -114,6 +115,7 @@ def _draft_page(renderer: LocaleRenderer, document: Any) -> Page:
     title = renderer.title(document)
     text = renderer.render(
         "page.md.j2", title=title, heading=title, body=renderer.body(document), updated=document.last_updated,
+        languages=None,
         version=None, upcoming=None, state="draft", links={}, after_another=False, indexed=True, head_links=[],
     )
     return Page(renderer.locale, _Paths(document_slug(document)).current(), title, text)
@@ -137,7 +139,7 @@ def _version_links(base: str, slug: str, version: Version | None, published: tup
     return links
 
 
-def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str, pdf: bool) -> list[Page]:
+def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str, site: Any) -> list[Page]:
     locale = renderer.locale
     selection, document = state.selection, state.document
     assert selection is not None
@@ -153,17 +155,26 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str, 
             "current": _link(here, paths.current()),
             "history": _link(here, paths.history()),
             "version": _link(here, paths.version(version.number)),
-            "changes": _link(here, paths.changes(version.number)) if version.number > 1 else "",
-            "pdf": _link(here, pdf_path(state.slug, version.number, locale)) if pdf else "",
+            "changes": _link(here, paths.changes(version.number)) if version is not selection.published[0] else "",
+            "pdf": _link(here, pdf_path(state.slug, version.number, locale)) if site.pdf else "",
         }
         if upcoming is not None:
             links["upcoming"] = _link(here, paths.version(upcoming.number))
             links["upcoming_changes"] = _link(here, paths.upcoming())
         return links
 
+    locales = [str(each) for each in site.locales]
+
+    def elsewhere(version: Version, changes: bool = False) -> dict[str, Any] | None:
+        """Where the language switcher leads from a page that not every language has (a version
+        released before a language was added): its languages, and the document's page for the others."""
+        languages = state.languages(version, locales, changes=changes)
+        return None if languages == locales else {"languages": languages, "fallback": f"{state.slug}/"}
+
     here = paths.current()
     pages.append(Page(locale, here, title, renderer.render(
         "page.md.j2", title=title, heading=title, body=current.bodies[locale], updated=current.release.published,
+        languages=None,  # in force or announced: released in every language (V011)
         version=current, upcoming=upcoming, state=selection.state(current),
         links=page_links(here, current), until=None, after_another=False, indexed=True,
         first=current is selection.published[0],  # read only while it is upcoming
@@ -179,6 +190,7 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str, 
         heading = renderer.gettext("%(title)s, version %(number)s") % {"title": own_title, "number": version.number}
         pages.append(Page(locale, here, heading, renderer.render(
             "page.md.j2", title=heading, heading=heading, body=version.bodies[locale],
+            languages=elsewhere(version),
             updated=version.release.published, version=version, upcoming=None, state=version_state,
             links=page_links(here, version), until=until,
             head_links=_version_links(base, state.slug, version, published, version),
@@ -197,6 +209,7 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str, 
                 "title": own_title, "number": version.number}
             pages.append(Page(locale, here, changes_title, renderer.render(
                 "redline.md.j2", title=changes_title, version=version, previous=previous,
+                languages=elsewhere(version, changes=True),
                 took_effect=version.release.effective <= selection.as_of,
                 body=released_redline(previous.bodies[locale], version.bodies[locale]),
                 links={"previous": _link(here, paths.version(previous.number)),

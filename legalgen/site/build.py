@@ -213,12 +213,13 @@ def _render_sources(project: Project, snapshot: Snapshot,
     kept: list[PurePosixPath] = []
     for renderer in renderers:
         locale = renderer.locale
-        pages = locale_pages(snapshot, renderer)
+        shown = snapshot.in_locale(locale)
+        pages = locale_pages(shown, renderer)
         tree: dict[PurePosixPath, str | bytes] = {page.path: page.text for page in pages}
         tree[STYLESHEET] = stylesheet
-        for path, data in {**feeds(snapshot, renderer), **version_files(snapshot, renderer, progress)}.items():
+        for path, data in {**feeds(shown, renderer), **version_files(shown, renderer, progress)}.items():
             tree[path.relative_to(locale)] = data
-        config = _dump_yaml(locale_config(project, loaded, locale, pages, theme_extras(snapshot, renderer)))
+        config = _dump_yaml(locale_config(project, loaded, locale, pages, theme_extras(shown, renderer)))
         with _os_errors("cannot write the Markdown tree"):
             locale_report = write_tree(project.docs / locale, tree)
             config_written = write_file(project.locale_config(locale), config)

@@ -25,7 +25,11 @@ V007  a release whose text is the same as the previous version's
 V008  a frozen source that no longer loads
 V009  versions/index.yaml is missing, unreadable or behind a changelog
 V010  a released version or a document's whole history is gone
+V011  a version in force or announced lacks a language of the site (see ``snapshot``)
 ====  ===========================================================
+
+A version's languages are those of its frozen source: a language added to the site later
+is not missing from it.
 
 A version's title and slug are those of its frozen source: renaming a document in the
 current source changes nothing that was released until the next release.
@@ -482,33 +486,36 @@ def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnos
     if signature is None:
         return _read_document(folder, loaded, locales, diagnostics)
     # the classifications it holds are the code of legalgen.versions.diff's
-    key = cache.key(__file__, cache.key(diff.__file__), folder.name, repr(loaded.limits), *locales, signature.digest)
+    key = cache.key(__file__, cache.key(diff.__file__), folder.name, repr(loaded.limits), signature.digest)
     kept = cache.kept("history", key, _VerifiedHistory)
     if kept is not None:
-        return kept.versions(folder, loaded, locales, signature.files)
+        return kept.versions(folder, loaded, signature.files)
     reported = len(diagnostics)
     versions = _read_document(folder, loaded, locales, diagnostics)
     if len(diagnostics) == reported and versions and all(v.source is not None for v in versions) \
             and started - signature.newest > _SETTLE_NS:
         cache.keep("history", key, _VerifiedHistory(tuple(v.release for v in versions),
-                                                    tuple(v.materiality for v in versions)))
+                                                    tuple(v.materiality for v in versions),
+                                                    tuple(tuple(v.bodies) for v in versions)))
     return versions
 
 
 @dataclass(frozen=True)
 class _VerifiedHistory:
-    """A document's releases and their classifications, kept once every file was verified."""
+    """A document's releases, their classifications and the languages each was released in,
+    kept once every file was verified."""
 
     releases: tuple[Release, ...]
     materiality: tuple[Materiality | None, ...]
+    locales: tuple[tuple[str, ...], ...]
 
-    def versions(self, folder: Path, loaded: LoadedPolicy, locales: tuple[str, ...],
-                 files: Mapping[str, Stat]) -> tuple[Version, ...]:
+    def versions(self, folder: Path, loaded: LoadedPolicy, files: Mapping[str, Stat]) -> tuple[Version, ...]:
         path = folder / CHANGELOG
         changelog: Later[SourceFile | None] = Later(functools.partial(_read_changelog, path, loaded))
         found = []
         previous = ""
-        for index, (release, materiality) in enumerate(zip(self.releases, self.materiality, strict=True)):
+        for index, (release, materiality, locales) in enumerate(zip(self.releases, self.materiality, self.locales,
+                                                                    strict=True)):
             directory = folder / str(release.version)
             name = f"{folder.name} version {release.version}"
             source: Later[m.Policy | None] = Later(functools.partial(
@@ -627,10 +634,13 @@ def _read_document(folder: Path, loaded: LoadedPolicy, locales: tuple[str, ...],
             diagnostics += error.diagnostics  # the versions after it are still read, chained to its recorded hash
             previous, previous_hash, previous_verified = release, release.sha256, False
             continue
-        bodies = {loc: _text(files.get(f"{loc}.md")) for loc in locales}
+        matches = release_hash(release, files, previous_hash) == release.sha256
+        frozen = _frozen_source(directory, folder.name, Later.known(source), index, loaded, diagnostics,
+                                release.sha256 if matches else None)
+        bodies = {loc: _text(files.get(f"{loc}.md")) for loc in _released_locales(frozen, locales)}
         missing = [f"{locale}.md" + ("" if f"{locale}.md" not in files else " (not UTF-8 text)")
                    for locale, body in bodies.items() if body is None]
-        verified = not missing and release_hash(release, files, previous_hash) == release.sha256
+        verified = matches and not missing
         if missing:
             diagnostics.append(Diagnostic(
                 "V002", f"{folder.name} version {release.version}: frozen file(s) missing or unreadable: "
@@ -644,8 +654,6 @@ def _read_document(folder: Path, loaded: LoadedPolicy, locales: tuple[str, ...],
                 source.locate(("versions", index, "sha256")),
                 hint="released versions are immutable: restore them from version control and release a new version",
             ))
-        frozen = _frozen_source(directory, folder.name, Later.known(source), index, loaded, diagnostics,
-                                release.sha256 if verified else None)
         materiality = None
         if versions and versions[-1].source is not None and frozen is not None:
             materiality = _classified(versions[-1].source, frozen, folder.name,
@@ -656,6 +664,12 @@ def _read_document(folder: Path, loaded: LoadedPolicy, locales: tuple[str, ...],
                                 materiality, Later.known(source), Later.known(frozen)))
         previous, previous_hash, previous_verified = release, release.sha256, verified
     return tuple(versions)
+
+
+def _released_locales(frozen: m.Policy | None, locales: tuple[str, ...]) -> tuple[str, ...]:
+    """The languages a version was released in: those of its frozen source (a language added to
+    the site later is not one of them), else, when that source no longer loads, the site's."""
+    return tuple(str(locale) for locale in frozen.site.locales) if frozen is not None else locales
 
 
 def _classified(old: m.Policy, new: m.Policy, kind: str, hashes: tuple[str, str] | None) -> Materiality:

@@ -150,9 +150,18 @@ def extract(source: Path, revision: str, into: Path, *, brand: bool = False, lim
 
 
 def read_side(label: str, loaded: LoadedPolicy, as_of: dt.date) -> Side:
-    """One loaded side with its released versions and its check findings."""
+    """One loaded side with its released versions and its check findings (with what stops its
+    pages from being rendered as of the date: S006, V011)."""
+    from legalgen.versions.snapshot import take_snapshot
+
     history = load_history(loaded)
-    return Side(label, loaded, history, check_policy(loaded, history, as_of))
+    try:
+        take_snapshot(loaded, history, as_of)
+        unrendered: list[Diagnostic] = []
+    except SourceError as error:
+        unrendered = error.diagnostics
+    return Side(label, loaded, history, sorted([*unrendered, *check_policy(loaded, history, as_of)],
+                                               key=Diagnostic.sort_key))
 
 
 # --------------------------------------------------------------------------- comparing

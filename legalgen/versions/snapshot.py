@@ -4,12 +4,17 @@ A build reads the versions of every document once: which version is in force, wh
 announced, which are published, where the document's pages live, and which notices are
 open. Pages, feeds, theme data, notices.json and e-mails all read that one
 :class:`Snapshot` instead of selecting versions again.
+
+A version is published in the languages it was released in. A language added to the site
+later has no text of the versions before it: the pages of that language show only the
+versions released in it (:meth:`Snapshot.in_locale`), and a version in force or announced
+without it is V011, since that language's site would have no text of it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from legalgen.diagnostics import Diagnostic, SourceError
@@ -50,6 +55,8 @@ class DocumentState:
     versions: tuple[Version, ...]
     selection: Selection | None
     slug: str
+    #: Every version of the document, in whatever languages (``versions`` may be those of one).
+    every_version: tuple[Version, ...] = ()
 
     @property
     def shown(self) -> Any:
@@ -62,6 +69,22 @@ class DocumentState:
     def visible(self) -> bool:
         """Whether the document has pages: a draft, or a version in force or announced."""
         return self.selection is None or self.selection.in_force is not None or self.selection.upcoming is not None
+
+    def in_locale(self, locale: str) -> DocumentState:
+        """The document as the pages of ``locale`` show it: only its versions released in that
+        language (those in force or announced always are, see :func:`take_snapshot`)."""
+        if self.selection is None or all(locale in version.bodies for version in self.versions):
+            return self
+        versions = tuple(version for version in self.versions if locale in version.bodies)
+        return replace(self, versions=versions, selection=select(versions, self.selection.as_of),
+                       every_version=self.every_version or self.versions)
+
+    def languages(self, version: Version, locales: list[str], *, changes: bool = False) -> list[str]:
+        """Those of ``locales`` that publish ``version`` (``changes``: its redline, which needs an
+        earlier version in the same language)."""
+        earlier = [other for other in self.every_version or self.versions if other.number < version.number]
+        return [locale for locale in locales if locale in version.bodies
+                and (not changes or any(locale in other.bodies for other in earlier))]
 
 
 @dataclass(frozen=True)
@@ -77,6 +100,13 @@ class Snapshot:
         """The state of the document ``key``."""
         return next(state for state in self.documents if state.key == key)
 
+    def in_locale(self, locale: str) -> Snapshot:
+        """The snapshot as the pages of ``locale`` show it (:meth:`DocumentState.in_locale`)."""
+        documents = tuple(state.in_locale(locale) for state in self.documents)
+        if all(new is old for new, old in zip(documents, self.documents, strict=True)):
+            return self
+        return replace(self, documents=documents)
+
     def published(self) -> list[Version]:
         """Every version published on or before the date, oldest first (the feed's entries)."""
         versions = [version for state in self.documents if state.selection for version in state.selection.published]
@@ -87,8 +117,9 @@ def take_snapshot(loaded: LoadedPolicy, history: History | None, as_of: dt.date 
     """The state of every document of ``loaded`` as of ``as_of``.
 
     Without a history every document is a draft; a released document needs a date
-    (``ValueError`` otherwise). Two documents with pages at the same URL path are S006
-    (:class:`SourceError`).
+    (``ValueError`` otherwise). Two documents with pages at the same URL path are S006, a
+    version in force or announced that was released without one of the site's languages is
+    V011 (:class:`SourceError`).
     """
     history = history or History()
     documents = []
@@ -107,9 +138,9 @@ def take_snapshot(loaded: LoadedPolicy, history: History | None, as_of: dt.date 
         notices += [Notice(key, slug, version) for version in selection.published
                     if as_of < version.release.effective]
     notices.sort(key=lambda notice: (notice.version.release.effective, notice.kind))
-    clashes = _clashing_slugs(loaded, documents)
-    if clashes:
-        raise SourceError(clashes)
+    problems = _clashing_slugs(loaded, documents) + _untranslated(loaded, documents, as_of)
+    if problems:
+        raise SourceError(problems)
     return Snapshot(loaded, as_of, tuple(documents), tuple(notices))
 
 
@@ -133,4 +164,32 @@ def _clashing_slugs(loaded: LoadedPolicy, documents: list[DocumentState]) -> lis
                                         f"published{version}",
                                 slug_location(loaded.files[claimant.key], claimant.document),
                                 hint="give the document another slug"))
+    return found
+
+
+def _untranslated(loaded: LoadedPolicy, documents: list[DocumentState], as_of: dt.date | None) -> list[Diagnostic]:
+    """V011, at the language in site.yaml, for a version in force or announced that was
+    released before the site had that language: its pages there would have no text to show,
+    and a released text is never translated after the fact."""
+    found = []
+    locales = [str(locale) for locale in loaded.policy.site.locales]
+    for state in documents:
+        selection = state.selection
+        if selection is None or as_of is None:
+            continue
+        shown = [version for version in selection.published
+                 if version is selection.in_force or version.release.effective > as_of]
+        for version in shown:
+            for index, locale in enumerate(locales):
+                if locale in version.bodies:
+                    continue
+                when = "in force" if version is selection.in_force \
+                    else f"announced to take effect on {version.release.effective}"
+                found.append(Diagnostic(
+                    "V011", f"{state.key} version {version.number} ({when}) was released without {locale}, so the "
+                            f"{locale} pages would have no text of it",
+                    loaded.locate("site", ("site", "locales", index)),
+                    hint=f"release {state.key} again with {locale} (`legalgen release {state.key}`; adding a "
+                         f"language alone is an editorial change, which may take effect when it is published), "
+                         f"or leave {locale} out of site.locales until a version with it is in force"))
     return found

@@ -1,0 +1,118 @@
+"""A language added to the site after a release: released versions keep their own languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from legalgen.cli import main
+from legalgen.diagnostics import SourceError
+from legalgen.export.index import policy_index
+from legalgen.render.pages import render_pages
+from legalgen.source.load import load_policy
+from legalgen.versions import history as history_module
+from legalgen.versions.history import load_history
+from legalgen.versions.snapshot import take_snapshot
+
+from ..check.helpers import PRIVACY, SITE, line_of
+from ..conftest import released_on
+
+ONE_LANGUAGE = SITE.replace("locales: [en, de]", "locales: [en]")
+
+
+def _release(root: Path, day: str, summary: str) -> str:
+    (root.parent / "summary.yaml").write_text(textwrap.dedent(summary), encoding="utf-8")
+    result = CliRunner().invoke(main, ["release", "privacy", "--source", str(root), "--summary-file",
+                                       str(root.parent / "summary.yaml"), "--published", day, "--effective", day],
+                                env=released_on(day))
+    assert "Traceback" not in result.output
+    return result.output
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    """A privacy notice released in English on 1 January, then German added to the site."""
+    root = tmp_path / "source"
+    root.mkdir()
+    (root / "site.yaml").write_text(ONE_LANGUAGE, encoding="utf-8")
+    (root / "privacy.yaml").write_text(PRIVACY.replace(", de: kein Konto", ""), encoding="utf-8")
+    assert "version 1" in _release(root, "2026-01-01", "en: First version.\n")
+    (root / "site.yaml").write_text(SITE, encoding="utf-8")
+    (root / "privacy.yaml").write_text(PRIVACY, encoding="utf-8")
+    return root
+
+
+def test_a_language_added_after_a_release_is_one_diagnostic_and_a_release_away(source: Path) -> None:
+    loaded = load_policy(source)
+    history = load_history(loaded)  # before, V002 "de.md missing" here stopped every command
+    assert list(history.of("privacy")[0].bodies) == ["en"]
+    with pytest.raises(SourceError) as raised:
+        take_snapshot(loaded, history, dt.date(2026, 2, 1))
+    [problem] = raised.value.diagnostics
+    assert problem.code == "V011" and "privacy version 1 (in force) was released without de" in problem.message
+    assert (Path(problem.location.file).name, problem.location.line) == ("site.yaml", line_of(SITE, "locales:"))
+    assert "legalgen release privacy" in (problem.hint or "")
+    checked = CliRunner().invoke(main, ["check", "--source", str(source), "--as-of", "2026-02-01"])
+    assert checked.exit_code == 1 and "V011" in checked.output and "Traceback" not in checked.output
+
+    output = _release(source, "2026-02-01", "en: German added.\nde: Deutsche Fassung hinzugefügt.\n")
+    assert "released privacy version 2" in output and "editorial" in output
+    assert CliRunner().invoke(main, ["check", "--source", str(source), "--as-of", "2026-02-01"]).exit_code == 0
+
+
+def test_each_language_shows_the_versions_released_in_it(source: Path) -> None:
+    _release(source, "2026-02-01", "en: German added.\nde: Deutsche Fassung hinzugefügt.\n")
+    loaded = load_policy(source)
+    history = load_history(loaded)
+    pages = {(page.locale, str(page.path)): page.text for page in render_pages(loaded, history, dt.date(2026, 2, 1))}
+    assert {path for locale, path in pages if locale == "en" and path.startswith("privacy/")} == {
+        "privacy/index.md", "privacy/history.md", "privacy/v1/index.md", "privacy/v2/index.md",
+        "privacy/v2/changes.md"}
+    # German readers get no permalink or redline of a text never published in German
+    assert {path for locale, path in pages if locale == "de" and path.startswith("privacy/")} == {
+        "privacy/index.md", "privacy/history.md", "privacy/v2/index.md"}
+    assert "v2/changes" not in pages["de", "privacy/v2/index.md"]
+    assert "v1/" not in pages["de", "privacy/history.md"] and "changes" not in pages["de", "privacy/history.md"]
+    # the English pages only German lacks send its language switcher to the document's German page
+    for path in ("privacy/v1/index.md", "privacy/v2/changes.md"):
+        assert 'legalgen_languages: ["en"]\nlegalgen_fallback: "privacy/"\n' in pages["en", path], path
+    assert "legalgen_languages" not in pages["en", "privacy/v2/index.md"]
+    urls = policy_index(take_snapshot(loaded, history, dt.date(2026, 2, 1)))["documents"][0]["current"]["urls"]
+    assert set(urls["page"]) == {"en", "de"} and set(urls["redline"]) == {"en"}
+
+
+def test_a_kept_history_keeps_each_version_s_languages(source: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LEGALGEN_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(history_module, "_SETTLE_NS", -(10 ** 15))
+    _release(source, "2026-02-01", "en: German added.\nde: Deutsche Fassung hinzugefügt.\n")
+    loaded = load_policy(source)
+    read = [[list(version.bodies) for version in load_history(loaded).of("privacy")] for _ in range(2)]
+    assert read[0] == read[1] == [["en"], ["en", "de"]]
+    assert any((tmp_path / "cache").rglob("*"))
+
+
+def test_a_deleted_text_of_a_released_language_is_still_reported(source: Path) -> None:
+    _release(source, "2026-02-01", "en: German added.\nde: Deutsche Fassung hinzugefügt.\n")
+    (source / "versions" / "privacy" / "2" / "de.md").unlink()
+    with pytest.raises(SourceError) as raised:
+        load_history(load_policy(source))
+    assert [d.code for d in raised.value.diagnostics] == ["V002"]
+    assert "de.md" in raised.value.diagnostics[0].message
+
+
+def test_a_diff_that_adds_a_language_shows_what_stops_the_build(source: Path, tmp_path: Path) -> None:
+    base = tmp_path / "base"
+    shutil.copytree(source, base)
+    (base / "site.yaml").write_text(ONE_LANGUAGE, encoding="utf-8")
+    (base / "privacy.yaml").write_text(PRIVACY.replace(", de: kein Konto", ""), encoding="utf-8")
+    result = CliRunner().invoke(main, ["diff", str(base), str(source), "--format", "json", "--as-of", "2026-02-01"])
+    assert "Traceback" not in result.output
+    added = json.loads(result.output)["new_findings"]
+    assert [finding["code"] for finding in added] == ["V011"]
