@@ -21,7 +21,7 @@ from legalgen.versions.history import load_history
 from legalgen.versions.snapshot import take_snapshot
 
 from ..check.helpers import PRIVACY, SITE, line_of
-from ..conftest import released_on
+from ..conftest import REPO, released_on
 
 ONE_LANGUAGE = SITE.replace("locales: [en, de]", "locales: [en]")
 
@@ -116,3 +116,22 @@ def test_a_diff_that_adds_a_language_shows_what_stops_the_build(source: Path, tm
     assert "Traceback" not in result.output
     added = json.loads(result.output)["new_findings"]
     assert [finding["code"] for finding in added] == ["V011"]
+
+
+@pytest.mark.slow
+def test_the_built_switcher_leads_to_the_document_where_a_language_lacks_the_page(source: Path,
+                                                                                  tmp_path: Path) -> None:
+    _release(source, "2026-02-01", "en: German added.\nde: Deutsche Fassung hinzugefügt.\n")
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", tmp_path / "overrides")
+    result = CliRunner().invoke(main, ["build", "--root", str(tmp_path), "--source", str(source),
+                                       "--as-of", "2026-02-01"])
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "site"
+    assert not (site / "de" / "privacy" / "v1").exists() and not (site / "de" / "privacy" / "v2" / "changes").exists()
+    permalink = (site / "en" / "privacy" / "v1" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../../de/privacy/" hreflang="de"' in permalink
+    assert 'hreflang="de"' not in permalink.split("</head>")[0]
+    current = (site / "en" / "privacy" / "v2" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../../de/privacy/v2/" hreflang="de"' in current
+    assert '<link rel="alternate" hreflang="de" href="https://legal.test.example/de/privacy/v2/">' in current
