@@ -202,14 +202,17 @@ def rewrite(root: Path, edits: list[Edit]) -> list[str]:
                             "by hand, or put the file itself in the source folder.")
     for name, changes in by_file.items():
         path = root / name
-        text = path.read_text(encoding="utf-8")
+        # the file's own line ends (Windows' CRLF) are kept, so that its diff shows only the edits
+        text = path.read_bytes().decode("utf-8")
+        newline = "\r\n" if "\r\n" in text else "\n"
+        text = text.replace(newline, "\n")
         _, indent, offset = load_yaml_guess_indent(text)
         yaml = YAML(typ="rt")
         yaml.preserve_quotes = True
         yaml.width = 4096
         yaml.indent(mapping=2 if offset else indent, sequence=indent, offset=offset or 0)
         data = yaml.load(text)
-        if _dump(yaml, data) != text:
+        if "\r" in text or _dump(yaml, data) != text:  # "\r": line ends of two kinds
             raise LegalgenError(f"{display_path(path)}: its layout cannot be kept by an automatic rewrite; nothing "
                                 "was written. Make the changes listed above by hand.")
         for edit in changes:
@@ -217,7 +220,7 @@ def rewrite(root: Path, edits: list[Edit]) -> list[str]:
                 data.insert(0, "format", edit.value)
             else:
                 apply({name: data}, edit)
-        texts[name] = _dump(yaml, data)
+        texts[name] = _dump(yaml, data).replace("\n", newline)
     for name, text in texts.items():
         write_file(root / name, text)
     return sorted(texts)

@@ -114,6 +114,26 @@ def test_migration_keeps_what_the_pages_said_and_the_file_layout(old: Path) -> N
     assert again.exit_code == 0 and "nothing to migrate" in again.output
 
 
+def test_migration_keeps_windows_line_ends(old: Path) -> None:
+    """A source written on Windows stays CRLF, so the migration's diff shows only its edits."""
+    for path in old.iterdir():
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    result = CliRunner().invoke(main, ["migrate", "--source", str(old)])
+    assert result.exit_code == 0, result.output
+    site = (old / "site.yaml").read_bytes()
+    assert site.count(b"\n") == site.count(b"\r\n") and f"\r\nformat: {FORMAT}\r\n".encode() in site
+    assert site.replace(b"\r\n", b"\n").replace(f"format: {FORMAT}\n".encode(), b"") == SITE_1.encode()
+    load_policy(old)
+
+
+def test_a_file_with_line_ends_of_two_kinds_is_left_alone(old: Path) -> None:
+    (old / "site.yaml").write_bytes(SITE_1.encode().replace(b"\n", b"\r\n", 3).replace(b"\n  name", b"\r  name"))
+    before = _snapshot(old)
+    result = CliRunner().invoke(main, ["migrate", "--source", str(old)])
+    assert result.exit_code == 1 and "its layout cannot be kept" in result.output
+    assert _snapshot(old) == before
+
+
 def test_a_layout_that_cannot_be_kept_is_left_alone(old: Path) -> None:
     (old / "privacy.yaml").write_text(PRIVACY_1.replace("  granted: [access, erasure]\n  email: privacy@old.example\n",
                                                         "   granted: [access, erasure]\n   email: privacy@old.example\n"),
