@@ -695,3 +695,39 @@ def test_no_page_runs_a_payload_in_chromium(payload_sites: dict[str, Built], bro
     context.unroute_all(behavior="ignoreErrors")
     context.close()
     assert not events, "\n".join(built.payloads.explain(event) for event in events[:40])
+
+
+class _FooterLinks(HTMLParser):
+    """The aria-label and the shown title of each previous/next link in a page's footer."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[list[str]] = []
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "a" and "md-footer__link" in (found.get("class") or ""):
+            self.links.append([found.get("aria-label") or "", ""])
+        elif tag == "div" and found.get("class") == "md-ellipsis" and self.links:
+            self._in_title = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "div":
+            self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.links[-1][1] += data
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variant", ["drafts", "released"])
+def test_footer_links_name_the_page_as_it_is_shown(payload_sites: dict[str, Built], variant: str) -> None:
+    """A screen reader hears the title a visitor reads: escaped once, not twice."""
+    site = payload_sites[variant].project.site
+    parser = _FooterLinks()
+    parser.feed((site / "en" / "privacy" / "index.html").read_text(encoding="utf-8"))
+    assert parser.links
+    for label, shown in parser.links:
+        assert "XSS-" in shown and label.endswith(": " + shown.strip()), (label, shown)
