@@ -135,9 +135,8 @@ def _version(state: DocumentState, version: Version | None, urls: Any, pdf: bool
         return None
     release = version.release
     version_urls: VersionUrls = {"page": urls(f"{state.slug}/v{release.version}/")}
-    # a redline in each language the version before it was published in too
-    redlined = [locale for locale in version_urls["page"]
-                if (shown := state.in_locale(locale).selection) is not None and version is not shown.published[0]]
+    # a redline in each language the version just before it was published in too
+    redlined = [locale for locale in version_urls["page"] if state.in_locale(locale).has_changes(version)]
     if redlined:
         version_urls["redline"] = urls(f"{state.slug}/v{release.version}/changes/", redlined)
     if pdf:

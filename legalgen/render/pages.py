@@ -131,11 +131,11 @@ def _version_links(base: str, slug: str, version: Version | None, published: tup
     if version is None:
         return links
     links.append({"rel": "latest-version", "href": f"{base}{slug}/"})
-    index = published.index(version)
-    if index > 0:
-        links.append({"rel": "predecessor-version", "href": f"{base}{slug}/v{published[index - 1].number}/"})
-    if index + 1 < len(published):
-        links.append({"rel": "successor-version", "href": f"{base}{slug}/v{published[index + 1].number}/"})
+    numbers = {other.number for other in published}  # of this language: one it skipped is not linked
+    if version.number - 1 in numbers:
+        links.append({"rel": "predecessor-version", "href": f"{base}{slug}/v{version.number - 1}/"})
+    if version.number + 1 in numbers:
+        links.append({"rel": "successor-version", "href": f"{base}{slug}/v{version.number + 1}/"})
     return links
 
 
@@ -155,7 +155,7 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str, 
             "current": _link(here, paths.current()),
             "history": _link(here, paths.history()),
             "version": _link(here, paths.version(version.number)),
-            "changes": _link(here, paths.changes(version.number)) if version is not selection.published[0] else "",
+            "changes": _link(here, paths.changes(version.number)) if state.has_changes(version) else "",
             "pdf": _link(here, pdf_path(state.slug, version.number, locale)) if site.pdf else "",
         }
         if upcoming is not None:
@@ -184,7 +184,7 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str, 
     for index, version in enumerate(published):
         here = paths.version(version.number)
         version_state = selection.state(version)
-        following = published[index + 1] if index + 1 < len(published) else None
+        following = state.neighbour(version, +1)  # the version that replaced it, in whatever language
         until = following.release.effective - dt.timedelta(days=1) if following and version_state == "archived" else None
         own_title = renderer.title(frozen(version, document))
         heading = renderer.gettext("%(title)s, version %(number)s") % {"title": own_title, "number": version.number}
@@ -202,7 +202,7 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str, 
             # announced as the first version: none is in force before it
             first=index == 0,
         )))
-        if index > 0:
+        if state.has_changes(version):
             previous = published[index - 1]
             here = paths.changes(version.number)
             changes_title = renderer.gettext("%(title)s: changes in version %(number)s") % {
@@ -232,7 +232,7 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str, 
             "version": version,
             "state": selection.state(version),
             "link": _link(here, paths.version(version.number)),
-            "changes": _link(here, paths.changes(version.number)) if version is not published[0] else "",
+            "changes": _link(here, paths.changes(version.number)) if state.has_changes(version) else "",
         })
     history_title = renderer.gettext("%(title)s: version history") % {"title": title}
     pages.append(Page(locale, here, history_title, renderer.render(
@@ -272,12 +272,12 @@ def version_files(snapshot: Snapshot, renderer: LocaleRenderer,
         if state.selection is None or not state.visible:
             continue
         published = state.selection.published
-        for index, version in enumerate(published):
+        for version in published:
             folder = PurePosixPath(locale, state.slug, f"v{version.number}")
             url = page_url(snapshot.loaded, locale, f"{state.slug}/v{version.number}/")
             if jsonld.has_notice(version):
-                previous = page_url(snapshot.loaded, locale, f"{state.slug}/v{published[index - 1].number}/") \
-                    if index > 0 else None
+                previous = page_url(snapshot.loaded, locale, f"{state.slug}/v{version.number - 1}/") \
+                    if state.has_changes(version) else None
                 files[folder / jsonld.FILE] = jsonld.notice_json(
                     version, renderer.formatter, url, previous=previous,
                     current=page_url(snapshot.loaded, locale, f"{state.slug}/"), site=site.base_url)

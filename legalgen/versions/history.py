@@ -637,7 +637,7 @@ def _read_document(folder: Path, loaded: LoadedPolicy, locales: tuple[str, ...],
         matches = release_hash(release, files, previous_hash) == release.sha256
         frozen = _frozen_source(directory, folder.name, Later.known(source), index, loaded, diagnostics,
                                 release.sha256 if matches else None)
-        bodies = {loc: _text(files.get(f"{loc}.md")) for loc in _released_locales(frozen, locales)}
+        bodies = {loc: _text(files.get(f"{loc}.md")) for loc in _released_locales(frozen, locales, files)}
         missing = [f"{locale}.md" + ("" if f"{locale}.md" not in files else " (not UTF-8 text)")
                    for locale, body in bodies.items() if body is None]
         verified = matches and not missing
@@ -666,10 +666,13 @@ def _read_document(folder: Path, loaded: LoadedPolicy, locales: tuple[str, ...],
     return tuple(versions)
 
 
-def _released_locales(frozen: m.Policy | None, locales: tuple[str, ...]) -> tuple[str, ...]:
+def _released_locales(frozen: m.Policy | None, locales: tuple[str, ...], files: Mapping[str, bytes]) -> tuple[str, ...]:
     """The languages a version was released in: those of its frozen source (a language added to
-    the site later is not one of them), else, when that source no longer loads, the site's."""
-    return tuple(str(locale) for locale in frozen.site.locales) if frozen is not None else locales
+    the site later is not one of them), else, when that source no longer loads (V008), the
+    site's languages it has a text of (a text deleted since is V001), else the site's."""
+    if frozen is not None:
+        return tuple(str(locale) for locale in frozen.site.locales)
+    return tuple(locale for locale in locales if f"{locale}.md" in files) or locales
 
 
 def _classified(old: m.Policy, new: m.Policy, kind: str, hashes: tuple[str, str] | None) -> Materiality:

@@ -80,11 +80,21 @@ class DocumentState:
                        every_version=self.every_version or self.versions)
 
     def languages(self, version: Version, locales: list[str], *, changes: bool = False) -> list[str]:
-        """Those of ``locales`` that publish ``version`` (``changes``: its redline, which needs an
-        earlier version in the same language)."""
-        earlier = [other for other in self.every_version or self.versions if other.number < version.number]
+        """Those of ``locales`` that publish ``version`` (``changes``: its redline, which needs
+        the version just before it in the same language)."""
+        before = self.neighbour(version, -1)
         return [locale for locale in locales if locale in version.bodies
-                and (not changes or any(locale in other.bodies for other in earlier))]
+                and (not changes or (before is not None and locale in before.bodies))]
+
+    def neighbour(self, version: Version, step: int) -> Version | None:
+        """The version just before (``step`` -1) or after (+1) ``version``, in whatever language."""
+        return next((other for other in self.every_version or self.versions
+                     if other.number == version.number + step), None)
+
+    def has_changes(self, version: Version) -> bool:
+        """Whether ``version`` has a redline here: the version just before it is shown too (a
+        language that skipped a version has none, rather than one spanning several versions)."""
+        return any(other.number == version.number - 1 for other in self.versions)
 
 
 @dataclass(frozen=True)
@@ -179,17 +189,23 @@ def _untranslated(loaded: LoadedPolicy, documents: list[DocumentState], as_of: d
             continue
         shown = [version for version in selection.published
                  if version is selection.in_force or version.release.effective > as_of]
-        for version in shown:
-            for index, locale in enumerate(locales):
-                if locale in version.bodies:
-                    continue
+        release = f"legalgen release {state.key}" + (f" --brand {loaded.root.name}" if loaded.base else "")
+        for index, locale in enumerate(locales):
+            lacking = [version for version in shown if locale not in version.bodies]
+            announced = [version for version in lacking if version is not selection.in_force]
+            if announced:  # a new version cannot take effect before one announced
+                hint = (f"leave {locale} out of site.locales for now: a version with it can take effect on "
+                        f"{announced[-1].release.effective} at the earliest (`{release} --effective "
+                        f"{announced[-1].release.effective}`)")
+            else:
+                hint = (f"release {state.key} again with {locale} (`{release}`; adding a language alone is an "
+                        f"editorial change, which may take effect when it is published), or leave {locale} out "
+                        "of site.locales until a version with it is in force")
+            for version in lacking:
                 when = "in force" if version is selection.in_force \
                     else f"announced to take effect on {version.release.effective}"
                 found.append(Diagnostic(
                     "V011", f"{state.key} version {version.number} ({when}) was released without {locale}, so the "
                             f"{locale} pages would have no text of it",
-                    loaded.locate("site", ("site", "locales", index)),
-                    hint=f"release {state.key} again with {locale} (`legalgen release {state.key}`; adding a "
-                         f"language alone is an editorial change, which may take effect when it is published), "
-                         f"or leave {locale} out of site.locales until a version with it is in force"))
+                    loaded.locate("site", ("site", "locales", index)), hint=hint))
     return found

@@ -26,11 +26,11 @@ from ..conftest import REPO, released_on
 ONE_LANGUAGE = SITE.replace("locales: [en, de]", "locales: [en]")
 
 
-def _release(root: Path, day: str, summary: str) -> str:
+def _release(root: Path, day: str, summary: str, effective: str | None = None) -> str:
     (root.parent / "summary.yaml").write_text(textwrap.dedent(summary), encoding="utf-8")
     result = CliRunner().invoke(main, ["release", "privacy", "--source", str(root), "--summary-file",
-                                       str(root.parent / "summary.yaml"), "--published", day, "--effective", day],
-                                env=released_on(day))
+                                       str(root.parent / "summary.yaml"), "--published", day,
+                                       "--effective", effective or day], env=released_on(day))
     assert "Traceback" not in result.output
     return result.output
 
@@ -96,6 +96,49 @@ def test_a_kept_history_keeps_each_version_s_languages(source: Path, tmp_path: P
     read = [[list(version.bodies) for version in load_history(loaded).of("privacy")] for _ in range(2)]
     assert read[0] == read[1] == [["en"], ["en", "de"]]
     assert any((tmp_path / "cache").rglob("*"))
+
+
+def test_a_language_that_skipped_a_version_shows_no_redline_across_it(tmp_path: Path) -> None:
+    """German left out for a material version 2 and back for version 3: German readers get no
+    redline from 1 to 3 posing as version 3's changes, and version 1 ended when 2 took effect."""
+    root = tmp_path / "source"
+    root.mkdir()
+    (root / "site.yaml").write_text(SITE, encoding="utf-8")
+    (root / "privacy.yaml").write_text(PRIVACY, encoding="utf-8")
+    _release(root, "2026-01-01", "en: First.\nde: Erste Fassung.\n")
+    (root / "site.yaml").write_text(ONE_LANGUAGE, encoding="utf-8")
+    (root / "privacy.yaml").write_text(PRIVACY.replace(", de: kein Konto", "").replace("period: P30D", "period: P60D"),
+                                       encoding="utf-8")
+    assert "material" in _release(root, "2026-02-01", "en: Kept longer.\n", effective="2026-03-05")
+    (root / "site.yaml").write_text(SITE, encoding="utf-8")
+    (root / "privacy.yaml").write_text(PRIVACY.replace("period: P30D", "period: P60D"), encoding="utf-8")
+    _release(root, "2026-04-01", "en: German again.\nde: Wieder auf Deutsch.\n")
+    loaded = load_policy(root)
+    history = load_history(loaded)
+    as_of = dt.date(2026, 4, 1)
+    pages = {(page.locale, str(page.path)): page.text for page in render_pages(loaded, history, as_of)}
+    assert ("de", "privacy/v3/changes.md") not in pages and ("en", "privacy/v3/changes.md") in pages
+    assert "changes" not in pages["de", "privacy/v3/index.md"].split("---")[2].split("\n\n")[0]
+    assert "4. März 2026" in pages["de", "privacy/v1/index.md"]  # not "31. März": version 2 replaced it
+    assert "4 March 2026" in pages["en", "privacy/v1/index.md"]
+    assert "predecessor-version" not in pages["de", "privacy/v3/index.md"]
+    entry = policy_index(take_snapshot(loaded, history, as_of))["documents"][0]["current"]
+    assert set(entry["urls"]["redline"]) == {"en"}
+
+
+def test_the_hint_waits_for_a_version_announced_without_the_language(source: Path) -> None:
+    (source / "site.yaml").write_text(ONE_LANGUAGE, encoding="utf-8")
+    (source / "privacy.yaml").write_text(PRIVACY.replace(", de: kein Konto", "").replace("period: P30D", "period: P60D"),
+                                         encoding="utf-8")
+    _release(source, "2026-02-01", "en: Kept longer.\n", effective="2026-03-15")
+    (source / "site.yaml").write_text(SITE, encoding="utf-8")
+    (source / "privacy.yaml").write_text(PRIVACY.replace("period: P30D", "period: P60D"), encoding="utf-8")
+    loaded = load_policy(source)
+    with pytest.raises(SourceError) as raised:
+        take_snapshot(loaded, load_history(loaded), dt.date(2026, 2, 10))
+    assert [d.code for d in raised.value.diagnostics] == ["V011", "V011"]
+    assert "2026-03-15 at the earliest" in (raised.value.diagnostics[0].hint or "")
+    assert "--effective 2026-03-15" in (raised.value.diagnostics[0].hint or "")
 
 
 def test_a_deleted_text_of_a_released_language_is_still_reported(source: Path) -> None:
