@@ -245,7 +245,7 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str, 
 def feeds(snapshot: Snapshot, renderer: LocaleRenderer) -> dict[PurePosixPath, bytes]:
     """The feeds of one locale by path: Atom (``<locale>/feed.xml``) and JSON Feed (``<locale>/feed.json``)."""
     titles = {(version.kind, version.number): renderer.title(frozen(version, state.document))
-              for state in snapshot.documents for version in state.versions}
+              for state in snapshot.documents if state.selection for version in state.selection.published}
     content = feed_content(
         snapshot, renderer.formatter, titles, feed_title=_feed_title(renderer, snapshot.loaded),
         entry_title=renderer.gettext("%(title)s, version %(number)s"),

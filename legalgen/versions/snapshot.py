@@ -55,8 +55,6 @@ class DocumentState:
     versions: tuple[Version, ...]
     selection: Selection | None
     slug: str
-    #: Every version of the document, in whatever languages (``versions`` may be those of one).
-    every_version: tuple[Version, ...] = ()
 
     @property
     def shown(self) -> Any:
@@ -71,30 +69,28 @@ class DocumentState:
         return self.selection is None or self.selection.in_force is not None or self.selection.upcoming is not None
 
     def in_locale(self, locale: str) -> DocumentState:
-        """The document as the pages of ``locale`` show it: only its versions released in that
-        language (those in force or announced always are, see :func:`take_snapshot`)."""
+        """The document as the pages of ``locale`` show it: its selection of the versions released
+        in that language (those in force or announced always are, see :func:`take_snapshot`);
+        ``versions`` stay every version, in whatever language."""
         if self.selection is None or all(locale in version.bodies for version in self.versions):
             return self
-        versions = tuple(version for version in self.versions if locale in version.bodies)
-        return replace(self, versions=versions, selection=select(versions, self.selection.as_of),
-                       every_version=self.every_version or self.versions)
+        shown = tuple(version for version in self.versions if locale in version.bodies)
+        return replace(self, selection=select(shown, self.selection.as_of))
 
     def languages(self, version: Version, locales: list[str], *, changes: bool = False) -> list[str]:
-        """Those of ``locales`` that publish ``version`` (``changes``: its redline, which needs
-        the version just before it in the same language)."""
-        before = self.neighbour(version, -1)
+        """Those of ``locales`` that publish ``version`` (``changes``: its redline, see :meth:`has_changes`)."""
         return [locale for locale in locales if locale in version.bodies
-                and (not changes or (before is not None and locale in before.bodies))]
+                and (not changes or self.in_locale(locale).has_changes(version))]
 
     def neighbour(self, version: Version, step: int) -> Version | None:
         """The version just before (``step`` -1) or after (+1) ``version``, in whatever language."""
-        return next((other for other in self.every_version or self.versions
-                     if other.number == version.number + step), None)
+        return next((other for other in self.versions if other.number == version.number + step), None)
 
     def has_changes(self, version: Version) -> bool:
         """Whether ``version`` has a redline here: the version just before it is shown too (a
         language that skipped a version has none, rather than one spanning several versions)."""
-        return any(other.number == version.number - 1 for other in self.versions)
+        published = self.selection.published if self.selection is not None else ()
+        return any(other.number == version.number - 1 for other in published)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,14 @@ from ..conftest import REPO, released_on
 ONE_LANGUAGE = SITE.replace("locales: [en, de]", "locales: [en]")
 
 
+def _write(root: Path, *, german: bool = True, retention: str = "P30D") -> None:
+    """The source in English and German (or English alone), keeping data for ``retention``."""
+    privacy = PRIVACY.replace("period: P30D", f"period: {retention}")
+    (root / "site.yaml").write_text(SITE if german else ONE_LANGUAGE, encoding="utf-8")
+    (root / "privacy.yaml").write_text(privacy if german else privacy.replace(", de: kein Konto", ""),
+                                       encoding="utf-8")
+
+
 def _release(root: Path, day: str, summary: str, effective: str | None = None) -> str:
     (root.parent / "summary.yaml").write_text(textwrap.dedent(summary), encoding="utf-8")
     result = CliRunner().invoke(main, ["release", "privacy", "--source", str(root), "--summary-file",
@@ -40,11 +48,9 @@ def source(tmp_path: Path) -> Path:
     """A privacy notice released in English on 1 January, then German added to the site."""
     root = tmp_path / "source"
     root.mkdir()
-    (root / "site.yaml").write_text(ONE_LANGUAGE, encoding="utf-8")
-    (root / "privacy.yaml").write_text(PRIVACY.replace(", de: kein Konto", ""), encoding="utf-8")
+    _write(root, german=False)
     assert "version 1" in _release(root, "2026-01-01", "en: First version.\n")
-    (root / "site.yaml").write_text(SITE, encoding="utf-8")
-    (root / "privacy.yaml").write_text(PRIVACY, encoding="utf-8")
+    _write(root)
     return root
 
 
@@ -103,15 +109,11 @@ def test_a_language_that_skipped_a_version_shows_no_redline_across_it(tmp_path: 
     redline from 1 to 3 posing as version 3's changes, and version 1 ended when 2 took effect."""
     root = tmp_path / "source"
     root.mkdir()
-    (root / "site.yaml").write_text(SITE, encoding="utf-8")
-    (root / "privacy.yaml").write_text(PRIVACY, encoding="utf-8")
+    _write(root)
     _release(root, "2026-01-01", "en: First.\nde: Erste Fassung.\n")
-    (root / "site.yaml").write_text(ONE_LANGUAGE, encoding="utf-8")
-    (root / "privacy.yaml").write_text(PRIVACY.replace(", de: kein Konto", "").replace("period: P30D", "period: P60D"),
-                                       encoding="utf-8")
+    _write(root, german=False, retention="P60D")
     assert "material" in _release(root, "2026-02-01", "en: Kept longer.\n", effective="2026-03-05")
-    (root / "site.yaml").write_text(SITE, encoding="utf-8")
-    (root / "privacy.yaml").write_text(PRIVACY.replace("period: P30D", "period: P60D"), encoding="utf-8")
+    _write(root, retention="P60D")
     _release(root, "2026-04-01", "en: German again.\nde: Wieder auf Deutsch.\n")
     loaded = load_policy(root)
     history = load_history(loaded)
@@ -127,12 +129,9 @@ def test_a_language_that_skipped_a_version_shows_no_redline_across_it(tmp_path: 
 
 
 def test_the_hint_waits_for_a_version_announced_without_the_language(source: Path) -> None:
-    (source / "site.yaml").write_text(ONE_LANGUAGE, encoding="utf-8")
-    (source / "privacy.yaml").write_text(PRIVACY.replace(", de: kein Konto", "").replace("period: P30D", "period: P60D"),
-                                         encoding="utf-8")
+    _write(source, german=False, retention="P60D")
     _release(source, "2026-02-01", "en: Kept longer.\n", effective="2026-03-15")
-    (source / "site.yaml").write_text(SITE, encoding="utf-8")
-    (source / "privacy.yaml").write_text(PRIVACY.replace("period: P30D", "period: P60D"), encoding="utf-8")
+    _write(source, retention="P60D")
     loaded = load_policy(source)
     with pytest.raises(SourceError) as raised:
         take_snapshot(loaded, load_history(loaded), dt.date(2026, 2, 10))
@@ -153,8 +152,7 @@ def test_a_deleted_text_of_a_released_language_is_still_reported(source: Path) -
 def test_a_diff_that_adds_a_language_shows_what_stops_the_build(source: Path, tmp_path: Path) -> None:
     base = tmp_path / "base"
     shutil.copytree(source, base)
-    (base / "site.yaml").write_text(ONE_LANGUAGE, encoding="utf-8")
-    (base / "privacy.yaml").write_text(PRIVACY.replace(", de: kein Konto", ""), encoding="utf-8")
+    _write(base, german=False)
     result = CliRunner().invoke(main, ["diff", str(base), str(source), "--format", "json", "--as-of", "2026-02-01"])
     assert "Traceback" not in result.output
     added = json.loads(result.output)["new_findings"]
