@@ -6,9 +6,11 @@ purpose, data category, recipient or recipient category (also under an existing 
 type of data or purpose, a special category of data, another recipient's name), a new
 third-country transfer or safeguard, longer retention (of a purpose or of a data category),
 a changed legal basis or Art. 9(2) condition, a new controller, a changed way to
-exercise rights, a new circumstance of disclosure or a dropped "no sale" statement, and
-refund or withdrawal terms worse for the user. Changes of wording only (localized prose)
-are editorial. The typed blocks of a custom document (data, purposes, recipients, rights)
+exercise rights, a new circumstance of disclosure or a dropped "no sale" statement, data
+now obtained from a third party or a public source (Art. 14), and refund or withdrawal
+terms worse for the user. Changes of wording only (localized prose) are editorial; a
+changed label or description of a data category or purpose is an editorial change of its
+own, which asks the reviewer to declare it material if it now covers more. The typed blocks of a custom document (data, purposes, recipients, rights)
 are compared like the same facts of a privacy notice; its prose sections are wording, and
 a release declares them material with ``--material``.
 
@@ -228,14 +230,33 @@ def _facts(old: _Facts, new: _Facts) -> Iterator[Change]:
         yield Change("no_advertising_sharing", "no longer states that data is not shared for advertising", True)
 
 
+#: Sources of data that the person does not give (GDPR Art. 14): a new one is material.
+_OTHER_SOURCES = frozenset({m.DataSource.THIRD_PARTY, m.DataSource.PUBLIC})
+#: What a reviewer is asked where a description changed: legalgen cannot tell from free text
+#: whether it now covers more, which would make the change material.
+_DESCRIBED = "; if it now covers more, release it with --material"
+
+
 def _data_category(cid: str, before: m.DataCategory, after: m.DataCategory) -> Iterator[Change]:
-    """The same id, other data: a changed type, a special category, longer storage."""
+    """The same id, other data: a changed type, a special category, a new source that is not the
+    person, longer storage; a changed label or description is listed for the reviewer."""
     where = f"data_categories[{cid}]"
     if after.type != before.type:
         yield Change(f"{where}.type", f"the data changes from {before.type} to {after.type}", True)
     if after.special_category is not None and after.special_category != before.special_category:
         yield Change(f"{where}.special", f"special category of data (Art. 9 GDPR): {after.special_category}", True)
+    if after.source != before.source:
+        yield Change(f"{where}.source", f"the data now comes from {after.source or 'an unstated source'}",
+                     after.source in _OTHER_SOURCES)
+    yield from _described(where, before, after, "label", "details", "source_details")
     yield from _retention(where, before.retention, after.retention)
+
+
+def _described(where: str, before: Any, after: Any, *fields: str) -> Iterator[Change]:
+    """An editorial change for each free-text field of an item whose text changed."""
+    for name in fields:
+        if not same_content(getattr(before, name), getattr(after, name)):
+            yield Change(f"{where}.{name}", f"the {name.replace('_', ' ')} changes{_DESCRIBED}", False)
 
 
 def _retention(where: str, before: m.Retention | None, after: m.Retention | None) -> Iterator[Change]:
@@ -261,6 +282,7 @@ def _purpose(pid: str, before: m.Purpose, after: m.Purpose) -> Iterator[Change]:
         yield Change(f"{where}.data", f"purpose now also uses {ref}", True)
     for ref in sorted(set(after.recipients) - set(before.recipients)):
         yield Change(f"{where}.recipients", f"data now also goes to {ref}", True)
+    yield from _described(where, before, after, "label", "description", "legitimate_interest")
     yield from _retention(where, before.retention, after.retention)
 
 

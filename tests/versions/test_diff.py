@@ -71,10 +71,13 @@ PRIVACY_R = PRIVACY
         (lambda t: t.replace("type: service_provision", "type: direct_marketing"), ["purposes[service].type"]),
         (lambda t: t.replace("name: Host GmbH", "name: Criteo SA"), ["recipients[host].name"]),
         (lambda t: t.replace("category: hosting", "category: advertising"), ["recipients[host].category"]),
+        # data that the person does not give (Art. 14 GDPR)
+        (lambda t: t.replace("    type: email\n", "    type: email\n    source: third_party\n"),
+         ["data_categories[contact].source"]),
     ],
     ids=["new purpose", "new data category", "legal basis", "longer retention", "third-country transfer",
          "new recipient category", "way to exercise rights", "right removed", "data type", "special category",
-         "special condition", "purpose type", "another recipient", "recipient category"],
+         "special condition", "purpose type", "another recipient", "recipient category", "data from others"],
 )
 def test_material_privacy_changes(tmp_path: Path, change, paths: list[str]) -> None:  # type: ignore[no-untyped-def]
     material, found = verdict(tmp_path, {"privacy": PRIVACY_R}, {"privacy": change(PRIVACY_R)}, "privacy")
@@ -93,6 +96,31 @@ def test_material_privacy_changes(tmp_path: Path, change, paths: list[str]) -> N
 def test_editorial_privacy_changes(tmp_path: Path, change) -> None:  # type: ignore[no-untyped-def]
     material, found = verdict(tmp_path, {"privacy": PRIVACY_R}, {"privacy": change(PRIVACY_R)}, "privacy")
     assert not material and found == []
+
+
+def test_a_changed_description_is_listed_for_the_reviewer(tmp_path: Path) -> None:
+    """Free text cannot say whether more data or another use is meant: each changed description
+    is its own editorial change, which names the field and asks for --material if it covers more."""
+    described = PRIVACY_R.replace("    type: email\n", "    type: email\n    details: {en: address, de: Adresse}\n")
+    widened = described.replace("{en: address, de: Adresse}", "{en: address and phone, de: Adresse und Telefon}")
+    widened = widened.replace("    legal_basis: contract\n", "    description: {en: orders and more, de: mehr}\n"
+                                                              "    legal_basis: contract\n")
+    folders = []
+    for name, text in (("old", described), ("new", widened)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "site.yaml").write_text(SITE, encoding="utf-8")
+        (tmp_path / name / "privacy.yaml").write_text(text, encoding="utf-8")
+        folders.append(load_policy(tmp_path / name).policy)
+    result = classify(folders[0], folders[1], "privacy")
+    assert not result.material
+    assert [(c.path, c.material) for c in result.changes] == [
+        ("data_categories[contact].details", False), ("purposes[service].description", False)]
+    assert all(c.description.endswith("release it with --material") for c in result.changes)
+    # from the person instead of from others: editorial
+    taken = described.replace("    type: email\n", "    type: email\n    source: public\n")
+    (tmp_path / "back").mkdir()
+    assert verdict(tmp_path / "back", {"privacy": taken}, {"privacy": taken.replace("public", "data_subject")},
+                   "privacy") == (False, [])
 
 
 def test_a_data_category_kept_longer_is_material(tmp_path: Path) -> None:
