@@ -63,7 +63,7 @@ class Materiality:
 
 def classify(old: m.Policy, new: m.Policy, kind: str) -> Materiality:
     """Compare the document known as ``kind`` (and the controller) between two policies."""
-    changes = list(_controller(old.company, new.company))
+    changes = [*_controller(old.company, new.company), *_languages(old.site, new.site)]
     before, after = old.document(kind), new.document(kind)
     if before is None or after is None:
         if before is not after:
@@ -112,6 +112,16 @@ def _controller(old: m.Company, new: m.Company) -> Iterator[Change]:
         yield Change("company.name", f"controller changes from {old.name!r} to {new.name!r}", True)
     if old.address != new.address or old.email != new.email:
         yield Change("company", "controller's address or e-mail changes", False)
+
+
+def _languages(old: m.SiteConfig, new: m.SiteConfig) -> Iterator[Change]:
+    """A language added or dropped: the same facts in more or fewer languages, editorial."""
+    added = [str(locale) for locale in new.locales if locale not in old.locales]
+    dropped = [str(locale) for locale in old.locales if locale not in new.locales]
+    if added:
+        yield Change("site.locales", f"new language: {', '.join(added)}", False)
+    if dropped:
+        yield Change("site.locales", f"language no longer published: {', '.join(dropped)}", False)
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ class DocumentReview:
     earliest_effective: dt.date | None
     redlines: dict[str, str]
     status: str  # added, removed, changed, unchanged
+    new_locales: tuple[str, ...] = ()  # languages of redlines that are all new text (a language added)
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ def _segments(path: str) -> Iterator[tuple[str, str | None]]:
 def locate_change(loaded: LoadedPolicy, key: str, change: Change) -> Location | None:
     """Where a changed fact stands in ``loaded``: ``purposes[fraud].retention`` is the retention
     of the purpose with id fraud; company facts are in site.yaml. None when it is not there."""
-    part = "site" if change.path.startswith("company") else key
+    part = "site" if change.path.startswith(("company", "site.")) else key
     if part not in loaded.files:
         return None
     source = loaded.files[part]
@@ -232,7 +233,10 @@ def compare(base: Side, head: Side, as_of: dt.date) -> Review:
             # a first version is never material (C03 lets it take effect at once)
             material = bool(released) and (materiality.material or bool(pending and pending.material))
             earliest = settings.period.add_to(as_of) if material else as_of
-        documents.append(DocumentReview(key, located, materiality.material, release_needed, earliest, redlines, status))
+        new_locales = tuple(locale for locale in redlines
+                            if before is not None and locale not in base.loaded.policy.site.locales)
+        documents.append(DocumentReview(key, located, materiality.material, release_needed, earliest, redlines, status,
+                                        new_locales))
     before_set = {_signature(d) for d in base.findings}
     after_set = {_signature(d) for d in head.findings}
     return Review(base.label, head.label, as_of, str(settings.period), documents,
@@ -350,7 +354,10 @@ def as_text(review_: Review, *, redlines: bool = False) -> str:
             for locale, text in document.redlines.items():
                 lines += [f"  redline ({locale}):", *("    " + line for line in excerpt(text).splitlines())]
         elif document.redlines:
-            lines.append(f"  text changed in {', '.join(document.redlines)} (--redlines shows it)")
+            changed = [locale for locale in document.redlines if locale not in document.new_locales]
+            said = ([f"text changed in {', '.join(changed)}"] if changed else []) + \
+                ([f"new text in {', '.join(document.new_locales)}"] if document.new_locales else [])
+            lines.append(f"  {'; '.join(said)} (--redlines shows it)")
     lines = [printable(line) for line in lines]  # file names and values cannot start a line of their own
     lines += [f"new: {d.format()}" for d in review_.new_findings]
     lines += [f"fixed: {d.format()}" for d in review_.fixed_findings]
@@ -379,8 +386,8 @@ def as_markdown(review_: Review, limit: int = COMMENT_LIMIT) -> str:
                  for d in review_.new_findings]
         head += [f"- fixed: {d.code} {_escape(d.message)}" for d in review_.fixed_findings]
     text = "\n".join(head) + "\n"
-    blocks = [(document.key, locale, redline_text) for document in review_.documents
-              for locale, redline_text in document.redlines.items()]
+    blocks = [(document.key, locale + (", new language" if locale in document.new_locales else ""), redline_text)
+              for document in review_.documents for locale, redline_text in document.redlines.items()]
     left_out = 0
     for key, locale, redline_text in blocks:
         block = (f"\n<details><summary>Redline: {key} ({locale})</summary>\n\n{_unmention(excerpt(redline_text))}\n\n"
@@ -469,7 +476,7 @@ def as_json(review_: Review) -> str:
             "earliest_effective": d.earliest_effective.isoformat() if d.earliest_effective else None,
             "changes": [{"path": c.path, "description": c.description, "material": c.material,
                          "location": str(where) if where else None} for c, where in d.changes],
-            "redlines": d.redlines,
+            "redlines": d.redlines, "new_locales": list(d.new_locales),
         } for d in review_.documents],
         "new_findings": [finding(d) for d in review_.new_findings],
         "fixed_findings": [finding(d) for d in review_.fixed_findings],

@@ -155,8 +155,15 @@ def test_a_diff_that_adds_a_language_shows_what_stops_the_build(source: Path, tm
     _write(base, german=False)
     result = CliRunner().invoke(main, ["diff", str(base), str(source), "--format", "json", "--as-of", "2026-02-01"])
     assert "Traceback" not in result.output
-    added = json.loads(result.output)["new_findings"]
-    assert [finding["code"] for finding in added] == ["V011"]
+    data = json.loads(result.output)
+    assert [finding["code"] for finding in data["new_findings"]] == ["V011"]
+    [privacy] = data["documents"]
+    assert [(c["path"], c["description"], c["material"]) for c in privacy["changes"]] == [
+        ("site.locales", "new language: de", False)]
+    assert privacy["changes"][0]["location"].endswith(f"site.yaml:{line_of((source / 'site.yaml').read_text(encoding='utf-8'), 'locales:')}:3")
+    assert privacy["new_locales"] == ["de"]
+    text = CliRunner().invoke(main, ["diff", str(base), str(source), "--as-of", "2026-02-01"]).output
+    assert "  new text in de (--redlines shows it)" in text.splitlines() and "text changed" not in text
 
 
 @pytest.mark.slow
