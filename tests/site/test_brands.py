@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -122,6 +123,19 @@ def test_an_unknown_key_is_the_schema_error_it_always_is(project: Path) -> None:
         _load(project, brand_name(1))
     [problem] = caught.value.diagnostics
     assert (problem.code, problem.location.line) == ("S002", 2) and "did you mean 'email'" in problem.message
+
+
+def test_a_ci_log_shows_each_brands_findings_under_its_name(project: Path) -> None:
+    """Findings go to stdout and the brand headings to stderr; a log that takes both (a pipe,
+    as in CI) keeps them in order."""
+    _write(project, brand_name(2), "site.yaml", "company:\n  emial: x@y.example\n")
+    result = subprocess.run([sys.executable, "-m", "legalgen", "check", "--brands", "--root", str(project)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+    lines = result.stdout.splitlines()
+    assert result.returncode == 1, result.stdout
+    problem = next(n for n, line in enumerate(lines) if "error S002" in line)
+    assert lines.index(f"brand {brand_name(2)}:") < problem < lines.index(f"brand {brand_name(3)}:")
+    assert lines[-1] == "3 brand(s) checked, 1 with errors"
 
 
 # --------------------------------------------------------------------------- choosing brands
