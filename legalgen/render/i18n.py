@@ -231,6 +231,13 @@ def babel_locale(code: str) -> Locale:
     return Locale.parse(code)
 
 
+def language_name(locale: str, in_language: str | None = None) -> str:
+    """The name of a language in itself, as a language switcher shows it (English, Deutsch,
+    Français), or as running text in ``in_language`` writes it (German, Deutsch, allemand)."""
+    name = babel_locale(locale).get_display_name(in_language or locale) or locale
+    return name if in_language else name[:1].upper() + name[1:]
+
+
 @functools.lru_cache(maxsize=4096)
 def _long_date(value: dt.date, locale: str, date_locale: str) -> str:
     """:meth:`Formatter.date`, formatted once per date and locale (a site shows the same few
@@ -327,6 +334,6 @@ class Formatter:
         """A country's name in this locale, from CLDR."""
         return str(babel_locale(self.locale).territories.get(code, code))
 
-    def join(self, items: list[str]) -> str:
-        """A list in running text: "a, b and c" / "a, b und c" / "a, b et c"."""
-        return format_list(items, locale=babel_locale(self.locale)) if items else ""
+    def join(self, items: list[str], style: Literal["standard", "or"] = "standard") -> str:
+        """A list in running text: "a, b and c" / "a, b und c" / "a, b et c" (``or``: "a, b or c")."""
+        return format_list(items, style=style, locale=babel_locale(self.locale)) if items else ""

@@ -32,8 +32,8 @@ from legalgen.export.jsonfeed import FILE as JSON_FEED
 from legalgen.export.jsonfeed import json_feed
 from legalgen.export.pdf import file_path as pdf_path
 from legalgen.notices.announcements import atom_feed, feed_content, page_url
-from legalgen.render.i18n import Formatter
-from legalgen.render.renderer import LocaleRenderer, Page, document_slug
+from legalgen.render.i18n import Formatter, language_name
+from legalgen.render.renderer import LocaleRenderer, Page, document_slug, escape_markdown
 from legalgen.render.typography import typeset
 from legalgen.source.load import LoadedPolicy
 from legalgen.versions.history import History, Version
@@ -227,12 +227,20 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str, 
         )))
     here = paths.history()
     rows = []
-    for version in reversed(published):
+    for version in reversed([other for other in state.versions if other.release.published <= selection.as_of]):
+        if version not in published:  # released before this language was added: where it can be read
+            rows.append({"version": version, "state": "archived", "link": "", "changes": "", "elsewhere": [
+                # the page's URL (directory URLs, like every URL of the site), another language's folder
+                f"[{escape_markdown(language_name(other, locale))}]("
+                f"{posixpath.relpath(f'{other}/{state.slug}/v{version.number}', f'{locale}/{state.slug}/history')}/)"
+                for other in state.languages(version, locales)]})
+            continue
         rows.append({
             "version": version,
             "state": selection.state(version),
             "link": _link(here, paths.version(version.number)),
             "changes": _link(here, paths.changes(version.number)) if state.has_changes(version) else "",
+            "elsewhere": [],
         })
     history_title = renderer.gettext("%(title)s: version history") % {"title": title}
     pages.append(Page(locale, here, history_title, renderer.render(

@@ -307,6 +307,7 @@ def make_environment(formatter: Formatter) -> jinja2.Environment:
         label=formatter.label,
         country=formatter.country,
         join_list=formatter.join,
+        join_either=lambda items: formatter.join(items, "or"),
         email=lambda value: f"<{value}>",
         link=lambda value: f"<{value}>",
         yaml_string=lambda value: json.dumps(str(value), ensure_ascii=False),

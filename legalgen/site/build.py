@@ -35,12 +35,11 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import jinja2
-from babel import Locale
 
 from legalgen.diagnostics import BuildError
 from legalgen.notices.announcements import notices_json
 from legalgen.project import GENERATED_HEADER, Project, is_legalgen_output
-from legalgen.render.i18n import Formatter
+from legalgen.render.i18n import Formatter, language_name
 from legalgen.render.markdown_safety import locale_markdown_extensions, read_base_config
 from legalgen.render.pages import feeds, locale_pages, not_found_texts, theme_extras, version_files
 from legalgen.render.renderer import (
@@ -85,12 +84,6 @@ class BuildReport:
     sources: WriteReport
     locales: list[str]
     site: Path
-
-
-def language_name(locale: str) -> str:
-    """The name of a language in itself: English, Deutsch, Français."""
-    name = Locale.parse(locale).get_display_name(locale) or locale
-    return name[:1].upper() + name[1:]
 
 
 def locale_config(project: Project, loaded: LoadedPolicy, locale: str, pages: list[Page],

@@ -84,7 +84,12 @@ def test_each_language_shows_the_versions_released_in_it(source: Path) -> None:
     assert {path for locale, path in pages if locale == "de" and path.startswith("privacy/")} == {
         "privacy/index.md", "privacy/history.md", "privacy/v2/index.md"}
     assert "v2/changes" not in pages["de", "privacy/v2/index.md"]
-    assert "v1/" not in pages["de", "privacy/history.md"] and "changes" not in pages["de", "privacy/history.md"]
+    assert "v1/index.md" not in pages["de", "privacy/history.md"] and "changes" not in pages["de", "privacy/history.md"]
+    # ... and its history says where version 1 can be read, rather than leaving it out
+    assert pages["de", "privacy/history.md"].rstrip().endswith(
+        "| 1 | 1. Januar 2026 | 1. Januar 2026 | In dieser Sprache nicht veröffentlicht; lesen Sie sie auf "
+        "[Englisch](../../../en/privacy/v1/). | |")
+    assert "nicht veröffentlicht" not in pages["en", "privacy/history.md"]
     # the English pages only German lacks send its language switcher to the document's German page
     for path in ("privacy/v1/index.md", "privacy/v2/changes.md"):
         assert 'legalgen_languages: ["en"]\nlegalgen_fallback: "privacy/"\n' in pages["en", path], path
@@ -180,6 +185,9 @@ def test_the_built_switcher_leads_to_the_document_where_a_language_lacks_the_pag
     permalink = (site / "en" / "privacy" / "v1" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../../de/privacy/" hreflang="de"' in permalink
     assert 'hreflang="de"' not in permalink.split("</head>")[0]
+    history = site / "de" / "privacy" / "history" / "index.html"
+    assert 'href="../../../en/privacy/v1/"' in history.read_text(encoding="utf-8")
+    assert (history.parent / "../../../en/privacy/v1/index.html").resolve().is_file()
     current = (site / "en" / "privacy" / "v2" / "index.html").read_text(encoding="utf-8")
     assert 'href="../../../de/privacy/v2/" hreflang="de"' in current
     assert '<link rel="alternate" hreflang="de" href="https://legal.test.example/de/privacy/v2/">' in current
