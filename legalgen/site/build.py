@@ -572,7 +572,8 @@ def build_site(
     if engine == "zensical" and not project.site.is_relative_to(project.root):
         raise BuildError(f"zensical builds only into a folder below the project root {project.root}; "
                          f"choose a --site-dir below it or build with --engine mkdocs")
-    _refuse_links_out(_theme_folder(project), project.root)
+    theme = _theme_folder(project)
+    _refuse_links_out(theme, project.root)
     locales = [str(locale) for locale in loaded.policy.site.locales]
     with _sigterm_exits() as stop_if_terminated, _exclusive(project, locales, site=True, lock_timeout=lock_timeout,
                                                             progress=progress) as lock:
@@ -580,7 +581,7 @@ def build_site(
             progress(line)
         snapshot = take_snapshot(loaded, history, as_of)
         previous = manifest.stored(project.site) if is_legalgen_output(project.site) and not force else {}
-        shared = manifest.shared_inputs(project, engine)
+        shared = manifest.shared_inputs(project, engine, theme)
         inputs: dict[str, str] = {}
         builds = _Builds(project, engine, jobs, len(locales), progress, lock)
 
@@ -595,8 +596,9 @@ def build_site(
             progress(f"rendered {len(report.written)} changed file(s), {len(report.unchanged)} unchanged")
             root_files = _root_files(snapshot)
             inputs[manifest.ROOT] = manifest.root_input(root_files)
-            sources = {manifest.SOURCE: manifest.source_key(project, engine, as_of),
-                       manifest.TIMEZONE: loaded.policy.site.timezone}
+            sources = {manifest.SOURCE: manifest.source_key(project, engine, as_of, theme),
+                       manifest.TIMEZONE: loaded.policy.site.timezone,
+                       manifest.THEME: os.path.relpath(theme, project.root)}
             if not builds.started and {k: v for k, v in previous.items() if k not in sources} == inputs:
                 progress("nothing changed since the last build: site/ is left as it is")
                 if any(previous.get(key) != value for key, value in sources.items()):  # e.g. a new day, same pages

@@ -2,7 +2,7 @@
 
 The manifest names, per locale, a hash of everything its pages are made from: the
 rendered Markdown tree of the locale, its generated config, the base mkdocs.yml, the
-overrides, the engine and theme versions and legalgen's own Markdown extension; and, for
+theme folder it names (overrides/), the engine and theme versions and legalgen's own Markdown extension; and, for
 the files legalgen writes at the site root, a hash of their content. It is stored in the
 built site (``.legalgen-manifest.json``). A build whose manifest equals the stored one
 writes nothing; a locale whose part is unchanged is copied from the current site instead
@@ -29,6 +29,9 @@ _ENGINE_PACKAGES = {"mkdocs": ("mkdocs", "mkdocs-material"), "zensical": ("zensi
 #: site's time zone, which decides the default as-of date before the source is read.
 SOURCE = "<source>"
 TIMEZONE = "<timezone>"
+#: The theme folder mkdocs.yml named (``theme.custom_dir``), relative to the project root: read
+#: from here, the check that nothing changed need not parse mkdocs.yml (whose bytes it hashes).
+THEME = "<theme>"
 #: The manifest's entry for the files at the site root.
 ROOT = "<root>"
 
@@ -41,9 +44,10 @@ def _hash_tree(digest: hashlib._Hash, folder: Path) -> None:
         digest.update(path.read_bytes() + b"\0")
 
 
-def source_key(project: Project, engine: str, as_of: dt.date) -> str:
+def source_key(project: Project, engine: str, as_of: dt.date, theme: Path) -> str:
     """A hash of everything a build is made from, read without parsing anything: the as-of
-    date, the source with its versions (and a brand's base), mkdocs.yml, overrides/, the engine
+    date, the source with its versions (and a brand's base), mkdocs.yml, the theme folder it
+    names (``theme``), the engine
     and theme versions, and legalgen's own files (code, templates, catalogs, knowledge)."""
     digest = hashlib.sha256()
     digest.update(f"{engine} {as_of.isoformat()} {sys.version_info[:2]}\0".encode())
@@ -54,7 +58,7 @@ def source_key(project: Project, engine: str, as_of: dt.date) -> str:
     catalogs = catalog_dir()  # in a checkout, beside the package
     if not catalogs.is_relative_to(code):
         _hash_tree(digest, catalogs)
-    for folder in (project.source, project.base, project.root / "overrides"):
+    for folder in (project.source, project.base, theme):
         digest.update(b"\1")
         if folder is not None:
             _hash_tree(digest, folder)
@@ -70,20 +74,23 @@ def up_to_date(project: Project, engine: str, as_of: dt.date | None) -> bool:
     from legalgen.clock import today
 
     previous = stored(project.site)
-    if SOURCE not in previous:
+    if SOURCE not in previous or THEME not in previous:
         return False
     if as_of is None:
         try:
             as_of = today(previous.get(TIMEZONE, ""))
         except (ValueError, KeyError):  # no or no known time zone: read the source
             return False
-    return previous[SOURCE] == source_key(project, engine, as_of)
+    theme = project.root / previous[THEME]
+    if not theme.resolve().is_relative_to(project.root.resolve()):  # a manifest edited by hand: read mkdocs.yml
+        return False
+    return previous[SOURCE] == source_key(project, engine, as_of, theme)
 
 
-def shared_inputs(project: Project, engine: str) -> hashlib._Hash:
+def shared_inputs(project: Project, engine: str, theme: Path) -> hashlib._Hash:
     """The hash of what every locale's pages are made from: the engine and theme versions,
-    legalgen's Markdown extension, mkdocs.yml and overrides/ (extended per locale by
-    :func:`locale_input`)."""
+    legalgen's Markdown extension, mkdocs.yml and the theme folder it names (``theme``,
+    overrides/ by default), extended per locale by :func:`locale_input`."""
     shared = hashlib.sha256()
     shared.update(f"{engine} {sys.version_info[:2]}".encode())
     for package in ("legalgen", *_ENGINE_PACKAGES.get(engine, ())):
@@ -91,7 +98,7 @@ def shared_inputs(project: Project, engine: str) -> hashlib._Hash:
     shared.update((Path(__file__).parent.parent / "render" / "markdown_safety.py").read_bytes())
     if project.base_config.is_file():
         shared.update(project.base_config.read_bytes())
-    _hash_tree(shared, project.root / "overrides")
+    _hash_tree(shared, theme)
     return shared
 
 
@@ -129,5 +136,5 @@ def text(manifest: Mapping[str, str]) -> str:
     return json.dumps(dict(manifest), indent=2, sort_keys=True) + "\n"
 
 
-__all__ = ["FILE", "ROOT", "SOURCE", "TIMEZONE", "locale_input", "root_input", "shared_inputs", "source_key",
+__all__ = ["FILE", "ROOT", "SOURCE", "THEME", "TIMEZONE", "locale_input", "root_input", "shared_inputs", "source_key",
            "stored", "text", "up_to_date"]

@@ -72,6 +72,34 @@ def test_a_changed_override_rebuilds_every_locale(tmp_path: Path) -> None:
     assert _build(project.root)[0] == ["en", "de", "fr"]
 
 
+def test_a_theme_folder_named_in_mkdocs_yml_counts_like_overrides(tmp_path: Path) -> None:
+    """A project whose mkdocs.yml names another custom_dir: an edit there is a change too, both
+    for the check before the source is read and for the build of each locale."""
+    from click.testing import CliRunner
+
+    from legalgen.cli import main
+
+    project = copy_project(tmp_path)
+    (project.root / "overrides").rename(project.root / "theme")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("custom_dir: overrides", "custom_dir: theme"),
+                      encoding="utf-8")
+    args = ["build", "--root", str(project.root), "--as-of", AS_OF.isoformat()]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    main_html = project.root / "theme" / "main.html"
+    main_html.write_text(main_html.read_text(encoding="utf-8").replace(
+        "{% block site_meta %}", "{% block site_meta %}<meta name=\"x-theme-edit\" content=\"1\">", 1),
+        encoding="utf-8")
+    again = CliRunner().invoke(main, args)
+    assert "built from these very sources" not in again.output and "built en, de, fr" in again.output
+    assert 'name="x-theme-edit"' in (project.site / "de" / "privacy" / "index.html").read_text(encoding="utf-8")
+    # a manifest that names a folder outside the project is not followed: the source is read
+    manifest = project.site / FILE
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace('"<theme>": "theme"', '"<theme>": "/"'),
+                        encoding="utf-8")
+    assert "building as of" in CliRunner().invoke(main, args).output
+
+
 def test_the_command_skips_a_build_whose_sources_did_not_change(tmp_path: Path) -> None:
     """`legalgen build` compares a hash of its inputs before it reads the source at all."""
     from click.testing import CliRunner
