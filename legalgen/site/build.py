@@ -50,6 +50,7 @@ from legalgen.render.renderer import (
     disk_bytecode_cache,
     escape_theme_text,
 )
+from legalgen.scaffold import skeleton
 from legalgen.site import manifest
 from legalgen.source.load import LoadedPolicy
 from legalgen.versions.history import History
@@ -271,8 +272,15 @@ def _share_theme_work(config: Any) -> None:
       at a time (Material keeps thousands of icons in ``.icons``), and an installed theme's
       listing is read once per process; folders of the project, like overrides/, are listed
       on every build.
+
+    And legalgen's own overrides (those ``legalgen init`` writes) come right after the
+    project's: a template the project's overrides/ lacks, say one that a later legalgen
+    added, is legalgen's rather than the theme's.
     """
     theme = config.theme
+    ours = str(skeleton() / "overrides")
+    if ours not in theme.dirs:
+        theme.dirs.insert(1 if theme.custom_dir else 0, ours)
     make_environment = theme.get_env
 
     def get_env() -> jinja2.Environment:

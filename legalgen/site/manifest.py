@@ -58,7 +58,7 @@ def source_key(project: Project, engine: str, as_of: dt.date, theme: Path) -> st
     catalogs = catalog_dir()  # in a checkout, beside the package
     if not catalogs.is_relative_to(code):
         _hash_tree(digest, catalogs)
-    for folder in (project.source, project.base, theme):
+    for folder in (project.source, project.base, theme, _legalgen_overrides()):
         digest.update(b"\1")
         if folder is not None:
             _hash_tree(digest, folder)
@@ -99,7 +99,16 @@ def shared_inputs(project: Project, engine: str, theme: Path) -> hashlib._Hash:
     if project.base_config.is_file():
         shared.update(project.base_config.read_bytes())
     _hash_tree(shared, theme)
+    _hash_tree(shared, _legalgen_overrides())  # the templates a project's overrides lack
     return shared
+
+
+def _legalgen_overrides() -> Path:
+    """legalgen's own overrides, which the engine reads after the project's (see
+    :func:`legalgen.site.build._share_theme_work`)."""
+    from legalgen.scaffold import skeleton
+
+    return skeleton() / "overrides"
 
 
 def locale_input(shared: hashlib._Hash, tree: Mapping[PurePosixPath, str | bytes], config: str) -> str:

@@ -678,9 +678,9 @@ def test_an_edited_catalog_beside_the_package_is_an_input(tmp_path: Path, monkey
     catalogs.mkdir(parents=True)
     (catalogs / "messages.po").write_text('msgid "a"\nmsgstr "b"\n', encoding="utf-8")
     monkeypatch.setattr(manifest, "catalog_dir", lambda: tmp_path / "locales")
-    before = manifest.source_key(project, "mkdocs", AS_OF)
+    before = manifest.source_key(project, "mkdocs", AS_OF, project.root / "overrides")
     (catalogs / "messages.po").write_text('#, fuzzy\nmsgid "a"\nmsgstr "b"\n', encoding="utf-8")
-    assert manifest.source_key(project, "mkdocs", AS_OF) != before
+    assert manifest.source_key(project, "mkdocs", AS_OF, project.root / "overrides") != before
 
 
 def test_a_removed_locale_takes_its_generated_config_along(tmp_path: Path, example: LoadedPolicy,
