@@ -49,7 +49,9 @@ def declared_editorial_but_material(context: Context) -> Iterator[Finding]:
     transfer, longer retention, price or refund terms worse for the user. Calling such a
     change editorial would skip the notice people are owed.
 
-    Fails: a release with `material: false` that adds a purpose.
+    Fails: a release with `material: false` that adds a purpose (a warning once the version is
+    in force: nothing can change it any more, and a later legalgen may classify more changes
+    as material than the one that released it).
 
     Passes: the same release without `material` (legalgen classifies it) or with `material: true`.
     """
@@ -57,6 +59,12 @@ def declared_editorial_but_material(context: Context) -> Iterator[Finding]:
         for version in versions:
             if version.release.material is False and version.materiality and version.materiality.material:
                 reasons = "; ".join(f"{c.path}: {c.description}" for c in version.materiality.reasons)
+                if version.release.effective <= context.as_of:
+                    yield Finding(f"{version.kind} version {version.number} was declared editorial but is material "
+                                  f"({reasons}); it took effect on {version.release.effective} and stays as released",
+                                  version.locate("material"), severity=Severity.WARNING,
+                                  hint="announce the next material change with the full notice period")
+                    continue
                 yield Finding(f"{version.kind} version {version.number} is declared editorial but is material "
                               f"({reasons})", version.locate("material"),
                               hint="remove `material: false`; a material change needs the notice period")
@@ -71,8 +79,10 @@ def notice_period(context: Context) -> Iterator[Finding]:
     practice is 30 days (GitHub: "at least 30 days prior"). The period is
     `site.notices.period`; a shorter one needs `shorter_period_reason`, repeated as a warning.
 
-    Fails: version 3 published 2026-11-10, effective 2026-12-09 (29 days), adding a purpose;
-    or `changes: {channels: [website]}`.
+    Fails: version 3 published 2026-11-10, effective 2026-12-09 (29 days), adding a purpose
+    (a warning once the version is in force: nothing can change it any more, and a later
+    legalgen may classify more changes as material than the one that released it); or
+    `changes: {channels: [website]}`.
 
     Passes: the same version effective 2026-12-10 or later; `channels: [email, banner]`.
     """
@@ -101,10 +111,17 @@ def notice_period(context: Context) -> Iterator[Finding]:
         for version in versions:
             release = version.release
             days = (release.effective - release.published).days
-            if version.material and not settings.period.separates(release.published, release.effective):
-                yield Finding(f"{version.kind} version {version.number} is material but takes effect {days} day(s) "
-                              f"after publication; the notice period is {settings.period}", version.locate("effective"),
-                              hint=f"set the effective date at least {settings.period} after {release.published}")
+            if not version.material or settings.period.separates(release.published, release.effective):
+                continue
+            if release.effective <= context.as_of:
+                yield Finding(f"{version.kind} version {version.number} is material but took effect {days} day(s) "
+                              f"after publication (the notice period is {settings.period}); it stays as released",
+                              version.locate("effective"), severity=Severity.WARNING,
+                              hint="announce the next material change with the full notice period")
+                continue
+            yield Finding(f"{version.kind} version {version.number} is material but takes effect {days} day(s) "
+                          f"after publication; the notice period is {settings.period}", version.locate("effective"),
+                          hint=f"set the effective date at least {settings.period} after {release.published}")
 
 
 _MARKETING = ("offer", "discount", "deal", "upgrade now", "rabatt", "angebot", "jetzt upgraden", "promotion",

@@ -229,18 +229,16 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str, 
     rows = []
     for version in reversed([other for other in state.versions if other.release.published <= selection.as_of]):
         if version not in published:  # released before this language was added: where it can be read
-            rows.append({"version": version, "state": "archived", "link": "", "changes": "", "elsewhere": [
-                # the page's URL (directory URLs, like every URL of the site), another language's folder
-                f"[{escape_markdown(language_name(other, locale))}]("
-                f"{posixpath.relpath(f'{other}/{state.slug}/v{version.number}', f'{locale}/{state.slug}/history')}/)"
+            rows.append({"version": version, "unpublished": True, "elsewhere": [
+                renderer.gettext("in %(language)s") % {"language": _language_link(state.slug, version.number, other, locale)}
                 for other in state.languages(version, locales)]})
             continue
         rows.append({
             "version": version,
+            "unpublished": False,
             "state": selection.state(version),
             "link": _link(here, paths.version(version.number)),
             "changes": _link(here, paths.changes(version.number)) if state.has_changes(version) else "",
-            "elsewhere": [],
         })
     history_title = renderer.gettext("%(title)s: version history") % {"title": title}
     pages.append(Page(locale, here, history_title, renderer.render(
@@ -248,6 +246,14 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str, 
         updated=published[-1].release.published, links={"current": _link(here, paths.current())},
     )))
     return pages
+
+
+def _language_link(slug: str, number: int, other: str, locale: str) -> str:
+    """A link from the history page of ``locale`` to the permalink of version ``number`` in
+    ``other``, named in the page's language: the URL the other language's folder gives it
+    (directory URLs, like every URL of the site)."""
+    url = posixpath.relpath(f"{other}/{slug}/v{number}", f"{locale}/{slug}/history")
+    return f"[{escape_markdown(language_name(other, locale))}]({url}/){{hreflang={other}}}"
 
 
 def feeds(snapshot: Snapshot, renderer: LocaleRenderer) -> dict[PurePosixPath, bytes]:

@@ -63,36 +63,51 @@ class Materiality:
 
 def classify(old: m.Policy, new: m.Policy, kind: str) -> Materiality:
     """Compare the document known as ``kind`` (and the controller) between two policies."""
-    changes = [*_controller(old.company, new.company), *_languages(old.site, new.site)]
+    changes = list(_controller(old.company, new.company))
     before, after = old.document(kind), new.document(kind)
     if before is None or after is None:
         if before is not after:
             changes.append(Change(kind, "document added" if before is None else "document removed", True))
         return Materiality(tuple(changes))
+    changes += _languages(old.site, new.site)
     if before.kind != after.kind:
         changes.append(Change(kind, f"the document changes from {before.kind} to {after.kind}", True))
         return Materiality(tuple(changes))
     compare = _COMPARE[after.kind]
     changes += compare(before, after)
-    if not changes and not same_content(before, after, exclude={"last_updated"}):
+    shared = frozenset(map(str, old.site.locales)) & frozenset(map(str, new.site.locales))
+    if not changes and not same_content(before, after, exclude={"last_updated"}, locales=shared):
         changes.append(Change(kind, "wording or presentation changed", False))
     return Materiality(tuple(changes))
 
 
-def same_content(old: Any, new: Any, exclude: frozenset[str] | set[str] = frozenset()) -> bool:
+def same_content(old: Any, new: Any, exclude: frozenset[str] | set[str] = frozenset(),
+                 locales: frozenset[str] | None = None) -> bool:
     """Whether two values hold the same data, field by field (``exclude``: top-level fields to
     leave out), as their dumps would compare, without building pydantic's serializers.
+    With ``locales``, texts are compared in those languages only (a translation that comes or
+    goes with a language is no change).
 
     >>> same_content(m.Text({"en": "a"}), m.Text({"en": "a"})), same_content([1, 2], [1, 3])
     (True, False)
+    >>> same_content(m.Text({"en": "a"}), m.Text({"en": "a", "de": "b"}), locales=frozenset({"en"}))
+    True
     """
+    if locales is not None and isinstance(old, m.Text):
+        if not isinstance(new, m.Text):
+            return False
+        old_texts: dict[Any, Any] = old.root
+        new_texts: dict[Any, Any] = new.root
+        return all(old_texts.get(code) == new_texts.get(code) for code in locales)
     if isinstance(old, BaseModel):
-        return type(old) is type(new) and all(
-            same_content(value, new.__dict__[name]) for name, value in old.__dict__.items() if name not in exclude)
+        return type(old) is type(new) and all(same_content(value, new.__dict__[name], locales=locales)
+                                              for name, value in old.__dict__.items() if name not in exclude)
     if isinstance(old, (list, tuple)):
-        return isinstance(new, (list, tuple)) and len(old) == len(new) and all(map(same_content, old, new))
+        return isinstance(new, (list, tuple)) and len(old) == len(new) and all(
+            same_content(a, b, locales=locales) for a, b in zip(old, new))
     if isinstance(old, dict):
-        return isinstance(new, dict) and old.keys() == new.keys() and all(same_content(v, new[k]) for k, v in old.items())
+        return isinstance(new, dict) and old.keys() == new.keys() and all(
+            same_content(v, new[k], locales=locales) for k, v in old.items())
     return bool(old == new)
 
 
@@ -115,13 +130,11 @@ def _controller(old: m.Company, new: m.Company) -> Iterator[Change]:
 
 
 def _languages(old: m.SiteConfig, new: m.SiteConfig) -> Iterator[Change]:
-    """A language added or dropped: the same facts in more or fewer languages, editorial."""
+    """A language added: the same facts in one more language, editorial, and a text to release
+    in it. A language dropped changes no document: the site stops publishing it."""
     added = [str(locale) for locale in new.locales if locale not in old.locales]
-    dropped = [str(locale) for locale in old.locales if locale not in new.locales]
     if added:
         yield Change("site.locales", f"new language: {', '.join(added)}", False)
-    if dropped:
-        yield Change("site.locales", f"language no longer published: {', '.join(dropped)}", False)
 
 
 @dataclass(frozen=True)
@@ -244,7 +257,7 @@ def _facts(old: _Facts, new: _Facts) -> Iterator[Change]:
 _OTHER_SOURCES = frozenset({m.DataSource.THIRD_PARTY, m.DataSource.PUBLIC})
 #: What a reviewer is asked where a description changed: legalgen cannot tell from free text
 #: whether it now covers more, which would make the change material.
-_DESCRIBED = "; if it now covers more, release it with --material"
+_DESCRIBED = "; if that widens what is processed, release with --material"
 
 
 def _data_category(cid: str, before: m.DataCategory, after: m.DataCategory) -> Iterator[Change]:
@@ -256,17 +269,28 @@ def _data_category(cid: str, before: m.DataCategory, after: m.DataCategory) -> I
     if after.special_category is not None and after.special_category != before.special_category:
         yield Change(f"{where}.special", f"special category of data (Art. 9 GDPR): {after.special_category}", True)
     if after.source != before.source:
-        yield Change(f"{where}.source", f"the data now comes from {after.source or 'an unstated source'}",
+        yield Change(f"{where}.source", f"the data now comes from {_SOURCE_NAMES[after.source]}",
                      after.source in _OTHER_SOURCES)
     yield from _described(where, before, after, "label", "details", "source_details")
     yield from _retention(where, before.retention, after.retention)
 
 
+_SOURCE_NAMES = {m.DataSource.DATA_SUBJECT: "the person", m.DataSource.AUTOMATIC: "automatic collection",
+                 m.DataSource.THIRD_PARTY: "a third party", m.DataSource.PUBLIC: "a public source",
+                 None: "an unstated source"}
+_FIELD_CHANGES = {"label": "the label changes", "details": "the details change",
+                  "source_details": "the details of the source change", "description": "the description changes",
+                  "legitimate_interest": "the legitimate interest changes"}
+
+
 def _described(where: str, before: Any, after: Any, *fields: str) -> Iterator[Change]:
-    """An editorial change for each free-text field of an item whose text changed."""
+    """An editorial change for each free-text field of an item whose text changed in a language
+    both sides have (a translation added or dropped with a language is no change of content)."""
     for name in fields:
-        if not same_content(getattr(before, name), getattr(after, name)):
-            yield Change(f"{where}.{name}", f"the {name.replace('_', ' ')} changes{_DESCRIBED}", False)
+        old, new = getattr(before, name), getattr(after, name)
+        if (old is None) != (new is None) or (
+                old is not None and any(old.root[locale] != new.root[locale] for locale in old.root.keys() & new.root)):
+            yield Change(f"{where}.{name}", _FIELD_CHANGES[name] + _DESCRIBED, False)
 
 
 def _retention(where: str, before: m.Retention | None, after: m.Retention | None) -> Iterator[Change]:

@@ -62,7 +62,7 @@ class DocumentReview:
     earliest_effective: dt.date | None
     redlines: dict[str, str]
     status: str  # added, removed, changed, unchanged
-    new_locales: tuple[str, ...] = ()  # languages of redlines that are all new text (a language added)
+    new_locales: tuple[str, ...] = ()  # languages of redlines that are all new text (a language or document added)
 
 
 @dataclass(frozen=True)
@@ -234,7 +234,7 @@ def compare(base: Side, head: Side, as_of: dt.date) -> Review:
             material = bool(released) and (materiality.material or bool(pending and pending.material))
             earliest = settings.period.add_to(as_of) if material else as_of
         new_locales = tuple(locale for locale in redlines
-                            if before is not None and locale not in base.loaded.policy.site.locales)
+                            if before is None or locale not in base.loaded.policy.site.locales)
         documents.append(DocumentReview(key, located, materiality.material, release_needed, earliest, redlines, status,
                                         new_locales))
     before_set = {_signature(d) for d in base.findings}
@@ -386,7 +386,8 @@ def as_markdown(review_: Review, limit: int = COMMENT_LIMIT) -> str:
                  for d in review_.new_findings]
         head += [f"- fixed: {d.code} {_escape(d.message)}" for d in review_.fixed_findings]
     text = "\n".join(head) + "\n"
-    blocks = [(document.key, locale + (", new language" if locale in document.new_locales else ""), redline_text)
+    blocks = [(document.key, locale + (", new language" if locale in document.new_locales
+                                       and document.status != "added" else ""), redline_text)
               for document in review_.documents for locale, redline_text in document.redlines.items()]
     left_out = 0
     for key, locale, redline_text in blocks:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -9,7 +10,7 @@ from click.testing import CliRunner
 from legalgen.cli import main
 
 from ..conftest import released_on
-from .helpers import PRIVACY, line_of, run
+from .helpers import PRIVACY, SITE, diagnostics, line_of, run
 
 NEW_PURPOSE = PRIVACY.replace(
     "recipients:\n  - id: host", "  - id: stats\n    type: analytics\n    legal_basis: contract\n    data: [contact]\n"
@@ -48,6 +49,21 @@ def test_c03_channels_and_promise(tmp_path: Path) -> None:
     assert [c for c, _, _ in run(tmp_path, privacy=short)] == ["C03"]
     missing = PRIVACY.replace("changes: {channels: [email, banner], advance_notice: P30D}\n", "")
     assert run(tmp_path, privacy=missing) == [("C03", "privacy.yaml", 1)]
+
+
+def test_c03_a_version_in_force_stays_as_released(tmp_path: Path) -> None:
+    """A version whose notice no longer suffices (here: the period grew after its release; a later
+    legalgen may also classify more as material) is an error while announced, and a warning once
+    in force, when nothing can change it any more."""
+    root = _project(tmp_path)
+    (root / "privacy.yaml").write_text(NEW_PURPOSE, encoding="utf-8")
+    _release(root, "en: Stats.\nde: Statistik.\n", "2026-02-01", "2026-03-05")
+    longer = NEW_PURPOSE.replace("advance_notice: P30D", "advance_notice: P60D")
+    site = SITE.replace("  jurisdictions: [EU]\n", "  jurisdictions: [EU]\n  notices: {period: P60D}\n")
+    found = {when: [(d.code, d.severity.value) for d in diagnostics(tmp_path, dt.date.fromisoformat(when),
+                                                                     site=site, privacy=longer) if d.code == "C03"]
+             for when in ("2026-02-10", "2026-03-05")}
+    assert found == {"2026-02-10": [("C03", "error")], "2026-03-05": [("C03", "warning")]}
 
 
 def test_c04_marketing_in_a_summary(tmp_path: Path) -> None:

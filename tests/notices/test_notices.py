@@ -91,12 +91,16 @@ def test_check_reports_a_29_day_material_version(released: Path, tmp_path: Path)
     site.write_text(site.read_text(encoding="utf-8").replace(
         "    period: P20D\n    shorter_period_reason: emergency fix ordered by the DPA\n", "    period: P30D\n"),
         encoding="utf-8")
-    failed = CliRunner().invoke(main, ["check", "--source", str(released)])
+    failed = CliRunner().invoke(main, ["check", "--source", str(released), "--as-of", "2026-02-10"])
     assert failed.exit_code == 1
     changelog = released / "versions" / "privacy" / "changelog.yaml"
     line = changelog.read_text(encoding="utf-8").splitlines().index("  effective: '2026-03-02'") + 1
     assert (f"changelog.yaml:{line}:3: error C03 privacy version 2 is material but takes effect 29 day(s) after "
             "publication; the notice period is P30D") in failed.output
+    # in force, nothing can change it any more: a warning
+    kept = CliRunner().invoke(main, ["check", "--source", str(released), "--as-of", "2026-03-02"])
+    assert (f"changelog.yaml:{line}:3: warning C03 privacy version 2 is material but took effect 29 day(s) after "
+            "publication (the notice period is P30D); it stays as released") in kept.output
 
 
 def test_shorter_period_needs_a_reason(released: Path) -> None:

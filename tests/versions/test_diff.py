@@ -115,12 +115,30 @@ def test_a_changed_description_is_listed_for_the_reviewer(tmp_path: Path) -> Non
     assert not result.material
     assert [(c.path, c.material) for c in result.changes] == [
         ("data_categories[contact].details", False), ("purposes[service].description", False)]
-    assert all(c.description.endswith("release it with --material") for c in result.changes)
+    assert [c.description for c in result.changes] == [
+        "the details change; if that widens what is processed, release with --material",
+        "the description changes; if that widens what is processed, release with --material"]
     # from the person instead of from others: editorial
     taken = described.replace("    type: email\n", "    type: email\n    source: public\n")
     (tmp_path / "back").mkdir()
     assert verdict(tmp_path / "back", {"privacy": taken}, {"privacy": taken.replace("public", "data_subject")},
                    "privacy") == (False, [])
+
+
+def test_a_language_added_or_dropped_changes_no_fact(tmp_path: Path) -> None:
+    """A translation that comes or goes with a language is no changed description; a dropped
+    language changes no document (nothing to release), an added one is listed, editorial."""
+    both = PRIVACY_R.replace("    type: email\n", "    type: email\n    details: {en: address, de: Adresse}\n")
+    english = both.replace(", de: Adresse}", "}").replace(", de: kein Konto", "")
+    folders = []
+    for name, site, text in (("both", SITE, both), ("en", SITE.replace("locales: [en, de]", "locales: [en]"), english)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "site.yaml").write_text(site, encoding="utf-8")
+        (tmp_path / name / "privacy.yaml").write_text(text, encoding="utf-8")
+        folders.append(load_policy(tmp_path / name).policy)
+    assert classify(folders[0], folders[1], "privacy").changes == ()
+    added = classify(folders[1], folders[0], "privacy")
+    assert [(c.path, c.description, c.material) for c in added.changes] == [("site.locales", "new language: de", False)]
 
 
 def test_a_data_category_kept_longer_is_material(tmp_path: Path) -> None:

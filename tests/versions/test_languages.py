@@ -88,7 +88,7 @@ def test_each_language_shows_the_versions_released_in_it(source: Path) -> None:
     # ... and its history says where version 1 can be read, rather than leaving it out
     assert pages["de", "privacy/history.md"].rstrip().endswith(
         "| 1 | 1. Januar 2026 | 1. Januar 2026 | In dieser Sprache nicht veröffentlicht; lesen Sie sie auf "
-        "[Englisch](../../../en/privacy/v1/). | |")
+        "[Englisch](../../../en/privacy/v1/){hreflang=en}. | |")
     assert "nicht veröffentlicht" not in pages["en", "privacy/history.md"]
     # the English pages only German lacks send its language switcher to the document's German page
     for path in ("privacy/v1/index.md", "privacy/v2/changes.md"):
@@ -96,6 +96,13 @@ def test_each_language_shows_the_versions_released_in_it(source: Path) -> None:
     assert "legalgen_languages" not in pages["en", "privacy/v2/index.md"]
     urls = policy_index(take_snapshot(loaded, history, dt.date(2026, 2, 1)))["documents"][0]["current"]["urls"]
     assert set(urls["page"]) == {"en", "de"} and set(urls["redline"]) == {"en"}
+    # with English dropped, no language of the site has version 1 any more: the row says so
+    (source / "site.yaml").write_text(SITE.replace("locales: [en, de]", "locales: [de]").replace(
+        "default_locale: en", "default_locale: de"), encoding="utf-8")
+    loaded = load_policy(source)
+    german = {str(page.path): page.text for page in render_pages(loaded, load_history(loaded), dt.date(2026, 2, 1))}
+    assert german["privacy/history.md"].rstrip().endswith(
+        "| 1 | 1. Januar 2026 | 1. Januar 2026 | In dieser Sprache nicht veröffentlicht. | |")
 
 
 def test_a_kept_history_keeps_each_version_s_languages(source: Path, tmp_path: Path,
