@@ -36,7 +36,7 @@ from legalgen.render.i18n import Formatter, language_name
 from legalgen.render.renderer import LocaleRenderer, Page, document_slug, escape_markdown
 from legalgen.render.typography import typeset
 from legalgen.source.load import LoadedPolicy
-from legalgen.versions.history import History, Version
+from legalgen.versions.history import History, Version, select
 from legalgen.versions.redline import released_redline
 from legalgen.versions.snapshot import DocumentState, Snapshot, frozen, take_snapshot
 
@@ -227,7 +227,7 @@ def _versioned_pages(renderer: LocaleRenderer, state: DocumentState, base: str, 
         )))
     here = paths.history()
     rows = []
-    for version in reversed([other for other in state.versions if other.release.published <= selection.as_of]):
+    for version in reversed(select(state.versions, selection.as_of).published):  # in any language
         if version not in published:  # released before this language was added: where it can be read
             rows.append({"version": version, "unpublished": True, "elsewhere": [
                 renderer.gettext("in %(language)s") % {"language": _language_link(state.slug, version.number, other, locale)}
