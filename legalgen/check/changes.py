@@ -9,6 +9,7 @@ from legalgen.diagnostics import Severity
 from legalgen.source import model as m
 from legalgen.source.periods import Period
 from legalgen.versions.diff import classify
+from legalgen.versions.history import Version
 
 #: The least notice legalgen accepts without a stated reason (industry practice, C03).
 MINIMUM_NOTICE = Period(days=30)
@@ -59,15 +60,23 @@ def declared_editorial_but_material(context: Context) -> Iterator[Finding]:
         for version in versions:
             if version.release.material is False and version.materiality and version.materiality.material:
                 reasons = "; ".join(f"{c.path}: {c.description}" for c in version.materiality.reasons)
-                if version.release.effective <= context.as_of:
-                    yield Finding(f"{version.kind} version {version.number} was declared editorial but is material "
-                                  f"({reasons}); it took effect on {version.release.effective} and stays as released",
-                                  version.locate("material"), severity=Severity.WARNING,
-                                  hint="announce the next material change with the full notice period")
-                    continue
-                yield Finding(f"{version.kind} version {version.number} is declared editorial but is material "
-                              f"({reasons})", version.locate("material"),
-                              hint="remove `material: false`; a material change needs the notice period")
+                yield _on_release(context, version, "material",
+                                  f"{version.kind} version {version.number} is declared editorial but is material "
+                                  f"({reasons})",
+                                  f"{version.kind} version {version.number} was declared editorial but is material "
+                                  f"({reasons}); it took effect on {version.release.effective}",
+                                  hint="remove `material: false`; a material change needs the notice period")
+
+
+def _on_release(context: Context, version: Version, field: str, announced: str, in_force: str, *,
+                hint: str) -> Finding:
+    """A finding on a released version's notice: an error while the version is announced, a
+    warning once it is in force, when nothing can change it any more (a later legalgen may
+    classify more changes as material than the one that released it)."""
+    if version.release.effective <= context.as_of:
+        return Finding(f"{in_force}; it stays as released", version.locate(field), severity=Severity.WARNING,
+                       hint="announce the next material change with the full notice period")
+    return Finding(announced, version.locate(field), hint=hint)
 
 
 @rule("C03", document="site", covers="site.notices | versions", source="WP260 rev.01 par. 30")
@@ -111,17 +120,13 @@ def notice_period(context: Context) -> Iterator[Finding]:
         for version in versions:
             release = version.release
             days = (release.effective - release.published).days
-            if not version.material or settings.period.separates(release.published, release.effective):
-                continue
-            if release.effective <= context.as_of:
-                yield Finding(f"{version.kind} version {version.number} is material but took effect {days} day(s) "
-                              f"after publication (the notice period is {settings.period}); it stays as released",
-                              version.locate("effective"), severity=Severity.WARNING,
-                              hint="announce the next material change with the full notice period")
-                continue
-            yield Finding(f"{version.kind} version {version.number} is material but takes effect {days} day(s) "
-                          f"after publication; the notice period is {settings.period}", version.locate("effective"),
-                          hint=f"set the effective date at least {settings.period} after {release.published}")
+            if version.material and not settings.period.separates(release.published, release.effective):
+                yield _on_release(context, version, "effective",
+                                  f"{version.kind} version {version.number} is material but takes effect {days} "
+                                  f"day(s) after publication; the notice period is {settings.period}",
+                                  f"{version.kind} version {version.number} is material but took effect {days} "
+                                  f"day(s) after publication (the notice period is {settings.period})",
+                                  hint=f"set the effective date at least {settings.period} after {release.published}")
 
 
 _MARKETING = ("offer", "discount", "deal", "upgrade now", "rabatt", "angebot", "jetzt upgraden", "promotion",

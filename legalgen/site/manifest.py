@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from legalgen import catalog_dir, package_version
 from legalgen.project import Project
+from legalgen.scaffold import skeleton
 
 FILE = ".legalgen-manifest.json"
 _ENGINE_PACKAGES = {"mkdocs": ("mkdocs", "mkdocs-material"), "zensical": ("zensical",)}
@@ -106,8 +107,6 @@ def shared_inputs(project: Project, engine: str, theme: Path) -> hashlib._Hash:
 def _legalgen_overrides() -> Path:
     """legalgen's own overrides, which the engine reads after the project's (see
     :func:`legalgen.site.build._share_theme_work`)."""
-    from legalgen.scaffold import skeleton
-
     return skeleton() / "overrides"
 
 

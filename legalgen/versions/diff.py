@@ -288,8 +288,8 @@ def _described(where: str, before: Any, after: Any, *fields: str) -> Iterator[Ch
     both sides have (a translation added or dropped with a language is no change of content)."""
     for name in fields:
         old, new = getattr(before, name), getattr(after, name)
-        if (old is None) != (new is None) or (
-                old is not None and any(old.root[locale] != new.root[locale] for locale in old.root.keys() & new.root)):
+        both = frozenset(old.root) & frozenset(new.root) if old is not None and new is not None else None
+        if not same_content(old, new, locales=both):
             yield Change(f"{where}.{name}", _FIELD_CHANGES[name] + _DESCRIBED, False)
 
 
