@@ -152,6 +152,22 @@ def _custom_dir(project: Project) -> str | None:
     return custom if isinstance(custom, str) else None
 
 
+def _refuse_file_urls(project: Project) -> None:
+    """Refuse a base config that turns ``use_directory_urls`` off: every link legalgen writes
+    (language switcher, history and permalinks, feeds, sitemap, notices.json, e-mails) names a
+    page by its folder, ``privacy/v2/``, and would lead nowhere on such a site."""
+    try:
+        data = read_base_config(project.base_config)
+    except FileNotFoundError:
+        return
+    value = data.get("use_directory_urls", True) if isinstance(data, dict) else True
+    if value is not True:
+        shown = str(value).lower() if isinstance(value, bool) or value is None else repr(value)
+        raise BuildError(f"{project.base_config}: use_directory_urls: {shown} is not supported: every link legalgen "
+                         "writes (language switcher, versions, feeds, sitemap, notices.json, e-mails) names a page "
+                         "by its folder (privacy/v2/); remove the setting or set it to true")
+
+
 def _relative(path: Path, project: Project) -> str:
     """``path`` relative to the folder of the generated configs when it lies below the project
     root, else absolute."""
@@ -199,6 +215,7 @@ def _render_sources(project: Project, snapshot: Snapshot,
     (:class:`~legalgen.diagnostics.TranslationError`) leaves the tree as it was.
     """
     loaded = snapshot.loaded
+    _refuse_file_urls(project)
     renderers = [LocaleRenderer(loaded, locale) for locale in map(str, loaded.policy.site.locales)]
     stylesheet = (Path(__file__).parent.parent / "assets" / STYLESHEET.name).read_bytes()
     report = WriteReport()

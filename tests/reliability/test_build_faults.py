@@ -658,6 +658,8 @@ def test_an_incomplete_catalog_leaves_the_markdown_tree_as_it_was(tmp_path: Path
 @pytest.mark.parametrize(("config", "error"), [
     ("- a\n- b\n", "the MkDocs configuration must be a mapping"),  # found before anything is written
     ("site_name: x\ntheme:\n  name: material\n  custom_dir: 5\n", "MkDocs cannot build it"),
+    ("site_name: x\nuse_directory_urls: false\n", "use_directory_urls: false is not supported"),
+    ("site_name: x\nuse_directory_urls: !ENV [URLS, false]\n", "use_directory_urls: .* is not supported"),
 ])
 def test_a_config_mkdocs_fails_on_is_one_clean_error(tmp_path: Path, config: str, error: str, example: LoadedPolicy,
                                                      example_history: History) -> None:
