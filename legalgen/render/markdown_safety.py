@@ -224,9 +224,13 @@ def markdown_html(text: str, *, base: str | None = None, fragments_in_frame: boo
     The HTML is read away from the page the Markdown was written for, so relative links in
     it are resolved against ``base`` (that page's URL); with ``fragments_in_frame``, links
     to a place on the same page open where they are (``target="_self"``), whatever the
-    ``<base target>`` of the document that shows it."""
+    ``<base target>`` of the document that shows it.
+
+    A table column's alignment is an ``align`` attribute, which the stylesheets of the PDF and
+    the embed honour, rather than an inline ``style`` (which the embed's Content Security
+    Policy would drop)."""
     converter = Markdown(extensions=["toc", "attr_list", "admonition", "tables", "md_in_html", SafetyExtension()],
-                         output_format="html")
+                         extension_configs={"tables": {"use_align_attribute": True}}, output_format="html")
     converter.treeprocessors.register(_Relinked(converter, base, fragments_in_frame), "legalgen_relinked",
                                       LATE_PRIORITY - 1)
     return str(converter.convert(text))

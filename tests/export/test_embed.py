@@ -67,6 +67,19 @@ def test_links_in_the_text_lead_where_they_lead_on_the_site(example: LoadedPolic
     assert '<a href="https://other.example/x">us</a>' in page
 
 
+def test_a_table_column_keeps_its_alignment_under_the_embeds_policy(example: LoadedPolicy) -> None:
+    """The Content Security Policy allows no inline style: an aligned column is an ``align``
+    attribute that the embed's stylesheet honours."""
+    privacy = example.policy.documents["privacy"]
+    intro = m.Text({"en": "| Plan | Price |\n|:-----|------:|\n| Basic | 5 € |\n", "de": "-", "fr": "-"})
+    changed = replace(example, policy=example.policy.model_copy(update={"documents": {
+        **example.policy.documents, "privacy": privacy.model_copy(update={"intro": intro})}}))
+    files = embed_files(take_snapshot(changed, None, None))
+    page = files["embed/privacy/en.html"].decode()
+    assert '<td align="right">5 €</td>' in page and " style=" not in page
+    assert "td[align=right] { text-align: right; }" in files["embed/embed.css"].decode()
+
+
 def test_a_draft_shows_its_last_update_where_the_source_gives_it(example: LoadedPolicy) -> None:
     page = embed_files(take_snapshot(example, None, None))["embed/privacy/en.html"].decode()
     assert "Last updated" not in page and "Version" not in page.split("</h1>")[1][:200]
