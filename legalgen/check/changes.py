@@ -55,17 +55,29 @@ def declared_editorial_but_material(context: Context) -> Iterator[Finding]:
     as material than the one that released it).
 
     Passes: the same release without `material` (legalgen classifies it) or with `material: true`.
+    A release legalgen classified as editorial (`classified: editorial`) that it now finds
+    material, since its rules grew, stays as released and is a warning: the site, the feeds and
+    the e-mails keep saying what was published; tell people of the change if it matters to them.
     """
     for versions in context.history.documents.values():
         for version in versions:
-            if version.release.material is False and version.materiality and version.materiality.material:
-                reasons = "; ".join(f"{c.path}: {c.description}" for c in version.materiality.reasons)
+            materiality = version.materiality
+            if materiality is None or not materiality.material:
+                continue
+            reasons = "; ".join(f"{c.path}: {c.description}" for c in materiality.reasons)
+            if version.release.material is False:
                 yield _on_release(context, version, "material",
                                   f"{version.kind} version {version.number} is declared editorial but is material "
                                   f"({reasons})",
                                   f"{version.kind} version {version.number} was declared editorial but is material "
                                   f"({reasons}); it took effect on {version.release.effective}",
                                   hint="remove `material: false`; a material change needs the notice period")
+            elif version.reclassified:
+                yield Finding(f"{version.kind} version {version.number} was released as editorial, as legalgen then "
+                              f"classified it; it now finds the change material ({reasons}); it stays as released",
+                              version.locate("classified"), severity=Severity.WARNING,
+                              hint="if the change matters to people, tell them (a banner or an e-mail); announce the "
+                                   "next material change with the full notice period")
 
 
 def _on_release(context: Context, version: Version, field: str, announced: str, in_force: str, *,

@@ -48,7 +48,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import Field, ValidationError
 
@@ -75,6 +75,10 @@ class Release(m.Model):
     summary: m.Text
     material: bool | None = Field(
         None, description="Declared by the release; left out, legalgen classifies the change itself")
+    classified: Literal["material", "editorial"] | None = Field(
+        None, description="How legalgen classified the change against the previous version when releasing it; "
+                          "what the site, the feeds and the e-mails say of the version, whatever a later legalgen "
+                          "finds (left out for a first version, and by releases made before legalgen recorded it)")
     backdate_reason: m.Line | None = Field(
         None, description="Why the version was released with a publication date before the day of release")
     signed: bool | None = Field(None, description="Released with a signed git tag (legalgen/<kind>/v<N>)")
@@ -218,9 +222,18 @@ class Version:
 
     @property
     def material(self) -> bool:
-        """Material if declared so or if the changes to the previous version are; a first version is not."""
-        computed = self.materiality.material if self.materiality else False
-        return bool(self.release.material) or computed
+        """Material if declared so or if legalgen classified it so when releasing it: what was published
+        of a version does not change with a later legalgen's rules. A version released before legalgen
+        recorded its classification is material if the changes to the previous version are; a first
+        version is not."""
+        if self.release.material or self.release.classified is not None:
+            return bool(self.release.material) or self.release.classified == "material"
+        return self.materiality.material if self.materiality else False
+
+    @property
+    def reclassified(self) -> bool:
+        """Whether legalgen now finds material a change it classified as editorial when releasing it."""
+        return self.release.classified == "editorial" and self.materiality is not None and self.materiality.material
 
 
 @dataclass(frozen=True)
@@ -784,6 +797,7 @@ def plan_release(
     number = previous.number + 1 if previous else 1
     source_files = {f"source/{name}": data for name, data in loaded.source_files().items()}
     frozen = {**source_files, **{f"{locale}.md": text.encode("utf-8") for locale, text in bodies.items()}}
+    materiality = classify(previous.source, loaded.policy, kind) if previous and previous.source else None
     entry: dict[str, Any] = {
         "version": number,
         "published": published.isoformat(),
@@ -792,6 +806,8 @@ def plan_release(
     }
     if material is not None:
         entry["material"] = material
+    if materiality is not None:
+        entry["classified"] = "material" if materiality.material else "editorial"
     if backdate_reason is not None:
         entry["backdate_reason"] = backdate_reason
     if signed:
@@ -809,7 +825,6 @@ def plan_release(
             "C07", f"{kind}: the publication date {published} lies before today ({today}); a release cannot be "
                    "dated back to meet the notice period on paper", here,
             hint="publish today, or give --backdate-reason if the text really was published then"))
-    materiality = classify(previous.source, loaded.policy, kind) if previous and previous.source else None
     if materiality is not None and materiality.material:
         reasons = "; ".join(f"{c.path}: {c.description}" for c in materiality.reasons)
         if material is False:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from legalgen.cli import main
+from legalgen.source.load import load_policy
+from legalgen.versions import history
+from legalgen.versions.diff import Change, Materiality
 
 from ..conftest import released_on
 from .helpers import PRIVACY, SITE, diagnostics, line_of, run
@@ -84,3 +88,29 @@ def test_c02_declared_editorial(tmp_path: Path) -> None:
                                        str(root.parent / "s.yaml"), "--published", "2026-02-01",
                                        "--effective", "2026-04-01", "--editorial"], env=released_on("2026-02-01"))
     assert result.exit_code == 1 and "C02" in result.output
+
+
+def test_a_release_keeps_the_verdict_it_was_published_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The release records legalgen's classification in the changelog (under the version's hash);
+    what the site says of the version follows it, and a later legalgen that finds the change
+    material says so as a warning (C02), not by turning the published version material."""
+    root = _project(tmp_path)
+    changelog = root / "versions" / "privacy" / "changelog.yaml"
+    assert "classified" not in changelog.read_text(encoding="utf-8")  # a first version compares with nothing
+    wording = PRIVACY.replace("{en: no account, de: kein Konto}", "{en: no account can be opened, de: kein Konto}")
+    (root / "privacy.yaml").write_text(wording, encoding="utf-8")
+    _release(root, "en: Wording.\nde: Wortlaut.\n", "2026-02-01", "2026-02-01")
+    assert changelog.read_text(encoding="utf-8").count("classified: editorial") == 1
+    assert [(d.code, d.severity.value) for d in diagnostics(tmp_path, dt.date(2026, 2, 10), privacy=wording)
+            if d.code in ("C02", "C03")] == []
+
+    later = Materiality((Change("privacy.purposes[service].requirement", "a new consequence", material=True),))
+    monkeypatch.setenv("LEGALGEN_CACHE", "off")
+    monkeypatch.setattr(history, "_classified", lambda *args: later)
+    second = history.load_history(load_policy(root)).of("privacy")[1]
+    assert second.reclassified and not second.material  # no banner, e-mail or "material" in the feeds
+    found = [d for d in diagnostics(tmp_path, dt.date(2026, 2, 10), privacy=wording) if d.code in ("C02", "C03")]
+    assert [(d.code, d.severity.value, d.location.line) for d in found] == [
+        ("C02", "warning", line_of(changelog.read_text(encoding="utf-8"), "classified: editorial"))]
+    assert "released as editorial, as legalgen then classified it; it now finds the change material " \
+           "(privacy.purposes[service].requirement: a new consequence)" in found[0].message
