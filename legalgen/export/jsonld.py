@@ -60,6 +60,7 @@ def context(base_url: str) -> dict[str, Any]:
         "dct": "http://purl.org/dc/terms/",
         "skos": "http://www.w3.org/2004/02/skos/core#",
         "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
         "xsd": "http://www.w3.org/2001/XMLSchema#",
         "policy": f"{base_url}policy.json#",
         **{name: {"@type": "@id"} for name in _LINKS},
@@ -130,6 +131,10 @@ SAFEGUARDS: dict[m.Safeguard, str] = {
     m.Safeguard.ADEQUACY: "eu-gdpr:A45-3",
     m.Safeguard.SCC: "eu-gdpr:A46-2-c",
     m.Safeguard.BCR: "eu-gdpr:A46-2-b",
+}
+#: The decision that makes each certification framework a ground for transfers (ELI).
+CERTIFICATIONS: dict[m.Certification, str] = {
+    m.Certification.DPF: "http://data.europa.eu/eli/dec_impl/2023/1795/oj",
 }
 RIGHTS: dict[m.Right, str] = {
     m.Right.ACCESS: "eu-gdpr:A15",
@@ -246,10 +251,16 @@ class _Notice:
         node["dpv:hasDuration"] = duration_node
         return node
 
-    def transfer(self, countries: list[str], safeguards: list[m.Safeguard], recipient: str | None) -> dict[str, Any]:
+    def transfer(self, countries: list[str], safeguards: list[m.Safeguard], recipient: str | None,
+                 certification: m.Certification | None = None) -> dict[str, Any]:
         node: dict[str, Any] = {"@type": "dpv:CrossBorderTransfer"}
         if recipient:
             node["dpv:hasRecipient"] = recipient
+        if certification is not None:  # the recipient's, which the adequacy decision is limited to
+            node["dpv:hasOrganisationalMeasure"] = {
+                "@id": self.at(f"certification-{certification.value}"), "@type": "dpv:Certification",
+                "skos:prefLabel": self.text(self.formatter.label(certification)),
+                "rdfs:seeAlso": {"@id": CERTIFICATIONS[certification]}}
         third = [code for code in countries if code not in knowledge.eea()]  # a country of the EEA is none
         if third:
             node["dpv:hasThirdCountry"] = [f"loc:{code}" for code in third]
@@ -337,7 +348,8 @@ def notice(version: Version, formatter: Formatter, page: str, *, previous: str |
         if purpose.recipients:
             process["dpv:hasRecipient"] = [build.at(f"recipient-{ref}") for ref in purpose.recipients]
             transfers = [build.transfer([recipients[ref].country] if recipients[ref].country else [],
-                                        [recipients[ref].transfer.safeguard], build.at(f"recipient-{ref}"))
+                                        [recipients[ref].transfer.safeguard], build.at(f"recipient-{ref}"),
+                                        recipients[ref].transfer.certification)
                          for ref in purpose.recipients if recipients[ref].transfer is not None]
             if transfers:
                 process["dpv:hasProcessing"] = transfers

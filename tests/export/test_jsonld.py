@@ -153,6 +153,29 @@ def test_recipients_roles_and_transfers_with_their_ground(graph: set[Triple], ex
     assert (zendesk, f"<{DPV}hasCountry>", iri(f"{LOC}US")) in graph
 
 
+def test_a_transfer_to_a_certified_recipient_names_the_certification(example_history: History) -> None:
+    """Where the adequacy decision covers only certified organisations (the EU-U.S. Data Privacy
+    Framework), the recipient's certification is part of the transfer, as on the page."""
+    latest = example_history.of("privacy")[-1]
+    zendesk = next(r for r in latest.document.recipients if r.id == "zendesk")
+    assert zendesk.transfer.certification == m.Certification.DPF
+    page = f"{BASE}de/privacy/v{latest.number}/"
+    graph = triples(jsonld.notice(latest, Formatter.for_locale("de"), page, previous=None,
+                                  current=f"{BASE}de/privacy/", site=BASE))
+    every = _subjects(graph, RDF_TYPE, iri(f"{DPV}CrossBorderTransfer"))
+    transfers = _subjects(graph, f"<{DPV}hasRecipient>", iri(f"{page}#recipient-zendesk")) & every
+    certification = iri(f"{page}#certification-dpf")
+    assert transfers and all(_objects(graph, transfer, f"<{DPV}hasOrganisationalMeasure>") == {certification}
+                             for transfer in transfers)
+    assert (certification, RDF_TYPE, iri(f"{DPV}Certification")) in graph
+    assert _objects(graph, certification, f"<{SKOS}prefLabel>") == {'"Datenschutzrahmen EU-USA"@de'}
+    assert _objects(graph, certification, "<http://www.w3.org/2000/01/rdf-schema#seeAlso>") == {
+        "<http://data.europa.eu/eli/dec_impl/2023/1795/oj>"}
+    earlier = jsonld.notice(_second(example_history), Formatter.for_locale("de"), PAGE, previous=None,
+                            current=f"{BASE}de/privacy/", site=BASE)  # stated no certification
+    assert "hasOrganisationalMeasure" not in str(earlier) and "dpv:CrossBorderTransfer" in str(earlier)
+
+
 def test_a_category_without_dpv_concept_falls_back_to_the_nearest_parent_with_its_label(graph: set[Triple]) -> None:
     account = iri(f"{PAGE}#data-account")
     assert _objects(graph, account, f"<{SKOS}broader>") == {iri(f"{PD}Identifying")}
@@ -253,6 +276,7 @@ def test_every_value_of_the_source_has_a_dpv_mapping() -> None:
     assert set(jsonld.RIGHTS) == set(m.Right)
     assert set(jsonld.ROLES) == {*m.RecipientRole, None}
     assert set(jsonld.SAFEGUARDS) == set(m.Safeguard) - {m.Safeguard.DEROGATION}
+    assert set(jsonld.CERTIFICATIONS) == set(m.Certification)
 
 
 def test_transfers_name_only_third_countries_and_weeks_become_days(example_history: History) -> None:
