@@ -23,7 +23,7 @@ from typing import Any
 import jinja2
 
 from legalgen.export.discovery import site_title
-from legalgen.notices.announcements import page_url
+from legalgen.notices.announcements import page_url, version_path
 from legalgen.render.markdown_safety import link_destination, markdown_html
 from legalgen.render.renderer import LocaleRenderer
 from legalgen.versions.snapshot import DocumentState, Snapshot
@@ -85,7 +85,7 @@ def _markdown(renderer: LocaleRenderer, state: DocumentState, snapshot: Snapshot
         context["upcoming"] = upcoming
         context["links"] = {
             "upcoming": link_destination(page_url(snapshot.loaded, renderer.locale,
-                                                  f"{state.slug}/v{upcoming.number}/")),
+                                                  version_path(state.slug, upcoming.number))),
             "upcoming_changes": link_destination(page_url(snapshot.loaded, renderer.locale, f"{state.slug}/upcoming/")),
         }
     return renderer.render("embed.md.j2", body=current.bodies[renderer.locale], **context)

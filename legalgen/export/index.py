@@ -23,7 +23,7 @@ from typing_extensions import TypedDict
 
 from legalgen.export import jsonld
 from legalgen.export.pdf import file_path as pdf_path
-from legalgen.notices.announcements import page_url
+from legalgen.notices.announcements import page_url, version_path
 from legalgen.render.i18n import Formatter
 from legalgen.render.renderer import document_title
 from legalgen.versions.history import Version
@@ -134,11 +134,11 @@ def _version(state: DocumentState, version: Version | None, urls: Any, pdf: bool
     if version is None:
         return None
     release = version.release
-    version_urls: VersionUrls = {"page": urls(f"{state.slug}/v{release.version}/")}
+    version_urls: VersionUrls = {"page": urls(version_path(state.slug, release.version))}
     # a redline in each language the version just before it was published in too
     redlined = [locale for locale in version_urls["page"] if state.in_locale(locale).has_changes(version)]
     if redlined:
-        version_urls["redline"] = urls(f"{state.slug}/v{release.version}/changes/", redlined)
+        version_urls["redline"] = urls(f"{version_path(state.slug, release.version)}changes/", redlined)
     if pdf:
         version_urls["pdf"] = {locale: url + pdf_path(state.slug, release.version, locale).name
                                for locale, url in version_urls["page"].items()}

@@ -75,6 +75,12 @@ def page_url(loaded: LoadedPolicy, locale: str, path: str) -> str:
     return f"{loaded.policy.site.base_url}{locale}/{path}"
 
 
+def version_path(slug: str, number: int) -> str:
+    """The path of a version's permalink page within a locale, ``privacy/v2/`` (a directory URL,
+    like every URL of the site); its redline, JSON-LD and PDF lie in that folder."""
+    return f"{slug}/v{number}/"
+
+
 def notices_json(snapshot: Snapshot) -> str:
     """``notices.json``: the open notices for apps, with summaries and URLs in every locale."""
     loaded, as_of = snapshot.loaded, snapshot.as_of
@@ -92,7 +98,7 @@ def notices_json(snapshot: Snapshot) -> str:
             "summary": {locale: release.summary.get(locale) for locale in locales},
             "urls": {
                 "upcoming": {locale: page_url(loaded, locale, f"{notice.slug}/upcoming/") for locale in locales},
-                "version": {locale: page_url(loaded, locale, f"{notice.slug}/v{release.version}/")
+                "version": {locale: page_url(loaded, locale, version_path(notice.slug, release.version))
                             for locale in locales},
                 "current": {locale: page_url(loaded, locale, f"{notice.slug}/") for locale in locales},
             },
@@ -143,7 +149,7 @@ def feed_content(snapshot: Snapshot, formatter: Formatter, titles: dict[tuple[st
         release = version.release
         slug = snapshot.state(version.kind).slug
         entries.append(FeedEntry(
-            url=page_url(loaded, locale, f"{slug}/v{release.version}/"),
+            url=page_url(loaded, locale, version_path(slug, release.version)),
             title=typeset(entry_title % {"title": titles[version.kind, version.number], "number": release.version},
                           locale),
             text=typeset(entry_text % {

@@ -53,7 +53,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from legalgen.diagnostics import Diagnostic, LegalgenError, Location, SourceError, display_path
-from legalgen.notices.announcements import DueMessage, NoticeKind, page_url
+from legalgen.notices.announcements import DueMessage, NoticeKind, page_url, version_path
 from legalgen.render.renderer import LocaleRenderer
 from legalgen.render.typography import typeset
 from legalgen.source import model as m
@@ -433,7 +433,7 @@ def compose(loaded: LoadedPolicy, due: DueMessage, locale: str, as_of: dt.date) 
         "effective": date(release.effective), "published": date(release.published),
         "summary": release.summary.get(locale), "address": _postal_address(loaded, renderer),
         "upcoming_url": page_url(loaded, locale, f"{slug}/upcoming/"),
-        "version_url": page_url(loaded, locale, f"{slug}/v{release.version}/"),
+        "version_url": page_url(loaded, locale, version_path(slug, release.version)),
     }
     text = renderer.render("email.txt.j2", **context)
     paragraphs = [[" ".join(line.split()) for line in block.splitlines() if line.strip()]

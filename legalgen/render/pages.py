@@ -31,7 +31,7 @@ from legalgen.export.discovery import head_links
 from legalgen.export.jsonfeed import FILE as JSON_FEED
 from legalgen.export.jsonfeed import json_feed
 from legalgen.export.pdf import file_path as pdf_path
-from legalgen.notices.announcements import atom_feed, feed_content, page_url
+from legalgen.notices.announcements import atom_feed, feed_content, page_url, version_path
 from legalgen.render.i18n import Formatter, language_name
 from legalgen.render.renderer import LocaleRenderer, Page, document_slug, escape_markdown
 from legalgen.render.typography import typeset
@@ -127,15 +127,15 @@ def _version_links(base: str, slug: str, version: Version | None, published: tup
     shows ``shown``), and the link to the notice as linked data where there is one."""
     links = [{"rel": "version-history", "href": f"{base}{slug}/history/"}]
     if jsonld.has_notice(shown):
-        links.append({"rel": "alternate", "type": jsonld.MEDIA_TYPE, "href": f"{base}{slug}/v{shown.number}/{jsonld.FILE}"})
+        links.append({"rel": "alternate", "type": jsonld.MEDIA_TYPE, "href": f"{base}{version_path(slug, shown.number)}{jsonld.FILE}"})
     if version is None:
         return links
     links.append({"rel": "latest-version", "href": f"{base}{slug}/"})
     numbers = {other.number for other in published}  # of this language: one it skipped is not linked
     if version.number - 1 in numbers:
-        links.append({"rel": "predecessor-version", "href": f"{base}{slug}/v{version.number - 1}/"})
+        links.append({"rel": "predecessor-version", "href": base + version_path(slug, version.number - 1)})
     if version.number + 1 in numbers:
-        links.append({"rel": "successor-version", "href": f"{base}{slug}/v{version.number + 1}/"})
+        links.append({"rel": "successor-version", "href": base + version_path(slug, version.number + 1)})
     return links
 
 
@@ -252,7 +252,7 @@ def _language_link(slug: str, number: int, other: str, locale: str) -> str:
     """A link from the history page of ``locale`` to the permalink of version ``number`` in
     ``other``, named in the page's language: the URL the other language's folder gives it
     (directory URLs, like every URL of the site)."""
-    url = posixpath.relpath(f"{other}/{slug}/v{number}", f"{locale}/{slug}/history")
+    url = posixpath.relpath(f"{other}/{version_path(slug, number)}", f"{locale}/{slug}/history")
     return f"[{escape_markdown(language_name(other, locale))}]({url}/){{hreflang={other}}}"
 
 
@@ -288,9 +288,9 @@ def version_files(snapshot: Snapshot, renderer: LocaleRenderer,
         published = state.selection.published
         for version in published:
             folder = PurePosixPath(locale, state.slug, f"v{version.number}")
-            url = page_url(snapshot.loaded, locale, f"{state.slug}/v{version.number}/")
+            url = page_url(snapshot.loaded, locale, version_path(state.slug, version.number))
             if jsonld.has_notice(version):
-                previous = page_url(snapshot.loaded, locale, f"{state.slug}/v{version.number - 1}/") \
+                previous = page_url(snapshot.loaded, locale, version_path(state.slug, version.number - 1)) \
                     if state.has_changes(version) else None
                 files[folder / jsonld.FILE] = jsonld.notice_json(
                     version, renderer.formatter, url, previous=previous,
