@@ -44,7 +44,9 @@ COMMITMENTS = [
     ("If a personal data breach is likely to result in a high risk to you, we inform you without", "privacy",
      "breach: {notify_data_subjects: true, data_subjects_within: PT72H}"),
     ("If the breach is likely to result in a high risk to you, we also inform you without undue delay.", "privacy",
-     "breach: {notify_data_subjects: true}"),
+     "breach: {authority_within: PT72H, notify_data_subjects: true}"),
+    ("If a personal data breach is likely to result in a high risk to you, we inform you without undue delay.",
+     "privacy", "breach: {notify_data_subjects: true}"),
     ("We have appointed a data protection officer", "privacy", "dpo: {name: Dana Data, email: dpo@minimal.example}"),
     ("We protect personal data with technical and organisational measures, including:", "privacy",
      "security: [{en: encryption, de: Verschlüsselung, fr: chiffrement}]"),
@@ -58,11 +60,11 @@ COMMITMENTS = [
       "lifetime: P13M, basis: consent}]")),
     ("We remember your choice for %(period)s; after that we ask again.", "cookies",
      "consent: {reject_all: false, remembered_for: P6M, withdraw: {en: a, de: a, fr: a}}"),
-    ("When you first visit, our consent banner lets you accept or reject all optional technologies", "cookies",
+    ("You can reject all optional technologies as easily as you can accept them.", "cookies",
      "consent: {reject_all: true, remembered_for: P6M, withdraw: {en: a, de: a, fr: a}}"),
     ("You can also withdraw online at %(url)s;", "refund",
      "withdrawal: {online_function: 'https://minimal.example/withdraw'}"),
-    ("You can cancel your subscription at any time online at %(url)s.", "refund",
+    ("You can cancel your subscription online at %(url)s.", "refund",
      "withdrawal: {termination_url: 'https://minimal.example/cancel'}"),
     ("**%(within)s of purchase:** %(amount)s.", "refund", "windows: [{within: P14D, amount: full}]"),
     ("We do not sell, rent or trade personal data.", "privacy", "no_sale: true"),
@@ -231,3 +233,69 @@ def test_a_lapse_without_all_its_conditions_is_not_stated(tmp_path: Path, locale
     partial = "withdrawal: {digital_content: {express_consent: true, acknowledgement: false, confirmation: true}}\n"
     page = render_document(load_policy(_source(tmp_path, {"refund": partial})), "refund", locale)
     assert _needle(sentence, locale) not in page
+
+
+def _site(tmp_path: Path, site: str, extra: dict[str, str]) -> str:
+    root = _source(tmp_path, extra)
+    (root / "site.yaml").write_text(site, encoding="utf-8")
+    return root.as_posix()
+
+
+#: (what the page must not say, what it says instead, document, fields): a sentence whose
+#: claim another fact of the source contradicts, or that presumes a fact the source lacks.
+SAYS_ONLY_WHAT_IT_KNOWS = [
+    ("You may use the model withdrawal form below", ("by an unequivocal statement (e.g. a letter sent by post or an "
+     "e-mail)."), "refund", "withdrawal: {model_form: false}"),
+    ("You can also use this form", "Use this form: <https://minimal.example/refund>.", "refund",
+     "request: {url: 'https://minimal.example/refund'}"),
+    ("You can also use our request form", "Use our request form: <https://minimal.example/rights>.", "privacy",
+     "rights: {granted: [access], url: 'https://minimal.example/rights'}"),
+    ("we can extend this by two further months", "We answer within 14 days of receiving your request.", "privacy",
+     "rights: {granted: [access], email: privacy@minimal.example, response_time: P14D}"),
+    ("**Later:**", "- Refund pro rata to the unused period.", "refund", "windows: [{amount: pro_rata}]"),
+    ("who receives the data", "the legal basis under Art. 6(1) GDPR and how long we keep it",
+     "privacy", ("purposes: [{id: service, type: service_provision, data: [contact], legal_basis: contract, "
+     "retention: {period: P1Y}}]")),
+    ("As a data subject you have the following rights:", "## Right to object", "privacy",
+     "rights: {granted: [objection]}"),
+    ("**Legitimate interest:**", "Art. 6(1)(a) GDPR", "privacy",
+     ("purposes: [{id: news, type: direct_marketing, data: [contact], legal_basis: consent, "
+     "legitimate_interest: {en: selling more, de: x, fr: x}}]")),
+    ("You can also block", "You can block or delete cookies in your browser settings.", "cookies",
+     "browser_controls: true"),
+    ("## Personal data breaches", "## Personal data breaches", "privacy", "breach: {}"),
+]
+
+
+@pytest.mark.parametrize(("unsaid", "said", "kind", "fields"), SAYS_ONLY_WHAT_IT_KNOWS,
+                         ids=[case[0][:40] for case in SAYS_ONLY_WHAT_IT_KNOWS])
+def test_a_sentence_presumes_no_fact_the_source_lacks(tmp_path: Path, unsaid: str, said: str, kind: str,
+                                                       fields: str) -> None:
+    root = _source(tmp_path)
+    key = fields.split(":", 1)[0]  # a field the minimal document has is replaced, not given twice
+    text = re.sub(rf"(?m)^{key}: .*\n", "", textwrap.dedent(MINIMAL[kind]))
+    (root / f"{kind}.yaml").write_text(text + fields + "\n", encoding="utf-8")
+    page = render_document(load_policy(root), kind, "en")
+    assert unsaid not in page
+    if unsaid != said:
+        assert said in page
+
+
+def test_a_site_selling_to_businesses_states_no_statutory_withdrawal(tmp_path: Path) -> None:
+    businesses = SITE.replace("default_locale: en}", "default_locale: en, audience: businesses}")
+    root = Path(_site(tmp_path, businesses, {"refund": "windows: [{within: P30D, amount: full}]\n"}))
+    page = render_document(load_policy(root), "refund", "en")
+    assert "Right of withdrawal" not in page and "statutory right of withdrawal" not in page
+    assert "**Within 30 days of purchase:** full refund." in page
+
+
+def test_a_mediation_body_is_named_without_a_claim_to_take_part(tmp_path: Path) -> None:
+    imprint = "mediation: {name: Universalschlichtungsstelle des Bundes, url: 'https://www.verbraucher-schlichter.de/'}\n"
+    pages = {locale: render_document(load_policy(_source(tmp_path / locale, {"imprint": imprint})), "imprint", locale)
+             for locale in ("en", "de", "fr")}
+    assert "Consumer mediation body: Universalschlichtungsstelle des Bundes" in pages["en"]
+    assert "Verbraucherschlichtungsstelle: Universalschlichtungsstelle des Bundes" in pages["de"]
+    assert "Médiateur de la consommation\u00a0: Universalschlichtungsstelle des Bundes" in pages["fr"]
+    declined = imprint.replace("}", ", participates: false}")
+    page = render_document(load_policy(_source(tmp_path / "declined", {"imprint": declined})), "imprint", "en")
+    assert "neither willing nor obliged" in page and "verbraucher-schlichter.de" not in page

@@ -9,7 +9,7 @@ from legalgen.diagnostics import Severity
 from legalgen.source import model as m
 from legalgen.source.periods import Period
 from legalgen.versions.diff import classify
-from legalgen.versions.history import Version
+from legalgen.versions.history import Version, notice_owed
 
 #: The least notice legalgen accepts without a stated reason (industry practice, C03).
 MINIMUM_NOTICE = Period(days=30)
@@ -99,6 +99,8 @@ def notice_period(context: Context) -> Iterator[Finding]:
     channel such as e-mail, an in-service notice or a banner (WP260 rev.01, par. 30); industry
     practice is 30 days (GitHub: "at least 30 days prior"). The period is
     `site.notices.period`; a shorter one needs `shorter_period_reason`, repeated as a warning.
+    A document that promises more on its page (`changes.advance_notice`, in its source or in
+    the version it replaces) is owed what it promises.
 
     Fails: version 3 published 2026-11-10, effective 2026-12-09 (29 days), adding a purpose
     (a warning once the version is in force: nothing can change it any more, and a later
@@ -129,16 +131,17 @@ def notice_period(context: Context) -> Iterator[Finding]:
             yield Finding(f"{kind}: the document does not promise {settings.period} of notice before material "
                           "changes", context.at(kind, "changes"), hint=f"set changes.advance_notice: {settings.period}")
     for versions in context.history.documents.values():
-        for version in versions:
+        for index, version in enumerate(versions):
             release = version.release
             days = (release.effective - release.published).days
-            if version.material and not settings.period.separates(release.published, release.effective):
+            owed = notice_owed(settings.period, version.document, versions[index - 1].document if index else None)
+            if version.material and not owed.separates(release.published, release.effective):
                 yield _on_release(context, version, "effective",
                                   f"{version.kind} version {version.number} is material but takes effect {days} "
-                                  f"day(s) after publication; the notice period is {settings.period}",
+                                  f"day(s) after publication; the notice owed is {owed}",
                                   f"{version.kind} version {version.number} is material but took effect {days} "
-                                  f"day(s) after publication (the notice period is {settings.period})",
-                                  hint=f"set the effective date at least {settings.period} after {release.published}")
+                                  f"day(s) after publication (the notice owed is {owed})",
+                                  hint=f"set the effective date at least {owed} after {release.published}")
 
 
 _MARKETING = ("offer", "discount", "deal", "upgrade now", "rabatt", "angebot", "jetzt upgraden", "promotion",

@@ -151,7 +151,11 @@ def early_start(context: Context) -> Iterator[Finding]:
     request, the consumer pays an amount proportionate to what was provided (Art. 14(3);
     CJEU C-641/19); refusing any refund is not allowed.
 
-    Fails: `withdrawal: {early_start: none}`.
+    The consumer must be told of that amount before the contract (Art. 6(1)(j)); without
+    `early_start` the page says nothing of it, which is a warning: a service that never starts
+    within the period needs no such sentence.
+
+    Fails: `withdrawal: {early_start: none}`; a warning for `withdrawal` without `early_start`.
 
     Passes: `withdrawal: {early_start: pro_rata}`.
     """
@@ -159,6 +163,10 @@ def early_start(context: Context) -> Iterator[Finding]:
     if withdrawal is not None and withdrawal.early_start in (m.RefundAmount.NONE, m.RefundAmount.PARTIAL):
         yield Finding(f"after an early start the consumer gets a {withdrawal.early_start} refund, not pro rata",
                       context.at("refund", "withdrawal", "early_start"), hint="set early_start: pro_rata")
+    elif withdrawal is not None and withdrawal.early_start is None:
+        yield Finding("the withdrawal terms do not say what a consumer pays who asked for the service to begin "
+                      "within the withdrawal period", context.at("refund", "withdrawal"), severity=Severity.WARNING,
+                      hint="if the service can begin within the period, set early_start: pro_rata (Art. 6(1)(j))")
 
 
 @rule("R06", document="refund", covers="windows", source="Directive 2011/83/EU Art. 16(a), (m)",
@@ -271,3 +279,44 @@ def digital_content_lapse(context: Context) -> Iterator[Finding]:
                       context.at("refund", "withdrawal", "digital_content"),
                       hint="collect the consumer's express consent and acknowledgement and confirm both, or "
                            "remove digital_content")
+
+
+@rule("R11", document="refund", covers="withdrawal", source="Directive 2011/83/EU Art. 2(1), 9",
+      audience=m.Audience.BUSINESSES, when=("the refund terms state a right of withdrawal", lambda c:
+                                            _refund(c).withdrawal is not None))
+def withdrawal_for_businesses(context: Context) -> Iterator[Finding]:
+    """The statutory right of withdrawal is stated only where the site sells to consumers.
+
+    Why: the right of withdrawal and its model wording are the consumer's (Art. 2(1), 9); a
+    business buyer has no such right by law, and the statutory text ("we reimburse all
+    payments ... within 14 days") would contradict the terms the page goes on to state. With
+    `audience: businesses` the page leaves the withdrawal section out.
+
+    Fails: `site: {audience: businesses}` and a refund document with `withdrawal`.
+
+    Passes: the same without `withdrawal` (a contractual right belongs in `conditions`), or
+    `audience: consumers`.
+    """
+    yield Finding("the site sells to businesses, which have no statutory right of withdrawal; the page leaves "
+                  "the withdrawal section out", context.at("refund", "withdrawal"),
+                  hint="remove withdrawal and state any contractual right under conditions, or set "
+                       "site.audience: consumers")
+
+
+@rule("R12", document="refund", covers="request", source="Directive 2011/83/EU Art. 6(1)(h), 11",
+      when=("the refund terms say what a request holds (request.subject, include or evidence)",
+            lambda c: bool((r := _refund(c).request).subject or r.include or r.evidence)))
+def request_channel(context: Context) -> Iterator[Finding]:
+    """A refund request has somewhere to go.
+
+    Why: what to put in a request helps only with an address to send it to; without one the
+    page cannot say how to ask, so it leaves the section out.
+
+    Fails: `request: {include: [{en: Your order number}]}`.
+
+    Passes: `request: {email: refunds@example.com, include: [...]}` or `request: {url: ...}`.
+    """
+    request = _refund(context).request
+    if not (request.email or request.url):
+        yield Finding("the refund terms say what to include in a request but not where to send it; the page leaves "
+                      "the section out", context.at("refund", "request"), hint="add request.email or request.url")

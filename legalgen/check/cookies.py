@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from legalgen.check import Context, Finding, rule
 from legalgen.diagnostics import Severity
@@ -36,7 +36,8 @@ def trackers_listed(context: Context) -> Iterator[Finding]:
     who receives it (Art. 5(3); CNIL guidelines 2020-091).
 
     Fails: a cookie policy with no trackers, or with only `categories` (an incomplete
-    inventory); a tracker whose provider has no country.
+    inventory), or with a category none of its trackers belongs to (say, marketing
+    technologies beside a session cookie); a tracker whose provider has no country.
 
     Passes: `trackers: [{id: session, name: sid, technology: cookie, purpose: strictly_necessary, ...}]`.
     """
@@ -48,6 +49,14 @@ def trackers_listed(context: Context) -> Iterator[Finding]:
     elif not document.trackers:
         yield Finding("the cookie policy lists no trackers", context.at("cookies"),
                       hint="list every cookie and similar technology, strictly necessary ones included")
+    else:
+        listed = {tracker.purpose for tracker in document.trackers}
+        for index, category in enumerate(document.categories):
+            if category.purpose not in listed:
+                yield Finding(f"the category {category.purpose} lists no tracker: the inventory is incomplete",
+                              context.at("cookies", "categories", index, "purpose"),
+                              hint=f"list its trackers under `trackers` with purpose: {category.purpose}, or remove "
+                                   "the category")
     recipients = _recipients(context)
     for index, tracker in enumerate(document.trackers):
         provider = recipients.get(tracker.provider) if tracker.provider else None
@@ -64,25 +73,35 @@ def exemptions(context: Context) -> Iterator[Finding]:
     Why: Art. 5(3) exempts only storage strictly necessary for a service the user asked for;
     TDDDG §25(2) has no audience-measurement exemption. (France's exemption is K04.)
 
-    Fails: `{purpose: analytics, basis: exempt}` on a site targeting Germany.
+    Fails: `{purpose: analytics, basis: exempt}` on a site targeting Germany, as a tracker or
+    as a category (which the page would call "no consent needed").
 
     Passes: `{purpose: analytics, basis: consent}`.
     """
     france_only = context.targets(J.FR) and not context.targets(J.DE)
-    for index, tracker in enumerate(_cookies(context).trackers):
-        if tracker.basis is not m.TrackerBasis.EXEMPT or tracker.purpose is m.TrackerPurpose.STRICTLY_NECESSARY:
-            continue
-        if tracker.purpose is m.TrackerPurpose.ANALYTICS and france_only:
-            continue
-        yield Finding(f"tracker {tracker.id!r} ({tracker.purpose}) is exempt from consent, but only strictly "
-                      "necessary trackers are", context.at("cookies", "trackers", index, "basis"),
-                      hint="set basis: consent")
+    document = _cookies(context)
+    lists: tuple[tuple[str, Sequence[m.Tracker | m.TrackerCategory]], ...] = (
+        ("trackers", document.trackers), ("categories", document.categories))
+    for field, items in lists:
+        for index, item in enumerate(items):
+            if item.basis is not m.TrackerBasis.EXEMPT or item.purpose is m.TrackerPurpose.STRICTLY_NECESSARY:
+                continue
+            if item.purpose is m.TrackerPurpose.ANALYTICS and france_only:
+                continue
+            what = f"tracker {item.id!r}" if isinstance(item, m.Tracker) else "the category"
+            yield Finding(f"{what} ({item.purpose}) is exempt from consent, but only strictly necessary trackers "
+                          "are", context.at("cookies", field, index, "basis"), hint="set basis: consent")
 
 
 def consent_trackers(context: Context) -> bool:
-    """Whether the site has a cookie policy that lists a tracker needing consent."""
+    """Whether the site has a cookie policy that lists a tracker, or a category of them, needing consent."""
     cookies = context.policy.document("cookies")
-    return isinstance(cookies, m.CookiesDocument) and any(t.basis is m.TrackerBasis.CONSENT for t in cookies.trackers)
+    return isinstance(cookies, m.CookiesDocument) and _needs_consent(cookies)
+
+
+def _needs_consent(cookies: m.CookiesDocument) -> bool:
+    items: list[m.Tracker | m.TrackerCategory] = [*cookies.trackers, *cookies.categories]
+    return any(item.basis is m.TrackerBasis.CONSENT for item in items)
 
 
 def _exempt_analytics(context: Context) -> bool:
@@ -106,13 +125,13 @@ def consent_management(context: Context) -> Iterator[Finding]:
     par. 110): the CNIL expects about six months (an error in France); elsewhere more than
     twelve months is reported as a warning.
 
-    Fails: consent-based trackers and `consent: {reject_all: false, remembered_for: P13M, ...}`.
+    Fails: consent-based trackers (or a category `basis: consent`, which the page calls "with
+    your consent") without `consent`, or with `consent: {reject_all: false, remembered_for: P13M, ...}`.
 
     Passes: `consent: {reject_all: true, remembered_for: P6M, withdraw: {...}}`.
     """
     document = _cookies(context)
-    needs_consent = any(t.basis is m.TrackerBasis.CONSENT for t in document.trackers)
-    if not needs_consent:
+    if not _needs_consent(document):
         return
     if document.consent is None:
         yield Finding("trackers need consent but the policy does not say how consent is asked and withdrawn",

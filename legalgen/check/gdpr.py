@@ -87,9 +87,25 @@ def controller_identity(context: Context) -> Iterator[Finding]:
 
     Fails: `company: {name: IPTV Smarters, email: contact@iptvsmarters.io}` (no address).
 
+    A representative is named and reachable (an address, e-mail, phone or web address); one
+    named by a controller established in the EEA is reported as a warning, since Art. 27 asks
+    for one only outside the Union.
+
     Passes: the company with `address`, and `representative` when the address is outside the EEA.
     """
     company = context.policy.company
+    representative = _privacy(context).representative
+    if representative is not None:
+        where = context.at("privacy", "representative")
+        if not representative.name:
+            yield Finding("the EU representative is not named", where, hint="add representative.name")
+        if not (representative.address or representative.email or representative.phone or representative.url):
+            yield Finding("the EU representative has no contact details", where,
+                          hint="add the representative's address and e-mail")
+        if company.address is not None and company.address.country in knowledge.eea():
+            yield Finding(f"the controller is established in {company.address.country}, in the EEA, yet names an "
+                          "Art. 27 representative, which only a controller outside the Union has", where,
+                          severity=Severity.WARNING, hint="remove representative, or correct company.address")
     if not (company.email or company.phone or company.contact_form):
         yield Finding("the notice gives no way to contact the controller (e-mail, phone or contact form)",
                       context.at("site", "company"), hint="add company.email")
@@ -137,7 +153,9 @@ def legal_basis(context: Context) -> Iterator[Finding]:
 
 
 @rule("G04", document="privacy", covers="purposes[].legitimate_interest", source="GDPR Art. 13(1)(d)",
-      block="purposes", when=("a purpose rests on legitimate interests", any_basis(m.LegalBasis.LEGITIMATE_INTERESTS)))
+      block="purposes", when=("a purpose rests on legitimate interests or states one",
+                              lambda c: any_basis(m.LegalBasis.LEGITIMATE_INTERESTS)(c) or
+                              any(p.legitimate_interest for _, _, p in _purposes(c))))
 def legitimate_interest(context: Context) -> Iterator[Finding]:
     """A purpose based on legitimate interests states the interest pursued, also in a custom document.
 
@@ -146,12 +164,19 @@ def legitimate_interest(context: Context) -> Iterator[Finding]:
 
     Fails: `legal_basis: legitimate_interests` without `legitimate_interest`.
 
-    Passes: `legitimate_interest: {en: protecting customers against payment fraud, ...}`.
+    Passes: `legitimate_interest: {en: protecting customers against payment fraud, ...}`. A
+    legitimate interest stated for a purpose on another basis is reported too, and not shown.
     """
     for part, path, purpose in _purposes(context):
         if purpose.legal_basis is m.LegalBasis.LEGITIMATE_INTERESTS and purpose.legitimate_interest is None:
             yield Finding(f"purpose {purpose.id!r} relies on legitimate interests but does not say which",
                           context.at(part, *path, "legal_basis"), hint="add legitimate_interest")
+        elif purpose.legitimate_interest is not None and purpose.legal_basis is not m.LegalBasis.LEGITIMATE_INTERESTS:
+            basis = purpose.legal_basis.value if purpose.legal_basis else "no legal basis"
+            yield Finding(f"purpose {purpose.id!r} states a legitimate interest but rests on {basis}; the page leaves "
+                          "the interest out rather than name two legal bases",
+                          context.at(part, *path, "legitimate_interest"),
+                          hint="remove legitimate_interest, or set legal_basis: legitimate_interests")
 
 
 @rule("G05", document="privacy", covers="recipients", source="GDPR Art. 13(1)(e)", severity=Severity.WARNING)
@@ -170,6 +195,10 @@ def recipients(context: Context) -> Iterator[Finding]:
                       hint="list processors and other recipients, or at least their categories")
 
 
+#: Safeguards a copy of which people can obtain (Art. 13(1)(f): "the means by which to obtain a copy").
+_COPIED = {m.Safeguard.SCC, m.Safeguard.BCR}
+
+
 @rule("G06", document="privacy", covers="recipients[].country | recipients[].transfer | transfers",
       source="GDPR Art. 13(1)(f)", block="recipients")
 def transfers(context: Context) -> Iterator[Finding]:
@@ -185,7 +214,9 @@ def transfers(context: Context) -> Iterator[Finding]:
     an EEA state a third country), and the rule reports it.
 
     Fails: `{id: crm, name: CRM Inc., role: processor, category: it_services, country: US}`;
-    `{id: host, ..., country: IE, transfer: {safeguard: scc}}`.
+    `{id: host, ..., country: IE, transfer: {safeguard: scc}}`; standard contractual clauses or
+    binding corporate rules, for a recipient (whether or not its country is stated) or in
+    `transfers`, without `obtain_copy`.
 
     Passes: the first with `transfer: {safeguard: scc, obtain_copy: {en: ask our DPO, ...}}`.
     """
@@ -202,18 +233,22 @@ def transfers(context: Context) -> Iterator[Finding]:
             if recipient.name is not None:
                 yield Finding(f"recipient {name!r} does not state its country", where, severity=Severity.WARNING,
                               hint="add country (ISO code); outside the EEA also transfer")
-        elif recipient.country not in eea:
-            if recipient.transfer is None:
-                yield Finding(f"recipient {name!r} is in {recipient.country}, a third country, without a transfer "
-                              "safeguard", where, hint="add transfer: {safeguard: adequacy | scc | bcr | derogation}")
-            elif recipient.transfer.safeguard in (m.Safeguard.SCC, m.Safeguard.BCR) and \
-                    recipient.transfer.obtain_copy is None:
-                yield Finding(f"recipient {name!r}: the notice does not say how to obtain a copy of the safeguard",
-                              context.at(part, *path, "transfer"), hint="add transfer.obtain_copy")
+        elif recipient.country not in eea and recipient.transfer is None:
+            yield Finding(f"recipient {name!r} is in {recipient.country}, a third country, without a transfer "
+                          "safeguard", where, hint="add transfer: {safeguard: adequacy | scc | bcr | derogation}")
+        if recipient.country not in eea and recipient.transfer is not None and \
+                recipient.transfer.safeguard in _COPIED and recipient.transfer.obtain_copy is None:
+            yield Finding(f"recipient {name!r}: the notice does not say how to obtain a copy of the safeguard",
+                          context.at(part, *path, "transfer"), hint="add transfer.obtain_copy")
     privacy = _privacy_or_none(context)
     holders: list[tuple[str, NodePath, Any]] = [("privacy", (), privacy)] if privacy is not None else []
     for part, path, holder in [*holders, *context.blocks("recipients")]:
         for index, transfer in enumerate(holder.transfers):
+            if set(transfer.safeguards) & _COPIED and transfer.obtain_copy is None:
+                yield Finding("transfers to third countries rest on "
+                              f"{' and '.join(s.value for s in transfer.safeguards if s in _COPIED)}, but the notice "
+                              "does not say how to obtain a copy", context.at(part, *path, "transfers", index),
+                              hint="add obtain_copy")
             for number, country in enumerate(transfer.countries):
                 if country in eea:
                     yield Finding(f"{country} is in the EEA, yet listed among the third countries data is "

@@ -283,7 +283,8 @@ def tracker_consent_and_basis(context: Context) -> Iterator[Finding]:
     cookies = context.policy.document("cookies")
     if not isinstance(cookies, m.CookiesDocument):
         return
-    asked = {t.purpose for t in cookies.trackers if t.basis is m.TrackerBasis.CONSENT}
+    items: list[m.Tracker | m.TrackerCategory] = [*cookies.trackers, *cookies.categories]
+    asked = {t.purpose for t in items if t.basis is m.TrackerBasis.CONSENT}
     for part, path, purpose in _purposes(context):
         tracked = _TRACKING.get(purpose.type) if purpose.type else None
         if tracked in asked and purpose.legal_basis is m.LegalBasis.LEGITIMATE_INTERESTS:
@@ -330,3 +331,43 @@ def known_trackers(context: Context) -> Iterator[Finding]:
             yield Finding(f"tracker {tracker.id!r} ({tracker.name}, {known.provider} {known.purpose}) is exempt from "
                           "consent, which no authority of the targeted jurisdictions allows for it",
                           context.at("cookies", "trackers", index, "basis"), hint="set basis: consent")
+
+
+def _no_advertising_sharing(context: Context) -> bool:
+    privacy = context.policy.document("privacy")
+    return (isinstance(privacy, m.PrivacyDocument) and privacy.no_advertising_sharing) or \
+        any(block.no_advertising_sharing for _, _, block in context.blocks("recipients"))
+
+
+@rule("P09", document="privacy", covers="no_advertising_sharing", source="GDPR Art. 5(1)(a), 13(1)(e)",
+      block="recipients", when=("the notice says no data is shared for others' advertising (no_advertising_sharing)",
+                                _no_advertising_sharing))
+def advertising_sharing(context: Context) -> Iterator[Finding]:
+    """"We do not share personal data with third parties for their advertising" agrees with the recipients and trackers.
+
+    Why: the sentence is a commitment on the page; the source's own facts must not contradict
+    it. An advertising recipient that decides itself what it does with the data (controller or
+    joint controller) receives it for advertising of its own, and a third party's marketing
+    tracker reads data on the site for advertising (a warning: some such trackers work for the
+    site only).
+
+    Fails: `no_advertising_sharing: true` with `{name: Meta Platforms Ireland Ltd, category:
+    advertising, role: controller}`, or beside a marketing tracker whose provider is a third party.
+
+    Passes: the advertising recipient as a processor, or the sentence left out.
+    """
+    roles = (m.RecipientRole.CONTROLLER, m.RecipientRole.JOINT_CONTROLLER)
+    for part, path, recipient in _recipients(context):
+        if recipient.category is m.RecipientCategory.ADVERTISING and recipient.role in roles:
+            yield Finding(f"the notice says no personal data is shared with third parties for their advertising, yet "
+                          f"recipient {recipient.name or recipient.id!r} is an advertising {recipient.role.value}",
+                          context.at(part, *path), hint="remove no_advertising_sharing, or correct the recipient")
+    cookies = context.policy.document("cookies")
+    if isinstance(cookies, m.CookiesDocument):
+        for index, tracker in enumerate(cookies.trackers):
+            if tracker.purpose is m.TrackerPurpose.MARKETING and tracker.provider:
+                yield Finding(f"the notice says no personal data is shared with third parties for their advertising, "
+                              f"yet tracker {tracker.id!r} reads data for marketing for the third party "
+                              f"{tracker.provider!r}", context.at("cookies", "trackers", index, "provider"),
+                              severity=Severity.WARNING,
+                              hint="remove no_advertising_sharing unless the provider uses the data only for you")

@@ -282,7 +282,7 @@ LABELS: dict[tuple[str, str, str], str] = {
         "none": N_("no refund"),
     }),
     **_table(m.RefundMethod, "label", {
-        "same_means": N_("We refund using the same means of payment you used, at no cost to you."),
+        "same_means": N_("We refund using the same means of payment you used."),
         "store_credit": N_("We refund as credit on your account."),
         "bank_transfer": N_("We refund by bank transfer."),
     }),

@@ -771,6 +771,15 @@ class PlannedRelease:
     materiality: Materiality | None
 
 
+def notice_owed(period: Period, *documents: Any) -> Period:
+    """The notice a material change of a document is owed: the site's notice period, or longer
+    where the document promises more on its page ("at least 60 days", ``changes.advance_notice``),
+    in its current source or in the version in force, whose readers were promised it."""
+    promised: list[Period] = [document.changes.advance_notice for document in documents
+                if getattr(document, "changes", None) is not None and document.changes.advance_notice is not None]
+    return max([period, *promised])
+
+
 def plan_release(
     loaded: LoadedPolicy,
     history: History,
@@ -794,6 +803,7 @@ def plan_release(
     """
     versions = history.of(kind)
     previous = versions[-1] if versions else None
+    notice_period = notice_owed(notice_period, loaded.policy.document(kind), previous.document if previous else None)
     number = previous.number + 1 if previous else 1
     source_files = {f"source/{name}": data for name, data in loaded.source_files().items()}
     frozen = {**source_files, **{f"{locale}.md": text.encode("utf-8") for locale, text in bodies.items()}}

@@ -34,7 +34,7 @@ from legalgen.source.load import LoadedPolicy, load_policy
 from legalgen.source.reader import Limits
 from legalgen.versions import vcs
 from legalgen.versions.diff import Change, classify
-from legalgen.versions.history import History, load_history
+from legalgen.versions.history import History, load_history, notice_owed
 from legalgen.versions.redline import redline
 
 #: GitHub's limit for the body of a pull request comment.
@@ -232,7 +232,8 @@ def compare(base: Side, head: Side, as_of: dt.date) -> Review:
         if release_needed:
             # a first version is never material (C03 lets it take effect at once)
             material = bool(released) and (materiality.material or bool(pending and pending.material))
-            earliest = settings.period.add_to(as_of) if material else as_of
+            owed = notice_owed(settings.period, head.loaded.policy.document(key), latest.documents.get(key) if latest else None)
+            earliest = owed.add_to(as_of) if material else as_of
         new_locales = tuple(locale for locale in redlines
                             if before is None or locale not in base.loaded.policy.site.locales)
         documents.append(DocumentReview(key, located, materiality.material, release_needed, earliest, redlines, status,

@@ -76,31 +76,44 @@ def test_material_change_cannot_be_declared_editorial(released: Path, tmp_path: 
     assert result.exit_code == 1 and "C02 privacy: the change is material" in result.output
 
 
-def test_check_reports_a_29_day_material_version(released: Path, tmp_path: Path) -> None:
-    site = released / "site.yaml"
-    site.write_text(site.read_text(encoding="utf-8").replace(
-        "  default_locale: en\n",
-        "  default_locale: en\n  notices:\n    period: P20D\n    shorter_period_reason: emergency fix ordered by the DPA\n"),
-        encoding="utf-8")
-    assert _release(released, _summary(tmp_path), "2026-02-01", "2026-03-02").exit_code == 0
-    warned = CliRunner().invoke(main, ["check", "--source", str(released)])
-    assert warned.exit_code == 0, warned.output
+def test_check_reports_a_29_day_material_version(tmp_path: Path) -> None:
+    """A version released under a shorter notice period (both the site's and what the page
+    promised) falls short once the period is 30 days again: an error while announced, a
+    warning once in force."""
+    (tmp_path / "src").mkdir()
+    shorter = "  default_locale: en\n  notices:\n    period: P20D\n    shorter_period_reason: emergency fix ordered by the DPA\n"
+    root = write_source(tmp_path / "src", privacy=PRIVACY.replace("advance_notice: P30D", "advance_notice: P20D"))
+    site = root / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace("  default_locale: en\n", shorter), encoding="utf-8")
+    assert _release(root, _summary(tmp_path), "2026-01-01", "2026-01-01").exit_code == 0
+    (root / "privacy.yaml").write_text(NEW_PURPOSE.replace("advance_notice: P30D", "advance_notice: P20D"),
+                                       encoding="utf-8")
+    assert _release(root, _summary(tmp_path), "2026-02-01", "2026-03-02").exit_code == 0
+    warned = CliRunner().invoke(main, ["check", "--source", str(root)])
     line = site.read_text(encoding="utf-8").splitlines().index("    period: P20D") + 1
     assert f"site.yaml:{line}:5: warning C03 notice period P20D is shorter than 30 days: emergency fix ordered by " \
         "the DPA" in warned.output
-    site.write_text(site.read_text(encoding="utf-8").replace(
-        "    period: P20D\n    shorter_period_reason: emergency fix ordered by the DPA\n", "    period: P30D\n"),
-        encoding="utf-8")
-    failed = CliRunner().invoke(main, ["check", "--source", str(released), "--as-of", "2026-02-10"])
+    site.write_text(site.read_text(encoding="utf-8").replace(shorter, "  default_locale: en\n"), encoding="utf-8")
+    (root / "privacy.yaml").write_text(NEW_PURPOSE, encoding="utf-8")
+    failed = CliRunner().invoke(main, ["check", "--source", str(root), "--as-of", "2026-02-10"])
     assert failed.exit_code == 1
-    changelog = released / "versions" / "privacy" / "changelog.yaml"
+    changelog = root / "versions" / "privacy" / "changelog.yaml"
     line = changelog.read_text(encoding="utf-8").splitlines().index("  effective: '2026-03-02'") + 1
     assert (f"changelog.yaml:{line}:3: error C03 privacy version 2 is material but takes effect 29 day(s) after "
-            "publication; the notice period is P30D") in failed.output
+            "publication; the notice owed is P30D") in failed.output
     # in force, nothing can change it any more: a warning
-    kept = CliRunner().invoke(main, ["check", "--source", str(released), "--as-of", "2026-03-02"])
+    kept = CliRunner().invoke(main, ["check", "--source", str(root), "--as-of", "2026-03-02"])
     assert (f"changelog.yaml:{line}:3: warning C03 privacy version 2 is material but took effect 29 day(s) after "
-            "publication (the notice period is P30D); it stays as released") in kept.output
+            "publication (the notice owed is P30D); it stays as released") in kept.output
+
+
+def test_a_release_keeps_the_notice_the_page_promises(released: Path, tmp_path: Path) -> None:
+    """A page that promises 60 days' notice is owed 60 days, though the site's period is 30."""
+    (released / "privacy.yaml").write_text(NEW_PURPOSE.replace("advance_notice: P30D", "advance_notice: P60D"),
+                                           encoding="utf-8")
+    refused = _release(released, _summary(tmp_path), "2026-02-01", "2026-03-15")
+    assert refused.exit_code == 1 and "a material change needs P60D of notice" in refused.output
+    assert _release(released, _summary(tmp_path), "2026-02-01", "2026-04-02").exit_code == 0
 
 
 def test_shorter_period_needs_a_reason(released: Path) -> None:
@@ -235,7 +248,8 @@ def test_email_structure(example: LoadedPolicy, example_history: History) -> Non
     assert parsed.get_content_type() == "multipart/alternative"
     text = parsed.get_body(("plain",)).get_content()
     html = parsed.get_body(("html",)).get_content()
-    assert "Sie tritt am 15. Dezember 2026 in Kraft." in text and "enthält keine Werbung" in text
+    assert "Sie tritt am 15. Dezember 2026 in Kraft." in text and "Sie informiert Sie über eine Änderung unserer rechtlichen Dokumente." in text \
+        and "Werbung" not in text
     assert '<a href="https://legal.lumenstream.example/de/privacy/upcoming/"' in html
 
 

@@ -42,7 +42,7 @@ def test_a_release_that_fails_on_the_way_leaves_the_released_versions_as_they_we
         return real(path, content)
 
     monkeypatch.setattr(releases, "write_file", full_disk)
-    output = _release(root, "2026-02-01", "2026-03-15")
+    output = _release(root, "2026-02-01", "2026-04-02")  # the page now promises 60 days' notice
     assert "No space left on device" in output and "Traceback" not in output
     assert written and written[0] not in ("index.yaml", "changelog.yaml")
     assert {path: path.read_bytes() for path in heads} == heads
