@@ -37,12 +37,15 @@ import hashlib
 import os
 import pickle
 import re
+import stat
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
+
+from legalgen.files import read_bounded
 
 T = TypeVar("T")
 
@@ -64,11 +67,36 @@ def fingerprint() -> str:
 
 
 def _base() -> Path | None:
-    """The cache folder, or None when the cache is off."""
+    """The cache folder, or None when the cache is off or not the user's own (see :func:`_trusted`)."""
     setting = os.environ.get("LEGALGEN_CACHE", "")
     if setting.lower() in ("off", "0", "no", "false"):
         return None
-    return Path(setting) if setting else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "legalgen"
+    base = Path(setting) if setting else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "legalgen"
+    return base if _trusted(str(base)) else None
+
+
+@functools.cache
+def _trusted(base: str) -> bool:
+    """Whether ``base`` may hold entries legalgen reads back: its entries are Python objects
+    (pickles) and HTML that goes into pages, so only a folder that the user owns and that not
+    everyone can write to is used. A missing folder is created for the user alone (mode 0700);
+    any other is warned about once and left alone, and the cache is off."""
+    if not hasattr(os, "getuid"):
+        return True  # Windows: ownership is not told by a uid
+    path = Path(base)
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = path.lstat()
+    except OSError:
+        return True  # unusable: every write is skipped, every read misses
+    if stat.S_ISLNK(status.st_mode):
+        status = path.stat()
+    if status.st_uid != os.getuid() or status.st_mode & 0o002:
+        sys.stderr.write(f"warning: the legalgen cache {base} is not yours alone (owner uid {status.st_uid}, "
+                         f"{stat.filemode(status.st_mode)}), so it is not used; set LEGALGEN_CACHE to a folder "
+                         "only you can write to\n")
+        return False
+    return True
 
 
 def folder(kind: str = "frozen") -> Path | None:
@@ -101,13 +129,20 @@ def _entry(key: str, kind: str, suffix: str = ".pickle") -> Path | None:
     return where / f"{key}{suffix}"
 
 
+#: The largest entry read back (a frozen source within the reading limits is far smaller).
+MAX_ENTRY_BYTES = 1 << 30
+
+
 def _read(path: Path) -> bytes | None:
-    """The bytes of an entry, if it is there and matches the sha256 it starts with; a good
-    entry is marked used."""
+    """The bytes of an entry, if it is a regular file (not a link, pipe or device) and matches
+    the sha256 it starts with; a good entry is marked used."""
     try:
-        digest, _, data = path.read_bytes().partition(b"\n")
+        raw, _ = read_bounded(path, MAX_ENTRY_BYTES + 1, follow_links=False)
     except OSError:
         return None
+    if raw is None or len(raw) > MAX_ENTRY_BYTES:
+        return None
+    digest, _, data = raw.partition(b"\n")
     if hashlib.sha256(data).hexdigest().encode("ascii") != digest:
         return None
     used(path)

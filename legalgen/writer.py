@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from legalgen.diagnostics import BuildError, UnsafeOutputError
+from legalgen.files import read_bounded
 from legalgen.project import MARKER, MARKER_TEXT, is_legalgen_output
-from legalgen.source.reader import read_bounded
 
 #: renameat2(2): the flag that exchanges two names atomically, and "relative to the cwd".
 _RENAME_EXCHANGE = 2

@@ -364,3 +364,49 @@ def test_entries_unused_for_a_month_are_pruned_and_nothing_else(tmp_path: Path,
     assert cache.prune(now + 86_401) == 1
     monkeypatch.setenv("LEGALGEN_CACHE", "off")
     assert cache.prune() == 0
+
+
+def test_an_entry_that_is_no_plain_file_is_a_miss_not_a_wait(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pipe (which would block the read), a link to a device or elsewhere: each is no entry,
+    and the value is computed."""
+    import os
+
+    monkeypatch.setenv("LEGALGEN_CACHE", str(tmp_path / "cache"))
+    keys = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(3)]
+    folder = cache.folder("redline")
+    assert folder is not None
+    folder.mkdir(parents=True)
+    os.mkfifo(folder / f"{keys[0]}.pickle")
+    (folder / f"{keys[1]}.pickle").symlink_to("/dev/zero")
+    good = tmp_path / "elsewhere.pickle"
+    good.write_bytes(b"x")
+    (folder / f"{keys[2]}.pickle").symlink_to(good)
+    assert [cache.value("redline", key, lambda: "computed", str) for key in keys] == ["computed"] * 3
+
+
+def test_a_cache_folder_others_can_write_to_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """Entries are Python objects and HTML for the pages: a folder anyone may write to is not read."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv("LEGALGEN_CACHE", str(shared))
+    cache._trusted.cache_clear()
+    assert cache.folder("redline") is None
+    assert "is not yours alone" in capsys.readouterr().err
+    own = tmp_path / "own" / "cache"
+    monkeypatch.setenv("LEGALGEN_CACHE", str(own))
+    assert cache.folder("redline") is not None and own.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_build_manifest_that_is_no_plain_file_is_no_manifest(tmp_path: Path) -> None:
+    """A pipe would block the no-op check, a link to /dev/zero would fill the memory."""
+    import os
+
+    from legalgen.site import manifest
+
+    os.mkfifo(tmp_path / manifest.FILE)
+    assert manifest.stored(tmp_path) == {}
+    (tmp_path / manifest.FILE).unlink()
+    (tmp_path / manifest.FILE).symlink_to("/dev/zero")
+    assert manifest.stored(tmp_path) == {}

@@ -53,12 +53,12 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from legalgen.diagnostics import Diagnostic, LegalgenError, Location, SourceError, display_path
+from legalgen.files import read_bounded
 from legalgen.notices.announcements import DueMessage, NoticeKind, page_url, version_path
 from legalgen.render.renderer import LocaleRenderer
 from legalgen.render.typography import typeset
 from legalgen.source import model as m
 from legalgen.source.load import LoadedPolicy
-from legalgen.source.reader import read_bounded
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}

@@ -17,7 +17,9 @@ import functools
 import hashlib
 import html.parser
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -85,6 +87,8 @@ class _CheckedFileSystemBytecodeCache(jinja2.FileSystemBytecodeCache):
         from legalgen import cache
 
         try:
+            if not stat.S_ISREG(os.lstat(self._get_cache_filename(bucket)).st_mode):
+                return  # a link, pipe or device: Jinja would read whatever it gives, or wait for it
             super().load_bytecode(bucket)
         except Exception:  # noqa: BLE001 - whatever a damaged file raises, the template is compiled again
             bucket.reset()

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from legalgen import catalog_dir, package_version
+from legalgen.files import read_bounded
 from legalgen.project import Project
 from legalgen.scaffold import skeleton
 
@@ -130,10 +131,16 @@ def root_input(root_files: Mapping[str, bytes]) -> str:
     return root.hexdigest()
 
 
+#: The largest manifest read back (one of a thousand locales is a few hundred kilobytes).
+MAX_BYTES = 16 << 20
+
+
 def stored(site: Path) -> dict[str, str]:
-    """The manifest of the site as built, or an empty one (a missing or unreadable file)."""
+    """The manifest of the site as built, or an empty one (a missing or unreadable file, or
+    anything but a regular file of at most :data:`MAX_BYTES`: a link, a pipe, a device)."""
     try:
-        data = json.loads((site / FILE).read_text(encoding="utf-8"))
+        raw, _ = read_bounded(site / FILE, MAX_BYTES + 1, follow_links=False)
+        data = json.loads(raw.decode("utf-8")) if raw is not None and len(raw) <= MAX_BYTES else None
     except (OSError, ValueError):
         return {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}

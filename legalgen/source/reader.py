@@ -33,6 +33,7 @@ from yaml.reader import ReaderError
 from yaml.resolver import BaseResolver
 
 from legalgen.diagnostics import Diagnostic, Location, display_path
+from legalgen.files import read_bounded
 
 try:
     from yaml._yaml import CParser as _Parser
@@ -334,19 +335,6 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)  # 
 
 class _Budget(Exception):
     """The plain data would exceed the node budget, or an alias contains itself."""
-
-
-def read_bounded(path: Path, limit: int, *, follow_links: bool = True) -> tuple[bytes | None, os.stat_result]:
-    """The first ``limit`` bytes of the file at ``path``, and its status, never waiting for
-    data: ``None`` instead of the bytes for anything but a regular file (a pipe, a device) and
-    for a regular file with nothing to read yet (a kernel log reached through a link). Without
-    ``follow_links``, a link is not opened (``OSError``); any file that cannot be opened or
-    read is ``OSError``."""
-    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
-    handle = os.open(path, flags if follow_links else flags | getattr(os, "O_NOFOLLOW", 0))
-    with os.fdopen(handle, "rb") as stream:
-        status = os.fstat(handle)
-        return (stream.read(limit) if stat.S_ISREG(status.st_mode) else None), status
 
 
 def read_yaml(path: Path, name: str, limits: Limits | None = None) -> tuple[SourceFile | None, list[Diagnostic]]:

@@ -53,10 +53,11 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import Field, ValidationError
 
 from legalgen.diagnostics import Diagnostic, Location, SourceError, display_path
+from legalgen.files import read_bounded
 from legalgen.source import model as m
 from legalgen.source.load import LoadedPolicy, load_policy, validation_diagnostics
 from legalgen.source.periods import Period
-from legalgen.source.reader import Limits, SourceFile, read_bounded, read_yaml
+from legalgen.source.reader import Limits, SourceFile, read_yaml
 from legalgen.versions.diff import Materiality, classify
 
 VERSIONS_DIR = "versions"
