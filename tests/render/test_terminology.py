@@ -103,9 +103,9 @@ MODEL_TEXT = {
                "Sie uns von der Ausübung des Widerrufsrechts hinsichtlich dieses Vertrags unterrichten, bereits "
                "erbrachten Dienstleistungen im Vergleich zum Gesamtumfang der im Vertrag vorgesehenen "
                "Dienstleistungen entspricht")],
-        "fr": [("vous devez nous payer un montant proportionnel à ce qui a été fourni jusqu'au moment où vous nous avez "
-               "informés de votre rétractation du présent contrat, par rapport à l'ensemble des prestations prévues "
-               "par le contrat")],
+        "fr": [("vous devrez nous payer un montant proportionnel à ce qui vous a été fourni jusqu'au moment où vous nous "
+               "avez informé de votre rétractation du présent contrat, par rapport à l'ensemble des prestations "
+               "prévues par le contrat")],  # the model's own words (Annexe to R221-1), "informé" included
     },
     "You have the right to withdraw from this contract": {
         "de": ["Sie haben das Recht, binnen %(within)s ohne Angabe von Gründen diesen Vertrag zu widerrufen."],
