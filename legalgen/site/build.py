@@ -658,10 +658,18 @@ def _theme_folder(project: Project) -> Path:
     if custom is None:
         return project.root / "overrides"
     folder = project.base_config.parent / custom
-    if not folder.resolve().is_relative_to(project.root.resolve()):
+    resolved = folder.resolve()
+    if not resolved.is_relative_to(project.root.resolve()):
         raise BuildError(f"{project.base_config}: theme.custom_dir {custom!r} lies outside the project "
                          f"{project.root.resolve()}, and the site would publish what it holds; keep the theme's "
                          "overrides in a folder of the project")
+    holds = [name for name, path in (("the project", project.root), ("the source", project.source),
+                                     ("site/", project.site), ("docs/", project.docs), ("mkdocs.yml", project.base_config))
+             if path.resolve().is_relative_to(resolved)]
+    if holds:
+        raise BuildError(f"{project.base_config}: theme.custom_dir {custom!r} holds {holds[0]}, and the site would "
+                         "publish it with every file the theme folder has; keep the theme's overrides in a folder of "
+                         "their own, such as overrides/")
     return folder
 
 

@@ -155,6 +155,23 @@ def test_a_link_in_overrides_out_of_the_project_is_never_published(tmp_path: Pat
     assert not project.site.exists()
 
 
+@pytest.mark.parametrize("custom_dir", ["''", ".", "site", "policy"])
+def test_a_theme_folder_holding_the_project_is_refused(tmp_path: Path, custom_dir: str) -> None:
+    """The theme folder is published file by file: one that holds the project, its source or
+    the site would publish the source and grow the site with every build."""
+    from legalgen.diagnostics import BuildError
+    from legalgen.site.build import build_site
+
+    project = copy_project(tmp_path)
+    config = project.base_config.read_text(encoding="utf-8")
+    project.base_config.write_text(config.replace("custom_dir: overrides", f"custom_dir: {custom_dir}"),
+                                   encoding="utf-8")
+    loaded = load_policy(project.source)
+    with pytest.raises(BuildError, match="holds .*, and the site would publish it"):
+        build_site(project, loaded, load_history(loaded), AS_OF)
+    assert not project.site.exists()
+
+
 @pytest.mark.parametrize("custom_dir", ["/etc", "../outside"])
 def test_a_theme_folder_outside_the_project_is_never_published(tmp_path: Path, custom_dir: str) -> None:
     """theme.custom_dir is copied into the site like overrides/: a change of mkdocs.yml cannot
