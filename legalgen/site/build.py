@@ -597,9 +597,10 @@ def build_site(
     if engine == "zensical" and not project.site.is_relative_to(project.root):
         raise BuildError(f"zensical builds only into a folder below the project root {project.root}; "
                          f"choose a --site-dir below it or build with --engine mkdocs")
+    locales = [str(locale) for locale in loaded.policy.site.locales]
+    project.check_outputs(locales, site=True)  # an unsafe --site-dir is named as such, before the theme is looked at
     theme = _theme_folder(project)
     _refuse_links_out(theme, project.root)
-    locales = [str(locale) for locale in loaded.policy.site.locales]
     with _sigterm_exits() as stop_if_terminated, _exclusive(project, locales, site=True, lock_timeout=lock_timeout,
                                                             progress=progress) as lock:
         for line in recover_site(project.site):
