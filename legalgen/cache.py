@@ -86,11 +86,9 @@ def _trusted(base: str) -> bool:
     path = Path(base)
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        status = path.lstat()
+        status = path.stat()  # of the folder a link leads to, whose entries are read
     except OSError:
         return True  # unusable: every write is skipped, every read misses
-    if stat.S_ISLNK(status.st_mode):
-        status = path.stat()
     if status.st_uid != os.getuid() or status.st_mode & 0o002:
         sys.stderr.write(f"warning: the legalgen cache {base} is not yours alone (owner uid {status.st_uid}, "
                          f"{stat.filemode(status.st_mode)}), so it is not used; set LEGALGEN_CACHE to a folder "

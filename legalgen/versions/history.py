@@ -772,12 +772,12 @@ class PlannedRelease:
     materiality: Materiality | None
 
 
-def notice_owed(period: Period, *documents: Any) -> Period:
+def notice_owed(period: Period, *documents: m.DocumentBase | None) -> Period:
     """The notice a material change of a document is owed: the site's notice period, or longer
     where the document promises more on its page ("at least 60 days", ``changes.advance_notice``),
     in its current source or in the version in force, whose readers were promised it."""
-    promised: list[Period] = [document.changes.advance_notice for document in documents
-                if getattr(document, "changes", None) is not None and document.changes.advance_notice is not None]
+    promised = [document.changes.advance_notice for document in documents
+                if document is not None and document.changes is not None and document.changes.advance_notice]
     return max([period, *promised])
 
 
