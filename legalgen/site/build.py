@@ -607,13 +607,17 @@ def build_site(
             progress(line)
         snapshot = take_snapshot(loaded, history, as_of)
         previous = manifest.stored(project.site) if is_legalgen_output(project.site) and not force else {}
+        built = manifest.outputs(project.site, locales) if previous else {}  # as the site is now
         shared = manifest.shared_inputs(project, engine, theme)
         inputs: dict[str, str] = {}
         builds = _Builds(project, engine, jobs, len(locales), progress, lock)
 
+        def unchanged(key: str) -> bool:
+            return key in built and previous.get(key) == built[key]
+
         def written(locale: str, tree: Mapping[PurePosixPath, str | bytes], config: str) -> None:
             inputs[locale] = manifest.locale_input(shared, tree, config)
-            if previous.get(locale) != inputs[locale] or not (project.site / locale).is_dir():
+            if previous.get(locale) != inputs[locale] or not unchanged(f"{manifest.OUTPUT}/{locale}"):
                 builds.start(locale)
                 stop_if_terminated()
 
@@ -622,26 +626,29 @@ def build_site(
             progress(f"rendered {len(report.written)} changed file(s), {len(report.unchanged)} unchanged")
             root_files = _root_files(snapshot)
             inputs[manifest.ROOT] = manifest.root_input(root_files)
-            sources = {manifest.SOURCE: manifest.source_key(project, engine, as_of, theme),
-                       manifest.TIMEZONE: loaded.policy.site.timezone,
+            key = manifest.source_key(project, engine, as_of, theme)
+            sources = {**({manifest.SOURCE: key} if key else {}), manifest.TIMEZONE: loaded.policy.site.timezone,
                        manifest.THEME: os.path.relpath(theme, project.root)}
-            if not builds.started and {k: v for k, v in previous.items() if k not in sources} == inputs:
+            meta = (manifest.SOURCE, manifest.TIMEZONE, manifest.THEME)
+            kept = {k: v for k, v in previous.items() if k not in meta and not k.startswith(manifest.OUTPUT)}
+            if not builds.started and kept == inputs and unchanged(f"{manifest.OUTPUT}/"):
                 progress("nothing changed since the last build: site/ is left as it is")
-                if any(previous.get(key) != value for key, value in sources.items()):  # e.g. a new day, same pages
+                if {k: v for k, v in previous.items() if k in meta} != sources:  # e.g. a new day, same pages
                     with _os_errors("cannot update the build manifest"):
-                        write_file(project.site / manifest.FILE, manifest.text({**inputs, **sources}))
+                        write_file(project.site / manifest.FILE, manifest.text({**inputs, **sources, **built}))
                 return BuildReport(report, [], project.site)
             with _os_errors("cannot build the site"):
                 staging = builds.staging()
                 for locale in locales:
                     if locale not in builds.started:
                         progress(f"{locale} unchanged: kept from the current site")
-                        shutil.copytree(project.site / locale, staging / locale)
+                        shutil.copytree(project.site / locale, staging / locale, symlinks=True)
                 builds.wait()
                 for name, data in root_files.items():
                     write_file(staging / name, data)
                 _write_hosting(staging, loaded)
-                write_file(staging / manifest.FILE, manifest.text({**inputs, **sources}))
+                write_file(staging / manifest.FILE,
+                           manifest.text({**inputs, **sources, **manifest.outputs(staging, locales)}))
             stop_if_terminated()
             swap_in(staging, project.site)
         except BaseException:

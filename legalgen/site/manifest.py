@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import stat
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
 from legalgen import catalog_dir, package_version
@@ -36,37 +38,134 @@ TIMEZONE = "<timezone>"
 THEME = "<theme>"
 #: The manifest's entry for the files at the site root.
 ROOT = "<root>"
+#: The prefix of the manifest's entries for what a build left in site/ (see :func:`outputs`).
+OUTPUT = "<output>"
 
 
-def _hash_tree(digest: hashlib._Hash, folder: Path) -> None:
+#: A file up to this size is hashed by its content; a larger one (an image or font of the theme,
+#: a stray archive) by its status (size, modification and change times, inode), as git's index
+#: tells a changed file, so that the check reads a bounded number of bytes.
+CONTENT_BYTES = 4 << 20
+
+
+def _hash_tree(digest: hashlib._Hash, folder: Path) -> bool:
+    """Add the files below ``folder`` (a missing folder adds nothing) to ``digest``; False when
+    it holds what a hash of its files cannot vouch for: a link (its target may lie anywhere,
+    and change without the link changing) or a pipe, socket or device. Nothing is followed."""
+    if folder.is_symlink():
+        return False
     if not folder.is_dir():
-        return
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+        return not folder.exists()
+    for directory, folders, names in os.walk(folder):  # links to folders are listed, not entered
+        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        for name in folders:
+            if os.path.islink(os.path.join(directory, name)):
+                return False
+        for name in sorted(names):
+            path = os.path.join(directory, name)
+            try:
+                status = os.lstat(path)
+            except OSError:
+                return False
+            if not stat.S_ISREG(status.st_mode):
+                return False
+            digest.update(os.path.relpath(path, folder).encode("utf-8", "surrogateescape") + b"\0")
+            if status.st_size > CONTENT_BYTES:
+                digest.update(f"{status.st_size} {status.st_mtime_ns} {status.st_ctime_ns} {status.st_ino}\0".encode())
+                continue
+            try:
+                data, _ = read_bounded(Path(path), CONTENT_BYTES + 1, follow_links=False)
+            except OSError:
+                return False
+            if data is None:
+                return False
+            digest.update(data + b"\0")
+    return True
 
 
-def source_key(project: Project, engine: str, as_of: dt.date, theme: Path) -> str:
+def source_key(project: Project, engine: str, as_of: dt.date, theme: Path) -> str | None:
     """A hash of everything a build is made from, read without parsing anything: the as-of
     date, the source with its versions (and a brand's base), mkdocs.yml, the theme folder it
-    names (``theme``), the engine
-    and theme versions, and legalgen's own files (code, templates, catalogs, knowledge)."""
+    names (``theme``), the engine and theme versions, and legalgen's own files (code,
+    templates, catalogs, knowledge). None when one of those folders holds a link or a special
+    file, so that every build reads the source (see :func:`_hash_tree`)."""
     digest = hashlib.sha256()
     digest.update(f"{engine} {as_of.isoformat()} {sys.version_info[:2]}\0".encode())
     for package in ("legalgen", *_ENGINE_PACKAGES.get(engine, ())):
         digest.update(f"{package}={package_version(package) or '-'}\0".encode())
     code = Path(__file__).parent.parent
-    _hash_tree(digest, code)
+    folders = [code]
     catalogs = catalog_dir()  # in a checkout, beside the package
     if not catalogs.is_relative_to(code):
-        _hash_tree(digest, catalogs)
-    for folder in (project.source, project.base, theme, _legalgen_overrides()):
+        folders.append(catalogs)
+    for folder in (*folders, project.source, project.base, theme, _legalgen_overrides()):
         digest.update(b"\1")
-        if folder is not None:
-            _hash_tree(digest, folder)
-    if project.base_config.is_file():
-        digest.update(project.base_config.read_bytes())
+        if folder is not None and not _hash_tree(digest, folder):
+            return None
+    config = project.base_config
+    if config.is_symlink() or (config.exists() and not config.is_file()):
+        return None
+    if config.is_file():
+        try:
+            data, _ = read_bounded(config, CONTENT_BYTES + 1, follow_links=False)
+        except OSError:
+            return None
+        if data is None or len(data) > CONTENT_BYTES:
+            return None
+        digest.update(data)
     return digest.hexdigest()
+
+
+def outputs(site: Path, locales: Iterable[str]) -> dict[str, str]:
+    """The manifest's entries for what the build left in ``site``: per locale folder and for the
+    files at the root, a hash of each file's name, size and modification time (the manifest
+    itself aside). A folder that is missing or holds a link or a special file has no entry, so
+    that it matches no stored one: a locale deleted or tampered with since the build is
+    built again, never copied or taken as up to date."""
+    entries: dict[str, str] = {}
+    names = set(locales)
+    try:
+        top = sorted(os.scandir(site), key=lambda entry: entry.name)
+    except OSError:
+        return entries
+    root = hashlib.sha256()
+    for entry in top:
+        if entry.name in names or entry.name == FILE:
+            continue
+        if not _signature(root, site, Path(entry.path)):
+            return entries
+    entries[OUTPUT + "/"] = root.hexdigest()
+    for locale in sorted(names):
+        digest = hashlib.sha256()
+        folder = site / locale
+        if folder.is_dir() and not folder.is_symlink() and _signature(digest, site, folder):
+            entries[f"{OUTPUT}/{locale}"] = digest.hexdigest()
+    return entries
+
+
+def _signature(digest: hashlib._Hash, site: Path, path: Path) -> bool:
+    """Add the name, size and modification time of ``path`` (a file, or every file below a
+    folder) to ``digest``; False on a link or a special file."""
+    status = os.lstat(path)
+    if stat.S_ISREG(status.st_mode):
+        digest.update(f"{os.path.relpath(path, site)}\0{status.st_size} {status.st_mtime_ns}\0"
+                      .encode("utf-8", "surrogateescape"))
+        return True
+    if not stat.S_ISDIR(status.st_mode):
+        return False
+    digest.update(f"{os.path.relpath(path, site)}/\0".encode("utf-8", "surrogateescape"))
+    try:
+        children = sorted(os.scandir(path), key=lambda entry: entry.name)
+    except OSError:
+        return False
+    return all(_signature(digest, site, Path(child.path)) for child in children)
+
+
+def _interrupted(site: Path) -> bool:
+    """Whether a build was interrupted next to ``site`` (a staging folder or an aside tree is
+    left), which only a full build clears up."""
+    parent = site.parent
+    return (parent / f".{site.name}.previous").exists() or any(parent.glob(f".{site.name}.staging-*"))
 
 
 def up_to_date(project: Project, engine: str, as_of: dt.date | None) -> bool:
@@ -86,7 +185,11 @@ def up_to_date(project: Project, engine: str, as_of: dt.date | None) -> bool:
     theme = project.root / previous[THEME]
     if not theme.resolve().is_relative_to(project.root.resolve()):  # a manifest edited by hand: read mkdocs.yml
         return False
-    return previous[SOURCE] == source_key(project, engine, as_of, theme)
+    if previous[SOURCE] != source_key(project, engine, as_of, theme) or _interrupted(project.site):
+        return False
+    built = {key: value for key, value in previous.items() if key.startswith(OUTPUT)}
+    locales = [key.removeprefix(OUTPUT + "/") for key in built if key != OUTPUT + "/"]
+    return OUTPUT + "/" in built and built == outputs(project.site, locales)
 
 
 def shared_inputs(project: Project, engine: str, theme: Path) -> hashlib._Hash:
@@ -100,8 +203,9 @@ def shared_inputs(project: Project, engine: str, theme: Path) -> hashlib._Hash:
     shared.update((Path(__file__).parent.parent / "render" / "markdown_safety.py").read_bytes())
     if project.base_config.is_file():
         shared.update(project.base_config.read_bytes())
-    _hash_tree(shared, theme)
-    _hash_tree(shared, _legalgen_overrides())  # the templates a project's overrides lack
+    for folder in (theme, _legalgen_overrides()):  # the latter: the templates a project's overrides lack
+        if not _hash_tree(shared, folder):  # a link in the theme folder: its target may have changed
+            shared.update(os.urandom(16))
     return shared
 
 
@@ -151,5 +255,5 @@ def text(manifest: Mapping[str, str]) -> str:
     return json.dumps(dict(manifest), indent=2, sort_keys=True) + "\n"
 
 
-__all__ = ["FILE", "ROOT", "SOURCE", "THEME", "TIMEZONE", "locale_input", "root_input", "shared_inputs", "source_key",
+__all__ = ["FILE", "OUTPUT", "ROOT", "SOURCE", "THEME", "TIMEZONE", "locale_input", "outputs", "root_input", "shared_inputs", "source_key",
            "stored", "text", "up_to_date"]

@@ -685,6 +685,36 @@ def test_an_edited_catalog_beside_the_package_is_an_input(tmp_path: Path, monkey
     assert manifest.source_key(project, "mkdocs", AS_OF, project.root / "overrides") != before
 
 
+def test_the_no_op_check_reads_a_bounded_amount_and_follows_no_link(tmp_path: Path) -> None:
+    """The hash of the sources reads a large file by its status only (a sparse 2 GB file costs
+    nothing), and a link or a pipe among the sources means no shortcut: the source is read."""
+    from legalgen.site import manifest
+
+    project = copy_project(tmp_path)
+    theme = project.root / "overrides"
+    before = manifest.source_key(project, "mkdocs", AS_OF, theme)
+    assert before is not None
+    big = project.source / "archive.bin"
+    with big.open("wb") as stream:
+        stream.truncate(2 << 30)
+    with_big = manifest.source_key(project, "mkdocs", AS_OF, theme)
+    assert with_big not in (None, before)
+    os.utime(big, ns=(1, 1))  # its status changed: so did the key
+    assert manifest.source_key(project, "mkdocs", AS_OF, theme) not in (None, with_big)
+    big.unlink()
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("a: 1\n", encoding="utf-8")
+    for make in (lambda path: path.symlink_to(outside), lambda path: os.mkfifo(path)):
+        odd = project.source / "odd.yaml"
+        make(odd)
+        assert manifest.source_key(project, "mkdocs", AS_OF, theme) is None
+        odd.unlink()
+    (theme / "linked").symlink_to(project.root / "policy")
+    assert manifest.source_key(project, "mkdocs", AS_OF, theme) is None
+    assert manifest.shared_inputs(project, "mkdocs", theme).hexdigest() != \
+        manifest.shared_inputs(project, "mkdocs", theme).hexdigest()  # built every time
+
+
 def test_a_removed_locale_takes_its_generated_config_along(tmp_path: Path, example: LoadedPolicy,
                                                            example_history: History) -> None:
     from legalgen.source.load import load_policy

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,53 @@ def test_the_command_skips_a_build_whose_sources_did_not_change(tmp_path: Path) 
     (project.site / FILE).write_text("{not json", encoding="utf-8")
     assert "building as of" in runner.invoke(main, args).output
     assert "built from these very sources" not in runner.invoke(main, [*args, "--force"]).output
+
+
+def test_a_site_changed_since_its_build_is_built_again(tmp_path: Path) -> None:
+    """The check before the source is read, and the build after it, look at what the build left
+    in site/ as well as at its inputs: a locale deleted, edited or given a link is built again
+    (never copied with the link), and the others are kept."""
+    from click.testing import CliRunner
+
+    from legalgen.cli import main
+
+    project = copy_project(tmp_path)
+    runner = CliRunner()
+    args = ["build", "--root", str(project.root), "--as-of", AS_OF.isoformat()]
+    assert runner.invoke(main, args).exit_code == 0
+    assert "built from these very sources" in runner.invoke(main, args).output
+    shutil.rmtree(project.site / "de")
+    rebuilt = runner.invoke(main, args)
+    assert rebuilt.exit_code == 0 and "built de into" in rebuilt.output, rebuilt.output
+    assert (project.site / "de" / "privacy" / "index.html").is_file()
+    page = project.site / "en" / "privacy" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<script>alert(1)</script>", encoding="utf-8")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the site", encoding="utf-8")
+    (project.site / "fr" / "leak.txt").symlink_to(secret)
+    rebuilt = runner.invoke(main, args)
+    assert "built en, fr into" in rebuilt.output, rebuilt.output
+    assert "<script>alert(1)</script>" not in page.read_text(encoding="utf-8")
+    assert not (project.site / "fr" / "leak.txt").exists() and not (project.site / "fr" / "leak.txt").is_symlink()
+    (project.site / "robots.txt").unlink()  # a file at the root: the root files are written again
+    assert "building as of" in runner.invoke(main, args).output
+    assert (project.site / "robots.txt").is_file()
+    assert "built from these very sources" in runner.invoke(main, args).output
+
+
+def test_an_interrupted_build_is_cleared_by_the_next_one(tmp_path: Path) -> None:
+    """A staging folder left by a killed build makes the next build read the source, which
+    removes it, even when nothing else changed."""
+    from click.testing import CliRunner
+
+    from legalgen.cli import main
+    from legalgen.writer import mark_output
+
+    project = copy_project(tmp_path)
+    args = ["build", "--root", str(project.root), "--as-of", AS_OF.isoformat()]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    stale = project.site.parent / f".{project.site.name}.staging-killed"
+    stale.mkdir()
+    mark_output(stale)
+    again = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert "building as of" in again.output and not stale.exists()
