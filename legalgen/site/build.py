@@ -40,7 +40,7 @@ from legalgen.diagnostics import BuildError
 from legalgen.notices.announcements import notices_json
 from legalgen.project import GENERATED_HEADER, Project, is_legalgen_output
 from legalgen.render.i18n import Formatter, language_name
-from legalgen.render.markdown_safety import locale_markdown_extensions, read_base_config
+from legalgen.render.markdown_safety import Tagged, locale_markdown_extensions, read_base_config
 from legalgen.render.pages import feeds, locale_pages, not_found_texts, theme_extras, version_files
 from legalgen.render.renderer import (
     BYTECODE,
@@ -144,23 +144,65 @@ def _theme_paths(project: Project) -> dict[str, str]:
     return {"custom_dir": os.path.relpath(project.root / custom, project.configs)}
 
 
+#: How many configs an ``INHERIT`` chain may name (MkDocs follows it without end).
+_MAX_INHERIT = 8
+
+
+def _configs(project: Project) -> list[tuple[Path, dict[str, Any]]]:
+    """The base config and the configs it inherits from (``INHERIT``, each relative to the
+    config that names it, as MkDocs reads them), nearest first. :class:`BuildError` for an
+    ``INHERIT`` that is not a plain path, leads out of the project, is missing or loops; the
+    engine would merge settings legalgen checks (the theme folder, ``use_directory_urls``)
+    from there. FileNotFoundError when the base config is missing."""
+    chain: list[tuple[Path, dict[str, Any]]] = []
+    path, seen, inside = project.base_config, set(), project.root.resolve()
+    while True:
+        data = read_base_config(path)
+        chain.append((path, data if isinstance(data, dict) else {}))
+        parent = chain[-1][1].get("INHERIT")
+        if parent is None:
+            return chain
+        if not isinstance(parent, str) or not parent:
+            raise BuildError(f"{path}: INHERIT must name a config file by a plain path")
+        path = Path(os.path.normpath(path.parent / parent))
+        if not path.resolve().is_relative_to(inside):
+            raise BuildError(f"{path}: INHERIT names {parent!r}, outside the project {inside}; keep the configs "
+                             "the site is built from in the project")
+        if path.resolve() in seen or len(chain) > _MAX_INHERIT:
+            raise BuildError(f"{project.base_config}: its INHERIT chain loops or names more than {_MAX_INHERIT} configs")
+        seen.add(path.resolve())
+        if not path.is_file():
+            raise BuildError(f"{project.base_config}: INHERIT names {path}, which does not exist")
+
+
 def _custom_dir(project: Project) -> str | None:
-    """The base config's ``theme.custom_dir`` as written, if it names one."""
-    data = read_base_config(project.base_config)
-    theme = data.get("theme") if isinstance(data, dict) else None
-    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
-    return custom if isinstance(custom, str) else None
+    """``theme.custom_dir`` as the base config, or a config it inherits from, writes it, if one
+    names it. :class:`BuildError` when it is written with a tag (``!ENV``): legalgen checks
+    the theme folder before the engine runs, and cannot know what the engine will read."""
+    for _, data in _configs(project):
+        if "theme" not in data:
+            continue
+        theme = data["theme"]
+        if isinstance(theme, dict) and "custom_dir" not in theme:
+            continue  # MkDocs merges the theme's settings: an inherited custom_dir stays
+        custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+        if isinstance(theme, Tagged) or isinstance(custom, Tagged):
+            raise BuildError(f"{project.base_config}: write theme.custom_dir as a plain path: legalgen checks what "
+                             "the theme folder holds before the site is built, and cannot resolve a tag such as !ENV")
+        return custom if isinstance(custom, str) else None  # anything else: MkDocs reports it
+    return None
 
 
 def _refuse_file_urls(project: Project) -> None:
-    """Refuse a base config that turns ``use_directory_urls`` off: every link legalgen writes
-    (language switcher, history and permalinks, feeds, sitemap, notices.json, e-mails) names a
-    page by its folder, ``privacy/v2/``, and would lead nowhere on such a site."""
+    """Refuse a base config (or one it inherits from) that turns ``use_directory_urls`` off:
+    every link legalgen writes (language switcher, history and permalinks, feeds, sitemap,
+    notices.json, e-mails) names a page by its folder, ``privacy/v2/``, and would lead nowhere
+    on such a site."""
     try:
-        data = read_base_config(project.base_config)
+        chain = _configs(project)
     except FileNotFoundError:
         return
-    value = data.get("use_directory_urls", True) if isinstance(data, dict) else True
+    value = next((data["use_directory_urls"] for _, data in chain if "use_directory_urls" in data), True)
     if value is not True:
         shown = str(value).lower() if isinstance(value, bool) or value is None else repr(value)
         raise BuildError(f"{project.base_config}: use_directory_urls: {shown} is not supported: every link legalgen "
@@ -608,7 +650,8 @@ def build_site(
         snapshot = take_snapshot(loaded, history, as_of)
         previous = manifest.stored(project.site) if is_legalgen_output(project.site) and not force else {}
         built = manifest.outputs(project.site, locales) if previous else {}  # as the site is now
-        shared = manifest.shared_inputs(project, engine, theme)
+        inherited = [path for path, _ in _configs(project)[1:]]
+        shared = manifest.shared_inputs(project, engine, theme, inherited)
         inputs: dict[str, str] = {}
         builds = _Builds(project, engine, jobs, len(locales), progress, lock)
 
@@ -626,10 +669,11 @@ def build_site(
             progress(f"rendered {len(report.written)} changed file(s), {len(report.unchanged)} unchanged")
             root_files = _root_files(snapshot)
             inputs[manifest.ROOT] = manifest.root_input(root_files)
-            key = manifest.source_key(project, engine, as_of, theme)
+            key = manifest.source_key(project, engine, as_of, theme, inherited)
             sources = {**({manifest.SOURCE: key} if key else {}), manifest.TIMEZONE: loaded.policy.site.timezone,
-                       manifest.THEME: os.path.relpath(theme, project.root)}
-            meta = (manifest.SOURCE, manifest.TIMEZONE, manifest.THEME)
+                       manifest.THEME: os.path.relpath(theme, project.root),
+                       manifest.CONFIGS: "\n".join(os.path.relpath(path, project.root) for path in inherited)}
+            meta = (manifest.SOURCE, manifest.TIMEZONE, manifest.THEME, manifest.CONFIGS)
             kept = {k: v for k, v in previous.items() if k not in meta and not k.startswith(manifest.OUTPUT)}
             if not builds.started and kept == inputs and unchanged(f"{manifest.OUTPUT}/"):
                 progress("nothing changed since the last build: site/ is left as it is")

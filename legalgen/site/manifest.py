@@ -17,7 +17,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from legalgen import catalog_dir, package_version
@@ -36,6 +36,8 @@ TIMEZONE = "<timezone>"
 #: The theme folder mkdocs.yml named (``theme.custom_dir``), relative to the project root: read
 #: from here, the check that nothing changed need not parse mkdocs.yml (whose bytes it hashes).
 THEME = "<theme>"
+#: The configs mkdocs.yml inherits from (``INHERIT``), relative to the project root, one per line.
+CONFIGS = "<configs>"
 #: The manifest's entry for the files at the site root.
 ROOT = "<root>"
 #: The prefix of the manifest's entries for what a build left in site/ (see :func:`outputs`).
@@ -83,10 +85,11 @@ def _hash_tree(digest: hashlib._Hash, folder: Path) -> bool:
     return True
 
 
-def source_key(project: Project, engine: str, as_of: dt.date, theme: Path) -> str | None:
+def source_key(project: Project, engine: str, as_of: dt.date, theme: Path, inherited: Sequence[Path] = ()) -> str | None:
     """A hash of everything a build is made from, read without parsing anything: the as-of
-    date, the source with its versions (and a brand's base), mkdocs.yml, the theme folder it
-    names (``theme``), the engine and theme versions, and legalgen's own files (code,
+    date, the source with its versions (and a brand's base), mkdocs.yml and the configs it
+    inherits from (``inherited``), the theme folder it names (``theme``), the engine and
+    theme versions, and legalgen's own files (code,
     templates, catalogs, knowledge). None when one of those folders holds a link or a special
     file, so that every build reads the source (see :func:`_hash_tree`)."""
     digest = hashlib.sha256()
@@ -102,26 +105,35 @@ def source_key(project: Project, engine: str, as_of: dt.date, theme: Path) -> st
         digest.update(b"\1")
         if folder is not None and not _hash_tree(digest, folder):
             return None
-    config = project.base_config
-    if config.is_symlink() or (config.exists() and not config.is_file()):
-        return None
-    if config.is_file():
-        try:
-            data, _ = read_bounded(config, CONTENT_BYTES + 1, follow_links=False)
-        except OSError:
+    for config in (project.base_config, *inherited):
+        if not _hash_config(digest, config):
             return None
-        if data is None or len(data) > CONTENT_BYTES:
-            return None
-        digest.update(data)
     return digest.hexdigest()
+
+
+def _hash_config(digest: hashlib._Hash, config: Path) -> bool:
+    """Add a config file (none: nothing) to ``digest``; False when it is a link, a special
+    file, or larger than :data:`CONTENT_BYTES`."""
+    digest.update(b"\2")
+    if not config.exists() and not config.is_symlink():
+        return True
+    try:
+        data, _ = read_bounded(config, CONTENT_BYTES + 1, follow_links=False)
+    except OSError:
+        return False
+    if data is None or len(data) > CONTENT_BYTES:
+        return False
+    digest.update(data)
+    return True
 
 
 def outputs(site: Path, locales: Iterable[str]) -> dict[str, str]:
     """The manifest's entries for what the build left in ``site``: per locale folder and for the
-    files at the root, a hash of each file's name, size and modification time (the manifest
-    itself aside). A folder that is missing or holds a link or a special file has no entry, so
-    that it matches no stored one: a locale deleted or tampered with since the build is
-    built again, never copied or taken as up to date."""
+    files at the root, a hash of each file's name and content (the manifest itself aside; the
+    same files give the same entries, so a reproducible build stays byte-identical). A folder
+    that is missing or holds a link or a special file has no entry, so that it matches no
+    stored one: a locale deleted or tampered with since the build is built again, never copied
+    or taken as up to date."""
     entries: dict[str, str] = {}
     names = set(locales)
     try:
@@ -144,17 +156,18 @@ def outputs(site: Path, locales: Iterable[str]) -> dict[str, str]:
 
 
 def _signature(digest: hashlib._Hash, site: Path, path: Path) -> bool:
-    """Add the name, size and modification time of ``path`` (a file, or every file below a
-    folder) to ``digest``; False on a link or a special file."""
-    status = os.lstat(path)
-    if stat.S_ISREG(status.st_mode):
-        digest.update(f"{os.path.relpath(path, site)}\0{status.st_size} {status.st_mtime_ns}\0"
-                      .encode("utf-8", "surrogateescape"))
-        return True
-    if not stat.S_ISDIR(status.st_mode):
-        return False
-    digest.update(f"{os.path.relpath(path, site)}/\0".encode("utf-8", "surrogateescape"))
+    """Add the name and content of ``path`` (a file, or every file below a folder) to
+    ``digest``; False on a link or a special file, or what cannot be read."""
+    name = os.path.relpath(path, site).encode("utf-8", "surrogateescape")
     try:
+        status = os.lstat(path)
+        if stat.S_ISREG(status.st_mode):
+            with open(path, "rb") as stream:
+                digest.update(name + b"\0" + hashlib.file_digest(stream, "sha256").digest())
+            return True
+        if not stat.S_ISDIR(status.st_mode):
+            return False
+        digest.update(name + b"/\0")
         children = sorted(os.scandir(path), key=lambda entry: entry.name)
     except OSError:
         return False
@@ -183,26 +196,30 @@ def up_to_date(project: Project, engine: str, as_of: dt.date | None) -> bool:
         except (ValueError, KeyError):  # no or no known time zone: read the source
             return False
     theme = project.root / previous[THEME]
-    if not theme.resolve().is_relative_to(project.root.resolve()):  # a manifest edited by hand: read mkdocs.yml
+    inherited = [project.root / line for line in previous.get(CONFIGS, "").splitlines()]
+    inside = project.root.resolve()
+    if not all(path.resolve().is_relative_to(inside) for path in (theme, *inherited)):  # edited by hand: read mkdocs.yml
         return False
-    if previous[SOURCE] != source_key(project, engine, as_of, theme) or _interrupted(project.site):
+    if previous[SOURCE] != source_key(project, engine, as_of, theme, inherited) or _interrupted(project.site):
         return False
     built = {key: value for key, value in previous.items() if key.startswith(OUTPUT)}
     locales = [key.removeprefix(OUTPUT + "/") for key in built if key != OUTPUT + "/"]
     return OUTPUT + "/" in built and built == outputs(project.site, locales)
 
 
-def shared_inputs(project: Project, engine: str, theme: Path) -> hashlib._Hash:
+def shared_inputs(project: Project, engine: str, theme: Path, inherited: Sequence[Path] = ()) -> hashlib._Hash:
     """The hash of what every locale's pages are made from: the engine and theme versions,
-    legalgen's Markdown extension, mkdocs.yml and the theme folder it names (``theme``,
-    overrides/ by default), extended per locale by :func:`locale_input`."""
+    legalgen's Markdown extension, mkdocs.yml and the configs it inherits from, and the theme
+    folder it names (``theme``, overrides/ by default), extended per locale by
+    :func:`locale_input`."""
     shared = hashlib.sha256()
     shared.update(f"{engine} {sys.version_info[:2]}".encode())
     for package in ("legalgen", *_ENGINE_PACKAGES.get(engine, ())):
         shared.update(f"{package}={package_version(package) or '-'}\0".encode())
     shared.update((Path(__file__).parent.parent / "render" / "markdown_safety.py").read_bytes())
-    if project.base_config.is_file():
-        shared.update(project.base_config.read_bytes())
+    for config in (project.base_config, *inherited):
+        if not _hash_config(shared, config):
+            shared.update(os.urandom(16))
     for folder in (theme, _legalgen_overrides()):  # the latter: the templates a project's overrides lack
         if not _hash_tree(shared, folder):  # a link in the theme folder: its target may have changed
             shared.update(os.urandom(16))
@@ -255,5 +272,5 @@ def text(manifest: Mapping[str, str]) -> str:
     return json.dumps(dict(manifest), indent=2, sort_keys=True) + "\n"
 
 
-__all__ = ["FILE", "OUTPUT", "ROOT", "SOURCE", "THEME", "TIMEZONE", "locale_input", "outputs", "root_input", "shared_inputs", "source_key",
+__all__ = ["CONFIGS", "FILE", "OUTPUT", "ROOT", "SOURCE", "THEME", "TIMEZONE", "locale_input", "outputs", "root_input", "shared_inputs", "source_key",
            "stored", "text", "up_to_date"]

@@ -233,7 +233,11 @@ def compare(base: Side, head: Side, as_of: dt.date) -> Review:
             # a first version is never material (C03 lets it take effect at once)
             material = bool(released) and (materiality.material or bool(pending and pending.material))
             owed = notice_owed(settings.period, head.loaded.policy.document(key), latest.documents.get(key) if latest else None)
-            earliest = owed.add_to(as_of) if material else as_of
+            try:
+                earliest = owed.add_to(as_of) if material else as_of
+            except OverflowError:
+                raise LegalgenError(f"{key}: the change needs {owed} of notice, which from {as_of} ends past the year "
+                                    "9999; compare as of an earlier date (--as-of)") from None
         new_locales = tuple(locale for locale in redlines
                             if before is None or locale not in base.loaded.policy.site.locales)
         documents.append(DocumentReview(key, located, materiality.material, release_needed, earliest, redlines, status,

@@ -520,8 +520,10 @@ def test_zensical_builds_through_staging_and_swap(
     assert sorted(path.name for path in tmp_path.glob(".mkdocs.*")) == [] and _leftovers(tmp_path) == []
     # a failing Zensical build leaves the site as it was and no temporary config
     before = _tree(project.site)
-    with project.base_config.open("a", encoding="utf-8") as stream:
-        stream.write("INHERIT: missing.yml\n")
+    config = project.base_config.read_text(encoding="utf-8")
+    assert "  md_in_html: {}\n" in config
+    project.base_config.write_text(config.replace("  md_in_html: {}\n", "  md_in_html: {}\n  no_such_extension: {}\n"),
+                                   encoding="utf-8")
     with pytest.raises(BuildError, match=r"^zensical build of mkdocs\.en\.yml failed:"):
         _build(project, example, example_history, engine="zensical")
     assert _tree(project.site) == before
@@ -660,10 +662,21 @@ def test_an_incomplete_catalog_leaves_the_markdown_tree_as_it_was(tmp_path: Path
     ("site_name: x\ntheme:\n  name: material\n  custom_dir: 5\n", "MkDocs cannot build it"),
     ("site_name: x\nuse_directory_urls: false\n", "use_directory_urls: false is not supported"),
     ("site_name: x\nuse_directory_urls: !ENV [URLS, false]\n", "use_directory_urls: .* is not supported"),
+    # what the base config inherits is checked like what it says itself
+    ("INHERIT: parent.yml\nsite_name: x\n", "use_directory_urls: false is not supported"),
+    ("INHERIT: parent.yml\nsite_name: x\ntheme:\n  name: material\n", "custom_dir '.' holds the project"),
+    ("site_name: x\ntheme:\n  name: material\n  custom_dir: !ENV [THEME_DIR, overrides]\n",
+     "write theme.custom_dir as a plain path"),
+    ("INHERIT: ../outside.yml\nsite_name: x\n", "outside the project"),
+    ("INHERIT: mkdocs.yml\nsite_name: x\n", "loops"),
+    ("INHERIT: missing.yml\nsite_name: x\n", "which does not exist"),
 ])
 def test_a_config_mkdocs_fails_on_is_one_clean_error(tmp_path: Path, config: str, error: str, example: LoadedPolicy,
                                                      example_history: History) -> None:
     project = copy_project(tmp_path)
+    parent = ("use_directory_urls: false\n" if "custom_dir" not in error
+              else "theme:\n  name: material\n  custom_dir: .\n")
+    (project.root / "parent.yml").write_text(parent, encoding="utf-8")
     project.base_config.write_text(config, encoding="utf-8")
     with pytest.raises(BuildError, match=error):
         build_site(project, example, example_history, AS_OF, jobs=1)

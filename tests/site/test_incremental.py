@@ -177,3 +177,23 @@ def test_an_interrupted_build_is_cleared_by_the_next_one(tmp_path: Path) -> None
     mark_output(stale)
     again = CliRunner().invoke(main, args, catch_exceptions=False)
     assert "building as of" in again.output and not stale.exists()
+
+
+def test_a_config_mkdocs_yml_inherits_from_is_an_input(tmp_path: Path) -> None:
+    """mkdocs.yml may INHERIT settings from another config: an edit there is a change, both
+    for the check before the source is read and for the build of each locale."""
+    from click.testing import CliRunner
+
+    from legalgen.cli import main
+
+    project = copy_project(tmp_path)
+    (project.root / "shared.yml").write_text("copyright: Shared one\n", encoding="utf-8")
+    config = project.base_config
+    config.write_text("INHERIT: shared.yml\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    args = ["build", "--root", str(project.root), "--as-of", AS_OF.isoformat()]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert "built from these very sources" in CliRunner().invoke(main, args).output
+    (project.root / "shared.yml").write_text("copyright: Shared two\n", encoding="utf-8")
+    again = CliRunner().invoke(main, args)
+    assert "built en, de, fr" in again.output, again.output
+    assert "Shared two" in (project.site / "fr" / "privacy" / "index.html").read_text(encoding="utf-8")

@@ -135,6 +135,10 @@ def test_errors_are_clean(repo: Path, tmp_path: Path) -> None:
     shutil.copytree(REPO / "policy", outside / "policy")
     no_git = CliRunner().invoke(main, ["diff", "--root", str(outside)])
     assert no_git.exit_code == 1 and "is not inside a git checkout" in no_git.output
+    _edit(repo, "privacy", "kind: [privacy", "kind: privacy")
+    _edit(repo, "privacy", "period: P30D", "period: P60D")
+    late = _diff(repo, "--as-of", "9999-12-10")  # the notice would end past the calendar
+    assert late.exit_code == 1 and "ends past the year 9999" in late.output and "Traceback" not in late.output
 
 
 def test_excerpt_keeps_only_the_changed_lines() -> None:
