@@ -235,6 +235,8 @@ def compare(base: Side, head: Side, as_of: dt.date) -> Review:
             owed = notice_owed(settings.period, head.loaded.policy.document(key), latest.documents.get(key) if latest else None)
             try:
                 earliest = owed.add_to(as_of) if material else as_of
+                if released and earliest <= released[-1].release.effective:  # V004: after the latest version
+                    earliest = released[-1].release.effective + dt.timedelta(days=1)
             except OverflowError:
                 raise LegalgenError(f"{key}: the change needs {owed} of notice, which from {as_of} ends past the year "
                                     "9999; compare as of an earlier date (--as-of)") from None

@@ -189,10 +189,12 @@ def _untranslated(loaded: LoadedPolicy, documents: list[DocumentState], as_of: d
         for index, locale in enumerate(locales):
             lacking = [version for version in shown if locale not in version.bodies]
             announced = [version for version in lacking if version is not selection.in_force]
-            if announced:  # a new version cannot take effect before one announced
+            if announced:  # a new version takes effect after the last one announced (V004)
+                after = announced[-1].release.effective
+                day = after + dt.timedelta(days=1) if after < dt.date.max else after
                 hint = (f"leave {locale} out of site.locales for now: a version with it can take effect on "
-                        f"{announced[-1].release.effective} at the earliest (`{release} --effective "
-                        f"{announced[-1].release.effective}`)")
+                        f"{day} at the earliest, the day after version {announced[-1].number} "
+                        f"(`{release} --effective {day}`)")
             else:
                 hint = (f"release {state.key} again with {locale} (`{release}`; adding a language alone is an "
                         f"editorial change, which may take effect when it is published), or leave {locale} out "

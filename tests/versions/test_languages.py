@@ -148,8 +148,11 @@ def test_the_hint_waits_for_a_version_announced_without_the_language(source: Pat
     with pytest.raises(SourceError) as raised:
         take_snapshot(loaded, load_history(loaded), dt.date(2026, 2, 10))
     assert [d.code for d in raised.value.diagnostics] == ["V011", "V011"]
-    assert "2026-03-15 at the earliest" in (raised.value.diagnostics[0].hint or "")
-    assert "--effective 2026-03-15" in (raised.value.diagnostics[0].hint or "")
+    hint = raised.value.diagnostics[0].hint or ""
+    assert "2026-03-16 at the earliest, the day after version 2" in hint and "--effective 2026-03-16" in hint
+    # the date the hint gives is one release accepts (the day of version 2 itself is V004)
+    assert "V004" in _release(source, "2026-02-10", "en: German.\nde: Deutsch.\n", effective="2026-03-15")
+    assert "version 3" in _release(source, "2026-02-10", "en: German.\nde: Deutsch.\n", effective="2026-03-16")
 
 
 def test_a_deleted_text_of_a_released_language_is_still_reported(source: Path) -> None:
