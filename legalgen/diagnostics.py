@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,8 +83,29 @@ class Diagnostic:
         return text
 
 
+#: Folders whose files are shown by another name (see :func:`shown_as`), innermost last.
+_SHOWN: ContextVar[tuple[tuple[Path, str], ...]] = ContextVar("legalgen_shown_as", default=())
+
+
+@contextmanager
+def shown_as(folder: Path, prefix: str) -> Iterator[None]:
+    """Within the block, :func:`display_path` shows a file below ``folder`` as ``prefix`` and
+    its path below ``folder``: a git revision's files, written to a temporary folder to be
+    read, are cited as ``HEAD:policy/privacy.yaml``."""
+    token = _SHOWN.set((*_SHOWN.get(), (folder.resolve(), prefix)))
+    try:
+        yield
+    finally:
+        _SHOWN.reset(token)
+
+
 def display_path(path: Path, root: Path | None = None) -> str:
-    """Show ``path`` relative to ``root`` (or the working directory) when it lies below it."""
+    """Show ``path`` relative to ``root`` (or the working directory) when it lies below it, or
+    by the name :func:`shown_as` gives it."""
+    for folder, prefix in reversed(_SHOWN.get()):
+        resolved = path.resolve()
+        if resolved.is_relative_to(folder):
+            return prefix + resolved.relative_to(folder).as_posix()
     base = (root or Path.cwd()).resolve()
     try:
         return path.resolve().relative_to(base).as_posix()

@@ -16,6 +16,7 @@ import json
 import re
 import tempfile
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -28,6 +29,7 @@ from legalgen.diagnostics import (
     SourceError,
     display_path,
     printable,
+    shown_as,
 )
 from legalgen.render.pages import render_document
 from legalgen.source.load import LoadedPolicy, load_policy
@@ -259,7 +261,7 @@ def review(source: Path, base: str | None, head: str | None, as_of: dt.date | No
     (a brand compares git revisions only)."""
     from legalgen.clock import today
 
-    with tempfile.TemporaryDirectory(prefix="legalgen-diff-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="legalgen-diff-") as scratch, ExitStack() as shown:
         def side(spec: str | None, name: str, *, revision: bool = False) -> tuple[str, Path, Path | None]:
             if spec is None:
                 return "working tree", source, shared
@@ -267,6 +269,8 @@ def review(source: Path, base: str | None, head: str | None, as_of: dt.date | No
                 return display_path(Path(spec)), Path(spec), None
             label = spec[:12] if re.fullmatch(r"[0-9a-f]{40}", spec) else spec
             into = Path(scratch) / name
+            into.mkdir()
+            shown.enter_context(shown_as(into, f"{label}:"))  # its files are cited as git names them
             if shared is None:
                 return label, extract(source, spec, into), None
             base = extract(shared, spec, into)  # the revision is checked here

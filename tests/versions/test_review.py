@@ -72,6 +72,9 @@ def test_committed_changes_and_two_revisions(repo: Path) -> None:
     _edit(repo, "refund", "P14D", "P21D")  # in the working tree only
     result = _diff(repo, "main", "change")
     assert "privacy: changed, material" in result.output and "refund: unchanged" in result.output
+    # a revision's files are cited by their git names, not the temporary folder they are read from
+    assert re.search(r"\(change:policy/privacy\.yaml:\d+:\d+\)", result.output), result.output
+    assert "new: change:policy/privacy.yaml:" in result.output and "legalgen-diff-" not in result.output
     worktree = _diff(repo, "change")
     assert "privacy: unchanged" in worktree.output and "refund: changed" in worktree.output
 
