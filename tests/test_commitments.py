@@ -299,3 +299,26 @@ def test_a_mediation_body_is_named_without_a_claim_to_take_part(tmp_path: Path) 
     declined = imprint.replace("}", ", participates: false}")
     page = render_document(load_policy(_source(tmp_path / "declined", {"imprint": declined})), "imprint", "en")
     assert "neither willing nor obliged" in page and "verbraucher-schlichter.de" not in page
+
+
+def test_a_name_ending_in_a_full_stop_ends_the_sentence(tmp_path: Path) -> None:
+    """"Acme Inc." at the end of a sentence is followed by no second full stop, in any
+    language; a recipient the source does not name is called by its kind with an article."""
+    privacy = ("recipients: [{id: acme, name: Acme Inc., role: controller, category: analytics, country: US},\n"
+               "             {id: ads, role: controller, category: advertising}]\n")
+    cookies = ("trackers: [{id: px, name: px, technology: pixel, purpose: marketing, description: {en: a, de: a, fr: a},"
+               " lifetime: P1M, basis: consent, recipients: [acme]},\n"
+               "           {id: tag, name: tag, technology: pixel, purpose: marketing, description: {en: a, de: a, "
+               "fr: a}, lifetime: P1M, basis: consent, recipients: [ads]}]\n")
+    site = SITE.replace("Minimal GmbH", "Minimal Inc.")
+    root = Path(_site(tmp_path, site, {"privacy": privacy, "cookies": cookies}))
+    loaded = load_policy(root)
+    pages = {locale: render_document(loaded, "cookies", locale) for locale in ("en", "de", "fr")}
+    assert "Data read by px is also shared with Acme Inc.\n" in pages["en"]
+    assert "werden außerdem an Acme Inc. weitergegeben." in pages["de"]
+    assert "également transmises à Acme Inc.\n" in pages["fr"]
+    assert "Data read by tag is also shared with an advertising partner.\n" in pages["en"]
+    for locale, page in pages.items():
+        assert "Inc.." not in page, locale
+    index = render_document(loaded, "imprint", "en")
+    assert "Inc.." not in index

@@ -25,6 +25,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from legalgen import knowledge
 from legalgen.render.i18n import Formatter
@@ -278,6 +279,29 @@ def document_title(formatter: Formatter, document: Any) -> str:
     return formatter.label(m.DocumentKind(document.kind), "title")
 
 
+def single_stops(env: jinja2.Environment) -> None:
+    """Make the environment's gettext functions drop the full stop of a sentence that directly
+    follows a value ending in one: "shared with Acme Inc.", not "Acme Inc..", whichever place
+    the translation gives the value."""
+    for name in ("gettext", "ngettext", "pgettext", "npgettext"):
+        function = env.globals.get(name)
+        if callable(function):
+            env.globals[name] = _single_stop(function)
+
+
+def _single_stop(function: Any) -> Any:
+    @jinja2.pass_context
+    def translated(context: jinja2.runtime.Context, *args: Any, **variables: Any) -> Any:
+        text = function(context, *args, **variables)
+        for value in variables.values():
+            if isinstance(value, str) and value.endswith("."):
+                shown = escape(value) if isinstance(text, Markup) else value
+                text = text.replace(shown + ".", shown)
+        return text
+
+    return translated
+
+
 def make_environment(formatter: Formatter) -> jinja2.Environment:
     """A Jinja environment bound to one locale: strict, i18n-aware, with the escaping filters.
 
@@ -296,6 +320,7 @@ def make_environment(formatter: Formatter) -> jinja2.Environment:
     )
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_translations(formatter.translations, newstyle=True)  # type: ignore[attr-defined]
+    single_stops(env)
     locale = formatter.locale
     env.filters.update(
         md=escape_markdown,

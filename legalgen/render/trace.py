@@ -28,7 +28,7 @@ from jinja2.filters import FILTERS as JINJA_FILTERS
 from pydantic import BaseModel
 
 from legalgen.diagnostics import Location
-from legalgen.render.renderer import LocaleRenderer, make_environment
+from legalgen.render.renderer import LocaleRenderer, make_environment, single_stops
 from legalgen.source import model as m
 from legalgen.source.load import LoadedPolicy
 from legalgen.source.reader import NodePath
@@ -203,6 +203,7 @@ def trace_document(loaded: LoadedPolicy, kind: str, locale: str) -> list[Block]:
 
     env.install_gettext_callables(gettext, ngettext, newstyle=True,  # type: ignore[attr-defined]
                                   pgettext=pgettext, npgettext=npgettext)
+    single_stops(env)
     policy = loaded.policy
     renderer.context.update(site=tracer.wrap(policy.site, ("site", ("site",))),
                             company=tracer.wrap(policy.company, ("site", ("company",))))
