@@ -322,3 +322,17 @@ def test_a_name_ending_in_a_full_stop_ends_the_sentence(tmp_path: Path) -> None:
         assert "Inc.." not in page, locale
     index = render_document(loaded, "imprint", "en")
     assert "Inc.." not in index
+
+
+def test_a_contact_that_states_nothing_renders_no_heading(tmp_path: Path) -> None:
+    """A contact point or person responsible for content without a name or any way to reach
+    them is left out (P10 reports it), not shown as a heading with nothing under it."""
+    empty = {"privacy": "contact_points: [{country: FR}]\n", "imprint": "content_responsible: {gender: male}\n"}
+    loaded = load_policy(_source(tmp_path / "empty", empty))
+    assert "Contact points" not in render_document(loaded, "privacy", "en")
+    assert "Responsible for content" not in render_document(loaded, "imprint", "en")
+    given = {"privacy": "contact_points: [{country: FR, email: fr@minimal.example}]\n",
+             "imprint": "content_responsible: {name: Max Muster}\n"}
+    loaded = load_policy(_source(tmp_path / "given", given))
+    assert "Contact points in your country or region" in render_document(loaded, "privacy", "en")
+    assert "## Responsible for content" in render_document(loaded, "imprint", "en")

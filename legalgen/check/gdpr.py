@@ -274,13 +274,20 @@ def retention(context: Context) -> Iterator[Finding]:
     Fails: a purpose without `retention`; `retention: {criteria: {en: as long as necessary}}`.
 
     Passes: `retention: {period: P30D, after: account_closure}` or criteria naming the event or law
-    that ends the storage.
+    that ends the storage. The event a period runs from (`after`) is shown only with the
+    period; without one it is reported as a warning.
     """
     for part, path, purpose in _purposes(context):
         if purpose.retention is None:
             yield Finding(f"purpose {purpose.id!r} states no storage period", context.at(part, *path),
                           hint="add retention with an ISO 8601 period or criteria")
-        elif purpose.retention.period is None and purpose.retention.criteria is not None:
+            continue
+        if purpose.retention.after is not None and purpose.retention.period is None:
+            yield Finding(f"purpose {purpose.id!r}: retention names the event a period runs from "
+                          f"({purpose.retention.after.value}) but no period, so the page does not show it",
+                          context.at(part, *path, "retention", "after"), severity=Severity.WARNING,
+                          hint="add the period, or say in the criteria how the event ends the storage")
+        if purpose.retention.period is None and purpose.retention.criteria is not None:
             for locale, text in purpose.retention.criteria.root.items():
                 if re.search(VAGUE_RETENTION[locale], text, re.IGNORECASE) and not re.search(r"\d|§|Art\.", text):
                     yield Finding(f"purpose {purpose.id!r}: the storage criteria ({locale}) say only 'as long as "

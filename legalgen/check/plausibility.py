@@ -1,4 +1,4 @@
-"""Plausibility and coherence: facts checked against what legalgen knows, and against each other (P01-P08).
+"""Plausibility and coherence: facts checked against what legalgen knows, and against each other (P01-P10).
 
 The other families check that the source states what the law asks for. These rules check that
 what it states can be true: a representative in the Union, an adequacy decision that exists,
@@ -371,3 +371,41 @@ def advertising_sharing(context: Context) -> Iterator[Finding]:
                               f"{tracker.provider!r}", context.at("cookies", "trackers", index, "provider"),
                               severity=Severity.WARNING,
                               hint="remove no_advertising_sharing unless the provider uses the data only for you")
+
+
+def _contacts(context: Context) -> Iterator[tuple[str, tuple[str | int, ...], m.Contact]]:
+    """Every contact a page shows apart from the controller's, the DPO's and the EU
+    representative's (G01, G02): contact points, the person responsible for content, and the
+    contact of a custom document's contact block; with the document's key and its path."""
+    privacy = context.policy.document("privacy")
+    if isinstance(privacy, m.PrivacyDocument):
+        for index, point in enumerate(privacy.contact_points):
+            yield "privacy", ("contact_points", index), point
+    imprint = context.policy.document("imprint")
+    if isinstance(imprint, m.ImprintDocument) and imprint.content_responsible is not None:
+        yield "imprint", ("content_responsible",), imprint.content_responsible
+    for key, path, block in context.blocks("contact"):
+        if block.contact is not None:
+            yield key, (*path, "contact"), block.contact
+
+
+@rule("P10", document="site", covers="privacy:contact_points[] | imprint:content_responsible | custom:blocks[].contact",
+      source="GDPR Art. 12(1); MStV §18(2)", severity=Severity.WARNING,
+      when=("a contact point, a person responsible for content or a contact block is given",
+            lambda c: any(True for _ in _contacts(c))))
+def stated_contacts(context: Context) -> Iterator[Finding]:
+    """A contact the source gives says who it is or how to reach it.
+
+    Why: a contact that names no one and gives no address, e-mail, phone or web address says
+    nothing; the page leaves it out (a heading with nothing under it would read as a
+    contact), so the source should give its details or drop it.
+
+    Fails: `contact_points: [{country: FR}]` or `content_responsible: {}`.
+
+    Passes: `contact_points: [{country: FR, email: fr@example.com}]`, or a
+    `content_responsible` with a name and an address.
+    """
+    for key, path, contact in _contacts(context):
+        if not contact.stated:
+            yield Finding("this contact gives no name, address, e-mail, phone or web address, so the page leaves it "
+                          "out", context.at(key, *path), hint="give its details, or remove it")

@@ -564,6 +564,11 @@ class Contact(Model):
         None, description="For a person: the grammatical gender German and French use for them; left out, the "
                           "wording names the role without one")
 
+    @property
+    def stated(self) -> bool:
+        """Whether it says anything a page can show: a name or a way to reach it."""
+        return any(value is not None for value in (self.name, self.email, self.phone, self.address, self.url))
+
 
 class ContactPoint(Contact):
     """A national or regional contact point, or a localized service for one country or region."""
