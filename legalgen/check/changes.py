@@ -1,4 +1,4 @@
-"""Changes to a policy (REQUIREMENTS.md C01-C04, C06; WP260 rev.01 par. 29-31). C05 is in style."""
+"""Changes to a policy (REQUIREMENTS.md C01-C04, C06-C08; WP260 rev.01 par. 29-31). C05 is in style."""
 
 from __future__ import annotations
 
@@ -218,3 +218,55 @@ def backdated_release(context: Context) -> Iterator[Finding]:
             if reason:
                 yield Finding(f"{version.kind} version {version.number} was released with the earlier publication "
                               f"date {version.release.published}: {reason}", version.locate("backdate_reason"))
+
+
+@rule("C08", document="site", covers="versions", source="WP260 rev.01 par. 29; GDPR Art. 12(1)",
+      severity=Severity.WARNING)
+def unreleased_wording(context: Context) -> Iterator[Finding]:
+    """The site shows the text the source gives now, or a release is waiting.
+
+    What: renders each released document from the current source and compares it with its
+    latest released version. The site shows released texts only, so a difference waits for a
+    release: an editorial edit of the source (a material one is C01), or wording that
+    legalgen itself has changed since the version was released (a new legalgen, whose
+    templates or translations now say it differently or say only what the source supports).
+
+    Why: the company stands by what its pages say; a fix of the wording reaches its readers
+    only once it is released.
+
+    Fails: the source is unchanged since cookies version 3, but legalgen now words a sentence
+    of it differently in German.
+
+    Passes: `legalgen release cookies --editorial` publishes the current wording as version 4.
+    """
+    from legalgen.render.renderer import LocaleRenderer
+
+    renderers: dict[str, LocaleRenderer] = {}
+    for kind, versions in context.history.documents.items():
+        latest = versions[-1] if versions else None
+        document = context.policy.documents.get(kind)
+        if latest is None or latest.source is None or document is None:
+            continue
+        if classify(latest.source, context.policy, kind).material:
+            continue  # C01 reports it
+        locales = [str(locale) for locale in context.policy.site.locales if str(locale) in latest.bodies]
+        changed = []
+        for locale in locales:
+            renderer = renderers.setdefault(locale, LocaleRenderer(context.loaded, locale))
+            if renderer.body(document) != latest.bodies[locale]:
+                changed.append(locale)
+        if not changed:
+            continue
+        released = latest.source.documents.get(kind)
+        same = (released == document and latest.source.site == context.policy.site
+                and latest.source.company == context.policy.company)
+        release = f"`legalgen release {kind} --editorial --effective <date>`"
+        if same:
+            why = "legalgen now words it differently"
+            hint = f"release it with {release}; the new version's redline shows what changed against version {latest.number}"
+        else:
+            why = "the source changed since, in a way that is not material"
+            hint = f"`legalgen diff --redlines` shows the changes; release them with {release}"
+        yield Finding(f"{kind}: the text of version {latest.number} differs from what the source gives now in "
+                      f"{', '.join(changed)} ({why}); the site shows version {latest.number} until a release",
+                      context.at(kind), hint=hint)

@@ -1,4 +1,4 @@
-"""Changes family (C01-C04, C06) on released snippets; C05 is in test_style."""
+"""Changes family (C01-C04, C06-C08) on released snippets; C05 is in test_style."""
 
 from __future__ import annotations
 
@@ -114,3 +114,25 @@ def test_a_release_keeps_the_verdict_it_was_published_with(tmp_path: Path, monke
         ("C02", "warning", line_of(changelog.read_text(encoding="utf-8"), "classified: editorial"))]
     assert "released as editorial, as legalgen then classified it; it now finds the change material " \
            "(privacy.purposes[service].requirement: a new consequence)" in found[0].message
+
+
+def test_c08_a_text_the_site_does_not_show_yet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site shows released texts: an editorial edit of the source, or wording legalgen has
+    changed since the release, waits for a release, and C08 says so."""
+    from legalgen.check import check_policy
+    from legalgen.render.renderer import LocaleRenderer
+
+    root = _project(tmp_path)
+    assert run(tmp_path, privacy=PRIVACY) == []
+    edited = PRIVACY.replace("kind: privacy\n", "kind: privacy\nintro: {en: We stream films., de: Wir zeigen Filme.}\n")
+    found = diagnostics(tmp_path, privacy=edited)
+    assert [d.code for d in found] == ["C08"]
+    assert "differs from what the source gives now in en, de (the source changed since" in found[0].message
+    run(tmp_path, privacy=PRIVACY)  # back to the released source
+    body = LocaleRenderer.body
+    monkeypatch.setattr(LocaleRenderer, "body", lambda self, document: body(self, document).replace(
+        "\n", "\nA sentence legalgen words anew.\n", 1) if self.locale == "de" else body(self, document))
+    loaded = load_policy(root)
+    [found_now] = check_policy(loaded, history.load_history(loaded), dt.date(2026, 2, 1))
+    assert found_now.code == "C08" and "in de (legalgen now words it differently)" in found_now.message
+    assert "legalgen release privacy --editorial" in (found_now.hint or "")

@@ -185,9 +185,10 @@ def test_better_refund_terms_are_editorial(tmp_path: Path) -> None:
 
 
 def test_example_versions_are_classified(example_history) -> None:  # type: ignore[no-untyped-def]
-    v1, v2, v3, v4, _, v6 = example_history.of("privacy")
+    v1, v2, v3, v4, _, v6, v7 = example_history.of("privacy")
     assert v1.materiality is None and not v1.material
     assert [c.path for c in v2.materiality.reasons] == ["data_categories[fraud-signals]", "purposes[fraud]"]
     assert [c.path for c in v3.materiality.reasons] == ["purposes[recommendations]"]
     assert not v4.material and [c.description for c in v4.materiality.changes] == ["wording or presentation changed"]
     assert not v6.material and [c.description for c in v6.materiality.changes] == ["wording or presentation changed"]
+    assert not v7.material and [c.description for c in v7.materiality.changes] == ["shorter storage: P10Y to P8Y"]
