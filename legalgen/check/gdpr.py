@@ -297,24 +297,46 @@ def retention(context: Context) -> Iterator[Finding]:
                     break
 
 
-@rule("G08", document="privacy", covers="rights.granted", source="GDPR Art. 13(2)(b)")
+def _rights(context: Context) -> Iterator[tuple[str, NodePath, m.RightsExercise | None, m.Authority | None]]:
+    """Where people read their rights: the privacy notice, and each custom document that
+    describes processing (a purposes block) or lists rights (a rights block), once per rights
+    block (with the block's path) or once without any; with the rights and the authority named."""
+    privacy = _privacy_or_none(context)
+    if privacy is not None:
+        yield "privacy", (), privacy.rights, privacy.supervisory_authority
+    for key, document in context.policy.documents.items():
+        if not isinstance(document, m.CustomDocument):
+            continue
+        blocks = [(("blocks", index), block) for index, block in enumerate(document.blocks) if block.type == "rights"]
+        if not blocks and any(block.type == "purposes" for block in document.blocks):
+            yield key, (), None, None
+        for path, block in blocks:
+            yield key, path, block.rights, block.supervisory_authority
+
+
+@rule("G08", document="privacy", covers="rights.granted", source="GDPR Art. 13(2)(b)", block="rights")
 def statutory_rights(context: Context) -> Iterator[Finding]:
     """The notice lists the rights of access, rectification, erasure, restriction, objection and portability.
 
-    Why: Art. 13(2)(b) requires informing people of each of these rights.
+    Why: Art. 13(2)(b) requires informing people of each of these rights, also in a custom
+    document that describes processing (a purposes block) or lists rights (a rights block).
 
     Fails: `rights: {granted: [access, rectification, erasure, objection, portability]}` (no restriction).
 
     Passes: all six rights in `rights.granted`.
     """
-    rights = _privacy(context).rights
-    if rights is None:
-        yield Finding("the notice does not list the data subject's rights", context.at("privacy"),
-                      hint="add rights: {granted: [...], email: ...}")
-        return
-    missing = [right.value for right in STATUTORY_RIGHTS if right not in rights.granted]
-    if missing:
-        yield Finding(f"rights not stated: {', '.join(missing)}", context.at("privacy", "rights", "granted"))
+    for key, path, rights, _ in _rights(context):
+        if rights is None and key == "privacy":
+            yield Finding("the notice does not list the data subject's rights", context.at(key),
+                          hint="add rights: {granted: [...], email: ...}")
+            continue
+        if rights is None:
+            yield Finding("the document describes processing (a purposes block) but lists no rights",
+                          context.at(key), hint="add a block of type rights with granted: [...]")
+            continue
+        missing = [right.value for right in STATUTORY_RIGHTS if right not in rights.granted]
+        if missing:
+            yield Finding(f"rights not stated: {', '.join(missing)}", context.at(key, *path, "rights", "granted"))
 
 
 @rule("G09", document="privacy", covers="rights.granted", source="GDPR Art. 13(2)(c), 7(3)",
@@ -335,47 +357,51 @@ def withdraw_consent(context: Context) -> Iterator[Finding]:
                       context.at("privacy", "rights"), hint="add withdraw_consent to rights.granted")
 
 
-@rule("G10", document="privacy", covers="rights.granted | supervisory_authority", source="GDPR Art. 13(2)(d), 77")
+@rule("G10", document="privacy", covers="rights.granted | supervisory_authority", source="GDPR Art. 13(2)(d), 77",
+      block="rights")
 def complaint(context: Context) -> Iterator[Finding]:
     """The notice states the right to complain to a supervisory authority and names it.
 
-    Why: Art. 13(2)(d) and 77. In Germany the authority is the one of the Land of
-    establishment; in France the CNIL.
+    Why: Art. 13(2)(d) and 77, also in a custom document's rights block. In Germany the
+    authority is the one of the Land of establishment; in France the CNIL.
 
     Fails: no `complaint` in `rights.granted`, or no `supervisory_authority`.
 
     Passes: `complaint` granted and `supervisory_authority: {name: CNIL, url: https://www.cnil.fr/}`.
     """
-    document = _privacy(context)
-    if document.rights is None or m.Right.COMPLAINT not in document.rights.granted:
-        yield Finding("the right to lodge a complaint with a supervisory authority is not stated",
-                      context.at("privacy", "rights"), hint="add complaint to rights.granted")
-    if document.supervisory_authority is None:
-        address = context.policy.company.address
-        competent = knowledge.competent(address.country, address.region, address.city) if address else None
-        named = f": for a company in {address.city} that is the {competent.name}" if address and competent else ""
-        yield Finding("no supervisory authority is named", context.at("privacy"),
-                      hint=f"add supervisory_authority with its name and address{named}")
+    for key, path, rights, authority in _rights(context):
+        if rights is None and key != "privacy":
+            continue  # G08 asks for the rights block first
+        if rights is None or m.Right.COMPLAINT not in rights.granted:
+            yield Finding("the right to lodge a complaint with a supervisory authority is not stated",
+                          context.at(key, *path, "rights"), hint="add complaint to rights.granted")
+        if authority is None:
+            address = context.policy.company.address
+            competent = knowledge.competent(address.country, address.region, address.city) if address else None
+            named = f": for a company in {address.city} that is the {competent.name}" if address and competent else ""
+            yield Finding("no supervisory authority is named", context.at(key, *path),
+                          hint=f"add supervisory_authority with its name and address{named}")
 
 
-@rule("G11", document="privacy", covers="purposes[].requirement", source="GDPR Art. 13(2)(e)")
+@rule("G11", document="privacy", covers="purposes[].requirement", source="GDPR Art. 13(2)(e)", block="purposes")
 def requirement(context: Context) -> Iterator[Finding]:
     """Every purpose says whether providing the data is required, and what happens if it is not.
 
     Why: Art. 13(2)(e): whether the data is a statutory or contractual requirement or needed
-    to enter a contract, whether people must provide it, and the consequences of not doing so.
+    to enter a contract, whether people must provide it, and the consequences of not doing so;
+    also in a custom document's purposes block.
 
     Fails: a purpose without `requirement`.
 
     Passes: `requirement: {provision: contract_precondition, consequences: {en: we cannot open an account, ...}}`.
     """
-    for index, purpose in enumerate(_privacy(context).purposes):
+    for part, path, purpose in _purposes(context):
         if purpose.requirement is None:
             yield Finding(f"purpose {purpose.id!r} does not say whether the data must be provided",
-                          context.at("privacy", "purposes", index), hint="add requirement: {provision: ...}")
+                          context.at(part, *path), hint="add requirement: {provision: ...}")
         elif purpose.requirement.provision is not m.Provision.VOLUNTARY and purpose.requirement.consequences is None:
             yield Finding(f"purpose {purpose.id!r} does not say what happens if the data is not provided",
-                          context.at("privacy", "purposes", index, "requirement"), severity=Severity.WARNING)
+                          context.at(part, *path, "requirement"), severity=Severity.WARNING)
 
 
 @rule("G12", document="privacy", covers="automated_decisions[] | rights.granted", source="GDPR Art. 13(2)(f), 22",

@@ -110,3 +110,30 @@ def test_g07_as_long_as_necessary_is_no_criterion(tmp_path: Path, criteria: str,
                               f"    retention: {{criteria: {criteria}}}\n")
     found = run(tmp_path, privacy=privacy)
     assert (("G07", "privacy.yaml", line_of(privacy, "retention: {criteria")) in found) is flagged, found
+
+
+def test_g08_g10_g11_read_custom_documents(tmp_path: Path) -> None:
+    """A custom document that describes processing is held to the notice's rules: it lists the
+    rights (G08), the complaint with its authority (G10), and whether the data must be given (G11)."""
+    from .helpers import CHANGES
+
+    custom = """\
+kind: custom
+id: notice
+title: {en: Notice, de: Hinweis}
+blocks:
+  - type: data
+    categories: [{id: contact, type: email}]
+  - type: purposes
+    purposes:
+      - {id: service, type: service_provision, legal_basis: contract, data: [contact], retention: {period: P1Y}}
+""" + CHANGES
+    found = [(code, line) for code, name, line in run(tmp_path, privacy=PRIVACY, notice=custom) if name == "notice.yaml"]
+    assert sorted(found) == [("G08", 1), ("G11", line_of(custom, "{id: service"))]
+    with_rights = custom.replace("  - type: purposes\n", "  - type: rights\n    rights: {granted: [access], email: "
+                                 "privacy@example.com}\n  - type: purposes\n")
+    found = [(code, line) for code, name, line in run(tmp_path, privacy=PRIVACY, notice=with_rights)
+             if name == "notice.yaml"]
+    rights = line_of(with_rights, "  - type: rights")
+    assert sorted(found) == sorted([("G08", rights + 1), ("G10", rights), ("G10", rights + 1),
+                                    ("G11", line_of(with_rights, "{id: service"))])
