@@ -47,7 +47,7 @@ def test_check_lists_the_decisions_still_open(tmp_path: Path) -> None:
     found = set(re.findall(r": (?:error|warning) ([A-Z]\d\d) ", result.output))
     # what a company has to decide: its address and imprint facts, the legal bases, storage,
     # rights, authority, recipients, trackers, the right of withdrawal and the notice of changes
-    assert found == {"G01", "I01", "G03", "G07", "G11", "G08", "G10", "G05", "K01", "R01", "R08", "C03"}
+    assert found == {"G01", "I01", "G03", "G07", "G11", "G08", "G10", "G05", "K01", "R01", "R08", "R13", "C03"}
     diagnostics = [line for line in result.output.splitlines() if re.search(r": (error|warning) [A-Z]\d\d ", line)]
     hints = [line for line in result.output.splitlines() if line.strip().startswith("hint:")]
     assert len(hints) >= len(diagnostics)  # every decision comes with a hint

@@ -1,4 +1,4 @@
-"""Refunds and the right of withdrawal: Directive 2011/83/EU, DE BGB/EGBGB, FR Code de la consommation (R01-R09)."""
+"""Refunds and the right of withdrawal: Directive 2011/83/EU, DE BGB/EGBGB, FR Code de la consommation (R01-R13)."""
 
 from __future__ import annotations
 
@@ -320,3 +320,37 @@ def request_channel(context: Context) -> Iterator[Finding]:
     if not (request.email or request.url):
         yield Finding("the refund terms say what to include in a request but not where to send it; the page leaves "
                       "the section out", context.at("refund", "request"), hint="add request.email or request.url")
+
+
+@rule("R13", document="site", covers="imprint:mediation.participates | imprint:mediation.url | imprint:mediation.address",
+      source="DE VSBG §36", jurisdictions=(J.DE,), audience=CONSUMERS)
+def german_dispute_resolution(context: Context) -> Iterator[Finding]:
+    """A trader selling to consumers in Germany says whether it takes part in consumer dispute resolution.
+
+    Why: §36(1) VSBG: a trader with a website or general terms states, easily accessible,
+    whether it is willing or obliged to take part in proceedings before a consumer
+    arbitration body; where it is, it names the competent body with its address and website.
+    A trader that employed 10 people or fewer on 31 December of the previous year is exempt
+    (§36(3)); the source does not say how many people the company employs, so a missing
+    statement is a warning.
+
+    Fails: `mediation: {name: Universalschlichtungsstelle des Bundes}` without `participates`, or
+    `participates: true` without the body's `url` and `address`.
+
+    Passes: `participates: false` (the page says the company is neither willing nor obliged), or
+    `participates: true` with the body's `url` and `address`.
+    """
+    imprint = context.policy.document("imprint")
+    mediation = imprint.mediation if isinstance(imprint, m.ImprintDocument) else None
+    if mediation is None or mediation.participates is None:
+        where = context.at("imprint", "mediation") if mediation is not None else \
+            context.at("imprint" if isinstance(imprint, m.ImprintDocument) else "site")
+        yield Finding("the imprint does not say whether the company takes part in consumer dispute resolution",
+                      where, severity=Severity.WARNING,
+                      hint="set mediation.participates (true, with the body's url and address, or false), unless the "
+                           "company employed 10 people or fewer on 31 December of last year")
+    elif mediation.participates:
+        missing = [name for name, value in (("url", mediation.url), ("address", mediation.address)) if value is None]
+        if missing:
+            yield Finding(f"the consumer arbitration body the company takes part with lacks its {' and '.join(missing)}",
+                          context.at("imprint", "mediation"), hint="add the body's website (url) and postal address")

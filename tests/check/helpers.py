@@ -60,7 +60,7 @@ breach: {authority_within: PT72H, notify_data_subjects: true}
 def diagnostics(tmp_path: Path, as_of: dt.date = AS_OF, **files: str) -> list[Diagnostic]:
     """Every finding on a source made of ``files`` (``site`` defaults to :data:`SITE`)."""
     root = tmp_path / "source"
-    root.mkdir(exist_ok=True)
+    root.mkdir(parents=True, exist_ok=True)
     for name, text in {"site": SITE, **files}.items():
         (root / f"{name}.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
     loaded = load_policy(root)

@@ -30,7 +30,7 @@ method: same_means
 exclusions:
   - {en: redeemed gift cards, de: eingelöste Geschenkkarten}
 """ + CHANGES
-IMPRINT = "kind: imprint\nmediation: {name: Médiateur du e-commerce de la FEVAD}\n"
+IMPRINT = "kind: imprint\nmediation: {name: Médiateur du e-commerce de la FEVAD, participates: false}\n"
 
 
 def found(tmp_path: Path, refund: str, site: str = SITE, as_of: dt.date = dt.date(2026, 11, 22),
@@ -88,10 +88,24 @@ def test_r07_exclusions_without_the_statutory_right(tmp_path: Path) -> None:
 def test_r08_germany_and_r09_france(tmp_path: Path) -> None:
     text = REFUND.replace("  termination_url: https://test.example/cancel\n", "")
     germany = SITE.replace("jurisdictions: [EU]", "jurisdictions: [DE]")
-    assert found(tmp_path, text, germany) == [("R08", line_of(text, "withdrawal:"))]
+    assert found(tmp_path / "de", text, germany, imprint=IMPRINT) == [("R08", line_of(text, "withdrawal:"))]
     france = SITE.replace("jurisdictions: [EU]", "jurisdictions: [FR]")
     assert found(tmp_path, text, france) == [("R09", 1), ("R09", line_of(text, "withdrawal:"))]
     assert found(tmp_path, REFUND, france, imprint=IMPRINT) == []
+
+
+def test_r13_german_dispute_resolution(tmp_path: Path) -> None:
+    germany = SITE.replace("jurisdictions: [EU]", "jurisdictions: [DE]")
+    unstated = IMPRINT.replace(", participates: false}", "}")
+    assert found(tmp_path / "none", REFUND, germany) == [("R13", 1)]  # no imprint: a warning at the site
+    assert found(tmp_path, REFUND, germany, imprint=unstated) == [("R13", line_of(unstated, "mediation:"))]
+    taking_part = IMPRINT.replace("participates: false", "participates: true")
+    assert found(tmp_path, REFUND, germany, imprint=taking_part) == [("R13", line_of(taking_part, "mediation:"))]
+    complete = IMPRINT.replace("participates: false", "participates: true, url: 'https://www.mediateurfevad.fr/', "
+                                                      "address: {street: BP 20015, postal_code: '75362', city: Paris, "
+                                                      "country: FR}")
+    assert found(tmp_path, REFUND, germany, imprint=complete) == []
+    assert found(tmp_path, REFUND, germany, imprint=IMPRINT) == []
 
 
 def test_consumer_rules_skip_business_customers(tmp_path: Path) -> None:

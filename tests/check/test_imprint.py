@@ -20,7 +20,7 @@ FRENCH = SITE.replace("jurisdictions: [EU]", "jurisdictions: [FR]").replace(
     "  email: hello@test.example\n",
     "  email: hello@test.example\n  phone: +33 1 23 45 67 89\n  commercial_register: {court: RCS Paris, number: 123 456 789}\n"
     "  share_capital: 10 000 EUR\n")
-IMPRINT = "kind: imprint\n"
+IMPRINT = "kind: imprint\nmediation: {name: Universalschlichtungsstelle des Bundes, participates: false}\n"
 FRENCH_IMPRINT = ("kind: imprint\npublication_director: Ada Muster\nhosting:\n  name: OVH SAS\n"
                   '  address: {street: 2 rue Kellermann, postal_code: "59100", city: Roubaix, country: FR}\n'
                   "  phone: +33 9 72 10 10 07\n")
