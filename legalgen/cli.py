@@ -420,18 +420,22 @@ def build(root: Path, source: Path | None, site_dir: Path | None, engine: str, j
     if not force and manifest.up_to_date(project, engine, as_of.date() if as_of else None):
         click.echo(f"{project.site} is up to date: built from these very sources")
         return
-    from legalgen.site.build import build_site
+    from legalgen.site.build import build_site, sources_digest
 
     try:
+        before = sources_digest(project, engine)  # before the source is read: an edit saved meanwhile is built next time
         loaded, history = _load(project)
         date = _as_of(as_of, loaded)
         click.echo(f"building as of {date.isoformat()}", err=True)
         report = build_site(project, loaded, history, date, engine=engine, jobs=jobs,  # type: ignore[arg-type]
-                            progress=lambda message: click.echo(message, err=True), force=force)
+                            progress=lambda message: click.echo(message, err=True), force=force,
+                            digest_before=before)
     except LegalgenError as error:
         _fail(error)
     if report.locales:
         click.echo(f"built {', '.join(report.locales)} into {report.site}")
+    elif report.replaced:
+        click.echo(f"{report.site}: every locale kept, the files at its root written again")
     else:
         click.echo(f"{report.site} is up to date")
     _prune_cache()

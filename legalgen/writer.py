@@ -18,6 +18,7 @@ import ctypes
 import errno
 import fcntl
 import functools
+import glob
 import os
 import secrets
 import shutil
@@ -239,7 +240,7 @@ def recover_site(target: Path) -> list[str]:
         raise BuildError(f"cannot recover {target} from {previous}: {_reason(error)}; "
                          f"move {previous.name} back to {target.name} yourself") from None
     if target.parent.is_dir():
-        for stale in sorted(target.parent.glob(f".{target.name}.staging-*")):
+        for stale in sorted(target.parent.glob(f".{glob.escape(target.name)}.staging-*")):
             if stale.is_dir() and not stale.is_symlink() and (is_legalgen_output(stale) or not any(stale.iterdir())):
                 shutil.rmtree(stale, ignore_errors=True)
                 done.append(f"removed {stale.name}, left by an interrupted build")

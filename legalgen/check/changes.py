@@ -237,7 +237,7 @@ def unreleased_wording(context: Context) -> Iterator[Finding]:
     Fails: the source is unchanged since cookies version 3, but legalgen now words a sentence
     of it differently in German.
 
-    Passes: `legalgen release cookies --editorial` publishes the current wording as version 4.
+    Passes: `legalgen release cookies` publishes the current wording as version 4.
     """
     from legalgen.render.renderer import LocaleRenderer
 
@@ -257,16 +257,12 @@ def unreleased_wording(context: Context) -> Iterator[Finding]:
                 changed.append(locale)
         if not changed:
             continue
-        released = latest.source.documents.get(kind)
-        same = (released == document and latest.source.site == context.policy.site
-                and latest.source.company == context.policy.company)
-        release = f"`legalgen release {kind} --editorial --effective <date>`"
-        if same:
-            why = "legalgen now words it differently"
-            hint = f"release it with {release}; the new version's redline shows what changed against version {latest.number}"
-        else:
-            why = "the source changed since, in a way that is not material"
-            hint = f"`legalgen diff --redlines` shows the changes; release them with {release}"
+        same = (latest.source.documents == context.policy.documents and latest.source.site == context.policy.site
+                and latest.source.company == context.policy.company)  # a page shows facts of other files too
+        release = f"`legalgen release {kind} --effective <date> --summary-file <file>`"
+        why = "legalgen now words it differently" if same else "the source changed since"
+        hint = (f"release it with {release} (legalgen classifies the change); the new version's redline shows what "
+                f"changed against version {latest.number}")
         yield Finding(f"{kind}: the text of version {latest.number} differs from what the source gives now in "
                       f"{', '.join(changed)} ({why}); the site shows version {latest.number} until a release",
                       context.at(kind), hint=hint)

@@ -286,7 +286,7 @@ def retention(context: Context) -> Iterator[Finding]:
             yield Finding(f"purpose {purpose.id!r}: retention names the event a period runs from "
                           f"({purpose.retention.after.value}) but no period, so the page does not show it",
                           context.at(part, *path, "retention", "after"), severity=Severity.WARNING,
-                          hint="add the period, or say in the criteria how the event ends the storage")
+                          hint="add the period, or remove `after` (the criteria say how long the data is kept)")
         if purpose.retention.period is None and purpose.retention.criteria is not None:
             for locale, text in purpose.retention.criteria.root.items():
                 if re.search(VAGUE_RETENTION[locale], text, re.IGNORECASE) and not re.search(r"\d|§|Art\.", text):

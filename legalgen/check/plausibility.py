@@ -398,14 +398,20 @@ def stated_contacts(context: Context) -> Iterator[Finding]:
 
     Why: a contact that names no one and gives no address, e-mail, phone or web address says
     nothing; the page leaves it out (a heading with nothing under it would read as a
-    contact), so the source should give its details or drop it.
+    contact), or shows the company's contact for a contact block, so the source should give
+    its details or drop it.
 
     Fails: `contact_points: [{country: FR}]` or `content_responsible: {}`.
 
     Passes: `contact_points: [{country: FR, email: fr@example.com}]`, or a
     `content_responsible` with a name and an address.
     """
+    company = context.policy.company
     for key, path, contact in _contacts(context):
-        if not contact.stated:
-            yield Finding("this contact gives no name, address, e-mail, phone or web address, so the page leaves it "
-                          "out", context.at(key, *path), hint="give its details, or remove it")
+        if contact.stated:
+            continue
+        block = path[0] == "blocks"
+        shown = ("the page shows the company's contact in its place" if block and (company.email or company.contact_form)
+                 else "the page leaves it out")
+        yield Finding(f"this contact gives no name, address, e-mail, phone or web address, so {shown}",
+                      context.at(key, *path), hint="give its details, or remove it")

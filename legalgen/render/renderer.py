@@ -289,12 +289,16 @@ def single_stops(env: jinja2.Environment) -> None:
             env.globals[name] = _single_stop(function)
 
 
+_CONTROL_CHARACTERS = "".join(map(chr, range(32)))
+
+
 def _single_stop(function: Any) -> Any:
     @jinja2.pass_context
     def translated(context: jinja2.runtime.Context, *args: Any, **variables: Any) -> Any:
         text = function(context, *args, **variables)
         for value in variables.values():
-            if isinstance(value, str) and value.endswith("."):
+            # (a traced value ends in control characters that mark its end; a source value has none)
+            if isinstance(value, str) and value.rstrip(_CONTROL_CHARACTERS).endswith("."):
                 shown = escape(value) if isinstance(text, Markup) else value
                 text = text.replace(shown + ".", shown)
         return text

@@ -40,7 +40,13 @@ from legalgen.diagnostics import BuildError
 from legalgen.notices.announcements import notices_json
 from legalgen.project import GENERATED_HEADER, Project, is_legalgen_output
 from legalgen.render.i18n import Formatter, language_name
-from legalgen.render.markdown_safety import Tagged, locale_markdown_extensions, read_base_config
+from legalgen.render.markdown_safety import (
+    Tagged,
+    config_chain,
+    holds_tag,
+    locale_markdown_extensions,
+    merged_setting,
+)
 from legalgen.render.pages import feeds, locale_pages, not_found_texts, theme_extras, version_files
 from legalgen.render.renderer import (
     BYTECODE,
@@ -80,11 +86,14 @@ _PR_SET_PDEATHSIG = 1
 @dataclass(frozen=True)
 class BuildReport:
     """What a build did: the Markdown tree report and the locales built by the engine (the
-    others were unchanged and kept; none when nothing changed and site/ was left as it was)."""
+    others were unchanged and kept; none when nothing changed and site/ was left as it was,
+    or when only the files at its root were written again)."""
 
     sources: WriteReport
     locales: list[str]
     site: Path
+    #: Whether site/ was replaced (with the root files written again), even with no locale built.
+    replaced: bool = True
 
 
 def locale_config(project: Project, loaded: LoadedPolicy, locale: str, pages: list[Page],
@@ -112,7 +121,8 @@ def locale_config(project: Project, loaded: LoadedPolicy, locale: str, pages: li
         "theme": {"language": locale, "font": False, **_theme_paths(project)},
         "plugins": [{"search": {"lang": locale}}],
         "markdown_extensions": locale_markdown_extensions(
-            project.base_config, permalink_title=Formatter.for_locale(locale).gettext("Permanent link")),
+            project.base_config, permalink_title=Formatter.for_locale(locale).gettext("Permanent link"),
+            root=project.root),
         "extra_css": [STYLESHEET.as_posix()],
         "nav": nav,
         "extra": {
@@ -144,53 +154,22 @@ def _theme_paths(project: Project) -> dict[str, str]:
     return {"custom_dir": os.path.relpath(project.root / custom, project.configs)}
 
 
-#: How many configs an ``INHERIT`` chain may name (MkDocs follows it without end).
-_MAX_INHERIT = 8
-
-
 def _configs(project: Project) -> list[tuple[Path, dict[str, Any]]]:
-    """The base config and the configs it inherits from (``INHERIT``, each relative to the
-    config that names it, as MkDocs reads them), nearest first. :class:`BuildError` for an
-    ``INHERIT`` that is not a plain path, leads out of the project, is missing or loops; the
-    engine would merge settings legalgen checks (the theme folder, ``use_directory_urls``)
-    from there. FileNotFoundError when the base config is missing."""
-    chain: list[tuple[Path, dict[str, Any]]] = []
-    path, seen, inside = project.base_config, set(), project.root.resolve()
-    while True:
-        data = read_base_config(path)
-        chain.append((path, data if isinstance(data, dict) else {}))
-        parent = chain[-1][1].get("INHERIT")
-        if parent is None:
-            return chain
-        if not isinstance(parent, str) or not parent:
-            raise BuildError(f"{path}: INHERIT must name a config file by a plain path")
-        path = Path(os.path.normpath(path.parent / parent))
-        if not path.resolve().is_relative_to(inside):
-            raise BuildError(f"{path}: INHERIT names {parent!r}, outside the project {inside}; keep the configs "
-                             "the site is built from in the project")
-        if path.resolve() in seen or len(chain) > _MAX_INHERIT:
-            raise BuildError(f"{project.base_config}: its INHERIT chain loops or names more than {_MAX_INHERIT} configs")
-        seen.add(path.resolve())
-        if not path.is_file():
-            raise BuildError(f"{project.base_config}: INHERIT names {path}, which does not exist")
+    """The base config and the configs it inherits from, nearest first (see
+    :func:`~legalgen.render.markdown_safety.config_chain`)."""
+    return config_chain(project.base_config, project.root)
 
 
 def _custom_dir(project: Project) -> str | None:
     """``theme.custom_dir`` as the base config, or a config it inherits from, writes it, if one
     names it. :class:`BuildError` when it is written with a tag (``!ENV``): legalgen checks
     the theme folder before the engine runs, and cannot know what the engine will read."""
-    for _, data in _configs(project):
-        if "theme" not in data:
-            continue
-        theme = data["theme"]
-        if isinstance(theme, dict) and "custom_dir" not in theme:
-            continue  # MkDocs merges the theme's settings: an inherited custom_dir stays
-        custom = theme.get("custom_dir") if isinstance(theme, dict) else None
-        if isinstance(theme, Tagged) or isinstance(custom, Tagged):
-            raise BuildError(f"{project.base_config}: write theme.custom_dir as a plain path: legalgen checks what "
-                             "the theme folder holds before the site is built, and cannot resolve a tag such as !ENV")
-        return custom if isinstance(custom, str) else None  # anything else: MkDocs reports it
-    return None
+    where, theme = merged_setting(_configs(project), "theme")
+    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+    if isinstance(theme, Tagged) or isinstance(custom, Tagged):
+        raise BuildError(f"{where}: write theme.custom_dir as a plain path: legalgen checks what the theme folder "
+                         "holds before the site is built, and cannot resolve a tag such as !ENV")
+    return custom if isinstance(custom, str) else None  # anything else: MkDocs reports it
 
 
 def _refuse_file_urls(project: Project) -> None:
@@ -199,15 +178,33 @@ def _refuse_file_urls(project: Project) -> None:
     notices.json, e-mails) names a page by its folder, ``privacy/v2/``, and would lead nowhere
     on such a site."""
     try:
-        chain = _configs(project)
+        where, value = merged_setting(_configs(project), "use_directory_urls")
     except FileNotFoundError:
         return
-    value = next((data["use_directory_urls"] for _, data in chain if "use_directory_urls" in data), True)
-    if value is not True:
-        shown = str(value).lower() if isinstance(value, bool) or value is None else repr(value)
-        raise BuildError(f"{project.base_config}: use_directory_urls: {shown} is not supported: every link legalgen "
+    if where is not None and value is not True:
+        shown = str(value).lower() if isinstance(value, bool) or value is None else str(value)
+        raise BuildError(f"{where}: use_directory_urls: {shown} is not supported: every link legalgen "
                          "writes (language switcher, versions, feeds, sitemap, notices.json, e-mails) names a page "
                          "by its folder (privacy/v2/); remove the setting or set it to true")
+
+
+def sources_digest(project: Project, engine: str) -> str | None:
+    """:func:`~legalgen.site.manifest.inputs_digest` of the project as it is now; None without a
+    base config, or with one the build refuses (the build reports why, after the site folder
+    itself is checked)."""
+    if not project.base_config.is_file():
+        return None
+    try:
+        chain = _configs(project)
+        return manifest.inputs_digest(project, engine, _theme_folder(project), [path for path, _ in chain[1:]])
+    except (BuildError, FileNotFoundError):
+        return None
+
+
+def _volatile(chain: list[tuple[Path, dict[str, Any]]]) -> bool:
+    """Whether the configs name what a hash of their bytes cannot vouch for: a value written
+    with a tag (``!ENV`` reads the environment) or ``hooks`` (Python files the engine runs)."""
+    return any("hooks" in data or holds_tag(data) for _, data in chain)
 
 
 def _relative(path: Path, project: Project) -> str:
@@ -615,6 +612,7 @@ def build_site(
     progress: Progress = lambda message: None,
     lock_timeout: float | None = None,
     force: bool = False,
+    digest_before: str | None = None,
 ) -> BuildReport:
     """Render the sources, build every locale in parallel and install the result in ``site/``.
 
@@ -633,6 +631,11 @@ def build_site(
       is kept from the current site instead of built again; when nothing changed, ``site/``
       is left as it is (only its manifest is updated when the sources changed in a way that
       changes no page, e.g. a new as-of date). ``force`` builds everything.
+    - The manifest records the hash of the sources (so that the next build can stop before
+      reading them) only when they hash the same before and after the build: ``digest_before``
+      is :func:`~legalgen.site.manifest.inputs_digest` as the caller took it before reading
+      the source (else it is taken when the build starts). An edit saved during a build is
+      built by the next one.
     """
     if not project.base_config.is_file():
         raise BuildError(f"no base config at {project.base_config}; see the README to start a project")
@@ -643,6 +646,11 @@ def build_site(
     project.check_outputs(locales, site=True)  # an unsafe --site-dir is named as such, before the theme is looked at
     theme = _theme_folder(project)
     _refuse_links_out(theme, project.root)
+    chain = _configs(project)
+    inherited = [path for path, _ in chain[1:]]
+    volatile = _volatile(chain)
+    if digest_before is None:
+        digest_before = manifest.inputs_digest(project, engine, theme, inherited)
     with _sigterm_exits() as stop_if_terminated, _exclusive(project, locales, site=True, lock_timeout=lock_timeout,
                                                             progress=progress) as lock:
         for line in recover_site(project.site):
@@ -650,8 +658,9 @@ def build_site(
         snapshot = take_snapshot(loaded, history, as_of)
         previous = manifest.stored(project.site) if is_legalgen_output(project.site) and not force else {}
         built = manifest.outputs(project.site, locales) if previous else {}  # as the site is now
-        inherited = [path for path, _ in _configs(project)[1:]]
         shared = manifest.shared_inputs(project, engine, theme, inherited)
+        if volatile:  # !ENV values and hooks: what they give is not in any file legalgen hashes
+            shared.update(os.urandom(16))
         inputs: dict[str, str] = {}
         builds = _Builds(project, engine, jobs, len(locales), progress, lock)
 
@@ -669,7 +678,8 @@ def build_site(
             progress(f"rendered {len(report.written)} changed file(s), {len(report.unchanged)} unchanged")
             root_files = _root_files(snapshot)
             inputs[manifest.ROOT] = manifest.root_input(root_files)
-            key = manifest.source_key(project, engine, as_of, theme, inherited)
+            after = manifest.inputs_digest(project, engine, theme, inherited)
+            key = manifest.dated(after, as_of) if after == digest_before and not volatile else None
             sources = {**({manifest.SOURCE: key} if key else {}), manifest.TIMEZONE: loaded.policy.site.timezone,
                        manifest.THEME: os.path.relpath(theme, project.root),
                        manifest.CONFIGS: "\n".join(os.path.relpath(path, project.root) for path in inherited)}
@@ -680,7 +690,7 @@ def build_site(
                 if {k: v for k, v in previous.items() if k in meta} != sources:  # e.g. a new day, same pages
                     with _os_errors("cannot update the build manifest"):
                         write_file(project.site / manifest.FILE, manifest.text({**inputs, **sources, **built}))
-                return BuildReport(report, [], project.site)
+                return BuildReport(report, [], project.site, replaced=False)
             with _os_errors("cannot build the site"):
                 staging = builds.staging()
                 for locale in locales:

@@ -12,9 +12,11 @@ of being built again.
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import hashlib
 import json
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -27,6 +29,8 @@ from legalgen.scaffold import skeleton
 
 FILE = ".legalgen-manifest.json"
 _ENGINE_PACKAGES = {"mkdocs": ("mkdocs", "mkdocs-material"), "zensical": ("zensical",)}
+#: The libraries whose versions change the pages, whatever the engine.
+_LIBRARIES = ("jinja2", "babel", "markdown", "pymdown-extensions", "pygments", "pyyaml", "pydantic")
 
 
 #: The manifest's entry for everything a build is made from (see :func:`source_key`) and the
@@ -40,6 +44,8 @@ THEME = "<theme>"
 CONFIGS = "<configs>"
 #: The manifest's entry for the files at the site root.
 ROOT = "<root>"
+#: A locale's name, as a folder of the site (the model's own pattern is stricter).
+_LOCALE = re.compile(r"[A-Za-z0-9_-]{1,35}")
 #: The prefix of the manifest's entries for what a build left in site/ (see :func:`outputs`).
 OUTPUT = "<output>"
 
@@ -50,16 +56,19 @@ OUTPUT = "<output>"
 CONTENT_BYTES = 4 << 20
 
 
-def _hash_tree(digest: hashlib._Hash, folder: Path) -> bool:
-    """Add the files below ``folder`` (a missing folder adds nothing) to ``digest``; False when
-    it holds what a hash of its files cannot vouch for: a link (its target may lie anywhere,
-    and change without the link changing) or a pipe, socket or device. Nothing is followed."""
+def _hash_tree(digest: hashlib._Hash, folder: Path, *, skip_cache: bool = False) -> bool:
+    """Add the files below ``folder`` (a missing folder adds nothing) to ``digest``, each
+    name and content with its length, so that no two trees feed the same bytes; False when it
+    holds what a hash of its files cannot vouch for: a link (its target may lie anywhere, and
+    change without the link changing) or a pipe, socket or device. Nothing is followed.
+    ``skip_cache`` leaves out ``__pycache__`` (legalgen's own code; a theme folder publishes
+    one like any other)."""
     if folder.is_symlink():
         return False
     if not folder.is_dir():
         return not folder.exists()
     for directory, folders, names in os.walk(folder):  # links to folders are listed, not entered
-        folders[:] = sorted(name for name in folders if name != "__pycache__")
+        folders[:] = sorted(name for name in folders if not (skip_cache and name == "__pycache__"))
         for name in folders:
             if os.path.islink(os.path.join(directory, name)):
                 return False
@@ -71,9 +80,9 @@ def _hash_tree(digest: hashlib._Hash, folder: Path) -> bool:
                 return False
             if not stat.S_ISREG(status.st_mode):
                 return False
-            digest.update(os.path.relpath(path, folder).encode("utf-8", "surrogateescape") + b"\0")
+            _framed(digest, os.path.relpath(path, folder).encode("utf-8", "surrogateescape"))
             if status.st_size > CONTENT_BYTES:
-                digest.update(f"{status.st_size} {status.st_mtime_ns} {status.st_ctime_ns} {status.st_ino}\0".encode())
+                _framed(digest, f"{status.st_size} {status.st_mtime_ns} {status.st_ctime_ns} {status.st_ino}".encode())
                 continue
             try:
                 data, _ = read_bounded(Path(path), CONTENT_BYTES + 1, follow_links=False)
@@ -81,26 +90,32 @@ def _hash_tree(digest: hashlib._Hash, folder: Path) -> bool:
                 return False
             if data is None:
                 return False
-            digest.update(data + b"\0")
+            _framed(digest, data)
     return True
 
 
-def source_key(project: Project, engine: str, as_of: dt.date, theme: Path, inherited: Sequence[Path] = ()) -> str | None:
-    """A hash of everything a build is made from, read without parsing anything: the as-of
-    date, the source with its versions (and a brand's base), mkdocs.yml and the configs it
-    inherits from (``inherited``), the theme folder it names (``theme``), the engine and
-    theme versions, and legalgen's own files (code,
+def _framed(digest: hashlib._Hash, data: bytes) -> None:
+    """Add ``data`` to ``digest`` after its length, so that where one piece ends is part of the hash."""
+    digest.update(b"%d:" % len(data))
+    digest.update(data)
+
+
+def inputs_digest(project: Project, engine: str, theme: Path, inherited: Sequence[Path] = ()) -> str | None:
+    """A hash of everything a build is made from but the date, read without parsing anything:
+    the source with its versions (and a brand's base), mkdocs.yml and the configs it inherits
+    from (``inherited``), the theme folder it names (``theme``), the versions of the engine,
+    the theme and the libraries that make the pages, and legalgen's own files (code,
     templates, catalogs, knowledge). None when one of those folders holds a link or a special
     file, so that every build reads the source (see :func:`_hash_tree`)."""
     digest = hashlib.sha256()
-    digest.update(f"{engine} {as_of.isoformat()} {sys.version_info[:2]}\0".encode())
-    for package in ("legalgen", *_ENGINE_PACKAGES.get(engine, ())):
+    digest.update(f"{engine} {sys.version_info[:2]}\0".encode())
+    for package in ("legalgen", *_LIBRARIES, *_ENGINE_PACKAGES.get(engine, ())):
         digest.update(f"{package}={package_version(package) or '-'}\0".encode())
     code = Path(__file__).parent.parent
-    folders = [code]
+    if not _hash_tree(digest, code, skip_cache=True):
+        return None
     catalogs = catalog_dir()  # in a checkout, beside the package
-    if not catalogs.is_relative_to(code):
-        folders.append(catalogs)
+    folders = [] if catalogs.is_relative_to(code) else [catalogs]
     for folder in (*folders, project.source, project.base, theme, _legalgen_overrides()):
         digest.update(b"\1")
         if folder is not None and not _hash_tree(digest, folder):
@@ -109,6 +124,16 @@ def source_key(project: Project, engine: str, as_of: dt.date, theme: Path, inher
         if not _hash_config(digest, config):
             return None
     return digest.hexdigest()
+
+
+def dated(digest: str | None, as_of: dt.date) -> str | None:
+    """The manifest's source key: the inputs' digest (:func:`inputs_digest`) on a date."""
+    return None if digest is None else hashlib.sha256(f"{digest} {as_of.isoformat()}".encode()).hexdigest()
+
+
+def source_key(project: Project, engine: str, as_of: dt.date, theme: Path, inherited: Sequence[Path] = ()) -> str | None:
+    """The source key of a build on ``as_of``: :func:`inputs_digest` with the date."""
+    return dated(inputs_digest(project, engine, theme, inherited), as_of)
 
 
 def _hash_config(digest: hashlib._Hash, config: Path) -> bool:
@@ -156,29 +181,34 @@ def outputs(site: Path, locales: Iterable[str]) -> dict[str, str]:
 
 
 def _signature(digest: hashlib._Hash, site: Path, path: Path) -> bool:
-    """Add the name and content of ``path`` (a file, or every file below a folder) to
-    ``digest``; False on a link or a special file, or what cannot be read."""
-    name = os.path.relpath(path, site).encode("utf-8", "surrogateescape")
-    try:
-        status = os.lstat(path)
-        if stat.S_ISREG(status.st_mode):
-            with open(path, "rb") as stream:
-                digest.update(name + b"\0" + hashlib.file_digest(stream, "sha256").digest())
-            return True
-        if not stat.S_ISDIR(status.st_mode):
+    """Add the name and content of ``path`` (a file, or every file below a folder, however deep)
+    to ``digest``; False on a link or a special file, or what cannot be read."""
+    pending = [path]
+    while pending:
+        current = pending.pop()
+        name = os.path.relpath(current, site).encode("utf-8", "surrogateescape")
+        try:
+            status = os.lstat(current)
+            if stat.S_ISREG(status.st_mode):
+                with open(current, "rb") as stream:
+                    _framed(digest, name)
+                    digest.update(hashlib.file_digest(stream, "sha256").digest())
+                continue
+            if not stat.S_ISDIR(status.st_mode):
+                return False
+            _framed(digest, name + b"/")
+            children = sorted(os.scandir(current), key=lambda entry: entry.name, reverse=True)
+        except OSError:
             return False
-        digest.update(name + b"/\0")
-        children = sorted(os.scandir(path), key=lambda entry: entry.name)
-    except OSError:
-        return False
-    return all(_signature(digest, site, Path(child.path)) for child in children)
+        pending.extend(Path(child.path) for child in children)  # reversed: popped by name
+    return True
 
 
 def _interrupted(site: Path) -> bool:
     """Whether a build was interrupted next to ``site`` (a staging folder or an aside tree is
     left), which only a full build clears up."""
     parent = site.parent
-    return (parent / f".{site.name}.previous").exists() or any(parent.glob(f".{site.name}.staging-*"))
+    return (parent / f".{site.name}.previous").exists() or any(parent.glob(f".{glob.escape(site.name)}.staging-*"))
 
 
 def up_to_date(project: Project, engine: str, as_of: dt.date | None) -> bool:
@@ -197,13 +227,18 @@ def up_to_date(project: Project, engine: str, as_of: dt.date | None) -> bool:
             return False
     theme = project.root / previous[THEME]
     inherited = [project.root / line for line in previous.get(CONFIGS, "").splitlines()]
-    inside = project.root.resolve()
-    if not all(path.resolve().is_relative_to(inside) for path in (theme, *inherited)):  # edited by hand: read mkdocs.yml
+    built = {key: value for key, value in previous.items() if key.startswith(OUTPUT)}
+    locales = [key.removeprefix(OUTPUT + "/") for key in built if key != OUTPUT + "/"]
+    if not all(_LOCALE.fullmatch(locale) for locale in locales):  # a manifest edited by hand
+        return False
+    try:
+        inside = project.root.resolve()
+        if not all(path.resolve().is_relative_to(inside) for path in (theme, *inherited)):  # edited by hand
+            return False
+    except (OSError, RuntimeError, ValueError):  # a link loop, a name the system refuses: read mkdocs.yml
         return False
     if previous[SOURCE] != source_key(project, engine, as_of, theme, inherited) or _interrupted(project.site):
         return False
-    built = {key: value for key, value in previous.items() if key.startswith(OUTPUT)}
-    locales = [key.removeprefix(OUTPUT + "/") for key in built if key != OUTPUT + "/"]
     return OUTPUT + "/" in built and built == outputs(project.site, locales)
 
 
@@ -214,7 +249,7 @@ def shared_inputs(project: Project, engine: str, theme: Path, inherited: Sequenc
     :func:`locale_input`."""
     shared = hashlib.sha256()
     shared.update(f"{engine} {sys.version_info[:2]}".encode())
-    for package in ("legalgen", *_ENGINE_PACKAGES.get(engine, ())):
+    for package in ("legalgen", *_LIBRARIES, *_ENGINE_PACKAGES.get(engine, ())):
         shared.update(f"{package}={package_version(package) or '-'}\0".encode())
     shared.update((Path(__file__).parent.parent / "render" / "markdown_safety.py").read_bytes())
     for config in (project.base_config, *inherited):
@@ -239,8 +274,8 @@ def locale_input(shared: hashlib._Hash, tree: Mapping[PurePosixPath, str | bytes
     digest.update(config.encode("utf-8"))
     for relative in sorted(tree, key=PurePosixPath.as_posix):
         content = tree[relative]
-        digest.update(relative.as_posix().encode() + b"\0")
-        digest.update((content.encode("utf-8") if isinstance(content, str) else content) + b"\0")
+        _framed(digest, relative.as_posix().encode())
+        _framed(digest, content.encode("utf-8") if isinstance(content, str) else content)
     return digest.hexdigest()
 
 
@@ -248,7 +283,8 @@ def root_input(root_files: Mapping[str, bytes]) -> str:
     """The manifest entry of the files legalgen writes at the site root."""
     root = hashlib.sha256()
     for name in sorted(root_files):
-        root.update(name.encode() + b"\0" + root_files[name] + b"\0")
+        _framed(root, name.encode())
+        _framed(root, root_files[name])
     return root.hexdigest()
 
 
@@ -272,5 +308,6 @@ def text(manifest: Mapping[str, str]) -> str:
     return json.dumps(dict(manifest), indent=2, sort_keys=True) + "\n"
 
 
-__all__ = ["CONFIGS", "FILE", "OUTPUT", "ROOT", "SOURCE", "THEME", "TIMEZONE", "locale_input", "outputs", "root_input", "shared_inputs", "source_key",
+__all__ = ["CONFIGS", "FILE", "OUTPUT", "ROOT", "SOURCE", "THEME", "TIMEZONE", "dated", "inputs_digest", "locale_input",
+           "outputs", "root_input", "shared_inputs", "source_key",
            "stored", "text", "up_to_date"]

@@ -296,7 +296,11 @@ def _described(where: str, before: Any, after: Any, *fields: str) -> Iterator[Ch
 def _retention(where: str, before: m.Retention | None, after: m.Retention | None) -> Iterator[Change]:
     old_period = before.period if before else None
     new_period = after.period if after else None
-    if _longer(old_period, new_period):
+    if old_period is not None and new_period is None:
+        yield Change(f"{where}.retention", f"the storage period {old_period} is replaced by criteria", True)
+    elif old_period is None and new_period is not None:
+        yield Change(f"{where}.retention", f"a storage period of {new_period} is stated", False)
+    elif _longer(old_period, new_period):
         yield Change(f"{where}.retention", f"longer storage: {old_period} to {new_period}", True)
     elif old_period != new_period:
         yield Change(f"{where}.retention", f"shorter storage: {old_period} to {new_period}", False)

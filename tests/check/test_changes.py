@@ -135,4 +135,4 @@ def test_c08_a_text_the_site_does_not_show_yet(tmp_path: Path, monkeypatch: pyte
     loaded = load_policy(root)
     [found_now] = check_policy(loaded, history.load_history(loaded), dt.date(2026, 2, 1))
     assert found_now.code == "C08" and "in de (legalgen now words it differently)" in found_now.message
-    assert "legalgen release privacy --editorial" in (found_now.hint or "")
+    assert "legalgen release privacy --effective <date> --summary-file <file>" in (found_now.hint or "")

@@ -745,3 +745,106 @@ def test_a_removed_locale_takes_its_generated_config_along(tmp_path: Path, examp
     assert not project.locale_config("fr").exists() and "mkdocs.fr.yml" in report.removed
     assert not (project.docs / "fr").exists()
     assert own.is_file() and project.locale_config("de").is_file()
+
+
+def test_the_hashes_frame_every_file_and_walk_any_depth(tmp_path: Path) -> None:
+    """Two different theme folders never hash alike (each name and content is framed by its
+    length); a __pycache__ folder of the theme is hashed (the engine publishes it); a site
+    folder of any depth is hashed without recursion."""
+    import hashlib
+
+    from legalgen.site import manifest
+
+    def tree(files: dict[str, str]) -> str:
+        folder = tmp_path / str(len(list(tmp_path.iterdir())))
+        for name, text in files.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text, encoding="utf-8")
+        digest = hashlib.sha256()
+        assert manifest._hash_tree(digest, folder)
+        return digest.hexdigest()
+
+    assert tree({"x.txt": "A", "y.txt": "B"}) != tree({"x.txt": "A\0y.txt\0B"})
+    assert tree({"__pycache__/note.txt": "v1"}) != tree({"__pycache__/note.txt": "v2"})
+    deep = tmp_path / "site" / "en" / "/".join(["d"] * 400)
+    deep.mkdir(parents=True)
+    (deep / "page.html").write_text("x", encoding="utf-8")
+    entries = manifest.outputs(tmp_path / "site", ["en"])
+    assert f"{manifest.OUTPUT}/en" in entries
+
+
+def test_a_manifest_edited_by_hand_is_not_followed_out_of_the_site(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from legalgen.site import manifest
+
+    project = copy_project(tmp_path)
+    project.site.mkdir()
+    (project.site / manifest.FILE).write_text(json.dumps({
+        manifest.SOURCE: "x", manifest.THEME: "overrides", manifest.TIMEZONE: "Europe/Berlin",
+        f"{manifest.OUTPUT}/": "x", f"{manifest.OUTPUT}/../../outside": "x"}), encoding="utf-8")
+
+    def walked(*args: Any) -> dict[str, str]:
+        raise AssertionError("the site was walked")
+
+    monkeypatch.setattr(manifest, "outputs", walked)
+    assert manifest.up_to_date(project, "mkdocs", AS_OF) is False
+
+
+def test_a_site_name_with_glob_characters_finds_only_its_own_staging_folders(tmp_path: Path) -> None:
+    from legalgen.site.manifest import _interrupted
+    from legalgen.writer import mark_output, recover_site
+
+    other = tmp_path / ".site.staging-killed"
+    other.mkdir()
+    mark_output(other)
+    (tmp_path / "s*").mkdir()
+    assert recover_site(tmp_path / "s*") == [] and other.is_dir()
+    own = tmp_path / ".out[1].staging-killed"
+    own.mkdir()
+    mark_output(own)
+    assert _interrupted(tmp_path / "out[1]")
+    assert recover_site(tmp_path / "out[1]") == ["removed .out[1].staging-killed, left by an interrupted build"]
+
+
+def test_inherited_configs_that_cannot_be_followed_are_one_clean_error(tmp_path: Path) -> None:
+    from legalgen.render.markdown_safety import MAX_CONFIG_BYTES, config_chain, read_base_config
+
+    project = copy_project(tmp_path)
+    (project.root / "conf").mkdir()
+    (project.root / "conf" / "base.yml").symlink_to("base.yml")  # a link to itself
+    project.base_config.write_text("INHERIT: conf/base.yml\nsite_name: x\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="cannot be followed"):
+        config_chain(project.base_config, project.root)
+    project.base_config.write_text('INHERIT: "conf\\0base.yml"\nsite_name: x\n', encoding="utf-8")
+    with pytest.raises(BuildError, match="INHERIT must name a config file by a plain path"):
+        config_chain(project.base_config, project.root)
+    huge = project.root / "huge.yml"
+    with huge.open("wb") as stream:
+        stream.truncate(MAX_CONFIG_BYTES + 1)
+    with pytest.raises(BuildError, match="larger than 4 MB"):
+        read_base_config(huge)
+
+
+def test_inherited_settings_are_merged_as_the_engine_merges_them(tmp_path: Path) -> None:
+    """Markdown extensions written as a list in an inherited config are kept (the generated
+    config repeats them); a tag or hooks anywhere in the chain means the build cannot vouch
+    for its inputs; a refused setting names the config that sets it."""
+    from legalgen.render.markdown_safety import EXTENSION, config_chain, locale_markdown_extensions
+    from legalgen.site.build import _refuse_file_urls, _volatile
+
+    project = copy_project(tmp_path)
+    (project.root / "conf").mkdir()
+    (project.root / "conf" / "base.yml").write_text(
+        "markdown_extensions:\n  - toc:\n      permalink: true\n  - attr_list\n  - tables\n", encoding="utf-8")
+    project.base_config.write_text("INHERIT: conf/base.yml\nsite_name: x\n", encoding="utf-8")
+    extensions = locale_markdown_extensions(project.base_config, root=project.root)
+    assert isinstance(extensions, list) and "attr_list" in extensions and EXTENSION in extensions
+    assert not _volatile(config_chain(project.base_config, project.root))
+    for parent in ("extra: {copy: !ENV [LG_COPY, x]}\n", "hooks: [hooks.py]\n"):
+        (project.root / "conf" / "base.yml").write_text(parent, encoding="utf-8")
+        assert _volatile(config_chain(project.base_config, project.root))
+    (project.root / "conf" / "base.yml").write_text("use_directory_urls: !ENV [URLS, false]\n", encoding="utf-8")
+    with pytest.raises(BuildError, match=r"conf/base\.yml: use_directory_urls: !ENV is not supported"):
+        _refuse_file_urls(project)

@@ -197,3 +197,37 @@ def test_a_config_mkdocs_yml_inherits_from_is_an_input(tmp_path: Path) -> None:
     again = CliRunner().invoke(main, args)
     assert "built en, de, fr" in again.output, again.output
     assert "Shared two" in (project.site / "fr" / "privacy" / "index.html").read_text(encoding="utf-8")
+
+
+def test_an_edit_during_a_build_is_built_by_the_next_one(tmp_path: Path) -> None:
+    """The sources are hashed before they are read and again after the build: when they differ
+    (an edit saved meanwhile), the manifest records no source key and the next build reads
+    the source again, instead of saying it is up to date."""
+    from click.testing import CliRunner
+
+    from legalgen.cli import main
+    from legalgen.project import Project
+    from legalgen.site.manifest import SOURCE, stored
+
+    project = copy_project(tmp_path)
+    loaded = load_policy(project.source)
+    build_site(Project.at(project.root), loaded, load_history(loaded), AS_OF, digest_before="read before an edit")
+    assert SOURCE not in stored(project.site)
+    args = ["build", "--root", str(project.root), "--as-of", AS_OF.isoformat()]
+    assert "building as of" in CliRunner().invoke(main, args).output
+    assert "built from these very sources" in CliRunner().invoke(main, args).output
+
+
+def test_a_config_that_reads_the_environment_is_never_taken_as_up_to_date(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from legalgen.cli import main
+
+    project = copy_project(tmp_path)
+    config = project.base_config
+    config.write_text(config.read_text(encoding="utf-8") + "copyright: !ENV [LG_COPY, Default]\n", encoding="utf-8")
+    args = ["build", "--root", str(project.root), "--as-of", AS_OF.isoformat()]
+    assert CliRunner().invoke(main, args, env={"LG_COPY": "Copy AAA"}).exit_code == 0
+    again = CliRunner().invoke(main, args, env={"LG_COPY": "Copy BBB"})
+    assert "built en, de, fr" in again.output, again.output
+    assert "Copy BBB" in (project.site / "en" / "privacy" / "index.html").read_text(encoding="utf-8")
