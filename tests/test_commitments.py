@@ -285,7 +285,7 @@ def test_a_site_selling_to_businesses_states_no_statutory_withdrawal(tmp_path: P
     businesses = SITE.replace("default_locale: en}", "default_locale: en, audience: businesses}")
     root = Path(_site(tmp_path, businesses, {"refund": "windows: [{within: P30D, amount: full}]\n"}))
     page = render_document(load_policy(root), "refund", "en")
-    assert "Right of withdrawal" not in page and "statutory right of withdrawal" not in page
+    assert "Right of withdrawal" not in page and "Instructions on withdrawal" not in page and "statutory right of withdrawal" not in page
     assert "**Within 30 days of purchase:** full refund." in page
 
 
