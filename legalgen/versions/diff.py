@@ -75,6 +75,8 @@ def classify(old: m.Policy, new: m.Policy, kind: str) -> Materiality:
         return Materiality(tuple(changes))
     compare = _COMPARE[after.kind]
     changes += compare(before, after)
+    if isinstance(before, m.CookiesDocument) and isinstance(after, m.CookiesDocument):
+        changes += _providers(old, new, before, after)
     shared = frozenset(map(str, old.site.locales)) & frozenset(map(str, new.site.locales))
     if not changes and not same_content(before, after, exclude={"last_updated"}, locales=shared):
         changes.append(Change(kind, "wording or presentation changed", False))
@@ -340,6 +342,27 @@ def _cookies(old: m.CookiesDocument, new: m.CookiesDocument) -> Iterator[Change]
             yield Change(f"trackers[{tid}].lifetime", "stored longer", True)
     if old.consent and new.consent and new.consent.remembered_for > old.consent.remembered_for:
         yield Change("consent.remembered_for", "consent remembered longer", True)
+
+
+def _providers(old: m.Policy, new: m.Policy, before: m.CookiesDocument,
+               after: m.CookiesDocument) -> Iterator[Change]:
+    """A tracker whose provider (a recipient of the privacy notice, which the cookie page names)
+    is now another company or in another country: the data read goes somewhere else."""
+    def recipients(policy: m.Policy) -> dict[str, m.Recipient]:
+        privacy = policy.document("privacy")
+        return {r.id: r for r in privacy.recipients} if isinstance(privacy, m.PrivacyDocument) else {}
+
+    old_recipients, new_recipients = recipients(old), recipients(new)
+    old_trackers = _by_id(before.trackers)
+    for tracker in after.trackers:
+        earlier = old_trackers.get(tracker.id)
+        if earlier is None or tracker.provider is None or earlier.provider != tracker.provider:
+            continue  # a new tracker or provider is reported by the document's own comparison
+        was, now = old_recipients.get(tracker.provider), new_recipients.get(tracker.provider)
+        if was is not None and now is not None and (was.name, was.country) != (now.name, now.country):
+            yield Change(f"trackers[{tracker.id}].provider", f"its provider {tracker.provider!r} is now "
+                         f"{now.name or (now.category.value if now.category else 'unnamed')}"
+                         f"{f' ({now.country})' if now.country else ''}", True)
 
 
 _AMOUNT_RANK = {m.RefundAmount.FULL: 3, m.RefundAmount.PRO_RATA: 2, m.RefundAmount.PARTIAL: 1, m.RefundAmount.NONE: 0}

@@ -195,3 +195,25 @@ def test_example_versions_are_classified(example_history) -> None:  # type: igno
     assert [c.path for c in v7.materiality.changes] == [  # the rest: French and German wording of the prose
         "data_categories[payment].details", "purposes[accounting].retention", "purposes[fraud].legitimate_interest",
         "purposes[service].description"]
+
+
+def test_a_cookie_provider_that_changes_company_or_country_is_material(tmp_path: Path) -> None:
+    """The cookie page names each tracker's provider from the privacy notice's recipients: a
+    provider now another company, or in another country, is a material change of the cookie
+    policy too, not only of the privacy notice."""
+    import shutil
+
+    from ..conftest import REPO
+
+    shutil.copytree(REPO / "policy", tmp_path / "policy")
+    old = load_policy(tmp_path / "policy")
+    privacy = tmp_path / "policy" / "privacy.yaml"
+    text = privacy.read_text(encoding="utf-8")
+    before = "  - id: stripe\n    name: Stripe Payments Europe, Ltd.\n    role: controller\n    category: payment\n    country: IE"
+    assert before in text
+    privacy.write_text(text.replace(before, before.replace("Stripe Payments Europe, Ltd.", "Adyen N.V.")
+                                    .replace("country: IE", "country: US")), encoding="utf-8")
+    changes = classify(old.policy, load_policy(tmp_path / "policy").policy, "cookies")
+    assert changes.material
+    assert [(c.path, c.description) for c in changes.reasons] == [
+        ("trackers[stripe-fraud].provider", "its provider 'stripe' is now Adyen N.V. (US)")]
