@@ -1,14 +1,20 @@
 """What a build of each locale depends on, so that a build whose inputs did not change is skipped.
 
-The manifest names, per locale, a hash of everything its pages are made from: the
-rendered Markdown tree of the locale, its generated config, the base mkdocs.yml, the
-theme folder it names (overrides/), the engine and theme versions and legalgen's own Markdown extension; and, for
-the files legalgen writes at the site root, a hash of their content. It is stored in the
-built site (``.legalgen-manifest.json``). A build whose manifest equals the stored one
-writes nothing; a locale whose part is unchanged is copied from the current site instead
-of being built again.
-"""
+The manifest (``.legalgen-manifest.json`` in the built site) holds:
 
+- per locale, a hash of everything its pages are made from: the rendered Markdown tree of
+  the locale, its generated config, the base mkdocs.yml and the configs it inherits from,
+  the theme folder it names (overrides/), the versions of the engine, the theme and the
+  libraries, and legalgen's own Markdown extension; and, for the files legalgen writes at
+  the site root, a hash of their content;
+- a hash of what the build left in site/, per locale and for the root (:func:`outputs`);
+- the source key (:func:`source_key`): a hash of every input file, read without parsing,
+  which lets ``legalgen build`` stop before it reads the source (:func:`up_to_date`).
+
+A build whose manifest equals the stored one writes nothing; a locale whose part is
+unchanged, and whose folder is as the build left it, is copied from the current site
+instead of being built again.
+"""
 from __future__ import annotations
 
 import datetime as dt
