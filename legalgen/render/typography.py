@@ -1,4 +1,4 @@
-"""Typography of rendered text: French spacing and elision.
+"""Typography of rendered text: French spacing and elision, German no-break spaces.
 
 French sets a non-breaking space before the high punctuation marks: a narrow one
 (U+202F) before ``;``, ``!`` and ``?``, a normal one (U+00A0) before ``:``, and one inside
@@ -10,7 +10,7 @@ stay as written: front matter, code, URLs, e-mail addresses, HTML tags, link tar
 attribute lists, admonition markers and times such as 12:30.
 
 >>> french("Durée : 1 an; voir <https://a.example/x?y=1> ou «test» !")
-'Durée\\xa0: 1 an\\u202f; voir <https://a.example/x?y=1> ou «\\xa0test\\xa0»\\u202f!'
+'Durée\\xa0: 1\\xa0an\\u202f; voir <https://a.example/x?y=1> ou «\\xa0test\\xa0»\\u202f!'
 >>> french("Contact: dpo@a.example, 12:30, dans un délai de un mois.")
 "Contact\\xa0: dpo@a.example, 12:30, dans un délai d'un mois."
 >>> french("[ref]: https://a.example/x\\nVoir [ici][ref] !")
@@ -99,12 +99,51 @@ def _plain(text: str) -> str:
 
 
 
+#: A number and the unit of time after it, which a line must not separate.
+_FRENCH_UNITS = re.compile(r"(?<=\d) (?=(?:jours?|mois|ans?|années?|heures?|semaines?|minutes?)\b)")
+_GERMAN_UNITS = re.compile(r"(?<=\d) (?=(?:Tage?n?|Tages|Werktage?n?|Arbeitstage?n?|Wochen?|Monate?n?|Monats|Jahre?n?|"
+                           r"Jahres|Stunden?|Minuten?)\b)")
+#: A reference to a provision (``§ 147``, ``Art. 6 Abs. 1 lit. b``), which a line must not separate.
+_GERMAN_REFERENCES = re.compile(r"(?<![\w.])(§§?|Art\.|Abs\.|UAbs\.|Nr\.|lit\.|Satz) (?=[\dIVXa-z])")
+#: Abbreviations of two letters, each with its full stop: ``z. B.`` (DIN 5008 sets a small space within).
+_GERMAN_ABBREVIATIONS = re.compile(r"(?<![\w.])(z|d|u|o|s|v|i)\. (?=(?:B|h|a|Ä|o|u|T|U|d)\.)")
+
+
+def _french(text: str) -> str:
+    text = _plain(text)
+    return _FRENCH_UNITS.sub("\u00a0", text) if any(c.isdigit() for c in text) else text
+
+
+def _german(text: str) -> str:
+    if any(c.isdigit() for c in text):
+        text = _GERMAN_UNITS.sub("\u00a0", text)
+    text = _GERMAN_REFERENCES.sub("\\1\u00a0", text)
+    return _GERMAN_ABBREVIATIONS.sub("\\1.\u202f", text) if ". " in text else text
+
+
 def french(text: str) -> str:
-    """``text`` with French spacing and elision, protected spans left as they are; idempotent.
+    """``text`` with French spacing and elision, and a number held to its unit of time ("14 jours"),
+    protected spans left as they are; idempotent.
 
     Protected spans stand in as placeholders while the rules run, so that a rule still
     sees the character before a mark (``&#39;x&#39; !``) but never changes the span.
     """
+    return _protected(text, _french)
+
+
+def german(text: str) -> str:
+    """``text`` with German no-break spaces, protected spans left as they are; idempotent: a
+    number held to its unit of time ("14\u00a0Tage"), a provision's sign to its number
+    ("§\u00a0147", "Art.\u00a06 Abs.\u00a01 lit.\u00a0b") and a narrow one within "z.\u202fB.", "d.\u202fh."
+
+    >>> german("z. B. nach § 147 AO binnen 14 Tagen; siehe <https://a.example/§ 1>")
+    'z.\u202fB. nach §\xa0147 AO binnen 14\xa0Tagen; siehe <https://a.example/§ 1>'
+    """
+    return _protected(text, _german)
+
+
+def _protected(text: str, rules: Callable[[str], str]) -> str:
+    """``text`` with ``rules`` applied outside its protected spans (see :data:`_PROTECTED`)."""
     spans: list[str] = []
 
     def hold(span: str) -> str:
@@ -116,7 +155,7 @@ def french(text: str) -> str:
     held += _PROTECTED.sub(_holding(hold), "\n" + text[front.end() if front else 0:])[1:]
     if "@" in held:
         held = _held_addresses(held, hold)
-    return _HELD.sub(lambda match: spans[int(match.group(1))], _plain(held))
+    return _HELD.sub(lambda match: spans[int(match.group(1))], rules(held))
 
 
 def _in_address(char: str) -> bool:
@@ -151,5 +190,8 @@ def _held_addresses(text: str, hold: Callable[[str], str]) -> str:
 
 
 def typeset(text: str, locale: str) -> str:
-    """``text`` with the typography of ``locale`` (French spacing; other languages as written)."""
-    return french(text) if locale == "fr" else text
+    """``text`` with the typography of ``locale`` (French spacing, German no-break spaces;
+    English as written)."""
+    if locale == "fr":
+        return french(text)
+    return german(text) if locale == "de" else text

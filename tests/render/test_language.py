@@ -98,6 +98,7 @@ def _defects(locale: str, text: str) -> list[str]:
     if locale == "de" and re.search(r"Guten Tag,\s*\n\s*[A-ZÄÖÜ]", text):
         found.append("a capital letter after the salutation 'Guten Tag,'")
     for line in _lines(text):
+        line = line.replace("\u00a0", " ").replace("\u202f", " ")  # the rules read no-break spaces as spaces
         if re.search(rf"(?<![\d.])1\.? ({MONTHS[locale]})\b", line) and locale == "fr":
             found.append(f"'1 <month>' instead of '1er': {line!r}")
         if re.search(rf"(?<![\d.,])1 ({UNITS[locale]})\b", line):

@@ -1,4 +1,4 @@
-"""French typography: the scanning implementation against the rules written as plain regexes.
+"""French and German typography: the scanning implementation against the rules written as plain regexes.
 
 ``legalgen.render.typography`` scans for the marks it changes instead of trying every rule at every
 position (3x faster on a page). The reference below states the rules as they read: one
@@ -14,7 +14,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from legalgen.render.typography import french
+from legalgen.render.typography import french, german
 
 _PROTECTED = re.compile(
     r"""
@@ -40,10 +40,17 @@ _RULES = [
     (re.compile(r"«[ \u00a0\u202f]?"), "«\u00a0"),
     (re.compile(r"[ \u00a0\u202f]?»"), "\u00a0»"),
     (re.compile(r"\b([dD]e|[qQ]ue) (une?|ans?|heures?)\b"), lambda m: f"{m.group(1)[0]}'{m.group(2)}"),
+    (re.compile(r"(?<=\d) (?=(?:jours?|mois|ans?|années?|heures?|semaines?|minutes?)\b)"), "\u00a0"),
+]
+_GERMAN_RULES = [
+    (re.compile(r"(?<=\d) (?=(?:Tage?n?|Tages|Werktage?n?|Arbeitstage?n?|Wochen?|Monate?n?|Monats|Jahre?n?|Jahres|"
+                r"Stunden?|Minuten?)\b)"), "\u00a0"),
+    (re.compile(r"(?<![\w.])(§§?|Art\.|Abs\.|UAbs\.|Nr\.|lit\.|Satz) (?=[\dIVXa-z])"), "\\1\u00a0"),
+    (re.compile(r"(?<![\w.])(z|d|u|o|s|v|i)\. (?=(?:B|h|a|Ä|o|u|T|U|d)\.)"), "\\1.\u202f"),
 ]
 
 
-def reference(text: str) -> str:
+def reference(text: str, rules: list = _RULES) -> str:  # type: ignore[type-arg]
     spans: list[str] = []
 
     def hold(match: re.Match[str]) -> str:
@@ -51,7 +58,7 @@ def reference(text: str) -> str:
         return f"\ue000{len(spans) - 1}\ue001"
 
     held = _ADDRESS.sub(hold, _PROTECTED.sub(hold, text))
-    for pattern, replacement in _RULES:
+    for pattern, replacement in rules:
         held = pattern.sub(replacement, held)  # type: ignore[arg-type]
     return re.sub("\ue000(\\d+)\ue001", lambda match: spans[int(match.group(1))], held)
 
@@ -59,7 +66,10 @@ def reference(text: str) -> str:
 #: Characters the rules and the protected spans turn on, and some ordinary ones.
 ALPHABET = list("aeéqudDQhtpsmilo@.+-_:;?!«»()[]{}|<>&#`*\n\t 0123\u00a0\u202f\ue000\ue001") + ["de un", "que an",
     "https:", "http:", "mailto:", "!!! note", "---\n", "](", "x@y.fr", "&amp;", "12:30", "\n[r]:"]
-TEXTS = st.lists(st.sampled_from(ALPHABET), max_size=40).map("".join)
+TEXTS = st.lists(st.sampled_from(ALPHABET + ["1 an", "14 jours", "6 mois"]), max_size=40).map("".join)
+GERMAN = list("aeBhATUdzus.§:;()[]{}<>&#`*\n 0123\u00a0\u202f\ue000\ue001") + [
+    "z. B.", "d. h.", "Art. 6", "Abs. 1", "lit. b", "§ 147", "14 Tage", "1 Monat", "x. B.", "https:", "x@y.de", "---\n"]
+GERMAN_TEXTS = st.lists(st.sampled_from(GERMAN), max_size=40).map("".join)
 
 
 @settings(max_examples=3000, deadline=None)
@@ -78,3 +88,17 @@ def test_french_follows_the_rules_as_written(text: str) -> None:
 def test_french_is_idempotent(text: str) -> None:
     once = french(text)
     assert french(once) == once
+
+
+@settings(max_examples=2000, deadline=None)
+@given(GERMAN_TEXTS)
+@example("z. B. nach § 147 AO binnen 14 Tagen; siehe <https://a.example/§ 1> und `Art. 6`")
+def test_german_follows_the_rules_as_written(text: str) -> None:
+    assert german(text) == reference(text, _GERMAN_RULES)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(GERMAN_TEXTS)
+def test_german_is_idempotent(text: str) -> None:
+    once = german(text)
+    assert german(once) == once
