@@ -203,8 +203,18 @@ def sources_digest(project: Project, engine: str) -> str | None:
 
 def _volatile(chain: list[tuple[Path, dict[str, Any]]]) -> bool:
     """Whether the configs name what a hash of their bytes cannot vouch for: a value written
-    with a tag (``!ENV`` reads the environment) or ``hooks`` (Python files the engine runs)."""
-    return any("hooks" in data or holds_tag(data) for _, data in chain)
+    with a tag (``!ENV`` reads the environment), ``hooks`` or ``plugins`` (Python code the
+    engine runs, which may read any file), or a Markdown extension not known to depend on the
+    page's text alone (``pymdownx.snippets`` reads other files)."""
+    from legalgen.site.converted import PURE_EXTENSIONS
+
+    if any("hooks" in data or "plugins" in data or holds_tag(data) for _, data in chain):
+        return True
+    _, extensions = merged_setting(chain, "markdown_extensions")
+    items = extensions if isinstance(extensions, list) else list(extensions) if isinstance(extensions, dict) else []
+    names = [next(iter(item), None) if isinstance(item, dict) else item for item in items]
+    return any(not isinstance(name, str) or name.removeprefix("markdown.extensions.") not in PURE_EXTENSIONS
+               for name in names)
 
 
 def _relative(path: Path, project: Project) -> str:

@@ -36,7 +36,8 @@ from legalgen.scaffold import skeleton
 FILE = ".legalgen-manifest.json"
 _ENGINE_PACKAGES = {"mkdocs": ("mkdocs", "mkdocs-material"), "zensical": ("zensical",)}
 #: The libraries whose versions change the pages, whatever the engine.
-_LIBRARIES = ("jinja2", "babel", "markdown", "pymdown-extensions", "pygments", "pyyaml", "pydantic")
+_LIBRARIES = ("jinja2", "babel", "markdown", "pymdown-extensions", "pygments", "pyyaml", "pydantic", "feedgen", "lxml",
+              "weasyprint")
 
 
 #: The manifest's entry for everything a build is made from (see :func:`source_key`) and the

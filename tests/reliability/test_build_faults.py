@@ -842,7 +842,8 @@ def test_inherited_settings_are_merged_as_the_engine_merges_them(tmp_path: Path)
     extensions = locale_markdown_extensions(project.base_config, root=project.root)
     assert isinstance(extensions, list) and "attr_list" in extensions and EXTENSION in extensions
     assert not _volatile(config_chain(project.base_config, project.root))
-    for parent in ("extra: {copy: !ENV [LG_COPY, x]}\n", "hooks: [hooks.py]\n"):
+    for parent in ("extra: {copy: !ENV [LG_COPY, x]}\n", "hooks: [hooks.py]\n", "plugins: [macros]\n",
+                   "markdown_extensions:\n  - pymdownx.snippets\n"):
         (project.root / "conf" / "base.yml").write_text(parent, encoding="utf-8")
         assert _volatile(config_chain(project.base_config, project.root))
     (project.root / "conf" / "base.yml").write_text("use_directory_urls: !ENV [URLS, false]\n", encoding="utf-8")
