@@ -257,9 +257,13 @@ def unreleased_wording(context: Context) -> Iterator[Finding]:
                 changed.append(locale)
         if not changed:
             continue
-        same = (latest.source.documents == context.policy.documents and latest.source.site == context.policy.site
-                and latest.source.company == context.policy.company)  # a page shows facts of other files too
-        release = f"`legalgen release {kind} --effective <date> --summary-file <file>`"
+        # what the page reads: its document, the site and company facts, and for the cookie
+        # policy the privacy notice's recipients (its trackers' providers)
+        read = (kind, "privacy") if document.kind == "cookies" else (kind,)
+        same = (all(latest.source.documents.get(key) == context.policy.documents.get(key) for key in read)
+                and latest.source.site == context.policy.site and latest.source.company == context.policy.company)
+        brand = f" --brand {context.loaded.root.name}" if context.loaded.base is not None else ""
+        release = f"`legalgen release {kind}{brand} --effective <date> --summary-file <file>`"
         why = "legalgen now words it differently" if same else "the source changed since"
         hint = (f"release it with {release} (legalgen classifies the change); the new version's redline shows what "
                 f"changed against version {latest.number}")

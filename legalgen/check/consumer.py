@@ -347,8 +347,9 @@ def german_dispute_resolution(context: Context) -> Iterator[Finding]:
             context.at("imprint" if isinstance(imprint, m.ImprintDocument) else "site")
         yield Finding("the imprint does not say whether the company takes part in consumer dispute resolution",
                       where, severity=Severity.WARNING,
-                      hint="set mediation.participates (true, with the body's url and address, or false), unless the "
-                           "company employed 10 people or fewer on 31 December of last year")
+                      hint="in the imprint, set `mediation: {name: <the body>, participates: false}` or `participates: "
+                           "true` with the body's url and address, unless the company employed 10 people or fewer on "
+                           "31 December of last year")
     elif mediation.participates:
         missing = [name for name, value in (("url", mediation.url), ("address", mediation.address)) if value is None]
         if missing:

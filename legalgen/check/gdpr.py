@@ -314,7 +314,7 @@ def _rights(context: Context) -> Iterator[tuple[str, NodePath, m.RightsExercise 
             yield key, path, block.rights, block.supervisory_authority
 
 
-@rule("G08", document="privacy", covers="rights.granted", source="GDPR Art. 13(2)(b)", block="rights")
+@rule("G08", document="privacy", covers="rights.granted", source="GDPR Art. 13(2)(b)", block="purposes")
 def statutory_rights(context: Context) -> Iterator[Finding]:
     """The notice lists the rights of access, rectification, erasure, restriction, objection and portability.
 
@@ -358,7 +358,7 @@ def withdraw_consent(context: Context) -> Iterator[Finding]:
 
 
 @rule("G10", document="privacy", covers="rights.granted | supervisory_authority", source="GDPR Art. 13(2)(d), 77",
-      block="rights")
+      block="purposes")
 def complaint(context: Context) -> Iterator[Finding]:
     """The notice states the right to complain to a supervisory authority and names it.
 

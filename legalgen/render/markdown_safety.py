@@ -207,7 +207,7 @@ def locale_markdown_extensions(base_config: Path, *, permalink_title: str | None
         return {EXTENSION: {}, **({"toc": toc} if toc else {})}
     try:
         items = [_plain(item) for item in extensions]
-    except TypeError:
+    except (TypeError, RecursionError):
         raise BuildError(f"{base_config}: markdown_extensions uses YAML tags; write it as a mapping "
                          "(name: options) so the generated configs can extend it") from None
     if toc:
@@ -215,7 +215,8 @@ def locale_markdown_extensions(base_config: Path, *, permalink_title: str | None
                  else {"toc": toc} if item == "toc" else item for item in items]
         if not any(isinstance(item, dict) and "toc" in item for item in items):
             items.append({"toc": toc})
-    names = {next(iter(item), None) if isinstance(item, dict) else item for item in items}
+    names = {next(iter(item), None) if isinstance(item, dict) else item for item in items
+             if isinstance(item, dict | str)}
     return items if EXTENSION in names else [*items, EXTENSION]
 
 
@@ -346,13 +347,17 @@ def merged_setting(chain: list[tuple[Path, dict[str, Any]]], key: str) -> tuple[
 
 
 def holds_tag(value: Any) -> bool:
-    """Whether a config value is, or holds, a value written with a tag (``!ENV``, ``!!python/name``)."""
-    if isinstance(value, Tagged):
-        return True
-    if isinstance(value, dict):
-        return any(holds_tag(item) for item in value.values())
-    if isinstance(value, list):
-        return any(holds_tag(item) for item in value)
+    """Whether a config value is, or holds (at any depth), a value written with a tag (``!ENV``,
+    ``!!python/name``)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Tagged):
+            return True
+        if isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
     return False
 
 

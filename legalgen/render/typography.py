@@ -37,10 +37,11 @@ _PROTECTED = re.compile(
     | `[^`\n]*`                               # code
     | <[^>\n]*>                               # HTML tags and autolinks
     | &(?:\#\d+|\#[xX][0-9a-fA-F]+|\w+);        # character references
-    | \]\([^)\n]*\)                           # link targets
+    | \]\((?:[^()\n]|\([^()\n]*\))*\)            # link targets, with balanced parentheses
+    | \n[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*(?=\n|\Z)   # table delimiter rows
     | \n[ ]{0,3}\[[^\]\n]+\]:                 # link reference and footnote definitions
     | \{[^}\n]*\}                             # attribute lists and heading anchors
-    | :(?:(?<=https:)|(?<=http:)|(?<=mailto:))[^\s<>)\]]+   # bare URLs, from their colon
+    | :(?:(?<=https:)|(?<=http:)|(?<=mailto:))(?:[^\s<>()\]]|\([^\s<>()\]]*\))+   # bare URLs, from their colon
     | \n[ \t]*!!!\ \w+                        # admonition markers
     | :(?<=\d:)\d                              # times and ratios, from their colon
     """,
@@ -104,7 +105,7 @@ _FRENCH_UNITS = re.compile(r"(?<=\d) (?=(?:jours?|mois|ans?|années?|heures?|sem
 _GERMAN_UNITS = re.compile(r"(?<=\d) (?=(?:Tage?n?|Tages|Werktage?n?|Arbeitstage?n?|Wochen?|Monate?n?|Monats|Jahre?n?|"
                            r"Jahres|Stunden?|Minuten?)\b)")
 #: A reference to a provision (``§ 147``, ``Art. 6 Abs. 1 lit. b``), which a line must not separate.
-_GERMAN_REFERENCES = re.compile(r"(?<![\w.])(§§?|Art\.|Abs\.|UAbs\.|Nr\.|lit\.|Satz) (?=[\dIVXa-z])")
+_GERMAN_REFERENCES = re.compile(r"(?<![\w.])(?:(§§?|Art\.|Abs\.|UAbs\.|Nr\.|Satz) (?=\d)|(lit\.) (?=[a-z]\b))")
 #: Abbreviations of two letters, each with its full stop: ``z. B.`` (DIN 5008 sets a small space within).
 _GERMAN_ABBREVIATIONS = re.compile(r"(?<![\w.])(z|d|u|o|s|v|i)\. (?=(?:B|h|a|Ä|o|u|T|U|d)\.)")
 
@@ -117,7 +118,7 @@ def _french(text: str) -> str:
 def _german(text: str) -> str:
     if any(c.isdigit() for c in text):
         text = _GERMAN_UNITS.sub("\u00a0", text)
-    text = _GERMAN_REFERENCES.sub("\\1\u00a0", text)
+    text = _GERMAN_REFERENCES.sub(lambda match: f"{match.group(1) or match.group(2)}\u00a0", text)
     return _GERMAN_ABBREVIATIONS.sub("\\1.\u202f", text) if ". " in text else text
 
 

@@ -197,11 +197,11 @@ def sources_digest(project: Project, engine: str) -> str | None:
     try:
         chain = _configs(project)
         return manifest.inputs_digest(project, engine, _theme_folder(project), [path for path, _ in chain[1:]])
-    except (BuildError, FileNotFoundError):
-        return None
+    except (BuildError, OSError, RuntimeError, ValueError):
+        return None  # the build says why
 
 
-def _volatile(chain: list[tuple[Path, dict[str, Any]]]) -> bool:
+def _volatile(chain: list[tuple[Path, dict[str, Any]]], engine: str = "mkdocs") -> bool:
     """Whether the configs name what a hash of their bytes cannot vouch for: a value written
     with a tag (``!ENV`` reads the environment), ``hooks`` or ``plugins`` (Python code the
     engine runs, which may read any file), or a Markdown extension not known to depend on the
@@ -210,8 +210,13 @@ def _volatile(chain: list[tuple[Path, dict[str, Any]]]) -> bool:
 
     if any("hooks" in data or "plugins" in data or holds_tag(data) for _, data in chain):
         return True
-    _, extensions = merged_setting(chain, "markdown_extensions")
-    items = extensions if isinstance(extensions, list) else list(extensions) if isinstance(extensions, dict) else []
+    if engine == "mkdocs":
+        _, merged = merged_setting(chain, "markdown_extensions")
+        every = [merged]
+    else:  # Zensical appends inherited lists: every config's extensions count
+        every = [data.get("markdown_extensions") for _, data in chain]
+    items = [item for extensions in every for item in (
+        extensions if isinstance(extensions, list) else list(extensions) if isinstance(extensions, dict) else [])]
     names = [next(iter(item), None) if isinstance(item, dict) else item for item in items]
     return any(not isinstance(name, str) or name.removeprefix("markdown.extensions.") not in PURE_EXTENSIONS
                for name in names)
@@ -658,7 +663,7 @@ def build_site(
     _refuse_links_out(theme, project.root)
     chain = _configs(project)
     inherited = [path for path, _ in chain[1:]]
-    volatile = _volatile(chain)
+    volatile = _volatile(chain, engine)
     if digest_before is None:
         digest_before = manifest.inputs_digest(project, engine, theme, inherited)
     with _sigterm_exits() as stop_if_terminated, _exclusive(project, locales, site=True, lock_timeout=lock_timeout,
@@ -688,15 +693,21 @@ def build_site(
             progress(f"rendered {len(report.written)} changed file(s), {len(report.unchanged)} unchanged")
             root_files = _root_files(snapshot)
             inputs[manifest.ROOT] = manifest.root_input(root_files)
-            after = manifest.inputs_digest(project, engine, theme, inherited)
-            key = manifest.dated(after, as_of) if after == digest_before and not volatile else None
-            sources = {**({manifest.SOURCE: key} if key else {}), manifest.TIMEZONE: loaded.policy.site.timezone,
-                       manifest.THEME: os.path.relpath(theme, project.root),
-                       manifest.CONFIGS: "\n".join(os.path.relpath(path, project.root) for path in inherited)}
+
+            def recorded() -> dict[str, str]:
+                """What the manifest says the build was made from, the source key only when the
+                sources hash now (every engine build done) as they did before they were read."""
+                after = manifest.inputs_digest(project, engine, theme, inherited)
+                key = manifest.dated(after, as_of) if after == digest_before and not volatile else None
+                return {**({manifest.SOURCE: key} if key else {}), manifest.TIMEZONE: loaded.policy.site.timezone,
+                        manifest.THEME: os.path.relpath(theme, project.root),
+                        manifest.CONFIGS: "\n".join(os.path.relpath(path, project.root) for path in inherited)}
+
             meta = (manifest.SOURCE, manifest.TIMEZONE, manifest.THEME, manifest.CONFIGS)
             kept = {k: v for k, v in previous.items() if k not in meta and not k.startswith(manifest.OUTPUT)}
             if not builds.started and kept == inputs and unchanged(f"{manifest.OUTPUT}/"):
                 progress("nothing changed since the last build: site/ is left as it is")
+                sources = recorded()
                 if {k: v for k, v in previous.items() if k in meta} != sources:  # e.g. a new day, same pages
                     with _os_errors("cannot update the build manifest"):
                         write_file(project.site / manifest.FILE, manifest.text({**inputs, **sources, **built}))
@@ -712,7 +723,7 @@ def build_site(
                     write_file(staging / name, data)
                 _write_hosting(staging, loaded)
                 write_file(staging / manifest.FILE,
-                           manifest.text({**inputs, **sources, **manifest.outputs(staging, locales)}))
+                           manifest.text({**inputs, **recorded(), **manifest.outputs(staging, locales)}))
             stop_if_terminated()
             swap_in(staging, project.site)
         except BaseException:
@@ -730,7 +741,11 @@ def _theme_folder(project: Project) -> Path:
     if custom is None:
         return project.root / "overrides"
     folder = project.base_config.parent / custom
-    resolved = folder.resolve()
+    try:
+        resolved = folder.resolve()
+    except (OSError, RuntimeError, ValueError) as error:  # a link loop, a name the system refuses
+        raise BuildError(f"{project.base_config}: theme.custom_dir {custom!r} cannot be followed: "
+                         f"{getattr(error, 'strerror', None) or error}") from None
     if not resolved.is_relative_to(project.root.resolve()):
         raise BuildError(f"{project.base_config}: theme.custom_dir {custom!r} lies outside the project "
                          f"{project.root.resolve()}, and the site would publish what it holds; keep the theme's "
@@ -752,8 +767,14 @@ def _refuse_links_out(folder: Path, root: Path) -> None:
     for directory, folders, names in os.walk(folder):  # links to folders are listed, not entered
         for name in (*folders, *names):
             path = Path(directory, name)
-            if path.is_symlink() and not path.resolve().is_relative_to(inside):
-                raise BuildError(f"{path} links to {path.resolve()}, outside the project {inside}: the site would "
+            if not path.is_symlink():
+                continue
+            try:
+                target = path.resolve()
+            except (OSError, RuntimeError, ValueError):
+                raise BuildError(f"{path} is a link that cannot be followed (a loop?); remove it") from None
+            if not target.is_relative_to(inside):
+                raise BuildError(f"{path} links to {target}, outside the project {inside}: the site would "
                                  "publish it; copy what it should show into the project instead")
 
 

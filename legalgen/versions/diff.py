@@ -336,6 +336,8 @@ def _cookies(old: m.CookiesDocument, new: m.CookiesDocument) -> Iterator[Change]
             yield Change(f"trackers[{tid}].basis", "no longer asks for consent", True)
         if (before.purpose, before.provider) != (after.purpose, after.provider):
             yield Change(f"trackers[{tid}]", "purpose or provider changes", True)
+        for ref in sorted(set(after.recipients) - set(before.recipients)):
+            yield Change(f"trackers[{tid}].recipients", f"data read by it now also goes to {ref}", True)
         old_life, new_life = before.lifetime.root, after.lifetime.root
         if isinstance(new_life, Period) and (old_life == "session" or
                                              (isinstance(old_life, Period) and new_life > old_life)):
@@ -346,8 +348,9 @@ def _cookies(old: m.CookiesDocument, new: m.CookiesDocument) -> Iterator[Change]
 
 def _providers(old: m.Policy, new: m.Policy, before: m.CookiesDocument,
                after: m.CookiesDocument) -> Iterator[Change]:
-    """A tracker whose provider (a recipient of the privacy notice, which the cookie page names)
-    is now another company or in another country: the data read goes somewhere else."""
+    """A tracker whose provider or onward recipient (a recipient of the privacy notice, which
+    the cookie page names) is now another company, another kind of company or in another
+    country: the data read goes somewhere else."""
     def recipients(policy: m.Policy) -> dict[str, m.Recipient]:
         privacy = policy.document("privacy")
         return {r.id: r for r in privacy.recipients} if isinstance(privacy, m.PrivacyDocument) else {}
@@ -356,13 +359,18 @@ def _providers(old: m.Policy, new: m.Policy, before: m.CookiesDocument,
     old_trackers = _by_id(before.trackers)
     for tracker in after.trackers:
         earlier = old_trackers.get(tracker.id)
-        if earlier is None or tracker.provider is None or earlier.provider != tracker.provider:
-            continue  # a new tracker or provider is reported by the document's own comparison
-        was, now = old_recipients.get(tracker.provider), new_recipients.get(tracker.provider)
-        if was is not None and now is not None and (was.name, was.country) != (now.name, now.country):
-            yield Change(f"trackers[{tracker.id}].provider", f"its provider {tracker.provider!r} is now "
-                         f"{now.name or (now.category.value if now.category else 'unnamed')}"
-                         f"{f' ({now.country})' if now.country else ''}", True)
+        if earlier is None:
+            continue  # a new tracker is reported by the document's own comparison
+        refs = [("provider", tracker.provider)] if tracker.provider == earlier.provider else []
+        refs += [("recipients", ref) for ref in tracker.recipients if ref in earlier.recipients]
+        for field, ref in refs:
+            was, now = old_recipients.get(ref or ""), new_recipients.get(ref or "")
+            if was is None or now is None or (was.name, was.country, was.category) == (now.name, now.country,
+                                                                                      now.category):
+                continue
+            kind = now.category.value if now.category else "unnamed"
+            yield Change(f"trackers[{tracker.id}].{field}", f"{'its provider' if field == 'provider' else 'recipient'} "
+                         f"{ref!r} is now {now.name or kind}{f' ({now.country})' if now.country else ''}", True)
 
 
 _AMOUNT_RANK = {m.RefundAmount.FULL: 3, m.RefundAmount.PRO_RATA: 2, m.RefundAmount.PARTIAL: 1, m.RefundAmount.NONE: 0}

@@ -23,10 +23,11 @@ _PROTECTED = re.compile(
     | `[^`\n]*`                               # code
     | <[^>\n]*>                               # HTML tags and autolinks
     | &(?:\#\d+|\#[xX][0-9a-fA-F]+|\w+);        # character references
-    | \]\([^)\n]*\)                           # link targets
+    | \]\((?:[^()\n]|\([^()\n]*\))*\)            # link targets, with balanced parentheses
+    | ^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$   # table delimiter rows
     | ^[ ]{0,3}\[[^\]\n]+\]:                  # link reference and footnote definitions
     | \{[^}\n]*\}                             # attribute lists and heading anchors
-    | (?:(?<=https)|(?<=http)|(?<=mailto)):[^\s<>)\]]+   # bare URLs, from their colon
+    | (?:(?<=https)|(?<=http)|(?<=mailto)):(?:[^\s<>()\]]|\([^\s<>()\]]*\))+   # bare URLs, from their colon
     | ^[ \t]*!!!\ \w+                         # admonition markers
     | (?<=\d):\d                              # times and ratios, from their colon
     """,
@@ -45,7 +46,8 @@ _RULES = [
 _GERMAN_RULES = [
     (re.compile(r"(?<=\d) (?=(?:Tage?n?|Tages|Werktage?n?|Arbeitstage?n?|Wochen?|Monate?n?|Monats|Jahre?n?|Jahres|"
                 r"Stunden?|Minuten?)\b)"), "\u00a0"),
-    (re.compile(r"(?<![\w.])(§§?|Art\.|Abs\.|UAbs\.|Nr\.|lit\.|Satz) (?=[\dIVXa-z])"), "\\1\u00a0"),
+    (re.compile(r"(?<![\w.])(§§?|Art\.|Abs\.|UAbs\.|Nr\.|Satz) (?=\d)"), "\\1\u00a0"),
+    (re.compile(r"(?<![\w.])(lit\.) (?=[a-z]\b)"), "\\1\u00a0"),
     (re.compile(r"(?<![\w.])(z|d|u|o|s|v|i)\. (?=(?:B|h|a|Ä|o|u|T|U|d)\.)"), "\\1.\u202f"),
 ]
 
@@ -66,9 +68,11 @@ def reference(text: str, rules: list = _RULES) -> str:  # type: ignore[type-arg]
 #: Characters the rules and the protected spans turn on, and some ordinary ones.
 ALPHABET = list("aeéqudDQhtpsmilo@.+-_:;?!«»()[]{}|<>&#`*\n\t 0123\u00a0\u202f\ue000\ue001") + ["de un", "que an",
     "https:", "http:", "mailto:", "!!! note", "---\n", "](", "x@y.fr", "&amp;", "12:30", "\n[r]:"]
-TEXTS = st.lists(st.sampled_from(ALPHABET + ["1 an", "14 jours", "6 mois"]), max_size=40).map("".join)
+TEXTS = st.lists(st.sampled_from(ALPHABET + ["1 an", "14 jours", "6 mois", "|:---|---:|", "\n|--:|", "](a_(b)?c)",
+                                             "https://x.fr/a_(b)?c"]), max_size=40).map("".join)
 GERMAN = list("aeBhATUdzus.§:;()[]{}<>&#`*\n 0123\u00a0\u202f\ue000\ue001") + [
-    "z. B.", "d. h.", "Art. 6", "Abs. 1", "lit. b", "§ 147", "14 Tage", "1 Monat", "x. B.", "https:", "x@y.de", "---\n"]
+    "z. B.", "d. h.", "Art. 6", "Abs. 1", "lit. b", "§ 147", "14 Tage", "1 Monat", "x. B.", "https:", "x@y.de", "---\n",
+    "Art. Ihre", "Satz gilt", "|:---|---:|", "](a_(b)?c)"]
 GERMAN_TEXTS = st.lists(st.sampled_from(GERMAN), max_size=40).map("".join)
 
 
@@ -79,6 +83,7 @@ GERMAN_TEXTS = st.lists(st.sampled_from(GERMAN), max_size=40).map("".join)
 @example("[ref]: https://a.example/x\nVoir [ici][ref] !\n  [n]: x\n!!! warning \"A : b\"")
 @example("x@y@z.com ; a@b.cd@e.fg ; mailto:a@b.c ; (https://x.fr/a:b) !")
 @example("x \ue0000\ue001 y ; Attention!! Quoi?! ![image](a.png)")
+@example("Voir [RGPD](https://fr.example/RGPD_(UE)?s=2) !\n| a | b |\n|:---|---:|\n| x : y | 1 |")
 def test_french_follows_the_rules_as_written(text: str) -> None:
     assert french(text) == reference(text)
 
@@ -93,6 +98,7 @@ def test_french_is_idempotent(text: str) -> None:
 @settings(max_examples=2000, deadline=None)
 @given(GERMAN_TEXTS)
 @example("z. B. nach § 147 AO binnen 14 Tagen; siehe <https://a.example/§ 1> und `Art. 6`")
+@example("Daten dieser Art. Ihre Rechte; dieser Satz gilt nach Art. 6 Abs. 1 Satz 2 lit. b.")
 def test_german_follows_the_rules_as_written(text: str) -> None:
     assert german(text) == reference(text, _GERMAN_RULES)
 
@@ -102,3 +108,12 @@ def test_german_follows_the_rules_as_written(text: str) -> None:
 def test_german_is_idempotent(text: str) -> None:
     once = german(text)
     assert german(once) == once
+
+
+def test_references_and_tables_are_kept_whole() -> None:
+    """A provision's number stays with its sign, but two sentences are not joined; a link
+    target with parentheses and a table's delimiter row are never typeset."""
+    assert german("Daten dieser Art. Ihre Rechte; dieser Satz gilt") == "Daten dieser Art. Ihre Rechte; dieser Satz gilt"
+    assert german("Art. 6 Abs. 1 lit. b") == "Art.\u00a06 Abs.\u00a01 lit.\u00a0b"
+    assert french("[RGPD](https://fr.example/RGPD_(UE)?s=2)") == "[RGPD](https://fr.example/RGPD_(UE)?s=2)"
+    assert french("|:---|---:|\n") == "|:---|---:|\n"

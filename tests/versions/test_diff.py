@@ -217,3 +217,19 @@ def test_a_cookie_provider_that_changes_company_or_country_is_material(tmp_path:
     assert changes.material
     assert [(c.path, c.description) for c in changes.reasons] == [
         ("trackers[stripe-fraud].provider", "its provider 'stripe' is now Adyen N.V. (US)")]
+
+
+def test_a_tracker_that_shares_its_data_with_another_company_is_material(tmp_path: Path) -> None:
+    import shutil
+
+    from ..conftest import REPO
+
+    shutil.copytree(REPO / "policy", tmp_path / "policy")
+    old = load_policy(tmp_path / "policy").policy
+    cookies = tmp_path / "policy" / "cookies.yaml"
+    text = cookies.read_text(encoding="utf-8")
+    assert "  - id: player\n" in text
+    cookies.write_text(text.replace("  - id: player\n", "  - id: player\n    recipients: [zendesk]\n"), encoding="utf-8")
+    changes = classify(old, load_policy(tmp_path / "policy").policy, "cookies")
+    assert [(c.path, c.description, c.material) for c in changes.reasons] == [
+        ("trackers[player].recipients", "data read by it now also goes to zendesk", True)]
