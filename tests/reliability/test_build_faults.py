@@ -670,6 +670,7 @@ def test_an_incomplete_catalog_leaves_the_markdown_tree_as_it_was(tmp_path: Path
     ("INHERIT: ../outside.yml\nsite_name: x\n", "outside the project"),
     ("INHERIT: mkdocs.yml\nsite_name: x\n", "loops"),
     ("INHERIT: missing.yml\nsite_name: x\n", "which does not exist"),
+    ('site_name: x\ntheme:\n  name: material\n  custom_dir: "a\\0b"\n', "cannot be followed"),
 ])
 def test_a_config_mkdocs_fails_on_is_one_clean_error(tmp_path: Path, config: str, error: str, example: LoadedPolicy,
                                                      example_history: History) -> None:
@@ -849,3 +850,12 @@ def test_inherited_settings_are_merged_as_the_engine_merges_them(tmp_path: Path)
     (project.root / "conf" / "base.yml").write_text("use_directory_urls: !ENV [URLS, false]\n", encoding="utf-8")
     with pytest.raises(BuildError, match=r"conf/base\.yml: use_directory_urls: !ENV is not supported"):
         _refuse_file_urls(project)
+
+
+def test_a_theme_link_that_loops_is_one_clean_error(tmp_path: Path, example: LoadedPolicy,
+                                                    example_history: History) -> None:
+    project = copy_project(tmp_path)
+    (project.root / "overrides" / "loop").symlink_to("loop")
+    with pytest.raises(BuildError, match="cannot be followed"):
+        build_site(project, example, example_history, AS_OF, jobs=1)
+    assert not project.site.exists()
