@@ -299,6 +299,12 @@ def test_a_mediation_body_is_named_without_a_claim_to_take_part(tmp_path: Path) 
     declined = imprint.replace("}", ", participates: false}")
     page = render_document(load_policy(_source(tmp_path / "declined", {"imprint": declined})), "imprint", "en")
     assert "neither willing nor obliged" in page and "verbraucher-schlichter.de" not in page
+    alone = render_document(load_policy(_source(tmp_path / "alone", {"imprint": "mediation: {participates: false}\n"})),
+                            "imprint", "en")
+    assert "neither willing nor obliged" in alone
+    unnamed = render_document(load_policy(_source(tmp_path / "unnamed", {"imprint": "mediation: {participates: true}\n"})),
+                              "imprint", "en")
+    assert "Consumer dispute resolution" not in unnamed and "None" not in unnamed
 
 
 def test_a_name_ending_in_a_full_stop_ends_the_sentence(tmp_path: Path) -> None:

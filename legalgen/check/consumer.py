@@ -247,9 +247,9 @@ def french_termination_and_mediation(context: Context) -> Iterator[Finding]:
         yield Finding("no online termination ('résilier votre contrat') is offered", context.at("refund", "withdrawal"),
                       hint="add withdrawal.termination_url")
     imprint = context.policy.document("imprint")
-    if imprint is None or imprint.mediation is None:
+    if imprint is None or imprint.mediation is None or imprint.mediation.name is None:
         yield Finding("no consumer mediator is named", context.at("imprint" if imprint else "refund"),
-                      hint="add mediation to the imprint")
+                      hint="add mediation to the imprint, with the mediator's name")
 
 
 @rule("R10", document="refund", covers="withdrawal.digital_content", source="Directive 2011/83/EU Art. 16(m); "
@@ -347,11 +347,13 @@ def german_dispute_resolution(context: Context) -> Iterator[Finding]:
             context.at("imprint" if isinstance(imprint, m.ImprintDocument) else "site")
         yield Finding("the imprint does not say whether the company takes part in consumer dispute resolution",
                       where, severity=Severity.WARNING,
-                      hint="in the imprint, set `mediation: {name: <the body>, participates: false}` or `participates: "
-                           "true` with the body's url and address, unless the company employed 10 people or fewer on "
-                           "31 December of last year")
+                      hint="in the imprint, set `mediation: {participates: false}`, or `participates: true` with the "
+                           "body's name, url and address, unless the company employed 10 people or fewer on 31 December "
+                           "of last year")
     elif mediation.participates:
-        missing = [name for name, value in (("url", mediation.url), ("address", mediation.address)) if value is None]
+        missing = [name for name, value in (("name", mediation.name), ("url", mediation.url),
+                                            ("address", mediation.address)) if value is None]
         if missing:
-            yield Finding(f"the consumer arbitration body the company takes part with lacks its {' and '.join(missing)}",
-                          context.at("imprint", "mediation"), hint="add the body's website (url) and postal address")
+            yield Finding(f"the consumer arbitration body the company takes part with lacks its {', '.join(missing)}",
+                          context.at("imprint", "mediation"), hint="add the body's name, website (url) and postal "
+                                                                    "address")

@@ -1006,9 +1006,10 @@ class Hosting(Model):
 
 
 class Mediation(Model):
-    """A consumer mediation or dispute resolution body."""
+    """A consumer mediation or dispute resolution body, or (``participates: false`` alone) the
+    statement that the company takes part before none."""
 
-    name: Line
+    name: Line | None = Field(None, description="The body; needed unless participates is false")
     url: Url | None = None
     address: Address | None = Field(None, description="Postal address of the body (DE §36 VSBG, FR L616-1)")
     participates: bool | None = Field(

@@ -106,6 +106,10 @@ def test_r13_german_dispute_resolution(tmp_path: Path) -> None:
                                                       "country: FR}")
     assert found(tmp_path, REFUND, germany, imprint=complete) == []
     assert found(tmp_path, REFUND, germany, imprint=IMPRINT) == []
+    alone = "kind: imprint\nmediation: {participates: false}\n"  # no body needs naming to take part before none
+    assert found(tmp_path, REFUND, germany, imprint=alone) == []
+    unnamed = "kind: imprint\nmediation: {participates: true}\n"
+    assert found(tmp_path, REFUND, germany, imprint=unnamed) == [("R13", line_of(unnamed, "mediation:"))]
 
 
 def test_consumer_rules_skip_business_customers(tmp_path: Path) -> None:
