@@ -34,12 +34,15 @@ from collections.abc import Callable
 _PROTECTED = re.compile(
     r"""
       \ue000                                  # the placeholders' own mark, should a text hold it
+    | \n[ ]{0,3}(?P<fence>`{3,}|~{3,})[^\n]*\n[\s\S]*?\n[ ]{0,3}(?P=fence)[ \t]*(?=\n|\Z)   # fenced code blocks
+    | (?P<ticks>`{2,})[^\n]*?(?P=ticks)           # code spans of two or more backticks
     | `[^`\n]*`                               # code
     | <[^>\n]*>                               # HTML tags and autolinks
     | &(?:\#\d+|\#[xX][0-9a-fA-F]+|\w+);        # character references
     | \]\((?:[^()\n]|\([^()\n]*\))*\)            # link targets, with balanced parentheses
     | \n[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*(?=\n|\Z)   # table delimiter rows
-    | \n[ ]{0,3}\[[^\]\n]+\]:                 # link reference and footnote definitions
+    | \n[ ]{0,3}\[(?!\^)[^\]\n]+\]:[^\n]*        # link reference definitions, with their titles
+    | \n[ ]{0,3}\[\^[^\]\n]+\]:               # footnote definitions (their text is typeset)
     | \{[^}\n]*\}                             # attribute lists and heading anchors
     | :(?:(?<=https:)|(?<=http:)|(?<=mailto:))(?:[^\s<>()\]]|\([^\s<>()\]]*\))+   # bare URLs, from their colon
     | \n[ \t]*!!!\ \w+                        # admonition markers

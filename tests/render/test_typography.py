@@ -20,12 +20,15 @@ _PROTECTED = re.compile(
     r"""
       \A---\n.*?\n---\n                       # front matter
     | \ue000                                  # the placeholders' mark
+    | ^[ ]{0,3}(?P<fence>`{3,}|~{3,})[^\n]*\n.*?\n[ ]{0,3}(?P=fence)[ \t]*$   # fenced code blocks
+    | (?P<ticks>`{2,})[^\n]*?(?P=ticks)           # code spans of two or more backticks
     | `[^`\n]*`                               # code
     | <[^>\n]*>                               # HTML tags and autolinks
     | &(?:\#\d+|\#[xX][0-9a-fA-F]+|\w+);        # character references
     | \]\((?:[^()\n]|\([^()\n]*\))*\)            # link targets, with balanced parentheses
     | ^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$   # table delimiter rows
-    | ^[ ]{0,3}\[[^\]\n]+\]:                  # link reference and footnote definitions
+    | ^[ ]{0,3}\[(?!\^)[^\]\n]+\]:[^\n]*         # link reference definitions, with their titles
+    | ^[ ]{0,3}\[\^[^\]\n]+\]:                # footnote definitions
     | \{[^}\n]*\}                             # attribute lists and heading anchors
     | (?:(?<=https)|(?<=http)|(?<=mailto)):(?:[^\s<>()\]]|\([^\s<>()\]]*\))+   # bare URLs, from their colon
     | ^[ \t]*!!!\ \w+                         # admonition markers
@@ -67,6 +70,7 @@ def reference(text: str, rules: list = _RULES) -> str:  # type: ignore[type-arg]
 
 #: Characters the rules and the protected spans turn on, and some ordinary ones.
 ALPHABET = list("aeéqudDQhtpsmilo@.+-_:;?!«»()[]{}|<>&#`*\n\t 0123\u00a0\u202f\ue000\ue001") + ["de un", "que an",
+    "```", "~~~", "``", "\n[^1]:", "\n[r]: x \"t : u\"",
     "https:", "http:", "mailto:", "!!! note", "---\n", "](", "x@y.fr", "&amp;", "12:30", "\n[r]:"]
 TEXTS = st.lists(st.sampled_from(ALPHABET + ["1 an", "14 jours", "6 mois", "|:---|---:|", "\n|--:|", "](a_(b)?c)",
                                              "https://x.fr/a_(b)?c"]), max_size=40).map("".join)
@@ -84,6 +88,7 @@ GERMAN_TEXTS = st.lists(st.sampled_from(GERMAN), max_size=40).map("".join)
 @example("x@y@z.com ; a@b.cd@e.fg ; mailto:a@b.c ; (https://x.fr/a:b) !")
 @example("x \ue0000\ue001 y ; Attention!! Quoi?! ![image](a.png)")
 @example("Voir [RGPD](https://fr.example/RGPD_(UE)?s=2) !\n| a | b |\n|:---|---:|\n| x : y | 1 |")
+@example("a\n```\nkey: value; x?\n```\n``a ` b : c`` ; [r]: https://a.example \"Titre : a ; b\"\n[^1]: Note : x")
 def test_french_follows_the_rules_as_written(text: str) -> None:
     assert french(text) == reference(text)
 
