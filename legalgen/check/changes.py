@@ -252,7 +252,9 @@ def unreleased_wording(context: Context) -> Iterator[Finding]:
         locales = [str(locale) for locale in context.policy.site.locales if str(locale) in latest.bodies]
         changed = []
         for locale in locales:
-            renderer = renderers.setdefault(locale, LocaleRenderer(context.loaded, locale))
+            if locale not in renderers:  # one per locale, for every document
+                renderers[locale] = LocaleRenderer(context.loaded, locale)
+            renderer = renderers[locale]
             if renderer.body(document) != latest.bodies[locale]:
                 changed.append(locale)
         if not changed:
