@@ -104,18 +104,25 @@ def _plain(text: str) -> str:
 
 
 #: A number and the unit of time after it, which a line must not separate.
-_FRENCH_UNITS = re.compile(r"(?<=\d) (?=(?:jours?|mois|ans?|années?|heures?|semaines?|minutes?)\b)")
-_GERMAN_UNITS = re.compile(r"(?<=\d) (?=(?:Tage?n?|Tages|Werktage?n?|Arbeitstage?n?|Wochen?|Monate?n?|Monats|Jahre?n?|"
-                           r"Jahres|Stunden?|Minuten?)\b)")
+_FRENCH_UNITS = re.compile(r"(?<=\d) (?=(?:jours?|mois|ans?|années?|heures?|semaines?|minutes?|secondes?|trimestres?)\b)")
+#: A provision's sign or name before its number (``§ 147``, ``article 15``).
+_FRENCH_REFERENCES = re.compile(r"(?<![\w.])(§§?|[aA]rticles?|paragraphes?) (?=\d)")
+_GERMAN_UNITS = re.compile(r"(?<=\d) (?=(?:Tage?n?|Tages|Werktage?n?|Arbeitstage?n?|Kalendertage?n?|Wochen?|Monate?n?|"
+                           r"Monats|Jahre?n?|Jahres|Stunden?|Minuten?|Sekunden?|Uhr)\b)")
 #: A reference to a provision (``§ 147``, ``Art. 6 Abs. 1 lit. b``), which a line must not separate.
-_GERMAN_REFERENCES = re.compile(r"(?<![\w.])(?:(§§?|Art\.|Abs\.|UAbs\.|Nr\.|Satz) (?=\d)|(lit\.) (?=[a-z]\b))")
-#: Abbreviations of two letters, each with its full stop: ``z. B.`` (DIN 5008 sets a small space within).
-_GERMAN_ABBREVIATIONS = re.compile(r"(?<![\w.])(z|d|u|o|s|v|i)\. (?=(?:B|h|a|Ä|o|u|T|U|d)\.)")
+_GERMAN_REFERENCES = re.compile(r"(?<![\w.])(?:(§§?|Art\.|Artikel|Abs\.|Absatz|UAbs\.|Nr\.|Satz|S\.) (?=\d)"
+                                r"|(lit\.|Buchstabe) (?=[a-z]\b))")
+#: Abbreviations of single letters, each with its full stop: ``z. B.``, ``i. V. m.`` (DIN 5008
+#: sets a small space within).
+_GERMAN_ABBREVIATIONS = re.compile(r"(?<![\w.])([A-Za-zÄÖÜäöü])\. (?=[A-Za-zÄÖÜäöü]\.)")
 
 
 def _french(text: str) -> str:
     text = _plain(text)
-    return _FRENCH_UNITS.sub("\u00a0", text) if any(c.isdigit() for c in text) else text
+    if any(c.isdigit() for c in text):
+        text = _FRENCH_UNITS.sub("\u00a0", text)
+        text = _FRENCH_REFERENCES.sub("\\1\u00a0", text)
+    return text
 
 
 def _german(text: str) -> str:

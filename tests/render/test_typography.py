@@ -44,14 +44,16 @@ _RULES = [
     (re.compile(r"«[ \u00a0\u202f]?"), "«\u00a0"),
     (re.compile(r"[ \u00a0\u202f]?»"), "\u00a0»"),
     (re.compile(r"\b([dD]e|[qQ]ue) (une?|ans?|heures?)\b"), lambda m: f"{m.group(1)[0]}'{m.group(2)}"),
-    (re.compile(r"(?<=\d) (?=(?:jours?|mois|ans?|années?|heures?|semaines?|minutes?)\b)"), "\u00a0"),
+    (re.compile(r"(?<=\d) (?=(?:jours?|mois|ans?|années?|heures?|semaines?|minutes?|secondes?|trimestres?)\b)"),
+     "\u00a0"),
+    (re.compile(r"(?<![\w.])(§§?|[aA]rticles?|paragraphes?) (?=\d)"), "\\1\u00a0"),
 ]
 _GERMAN_RULES = [
-    (re.compile(r"(?<=\d) (?=(?:Tage?n?|Tages|Werktage?n?|Arbeitstage?n?|Wochen?|Monate?n?|Monats|Jahre?n?|Jahres|"
-                r"Stunden?|Minuten?)\b)"), "\u00a0"),
-    (re.compile(r"(?<![\w.])(§§?|Art\.|Abs\.|UAbs\.|Nr\.|Satz) (?=\d)"), "\\1\u00a0"),
-    (re.compile(r"(?<![\w.])(lit\.) (?=[a-z]\b)"), "\\1\u00a0"),
-    (re.compile(r"(?<![\w.])(z|d|u|o|s|v|i)\. (?=(?:B|h|a|Ä|o|u|T|U|d)\.)"), "\\1.\u202f"),
+    (re.compile(r"(?<=\d) (?=(?:Tage?n?|Tages|Werktage?n?|Arbeitstage?n?|Kalendertage?n?|Wochen?|Monate?n?|Monats|"
+                r"Jahre?n?|Jahres|Stunden?|Minuten?|Sekunden?|Uhr)\b)"), "\u00a0"),
+    (re.compile(r"(?<![\w.])(§§?|Art\.|Artikel|Abs\.|Absatz|UAbs\.|Nr\.|Satz|S\.) (?=\d)"), "\\1\u00a0"),
+    (re.compile(r"(?<![\w.])(lit\.|Buchstabe) (?=[a-z]\b)"), "\\1\u00a0"),
+    (re.compile(r"(?<![\w.])([A-Za-zÄÖÜäöü])\. (?=[A-Za-zÄÖÜäöü]\.)"), "\\1.\u202f"),
 ]
 
 
@@ -73,10 +75,11 @@ ALPHABET = list("aeéqudDQhtpsmilo@.+-_:;?!«»()[]{}|<>&#`*\n\t 0123\u00a0\u202
     "```", "~~~", "``", "\n[^1]:", "\n[r]: x \"t : u\"",
     "https:", "http:", "mailto:", "!!! note", "---\n", "](", "x@y.fr", "&amp;", "12:30", "\n[r]:"]
 TEXTS = st.lists(st.sampled_from(ALPHABET + ["1 an", "14 jours", "6 mois", "|:---|---:|", "\n|--:|", "](a_(b)?c)",
+                                             "§ 147", "article 15", "30 secondes",
                                              "https://x.fr/a_(b)?c"]), max_size=40).map("".join)
 GERMAN = list("aeBhATUdzus.§:;()[]{}<>&#`*\n 0123\u00a0\u202f\ue000\ue001") + [
     "z. B.", "d. h.", "Art. 6", "Abs. 1", "lit. b", "§ 147", "14 Tage", "1 Monat", "x. B.", "https:", "x@y.de", "---\n",
-    "Art. Ihre", "Satz gilt", "|:---|---:|", "](a_(b)?c)"]
+    "Art. Ihre", "Satz gilt", "|:---|---:|", "](a_(b)?c)", "i. V. m.", "S. 1", "Artikel 6", "17 Uhr", "Z. B."]
 GERMAN_TEXTS = st.lists(st.sampled_from(GERMAN), max_size=40).map("".join)
 
 
