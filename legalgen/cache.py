@@ -45,7 +45,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from legalgen.files import read_bounded
+from legalgen.files import read_within
 
 T = TypeVar("T")
 
@@ -135,10 +135,10 @@ def _read(path: Path) -> bytes | None:
     """The bytes of an entry, if it is a regular file (not a link, pipe or device) and matches
     the sha256 it starts with; a good entry is marked used."""
     try:
-        raw, _ = read_bounded(path, MAX_ENTRY_BYTES + 1, follow_links=False)
+        raw = read_within(path, MAX_ENTRY_BYTES, follow_links=False)
     except OSError:
         return None
-    if raw is None or len(raw) > MAX_ENTRY_BYTES:
+    if raw is None:
         return None
     digest, _, data = raw.partition(b"\n")
     if hashlib.sha256(data).hexdigest().encode("ascii") != digest:

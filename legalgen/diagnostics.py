@@ -102,8 +102,9 @@ def shown_as(folder: Path, prefix: str) -> Iterator[None]:
 def display_path(path: Path, root: Path | None = None) -> str:
     """Show ``path`` relative to ``root`` (or the working directory) when it lies below it, or
     by the name :func:`shown_as` gives it."""
-    for folder, prefix in reversed(_SHOWN.get()):
-        resolved = path.resolve()
+    shown = _SHOWN.get()
+    resolved = path.resolve() if shown else path
+    for folder, prefix in reversed(shown):
         if resolved.is_relative_to(folder):
             return prefix + resolved.relative_to(folder).as_posix()
     base = (root or Path.cwd()).resolve()

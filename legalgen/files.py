@@ -24,4 +24,11 @@ def read_bounded(path: Path, limit: int, *, follow_links: bool = True) -> tuple[
         return (stream.read(limit) if stat.S_ISREG(status.st_mode) else None), status
 
 
-__all__ = ["read_bounded"]
+def read_within(path: Path, limit: int, *, follow_links: bool = True) -> bytes | None:
+    """The bytes of the regular file at ``path`` when it holds at most ``limit`` of them; None
+    for anything else (a pipe, a device, a larger file). ``OSError`` as :func:`read_bounded`."""
+    data, _ = read_bounded(path, limit + 1, follow_links=follow_links)
+    return data if data is not None and len(data) <= limit else None
+
+
+__all__ = ["read_bounded", "read_within"]

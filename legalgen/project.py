@@ -7,6 +7,7 @@ something legalgen did not create. Nothing here writes to disk.
 
 from __future__ import annotations
 
+import glob
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -224,6 +225,21 @@ def _check_generated_file(path: Path) -> None:
     if reason is not None:
         raise UnsafeOutputError(f"refusing to overwrite {path}: {reason}; "
                                 f"rename or delete it yourself if legalgen may generate it")
+
+
+def staging_prefix(target: Path) -> str:
+    """The name every staging folder of a build of ``target`` starts with (``.site.staging-``)."""
+    return f".{target.name}.staging-"
+
+
+def staging_folders(target: Path) -> list[Path]:
+    """The staging folders next to ``target`` as they are now, by name."""
+    return sorted(target.parent.glob(f"{glob.escape(staging_prefix(target))}*"))
+
+
+def aside(target: Path) -> Path:
+    """Where replacing ``target`` keeps its old tree for a moment (``.site.previous``)."""
+    return target.with_name(f".{target.name}.previous")
 
 
 def is_legalgen_output(folder: Path) -> bool:

@@ -18,7 +18,6 @@ import ctypes
 import errno
 import fcntl
 import functools
-import glob
 import os
 import secrets
 import shutil
@@ -32,7 +31,14 @@ from pathlib import Path, PurePosixPath
 
 from legalgen.diagnostics import BuildError, UnsafeOutputError
 from legalgen.files import read_bounded
-from legalgen.project import MARKER, MARKER_TEXT, is_legalgen_output
+from legalgen.project import (
+    MARKER,
+    MARKER_TEXT,
+    aside,
+    is_legalgen_output,
+    staging_folders,
+    staging_prefix,
+)
 
 #: renameat2(2): the flag that exchanges two names atomically, and "relative to the cwd".
 _RENAME_EXCHANGE = 2
@@ -153,7 +159,7 @@ def create_staging(target: Path) -> Path:
     """A new, marked, empty folder next to ``target`` to build the next ``target`` in."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        staging = _new_folder(target.parent, f".{target.name}.staging-")
+        staging = _new_folder(target.parent, staging_prefix(target))
     except OSError as error:
         raise BuildError(f"cannot create a staging folder next to {target}: {_reason(error)}") from None
     try:
@@ -168,11 +174,6 @@ def remove_staging(staging: Path) -> None:
     """Remove a staging folder if it is still there; what cannot be removed now, the next
     build removes (:func:`recover_site`)."""
     shutil.rmtree(staging, ignore_errors=True)
-
-
-def _aside(target: Path) -> Path:
-    """Where the two-rename fallback of :func:`swap_in` keeps the old tree for a moment."""
-    return target.with_name(f".{target.name}.previous")
 
 
 def swap_in(staging: Path, target: Path) -> None:
@@ -198,7 +199,7 @@ def swap_in(staging: Path, target: Path) -> None:
 
 def _rename_twice(staging: Path, target: Path) -> None:
     """The fallback of :func:`swap_in`: old tree aside, new tree in, old tree removed."""
-    previous = _aside(target)
+    previous = aside(target)
     if previous.exists():  # recover_site removed legalgen's own: this one is someone else's
         raise FileExistsError(errno.EEXIST, "a folder that legalgen did not write is in the way", str(previous))
     moved = target.exists()
@@ -227,7 +228,7 @@ def recover_site(target: Path) -> list[str]:
     without legalgen's marker are never touched.
     """
     done = []
-    previous = _aside(target)
+    previous = aside(target)
     try:
         if previous.is_dir() and is_legalgen_output(previous):
             if not target.exists():
@@ -240,7 +241,7 @@ def recover_site(target: Path) -> list[str]:
         raise BuildError(f"cannot recover {target} from {previous}: {_reason(error)}; "
                          f"move {previous.name} back to {target.name} yourself") from None
     if target.parent.is_dir():
-        for stale in sorted(target.parent.glob(f".{glob.escape(target.name)}.staging-*")):
+        for stale in staging_folders(target):
             if stale.is_dir() and not stale.is_symlink() and (is_legalgen_output(stale) or not any(stale.iterdir())):
                 shutil.rmtree(stale, ignore_errors=True)
                 done.append(f"removed {stale.name}, left by an interrupted build")

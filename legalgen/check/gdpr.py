@@ -76,11 +76,6 @@ def _recipients(context: Context) -> Iterator[tuple[str, NodePath, m.Recipient]]
     return _listed(context, "recipients")
 
 
-def _reachable(contact: m.Contact) -> bool:
-    """Whether a person or office can be reached: an e-mail, phone, postal or web address."""
-    return bool(contact.email or contact.phone or contact.address or contact.url)
-
-
 @rule("G01", document="privacy", covers="site:company.address | site:company.email | site:company.phone | "
       "site:company.contact_form | representative", source="GDPR Art. 13(1)(a), 14(1)(a), 27")
 def controller_identity(context: Context) -> Iterator[Finding]:
@@ -104,7 +99,7 @@ def controller_identity(context: Context) -> Iterator[Finding]:
         where = context.at("privacy", "representative")
         if not representative.name:
             yield Finding("the EU representative is not named", where, hint="add representative.name")
-        if not _reachable(representative):
+        if not representative.reachable:
             yield Finding("the EU representative has no contact details", where,
                           hint="add the representative's address and e-mail")
         if company.address is not None and company.address.country in knowledge.eea():
@@ -134,7 +129,7 @@ def dpo_contact(context: Context) -> Iterator[Finding]:
     Passes: `dpo: {name: Dr. Brandt, email: privacy@example.com}`.
     """
     dpo = _privacy(context).dpo
-    if dpo is not None and not _reachable(dpo):
+    if dpo is not None and not dpo.reachable:
         yield Finding("the data protection officer has no contact details", context.at("privacy", "dpo"),
                       hint="add an e-mail address, phone, postal address or web form")
 

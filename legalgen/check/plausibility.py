@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from legalgen import knowledge
 from legalgen.check import Context, Finding, rule
 from legalgen.check.cookies import consent_trackers
-from legalgen.check.gdpr import _purposes, _recipients, any_basis, stated
+from legalgen.check.gdpr import _purposes, _recipients, _rights, any_basis, stated
 from legalgen.diagnostics import Severity
 from legalgen.source import model as m
 
@@ -50,12 +50,10 @@ def _locatable(context: Context) -> bool:
 
 
 def _authorities(context: Context) -> Iterator[tuple[str, tuple[str | int, ...], m.Authority]]:
-    privacy = context.policy.document("privacy")
-    if isinstance(privacy, m.PrivacyDocument) and privacy.supervisory_authority is not None:
-        yield "privacy", ("supervisory_authority",), privacy.supervisory_authority
-    for key, path, block in context.blocks("rights"):
-        if block.supervisory_authority is not None:
-            yield key, (*path, "supervisory_authority"), block.supervisory_authority
+    """Every supervisory authority named (see :func:`~legalgen.check.gdpr._rights`), with its path."""
+    for key, path, _, authority in _rights(context):
+        if authority is not None:
+            yield key, (*path, "supervisory_authority"), authority
 
 
 def _categories(context: Context) -> dict[str, m.SpecialCategory]:

@@ -37,6 +37,7 @@ from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped
 from markdown.util import AMP_SUBSTITUTE, ETX, HTML_PLACEHOLDER_RE, STX  # type: ignore[import-untyped]
 
 from legalgen.diagnostics import BuildError
+from legalgen.files import read_bounded
 
 #: The module name under which MkDocs and Zensical load the extension.
 EXTENSION = "legalgen.render.markdown_safety"
@@ -267,8 +268,6 @@ def read_base_config(path: Path) -> Any:
     text is parsed once per process. Callers must not change what it returns.
     :class:`BuildError` when it cannot be read or parsed or is no mapping; FileNotFoundError
     when it is missing."""
-    from legalgen.files import read_bounded
-
     try:
         raw, _ = read_bounded(path, MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:

@@ -154,17 +154,22 @@ def _theme_paths(project: Project) -> dict[str, str]:
     return {"custom_dir": os.path.relpath(project.root / custom, project.configs)}
 
 
-def _configs(project: Project) -> list[tuple[Path, dict[str, Any]]]:
+#: The base config and the configs it inherits from, nearest first, each with its settings.
+Chain = list[tuple[Path, dict[str, Any]]]
+
+
+def _configs(project: Project) -> Chain:
     """The base config and the configs it inherits from, nearest first (see
     :func:`~legalgen.render.markdown_safety.config_chain`)."""
     return config_chain(project.base_config, project.root)
 
 
-def _custom_dir(project: Project) -> str | None:
-    """``theme.custom_dir`` as the base config, or a config it inherits from, writes it, if one
-    names it. :class:`BuildError` when it is written with a tag (``!ENV``): legalgen checks
-    the theme folder before the engine runs, and cannot know what the engine will read."""
-    where, theme = merged_setting(_configs(project), "theme")
+def _custom_dir(project: Project, chain: Chain | None = None) -> str | None:
+    """``theme.custom_dir`` as the base config, or a config it inherits from (``chain``, read
+    when not given), writes it, if one names it. :class:`BuildError` when it is written with a
+    tag (``!ENV``): legalgen checks the theme folder before the engine runs, and cannot know
+    what the engine will read."""
+    where, theme = merged_setting(chain or _configs(project), "theme")
     custom = theme.get("custom_dir") if isinstance(theme, dict) else None
     if isinstance(theme, Tagged) or isinstance(custom, Tagged):
         raise BuildError(f"{where}: write theme.custom_dir as a plain path: legalgen checks what the theme folder "
@@ -196,12 +201,12 @@ def sources_digest(project: Project, engine: str) -> str | None:
         return None
     try:
         chain = _configs(project)
-        return manifest.inputs_digest(project, engine, _theme_folder(project), [path for path, _ in chain[1:]])
+        return manifest.inputs_digest(project, engine, _theme_folder(project, chain), [path for path, _ in chain[1:]])
     except (BuildError, OSError, RuntimeError, ValueError):
         return None  # the build says why
 
 
-def _volatile(chain: list[tuple[Path, dict[str, Any]]], engine: str = "mkdocs") -> bool:
+def _volatile(chain: Chain, engine: str = "mkdocs") -> bool:
     """Whether the configs name what a hash of their bytes cannot vouch for: a value written
     with a tag (``!ENV`` reads the environment), ``hooks`` or ``plugins`` (Python code the
     engine runs, which may read any file), or a Markdown extension not known to depend on the
@@ -659,9 +664,9 @@ def build_site(
                          f"choose a --site-dir below it or build with --engine mkdocs")
     locales = [str(locale) for locale in loaded.policy.site.locales]
     project.check_outputs(locales, site=True)  # an unsafe --site-dir is named as such, before the theme is looked at
-    theme = _theme_folder(project)
-    _refuse_links_out(theme, project.root)
     chain = _configs(project)
+    theme = _theme_folder(project, chain)
+    _refuse_links_out(theme, project.root)
     inherited = [path for path, _ in chain[1:]]
     volatile = _volatile(chain, engine)
     if digest_before is None:
@@ -734,10 +739,10 @@ def build_site(
     return BuildReport(report, builds.started, project.site)
 
 
-def _theme_folder(project: Project) -> Path:
+def _theme_folder(project: Project, chain: Chain | None = None) -> Path:
     """The base config's ``theme.custom_dir`` (``overrides/`` when it names none), which the
     engine publishes file by file; a :class:`BuildError` when it lies outside the project."""
-    custom = _custom_dir(project)
+    custom = _custom_dir(project, chain)
     if custom is None:
         return project.root / "overrides"
     folder = project.base_config.parent / custom

@@ -18,7 +18,6 @@ instead of being built again.
 from __future__ import annotations
 
 import datetime as dt
-import glob
 import hashlib
 import json
 import os
@@ -29,8 +28,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
 from legalgen import catalog_dir, package_version
-from legalgen.files import read_bounded
-from legalgen.project import Project
+from legalgen.files import read_within
+from legalgen.project import Project, aside, staging_folders
 from legalgen.scaffold import skeleton
 
 FILE = ".legalgen-manifest.json"
@@ -92,10 +91,10 @@ def _hash_tree(digest: hashlib._Hash, folder: Path, *, skip_cache: bool = False)
                 _framed(digest, f"{status.st_size} {status.st_mtime_ns} {status.st_ctime_ns} {status.st_ino}".encode())
                 continue
             try:
-                data, _ = read_bounded(Path(path), CONTENT_BYTES + 1, follow_links=False)
+                data = read_within(Path(path), CONTENT_BYTES, follow_links=False)
             except OSError:
                 return False
-            if data is None:
+            if data is None:  # no longer a regular file, or grown since its status was read
                 return False
             _framed(digest, data)
     return True
@@ -150,10 +149,10 @@ def _hash_config(digest: hashlib._Hash, config: Path) -> bool:
     if not config.exists() and not config.is_symlink():
         return True
     try:
-        data, _ = read_bounded(config, CONTENT_BYTES + 1, follow_links=False)
+        data = read_within(config, CONTENT_BYTES, follow_links=False)
     except OSError:
         return False
-    if data is None or len(data) > CONTENT_BYTES:
+    if data is None:
         return False
     digest.update(data)
     return True
@@ -214,8 +213,7 @@ def _signature(digest: hashlib._Hash, site: Path, path: Path) -> bool:
 def _interrupted(site: Path) -> bool:
     """Whether a build was interrupted next to ``site`` (a staging folder or an aside tree is
     left), which only a full build clears up."""
-    parent = site.parent
-    return (parent / f".{site.name}.previous").exists() or any(parent.glob(f".{glob.escape(site.name)}.staging-*"))
+    return aside(site).exists() or bool(staging_folders(site))
 
 
 def up_to_date(project: Project, engine: str, as_of: dt.date | None) -> bool:
@@ -303,8 +301,8 @@ def stored(site: Path) -> dict[str, str]:
     """The manifest of the site as built, or an empty one (a missing or unreadable file, or
     anything but a regular file of at most :data:`MAX_BYTES`: a link, a pipe, a device)."""
     try:
-        raw, _ = read_bounded(site / FILE, MAX_BYTES + 1, follow_links=False)
-        data = json.loads(raw.decode("utf-8")) if raw is not None and len(raw) <= MAX_BYTES else None
+        raw = read_within(site / FILE, MAX_BYTES, follow_links=False)
+        data = json.loads(raw.decode("utf-8")) if raw is not None else None
     except (OSError, ValueError):
         return {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}

@@ -565,9 +565,14 @@ class Contact(Model):
                           "wording names the role without one")
 
     @property
+    def reachable(self) -> bool:
+        """Whether it gives a way to reach the person or office: an e-mail, phone, postal or web address."""
+        return any(value is not None for value in (self.email, self.phone, self.address, self.url))
+
+    @property
     def stated(self) -> bool:
         """Whether it says anything a page can show: a name or a way to reach it."""
-        return any(value is not None for value in (self.name, self.email, self.phone, self.address, self.url))
+        return self.name is not None or self.reachable
 
 
 class ContactPoint(Contact):

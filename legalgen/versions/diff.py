@@ -361,10 +361,10 @@ def _providers(old: m.Policy, new: m.Policy, before: m.CookiesDocument,
         earlier = old_trackers.get(tracker.id)
         if earlier is None:
             continue  # a new tracker is reported by the document's own comparison
-        refs = [("provider", tracker.provider)] if tracker.provider == earlier.provider else []
+        refs = [("provider", tracker.provider)] if tracker.provider and tracker.provider == earlier.provider else []
         refs += [("recipients", ref) for ref in tracker.recipients if ref in earlier.recipients]
         for field, ref in refs:
-            was, now = old_recipients.get(ref or ""), new_recipients.get(ref or "")
+            was, now = old_recipients.get(ref), new_recipients.get(ref)
             if was is None or now is None or (was.name, was.country, was.category) == (now.name, now.country,
                                                                                       now.category):
                 continue

@@ -28,6 +28,8 @@ format: 2
 """
 
 CHANGES = "changes: {channels: [email, banner], advance_notice: P30D}\n"
+#: The head of a custom document (notice.yaml) whose blocks follow.
+CUSTOM = "kind: custom\nid: notice\ntitle: {en: Notice, de: Hinweis}\nblocks:\n"
 
 #: A privacy notice that passes every G rule.
 PRIVACY = """\

@@ -115,13 +115,9 @@ def test_g07_as_long_as_necessary_is_no_criterion(tmp_path: Path, criteria: str,
 def test_g08_g10_g11_read_custom_documents(tmp_path: Path) -> None:
     """A custom document that describes processing is held to the notice's rules: it lists the
     rights (G08), the complaint with its authority (G10), and whether the data must be given (G11)."""
-    from .helpers import CHANGES
+    from .helpers import CHANGES, CUSTOM
 
-    custom = """\
-kind: custom
-id: notice
-title: {en: Notice, de: Hinweis}
-blocks:
+    custom = CUSTOM + """\
   - type: data
     categories: [{id: contact, type: email}]
   - type: purposes

@@ -9,7 +9,7 @@ import pytest
 from legalgen.render.pages import render_document
 from legalgen.source.load import load_policy
 
-from .helpers import CHANGES, PRIVACY, SITE, line_of, run
+from .helpers import CHANGES, CUSTOM, PRIVACY, SITE, line_of, run
 from .test_cookies import COOKIES
 
 GERMAN = SITE.replace('address: {street: Ringstraße 1, postal_code: "1010", city: Wien, country: AT}',
@@ -56,11 +56,7 @@ def test_p02_notice_wide_transfers(tmp_path: Path) -> None:
 
 
 def test_p02_and_p03_read_custom_documents(tmp_path: Path) -> None:
-    custom = """\
-kind: custom
-id: notice
-title: {en: Notice, de: Hinweis}
-blocks:
+    custom = CUSTOM + """\
   - type: recipients
     recipients:
       - {id: crm, name: CRM Inc., country: US, transfer: {safeguard: adequacy}}
