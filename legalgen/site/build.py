@@ -18,7 +18,6 @@ import functools
 import gc
 import importlib
 import io
-import logging
 import os
 import shutil
 import signal
@@ -26,12 +25,11 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import FrameType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import jinja2
@@ -40,13 +38,6 @@ from legalgen.diagnostics import BuildError
 from legalgen.notices.announcements import notices_json
 from legalgen.project import GENERATED_HEADER, Project, is_legalgen_output
 from legalgen.render.i18n import Formatter, language_name
-from legalgen.render.markdown_safety import (
-    Tagged,
-    config_chain,
-    holds_tag,
-    locale_markdown_extensions,
-    merged_setting,
-)
 from legalgen.render.pages import feeds, locale_pages, not_found_texts, theme_extras, version_files
 from legalgen.render.renderer import (
     BYTECODE,
@@ -58,6 +49,13 @@ from legalgen.render.renderer import (
 )
 from legalgen.scaffold import skeleton
 from legalgen.site import manifest
+from legalgen.site.config import (
+    Tagged,
+    config_chain,
+    holds_tag,
+    locale_markdown_extensions,
+    merged_setting,
+)
 from legalgen.source.load import LoadedPolicy
 from legalgen.versions.history import History
 from legalgen.versions.snapshot import Snapshot, take_snapshot
@@ -75,6 +73,9 @@ from legalgen.writer import (
     write_file,
     write_tree,
 )
+
+if TYPE_CHECKING:  # the pool's module, with multiprocessing, is imported only when locales build in parallel
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 Engine = Literal["mkdocs", "zensical"]
 STYLESHEET = PurePosixPath("assets", "legalgen.css")
@@ -160,7 +161,7 @@ Chain = list[tuple[Path, dict[str, Any]]]
 
 def _configs(project: Project) -> Chain:
     """The base config and the configs it inherits from, nearest first (see
-    :func:`~legalgen.render.markdown_safety.config_chain`)."""
+    :func:`~legalgen.site.config.config_chain`)."""
     return config_chain(project.base_config, project.root)
 
 
@@ -310,6 +311,8 @@ def _render_sources(project: Project, snapshot: Snapshot,
 
 def _build_with_mkdocs(config_file: str, site_dir: str) -> str:
     """Build one locale with MkDocs in this process; return the warnings it logged."""
+    import logging
+
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -468,6 +471,8 @@ class _Builds:
             self._built(locale, _build_with_mkdocs(config, str(target)))
         else:
             if self._pool is None:
+                from concurrent.futures import ProcessPoolExecutor
+
                 preload_engine()
                 self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=worker_init,
                                                  initargs=(os.getpid(), self.lock))
@@ -476,6 +481,8 @@ class _Builds:
 
     def wait(self) -> None:
         """Wait for every locale handed to a worker; raise the first failure."""
+        from concurrent.futures import as_completed
+
         for future in as_completed(self._futures):
             self._built(self._futures[future], future.result())
 

@@ -100,15 +100,15 @@ MAX_LINE = 500
 _NOT_ISO_3166 = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ"})
 
 
+@functools.cache
 def iso_countries() -> frozenset[str]:
-    """The 249 officially assigned ISO 3166-1 alpha-2 codes (CLDR's territories, via Babel)."""
+    """The 249 officially assigned ISO 3166-1 alpha-2 codes (CLDR's territories, via Babel),
+    read on first use: a command that validates no country does not load Babel's locale data."""
     from babel import Locale
 
     return frozenset(code for code in map(str, Locale("en").territories)
                      if len(code) == 2 and code.isalpha() and code not in _NOT_ISO_3166)
 
-
-_COUNTRIES = iso_countries()
 
 
 def _line(value: str) -> str:
@@ -127,7 +127,7 @@ def _line(value: str) -> str:
 
 
 def _country(value: str) -> str:
-    if value not in _COUNTRIES:
+    if value not in iso_countries():
         raise PydanticCustomError("country", "{code} is not an ISO 3166-1 alpha-2 country code",
                                   {"code": repr(value)})
     return value
@@ -190,7 +190,7 @@ def review_mark(source: str) -> str:
     return hashlib.sha256(" ".join(source.split()).encode("utf-8")).hexdigest()[:8]
 
 
-class Text(RootModel[dict[LocaleCode, str]]):
+class Text(RootModel):  # type: ignore[type-arg]  # ``root`` below: no parametrized class is built at import
     """Prose written by the company, one entry per locale: ``{en: ..., de: ..., fr: ...}``.
 
     The text is Markdown; raw HTML is escaped when rendered. Every locale the site
@@ -209,6 +209,7 @@ class Text(RootModel[dict[LocaleCode, str]]):
                                                               "reviewed against (legalgen check, T001)"}}},
         ]}},
     )
+    root: dict[LocaleCode, str]
     _reviewed: dict[str, str] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="wrap")
@@ -248,7 +249,7 @@ class Text(RootModel[dict[LocaleCode, str]]):
 
     def get(self, locale: str) -> str:
         """The text in ``locale`` (the loader guarantees every site locale is present)."""
-        return self.root[locale]  # type: ignore[index]
+        return self.root[locale]  # type: ignore[index]  # a LocaleCode, checked by the loader
 
 
 class Title(Text):
@@ -861,10 +862,11 @@ class PrivacyDocument(DocumentBase):
 # --------------------------------------------------------------------------- cookies
 
 
-class Lifetime(RootModel[Literal["session"] | Duration]):
+class Lifetime(RootModel):  # type: ignore[type-arg]  # ``root`` below: no parametrized class is built at import
     """How long a tracker persists: ``session`` or an ISO 8601 period."""
 
     model_config = ConfigDict(frozen=True, defer_build=True)
+    root: Literal["session"] | Duration
 
 
 class Tracker(Model):

@@ -810,7 +810,7 @@ def test_a_site_name_with_glob_characters_finds_only_its_own_staging_folders(tmp
 
 
 def test_inherited_configs_that_cannot_be_followed_are_one_clean_error(tmp_path: Path) -> None:
-    from legalgen.render.markdown_safety import MAX_CONFIG_BYTES, config_chain, read_base_config
+    from legalgen.site.config import MAX_CONFIG_BYTES, config_chain, read_base_config
 
     project = copy_project(tmp_path)
     (project.root / "conf").mkdir()
@@ -832,8 +832,9 @@ def test_inherited_settings_are_merged_as_the_engine_merges_them(tmp_path: Path)
     """Markdown extensions written as a list in an inherited config are kept (the generated
     config repeats them); a tag or hooks anywhere in the chain means the build cannot vouch
     for its inputs; a refused setting names the config that sets it."""
-    from legalgen.render.markdown_safety import EXTENSION, config_chain, locale_markdown_extensions
+    from legalgen.render.markdown_safety import EXTENSION
     from legalgen.site.build import _refuse_file_urls, _volatile
+    from legalgen.site.config import config_chain, locale_markdown_extensions
 
     project = copy_project(tmp_path)
     (project.root / "conf").mkdir()

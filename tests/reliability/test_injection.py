@@ -26,7 +26,7 @@ from ruamel.yaml import YAML
 from legalgen.diagnostics import BuildError
 from legalgen.notices.announcements import due_messages
 from legalgen.project import Project
-from legalgen.render.markdown_safety import EXTENSION, locale_markdown_extensions, url_scheme
+from legalgen.render.markdown_safety import EXTENSION, url_scheme
 from legalgen.render.renderer import (
     LocaleRenderer,
     escape_markdown,
@@ -34,6 +34,7 @@ from legalgen.render.renderer import (
     escape_theme_text,
 )
 from legalgen.site.build import Engine, build_site, render_sources
+from legalgen.site.config import locale_markdown_extensions
 from legalgen.source import model as m
 from legalgen.source.load import LoadedPolicy, load_policy
 from legalgen.versions.history import load_history
