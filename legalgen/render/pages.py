@@ -38,7 +38,7 @@ from legalgen.render.typography import typeset
 from legalgen.source.load import LoadedPolicy
 from legalgen.versions.history import History, Version, select
 from legalgen.versions.redline import released_redline
-from legalgen.versions.snapshot import DocumentState, Snapshot, frozen, take_snapshot
+from legalgen.versions.snapshot import DocumentState, Notice, Snapshot, frozen, take_snapshot
 
 FEED = "feed.xml"
 
@@ -302,6 +302,11 @@ def version_files(snapshot: Snapshot, renderer: LocaleRenderer,
     return files
 
 
+def banner_id(notice: Notice) -> str:
+    """The id of a notice in the theme's banner (``data-notice`` of its paragraph)."""
+    return f"{notice.kind}-v{notice.version.release.version}"
+
+
 def theme_extras(snapshot: Snapshot, renderer: LocaleRenderer) -> dict[str, Any]:
     """Localized data the theme overrides show: the banner of open material notices and the feed."""
     loaded = snapshot.loaded
@@ -312,7 +317,7 @@ def theme_extras(snapshot: Snapshot, renderer: LocaleRenderer) -> dict[str, Any]
         document = loaded.policy.documents[notice.kind]
         release = notice.version.release
         banner.append({
-            "id": f"{notice.kind}-v{release.version}",
+            "id": banner_id(notice),
             "effective": release.effective.isoformat(),
             "text": typeset(renderer.gettext("%(title)s: a new version takes effect on %(date)s.") % {
                 "title": renderer.title(document), "date": renderer.formatter.date(release.effective)}, renderer.locale),

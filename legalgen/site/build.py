@@ -16,6 +16,7 @@ import ctypes
 import datetime as dt
 import functools
 import gc
+import html
 import importlib
 import io
 import os
@@ -38,7 +39,14 @@ from legalgen.diagnostics import BuildError
 from legalgen.notices.announcements import notices_json
 from legalgen.project import GENERATED_HEADER, Project, is_legalgen_output
 from legalgen.render.i18n import Formatter, language_name
-from legalgen.render.pages import feeds, locale_pages, not_found_texts, theme_extras, version_files
+from legalgen.render.pages import (
+    banner_id,
+    feeds,
+    locale_pages,
+    not_found_texts,
+    theme_extras,
+    version_files,
+)
 from legalgen.render.renderer import (
     BYTECODE,
     TEMPLATES,
@@ -57,6 +65,7 @@ from legalgen.site.config import (
     merged_setting,
 )
 from legalgen.source.load import LoadedPolicy
+from legalgen.source.model import Channel
 from legalgen.versions.history import History
 from legalgen.versions.snapshot import Snapshot, take_snapshot
 from legalgen.writer import (
@@ -689,6 +698,7 @@ def build_site(
         if volatile:  # !ENV values and hooks: what they give is not in any file legalgen hashes
             shared.update(os.urandom(16))
         inputs: dict[str, str] = {}
+        pages: dict[str, list[PurePosixPath]] = {}
         builds = _Builds(project, engine, jobs, len(locales), progress, lock)
 
         def unchanged(key: str) -> bool:
@@ -696,6 +706,7 @@ def build_site(
 
         def written(locale: str, tree: Mapping[PurePosixPath, str | bytes], config: str) -> None:
             inputs[locale] = manifest.locale_input(shared, tree, config)
+            pages[locale] = [path for path in tree if path.suffix == ".md"]
             if previous.get(locale) != inputs[locale] or not unchanged(f"{manifest.OUTPUT}/{locale}"):
                 builds.start(locale)
                 stop_if_terminated()
@@ -731,6 +742,9 @@ def build_site(
                         progress(f"{locale} unchanged: kept from the current site")
                         shutil.copytree(project.site / locale, staging / locale, symlinks=True)
                 builds.wait()
+                for locale in builds.started:
+                    _refuse_missing_banners(staging / locale, pages[locale], _promised_banners(snapshot, locale),
+                                            project, theme)
                 for name, data in root_files.items():
                     write_file(staging / name, data)
                 _write_hosting(staging, loaded)
@@ -788,6 +802,45 @@ def _refuse_links_out(folder: Path, root: Path) -> None:
             if not target.is_relative_to(inside):
                 raise BuildError(f"{path} links to {target}, outside the project {inside}: the site would "
                                  "publish it; copy what it should show into the project instead")
+
+
+def _promised_banners(snapshot: Snapshot, locale: str) -> dict[str, str]:
+    """The banner id of each open material notice in ``locale`` whose document, as its page
+    shows it, says that changes are announced on a banner, with the document's key."""
+    shown = snapshot.in_locale(locale)
+    promised = {}
+    for notice in shown.notices:
+        changes = shown.state(notice.kind).shown.changes
+        if notice.material and changes is not None and Channel.BANNER in changes.channels:
+            promised[banner_id(notice)] = notice.kind
+    return promised
+
+
+def _refuse_missing_banners(folder: Path, pages: list[PurePosixPath], promised: Mapping[str, str],
+                            project: Project, theme: Path) -> None:
+    """:class:`BuildError` when a built page of ``folder`` (one locale) lacks the banner of a
+    notice its document promises (see :func:`_promised_banners`): a theme whose ``main.html``
+    replaces the ``announce`` block without the notices would publish a site that announces
+    nothing while its texts say it does."""
+    if not promised:
+        return
+    marks = {notice: f'data-notice="{html.escape(notice)}"'.encode() for notice in promised}
+    for page in pages:
+        built = folder / (page.parent if page.name == "index.md" else page.with_suffix("")) / "index.html"
+        try:
+            text = built.read_bytes()
+        except FileNotFoundError:
+            continue  # a page the engine did not build (its own report names it)
+        for notice, mark in marks.items():
+            if mark not in text:
+                main = theme / "main.html"
+                where = (f"{os.path.relpath(main, project.root)} replaces the theme's announce block without "
+                         f"config.extra.legalgen.notices" if main.is_file() else "the theme does not show "
+                         "config.extra.legalgen.notices in its announce block")
+                raise BuildError(f"{folder.name}/{built.relative_to(folder).as_posix()} does not show the banner "
+                                 f"of the notice {notice}, which the {promised[notice]} text promises "
+                                 f"(changes.channels: banner): {where}; take the announce block from the "
+                                 "main.html that `legalgen init` writes in an empty folder")
 
 
 def _write_hosting(site_dir: Path, loaded: LoadedPolicy) -> None:

@@ -191,3 +191,38 @@ def test_a_theme_folder_outside_the_project_is_never_published(tmp_path: Path, c
     with pytest.raises(BuildError, match=f"theme.custom_dir '{custom_dir}' lies outside the project"):
         build_site(project, loaded, load_history(loaded), AS_OF)
     assert not project.site.exists()
+
+
+def test_a_theme_that_drops_a_promised_banner_is_not_published(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On 22 November the privacy notice's version 3 is announced, and the privacy notice says
+    changes are announced on a banner. A main.html whose announce block prints nothing would
+    publish a site that announces nothing: the build stops and the previous site stays. Where
+    the texts promise no banner (announced by e-mail only), the same theme builds."""
+    from legalgen.diagnostics import BuildError
+    from legalgen.site.build import build_site
+    from legalgen.source.model import Channel
+    from legalgen.versions.snapshot import DocumentState
+
+    project = copy_project(tmp_path)
+    main = project.root / "overrides" / "main.html"
+    text = main.read_text(encoding="utf-8")
+    start = text.index("{% block announce")
+    end = text.index("{%- endblock %}", start) + len("{%- endblock %}")
+    main.write_text(text[:start] + "{% block announce %}{% endblock %}" + text[end:], encoding="utf-8")
+    loaded = load_policy(project.source)
+    with pytest.raises(BuildError, match=r"(en|de|fr)/[a-z/]*index.html does not show the banner of the notice "
+                                         r"privacy-v3, which the privacy text promises \(changes.channels: banner\): "
+                                         r"overrides/main.html replaces the theme's announce block"):
+        build_site(project, loaded, load_history(loaded), AS_OF)
+    assert not project.site.exists()
+
+    shown = DocumentState.shown.fget  # type: ignore[attr-defined]
+
+    def by_email(state: DocumentState) -> object:
+        document = shown(state)
+        changes = document.changes and document.changes.model_copy(update={"channels": [Channel.EMAIL]})
+        return document.model_copy(update={"changes": changes})
+
+    monkeypatch.setattr(DocumentState, "shown", property(by_email))
+    build_site(project, loaded, load_history(loaded), AS_OF)
+    assert "legalgen-notice" not in (project.site / "en" / "privacy" / "index.html").read_text(encoding="utf-8")
