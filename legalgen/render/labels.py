@@ -203,7 +203,11 @@ LABELS: dict[tuple[str, str, str], str] = {
                           "format, or have it transmitted directly to another controller where technically feasible."),
         "objection": N_("You can object to processing based on legitimate interests for reasons arising from your particular situation, and to direct marketing at any time."),
         "withdraw_consent": N_("You can withdraw your consent at any time; this does not affect processing carried out before the withdrawal."),
-        "automated_decisions": N_("You are not subject to decisions based solely on automated processing that significantly affect you, unless the law allows it; you can ask for a person to review such a decision."),
+        "automated_decisions": N_("You are not subject to decisions based solely on automated processing that "
+                                  "produce legal effects concerning you or similarly significantly affect you, "
+                                  "unless the law allows it. Where such a decision is necessary for entering into or "
+                                  "performing a contract with you or is based on your consent, you can obtain human intervention on our part, "
+                                  "express your point of view and contest the decision."),
         "complaint": N_("You can lodge a complaint with a supervisory authority, in particular in the member state of "
                         "your habitual residence, your place of work or the place of the alleged infringement."),
     }),

@@ -921,9 +921,12 @@ class Withdrawal(Model):
     model_form: bool = Field(True, description="Offer the model withdrawal form")
     online_function: Url | None = Field(None, description="Online 'withdraw from contract' function")
     early_start: RefundAmount | None = Field(
-        None, description="What a consumer pays back when service started in the period at their request"
-    )
-    termination_url: Url | None = Field(None, description="Online cancellation ('Verträge hier kündigen')")
+        None, description="What a consumer who withdraws gets back when, at their request, the service began within "
+                          "the withdrawal period: full, partial or none of what they paid; pro_rata: they pay for "
+                          "what was provided until they withdrew (Art. 14(3) Directive 2011/83/EU)")
+    termination_url: Url | None = Field(
+        None, description="Where a subscription is cancelled online (the cancellation button, 'Verträge hier "
+                          "kündigen', § 312k BGB); shown to consumers with the withdrawal information")
     digital_content: DigitalContentLapse | None = Field(
         None, description="The right ends once supply of digital content begins (Art. 16(m)), on the conditions stated")
 

@@ -227,3 +227,25 @@ def test_a_recipient_named_only_by_its_kind_reads_in_lower_case_inside_a_sentenc
     assert "Ce destinataire dispose d'une certification au titre du " in fr
     assert "**Empfänger:** E-Mail-Versanddienstleister" in de
     assert "\u00a0:** prestataire d'envoi d'e-mails" in fr and "- **Prestataire d'envoi d'e-mails** (" in fr
+
+
+@pytest.mark.parametrize(("gender", "appointed"), [
+    ("female", "Wir haben eine Datenschutzbeauftragte benannt."),
+    ("male", "Wir haben einen Datenschutzbeauftragten benannt."),
+    (None, "Wir haben eine Datenschutzbeauftragte oder einen Datenschutzbeauftragten benannt."),
+])
+def test_contacts_say_only_what_they_give(tmp_path: Path, gender: str | None, appointed: str) -> None:
+    """An officer with a name and no way to reach them is named, never "can be reached at:"
+    followed by nothing; a representative that states nothing has no heading (G01, G02
+    report both)."""
+    dpo = f"dpo: {{name: Eva Muster{', gender: ' + gender if gender else ''}}}\nrepresentative: {{}}\n"
+    source = write_source(tmp_path, privacy=PRIVACY.replace("kind: privacy\n", "kind: privacy\n" + dpo))
+    loaded = load_policy(source)
+    english = render_document(loaded, "privacy", "en")
+    assert "We have appointed a data protection officer.\n" in english and "Eva Muster" in english
+    assert "can reach her" not in english and "can reach him" not in english and "reached at" not in english
+    assert "Representative" not in english and "Art. 27" not in english
+    if "de" in loaded.policy.site.locales:
+        german = render_document(loaded, "privacy", "de")
+        assert appointed in german
+        assert "benannt. Sie erreichen" not in german and "Kontaktdaten lauten" not in german
