@@ -342,3 +342,16 @@ def test_a_contact_that_states_nothing_renders_no_heading(tmp_path: Path) -> Non
     loaded = load_policy(_source(tmp_path / "given", given))
     assert "Contact points in your country or region" in render_document(loaded, "privacy", "en")
     assert "## Responsible for content" in render_document(loaded, "imprint", "en")
+
+
+def test_the_statutory_model_is_written_for_services_only(tmp_path: Path) -> None:
+    """The withdrawal information runs the period from the conclusion of the contract, as the
+    model does for services; for goods it would run from delivery, so the page leaves it out
+    (R14 reports it), and a contract the source does not describe is reported too."""
+    for contract, shown in (("services", True), (None, True), ("goods", False)):
+        withdrawal = f"withdrawal: {{period: P14D{', contract: ' + contract if contract else ''}}}\n"
+        loaded = load_policy(_source(tmp_path / str(contract), {"refund": withdrawal}))
+        for locale, heading in (("en", "## Instructions on withdrawal"), ("de", "## Widerrufsbelehrung")):
+            page = render_document(loaded, "refund", locale)
+            assert (heading in page) is shown, (contract, locale)
+            assert ("from the day of the conclusion of the contract" in page) is (shown and locale == "en")

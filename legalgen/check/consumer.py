@@ -1,4 +1,4 @@
-"""Refunds and the right of withdrawal: Directive 2011/83/EU, DE BGB/EGBGB, FR Code de la consommation (R01-R13)."""
+"""Refunds and the right of withdrawal: Directive 2011/83/EU, DE BGB/EGBGB, FR Code de la consommation (R01-R14)."""
 
 from __future__ import annotations
 
@@ -357,3 +357,37 @@ def german_dispute_resolution(context: Context) -> Iterator[Finding]:
             yield Finding(f"the consumer arbitration body the company takes part with lacks its {', '.join(missing)}",
                           context.at("imprint", "mediation"), hint="add the body's name, website (url) and postal "
                                                                     "address")
+
+
+@rule("R14", document="refund", covers="withdrawal.contract", source="Directive 2011/83/EU Art. 9(2), Annex I(A); "
+      "EGBGB Anlage 1; C. consom. R221-3", audience=CONSUMERS,
+      when=("the refund terms state a right of withdrawal", lambda c: _refund(c).withdrawal is not None))
+def withdrawal_contract(context: Context) -> Iterator[Finding]:
+    """The withdrawal information says what the contract is for, and legalgen writes it for services.
+
+    Why: the statutory model words the withdrawal information by contract: for services the
+    period runs from the day the contract is concluded; for goods from the day the consumer
+    takes possession of them, and the information adds the return of the goods, its cost and
+    the loss in value (Annex I(A), notes 1 and 5-6). Information that runs the period from the
+    wrong day is not proper information, and the period then extends by up to 12 months (Art.
+    10). legalgen writes the model for services; without `contract` the page shows that text
+    without the source saying it fits, and for goods it leaves the information out.
+
+    Fails: `withdrawal: {period: P14D}` without `contract`; `contract: goods`.
+
+    Passes: `withdrawal: {period: P14D, contract: services}`.
+    """
+    withdrawal = _refund(context).withdrawal
+    if withdrawal is None:
+        return
+    if withdrawal.contract is None:
+        yield Finding("the right of withdrawal does not say what the contract is for; the page words it as the "
+                      "statutory model for services, whose period runs from the conclusion of the contract",
+                      context.at("refund", "withdrawal"), hint="add withdrawal.contract: services (a subscription, a "
+                                                               "digital service), or goods")
+    elif withdrawal.contract == m.ContractSubject.GOODS:
+        yield Finding("legalgen writes the withdrawal information for services only; for goods the period runs from "
+                      "delivery and the information covers their return, so the page leaves it out",
+                      context.at("refund", "withdrawal", "contract"),
+                      hint="state the withdrawal information for goods in a section of the refund document "
+                           "(sections), following the statutory model")

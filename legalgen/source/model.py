@@ -514,6 +514,13 @@ class Audience(enum.StrEnum):
     BUSINESSES = "businesses"
 
 
+class ContractSubject(enum.StrEnum):
+    """What a contract with a right of withdrawal is for, which decides the statutory model's wording."""
+
+    SERVICES = "services"
+    GOODS = "goods"
+
+
 class RefundAmount(enum.StrEnum):
     """How much a refund returns."""
 
@@ -917,6 +924,11 @@ class Withdrawal(Model):
     """The statutory right of withdrawal for consumers (Directive 2011/83/EU)."""
 
     period: Duration = Period(days=14)
+    contract: ContractSubject | None = Field(
+        None, description="What the contract is for: services (a subscription, a digital service) or goods. The "
+                          "withdrawal information is the statutory model for services, whose period runs from the "
+                          "conclusion of the contract; for goods it runs from delivery and the page leaves it out "
+                          "(R14)")
     how: Text | None = Field(None, description="Procedure beyond a clear statement by e-mail")
     model_form: bool = Field(True, description="Offer the model withdrawal form")
     online_function: Url | None = Field(None, description="Online 'withdraw from contract' function")

@@ -13,6 +13,7 @@ REFUND = """\
 kind: refund
 withdrawal:
   period: P14D
+  contract: services
   model_form: true
   online_function: https://test.example/withdraw
   early_start: pro_rata
