@@ -376,6 +376,22 @@ def _providers(old: m.Policy, new: m.Policy, before: m.CookiesDocument,
 _AMOUNT_RANK = {m.RefundAmount.FULL: 3, m.RefundAmount.PRO_RATA: 2, m.RefundAmount.PARTIAL: 1, m.RefundAmount.NONE: 0}
 
 
+def _withdrawal_contract(old: m.ContractSubject | None, new: m.ContractSubject | None) -> Iterator[Change]:
+    """What the contract is for decides whether the page states the withdrawal information:
+    for goods it does not (R14), so a change to goods removes it."""
+    goods = m.ContractSubject.GOODS
+    if old == new:
+        return
+    if new == goods:
+        yield Change("withdrawal.contract", "the contract is for goods: the withdrawal information is no longer "
+                                            "stated", True)
+    elif old == goods:
+        yield Change("withdrawal.contract", f"the contract is for {new or 'an unstated subject'}: the withdrawal "
+                                            "information is stated again", False)
+    else:
+        yield Change("withdrawal.contract", f"the contract is said to be for {new}; the page reads the same", False)
+
+
 def _refund(old: m.RefundDocument, new: m.RefundDocument) -> Iterator[Change]:
     if old.withdrawal and not new.withdrawal:
         yield Change("withdrawal", "right of withdrawal no longer stated", True)
@@ -386,6 +402,7 @@ def _refund(old: m.RefundDocument, new: m.RefundDocument) -> Iterator[Change]:
             yield Change("withdrawal.model_form", "model withdrawal form no longer offered", True)
         if old.withdrawal.online_function and not new.withdrawal.online_function:
             yield Change("withdrawal.online_function", "online withdrawal no longer offered", True)
+        yield from _withdrawal_contract(old.withdrawal.contract, new.withdrawal.contract)
     for index, before in enumerate(old.windows):
         after = new.windows[index] if index < len(new.windows) else None
         where = f"windows[{index}]"

@@ -171,8 +171,10 @@ def test_new_controller_is_material(tmp_path: Path) -> None:
         (lambda t: t.replace("amount: full", "amount: partial"), "windows[0].amount"),
         (lambda t: t.replace("    max: P14D", "    max: P90D"), "delays[any]"),
         (lambda t: t + "  - {en: adult channels, de: Erotiksender}\n", "exclusions"),
+        (lambda t: t.replace("  period: P14D\n", "  period: P14D\n  contract: goods\n"), "withdrawal.contract"),
     ],
-    ids=["withdrawal dropped", "shorter window", "smaller refund", "slower refund", "new exclusion"],
+    ids=["withdrawal dropped", "shorter window", "smaller refund", "slower refund", "new exclusion",
+         "goods: the withdrawal information is left out"],
 )
 def test_refund_terms_worse_for_the_user_are_material(tmp_path: Path, change, path: str) -> None:  # type: ignore[no-untyped-def]
     material, found = verdict(tmp_path, {"refund": REFUND}, {"refund": change(REFUND)}, "refund")
@@ -182,6 +184,15 @@ def test_refund_terms_worse_for_the_user_are_material(tmp_path: Path, change, pa
 def test_better_refund_terms_are_editorial(tmp_path: Path) -> None:
     better = REFUND.replace("  - within: P14D\n    amount: full", "  - within: P30D\n    amount: full")
     assert verdict(tmp_path, {"refund": REFUND}, {"refund": better}, "refund") == (False, [])
+
+
+def test_saying_the_contract_is_for_services_is_editorial(tmp_path: Path) -> None:
+    """The page reads the same: the change is named, not left to "wording or presentation"."""
+    services = REFUND.replace("  period: P14D\n", "  period: P14D\n  contract: services\n")
+    assert verdict(tmp_path, {"refund": REFUND}, {"refund": services}, "refund") == (False, [])
+    old, new = (load_policy(tmp_path / name).policy for name in ("old", "new"))
+    assert [(c.path, c.description) for c in classify(old, new, "refund").changes] == [
+        ("withdrawal.contract", "the contract is said to be for services; the page reads the same")]
 
 
 def test_example_versions_are_classified(example_history) -> None:  # type: ignore[no-untyped-def]
