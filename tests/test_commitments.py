@@ -349,9 +349,13 @@ def test_the_statutory_model_is_written_for_services_only(tmp_path: Path) -> Non
     model does for services; for goods it would run from delivery, so the page leaves it out
     (R14 reports it), and a contract the source does not describe is reported too."""
     for contract, shown in (("services", True), (None, True), ("goods", False)):
-        withdrawal = f"withdrawal: {{period: P14D{', contract: ' + contract if contract else ''}}}\n"
+        withdrawal = (f"withdrawal: {{period: P14D{', contract: ' + contract if contract else ''}, "
+                      "termination_url: 'https://minimal.example/cancel'}\n")
         loaded = load_policy(_source(tmp_path / str(contract), {"refund": withdrawal}))
         for locale, heading in (("en", "## Instructions on withdrawal"), ("de", "## Widerrufsbelehrung")):
             page = render_document(loaded, "refund", locale)
             assert (heading in page) is shown, (contract, locale)
             assert ("from the day of the conclusion of the contract" in page) is (shown and locale == "en")
+        english = render_document(loaded, "refund", "en")
+        assert "You can cancel your subscription online at <https://minimal.example/cancel>." in english  # R08, R09
+        assert english.startswith("---\ntitle: \"" + ("Refund and withdrawal policy" if shown else "Refund policy"))

@@ -201,12 +201,13 @@ def no_waiver(context: Context) -> Iterator[Finding]:
     and exclusions may only add to them. Without the statutory right stated, a list of cases
     without refund reads as a waiver.
 
-    Fails: `exclusions: [{en: "You change your mind"}]` and no `withdrawal`.
+    Fails: `exclusions: [{en: "You change your mind"}]` and no `withdrawal`, or one for goods,
+    whose information the page leaves out (R14).
 
     Passes: the same exclusions with `withdrawal: {period: P14D}` (the page then says they do not limit it).
     """
     document = _refund(context)
-    if document.exclusions and document.withdrawal is None:
+    if document.exclusions and (document.withdrawal is None or not document.withdrawal.written):
         yield Finding(f"{len(document.exclusions)} case(s) without refund are listed while the right of withdrawal "
                       "is not stated", context.at("refund", "exclusions"),
                       hint="state the withdrawal right; exclusions may only add to it")
@@ -390,4 +391,6 @@ def withdrawal_contract(context: Context) -> Iterator[Finding]:
                       "delivery and the information covers their return, so the page leaves it out",
                       context.at("refund", "withdrawal", "contract"),
                       hint="state the withdrawal information for goods in a section of the refund document "
-                           "(sections), following the statutory model")
+                           "(sections), following the statutory model, then turn R14 off with the reason "
+                           "(site.checks: {R14: {level: \"off\", reason: ...}}); digital content not supplied on a "
+                           "tangible medium takes the model for services (contract: services)")

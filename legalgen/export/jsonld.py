@@ -309,7 +309,7 @@ def notice(version: Version, formatter: Formatter, page: str, *, previous: str |
     if document.dpo is not None:
         graph["dpv:hasDataProtectionOfficer"] = build.entity("dpo", "dpv:DataProtectionOfficer", document.dpo.name,
                                                              document.dpo)
-    if document.representative is not None:
+    if document.representative is not None and document.representative.stated:  # as the page shows it
         graph["dpv:hasRepresentative"] = build.entity("representative", "dpv:Representative",
                                                       document.representative.name, document.representative)
     authority = document.supervisory_authority

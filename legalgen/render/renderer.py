@@ -274,8 +274,8 @@ def document_title(formatter: Formatter, document: Any) -> str:
     """The document's own title (a custom document always has one), or the catalog title of its kind."""
     if document.title is not None:
         return str(document.title.get(formatter.locale))
-    if document.kind == "refund" and document.withdrawal is None:
-        return formatter.gettext("Refund policy")  # no withdrawal terms: not a withdrawal policy
+    if document.kind == "refund" and (document.withdrawal is None or not document.withdrawal.written):
+        return formatter.gettext("Refund policy")  # no withdrawal information: not a withdrawal policy
     return formatter.label(m.DocumentKind(document.kind), "title")
 
 

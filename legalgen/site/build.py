@@ -16,10 +16,10 @@ import ctypes
 import datetime as dt
 import functools
 import gc
-import html
 import importlib
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -819,12 +819,17 @@ def _promised_banners(snapshot: Snapshot, locale: str) -> dict[str, str]:
 def _refuse_missing_banners(folder: Path, pages: list[PurePosixPath], promised: Mapping[str, str],
                             project: Project, theme: Path) -> None:
     """:class:`BuildError` when a built page of ``folder`` (one locale) lacks the banner of a
-    notice its document promises (see :func:`_promised_banners`): a theme whose ``main.html``
-    replaces the ``announce`` block without the notices would publish a site that announces
-    nothing while its texts say it does."""
+    notice its document promises (see :func:`_promised_banners`): a theme whose templates
+    leave the notices out of the ``announce`` block would publish a site that announces
+    nothing while its texts say it does.
+
+    The banner is found by its mark, the ``data-notice`` attribute legalgen's ``main.html``
+    writes (in any quoting, as a minifier may leave it); the check cannot tell whether a
+    stylesheet or script of the project hides it."""
     if not promised:
         return
-    marks = {notice: f'data-notice="{html.escape(notice)}"'.encode() for notice in promised}
+    marks = {notice: re.compile(rb"""data-notice\s*=\s*["']?""" + re.escape(notice.encode()) + rb"""(?=["'\s>])""")
+             for notice in promised}
     for page in pages:
         built = folder / (page.parent if page.name == "index.md" else page.with_suffix("")) / "index.html"
         try:
@@ -832,15 +837,14 @@ def _refuse_missing_banners(folder: Path, pages: list[PurePosixPath], promised: 
         except FileNotFoundError:
             continue  # a page the engine did not build (its own report names it)
         for notice, mark in marks.items():
-            if mark not in text:
-                main = theme / "main.html"
-                where = (f"{os.path.relpath(main, project.root)} replaces the theme's announce block without "
-                         f"config.extra.legalgen.notices" if main.is_file() else "the theme does not show "
-                         "config.extra.legalgen.notices in its announce block")
+            if not mark.search(text):
+                main = os.path.relpath(theme / "main.html", project.root)
                 raise BuildError(f"{folder.name}/{built.relative_to(folder).as_posix()} does not show the banner "
                                  f"of the notice {notice}, which the {promised[notice]} text promises "
-                                 f"(changes.channels: banner): {where}; take the announce block from the "
-                                 "main.html that `legalgen init` writes in an empty folder")
+                                 f"(changes.channels: banner): the theme ({main} and the templates it extends) "
+                                 "does not print config.extra.legalgen.notices in its announce block; take that "
+                                 "block from the main.html `legalgen init` writes in an empty folder, or, if the "
+                                 "site does not announce changes on a banner, remove banner from changes.channels")
 
 
 def _write_hosting(site_dir: Path, loaded: LoadedPolicy) -> None:

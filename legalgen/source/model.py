@@ -925,10 +925,11 @@ class Withdrawal(Model):
 
     period: Duration = Period(days=14)
     contract: ContractSubject | None = Field(
-        None, description="What the contract is for: services (a subscription, a digital service) or goods. The "
-                          "withdrawal information is the statutory model for services, whose period runs from the "
-                          "conclusion of the contract; for goods it runs from delivery and the page leaves it out "
-                          "(R14)")
+        None, description="What the contract is for: services (a subscription, a digital service, or digital "
+                          "content not supplied on a tangible medium, whose period also runs from the conclusion of "
+                          "the contract) or goods (delivered things, digital content on a CD or DVD included). The "
+                          "withdrawal information is the statutory model for services; for goods, whose period "
+                          "runs from delivery, the page leaves it out (R14)")
     how: Text | None = Field(None, description="Procedure beyond a clear statement by e-mail")
     model_form: bool = Field(True, description="Offer the model withdrawal form")
     online_function: Url | None = Field(None, description="Online 'withdraw from contract' function")
@@ -941,6 +942,12 @@ class Withdrawal(Model):
                           "kündigen', § 312k BGB); shown to consumers with the withdrawal information")
     digital_content: DigitalContentLapse | None = Field(
         None, description="The right ends once supply of digital content begins (Art. 16(m)), on the conditions stated")
+
+    @property
+    def written(self) -> bool:
+        """Whether the page states the statutory withdrawal information: legalgen writes the
+        model for services (also where the source does not say, R14), not for goods."""
+        return self.contract != ContractSubject.GOODS
 
 
 class DigitalContentLapse(Model):

@@ -226,8 +226,8 @@ def test_a_description_is_the_text_the_page_shows_not_its_markdown(example_histo
 def test_facts_the_source_leaves_out_are_left_out(example_history: History) -> None:
     version = _second(example_history)
     assert version.source is not None
-    bare = version.document.model_copy(update={"dpo": None, "representative": None, "rights": None,
-                                                "supervisory_authority": None, "transfers": []})
+    bare = version.document.model_copy(update={"dpo": None, "representative": m.Contact(), "rights": None,
+                                                "supervisory_authority": None, "transfers": []})  # states nothing
     source = version.source.model_copy(update={"documents": {**version.source.documents, "privacy": bare}})
     graph = triples(jsonld.notice(replace(version, frozen_source=Later.known(source)), Formatter.for_locale("en"), PAGE,
                                   previous=None, current=f"{BASE}en/privacy/", site=BASE))

@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -212,7 +212,9 @@ def test_a_theme_that_drops_a_promised_banner_is_not_published(tmp_path: Path, m
     loaded = load_policy(project.source)
     with pytest.raises(BuildError, match=r"(en|de|fr)/[a-z/]*index.html does not show the banner of the notice "
                                          r"privacy-v3, which the privacy text promises \(changes.channels: banner\): "
-                                         r"overrides/main.html replaces the theme's announce block"):
+                                         r"the theme \(overrides/main.html and the templates it extends\) does not "
+                                         r"print config.extra.legalgen.notices .* or, if the site does not announce "
+                                         r"changes on a banner, remove banner from changes.channels"):
         build_site(project, loaded, load_history(loaded), AS_OF)
     assert not project.site.exists()
 
@@ -226,3 +228,29 @@ def test_a_theme_that_drops_a_promised_banner_is_not_published(tmp_path: Path, m
     monkeypatch.setattr(DocumentState, "shown", property(by_email))
     build_site(project, loaded, load_history(loaded), AS_OF)
     assert "legalgen-notice" not in (project.site / "en" / "privacy" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("html", "shown"), [
+    ('<p class="legalgen-notice" data-notice="privacy-v3">', True),
+    ("<p class=legalgen-notice data-notice=privacy-v3>", True),  # as a minifier leaves it
+    ("<p data-notice='privacy-v3' hidden>", True),  # hidden: the mark cannot tell
+    ('<p data-notice="privacy-v30">', False),
+    ("<p>privacy-v3</p>", False),
+])
+def test_the_banner_is_found_by_its_mark_in_any_quoting(tmp_path: Path, html: str, shown: bool) -> None:
+    from legalgen.diagnostics import BuildError
+    from legalgen.site.build import _refuse_missing_banners
+
+    (tmp_path / "en" / "privacy").mkdir(parents=True)
+    (tmp_path / "en" / "privacy" / "index.html").write_text(f"<html><body>{html}</body></html>", encoding="utf-8")
+    project = Project.at(tmp_path)
+
+    def check() -> None:
+        _refuse_missing_banners(tmp_path / "en", [PurePosixPath("privacy/index.md")], {"privacy-v3": "privacy"},
+                                project, tmp_path / "overrides")
+
+    if shown:
+        check()
+    else:
+        with pytest.raises(BuildError, match="en/privacy/index.html does not show the banner of the notice privacy-v3"):
+            check()
