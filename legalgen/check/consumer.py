@@ -386,7 +386,7 @@ def withdrawal_contract(context: Context) -> Iterator[Finding]:
                       "statutory model for services, whose period runs from the conclusion of the contract",
                       context.at("refund", "withdrawal"), hint="add withdrawal.contract: services (a subscription, a "
                                                                "digital service), or goods")
-    elif withdrawal.contract == m.ContractSubject.GOODS:
+    elif not withdrawal.written:  # goods
         yield Finding("legalgen writes the withdrawal information for services only; for goods the period runs from "
                       "delivery and the information covers their return, so the page leaves it out",
                       context.at("refund", "withdrawal", "contract"),

@@ -206,8 +206,9 @@ LABELS: dict[tuple[str, str, str], str] = {
         "automated_decisions": N_("You are not subject to decisions based solely on automated processing that "
                                   "produce legal effects concerning you or similarly significantly affect you, "
                                   "unless the law allows it. Where such a decision is necessary for entering into or "
-                                  "performing a contract with you or is based on your consent, you can obtain human intervention on our part, "
-                                  "express your point of view and contest the decision."),
+                                  "performing a contract with you or is based on your consent, you can obtain "
+                                  "human intervention on our part, express your point of view and contest the "
+                                  "decision."),
         "complaint": N_("You can lodge a complaint with a supervisory authority, in particular in the member state of "
                         "your habitual residence, your place of work or the place of the alleged infringement."),
     }),

@@ -110,7 +110,6 @@ def iso_countries() -> frozenset[str]:
                      if len(code) == 2 and code.isalpha() and code not in _NOT_ISO_3166)
 
 
-
 def _line(value: str) -> str:
     if _CONTROL.search(value) or _LINE_BREAK.search(value):
         raise PydanticCustomError("line", "must be one line without tabs or control characters")
