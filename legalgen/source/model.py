@@ -901,7 +901,9 @@ class ConsentManagement(Model):
     """How consent to trackers is asked, stored and withdrawn."""
 
     reject_all: bool = Field(description="A 'reject all' choice as easy as 'accept all'")
-    remembered_for: Duration
+    remembered_for: Duration = Field(
+        description="How long a visitor's choice is kept; when it runs out, the visitor is asked again (the page "
+                    "says both)")
     withdraw: Text = Field(description="How to change or withdraw consent")
 
 

@@ -32,6 +32,7 @@ from legalgen.diagnostics import (
     shown_as,
 )
 from legalgen.render.pages import render_document
+from legalgen.render.renderer import LocaleRenderer
 from legalgen.source.load import LoadedPolicy, load_policy
 from legalgen.source.reader import Limits
 from legalgen.versions import vcs
@@ -65,6 +66,9 @@ class DocumentReview:
     redlines: dict[str, str]
     status: str  # added, removed, changed, unchanged
     new_locales: tuple[str, ...] = ()  # languages of redlines that are all new text (a language or document added)
+    #: The released version whose text the changed source gives, word for word in every language:
+    #: the change needs no release (a fact stated that the pages already implied, say)
+    reads_as: int | None = None
 
 
 @dataclass(frozen=True)
@@ -209,6 +213,14 @@ def _signature(diagnostic: Diagnostic) -> tuple[str, str, str]:
 def compare(base: Side, head: Side, as_of: dt.date) -> Review:
     """The review of ``head`` against ``base``."""
     settings = head.loaded.policy.site.notices
+    locales = [str(locale) for locale in head.loaded.policy.site.locales]
+    renderers: dict[str, LocaleRenderer] = {}
+
+    def body(locale: str, document: Any) -> str:
+        if locale not in renderers:  # one per locale, for every document
+            renderers[locale] = LocaleRenderer(head.loaded, locale)
+        return renderers[locale].body(document)
+
     documents = []
     for key in sorted(set(base.loaded.policy.documents) | set(head.loaded.policy.documents)):
         before = base.loaded.policy.document(key)
@@ -229,7 +241,12 @@ def compare(base: Side, head: Side, as_of: dt.date) -> Review:
         latest = released[-1].source if released else None
         # what the head's source holds beyond its latest release (None: nothing to compare with)
         pending = classify(latest, head.loaded.policy, key) if latest is not None and after is not None else None
-        release_needed = status != "unchanged" and after is not None and (pending is None or bool(pending.changes))
+        # an editorial change the pages do not show (C08 compares the same way) is not worth a version
+        reads_as = released[-1].number if (
+            status == "changed" and after is not None and pending is not None and not pending.material
+            and all(released[-1].bodies.get(locale) == body(locale, after) for locale in locales)) else None
+        release_needed = status != "unchanged" and after is not None and (
+            pending is None or pending.material or reads_as is None)
         earliest = None
         if release_needed:
             # a first version is never material (C03 lets it take effect at once)
@@ -245,7 +262,7 @@ def compare(base: Side, head: Side, as_of: dt.date) -> Review:
         new_locales = tuple(locale for locale in redlines
                             if before is None or locale not in base.loaded.policy.site.locales)
         documents.append(DocumentReview(key, located, materiality.material, release_needed, earliest, redlines, status,
-                                        new_locales))
+                                        new_locales, reads_as))
     before_set = {_signature(d) for d in base.findings}
     after_set = {_signature(d) for d in head.findings}
     return Review(base.label, head.label, as_of, str(settings.period), documents,
@@ -352,6 +369,8 @@ def _verdict(document: DocumentReview, review_: Review) -> str:
     if document.release_needed and document.earliest_effective is not None:
         wait = f"; notice period {review_.notice_period}" if document.earliest_effective > review_.as_of else ""
         verdict += f"; release needed, effective on {document.earliest_effective.isoformat()} at the earliest{wait}"
+    elif document.reads_as is not None:
+        verdict += f"; no release needed, the pages read as version {document.reads_as}"
     return f"{document.status}, {verdict}"
 
 
@@ -383,7 +402,9 @@ def as_markdown(review_: Review, limit: int = COMMENT_LIMIT) -> str:
             "| document | change | release |", "|---|---|---|"]
     for document in review_.documents:
         release = (f"needed, effective {document.earliest_effective.isoformat()} at the earliest"
-                   if document.release_needed and document.earliest_effective else "not needed")
+                   if document.release_needed and document.earliest_effective else
+                   f"not needed, the pages read as version {document.reads_as}" if document.reads_as is not None
+                   else "not needed")
         change = "unchanged" if document.status == "unchanged" else \
             f"{document.status}, **{'material' if document.material else 'editorial'}**"
         head.append(f"| {document.key} | {change} | {release} |")
@@ -488,7 +509,7 @@ def as_json(review_: Review) -> str:
             "earliest_effective": d.earliest_effective.isoformat() if d.earliest_effective else None,
             "changes": [{"path": c.path, "description": c.description, "material": c.material,
                          "location": str(where) if where else None} for c, where in d.changes],
-            "redlines": d.redlines, "new_locales": list(d.new_locales),
+            "redlines": d.redlines, "new_locales": list(d.new_locales), "reads_as": d.reads_as,
         } for d in review_.documents],
         "new_findings": [finding(d) for d in review_.new_findings],
         "fixed_findings": [finding(d) for d in review_.fixed_findings],

@@ -249,7 +249,7 @@ def test_email_structure(example: LoadedPolicy, example_history: History) -> Non
     assert parsed.get_content_type() == "multipart/alternative"
     text = parsed.get_body(("plain",)).get_content()
     html = parsed.get_body(("html",)).get_content()
-    assert "Sie tritt am 15. Dezember 2026 in Kraft." in text and "Sie informiert Sie über eine Änderung unserer rechtlichen Dokumente." in text \
+    assert "Sie tritt am 15. Dezember 2026 in Kraft." in text and "Diese Mitteilung informiert Sie über eine Änderung unserer rechtlichen Dokumente für Lumenstream." in text \
         and "Werbung" not in text
     assert '<a href="https://legal.lumenstream.example/de/privacy/upcoming/"' in html
 

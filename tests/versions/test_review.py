@@ -95,6 +95,24 @@ def test_an_editorial_change_can_take_effect_at_once(repo: Path) -> None:
     assert data["material"] is False
 
 
+def test_a_change_the_pages_do_not_show_needs_no_release(repo: Path) -> None:
+    """A source change that renders word for word what the latest version says, in every
+    language, is editorial and needs no new version (C08 is quiet about it too)."""
+    _edit(repo, "refund", "  contract: services\n", "")  # services is what the text was written for anyway
+    data = json.loads(_diff(repo, "--format", "json").output)
+    refund = next(d for d in data["documents"] if d["document"] == "refund")
+    assert refund["status"] == "changed" and refund["changes"] and refund["material"] is False
+    assert refund["release_needed"] is False and refund["earliest_effective"] is None and refund["reads_as"] == 4
+    assert "refund: changed, editorial; no release needed, the pages read as version 4" in _diff(repo).output.splitlines()
+    assert "| refund | changed, **editorial** | not needed, the pages read as version 4 |" in \
+        _diff(repo, "--format", "markdown").output
+    # a change that shows still needs its release
+    _edit(repo, "refund", "P14D", "P21D")
+    refund = next(d for d in json.loads(_diff(repo, "--format", "json").output)["documents"]
+                  if d["document"] == "refund")
+    assert refund["release_needed"] is True and refund["reads_as"] is None
+
+
 def test_findings_added_and_fixed(repo: Path) -> None:
     _edit(repo, "privacy", "    legal_basis: contract\n", "")
     _git(repo, "commit", "-qam", "broken")
