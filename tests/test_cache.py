@@ -61,7 +61,8 @@ def test_a_corrupt_entry_is_ignored_and_rewritten(project: Path, monkeypatch: py
     entries[1].write_bytes(entries[1].read_bytes()[:20])
     calls = _frozen_loads(monkeypatch)
     history = load_history(loaded)
-    assert len(calls) == 2 and all(v.source is not None for vs in history.documents.values() for v in vs)
+    assert all(v.source is not None for vs in history.documents.values() for v in vs)  # loaded when first used
+    assert len(calls) == 2
     calls.clear()
     load_history(loaded)
     assert calls == []
@@ -173,6 +174,14 @@ def _reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return calls
 
 
+def _contents(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The document folders whose files are hashed by their bytes from now on."""
+    calls: list[Path] = []
+    real = versions_module._contents
+    monkeypatch.setattr(versions_module, "_contents", lambda folder, *args: calls.append(folder) or real(folder, *args))
+    return calls
+
+
 def test_a_verified_history_is_kept_whole(project: Path, monkeypatch: pytest.MonkeyPatch, settled: None) -> None:
     loaded = load_policy(project)
     first = load_history(loaded)
@@ -227,15 +236,41 @@ def test_a_changed_changelog_is_verified_again(project: Path, monkeypatch: pytes
     assert "V001" in {d.code for d in raised.value.diagnostics}
 
 
-def test_files_changed_a_moment_ago_are_verified_on_the_next_run(project: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_files_changed_a_moment_ago_are_found_by_their_contents_only(project: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """A file written within the file system's clock tick of the check could change again
-    unseen, so a history that fresh is not kept."""
+    without changing its signature, so a history that fresh is not kept under its signature:
+    the next runs find it by the bytes of its files, which show any change."""
     loaded = load_policy(project)
     load_history(loaded)
-    reads = _reads(monkeypatch)
+    reads, hashed = _reads(monkeypatch), _contents(monkeypatch)
     load_history(loaded)
-    assert reads
+    load_history(loaded)
+    assert reads == [] and len(hashed) == 2 * len(loaded.policy.documents)
+    body = project / "versions" / "refund" / "1" / "de.md"
+    body.write_bytes(body.read_bytes().replace(b"Tage", b"Tagx", 1))
+    with pytest.raises(SourceError) as raised:
+        load_history(loaded)
+    assert "V001" in {d.code for d in raised.value.diagnostics}
+
+
+def test_a_fresh_clone_of_a_verified_history_is_not_verified_again(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   settled: None, tmp_path: Path) -> None:
+    """A fresh clone, or a CI runner with the cache restored, gives every file a new inode and
+    time: the history is found by the bytes of its files, then by the clone's signatures."""
+    load_history(load_policy(project))
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    copy = copy_project(clone).source
+    loaded = load_policy(copy)
+    reads, loads, hashed = _reads(monkeypatch), _frozen_loads(monkeypatch), _contents(monkeypatch)
+    history = load_history(loaded)
+    assert reads == [] and loads == [] and len(hashed) == len(loaded.policy.documents)
+    assert all(v.source is not None and v.bodies["de"] for vs in history.documents.values() for v in vs)
+    assert loads == []  # from the cache of frozen sources
+    hashed.clear()
+    load_history(loaded)
+    assert reads == [] and hashed == []  # by the clone's signatures now
 
 
 def test_a_history_with_a_symbolic_link_is_never_kept(project: Path, monkeypatch: pytest.MonkeyPatch,

@@ -490,7 +490,11 @@ def _check_heads(root: Path, documents: Mapping[str, tuple[Version, ...]], loade
 def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnostic]) -> tuple[Version, ...]:
     """The versions of one document. A history verified on an earlier run whose files are
     untouched since (:func:`_signature`) comes from the cache (``history/``), in time that
-    does not depend on the number of versions; otherwise every file is read and verified."""
+    does not depend on the number of versions; otherwise every file is read and verified.
+
+    Files with the same bytes as a verified history, in a fresh clone of the repository or a
+    restored CI cache, where every file has a new inode and time, are found by their contents
+    (:func:`_contents`) instead of verified again."""
     from legalgen import cache
     from legalgen.versions import diff
 
@@ -499,19 +503,48 @@ def _load_document(folder: Path, loaded: LoadedPolicy, diagnostics: list[Diagnos
     signature = _signature(folder, loaded.limits.max_bytes)
     if signature is None:
         return _read_document(folder, loaded, locales, diagnostics)
+    settled = started - signature.newest > _SETTLE_NS
     # the classifications it holds are the code of legalgen.versions.diff's
-    key = cache.key(__file__, cache.key(diff.__file__), folder.name, repr(loaded.limits), signature.digest)
+    code = (__file__, cache.key(diff.__file__), folder.name, repr(loaded.limits))
+    key = cache.key(*code, signature.digest)
     kept = cache.kept("history", key, _VerifiedHistory)
     if kept is not None:
         return kept.versions(folder, loaded, signature.files)
+    contents = _contents(folder, signature, loaded.limits.max_bytes)
+    by_contents = cache.key(*code, b"contents", contents) if contents is not None else None
+    if by_contents is not None:
+        kept = cache.kept("history", by_contents, _VerifiedHistory)
+        if kept is not None:
+            if settled:
+                cache.keep("history", key, kept)  # the next run finds it by the files' signature
+            return kept.versions(folder, loaded, signature.files)
     reported = len(diagnostics)
     versions = _read_document(folder, loaded, locales, diagnostics)
-    if len(diagnostics) == reported and versions and all(v.source is not None for v in versions) \
-            and started - signature.newest > _SETTLE_NS:
-        cache.keep("history", key, _VerifiedHistory(tuple(v.release for v in versions),
-                                                    tuple(v.materiality for v in versions),
-                                                    tuple(tuple(v.bodies) for v in versions)))
+    if len(diagnostics) == reported and versions and all(v.source is not None for v in versions):
+        verified = _VerifiedHistory(tuple(v.release for v in versions), tuple(v.materiality for v in versions),
+                                    tuple(tuple(v.bodies) for v in versions))
+        if settled:
+            cache.keep("history", key, verified)
+        # the bytes verified are those hashed, unless a file changed in between
+        if by_contents is not None and _contents(folder, signature, loaded.limits.max_bytes) == contents:
+            cache.keep("history", by_contents, verified)
     return versions
+
+
+def _contents(folder: Path, signature: _Signature, max_bytes: int) -> bytes | None:
+    """A digest of the name and bytes of every file :func:`_signature` found below ``folder``;
+    ``None`` when one cannot be read, is no longer a plain file or is larger than a source
+    file may be (reading the history reports those)."""
+    digest = hashlib.sha256()
+    for name in sorted(signature.files):
+        try:
+            data, _ = read_bounded(folder / name, max_bytes + 1, follow_links=False)
+        except OSError:
+            return None
+        if data is None or len(data) > max_bytes:
+            return None
+        digest.update(f"\0{name}\0{len(data)}\0".encode("utf-8", "surrogateescape") + data)
+    return digest.digest()
 
 
 @dataclass(frozen=True)
