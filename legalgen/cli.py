@@ -143,7 +143,7 @@ def _fail(error: LegalgenError, output_format: str = "text", grouped: bool = Tru
     if isinstance(error, SourceError):
         _print_diagnostics(error.diagnostics, output_format, grouped)
         errors = sum(d.severity is Severity.ERROR for d in error.diagnostics)
-        click.echo(f"{errors} error(s) in the policy source", err=True)
+        click.echo(f"{errors} error(s)" + (f"; {error.outcome}" if error.outcome else ""), err=True)
     else:
         click.echo(f"error: {printable_lines(str(error))}", err=True)
     sys.exit(1)

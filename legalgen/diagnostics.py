@@ -119,11 +119,13 @@ class LegalgenError(Exception):
 
 
 class SourceError(LegalgenError):
-    """The policy source has problems; ``diagnostics`` lists all of them."""
+    """Problems in what a command read (the policy source, a summary or recipients file, an
+    option); ``diagnostics`` lists all of them, ``outcome`` what the command did not do."""
 
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, diagnostics: list[Diagnostic], outcome: str | None = None) -> None:
         self.diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
-        super().__init__(f"{len(self.diagnostics)} problem(s) in the policy source")
+        self.outcome = outcome
+        super().__init__(f"{len(self.diagnostics)} problem(s)" + (f"; {outcome}" if outcome else ""))
 
 
 class TranslationError(LegalgenError):

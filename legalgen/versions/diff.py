@@ -63,8 +63,9 @@ class Materiality:
 
 def classify(old: m.Policy, new: m.Policy, kind: str) -> Materiality:
     """Compare the document known as ``kind`` (and the controller) between two policies."""
-    changes = list(_controller(old.company, new.company))
     before, after = old.document(kind), new.document(kind)
+    document = after if after is not None else before
+    changes = list(_controller(old.company, new.company, document is not None and document.kind in _CONTROLLED))
     if before is None or after is None:
         if before is not after:
             changes.append(Change(kind, "document added" if before is None else "document removed", True))
@@ -124,9 +125,18 @@ def _longer(old: Period | None, new: Period | None) -> bool:
     return old is not None and new > old
 
 
-def _controller(old: m.Company, new: m.Company) -> Iterator[Change]:
+#: The documents that inform about processing, whose controller is the company: a new
+#: controller is a material change of them (WP260 rev.01 par. 31). The imprint and the refund
+#: policy only name the company, and must name it as it is now.
+_CONTROLLED = frozenset({"privacy", "cookies"})
+
+
+def _controller(old: m.Company, new: m.Company, controls: bool) -> Iterator[Change]:
     if (old.name, old.legal_form) != (new.name, new.legal_form):
-        yield Change("company.name", f"controller changes from {old.name!r} to {new.name!r}", True)
+        if controls:
+            yield Change("company.name", f"controller changes from {old.name!r} to {new.name!r}", True)
+        else:
+            yield Change("company.name", f"the company's name changes from {old.name!r} to {new.name!r}", False)
     if old.address != new.address or old.email != new.email:
         yield Change("company", "controller's address or e-mail changes", False)
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import shutil
+import tempfile
 from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
 
-from legalgen.diagnostics import Diagnostic, Location, SourceError, display_path
+from legalgen.diagnostics import Diagnostic, Location, Severity, SourceError, display_path
 from legalgen.render.renderer import LocaleRenderer
 from legalgen.source import model as m
-from legalgen.source.load import LoadedPolicy, validation_diagnostics
+from legalgen.source.load import LoadedPolicy, load_policy, validation_diagnostics
 from legalgen.source.reader import Limits, read_yaml
 from legalgen.versions.history import (
     CHANGELOG,
@@ -19,6 +22,7 @@ from legalgen.versions.history import (
     History,
     PlannedRelease,
     linked_part,
+    load_history,
     plan_release,
     versions_folder,
 )
@@ -69,12 +73,64 @@ def release_document(
                            summary=summary, material=material, notice_period=loaded.policy.site.notices.period,
                            today=today, backdate_reason=backdate_reason, signed=signed)
     _check_targets(loaded.root, kind, planned)
+    _refuse_errors_after(loaded, history, kind, planned, today)
     # the version's files first, the changelog and versions/index.yaml that name it last: a release
     # that fails on the way (a full disk) leaves no head pointing at a version that is not there
     last = {PurePosixPath(VERSIONS_DIR, kind, CHANGELOG): 1, PurePosixPath(VERSIONS_DIR, INDEX): 2}
     for relative in sorted(planned.files, key=lambda path: (last.get(path, 0), str(path))):
         write_file(loaded.root / relative, planned.files[relative])
     return planned
+
+
+def _refuse_errors_after(loaded: LoadedPolicy, history: History, kind: str, planned: PlannedRelease,
+                         today: dt.date) -> None:
+    """Refuse a release after which ``legalgen check`` would report an error about ``kind``
+    that it does not report now: one the new version brings (say C06, a purpose a material
+    version adds without a description), which could not be fixed once the version is
+    released. The rules run on a copy of the source with the release written into it. Errors
+    the source has anyway are ``check``'s to report (the gate before publishing); errors about
+    other documents do not hold this one back."""
+    from legalgen.check import check_policy
+
+    def signature(finding: Diagnostic) -> tuple[str, str, str]:
+        return finding.code, Path(finding.location.file).name, finding.message
+
+    before = {signature(finding) for finding in check_policy(loaded, history, today)}
+    with tempfile.TemporaryDirectory(prefix="legalgen-release-") as folder:
+        copy = Path(folder) / loaded.root.name
+        shutil.copytree(loaded.root, copy, symlinks=True)
+        for relative, data in planned.files.items():
+            write_file(copy / relative, data)
+        changelog = copy / VERSIONS_DIR / kind / CHANGELOG
+        entries = _lines(loaded.root / VERSIONS_DIR / kind / CHANGELOG)
+        after = load_policy(copy, loaded.limits, base=loaded.base)
+        findings = check_policy(after, load_history(after), today)
+        inside, shown = display_path(copy), display_path(loaded.root)
+        own = {"site.yaml", Path(loaded.files[kind].name).name if kind in loaded.files else f"{kind}.yaml"}
+        errors = []
+        for finding in findings:
+            where = Path(finding.location.file)
+            about = (where.name in own and where.parent.name != "source") or \
+                (VERSIONS_DIR in where.parts and where.parts[where.parts.index(VERSIONS_DIR) + 1:][:1] == (kind,))
+            if finding.severity is not Severity.ERROR or not about or signature(finding) in before:
+                continue
+            location = finding.location
+            if location.file in (str(changelog), display_path(changelog)) and location.line > entries:  # the new entry
+                location = loaded.locate(kind)
+            elif location.file.startswith(inside):
+                location = dataclasses.replace(location, file=shown + location.file[len(inside):])
+            errors.append(dataclasses.replace(finding, location=location))
+    if errors:
+        raise SourceError(errors, f"nothing was released: the new version would bring {len(errors)} error(s) "
+                                  "that `legalgen check` reports, and a released version cannot be changed")
+
+
+def _lines(path: Path) -> int:
+    """The number of lines in the file at ``path``, 0 when there is none."""
+    try:
+        return path.read_bytes().count(b"\n")
+    except OSError:
+        return 0
 
 
 def _check_targets(root: Path, kind: str, planned: PlannedRelease) -> None:

@@ -162,6 +162,24 @@ def test_new_controller_is_material(tmp_path: Path) -> None:
     assert [c.path for c in classify(policies[0], policies[1], "privacy").reasons] == ["company.name"]
 
 
+def test_a_new_company_name_is_editorial_where_the_company_is_no_controller(tmp_path: Path) -> None:
+    """The imprint and the refund policy name the company and must name it as it is now: a
+    new name is no change of controller there, and needs no notice period."""
+    documents = {"refund": REFUND, "privacy": PRIVACY}
+    policies = []
+    for name, site in (("old", SITE), ("new", SITE.replace("name: Test GmbH", "name: Other GmbH"))):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "site.yaml").write_text(site, encoding="utf-8")
+        for kind, text in documents.items():
+            (folder / f"{kind}.yaml").write_text(text, encoding="utf-8")
+        policies.append(load_policy(folder).policy)
+    refund = classify(policies[0], policies[1], "refund")
+    assert not refund.material and [(c.path, c.description) for c in refund.changes] == [
+        ("company.name", "the company's name changes from 'Test GmbH' to 'Other GmbH'")]
+    assert classify(policies[0], policies[1], "privacy").material
+
+
 @pytest.mark.parametrize(
     ("change", "path"),
     [

@@ -187,6 +187,30 @@ def _release(root: Path, *args: str) -> object:
     return CliRunner().invoke(main, ["release", "privacy", "--source", str(root), *args], env=released_on(published))
 
 
+def test_a_release_that_would_bring_an_error_is_refused(tmp_path: Path) -> None:
+    """A material version that adds a purpose without a description is C06, which no edit of
+    the released version could fix: the release is refused and writes nothing. An error the
+    source has anyway is check's to report and does not hold the release back."""
+    project = copy_project(tmp_path)
+    path = project.source / "privacy.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("purposes:\n", "purposes:\n  - id: offers\n    type: direct_marketing\n"
+                                 "    legal_basis: consent\n    data: [contact]\n"
+                                 "    requirement: {provision: voluntary}\n"
+                                 "    retention: {period: P30D, after: account_closure}\n", 1), encoding="utf-8")
+    summary = tmp_path / "summary.yaml"
+    summary.write_text("en: Offers.\nde: Angebote.\nfr: Offres.\n", encoding="utf-8")
+    before = sorted(p.relative_to(project.source) for p in (project.source / "versions").rglob("*"))
+    result = CliRunner().invoke(main, ["release", "privacy", "--root", str(project.root), "--effective", "2027-03-01",
+                                       "--summary-file", str(summary)], env=released_on("2026-11-24"))
+    assert result.exit_code == 1, result.output
+    assert re.search(r"privacy\.yaml:\d+:\d+: error C06 privacy version \d+ adds purpose 'offers' without explaining "
+                     r"it", result.output), result.output
+    assert "nothing was released: the new version would bring 1 error(s)" in result.output
+    assert "Traceback" not in result.output and "legalgen-release-" not in result.output
+    assert sorted(p.relative_to(project.source) for p in (project.source / "versions").rglob("*")) == before
+
+
 def test_release_freezes_source_and_text(tmp_path: Path) -> None:
     root = _source(tmp_path)
     summary = tmp_path / "summary.yaml"
