@@ -1,18 +1,21 @@
-"""Typography of rendered text: French spacing and elision, German no-break spaces.
+"""Typography of rendered text: French spacing, apostrophes and elision, German no-break spaces.
 
 French sets a non-breaking space before the high punctuation marks: a narrow one
 (U+202F) before ``;``, ``!`` and ``?``, a normal one (U+00A0) before ``:``, and one inside
-guillemets « »; a number and its ``%`` are joined by a narrow one ("100 %"). It also
-elides ``de``/``que`` before a vowel, which a sentence with a number in it cannot always
-foresee ("dans un délai de un mois" -> "d'un mois").
-:func:`french` applies both to Markdown, HTML or plain text without touching what must
+guillemets « »; a number and its ``%`` are joined by a narrow one ("100 %"). Its apostrophe
+is the typographic one (U+2019) wherever a straight one stands between two letters
+("l’heure"). It also elides ``de``/``que`` before a vowel, which a sentence with a number
+in it cannot always foresee ("dans un délai de un mois" -> "d’un mois").
+:func:`french` applies them to Markdown, HTML or plain text without touching what must
 stay as written: front matter, code, URLs, e-mail addresses, HTML tags, link targets,
 attribute lists, admonition markers and times such as 12:30.
 
 >>> french("Durée : 1 an; voir <https://a.example/x?y=1> ou «test» !")
 'Durée\\xa0: 1\\xa0an\\u202f; voir <https://a.example/x?y=1> ou «\\xa0test\\xa0»\\u202f!'
->>> french("Contact: dpo@a.example, 12:30, dans un délai de un mois.")
-"Contact\\xa0: dpo@a.example, 12:30, dans un délai d'un mois."
+>>> french("Contact: o'hara@a.example, 12:30, dans un délai de un mois.")
+"Contact\\xa0: o'hara@a.example, 12:30, dans un délai d\\u2019un mois."
+>>> french("l'heure d'été, `l'abc`, <a title='x'>aujourd'hui</a>, 'cité'")
+"l\\u2019heure d\\u2019été, `l'abc`, <a title='x'>aujourd\\u2019hui</a>, 'cité'"
 >>> french("[ref]: https://a.example/x\\nVoir [ici][ref] !")
 '[ref]: https://a.example/x\\nVoir [ici][ref]\\u202f!'
 >>> french("&lt;b&gt; &amp; &#39;x&#39; !")
@@ -65,10 +68,12 @@ _HELD = re.compile("\ue000(\\d+)\ue001")
 _PERCENT = re.compile(r"(?<=\d)[ \u00a0]?%")
 _ELISION = re.compile(r"\b([dD]e|[qQ]ue) (une?|ans?|heures?)\b")
 _ELISION_HINTS = ("e un", "e an", "e heure")
+#: A straight apostrophe between two letters (not a quotation mark, not in a number).
+_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
 
 
 def _elide(match: re.Match[str]) -> str:
-    return f"{match.group(1)[0]}'{match.group(2)}"
+    return f"{match.group(1)[0]}\u2019{match.group(2)}"
 
 
 def _space_before(text: str, marks: re.Pattern[str], space: str) -> str:
@@ -102,6 +107,10 @@ def _plain(text: str) -> str:
     return text
 
 
+def _apostrophes(text: str) -> str:
+    return _APOSTROPHE.sub("\u2019", text) if "'" in text else text
+
+
 
 #: A number and the unit of time after it, which a line must not separate.
 _FRENCH_UNITS = re.compile(r"(?<=\d) (?=(?:jours?|mois|ans?|années?|heures?|semaines?|minutes?|secondes?|trimestres?)\b)")
@@ -118,7 +127,7 @@ _GERMAN_ABBREVIATIONS = re.compile(r"(?<![\w.])([A-Za-zÄÖÜäöü])\. (?=[A-Za
 
 
 def _french(text: str) -> str:
-    text = _plain(text)
+    text = _apostrophes(_plain(text))
     if any(c.isdigit() for c in text):
         text = _FRENCH_UNITS.sub("\u00a0", text)
         text = _FRENCH_REFERENCES.sub("\\1\u00a0", text)
@@ -133,7 +142,7 @@ def _german(text: str) -> str:
 
 
 def french(text: str) -> str:
-    """``text`` with French spacing and elision, and a number held to its unit of time ("14 jours"),
+    """``text`` with French spacing, apostrophes and elision, and a number held to its unit of time ("14 jours"),
     protected spans left as they are; idempotent.
 
     Protected spans stand in as placeholders while the rules run, so that a rule still

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from legalgen.cli import main
 from legalgen.source.load import load_policy
-from legalgen.versions import history
+from legalgen.versions import history, releases
 from legalgen.versions.diff import Change, Materiality
 
 from ..conftest import released_on
@@ -37,10 +37,13 @@ def _project(tmp_path: Path) -> Path:
     return root
 
 
-def test_c01_unreleased_material_change(tmp_path: Path) -> None:
+def test_c01_unreleased_material_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = _project(tmp_path)
     (root / "privacy.yaml").write_text(NEW_PURPOSE, encoding="utf-8")
     assert run(tmp_path, privacy=NEW_PURPOSE) == [("C01", "privacy.yaml", 1)]
+    # `release` refuses a version that brings C06; one released otherwise (by hand, by an older
+    # legalgen) is reported
+    monkeypatch.setattr(releases, "_refuse_errors_after", lambda *args: None)
     _release(root, "en: Stats.\nde: Statistik.\n", "2026-02-01", "2026-03-05")
     found = run(tmp_path, privacy=NEW_PURPOSE)
     assert [code for code, _, _ in found] == ["C06"]  # the released purpose has no description
@@ -60,9 +63,10 @@ def test_c03_a_version_in_force_stays_as_released(tmp_path: Path) -> None:
     legalgen may also classify more as material) is an error while announced, and a warning once
     in force, when nothing can change it any more."""
     root = _project(tmp_path)
-    (root / "privacy.yaml").write_text(NEW_PURPOSE, encoding="utf-8")
+    described = NEW_PURPOSE.replace("    type: analytics\n", "    type: analytics\n    description: {en: x, de: x}\n")
+    (root / "privacy.yaml").write_text(described, encoding="utf-8")
     _release(root, "en: Stats.\nde: Statistik.\n", "2026-02-01", "2026-03-05")
-    longer = NEW_PURPOSE.replace("advance_notice: P30D", "advance_notice: P60D")
+    longer = described.replace("advance_notice: P30D", "advance_notice: P60D")
     site = SITE.replace("  jurisdictions: [EU]\n", "  jurisdictions: [EU]\n  notices: {period: P60D}\n")
     found = {when: [(d.code, d.severity.value) for d in diagnostics(tmp_path, dt.date.fromisoformat(when),
                                                                      site=site, privacy=longer) if d.code == "C03"]

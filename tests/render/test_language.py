@@ -131,5 +131,5 @@ def test_the_lint_finds_what_it_looks_for() -> None:
     assert _defects("de", "binnen 14 Tage") and _defects("de", "Wir antworten within one month")
     assert _defects("de", "Kontakt  E-Mail") and _defects("de", "Name ()") and _defects("de", "(Firma, , E-Mail)")
     assert _defects("de", "Guten Tag,\n\nWir haben")
-    assert not _defects("fr", "Durée\u00a0: un an, le 1er mars 2026, dans un délai d'un mois.")
+    assert not _defects("fr", "Durée\u00a0: un an, le 1er mars 2026, dans un délai d’un mois.")
     assert not _defects("de", "binnen vierzehn Tagen, innerhalb von 14 Tagen, am 1. März 2026.")

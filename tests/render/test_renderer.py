@@ -222,11 +222,11 @@ def test_a_recipient_named_only_by_its_kind_reads_in_lower_case_inside_a_sentenc
     assert "This recipient is certified under the EU-U.S. Data Privacy Framework." in en
     assert "Die Übermittlung an einen E-Mail-Versanddienstleister (Vereinigte Staaten" in de
     assert "Die Übermittlung an eine Behörde (Schweiz" in de and "Dieser Empfänger ist nach dem " in de
-    assert "Le transfert de données à un prestataire d'envoi d'e-mails (États-Unis" in fr
+    assert "Le transfert de données à un prestataire d’envoi d’e-mails (États-Unis" in fr
     assert "Le transfert de données à une autorité publique (Suisse" in fr
-    assert "Ce destinataire dispose d'une certification au titre du " in fr
+    assert "Ce destinataire dispose d’une certification au titre du " in fr
     assert "**Empfänger:** E-Mail-Versanddienstleister" in de
-    assert "\u00a0:** prestataire d'envoi d'e-mails" in fr and "- **Prestataire d'envoi d'e-mails** (" in fr
+    assert "\u00a0:** prestataire d’envoi d’e-mails" in fr and "- **Prestataire d’envoi d’e-mails** (" in fr
 
 
 @pytest.mark.parametrize(("gender", "appointed"), [

@@ -43,7 +43,8 @@ _RULES = [
     (re.compile(r"(?<=[^\s(\[«|])[ \u00a0\u202f]?:"), "\u00a0:"),
     (re.compile(r"«[ \u00a0\u202f]?"), "«\u00a0"),
     (re.compile(r"[ \u00a0\u202f]?»"), "\u00a0»"),
-    (re.compile(r"\b([dD]e|[qQ]ue) (une?|ans?|heures?)\b"), lambda m: f"{m.group(1)[0]}'{m.group(2)}"),
+    (re.compile(r"\b([dD]e|[qQ]ue) (une?|ans?|heures?)\b"), lambda m: f"{m.group(1)[0]}\u2019{m.group(2)}"),
+    (re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])"), "\u2019"),
     (re.compile(r"(?<=\d) (?=(?:jours?|mois|ans?|années?|heures?|semaines?|minutes?|secondes?|trimestres?)\b)"),
      "\u00a0"),
     (re.compile(r"(?<![\w.])(§§?|[aA]rticles?|paragraphes?) (?=\d)"), "\\1\u00a0"),
@@ -71,7 +72,7 @@ def reference(text: str, rules: list = _RULES) -> str:  # type: ignore[type-arg]
 
 
 #: Characters the rules and the protected spans turn on, and some ordinary ones.
-ALPHABET = list("aeéqudDQhtpsmilo@.+-_:;?!«»()[]{}|<>&#`*\n\t 0123\u00a0\u202f\ue000\ue001") + ["de un", "que an",
+ALPHABET = list("aeéqudDQhtpsmilo@.+-_:;?!«»()[]{}|<>&#`*'\n\t 0123\u00a0\u202f\ue000\ue001") + ["de un", "que an",
     "```", "~~~", "``", "\n[^1]:", "\n[r]: x \"t : u\"",
     "https:", "http:", "mailto:", "!!! note", "---\n", "](", "x@y.fr", "&amp;", "12:30", "\n[r]:"]
 TEXTS = st.lists(st.sampled_from(ALPHABET + ["1 an", "14 jours", "6 mois", "|:---|---:|", "\n|--:|", "](a_(b)?c)",

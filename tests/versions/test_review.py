@@ -88,8 +88,8 @@ def test_an_editorial_change_can_take_effect_at_once(repo: Path) -> None:
     privacy = next(d for d in data["documents"] if d["document"] == "privacy")
     assert privacy["status"] == "changed" and privacy["material"] is False
     assert privacy["release_needed"] is True and privacy["earliest_effective"] == "2026-12-21"
-    today = json.loads(_diff(repo, "--format", "json").output)  # version 7 is announced for 2026-12-19
-    assert next(d for d in today["documents"] if d["document"] == "privacy")["earliest_effective"] == "2026-12-20"
+    today = json.loads(_diff(repo, "--format", "json").output)  # version 8 is announced for 2026-12-20
+    assert next(d for d in today["documents"] if d["document"] == "privacy")["earliest_effective"] == "2026-12-21"
     assert privacy["changes"][0]["description"] == "wording or presentation changed"
     assert "<del>subscription</del><ins>streaming</ins>" in privacy["redlines"]["en"]
     assert data["material"] is False
@@ -102,9 +102,9 @@ def test_a_change_the_pages_do_not_show_needs_no_release(repo: Path) -> None:
     data = json.loads(_diff(repo, "--format", "json").output)
     refund = next(d for d in data["documents"] if d["document"] == "refund")
     assert refund["status"] == "changed" and refund["changes"] and refund["material"] is False
-    assert refund["release_needed"] is False and refund["earliest_effective"] is None and refund["reads_as"] == 4
-    assert "refund: changed, editorial; no release needed, the pages read as version 4" in _diff(repo).output.splitlines()
-    assert "| refund | changed, **editorial** | not needed, the pages read as version 4 |" in \
+    assert refund["release_needed"] is False and refund["earliest_effective"] is None and refund["reads_as"] == 5
+    assert "refund: changed, editorial; no release needed, the pages read as version 5" in _diff(repo).output.splitlines()
+    assert "| refund | changed, **editorial** | not needed, the pages read as version 5 |" in \
         _diff(repo, "--format", "markdown").output
     # a change that shows still needs its release
     _edit(repo, "refund", "P14D", "P21D")
