@@ -608,7 +608,8 @@ def catalogs(check_only: bool) -> None:
 @main.command()
 @_root_option
 @_source_option
-@_as_of_option
+@click.option("--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day whose notices are due (YYYY-MM-DD) [default: today in the site's time zone].")
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the .eml files [default: notices/<as-of date>/ under the project root].")
 @click.option("--send", is_flag=True, help="Also deliver the messages through SMTP (LEGALGEN_SMTP_* variables).")
@@ -884,7 +885,8 @@ def diff(base: str | None, head: str | None, output_format: str, redlines: bool,
     main or master). Per document: each changed fact with its file:line, material or
     editorial and why, whether a release is needed and the earliest date it can take effect
     under the notice period, and the redline in every locale; then the check findings the
-    change adds and fixes. Exits 0 (use `legalgen check` as the gate). With --brand, the
+    change adds and fixes. Exits 0 whatever the change and its findings (`legalgen check` is
+    the gate), 1 when a side cannot be read. With --brand, the
     brand over the base source is compared, both read at each git revision.
     """
     from legalgen.versions import review

@@ -1,4 +1,4 @@
-"""Changes to a policy (REQUIREMENTS.md C01-C04, C06-C08; WP260 rev.01 par. 29-31). C05 is in style."""
+"""Changes to a policy (REQUIREMENTS.md C01-C04, C06-C09; WP260 rev.01 par. 29-31). C05 is in style."""
 
 from __future__ import annotations
 
@@ -272,3 +272,26 @@ def unreleased_wording(context: Context) -> Iterator[Finding]:
         yield Finding(f"{kind}: the text of version {latest.number} differs from what the source gives now in "
                       f"{', '.join(changed)} ({why}); the site shows version {latest.number} until a release",
                       context.at(kind), hint=hint)
+
+
+@rule("C09", document="site", covers="versions", source="WP260 rev.01 par. 29; GDPR Art. 12(1)")
+def released_document_without_source(context: Context) -> Iterator[Finding]:
+    """A document with released versions is still in the source.
+
+    Why: the site shows a document, its released versions and their history only while the
+    source has it. A document file deleted or renamed would take its current page, every
+    version's permalink and the history off the site at the next build, without notice,
+    although the versions themselves stay in versions/.
+
+    Fails: policy/refund.yaml deleted while versions/refund/ holds released versions.
+
+    Passes: the document's file is in the source (restored from version control, or under
+    the file name its kind is read from).
+    """
+    for kind, versions in context.history.documents.items():
+        if versions and kind not in context.policy.documents:
+            latest = versions[-1]
+            yield Finding(f"{kind} has {len(versions)} released version(s) but is not in the source: the next build "
+                          f"would take its page, every version's permalink and its history off the site",
+                          latest.locate(), hint=f"restore the {kind} document (e.g. `git checkout HEAD -- "
+                                                f"<source>/{kind}.yaml`); released documents are not withdrawn")

@@ -68,7 +68,7 @@ def german_imprint(context: Context) -> Iterator[Finding]:
 
 @rule("I02", document="site", covers="company.address | company.email | company.phone | "
       "company.commercial_register | company.share_capital | imprint:publication_director | imprint:hosting",
-      source="FR LCEN art. 6 (verify numbering)", severity=Severity.WARNING,
+      source="FR LCEN art. 6 III-1 a-d, art. 19", severity=Severity.WARNING,
       when=("the company is established in France", lambda c: _established_in(c, "FR", J.FR)))
 def french_legal_notice(context: Context) -> Iterator[Finding]:
     """A provider established in France publishes complete mentions légales.
@@ -76,9 +76,9 @@ def french_legal_notice(context: Context) -> Iterator[Finding]:
     Applies by the company's address, whatever jurisdictions the site lists; without an
     address, when the site lists FR.
 
-    Why: LCEN art. 6 (numbering to verify): company name, registered office, e-mail address,
-    phone, RCS number, share capital, publication director, and the host's name, address and
-    phone.
+    Why: LCEN (loi n° 2004-575) art. 6 III-1: company name, registered office, phone, RCS
+    number and share capital (b), the publication director (c), and the host's name, address
+    and phone (d); art. 19 adds the e-mail address for whoever sells online.
 
     The registered office is a street address, not a PO box.
 

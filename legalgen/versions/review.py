@@ -69,6 +69,9 @@ class DocumentReview:
     #: The released version whose text the changed source gives, word for word in every language:
     #: the change needs no release (a fact stated that the pages already implied, say)
     reads_as: int | None = None
+    #: The earliest effective date waits for the notice period (the change, or what the source
+    #: holds beyond its latest release, is material)
+    noticed: bool = False
 
 
 @dataclass(frozen=True)
@@ -248,6 +251,7 @@ def compare(base: Side, head: Side, as_of: dt.date) -> Review:
         release_needed = status != "unchanged" and after is not None and (
             pending is None or pending.material or reads_as is None)
         earliest = None
+        material = False
         if release_needed:
             # a first version is never material (C03 lets it take effect at once)
             material = bool(released) and (materiality.material or bool(pending and pending.material))
@@ -262,7 +266,7 @@ def compare(base: Side, head: Side, as_of: dt.date) -> Review:
         new_locales = tuple(locale for locale in redlines
                             if before is None or locale not in base.loaded.policy.site.locales)
         documents.append(DocumentReview(key, located, materiality.material, release_needed, earliest, redlines, status,
-                                        new_locales, reads_as))
+                                        new_locales, reads_as, material))
     before_set = {_signature(d) for d in base.findings}
     after_set = {_signature(d) for d in head.findings}
     return Review(base.label, head.label, as_of, str(settings.period), documents,
@@ -367,7 +371,9 @@ def _verdict(document: DocumentReview, review_: Review) -> str:
         return "unchanged"
     verdict = "material" if document.material else "editorial"
     if document.release_needed and document.earliest_effective is not None:
-        wait = f"; notice period {review_.notice_period}" if document.earliest_effective > review_.as_of else ""
+        wait = "" if document.earliest_effective <= review_.as_of else \
+            f"; notice period {review_.notice_period}" if document.noticed else \
+            "; the day after the latest released version takes effect"
         verdict += f"; release needed, effective on {document.earliest_effective.isoformat()} at the earliest{wait}"
     elif document.reads_as is not None:
         verdict += f"; no release needed, the pages read as version {document.reads_as}"

@@ -33,7 +33,10 @@ def _run(cwd: Path, args: tuple[str, ...], *, text: bool, stdin: bytes | None = 
     try:
         return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=text, check=False, timeout=_TIMEOUT,
                               input=stdin)
-    except FileNotFoundError:
+    except FileNotFoundError as error:
+        if error.filename not in (None, "git") or not cwd.is_dir():  # the folder it runs in is what is missing
+            raise LegalgenError(f"{display_path(cwd)}: no such folder; give the project root with --root, or the "
+                                "source with --source") from None
         raise LegalgenError("git is not installed; it is needed for this command") from None
     except subprocess.TimeoutExpired:
         raise LegalgenError(f"git {args[0]} did not finish within {_TIMEOUT} s") from None

@@ -140,3 +140,14 @@ def test_c08_a_text_the_site_does_not_show_yet(tmp_path: Path, monkeypatch: pyte
     [found_now] = check_policy(loaded, history.load_history(loaded), dt.date(2026, 2, 1))
     assert found_now.code == "C08" and "in de (legalgen now words it differently)" in found_now.message
     assert "legalgen release privacy --effective <date> --summary-file <file>" in (found_now.hint or "")
+
+
+def test_c09_a_released_document_deleted_from_the_source(tmp_path: Path) -> None:
+    from ..conftest import copy_project
+
+    project = copy_project(tmp_path)
+    (project.source / "refund.yaml").unlink()
+    result = CliRunner().invoke(main, ["check", "--root", str(project.root)], env=released_on("2026-11-24"))
+    assert result.exit_code == 1, result.output
+    assert "error C09 refund has 5 released version(s) but is not in the source" in result.output
+    assert "versions/refund/changelog.yaml:" in result.output

@@ -90,6 +90,8 @@ def test_an_editorial_change_can_take_effect_at_once(repo: Path) -> None:
     assert privacy["release_needed"] is True and privacy["earliest_effective"] == "2026-12-21"
     today = json.loads(_diff(repo, "--format", "json").output)  # version 8 is announced for 2026-12-20
     assert next(d for d in today["documents"] if d["document"] == "privacy")["earliest_effective"] == "2026-12-21"
+    assert ("privacy: changed, editorial; release needed, effective on 2026-12-21 at the earliest; the day after the "
+            "latest released version takes effect") in _diff(repo).output.splitlines()
     assert privacy["changes"][0]["description"] == "wording or presentation changed"
     assert "<del>subscription</del><ins>streaming</ins>" in privacy["redlines"]["en"]
     assert data["material"] is False
@@ -164,6 +166,11 @@ def test_errors_are_clean(repo: Path, tmp_path: Path) -> None:
     _edit(repo, "privacy", "period: P30D", "period: P60D")
     late = _diff(repo, "--as-of", "9999-12-10")  # the notice would end past the calendar
     assert late.exit_code == 1 and "ends past the year 9999" in late.output and "Traceback" not in late.output
+
+
+def test_a_missing_source_folder_is_named_not_blamed_on_git(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["diff", "--root", str(tmp_path)], env=released_on(TODAY))
+    assert result.exit_code == 1 and "no such folder" in result.output and "git is not installed" not in result.output
 
 
 def test_excerpt_keeps_only_the_changed_lines() -> None:
