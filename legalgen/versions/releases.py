@@ -10,7 +10,14 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
 
-from legalgen.diagnostics import Diagnostic, Location, Severity, SourceError, display_path
+from legalgen.diagnostics import (
+    Diagnostic,
+    LegalgenError,
+    Location,
+    Severity,
+    SourceError,
+    display_path,
+)
 from legalgen.render.renderer import LocaleRenderer
 from legalgen.source import model as m
 from legalgen.source.load import LoadedPolicy, load_policy, validation_diagnostics
@@ -98,9 +105,13 @@ def _refuse_errors_after(loaded: LoadedPolicy, history: History, kind: str, plan
     before = {signature(finding) for finding in check_policy(loaded, history, today)}
     with tempfile.TemporaryDirectory(prefix="legalgen-release-") as folder:
         copy = Path(folder) / loaded.root.name
-        shutil.copytree(loaded.root, copy, symlinks=True)
-        for relative, data in planned.files.items():
-            write_file(copy / relative, data)
+        try:
+            shutil.copytree(loaded.root, copy, symlinks=True)
+            for relative, data in planned.files.items():
+                write_file(copy / relative, data)
+        except (OSError, shutil.Error) as error:
+            raise LegalgenError(f"{display_path(loaded.root)}: cannot copy the source to check the release before "
+                                f"writing it ({error}); nothing was released") from None
         changelog = copy / VERSIONS_DIR / kind / CHANGELOG
         entries = _lines(loaded.root / VERSIONS_DIR / kind / CHANGELOG)
         after = load_policy(copy, loaded.limits, base=loaded.base)
