@@ -375,6 +375,14 @@ def read_yaml(path: Path, name: str, limits: Limits | None = None) -> tuple[Sour
         return None, [Diagnostic("S001", f"YAML: {error.problem}", _mark(name, error))]
     except MarkedYAMLError as error:
         problem = " ".join(str(error.problem or error.context or "invalid YAML").split())
+        start, end = error.context_mark, error.problem_mark
+        if error.problem and str(error.context or "").startswith(("while scanning", "while parsing")) and \
+                start is not None and end is not None and start.line < end.line:
+            # the parser noticed on a later line what went wrong earlier (a key without its colon,
+            # a bracket never closed): the place is where it started
+            context = " ".join(str(error.context).split())
+            return None, [Diagnostic("S001", f"YAML syntax: {problem} ({context}, noticed on line {end.line + 1})",
+                                     Location(name, start.line + 1, start.column + 1))]
         return None, [Diagnostic("S001", f"YAML syntax: {problem}", _mark(name, error))]
     except ReaderError as error:
         where = _offset_location(name, text, error.position)

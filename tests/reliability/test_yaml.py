@@ -23,7 +23,9 @@ LAUGHS = "kind: privacy\na: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     ({"site.yaml": "- a\n- b\n"}, ("S003", "site.yaml", 1)),
     ({"privacy.yaml": "just a sentence\n"}, ("S009", "privacy.yaml", 1)),
     ({"privacy.yaml": "- kind: privacy\n"}, ("S009", "privacy.yaml", 1)),
-    ({"privacy.yaml": "kind: privacy\ndata_categories: [\n  {id: a\n"}, ("S001", "privacy.yaml", 4)),
+    ({"privacy.yaml": "kind: privacy\ndata_categories: [\n  {id: a\n"}, ("S001", "privacy.yaml", 3)),  # the brace
+    ({"privacy.yaml": "kind: privacy\npurposes:\n  - id: x\n    legal_basis contract\n    data: [a]\n"},
+     ("S001", "privacy.yaml", 4)),  # the key without its colon, not the line after it
     ({"privacy.yaml": "kind: privacy\nkind: cookies\n"}, ("S001", "privacy.yaml", 2)),
     ({"privacy.yaml": "kind: privacy\nx:\n\ty: 1\n"}, ("S001", "privacy.yaml", 3)),
     ({"privacy.yaml": "kind: privacy\nsize: " + "9" * 5000 + "\n"}, ("S001", "privacy.yaml", 2)),
