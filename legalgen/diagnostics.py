@@ -74,6 +74,11 @@ class Diagnostic:
         loc = self.location
         return (loc.file, loc.line, loc.col, self.code, self.message)
 
+    def identity(self) -> tuple[str, str, str]:
+        """What the finding is, whatever line it moved to: its code, file name and message (two
+        states of a source compared, before and after a change)."""
+        return self.code, Path(self.location.file).name, self.message
+
     def format(self) -> str:
         """The one-line form ``file:line:col: error CODE message`` (and the hint on a line of
         its own), control characters escaped (:func:`printable`)."""

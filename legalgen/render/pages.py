@@ -105,10 +105,10 @@ def locale_pages(snapshot: Snapshot, renderer: LocaleRenderer) -> list[Page]:
     return pages
 
 
-def render_document(loaded: LoadedPolicy, kind: str, locale: str) -> str:
-    """The draft page of one document in one locale, rendered from the current source."""
-    renderer = LocaleRenderer(loaded, locale)
-    return _draft_page(renderer, loaded.policy.documents[kind]).text
+def render_document(loaded: LoadedPolicy, kind: str, locale: str, renderer: LocaleRenderer | None = None) -> str:
+    """The draft page of one document in one locale, rendered from the current source (by
+    ``renderer``, the locale's renderer of ``loaded``, when the caller has one)."""
+    return _draft_page(renderer or LocaleRenderer(loaded, locale), loaded.policy.documents[kind]).text
 
 
 def _draft_page(renderer: LocaleRenderer, document: Any) -> Page:

@@ -111,7 +111,6 @@ def _apostrophes(text: str) -> str:
     return _APOSTROPHE.sub("\u2019", text) if "'" in text else text
 
 
-
 #: A number and the unit of time after it, which a line must not separate.
 _FRENCH_UNITS = re.compile(r"(?<=\d) (?=(?:jours?|mois|ans?|années?|heures?|semaines?|minutes?|secondes?|trimestres?)\b)")
 #: A provision's sign or name before its number (``§ 147``, ``article 15``).

@@ -99,10 +99,7 @@ def _refuse_errors_after(loaded: LoadedPolicy, history: History, kind: str, plan
     other documents do not hold this one back."""
     from legalgen.check import check_policy
 
-    def signature(finding: Diagnostic) -> tuple[str, str, str]:
-        return finding.code, Path(finding.location.file).name, finding.message
-
-    before = {signature(finding) for finding in check_policy(loaded, history, today)}
+    before = {finding.identity() for finding in check_policy(loaded, history, today)}
     with tempfile.TemporaryDirectory(prefix="legalgen-release-") as folder:
         copy = Path(folder) / loaded.root.name
         try:
@@ -123,7 +120,7 @@ def _refuse_errors_after(loaded: LoadedPolicy, history: History, kind: str, plan
             where = Path(finding.location.file)
             about = (where.name in own and where.parent.name != "source") or \
                 (VERSIONS_DIR in where.parts and where.parts[where.parts.index(VERSIONS_DIR) + 1:][:1] == (kind,))
-            if finding.severity is not Severity.ERROR or not about or signature(finding) in before:
+            if finding.severity is not Severity.ERROR or not about or finding.identity() in before:
                 continue
             location = finding.location
             if location.file in (str(changelog), display_path(changelog)) and location.line > entries:  # the new entry

@@ -208,21 +208,16 @@ def locate_change(loaded: LoadedPolicy, key: str, change: Change) -> Location | 
     return source.locate(tuple(path), key=bool(path) and isinstance(path[-1], str))
 
 
-def _signature(diagnostic: Diagnostic) -> tuple[str, str, str]:
-    """What a finding is, regardless of the line it moved to."""
-    return diagnostic.code, Path(diagnostic.location.file).name, diagnostic.message
-
-
 def compare(base: Side, head: Side, as_of: dt.date) -> Review:
     """The review of ``head`` against ``base``."""
     settings = head.loaded.policy.site.notices
     locales = [str(locale) for locale in head.loaded.policy.site.locales]
-    renderers: dict[str, LocaleRenderer] = {}
+    renderers: dict[tuple[bool, str], LocaleRenderer] = {}
 
-    def body(locale: str, document: Any) -> str:
-        if locale not in renderers:  # one per locale, for every document
-            renderers[locale] = LocaleRenderer(head.loaded, locale)
-        return renderers[locale].body(document)
+    def renderer(side: Side, locale: str) -> LocaleRenderer:
+        if (side is head, locale) not in renderers:  # one per side and locale, for every document
+            renderers[side is head, locale] = LocaleRenderer(side.loaded, locale)
+        return renderers[side is head, locale]
 
     documents = []
     for key in sorted(set(base.loaded.policy.documents) | set(head.loaded.policy.documents)):
@@ -233,9 +228,9 @@ def compare(base: Side, head: Side, as_of: dt.date) -> Review:
                    for change in materiality.changes]
         redlines: dict[str, str] = {}
         for locale in head.loaded.policy.site.locales:
-            old = render_document(base.loaded, key, locale) if before is not None and \
+            old = render_document(base.loaded, key, locale, renderer(base, locale)) if before is not None and \
                 locale in base.loaded.policy.site.locales else ""
-            new = render_document(head.loaded, key, locale) if after is not None else ""
+            new = render_document(head.loaded, key, locale, renderer(head, locale)) if after is not None else ""
             if old != new:
                 redlines[locale] = redline(old, new)
         status = "added" if before is None else "removed" if after is None else \
@@ -247,7 +242,7 @@ def compare(base: Side, head: Side, as_of: dt.date) -> Review:
         # an editorial change the pages do not show (C08 compares the same way) is not worth a version
         reads_as = released[-1].number if (
             status == "changed" and after is not None and pending is not None and not pending.material
-            and all(released[-1].bodies.get(locale) == body(locale, after) for locale in locales)) else None
+            and all(released[-1].bodies.get(locale) == renderer(head, locale).body(after) for locale in locales)) else None
         release_needed = status != "unchanged" and after is not None and (
             pending is None or pending.material or reads_as is None)
         earliest = None
@@ -267,11 +262,11 @@ def compare(base: Side, head: Side, as_of: dt.date) -> Review:
                             if before is None or locale not in base.loaded.policy.site.locales)
         documents.append(DocumentReview(key, located, materiality.material, release_needed, earliest, redlines, status,
                                         new_locales, reads_as, material))
-    before_set = {_signature(d) for d in base.findings}
-    after_set = {_signature(d) for d in head.findings}
+    before_set = {d.identity() for d in base.findings}
+    after_set = {d.identity() for d in head.findings}
     return Review(base.label, head.label, as_of, str(settings.period), documents,
-                  [d for d in head.findings if _signature(d) not in before_set],
-                  [d for d in base.findings if _signature(d) not in after_set])
+                  [d for d in head.findings if d.identity() not in before_set],
+                  [d for d in base.findings if d.identity() not in after_set])
 
 
 def review(source: Path, base: str | None, head: str | None, as_of: dt.date | None = None, *,
