@@ -56,10 +56,10 @@ PASSIVE_NOTICE = {
     "de": [r"(Seite|Erklärung|Richtlinie)" + _GAP + r"regelmäßig",
            r"regelmäßig" + _GAP + r"(Seite|Änderungen)",
            r"(weiter\w*|fortgesetzt\w*)\s+(Nutzung|Verwendung|nutz\w*|verwend\w*)" + _GAP
-           + r"(einverstanden|zustimm\w*|akzeptier\w*|Annahme|angenommen|gilt|gelten)",
+           + r"(einverstanden|zustimm\w*|akzeptier\w*|Annahme|angenommen|gilt|gelten|\b(ein)?willig\w*)",
            r"(nutzen|verwenden|besuchen)\s+Sie" + _GAP + r"\bweiter\b" + _GAP
            + r"(einverstanden|Zustimmung|Annahme|angenommen|akzeptiert)",
-           r"(Nutzung|Verwendung)" + _GAP + r"weiterhin" + _GAP + r"(einverstanden|zustimm\w*|akzeptier\w*)"],
+           r"(Nutzung|Verwendung)" + _GAP + r"weiterhin" + _GAP + r"(einverstanden|zustimm\w*|akzeptier\w*|\b(ein)?willig\w*)"],
     "fr": [r"consulter\s+régulièrement", r"(régulièrement|périodiquement)\s+(cette|la)\s+page",
            r"(poursuite|continuation)\s+de\s+l'utilisation" + _GAP + r"(vaut|accept\w*|consent\w*)",
            r"(continu\w+\s+(à|d')\s*utiliser|utilisation\s+continue)" + _GAP + r"(vaut|accept\w*|consent\w*)"],
@@ -70,16 +70,19 @@ CONSENT_BY_USE = {
            r"(agree|consent|accept)\w*" + _GAP + r"by\s+(using|accessing|visiting|browsing)",
            r"(use|using)\s+(of\s+)?(the|our|this)\s+(service|site|website|app)" + _GAP
            + r"(constitutes|means|signifies|implies)" + _GAP + r"(consent|acceptance|agreement)"],
-    "de": [r"(mit|durch|bei)\s+(der|dem|den|die|Ihrer|Ihrem|Ihren|unserer|unseres)\s+(Nutzung|Verwendung|Besuch)" + _GAP
-           + r"(einverstanden|willigen|stimmen\s+Sie|akzeptieren\s+Sie|Einwilligung)",
+    "de": [r"(mit|durch|bei)\s+(der|dem|den|die|Ihrer|Ihrem|Ihren|unserer|unseres)\s+(\w+\s+)?(Nutzung|Verwendung|Besuch)"
+           + _GAP + r"(einverstanden|\bwilligen|stimmen\s+Sie|akzeptieren\s+Sie|Einwilligung)",
            r"(Nutzung|Verwendung)" + _GAP + r"gilt\s+als" + _GAP + r"(Einwilligung|Zustimmung|Annahme)",
            r"indem\s+Sie" + _GAP + r"(nutz|verwend|besuch|aufruf)\w*" + _GAP
-           + r"(einverstanden|willigen|stimmen\s+Sie|akzeptieren\s+Sie)"],
+           + r"(einverstanden|\bwilligen|stimmen\s+Sie|akzeptieren\s+Sie)"],
     "fr": [r"en\s+(utilisant|accédant|visitant|naviguant|poursuivant)" + _GAP + r"(accept\w*|consent\w*|reconnaiss\w*)",
            r"(utilisation|usage)\s+(du|de\s+l'|de\s+la|des|de\s+(notre|nos|ce|cette|ces))\s*(service|site|application|app)\w*"
            + _GAP + r"(vaut|emporte|implique)"
            + _GAP + r"(consentement|acceptation)"],
 }
+#: The word for consent itself (not "acceptance" or "agreement" to terms): continued use
+#: taken as consent is G23's, continued use taken as acceptance of a change C05's.
+CONSENT_WORD = {"en": r"consent\w*", "de": r"(ein)?willig\w*", "fr": r"consent\w*"}
 NEGATION = {
     "en": r"\b(never|not|no|nor|neither|cannot|can't|don't|doesn't|won't)\b",
     "de": r"\b(nicht|nie|niemals|kein\w*|weder)\b",
@@ -156,16 +159,30 @@ def _prose(context: Context) -> Iterator[Prose]:
 
 
 def use_as_consent(text: str, locale: str) -> list[str]:
-    """The sentences of ``text`` that treat using the service as consent; a sentence about continued
-    use after a change is C05's ("continued use means acceptance"), not this.
+    """The sentences of ``text`` that treat using the service as consent, continued use included
+    when the sentence calls it consent; continued use taken as acceptance of a change is C05's.
 
     >>> use_as_consent("By using the service you agree to our processing.", "en")
     ['By using the service you agree to our processing.']
+    >>> use_as_consent("By continuing to use the app you consent to the new processing.", "en")
+    ['By continuing to use the app you consent to the new processing.']
     >>> use_as_consent("La poursuite de l'utilisation du service vaut acceptation.", "fr")
     []
     """
-    return [sentence for sentence in says(CONSENT_BY_USE[locale], text, locale)
-            if not says(PASSIVE_NOTICE[locale], sentence, locale)]
+    found = []
+    for sentence in _sentences(text):
+        continued = says(PASSIVE_NOTICE[locale], sentence, locale)
+        consent = re.search(rf"(?<!\w){CONSENT_WORD[locale]}(?!\w)", sentence, re.IGNORECASE)
+        if (says(CONSENT_BY_USE[locale], sentence, locale) and not continued) or (continued and consent):
+            found.append(sentence.strip())
+    return found
+
+
+def passive_notice_sentences(text: str, locale: str) -> list[str]:
+    """The sentences of ``text`` that ask readers to watch the page or take continued use as
+    acceptance of a change, leaving out those :func:`use_as_consent` reports (G23 is the graver)."""
+    consent = use_as_consent(text, locale)
+    return [sentence for sentence in says(PASSIVE_NOTICE[locale], text, locale) if sentence not in consent]
 
 
 def summary_problems(summary: m.Text) -> list[tuple[str, str]]:
@@ -175,7 +192,7 @@ def summary_problems(summary: m.Text) -> list[tuple[str, str]]:
         vague = vague_words(text, locale)
         if vague:
             found.append(("G22", f"the {locale} summary uses vague wording: {', '.join(map(repr, vague))}"))
-        if says(PASSIVE_NOTICE[locale], text, locale):
+        if passive_notice_sentences(text, locale):
             passive = f"the {locale} summary asks readers to watch the page or treats continued use as acceptance"
             found.append(("C05", passive))
         if use_as_consent(text, locale):
@@ -216,7 +233,7 @@ def passive_notice(context: Context) -> Iterator[Finding]:
     Passes: `changes: {channels: [email, banner], advance_notice: P30D}` without such a sentence.
     """
     for prose in _prose(context):
-        if says(PASSIVE_NOTICE[prose.locale], prose.text, prose.locale):
+        if passive_notice_sentences(prose.text, prose.locale):
             yield Finding(f"{prose.label} ({prose.locale}) asks readers to watch the page or treats continued use "
                           "as acceptance", prose.location, severity=prose.severity,
                           hint="announce changes through an explicit channel instead")
@@ -230,7 +247,9 @@ def consent_by_use(context: Context) -> Iterator[Finding]:
     7 GDPR); using a service or scrolling a page is not one (EDPB Guidelines 05/2020, par.
     86), and a notice that says so misstates the legal basis. Checked in English, German and
     French, in paraphrase and word order ("Mit der Nutzung ... erklären Sie sich
-    einverstanden", "En utilisant le service, vous acceptez"); a negated sentence passes.
+    einverstanden", "En utilisant le service, vous acceptez"), continued use included when
+    the sentence calls it consent ("if you keep using the service, you consent"; as acceptance
+    of a change it is C05's); a negated sentence passes.
 
     Fails: `intro: {en: By using the service you agree to the collection of your data.}`.
 

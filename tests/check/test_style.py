@@ -61,10 +61,23 @@ def test_words_are_matched_whole(tmp_path: Path) -> None:
     ("de", "Die Nutzung der Website gilt als Einwilligung in diese Erklärung."),
     ("fr", "En utilisant le service, vous acceptez la collecte de vos données."),
     ("fr", "L'utilisation du service vaut consentement à cette politique."),
+    ("de", "Durch die weitere Nutzung willigen Sie in die neue Verarbeitung ein."),
 ])
 def test_g23_consent_by_use_in_paraphrase(tmp_path: Path, locale: str, sentence: str) -> None:
     text = _privacy({**CLEAN, locale: sentence})
     assert ("G23", "privacy.yaml", line_of(text, "intro:")) in run(tmp_path, site=SITE3, privacy=text)
+
+
+@pytest.mark.parametrize(("locale", "sentence"), [
+    ("en", "By continuing to use the app you consent to the new processing."),
+    ("de", "Wenn Sie den Dienst weiter nutzen, willigen Sie in die Änderungen ein."),
+    ("fr", "La poursuite de l'utilisation du service vaut consentement au nouveau traitement."),
+])
+def test_continued_use_taken_as_consent_is_g23_not_c05(tmp_path: Path, locale: str, sentence: str) -> None:
+    """Consent (not acceptance of a change) inferred from continued use misstates the legal basis:
+    G23, an error, and not also the C05 warning."""
+    text = _privacy({**CLEAN, locale: sentence})
+    assert [code for code, _, _ in run(tmp_path, site=SITE3, privacy=text)] == ["G23"]
 
 
 @pytest.mark.parametrize(("locale", "sentence"), [
@@ -85,6 +98,8 @@ def test_c05_continued_use_in_paraphrase(tmp_path: Path, locale: str, sentence: 
     ("en", "Version 3 was published on 1 May 2026. In May we ask for your consent by e-mail."),
     ("de", "Wir verwenden bestimmte Kategorien von Cookies, die unten aufgeführt sind."),
     ("en", 'We do not write "by using the service you agree" anywhere.'),
+    ("de", "Die weitere Nutzung ist freiwillig."),
+    ("de", "Bei der Nutzung unserer freiwilligen Angebote speichern wir nichts."),
 ])
 def test_negations_months_specific_and_quotations_pass(tmp_path: Path, locale: str, sentence: str) -> None:
     text = _privacy({**CLEAN, locale: sentence})
@@ -172,6 +187,17 @@ def test_release_refuses_a_summary_that_misstates_consent(tmp_path: Path) -> Non
     result = _release(project.root, "en: By using the service you agree.\nde: Längere Frist.\nfr: Délai plus long.\n",
                       tmp_path)
     assert result.exit_code == 1 and "error G23 the en summary treats using the service as consent" in result.output
+    assert not (project.source / "versions" / "refund" / "6").exists()
+
+
+def test_release_refuses_a_summary_that_takes_continued_use_as_consent(tmp_path: Path) -> None:
+    from ..conftest import copy_project
+
+    project = copy_project(tmp_path)
+    result = _release(project.root, "en: Longer period.\nde: Durch die weitere Nutzung willigen Sie in die längere "
+                      "Frist ein.\nfr: Délai plus long.\n", tmp_path)
+    assert result.exit_code == 1 and "error G23 the de summary treats using the service as consent" in result.output
+    assert "C05" not in result.output
     assert not (project.source / "versions" / "refund" / "6").exists()
 
 
