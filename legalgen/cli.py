@@ -235,8 +235,9 @@ def main() -> None:
 @click.option("--coverage", "show_coverage", is_flag=True,
               help="List, per document, each applicable requirement and the field that satisfies it.")
 @click.option("--against", metavar="REF", default=None,
-              help="Also fail if a version released at this git revision is gone or changed (V010), "
-                   "e.g. --against origin/main in a pull request.")
+              help="Also fail if a version released at this git revision is gone or changed (V010), and "
+                   "warn of a version it lacks whose publication date has passed (V013), e.g. --against "
+                   "origin/main in a pull request.")
 @click.option("--verify-signatures", is_flag=True,
               help="Verify the signed git tag of every release made with `release --sign` (V012).")
 @_as_of_option
@@ -313,6 +314,7 @@ def _check_one(project: Any, output_format: str, grouped: bool, show_coverage: b
 
             if against is not None:
                 provenance += vcs.versions_removed_since(project.source, history, against)
+                provenance += vcs.versions_added_since(project.source, history, against, date)
             if verify_signatures:
                 provenance += vcs.verify_signatures(project.source, history)
     except SourceError as error:
@@ -616,24 +618,38 @@ def catalogs(check_only: bool) -> None:
 @click.option("--recipients", type=click.Path(exists=True, path_type=Path), default=None,
               help="CSV file with the columns email and locale; required with --send. With brands: one "
                    "file with a third column brand (each row's brand), or a folder holding <brand>.csv.")
+@click.option("--since", metavar="REV", default=None,
+              help="For a run on every push: only the messages for the material versions added since git "
+                   "revision REV (the push's previous commit; 40 zeros for a new branch) that are published "
+                   "by the date and not yet in effect: their announcement.")
+@click.option("--pushes-announced", is_flag=True,
+              help="For the daily run when every push runs --since: leave out the messages about versions "
+                   "the branch did not have when the day began (by commit time, in the site's time zone); "
+                   "their push sent them.")
 @_brand_options
 def notices(root: Path, source: Path | None, as_of: Any, output: Path | None, send: bool,
-            recipients: Path | None, brands: tuple[str, ...], all_brands: bool, shard: str | None) -> None:
+            recipients: Path | None, since: str | None, pushes_announced: bool, brands: tuple[str, ...],
+            all_brands: bool, shard: str | None) -> None:
     """Write (and optionally send) the change-notice e-mails due on a date.
 
     Due are, for material versions: the announcement on the publication date, a reminder
     site.notices.reminder before the effective date, and a notice on the effective date.
-    One RFC 5322 message (text and HTML) per due notice and locale is written to the
-    output folder. With --brand or --brands, each brand's notices go to its own folder
+    A version merged on or after its publication date is announced by the run on its push
+    (--since); the daily run then leaves it out (--pushes-announced), so each message goes
+    out once. One RFC 5322 message (text and HTML) per due notice and locale is written to
+    the output folder. With --brand or --brands, each brand's notices go to its own folder
     (notices/<brand>/<date>/, or <--output>/<brand>/) and its own recipients: the rows of
     its name in one recipients file, which is read in full before anything is sent.
     """
     if send and recipients is None:
         raise click.UsageError("--send needs --recipients FILE.csv")
+    if since is not None and pushes_announced:
+        raise click.UsageError("--since is for the run on a push, --pushes-announced for the daily run; give one")
+    which = (since, pushes_announced)
     base = _project(root, source)
     projects = _targets(base, brands, all_brands, shard)
     if projects and projects[0].name is None:
-        _notices_one(projects[0], as_of, output, send, recipients)
+        _notices_one(projects[0], as_of, output, send, recipients, which)
         return
     listed: Any = None
     if send and recipients is not None and not recipients.is_dir():
@@ -647,15 +663,16 @@ def notices(root: Path, source: Path | None, as_of: Any, output: Path | None, se
             _fail(error)
     _each(projects, lambda project: _notices_one(
         project, as_of, output / project.name if output else None, send,
-        listed if listed is not None else recipients / f"{project.name}.csv" if recipients else None))
+        listed if listed is not None else recipients / f"{project.name}.csv" if recipients else None, which))
 
 
-def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, recipients: Any) -> None:
+def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, recipients: Any,
+                 which: tuple[str | None, bool]) -> None:
     """The notices of one site; ``recipients`` is its CSV file, or a brand's share of one read
-    for every brand (:class:`~legalgen.notices.mail.Recipients`)."""
+    for every brand (:class:`~legalgen.notices.mail.Recipients`); ``which`` is --since and
+    --pushes-announced."""
     import os
 
-    from legalgen.notices.announcements import due_messages
     from legalgen.notices.mail import SmtpSettings, compose_all, message_files, read_recipients
     from legalgen.notices.mail import send as deliver
     from legalgen.writer import write_tree
@@ -663,7 +680,7 @@ def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, reci
     try:
         loaded, history = _load(project)
         date = _as_of(as_of, loaded)
-        due = due_messages(loaded, history, date)
+        due = _due(loaded, history, date, *which)
         for item in due:
             click.echo(f"due on {date.isoformat()}: {item.notice.kind} version {item.notice.version.number} "
                        f"({item.reason.value})")
@@ -685,6 +702,37 @@ def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, reci
             click.echo(f"sent {count} message(s) through {settings.host}:{settings.port}")
     except LegalgenError as error:
         _fail(error)
+
+
+def _due(loaded: Any, history: Any, date: Any, since: str | None, pushes_announced: bool) -> list[Any]:
+    """The messages due: all of the day's, a push's (``since``), or the day's without those
+    about versions that arrived today (``pushes_announced``)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from legalgen.notices.announcements import due_messages, pushed_messages
+    from legalgen.versions import vcs
+
+    if since is not None:
+        known = None if since == vcs.NO_COMMIT else vcs.released_at(loaded.root, since)
+        pushed, late = pushed_messages(loaded, history, date, known)
+        for problem in late:
+            click.echo(f"warning: {problem}", err=True)
+        return pushed
+    due = due_messages(loaded, history, date)
+    if not pushes_announced or not due:
+        return due
+    day_began = dt.datetime.combine(date, dt.time(), ZoneInfo(loaded.policy.site.timezone))
+    try:
+        known = vcs.released_at(loaded.root, vcs.commit_at(loaded.root, day_began))
+    except LegalgenError as error:  # better a message twice than never
+        click.echo(f"warning: {error}; every message due today is sent", err=True)
+        return due
+    for item in due:
+        if (item.notice.kind, item.notice.version.number) not in known:
+            click.echo(f"left out: {item.notice.kind} version {item.notice.version.number} ({item.reason.value}), "
+                       f"which the branch did not have when {date.isoformat()} began: its push announces it")
+    return [item for item in due if (item.notice.kind, item.notice.version.number) in known]
 
 
 @main.command()

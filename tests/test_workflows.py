@@ -87,12 +87,14 @@ def _git(root: Path, *args: str) -> str:
                           check=True, capture_output=True, text=True).stdout.strip()
 
 
-def _steps(name: str, text: str | None = None) -> list[tuple[dict[str, str], str]]:
+def _steps(name: str, text: str | None = None, jobs: tuple[str, ...] = ()) -> list[tuple[dict[str, str], str]]:
     """The (env, script) of every step of workflow ``name`` (or of its ``text`` as init wrote
-    it) that runs legalgen."""
+    it) that runs legalgen, in its ``jobs`` (all by default)."""
     data = yaml.safe_load(text or (Path(__file__).parent.parent / "legalgen" / "workflows" / name).read_text())
     found = []
-    for job in data["jobs"].values():
+    for job_name, job in data["jobs"].items():
+        if jobs and job_name not in jobs:
+            continue
         for step in job.get("steps", []):
             script = step.get("run", "")
             if "legalgen " in script and "pip install" not in script:
@@ -101,7 +103,7 @@ def _steps(name: str, text: str | None = None) -> list[tuple[dict[str, str], str
 
 
 def _run(project: Path, name: str, values: dict[str, str], extra_env: dict[str, str],
-         text: str | None = None) -> list[str]:
+         text: str | None = None, jobs: tuple[str, ...] = ()) -> list[str]:
     """Run the legalgen steps of a workflow in ``project`` as the runner would; return their output."""
     runner_temp = project.parent / "runner"
     runner_temp.mkdir(exist_ok=True)
@@ -112,11 +114,11 @@ def _run(project: Path, name: str, values: dict[str, str], extra_env: dict[str, 
     launcher.write_text(f"#!/bin/sh\nexec {sys.executable} -m legalgen \"$@\"\n", encoding="utf-8")
     launcher.chmod(0o755)
     outputs = []
-    for step_env, script in _steps(name, text):
+    for step_env, script in _steps(name, text, jobs):
         env = {**os.environ, **extra_env, "RUNNER_TEMP": str(runner_temp), "GITHUB_STEP_SUMMARY": str(summary),
                "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
         for key, value in step_env.items():
-            env[key] = values.get(key, value)
+            env[key] = values.get(key, "" if value.startswith("${{ inputs.") else value)  # as on a schedule
         result = subprocess.run(["bash", "-e", "-c", script], cwd=project, env=env, capture_output=True, text=True,
                                 check=False)
         assert result.returncode == 0, f"{name}: {script}\n{result.stdout}\n{result.stderr}"
@@ -146,7 +148,7 @@ def test_the_pull_request_workflow_runs_on_a_change(tmp_path: Path) -> None:
 def test_the_publish_workflow_builds_the_site(tmp_path: Path) -> None:
     (tmp_path / "project").mkdir()
     project = copy_project(tmp_path / "project")
-    _run(project.root, "legal-publish.yml", {}, released_on("2026-11-24"))
+    _run(project.root, "legal-publish.yml", {}, released_on("2026-11-24"), jobs=("build",))
     assert (project.root / "site" / "en" / "privacy" / "index.html").is_file()
 
 
@@ -158,6 +160,42 @@ def test_the_notices_workflow_sends_through_smtp(tmp_path: Path, smtp_server) ->
                "LEGALGEN_SMTP_PASSWORD": "", "RECIPIENTS_CSV": "email,locale\nanna@example.org,de"}
     _run(project.root, "legal-notices.yml", {**secrets}, {**released_on("2026-11-10"), "LEGALGEN_SMTP_STARTTLS": "no"})
     assert len(handler.received) == 1 and handler.received[0]["To"] == "anna@example.org"
+
+
+def test_a_version_merged_late_is_announced_once_by_its_push(tmp_path: Path, smtp_server) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """A material version released with today's publication date and merged at noon, after
+    the morning's notices ran: the publishing run of its push announces it, and a daily run
+    the same day (by hand) leaves it out."""
+    handler, port = smtp_server
+    (tmp_path / "project").mkdir()
+    root = copy_project(tmp_path / "project").root
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    subprocess.run(["git", "-c", "user.email=t@t.example", "-c", "user.name=T", "commit", "-qm", "base"], cwd=root,
+                   check=True, env={**os.environ, "GIT_COMMITTER_DATE": "2026-11-20T12:00:00+01:00"})
+    before = _git(root, "rev-parse", "HEAD")
+    privacy = root / "policy" / "privacy.yaml"
+    privacy.write_text(privacy.read_text(encoding="utf-8").replace("period: P30D", "period: P60D", 1), encoding="utf-8")
+    summary = tmp_path / "summary.yaml"
+    summary.write_text("en: Logs are kept 60 days.\nde: Protokolle werden 60 Tage aufbewahrt.\nfr: Les journaux sont conservés 60 jours.\n",
+                       encoding="utf-8")
+    released = subprocess.run([sys.executable, "-m", "legalgen", "release", "privacy", "--root", str(root),
+                               "--summary-file", str(summary), "--effective", "2027-01-15"], capture_output=True,
+                              text=True, check=False, env={**os.environ, **released_on("2026-11-24")})
+    assert released.returncode == 0, released.stdout + released.stderr
+    _git(root, "add", "-A")
+    subprocess.run(["git", "-c", "user.email=t@t.example", "-c", "user.name=T", "commit", "-qm", "privacy 9"],
+                   cwd=root, check=True, env={**os.environ, "GIT_COMMITTER_DATE": "2026-11-24T12:00:00+01:00"})
+    secrets = {"LEGALGEN_SMTP_HOST": "127.0.0.1", "LEGALGEN_SMTP_PORT": str(port), "LEGALGEN_SMTP_USER": "",
+               "LEGALGEN_SMTP_PASSWORD": "", "RECIPIENTS_CSV": "email,locale\nanna@example.org,de", "BEFORE": before}
+    env = {**released_on("2026-11-24"), "LEGALGEN_SMTP_STARTTLS": "no"}
+    [pushed] = _run(root, "legal-publish.yml", secrets, env, jobs=("announce",))
+    assert "due on 2026-11-24: privacy version 9 (announcement)" in pushed
+    assert [m["Subject"] for m in handler.received] and all("9" in m.as_string() for m in handler.received)
+    assert len(handler.received) == 1
+    [daily] = _run(root, "legal-notices.yml", secrets, env)
+    assert "left out: privacy version 9 (announcement), which the branch did not have when 2026-11-24 began" in daily
+    assert "no notices due on 2026-11-24" in daily and len(handler.received) == 1
 
 
 def test_the_brand_notices_workflow_sends_each_brands_notices(tmp_path: Path, smtp_server,  # type: ignore[no-untyped-def]  # noqa: F811
@@ -175,6 +213,39 @@ def test_the_brand_notices_workflow_sends_each_brands_notices(tmp_path: Path, sm
          written["legal-notices.yml"])
     assert sorted((m["To"], m["Content-Language"], m["From"].split("@")[1]) for m in handler.received) == [
         ("anna@example.org", "de", f"{brand_name(1)}.example>"), ("ben@example.org", "fr", f"{brand_name(2)}.example>")]
+
+
+def test_the_brand_workflow_announces_what_a_push_brings(tmp_path: Path, smtp_server,  # type: ignore[no-untyped-def]  # noqa: F811
+                                                         release_day: Callable[[str], None]) -> None:
+    handler, port = smtp_server
+    root = base_project(tmp_path / "project")
+    write_brands(root, 2)
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "brands")
+    before = _git(root, "rev-parse", "HEAD")
+    announce_in_every_brand(root, 2, release_day)
+    _git(root, "add", "-A")
+    _git(root, "commit", "-qm", "privacy 1 and 2 in every brand")
+    written = {path.name: str(content) for path, content in plan(root, None, brand_shards=2).items()
+               if ".github" in path.parts}
+    secrets = {"LEGALGEN_SMTP_HOST": "127.0.0.1", "LEGALGEN_SMTP_PORT": str(port), "LEGALGEN_SMTP_USER": "",
+               "LEGALGEN_SMTP_PASSWORD": "", "BEFORE": before,
+               "RECIPIENTS_CSV": f"email,locale,brand\nanna@example.org,de,{brand_name(1)}\n"
+                                 f"ben@example.org,fr,{brand_name(2)}"}
+    env = {**released_on("2026-11-02"), "LEGALGEN_SMTP_STARTTLS": "no", "SHARD": "1/1"}
+    text = written["legal-publish-brands.yml"]
+    steps = [script for _, script in _steps("legal-publish-brands.yml", text)]
+    assert "--since" in steps[-1]  # after the build (and the deploy step the project adds)
+    data = yaml.safe_load(text)
+    [announce] = [step for step in data["jobs"]["brands"]["steps"] if "--since" in step.get("run", "")]
+    only_announce = yaml.safe_dump({"jobs": {"brands": {"steps": [announce]}}})
+    [output] = _run(root, "legal-publish-brands.yml", secrets, env, only_announce)
+    assert announce["if"] == "github.event_name == 'push'" and output.count("privacy version 2 (announcement)") == 2
+    assert sorted(m["To"] for m in handler.received) == ["anna@example.org", "ben@example.org"]
+    [again] = _run(root, "legal-publish-brands.yml", {**secrets, "BEFORE": _git(root, "rev-parse", "HEAD")}, env,
+                   only_announce)
+    assert again.count("no notices due on 2026-11-02") == 2 and len(handler.received) == 2
 
 
 def test_init_writes_the_brand_matrix_when_asked(tmp_path: Path) -> None:

@@ -4,7 +4,8 @@ A notice is open while a released version is published but not yet in effect
 (``published <= as_of < effective``). Material ones get the site banner; all of them are
 listed in ``notices.json`` and the Atom feeds. E-mail goes out for material versions on
 three days: when published (announcement), ``site.notices.reminder`` before the effective
-date (reminder), and on the effective date (now in effect).
+date (reminder), and on the effective date (now in effect). A version that reaches the site
+by a push on or after its publication date is announced by that push (:func:`pushed_messages`).
 """
 
 from __future__ import annotations
@@ -60,6 +61,33 @@ def due_messages(loaded: LoadedPolicy, history: History, as_of: dt.date) -> list
             if release.effective == as_of:
                 due.append(DueMessage(notice, NoticeKind.IN_EFFECT))
     return sorted(due, key=lambda d: (d.notice.kind, d.notice.version.number, d.reason.value))
+
+
+def pushed_messages(loaded: LoadedPolicy, history: History, as_of: dt.date,
+                    known: set[tuple[str, int]] | None) -> tuple[list[DueMessage], list[str]]:
+    """The announcements of the material versions a push brings (those not in ``known``, the
+    versions before it; ``None`` for a push that creates the branch) that are published by
+    ``as_of`` and not yet in effect, and what is wrong with their notice: a publication date
+    before the push shortens it; a version in effect before it was on the site had none. A
+    version whose publication date is still ahead is announced on that day by the daily run."""
+    due, late = [], []
+    for state in take_snapshot(loaded, history, as_of).documents:
+        for version in state.selection.published if state.selection else ():
+            if not version.material or (known is not None and (state.key, version.number) in known):
+                continue
+            release, name = version.release, f"{state.key} version {version.number}"
+            if as_of < release.effective:
+                due.append(DueMessage(Notice(state.key, state.slug, version), NoticeKind.ANNOUNCEMENT))
+            if known is None:
+                continue
+            if release.effective <= as_of:
+                late.append(f"{name} reaches the site on {as_of}, when it has been in effect since "
+                            f"{release.effective}: nobody was given notice of it")
+            elif release.published < as_of:
+                late.append(f"{name} reaches the site on {as_of}, after its recorded publication date "
+                            f"{release.published}: its notice runs {(release.effective - as_of).days} day(s), "
+                            f"not the {(release.effective - release.published).days} the release records")
+    return sorted(due, key=lambda d: (d.notice.kind, d.notice.version.number, d.reason.value)), late
 
 
 def _reminder_day(effective: dt.date, reminder: Period) -> dt.date | None:

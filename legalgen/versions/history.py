@@ -26,6 +26,8 @@ V008  a frozen source that no longer loads
 V009  versions/index.yaml is missing, unreadable or behind a changelog
 V010  a released version or a document's whole history is gone
 V011  a version in force or announced lacks a language of the site (see ``snapshot``)
+V012  a release marked signed whose tag is missing, unsigned or names another hash (``vcs``)
+V013  a version not yet on the branch whose publication date has passed (``vcs``, a warning)
 ====  ===========================================================
 
 A version's languages are those of its frozen source: a language added to the site later

@@ -10,12 +10,19 @@ legalgen works without git; these functions are for projects kept in a git check
   release's SHA-256, which chains every earlier version, so the signature covers the
   whole history up to it. :func:`verify_signatures` checks every release marked
   ``signed`` (V012).
+- :func:`versions_added_since` warns of a version a pull request adds whose publication date
+  has passed: it reaches the site only when merged (V013).
+- :func:`released_at` and :func:`commit_at` tell which versions a revision, or the default
+  branch at a moment, had: the change notices announce each version once, on the push that
+  brings it or on its publication date.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -23,7 +30,7 @@ from typing import Any
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 
-from legalgen.diagnostics import Diagnostic, LegalgenError, Location, display_path
+from legalgen.diagnostics import Diagnostic, LegalgenError, Location, Severity, display_path
 from legalgen.versions.history import CHANGELOG, VERSIONS_DIR, Changelog, History, PlannedRelease
 
 _TIMEOUT = 60
@@ -120,15 +127,11 @@ def require_commit(top: Path, revision: str) -> None:
         raise LegalgenError(f"unknown git revision {revision!r}")
 
 
-def versions_removed_since(source: Path, history: History, revision: str) -> list[Diagnostic]:
-    """V010 for every version released at ``revision`` that the current history lacks or changed."""
-    top, inside = repository(source)
-    require_commit(top, revision)
-    folder = inside / VERSIONS_DIR
+def _changelogs(top: Path, folder: PurePosixPath, revision: str) -> Iterator[tuple[str, PurePosixPath, Changelog]]:
+    """Every document's changelog in the versions ``folder`` at ``revision``: kind, path, changelog."""
     listing = git(top, "ls-tree", "--name-only", f"{revision}:{folder}", check=False)
     if listing.returncode != 0:
-        return []
-    found: list[Diagnostic] = []
+        return
     for kind in sorted(listing.stdout.split()):
         path = folder / kind / CHANGELOG
         shown = git(top, "show", f"{revision}:{path}", check=False)
@@ -138,6 +141,15 @@ def versions_removed_since(source: Path, history: History, revision: str) -> lis
             changelog = Changelog.model_validate(YAML(typ="safe", pure=True).load(shown.stdout))
         except (ValidationError, ValueError) as error:
             raise LegalgenError(f"{revision}:{path}: not a changelog legalgen can read ({error})") from None
+        yield kind, path, changelog
+
+
+def versions_removed_since(source: Path, history: History, revision: str) -> list[Diagnostic]:
+    """V010 for every version released at ``revision`` that the current history lacks or changed."""
+    top, inside = repository(source)
+    require_commit(top, revision)
+    found: list[Diagnostic] = []
+    for kind, path, changelog in _changelogs(top, inside / VERSIONS_DIR, revision):
         current = {version.number: version for version in history.of(kind)}
         where = Location(display_path(source / VERSIONS_DIR / kind / CHANGELOG), 1, 1)
         for release in changelog.versions:
@@ -151,6 +163,60 @@ def versions_removed_since(source: Path, history: History, revision: str) -> lis
                                                 f"in {revision}", now.locate("sha256"),
                                         hint=f"restore it with `git checkout {revision} -- {path.parent}`"))
     return found
+
+
+def versions_added_since(source: Path, history: History, revision: str, today: dt.date) -> list[Diagnostic]:
+    """V013 (a warning) for every version ``revision`` lacks whose recorded publication date is
+    before ``today``: it reaches the site when merged, later than its pages say it was
+    published, and a material version's notice runs shorter than its release records."""
+    known = released_at(source, revision)
+    found: list[Diagnostic] = []
+    for version in (version for versions in history.documents.values() for version in versions):
+        release = version.release
+        if (version.kind, version.number) in known or release.published >= today:
+            continue
+        late = (today - release.published).days
+        notice = (f"; its notice would run {(release.effective - today).days} day(s), not the "
+                  f"{(release.effective - release.published).days} the release records"
+                  if version.material and release.effective > today else "")
+        found.append(Diagnostic(
+            "V013", f"{version.kind} version {version.number} is recorded as published on {release.published}, but "
+                    f"{revision} does not have it: merged today, it reaches the site {late} day(s) later{notice}",
+            version.locate("published"), Severity.WARNING,
+            hint="merge it on its publication date, or release it again with a later --published date "
+                 f"(`git checkout {revision} -- {display_path(source / VERSIONS_DIR)}`, then `legalgen release`)"))
+    return found
+
+
+#: What GitHub gives as a push's ``before`` when the push creates the branch.
+NO_COMMIT = "0" * 40
+
+
+def released_at(source: Path, revision: str | None) -> set[tuple[str, int]]:
+    """(document, number) of every version released at ``revision`` in the source folder
+    ``source``; none for ``None`` (no commit)."""
+    if revision is None:
+        return set()
+    top, inside = repository(source)
+    try:
+        require_commit(top, revision)
+    except LegalgenError:
+        raise LegalgenError(f"unknown git revision {revision!r}: the checkout needs the history up to it "
+                            "(actions/checkout with fetch-depth: 0)") from None
+    return {(kind, release.version) for kind, _, changelog in _changelogs(top, inside / VERSIONS_DIR, revision)
+            for release in changelog.versions}
+
+
+def commit_at(source: Path, moment: dt.datetime) -> str | None:
+    """The commit that HEAD's first-parent line (the default branch, merges and all) had at
+    ``moment``, or None when it began later. Raises LegalgenError in a shallow checkout,
+    whose history cannot tell."""
+    top, _ = repository(source)
+    if git(top, "rev-parse", "--is-shallow-repository").stdout.strip() == "true":
+        raise LegalgenError("the checkout is shallow, so its history cannot tell what arrived today "
+                            "(actions/checkout with fetch-depth: 0)")
+    found = git(top, "rev-list", "-1", "--first-parent", f"--before={moment.isoformat()}", "HEAD").stdout.strip()
+    return found or None
 
 
 def tag_name(inside: PurePosixPath, kind: str, number: int) -> str:

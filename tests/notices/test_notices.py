@@ -124,6 +124,120 @@ def test_shorter_period_needs_a_reason(released: Path) -> None:
     assert result.exit_code == 1 and "error C03 notice period P14D is shorter than 30 days" in result.output
 
 
+# --------------------------------------------------------------------------- each version announced once
+
+
+def _commit(root: Path, message: str, when: str) -> str:
+    import os
+    import subprocess
+
+    env = {**os.environ, "GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when}
+    for args in (["add", "-A"], ["-c", "user.email=t@t.example", "-c", "user.name=T", "commit", "-qm", message]):
+        subprocess.run(["git", *args], cwd=root, check=True, env=env, capture_output=True)
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
+@pytest.fixture
+def pushed(released: Path, tmp_path: Path) -> tuple[Path, str]:
+    """A git checkout whose base commit has privacy version 1 and whose next commit, made at
+    noon on 1 February 2026 (Berlin), brings the material version 2, published that day and
+    in effect on 5 March; returns the source and the base commit."""
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=tmp_path, check=True)
+    (released / "privacy.yaml").write_text(PRIVACY, encoding="utf-8")
+    base = _commit(tmp_path, "version 1", "2026-01-01T12:00:00+01:00")
+    (released / "privacy.yaml").write_text(NEW_PURPOSE, encoding="utf-8")
+    assert _release(released, _summary(tmp_path), "2026-02-01", "2026-03-05").exit_code == 0
+    _commit(tmp_path, "version 2", "2026-02-01T12:00:00+01:00")
+    return released, base
+
+
+def _notices(source: Path, as_of: str, *options: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, ["notices", "--source", str(source), "--as-of", as_of, "--output",
+                                     str(source.parent / "out" / as_of), *options])
+
+
+def test_a_push_announces_the_versions_it_brings(pushed: tuple[Path, str]) -> None:
+    source, base = pushed
+    result = _notices(source, "2026-02-01", "--since", base)
+    assert result.exit_code == 0 and "due on 2026-02-01: privacy version 2 (announcement)" in result.output
+    assert "warning" not in result.output
+    assert sorted(p.name for p in (source.parent / "out" / "2026-02-01").iterdir()) == [
+        "privacy-v2-announcement-de.eml", "privacy-v2-announcement-en.eml"]
+    again = _notices(source, "2026-02-01", "--since", "HEAD")
+    assert again.exit_code == 0 and "no notices due on 2026-02-01" in again.output
+
+
+def test_a_push_after_the_publication_date_says_the_notice_is_shorter(pushed: tuple[Path, str]) -> None:
+    source, base = pushed
+    late = _notices(source, "2026-02-10", "--since", base)
+    assert late.exit_code == 0 and "due on 2026-02-10: privacy version 2 (announcement)" in late.output
+    assert ("warning: privacy version 2 reaches the site on 2026-02-10, after its recorded publication date "
+            "2026-02-01: its notice runs 23 day(s), not the 32 the release records") in late.output
+    after = _notices(source, "2026-03-06", "--since", base)
+    assert after.exit_code == 0 and "no notices due on 2026-03-06" in after.output
+    assert ("privacy version 2 reaches the site on 2026-03-06, when it has been in effect since 2026-03-05: "
+            "nobody was given notice of it") in after.output
+
+
+def test_the_daily_run_leaves_out_what_a_push_announced(pushed: tuple[Path, str]) -> None:
+    source, _ = pushed
+    daily = _notices(source, "2026-02-01", "--pushes-announced")
+    assert daily.exit_code == 0 and "no notices due on 2026-02-01" in daily.output
+    assert ("left out: privacy version 2 (announcement), which the branch did not have when 2026-02-01 began: its "
+            "push announces it") in daily.output
+    reminder = _notices(source, "2026-02-26", "--pushes-announced")  # P7D before the effective date, nothing left out
+    assert "due on 2026-02-26: privacy version 2 (reminder)" in reminder.output and "left out" not in reminder.output
+
+
+def test_the_daily_run_announces_a_version_merged_before_its_publication_date(released: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=tmp_path, check=True)
+    _commit(tmp_path, "version 1", "2026-01-01T12:00:00+01:00")
+    assert _release(released, _summary(tmp_path), "2026-02-01", "2026-03-05").exit_code == 0
+    _commit(tmp_path, "version 2, published tomorrow", "2026-01-31T18:00:00+01:00")
+    daily = _notices(released, "2026-02-01", "--pushes-announced")
+    assert daily.exit_code == 0 and "due on 2026-02-01: privacy version 2 (announcement)" in daily.output
+    assert "left out" not in daily.output
+
+
+def test_without_git_history_the_daily_run_sends_everything_due(released: Path, tmp_path: Path) -> None:
+    """Better a message twice than never: a source outside git (or a shallow checkout) cannot
+    tell what arrived today."""
+    assert _release(released, _summary(tmp_path), "2026-02-01", "2026-03-05").exit_code == 0
+    daily = _notices(released, "2026-02-01", "--pushes-announced")
+    assert daily.exit_code == 0 and "due on 2026-02-01: privacy version 2 (announcement)" in daily.output
+    assert "is not inside a git checkout; every message due today is sent" in daily.output
+
+
+def test_push_options_are_checked(pushed: tuple[Path, str]) -> None:
+    source, base = pushed
+    both = _notices(source, "2026-02-01", "--since", base, "--pushes-announced")
+    assert both.exit_code == 2 and "give one" in both.output
+    unknown = _notices(source, "2026-02-01", "--since", "f" * 40)
+    assert unknown.exit_code == 1 and f"unknown git revision '{'f' * 40}'" in unknown.output
+    assert "Traceback" not in unknown.output
+    new_branch = _notices(source, "2026-02-01", "--since", "0" * 40)
+    assert new_branch.exit_code == 0 and "privacy version 2 (announcement)" in new_branch.output
+
+
+def test_a_pull_request_past_its_publication_date_is_warned(pushed: tuple[Path, str]) -> None:
+    source, base = pushed
+    runner = CliRunner()
+    late = runner.invoke(main, ["check", "--source", str(source), "--against", base, "--as-of", "2026-02-10"])
+    changelog = (source / "versions" / "privacy" / "changelog.yaml").read_text(encoding="utf-8")
+    line = next(n for n, text in enumerate(changelog.splitlines(), 1) if "published: '2026-02-01'" in text)
+    assert (f"changelog.yaml:{line}:3: warning V013 privacy version 2 is recorded as published on 2026-02-01, but "
+            f"{base} does not have it: merged today, it reaches the site 9 day(s) later; its notice would run 23 "
+            "day(s), not the 32 the release records") in late.output, late.output
+    on_time = runner.invoke(main, ["check", "--source", str(source), "--against", base, "--as-of", "2026-02-01"])
+    merged = runner.invoke(main, ["check", "--source", str(source), "--against", "HEAD", "--as-of", "2026-02-10"])
+    assert "V013" not in on_time.output + merged.output
+
+
 # --------------------------------------------------------------------------- the example's notices
 
 
