@@ -302,11 +302,14 @@ def known_trackers(context: Context) -> Iterator[Finding]:
     Trackers the catalogue does not know are not judged.
 
     Another purpose than the documented one (`_ga` declared for preferences) is a warning:
-    people consent to what the banner names.
+    people consent to what the banner names. So is a third party's tracker that names no
+    provider (`_ga` without `provider: google`): the page would name nobody who receives what
+    it collects (trackers that can run on the site's own server, such as Matomo's, excepted).
 
     Fails: `{name: _ga, purpose: strictly_necessary, basis: exempt}`.
 
-    Passes: `{name: _ga, purpose: analytics, basis: consent}`; `{name: __stripe_mid, purpose: strictly_necessary}`.
+    Passes: `{name: _ga, provider: google, purpose: analytics, basis: consent}`; `{name: __stripe_mid,
+    purpose: strictly_necessary}`.
     """
     cookies = context.policy.document("cookies")
     assert isinstance(cookies, m.CookiesDocument)
@@ -329,6 +332,58 @@ def known_trackers(context: Context) -> Iterator[Finding]:
             yield Finding(f"tracker {tracker.id!r} ({tracker.name}, {known.provider} {known.purpose}) is exempt from "
                           "consent, which no authority of the targeted jurisdictions allows for it",
                           context.at("cookies", "trackers", index, "basis"), hint="set basis: consent")
+        if tracker.provider is None and not tracker.recipients and not any(
+                "first party" in condition for _, condition in known.exempt):
+            yield Finding(f"tracker {tracker.id!r} ({tracker.name}) names no provider, but it is {known.provider}'s: "
+                          "the page names nobody who receives what it collects",
+                          context.at("cookies", "trackers", index), severity=Severity.WARNING,
+                          hint=f"add provider: <the id of {known.provider} among the recipients in privacy.yaml>")
+
+
+#: The purposes of the privacy notice that cover what trackers of a purpose collect.
+_TRACKED_FOR = {m.TrackerPurpose.ANALYTICS: (m.PurposeType.ANALYTICS, m.PurposeType.SERVICE_IMPROVEMENT),
+                m.TrackerPurpose.MARKETING: (m.PurposeType.DIRECT_MARKETING,)}
+
+
+def _tracking(context: Context) -> bool:
+    cookies, privacy = context.policy.document("cookies"), context.policy.document("privacy")
+    return isinstance(cookies, m.CookiesDocument) and isinstance(privacy, m.PrivacyDocument) and any(
+        item.purpose in _TRACKED_FOR for item in [*cookies.trackers, *cookies.categories])
+
+
+@rule("P11", document="cookies", covers="trackers[].purpose | privacy:purposes[].type",
+      source="GDPR Art. 13(1)(c); ePrivacy Directive Art. 5(3)", severity=Severity.WARNING,
+      when=("the cookie policy lists analytics or marketing trackers and there is a privacy notice", _tracking))
+def tracking_has_a_purpose(context: Context) -> Iterator[Finding]:
+    """Analytics and marketing trackers have their purpose in the privacy notice.
+
+    Why: what an analytics or marketing tracker collects is personal data (an identifier, the
+    pages seen), and the privacy notice states every purpose of processing with its legal basis
+    (Art. 13(1)(c)). A cookie policy that sets `_ga` beside a notice without an analytics
+    purpose leaves that processing without a stated purpose or basis. A warning: the custom
+    blocks or another document may cover it.
+
+    Fails: a tracker `{purpose: analytics}` and no purpose of type `analytics` (or
+    `service_improvement`) in privacy.yaml; a marketing tracker without `direct_marketing`.
+
+    Passes: the tracker and `{type: analytics, legal_basis: consent, ...}` among the purposes.
+    """
+    cookies, privacy = context.policy.document("cookies"), context.policy.document("privacy")
+    assert isinstance(cookies, m.CookiesDocument) and isinstance(privacy, m.PrivacyDocument)
+    stated = {purpose.type for _, _, purpose in _purposes(context)}
+    items: list[tuple[str, int, m.Tracker | m.TrackerCategory]] = [
+        *(("trackers", i, t) for i, t in enumerate(cookies.trackers)),
+        *(("categories", i, c) for i, c in enumerate(cookies.categories))]
+    reported: set[m.TrackerPurpose] = set()
+    for field, index, item in items:
+        covering = _TRACKED_FOR.get(item.purpose)
+        if covering is None or item.purpose in reported or stated.intersection(covering):
+            continue
+        reported.add(item.purpose)
+        named = f" ({item.id!r})" if isinstance(item, m.Tracker) else ""
+        yield Finding(f"the cookie policy lists {item.purpose} trackers{named}, but the privacy notice has no "
+                      f"purpose of type {' or '.join(covering)}", context.at("cookies", field, index, "purpose"),
+                      hint=f"add a purpose of type {covering[0]} with its legal basis to privacy.yaml")
 
 
 def _no_advertising_sharing(context: Context) -> bool:

@@ -158,6 +158,11 @@ recipients:
   - id: host""")
 
 
+#: PRIVACY with the analytics purpose COOKIES' tracker serves, on consent.
+CONSENTED = ANALYTICS.replace("legal_basis: legitimate_interests\n    legitimate_interest: {en: improving the service, "
+                              "de: Verbesserung des Dienstes}", "legal_basis: consent")
+
+
 def test_p07_tracking_purpose_and_tracker_consent_agree(tmp_path: Path) -> None:
     assert p_found(tmp_path, ANALYTICS, cookies=COOKIES) == [("P07", line_of(ANALYTICS, "legal_basis: legitimate"))]
     consent = ANALYTICS.replace("legal_basis: legitimate_interests", "legal_basis: consent")
@@ -178,16 +183,51 @@ def test_p07_tracking_purpose_and_tracker_consent_agree(tmp_path: Path) -> None:
     ("_GA", "strictly_necessary", "exempt", SITE, False),  # names are case-sensitive
 ])
 def test_p08_known_trackers(tmp_path: Path, name: str, purpose: str, basis: str, site: str, flagged: bool) -> None:
-    text = COOKIES.replace("name: _stats", f"name: '{name}'").replace("purpose: analytics", f"purpose: {purpose}") \
-        .replace("basis: consent", f"basis: {basis}")
-    found = p_found(tmp_path, PRIVACY, site, cookies=text)
+    text = COOKIES.replace("name: _stats", f"name: '{name}'\n    provider: host").replace(
+        "purpose: analytics", f"purpose: {purpose}").replace("basis: consent", f"basis: {basis}")
+    found = p_found(tmp_path, CONSENTED, site, cookies=text)
     assert [code for code, _ in found] == (["P08"] if flagged else [])
+
+
+@pytest.mark.parametrize(("name", "flagged"), [
+    ("_ga", True), ("_fbp", True), ("_hjSessionUser_123", True),
+    ("_pk_id.1.a1b2", False),  # Matomo can run on the site's own server
+    ("_stats", False),  # unknown: not judged
+])
+def test_p08_a_third_partys_tracker_names_its_provider(tmp_path: Path, name: str, flagged: bool) -> None:
+    from .helpers import diagnostics
+
+    purpose = "marketing" if name == "_fbp" else "analytics"
+    text = COOKIES.replace("name: _stats", f"name: '{name}'").replace("purpose: analytics", f"purpose: {purpose}")
+    privacy = CONSENTED.replace("type: analytics", "type: direct_marketing") if name == "_fbp" else CONSENTED
+    found = [(d.code, d.severity.value, d.location.line) for d in diagnostics(tmp_path, privacy=privacy, cookies=text)
+             if d.code.startswith("P")]
+    assert found == ([("P08", "warning", line_of(text, "  - id: stats"))] if flagged else [])
+    named = text.replace(f"name: '{name}'", f"name: '{name}'\n    provider: host")
+    assert [d.code for d in diagnostics(tmp_path, privacy=privacy, cookies=named) if d.code.startswith("P")] == []
+
+
+def test_p11_tracking_needs_a_purpose_in_the_privacy_notice(tmp_path: Path) -> None:
+    from .helpers import diagnostics
+
+    found = [(d.code, d.severity.value, d.location.file.rsplit("/", 1)[-1], d.location.line)
+             for d in diagnostics(tmp_path, privacy=PRIVACY, cookies=COOKIES) if d.code == "P11"]
+    assert found == [("P11", "warning", "cookies.yaml", line_of(COOKIES, "purpose: analytics"))]
+    assert [d for d in diagnostics(tmp_path, privacy=CONSENTED, cookies=COOKIES) if d.code == "P11"] == []
+    improving = CONSENTED.replace("type: analytics", "type: service_improvement")
+    assert [d for d in diagnostics(tmp_path, privacy=improving, cookies=COOKIES) if d.code == "P11"] == []
+    marketing = COOKIES + "categories:\n  - {purpose: marketing, basis: consent}\n"
+    assert [(d.code, d.location.line) for d in diagnostics(tmp_path, privacy=CONSENTED, cookies=marketing)
+            if d.code == "P11"] == [("P11", line_of(marketing, "purpose: marketing"))]
+    necessary = COOKIES.replace("purpose: analytics", "purpose: preferences")
+    assert [d for d in diagnostics(tmp_path, privacy=PRIVACY, cookies=necessary) if d.code == "P11"] == []
 
 
 def test_p08_another_documented_purpose_is_a_warning(tmp_path: Path) -> None:
     from .helpers import diagnostics
 
-    text = COOKIES.replace("name: _stats", "name: _ga").replace("purpose: analytics", "purpose: preferences")
+    text = COOKIES.replace("name: _stats", "name: _ga\n    provider: host").replace("purpose: analytics",
+                                                                                "purpose: preferences")
     found = [(d.code, d.severity.value) for d in diagnostics(tmp_path, privacy=PRIVACY, cookies=text)
              if d.code.startswith("P")]
     assert found == [("P08", "warning")]
