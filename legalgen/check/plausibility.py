@@ -347,8 +347,10 @@ _TRACKED_FOR = {m.TrackerPurpose.ANALYTICS: (m.PurposeType.ANALYTICS, m.PurposeT
 
 def _tracking(context: Context) -> bool:
     cookies, privacy = context.policy.document("cookies"), context.policy.document("privacy")
-    return isinstance(cookies, m.CookiesDocument) and isinstance(privacy, m.PrivacyDocument) and any(
-        item.purpose in _TRACKED_FOR for item in [*cookies.trackers, *cookies.categories])
+    if not isinstance(cookies, m.CookiesDocument) or not isinstance(privacy, m.PrivacyDocument):
+        return False
+    items: list[m.Tracker | m.TrackerCategory] = [*cookies.trackers, *cookies.categories]
+    return any(item.purpose in _TRACKED_FOR for item in items)
 
 
 @rule("P11", document="cookies", covers="trackers[].purpose | privacy:purposes[].type",
