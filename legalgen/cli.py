@@ -823,6 +823,17 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
+def _time_zone(value: str) -> None:
+    """Refuse a time zone the machine's IANA database does not know."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(f"{value!r} is not an IANA time zone such as Europe/Paris",
+                                 param_hint="--timezone") from None
+
+
 def _answer(value: str, kind: Any, option: str, what: str, *, shown: str | None = None,
             reason: bool = False) -> None:
     """Refuse an answer to init that the source's model would refuse, before anything is written;
@@ -849,12 +860,14 @@ def _answer(value: str, kind: Any, option: str, what: str, *, shown: str | None 
               help="Comma-separated documents: privacy, cookies, refund, imprint [all four].")
 @click.option("--audience", type=click.Choice(["consumers", "businesses"]), default=None,
               help="Who buys: consumers get the right of withdrawal [consumers].")
+@click.option("--timezone", default=None,
+              help="The time zone of the legal 'today', e.g. Europe/Paris [the country's, where it has one].")
 @click.option("--brand-shards", type=click.IntRange(1, 256), default=None, metavar="N",
               help="Publish brands (brands/<name>/ over policy/) instead of one site: the publishing workflow "
                    "checks and builds them in N parallel CI jobs (build --brands --shard I/N).")
 def init(directory: Path, example: bool, company: str | None, country: str | None, email: str | None,
          service: str | None, base_url: str | None, locales: str | None, documents: str | None,
-         audience: str | None, brand_shards: int | None) -> None:
+         audience: str | None, timezone: str | None, brand_shards: int | None) -> None:
     """Start a legal site in DIRECTORY (default: the current folder).
 
     Writes mkdocs.yml, overrides/, schema/, .gitignore and a policy/ source that
@@ -864,12 +877,21 @@ def init(directory: Path, example: bool, company: str | None, country: str | Non
     Nothing that exists is overwritten: init refuses a folder that already holds any of
     these files, and writes nothing then.
     """
-    from legalgen.scaffold import DOCUMENTS, Answers, write
+    from legalgen.scaffold import DOCUMENTS, TIME_ZONES, Answers, write
     from legalgen.source import model as m
 
     answers = None
     if not example:
         interactive = sys.stdin.isatty()
+        required = {"--company": company, "--country": country, "--email": email, "--service": service,
+                    "--url": base_url}
+        missing = [option for option, value in required.items() if value is None]
+        if not interactive and timezone is None and country is not None \
+                and country.upper() in m.iso_countries() and country.upper() not in TIME_ZONES:
+            missing.append("--timezone")
+        if missing and not interactive:
+            listed = ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
+            raise click.UsageError(f"give {listed} (there is no terminal to ask)")
 
         def ask(value: str | None, text: str, option: str, default: str | None = None) -> str:
             if value is not None:
@@ -884,6 +906,9 @@ def init(directory: Path, example: bool, company: str | None, country: str | Non
         country = ask(country, "Country of establishment (ISO code)", "--country").upper()
         if country not in m.iso_countries():
             raise click.BadParameter(f"{country!r} is not an ISO 3166-1 alpha-2 country code", param_hint="--country")
+        zone = ask(timezone, "Time zone of the legal 'today' (e.g. America/New_York)", "--timezone",
+                   TIME_ZONES.get(country))
+        _time_zone(zone)
         email = ask(email, "Contact e-mail", "--email")
         service = ask(service, "Service name", "--service")
         base_url = ask(base_url, "Public address of the legal site (https://...)", "--url")
@@ -903,7 +928,7 @@ def init(directory: Path, example: bool, company: str | None, country: str | Non
         given, base_url = base_url, base_url if base_url.endswith("/") else base_url + "/"
         _answer(base_url, m.Url, "--url", "an https:// or http:// address with a host", shown=repr(given))
         answers = Answers(company, country, email, service, base_url, chosen_locales,
-                          tuple(d for d in DOCUMENTS if d in chosen), audience or "consumers")
+                          tuple(d for d in DOCUMENTS if d in chosen), audience or "consumers", zone)
     directory.mkdir(parents=True, exist_ok=True)
     try:
         written = write(directory.resolve(), answers, brand_shards)

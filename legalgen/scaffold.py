@@ -50,6 +50,23 @@ _NOTICES_FOR_BRANDS = {
 }
 
 
+#: The time zone of a company's seat, for the countries that have one (the EU and EEA,
+#: Switzerland, the United Kingdom, and France's overseas departments); init asks for it
+#: elsewhere. Spain and Portugal: the mainland's.
+TIME_ZONES = {
+    "AT": "Europe/Vienna", "BE": "Europe/Brussels", "BG": "Europe/Sofia", "CH": "Europe/Zurich",
+    "CY": "Asia/Nicosia", "CZ": "Europe/Prague", "DE": "Europe/Berlin", "DK": "Europe/Copenhagen",
+    "EE": "Europe/Tallinn", "ES": "Europe/Madrid", "FI": "Europe/Helsinki", "FR": "Europe/Paris",
+    "GB": "Europe/London", "GF": "America/Cayenne", "GP": "America/Guadeloupe", "GR": "Europe/Athens",
+    "HR": "Europe/Zagreb", "HU": "Europe/Budapest", "IE": "Europe/Dublin", "IS": "Atlantic/Reykjavik",
+    "IT": "Europe/Rome", "LI": "Europe/Vaduz", "LT": "Europe/Vilnius", "LU": "Europe/Luxembourg",
+    "LV": "Europe/Riga", "MC": "Europe/Monaco", "MQ": "America/Martinique", "MT": "Europe/Malta",
+    "NL": "Europe/Amsterdam", "NO": "Europe/Oslo", "PL": "Europe/Warsaw", "PT": "Europe/Lisbon",
+    "RE": "Indian/Reunion", "RO": "Europe/Bucharest", "SE": "Europe/Stockholm", "SI": "Europe/Ljubljana",
+    "SK": "Europe/Bratislava", "YT": "Indian/Mayotte",
+}
+
+
 def skeleton() -> Path:
     """The folder with mkdocs.yml, overrides/, schema/ and the example policy/: inside the
     installed package, or the repository root when legalgen runs from its source tree."""
@@ -69,6 +86,7 @@ class Answers:
     locales: tuple[str, ...] = ("en",)
     documents: tuple[str, ...] = DOCUMENTS
     audience: str = "consumers"
+    timezone: str = "Europe/Berlin"
 
     @property
     def jurisdictions(self) -> list[str]:
@@ -99,7 +117,7 @@ site:
   base_url: {_yaml_string(answers.base_url)}
   locales: [{locales}]
   default_locale: {answers.locales[0]}
-  timezone: Europe/Berlin          # the time zone of the legal "today"
+  timezone: {answers.timezone}          # the time zone of the legal "today"
   jurisdictions: [{", ".join(answers.jurisdictions)}]
   audience: {answers.audience}
 
@@ -201,7 +219,8 @@ def write(target: Path, answers: Answers | None, brand_shards: int | None = None
     if existing:
         shown = ", ".join(str(p.relative_to(target)) for p in existing[:5])
         more = f" and {len(existing) - 5} more" if len(existing) > 5 else ""
-        raise UnsafeOutputError(f"refusing to start a project in {target}: {shown}{more} already exist; "
+        verb = "exists" if len(existing) == 1 else "exist"
+        raise UnsafeOutputError(f"refusing to start a project in {target}: {shown}{more} already {verb}; "
                                 "choose an empty folder")
     for path, content in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)

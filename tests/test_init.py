@@ -58,10 +58,37 @@ def test_only_the_chosen_documents(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "policy").iterdir()) == ["imprint.yaml", "privacy.yaml", "site.yaml"]
 
 
+def test_without_a_terminal_every_missing_answer_is_named_at_once(tmp_path: Path) -> None:
+    result = _init(tmp_path)
+    assert result.exit_code == 2
+    assert "give --company, --country, --email, --service and --url (there is no terminal to ask)" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("country", "extra", "zone"), [
+    ("DE", [], "Europe/Berlin"), ("FR", [], "Europe/Paris"), ("AT", [], "Europe/Vienna"),
+    ("RE", [], "Indian/Reunion"), ("US", ["--timezone", "America/Chicago"], "America/Chicago"),
+    ("fr", ["--timezone", "Europe/Berlin"], "Europe/Berlin"),
+])
+def test_the_legal_today_is_the_time_zone_of_the_company(tmp_path: Path, country: str, extra: list[str],
+                                                         zone: str) -> None:
+    result = _init(tmp_path, *OPTIONS[:2], "--country", country, *OPTIONS[4:], *extra)
+    assert result.exit_code == 0, result.output
+    assert f"  timezone: {zone}  " in (tmp_path / "policy" / "site.yaml").read_text(encoding="utf-8")
+
+
+def test_a_country_without_one_time_zone_needs_it_given(tmp_path: Path) -> None:
+    asked = _init(tmp_path, *OPTIONS[:2], "--country", "US", *OPTIONS[4:])
+    assert asked.exit_code == 2 and "give --timezone (there is no terminal to ask)" in asked.output
+    wrong = _init(tmp_path, *OPTIONS[:2], "--country", "US", *OPTIONS[4:], "--timezone", "Mars/Olympus")
+    assert wrong.exit_code == 2 and "'Mars/Olympus' is not an IANA time zone such as Europe/Paris" in wrong.output
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_init_never_overwrites(tmp_path: Path) -> None:
     (tmp_path / "mkdocs.yml").write_text("site_name: mine\n", encoding="utf-8")
     result = _init(tmp_path, *OPTIONS)
-    assert result.exit_code == 2 and "mkdocs.yml already exist" in result.output
+    assert result.exit_code == 2 and "mkdocs.yml already exists; choose an empty folder" in result.output
     assert (tmp_path / "mkdocs.yml").read_text(encoding="utf-8") == "site_name: mine\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mkdocs.yml"]  # nothing else written
 

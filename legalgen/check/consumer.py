@@ -40,8 +40,11 @@ def withdrawal_period(context: Context) -> Iterator[Finding]:
     if document.withdrawal is None:
         short = [w for w in document.windows if w.within is not None and w.within < FOURTEEN_DAYS]
         detail = f"; the refund window of {short[0].within} is shorter than the 14-day withdrawal period" if short else ""
+        french = any(j.value == "FR" for j in context.policy.site.jurisdictions)
+        termination = ", termination_url: <your page to end the contract online>" if french else ""
         yield Finding(f"the statutory right of withdrawal is not stated{detail}", context.at("refund"),
-                      hint="add withdrawal: {period: P14D, model_form: true}")
+                      hint="add withdrawal: {period: P14D, contract: services (or goods), online_function: <the "
+                           f"address of your withdrawal button>{termination}}}")
     elif document.withdrawal.period < FOURTEEN_DAYS:
         yield Finding(f"the withdrawal period {document.withdrawal.period} is shorter than 14 days",
                       context.at("refund", "withdrawal", "period"))

@@ -52,6 +52,18 @@ def test_r01_missing_or_short_withdrawal(tmp_path: Path) -> None:
     assert found(tmp_path, short) == [("R01", line_of(short, "  period:"))]
 
 
+def test_r01_hint_names_every_field_the_withdrawal_needs(tmp_path: Path) -> None:
+    """Following the hint does not lead from one error to the next (R03, R09, R14)."""
+    from .helpers import diagnostics
+
+    without = REFUND[: REFUND.index("withdrawal:")] + REFUND[REFUND.index("request:"):]
+    french = SITE.replace("jurisdictions: [EU]", "jurisdictions: [EU, FR]")
+    for site, termination in ((SITE, False), (french, True)):
+        [hint] = [d.hint for d in diagnostics(tmp_path, site=site, refund=without) if d.code == "R01"]
+        assert hint is not None and "period: P14D, contract: services (or goods), online_function:" in hint
+        assert ("termination_url" in hint) is termination
+
+
 def test_r02_model_form(tmp_path: Path) -> None:
     text = REFUND.replace("model_form: true", "model_form: false")
     assert found(tmp_path, text) == [("R02", line_of(text, "model_form"))]
