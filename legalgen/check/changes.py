@@ -8,7 +8,7 @@ from legalgen.check import Context, Finding, rule
 from legalgen.diagnostics import Severity
 from legalgen.source import model as m
 from legalgen.source.periods import Period
-from legalgen.versions.diff import classify
+from legalgen.versions.diff import classify, locate_change
 from legalgen.versions.history import Version, notice_owed
 
 #: The least notice legalgen accepts without a stated reason (industry practice, C03).
@@ -21,7 +21,8 @@ def unreleased_material_changes(context: Context) -> Iterator[Finding]:
     """Material changes in the source are waiting for a release with notice.
 
     What: compares each released document's current source with its latest released version
-    and reports material differences that are not released yet.
+    and reports material differences that are not released yet, each at the changed fact
+    (a company fact in site.yaml, a purpose's retention at that purpose).
 
     Why: whether a change is material depends on its impact on people and how unexpected it
     is; a reviewer should see before merging that the next release needs the notice period.
@@ -36,8 +37,9 @@ def unreleased_material_changes(context: Context) -> Iterator[Finding]:
             continue
         pending = classify(latest.source, context.policy, kind)
         for change in pending.reasons:
+            where = locate_change(context.loaded, kind, change) or context.at(kind)
             yield Finding(f"{kind}: {change.path}: {change.description}; not released yet (version "
-                          f"{versions[-1].number} is the latest)", context.at(kind),
+                          f"{versions[-1].number} is the latest)", where,
                           hint=f"legalgen release {kind} --effective <date at least 30 days after publication>")
 
 

@@ -21,14 +21,19 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from legalgen.source import model as m
 from legalgen.source.periods import Period
+
+if TYPE_CHECKING:
+    from legalgen.diagnostics import Location
+    from legalgen.source.load import LoadedPolicy
 
 
 @dataclass(frozen=True)
@@ -444,3 +449,34 @@ def _imprint(old: m.ImprintDocument, new: m.ImprintDocument) -> Iterator[Change]
 _COMPARE: dict[str, Callable[[Any, Any], Iterator[Change]]] = {
     "privacy": _notice, "cookies": _cookies, "refund": _refund, "imprint": _imprint, "custom": _notice,
 }
+
+
+def _segments(path: str) -> Iterator[tuple[str, str | None]]:
+    for part in path.split("."):
+        match = re.fullmatch(r"([^\[\]]+)(?:\[([^\]]*)\])?", part)
+        if match:
+            yield match.group(1), match.group(2)
+
+
+def locate_change(loaded: LoadedPolicy, key: str, change: Change) -> Location | None:
+    """Where a changed fact stands in ``loaded``: ``purposes[fraud].retention`` is the retention
+    of the purpose with id fraud; company facts are in site.yaml. None when it is not there."""
+    part = "site" if change.path.startswith(("company", "site.")) else key
+    if part not in loaded.files:
+        return None
+    source = loaded.files[part]
+    node: Any = source.data
+    path: list[str | int] = []
+    for name, item in _segments(change.path):
+        if not isinstance(node, dict) or name not in node:
+            break
+        node = node[name]
+        path.append(name)
+        if item is not None and isinstance(node, list):
+            index = next((i for i, entry in enumerate(node) if isinstance(entry, dict) and item in
+                          (str(entry.get("id")), str(entry.get("payment")), str(entry.get("within")))), None)
+            if index is None:  # the item is not on this side: a top-level list names no place
+                return source.locate(tuple(path)) if len(path) > 1 else None
+            node = node[index]
+            path.append(index)
+    return source.locate(tuple(path), key=bool(path) and isinstance(path[-1], str))

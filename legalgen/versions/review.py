@@ -15,7 +15,6 @@ import datetime as dt
 import json
 import re
 import tempfile
-from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -36,7 +35,7 @@ from legalgen.render.renderer import LocaleRenderer
 from legalgen.source.load import LoadedPolicy, load_policy
 from legalgen.source.reader import Limits
 from legalgen.versions import vcs
-from legalgen.versions.diff import Change, classify
+from legalgen.versions.diff import Change, classify, locate_change
 from legalgen.versions.history import History, load_history, notice_owed
 from legalgen.versions.redline import redline
 
@@ -175,37 +174,6 @@ def read_side(label: str, loaded: LoadedPolicy, as_of: dt.date) -> Side:
 
 
 # --------------------------------------------------------------------------- comparing
-
-
-def _segments(path: str) -> Iterator[tuple[str, str | None]]:
-    for part in path.split("."):
-        match = re.fullmatch(r"([^\[\]]+)(?:\[([^\]]*)\])?", part)
-        if match:
-            yield match.group(1), match.group(2)
-
-
-def locate_change(loaded: LoadedPolicy, key: str, change: Change) -> Location | None:
-    """Where a changed fact stands in ``loaded``: ``purposes[fraud].retention`` is the retention
-    of the purpose with id fraud; company facts are in site.yaml. None when it is not there."""
-    part = "site" if change.path.startswith(("company", "site.")) else key
-    if part not in loaded.files:
-        return None
-    source = loaded.files[part]
-    node: Any = source.data
-    path: list[str | int] = []
-    for name, item in _segments(change.path):
-        if not isinstance(node, dict) or name not in node:
-            break
-        node = node[name]
-        path.append(name)
-        if item is not None and isinstance(node, list):
-            index = next((i for i, entry in enumerate(node) if isinstance(entry, dict) and item in
-                          (str(entry.get("id")), str(entry.get("payment")), str(entry.get("within")))), None)
-            if index is None:  # the item is not on this side: a top-level list names no place
-                return source.locate(tuple(path)) if len(path) > 1 else None
-            node = node[index]
-            path.append(index)
-    return source.locate(tuple(path), key=bool(path) and isinstance(path[-1], str))
 
 
 def compare(base: Side, head: Side, as_of: dt.date) -> Review:
