@@ -791,7 +791,13 @@ def _check_release(
                                      f"{previous.version} ({previous.published})", locate("published"))
         if release.effective <= previous.effective:
             yield Diagnostic("V004", f"{name} takes effect ({release.effective}) no later than version "
-                                     f"{previous.version} ({previous.effective})", locate("effective"))
+                                     f"{previous.version} ({previous.effective})", locate("effective"),
+                             hint="one version of a document takes effect per day (dates have no time of day): "
+                                  f"the earliest is {_day_after(previous.effective)}")
+
+
+def _day_after(day: dt.date) -> str:
+    return (day + dt.timedelta(days=1)).isoformat() if day < dt.date.max else "none"
 
 
 # --------------------------------------------------------------------------- releasing

@@ -231,6 +231,11 @@ def test_release_freezes_source_and_text(tmp_path: Path) -> None:
     (root / "privacy.yaml").write_text(PRIVACY.replace("P30D", "P14D"), encoding="utf-8")
     backwards = _release(root, "--published", "2025-12-01", "--effective", "2026-03-05", "--summary-file", str(summary))
     assert backwards.exit_code == 1 and "V004" in backwards.output  # type: ignore[attr-defined]
+    same_day = _release(root, "--published", "2026-01-01", "--effective", "2026-01-01", "--summary-file", str(summary),
+                        "--backdate-reason", "a correction")
+    assert same_day.exit_code == 1 and ("V004 privacy version 2 takes effect (2026-01-01) no later than version 1 "  # type: ignore[attr-defined]
+                                        "(2026-01-01)\n    hint: one version of a document takes effect per day (dates "
+                                        "have no time of day): the earliest is 2026-01-02") in same_day.output  # type: ignore[attr-defined]
     second = _release(root, "--published", "2026-02-01", "--effective", "2026-03-05", "--summary-file", str(summary))
     assert second.exit_code == 0, second.output  # type: ignore[attr-defined]
 
