@@ -654,7 +654,7 @@ def notices(root: Path, source: Path | None, as_of: Any, output: Path | None, se
     listed: Any = None
     if send and recipients is not None and not recipients.is_dir():
         # One file for every brand (a column brand): read before any brand writes or sends.
-        from legalgen.notices.mail import load_recipients
+        from legalgen.notices.recipients import load_recipients
         from legalgen.site.brands import brand_names
 
         try:
@@ -669,12 +669,14 @@ def notices(root: Path, source: Path | None, as_of: Any, output: Path | None, se
 def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, recipients: Any,
                  which: tuple[str | None, bool]) -> None:
     """The notices of one site; ``recipients`` is its CSV file, or a brand's share of one read
-    for every brand (:class:`~legalgen.notices.mail.Recipients`); ``which`` is --since and
+    for every brand (:class:`~legalgen.notices.recipients.Recipients`); ``which`` is --since and
     --pushes-announced."""
     import os
 
-    from legalgen.notices.mail import SmtpSettings, compose_all, message_files, read_recipients
-    from legalgen.notices.mail import send as deliver
+    from legalgen.notices.mail import compose_all, message_files
+    from legalgen.notices.recipients import read_recipients
+    from legalgen.notices.smtp import SmtpSettings
+    from legalgen.notices.smtp import send as deliver
     from legalgen.writer import write_tree
 
     try:

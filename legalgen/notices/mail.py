@@ -1,16 +1,8 @@
-"""Change-notice e-mails: compose them per due notice and locale, write them, send them.
+"""Change-notice e-mails: compose them per due notice and locale, and write them.
 
 Messages are RFC 5322, multipart (plain text and HTML), with a localized subject, a
-``List-Unsubscribe`` header and nothing but the notice in them (REQUIREMENTS C04).
-Sending uses SMTP configured by environment variables:
-
-=========================  ==============================================
-LEGALGEN_SMTP_HOST         server name (required for --send)
-LEGALGEN_SMTP_PORT         port 1-65535 (default 587 with STARTTLS, else 25)
-LEGALGEN_SMTP_STARTTLS     1/true/yes or 0/false/no (default: yes)
-LEGALGEN_SMTP_USER         login name, if the server needs one
-LEGALGEN_SMTP_PASSWORD     password for LEGALGEN_SMTP_USER
-=========================  ==============================================
+``List-Unsubscribe`` header and nothing but the notice in them (REQUIREMENTS C04). Who
+receives them is :mod:`legalgen.notices.recipients`; delivering them, :mod:`legalgen.notices.smtp`.
 
 Header values come from data (site.yaml, document titles, the recipients file, and old
 frozen sources that were never validated by today's loader), so this module does not
@@ -31,43 +23,31 @@ trust them:
 from __future__ import annotations
 
 import base64
-import copy
-import csv
 import datetime as dt
-import difflib
 import re
-import smtplib
-import socket
-import ssl
-import threading
-from collections.abc import Callable, Collection, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.headerregistry import Address, AddressHeader
 from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser
 from email.policy import SMTP, default
 from email.utils import format_datetime
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from legalgen.diagnostics import Diagnostic, LegalgenError, Location, SourceError, display_path
-from legalgen.files import read_bounded
+from legalgen.diagnostics import Diagnostic, Location, SourceError, display_path
 from legalgen.notices.announcements import DueMessage, NoticeKind, page_url, version_path
 from legalgen.render.renderer import LocaleRenderer
 from legalgen.render.typography import typeset
 from legalgen.source import model as m
 from legalgen.source.load import LoadedPolicy
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
-
 #: What no header value may contain: C0 and C1 controls but the tab, DEL, and the Unicode
 #: line and paragraph separators (``str.splitlines`` and mail programs break lines there).
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-_BLANKS = re.compile("[ \t]+")
+BLANKS = re.compile("[ \t]+")
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _HOSTNAME = re.compile(rf"{_LABEL}(?:\.{_LABEL})*")
@@ -107,7 +87,7 @@ class _Fields:
 # --------------------------------------------------------------------------- checking values
 
 
-def _describe(char: str) -> str:
+def describe(char: str) -> str:
     kind = "a line break" if char in _LINE_BREAKS else "a control character"
     return f"{kind} (U+{ord(char):04X})"
 
@@ -122,20 +102,20 @@ def _where(loaded: LoadedPolicy, part: str, path: tuple[str | int, ...]) -> Loca
 
 def _text(value: str, field: str, where: Location, problems: list[Diagnostic]) -> str:
     """Text for a header (display name, subject): one line, runs of blanks as one space."""
-    bad = _CONTROL.search(value)
+    bad = CONTROL.search(value)
     if bad:
-        problems.append(Diagnostic("S003", f"{field} contains {_describe(bad.group())}; a mail header takes "
+        problems.append(Diagnostic("S003", f"{field} contains {describe(bad.group())}; a mail header takes "
                                            "one line of text", where))
-    return _BLANKS.sub(" ", value).strip()
+    return BLANKS.sub(" ", value).strip()
 
 
 def address_problem(value: str) -> str | None:
     """Why ``value`` is not a plain addr-spec (``local@domain.tld``, ASCII), or ``None`` if it is one."""
     if not value:
         return "it is empty"
-    bad = _CONTROL.search(value)
+    bad = CONTROL.search(value)
     if bad:
-        return f"it contains {_describe(bad.group())}"
+        return f"it contains {describe(bad.group())}"
     if any(char.isspace() for char in value):
         return "it contains a space"
     special = next((char for char in value if char in _SPECIALS), None)
@@ -165,9 +145,9 @@ def _address(value: str, field: str, where: Location, problems: list[Diagnostic]
 def _unsubscribe(value: str, where: Location, problems: list[Diagnostic]) -> str:
     """A List-Unsubscribe target: ``mailto:address[?query]`` or ``https://host/...``, plain ASCII."""
     problem = None
-    bad = _CONTROL.search(value)
+    bad = CONTROL.search(value)
     if bad:
-        problem = f"it contains {_describe(bad.group())}"
+        problem = f"it contains {describe(bad.group())}"
     elif not _URI.fullmatch(value):
         char = next((c for c in value if not _URI.fullmatch(c)), value[:1])
         problem = f"it contains {char!r} (percent-encode it)" if value else "it is empty"
@@ -227,9 +207,9 @@ def _site_fields(loaded: LoadedPolicy) -> tuple[_Fields, list[Diagnostic]]:
         unsubscribe = f"mailto:{sender}?subject=unsubscribe"
     base_where = _where(loaded, "site", ("site", "base_url"))
     host = "localhost"
-    bad = _CONTROL.search(policy.site.base_url)
+    bad = CONTROL.search(policy.site.base_url)
     if bad:  # urlsplit would quietly drop tabs and line breaks
-        problems.append(Diagnostic("S003", f"site.base_url contains {_describe(bad.group())}", base_where))
+        problems.append(Diagnostic("S003", f"site.base_url contains {describe(bad.group())}", base_where))
     else:
         try:
             host = urlsplit(policy.site.base_url).hostname or "localhost"
@@ -292,7 +272,7 @@ _POLICY = SMTP.clone(refold_source="none")
 _Setter = Callable[[EmailMessage], None]
 
 
-def _addresses(parsed: Message, name: str) -> tuple[Address, ...]:
+def header_addresses(parsed: Message, name: str) -> tuple[Address, ...]:
     header = parsed[name]
     return tuple(header.addresses) if isinstance(header, AddressHeader) else ()
 
@@ -352,7 +332,7 @@ def _from_setter(display_name: str, sender: str) -> _Setter | None:
         parsed = _read_back(setter)
         if parsed is None:
             continue
-        addresses = _addresses(parsed, "From")
+        addresses = header_addresses(parsed, "From")
         if parsed.keys() == ["From"] and [a.addr_spec for a in addresses] == [sender]:
             if addresses[0].display_name == display_name:
                 return setter
@@ -379,7 +359,7 @@ def _verify(message: EmailMessage, expected: Mapping[str, str], sender: str,
     if written != meant:
         return [Diagnostic("S003", f"the message would carry the headers {', '.join(written)} instead of "
                                    f"{', '.join(meant)}", places["Subject"])]
-    if [a.addr_spec for a in _addresses(parsed, "From")] != [sender]:
+    if [a.addr_spec for a in header_addresses(parsed, "From")] != [sender]:
         problems.append(Diagnostic("S003", "company.name cannot be written safely as the From display name",
                                    places["From"]))
     for name, value in expected.items():
@@ -493,382 +473,3 @@ def compose_all(loaded: LoadedPolicy, due: list[DueMessage], as_of: dt.date) -> 
 def message_files(messages: list[Composed]) -> dict[PurePosixPath, bytes]:
     """The messages as ``.eml`` files (CRLF line ends), ready for the writer."""
     return {PurePosixPath(m.filename): m.message.as_bytes() for m in messages}
-
-
-# --------------------------------------------------------------------------- recipients
-
-
-def _position(data: bytes, index: int) -> tuple[int, int]:
-    """1-based line and column (in bytes) of ``data[index]``."""
-    start = data.rfind(b"\n", 0, index) + 1
-    return data.count(b"\n", 0, index) + 1, index - start + 1
-
-
-def _field_columns(line: str) -> list[int]:
-    """The 1-based column where each comma-separated field of a CSV line starts (quotes respected)."""
-    columns, quoted = [1], False
-    for index, char in enumerate(line):
-        if char == '"':
-            quoted = not quoted
-        elif char == "," and not quoted:
-            columns.append(index + 2)
-    return columns
-
-
-#: The largest recipients file read: about a million addresses.
-MAX_RECIPIENTS_BYTES = 64 * 1024 * 1024
-
-
-def _recipients_text(path: Path, name: str) -> str:
-    """The file as text; S001 for a file that cannot be read, is not a regular file, is larger
-    than :data:`MAX_RECIPIENTS_BYTES`, is binary or is not UTF-8."""
-    def problem(message: str) -> SourceError:
-        return SourceError([Diagnostic("S001", message, Location(name, 1, 1))])
-
-    try:
-        data, status = read_bounded(path, MAX_RECIPIENTS_BYTES + 1)
-    except OSError as error:
-        raise problem(f"cannot read the recipients file: {error.strerror or error}") from None
-    if data is None:
-        raise problem("the recipients file is not a regular file (a pipe, device or folder)")
-    if max(len(data), status.st_size) > MAX_RECIPIENTS_BYTES:
-        raise problem(f"the recipients file is larger than {MAX_RECIPIENTS_BYTES // 1024 // 1024} MiB")
-    try:
-        text = data.decode("utf-8")
-        undecodable = len(data)
-    except UnicodeDecodeError as error:
-        text, undecodable = "", error.start
-    nul = data.find(b"\0", 0, undecodable)
-    if nul >= 0:
-        raise SourceError([Diagnostic("S001", "the recipients file contains a NUL byte: it is binary, not a CSV "
-                                              "text file", Location(name, *_position(data, nul)))])
-    if undecodable < len(data):
-        raise SourceError([Diagnostic("S001", f"the recipients file is not UTF-8 text (byte 0x{data[undecodable]:02x})",
-                                      Location(name, *_position(data, undecodable)),
-                                      hint="save it as CSV UTF-8")])
-    return text.removeprefix("\ufeff")
-
-
-@dataclass(frozen=True)
-class Subscriber:
-    """One row of a recipients file: an address, its locale, and where the locale is written."""
-
-    email: str
-    locale: str
-    where: Location
-
-
-@dataclass(frozen=True)
-class Recipients:
-    """A recipients file as read: each address once per brand (the brand ``None`` in a file
-    without the column ``brand``), in the order of the file. Locales are matched against a
-    site by :meth:`by_locale`, since each brand has its own."""
-
-    subscribers: dict[str | None, list[Subscriber]]
-
-    def locale_problems(self, locales: Collection[str], brand: str | None = None) -> list[Diagnostic]:
-        """S003 for each row of ``brand`` in a locale the site lacks."""
-        return [Diagnostic("S003", f"locale {row.locale!r} is not one of {', '.join(locales)}"
-                                   + (f" (the languages of brand {brand})" if brand else ""), row.where)
-                for row in self.subscribers.get(brand, []) if row.locale not in locales]
-
-    def by_locale(self, locales: Collection[str], brand: str | None = None) -> dict[str, list[str]]:
-        """The addresses of ``brand`` by locale; S003 for a row whose locale the site lacks."""
-        problems = self.locale_problems(locales, brand)
-        if problems:
-            raise SourceError(problems)
-        by_locale: dict[str, list[str]] = {locale: [] for locale in locales}
-        for row in self.subscribers.get(brand, []):
-            by_locale[row.locale].append(row.email)
-        return by_locale
-
-
-def _header_hint(brands: Collection[str] | None) -> str:
-    """The header line a recipients file needs."""
-    return f"first line: email,locale{',brand' if brands is not None else ''} (separated by a comma)"
-
-
-def _parse_recipients(path: Path, brands: Collection[str] | None) -> tuple[Recipients, list[Diagnostic]]:
-    """Every row that reads well, and the problems of the others (see :func:`load_recipients`)."""
-    name = display_path(path)
-    text = _recipients_text(path, name)
-    problems: list[Diagnostic] = []
-    subscribers: dict[str | None, list[Subscriber]] = {}
-    first: dict[tuple[str | None, str], Subscriber] = {}
-    columns: dict[str, int] | None = None
-    width = 0
-    for number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.removesuffix("\r")
-        bad = _CONTROL.search(line)
-        if bad:
-            problems.append(Diagnostic("S003", f"the line contains {_describe(bad.group())}; each row must be one "
-                                               "line of text", Location(name, number, bad.start() + 1)))
-            continue
-        if not line.strip():
-            continue
-        try:
-            fields = next(csv.reader([line], strict=True))
-        except csv.Error as error:
-            problems.append(Diagnostic("S003", f"not a valid CSV row ({error}); a quoted field must end on its line",
-                                       Location(name, number, 1)))
-            continue
-        starts = _field_columns(line)
-        if columns is None:
-            names = [field.strip().lower() for field in fields]
-            columns, width = {n: i for i, n in enumerate(names)}, len(names)
-            header = _header_problem(names, starts, brands, Location(name, number, 1))
-            if header:
-                raise SourceError([header])
-            continue
-        if len(fields) != width:
-            problems.append(Diagnostic("S003", f"the row has {len(fields)} field(s), the header {width}",
-                                       Location(name, number, 1)))
-            continue
-        # each value with its place (a stray quote can hide later fields' starts: then column 1)
-        field = {column: (fields[index].strip(" \t"),
-                          Location(name, number, starts[index] if index < len(starts) else 1))
-                 for column, index in columns.items()}
-        (email, email_at), (locale, locale_at) = field["email"], field["locale"]
-        reason = address_problem(email)
-        if reason:
-            problems.append(Diagnostic("S003", f"not a plain e-mail address: {email!r}: {reason}", email_at))
-            continue
-        brand: str | None = None
-        if brands is not None:
-            brand, brand_at = field["brand"]
-            if brand not in brands:
-                close = difflib.get_close_matches(brand, list(brands), n=1)
-                problems.append(Diagnostic("S003", f"no brand named {brand!r}" if brand else "the brand is empty",
-                                           brand_at, hint=f"did you mean {close[0]}?" if close else None))
-                continue
-        row = Subscriber(email, locale, locale_at)
-        earlier = first.get((brand, email.lower()))
-        if earlier is None:
-            first[brand, email.lower()] = row
-            subscribers.setdefault(brand, []).append(row)
-        elif earlier.locale != locale:
-            problems.append(Diagnostic("S006", f"{email} is listed with locale {earlier.locale} on line "
-                                               f"{earlier.where.line} and {locale} here"
-                                               + (f" for brand {brand}" if brand else ""), locale_at))
-    if columns is None and not problems:
-        problems.append(Diagnostic("S009", "the recipients file is empty; it needs the columns email and locale"
-                                           + (" and brand" if brands is not None else ""),
-                                   Location(name, 1, 1), hint=_header_hint(brands)))
-    return Recipients(subscribers), problems
-
-
-def _header_problem(names: list[str], starts: list[int], brands: Collection[str] | None,
-                    where: Location) -> Diagnostic | None:
-    """Why the header row cannot be read, or None."""
-    needed = {"email", "locale"} | ({"brand"} if brands is not None else set())
-    if not needed <= set(names):
-        if brands is not None and {"email", "locale"} <= set(names):
-            return Diagnostic("S009", "with brands, the recipients file needs the column brand (the brand each "
-                                      "address subscribed to)", where,
-                              hint=f"{_header_hint(brands)}, or give a folder holding <brand>.csv")
-        return Diagnostic("S009", "the recipients file needs the columns email and locale", where,
-                          hint=_header_hint(None))
-    duplicate = next((i for i, n in enumerate(names) if n in names[:i]), None)
-    if duplicate is not None:
-        return Diagnostic("S003", f"the column {names[duplicate]} is there twice",
-                          Location(where.file, where.line, starts[duplicate]))
-    if brands is None and "brand" in names:  # notices of one site must not reach every brand's subscribers
-        return Diagnostic("S003", "the recipients file has a column brand, but no brand was chosen",
-                          Location(where.file, where.line, starts[names.index("brand")]),
-                          hint="give --brand NAME or --brands, or leave the column out")
-    return None
-
-
-def load_recipients(path: Path, brands: Collection[str] | None = None) -> Recipients:
-    """The subscribers in a CSV file with the columns ``email``, ``locale`` and, when
-    ``brands`` names the brands of the repository, ``brand``.
-
-    One row per line (no line breaks inside fields); each address must be a plain
-    ``local@domain.tld``. An address listed twice (for one brand) is kept once; listed with
-    two different locales, it is an error (S006). Problems raise :class:`SourceError` with
-    the file, line and column: S001 for a file that is not UTF-8 text, S009 for missing
-    columns, S003 for a bad row, an unknown brand, or a column ``brand`` where no brands
-    were chosen (notices of one site must not reach every brand's subscribers).
-    """
-    recipients, problems = _parse_recipients(path, brands)
-    if problems:
-        raise SourceError(problems)
-    return recipients
-
-
-def read_recipients(path: Path, locales: list[str]) -> dict[str, list[str]]:
-    """Recipients by locale from a CSV file with the columns ``email`` and ``locale`` (see
-    :func:`load_recipients`); a locale the site lacks is S003 at its row."""
-    recipients, problems = _parse_recipients(path, None)
-    if problems:  # with the rows in a locale the site lacks, so that every problem is told at once
-        raise SourceError(problems + recipients.locale_problems(locales))
-    return recipients.by_locale(locales)
-
-
-# --------------------------------------------------------------------------- sending
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    """Where and how to deliver mail.
-
-    ``timeout`` bounds each network operation (connecting, one read); ``step_limit`` bounds
-    each step of the conversation as a whole (the greeting, STARTTLS, the login, one
-    message, the goodbye), so a server that answers one byte at a time cannot keep a run
-    going. Both are in seconds.
-    """
-
-    host: str
-    port: int
-    starttls: bool
-    user: str | None
-    password: str | None
-    timeout: float = 30.0
-    step_limit: float = 120.0
-
-    @classmethod
-    def from_environment(cls, environ: Mapping[str, str]) -> SmtpSettings:
-        """Read the LEGALGEN_SMTP_* variables; raise a clear error when they are unusable."""
-        host = environ.get("LEGALGEN_SMTP_HOST", "").strip()
-        if not host:
-            raise LegalgenError("LEGALGEN_SMTP_HOST is not set; it names the SMTP server for --send")
-        if _CONTROL.search(host) or any(char.isspace() for char in host):
-            raise LegalgenError(f"LEGALGEN_SMTP_HOST must be a host name or address, not {host!r}")
-        # An empty variable counts as unset: CI systems pass unset secrets as empty strings.
-        flag = (environ.get("LEGALGEN_SMTP_STARTTLS") or "yes").strip().lower()
-        if flag not in _TRUE | _FALSE:
-            raise LegalgenError(f"LEGALGEN_SMTP_STARTTLS must be yes or no, not {flag!r}")
-        starttls = flag in _TRUE
-        port_text = (environ.get("LEGALGEN_SMTP_PORT") or ("587" if starttls else "25")).strip()
-        if not re.fullmatch(r"[0-9]{1,5}", port_text) or not 1 <= int(port_text) <= 65535:
-            raise LegalgenError(f"LEGALGEN_SMTP_PORT must be a port number from 1 to 65535, not {port_text!r}")
-        user, password = environ.get("LEGALGEN_SMTP_USER") or None, environ.get("LEGALGEN_SMTP_PASSWORD") or None
-        for variable, value in (("LEGALGEN_SMTP_USER", user), ("LEGALGEN_SMTP_PASSWORD", password)):
-            if value is not None and (not value.isascii() or _CONTROL.search(value)):
-                raise LegalgenError(f"{variable} must be printable ASCII (SMTP sends it that way)")
-        return cls(host, int(port_text), starttls, user, password)
-
-
-def _server_text(value: bytes | str) -> str:
-    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-    return _BLANKS.sub(" ", _CONTROL.sub(" ", text)).strip()
-
-
-def _envelope_sender(composed: Composed) -> str:
-    if composed.sender:
-        return composed.sender
-    addresses = _addresses(composed.message, "From")
-    return addresses[0].addr_spec if addresses else ""
-
-
-class _Client(smtplib.SMTP):
-    """An SMTP client that connects later, within a watched step, and still verifies the
-    server's certificate against ``host`` (``smtplib`` takes that name from the constructor)."""
-
-    def __init__(self, host: str, timeout: float) -> None:
-        super().__init__(timeout=timeout)
-        self._host = host
-
-
-class _Watchdog:
-    """Cuts the connection when a step of the SMTP conversation runs past its limit.
-
-    A socket timeout bounds each read, but a server that sends one byte at a time never
-    lets a read time out; the watchdog bounds the step as a whole and records what ran late.
-    """
-
-    def __init__(self, server: smtplib.SMTP, limit: float) -> None:
-        self.server, self.limit = server, limit
-        self.late: str | None = None
-
-    @contextmanager
-    def step(self, what: str) -> Iterator[None]:
-        timer = threading.Timer(self.limit, self._cut, args=(what,))
-        timer.daemon = True
-        timer.start()
-        try:
-            yield
-        finally:
-            timer.cancel()
-
-    def _cut(self, what: str) -> None:
-        self.late = what
-        sock = self.server.sock  # set before the first read: connecting alone is bounded by the timeout
-        if sock is not None:
-            with suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-
-
-def _failure_text(error: BaseException, watchdog: _Watchdog, settings: SmtpSettings) -> str:
-    """What went wrong, in words: the step that ran late, the timeout, or the server's answer."""
-    if watchdog.late is not None:
-        return f"{watchdog.late} took longer than {settings.step_limit:g} s"
-    if isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError):
-        return f"no answer within {settings.timeout:g} s"  # smtplib reports a read timeout as a disconnect
-    if isinstance(error, smtplib.SMTPServerDisconnected):
-        return f"the server closed the connection ({_server_text(str(error))})"
-    if isinstance(error, smtplib.SMTPResponseException):
-        return f"the server answered {error.smtp_code} {_server_text(error.smtp_error)}"
-    return _server_text(str(error)) or type(error).__name__
-
-
-def _close(server: smtplib.SMTP, watchdog: _Watchdog) -> None:
-    """Say goodbye if the connection is still usable, within the step limit; then close it."""
-    if server.sock is not None and watchdog.late is None:
-        with suppress(OSError, smtplib.SMTPException), watchdog.step("the goodbye"):
-            server.quit()
-    server.close()
-
-
-def send(messages: list[Composed], recipients: Mapping[str, list[str]], settings: SmtpSettings) -> int:
-    """Deliver each message to the recipients of its locale, one envelope each; return the count.
-
-    An address is sent each message once however often it is listed. Recipients the
-    server refuses are skipped and reported at the end; a refused login, a closed
-    connection or a timeout stops sending. Each raises :class:`LegalgenError` saying how
-    many messages went out.
-    """
-    plan = [(composed, address) for composed in messages
-            for address in dict.fromkeys(recipients.get(composed.locale, []))]
-    for _, address in plan:
-        reason = address_problem(address)
-        if reason:
-            raise LegalgenError(f"not sending: recipient {address!r} is not a plain e-mail address: {reason}")
-    total, sent = len(plan), 0
-    server_name = f"{settings.host}:{settings.port}"
-    refused: list[str] = []
-
-    def failure(what: str) -> LegalgenError:
-        return LegalgenError(f"sending through {server_name} failed: {what}; {sent} of {total} message(s) were "
-                             "sent")
-
-    server = _Client(settings.host, settings.timeout)
-    watchdog = _Watchdog(server, settings.step_limit)
-    try:
-        with watchdog.step("the greeting"):
-            server.connect(settings.host, settings.port)
-        if settings.starttls:  # the server's certificate and name are verified before the password goes out
-            with watchdog.step("STARTTLS"):
-                server.starttls(context=ssl.create_default_context())
-        if settings.user:
-            with watchdog.step("the login"):
-                server.login(settings.user, settings.password or "")
-        for composed, address in plan:
-            message = copy.deepcopy(composed.message)
-            message["To"] = Address(addr_spec=address)
-            try:
-                with watchdog.step("a message"):
-                    server.send_message(message, from_addr=_envelope_sender(composed), to_addrs=[address])
-            except smtplib.SMTPRecipientsRefused as error:
-                code, text = error.recipients.get(address, (0, b""))
-                refused.append(f"{address} ({code} {_server_text(text)})")
-                continue
-            sent += 1
-    except (OSError, smtplib.SMTPException, UnicodeError) as error:
-        raise failure(_failure_text(error, watchdog, settings)) from error
-    finally:
-        _close(server, watchdog)
-    if refused:
-        raise LegalgenError(f"sent {sent} of {total} message(s) through {server_name}; the server refused "
-                            f"{len(refused)} recipient(s): {', '.join(refused)}")
-    return sent

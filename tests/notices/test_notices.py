@@ -14,7 +14,9 @@ from click.testing import CliRunner
 
 from legalgen.cli import main
 from legalgen.notices.announcements import NoticeKind, due_messages, notices_json
-from legalgen.notices.mail import SmtpSettings, compose_all, message_files, read_recipients
+from legalgen.notices.mail import compose_all, message_files
+from legalgen.notices.recipients import read_recipients
+from legalgen.notices.smtp import SmtpSettings
 from legalgen.render.pages import feeds
 from legalgen.render.renderer import LocaleRenderer
 from legalgen.source.load import LoadedPolicy

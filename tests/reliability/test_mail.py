@@ -27,15 +27,9 @@ from click.testing import CliRunner
 from legalgen.cli import main
 from legalgen.diagnostics import LegalgenError, SourceError
 from legalgen.notices.announcements import DueMessage, due_messages
-from legalgen.notices.mail import (
-    Composed,
-    SmtpSettings,
-    compose_all,
-    load_recipients,
-    message_files,
-    read_recipients,
-    send,
-)
+from legalgen.notices.mail import Composed, compose_all, message_files
+from legalgen.notices.recipients import load_recipients, read_recipients
+from legalgen.notices.smtp import SmtpSettings, send
 from legalgen.source import model as m
 from legalgen.source.load import LoadedPolicy, load_policy
 from legalgen.versions.history import History, load_history
