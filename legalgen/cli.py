@@ -623,7 +623,7 @@ def catalogs(check_only: bool) -> None:
                    "revision REV (the push's previous commit; 40 zeros for a new branch) that are published "
                    "by the date and not yet in effect: their announcement.")
 @click.option("--pushes-announced", is_flag=True,
-              help="For the daily run when every push runs --since: leave out the messages about versions "
+              help="For the daily run when every push runs --since: leave out the announcements of versions "
                    "the branch did not have when the day began (by commit time, in the site's time zone); "
                    "their push sent them.")
 @_brand_options
@@ -712,7 +712,7 @@ def _due(loaded: Any, history: Any, date: Any, since: str | None, pushes_announc
     import datetime as dt
     from zoneinfo import ZoneInfo
 
-    from legalgen.notices.announcements import due_messages, pushed_messages
+    from legalgen.notices.announcements import NoticeKind, due_messages, pushed_messages
     from legalgen.versions import vcs
 
     if since is not None:
@@ -730,11 +730,14 @@ def _due(loaded: Any, history: Any, date: Any, since: str | None, pushes_announc
     except LegalgenError as error:  # better a message twice than never
         click.echo(f"warning: {error}; every message due today is sent", err=True)
         return due
+    def arrived(item: Any) -> bool:  # an announcement the push run sent (it sends nothing else)
+        return item.reason is NoticeKind.ANNOUNCEMENT and (item.notice.kind, item.notice.version.number) not in known
+
     for item in due:
-        if (item.notice.kind, item.notice.version.number) not in known:
+        if arrived(item):
             click.echo(f"left out: {item.notice.kind} version {item.notice.version.number} ({item.reason.value}), "
                        f"which the branch did not have when {date.isoformat()} began: its push announces it")
-    return [item for item in due if (item.notice.kind, item.notice.version.number) in known]
+    return [item for item in due if not arrived(item)]
 
 
 @main.command()
@@ -826,14 +829,12 @@ def _split(value: str) -> tuple[str, ...]:
 
 
 def _time_zone(value: str) -> None:
-    """Refuse a time zone the machine's IANA database does not know."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    """Refuse a time zone that site.yaml would refuse (one the IANA database names)."""
+    from zoneinfo import available_timezones
 
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    if value not in available_timezones():
         raise click.BadParameter(f"{value!r} is not an IANA time zone such as Europe/Paris",
-                                 param_hint="--timezone") from None
+                                 param_hint="--timezone")
 
 
 def _answer(value: str, kind: Any, option: str, what: str, *, shown: str | None = None,
@@ -883,6 +884,12 @@ def init(directory: Path, example: bool, company: str | None, country: str | Non
     from legalgen.source import model as m
 
     answers = None
+    answered = [option for option, value in (("--company", company), ("--country", country), ("--email", email),
+                                          ("--service", service), ("--url", base_url), ("--locales", locales),
+                                          ("--documents", documents), ("--audience", audience),
+                                          ("--timezone", timezone)) if value is not None]
+    if example and answered:
+        raise click.UsageError(f"--example writes the example's own source; {', '.join(answered)} would be ignored")
     if not example:
         interactive = sys.stdin.isatty()
         required = {"--company": company, "--country": country, "--email": email, "--service": service,

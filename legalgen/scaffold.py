@@ -67,6 +67,42 @@ TIME_ZONES = {
 }
 
 
+#: What the workflows say and run for the example's time zone; :func:`schedules` rewrites it.
+_BERLIN_PUBLISH = (('(Europe/Berlin: 22:05 UTC in summer, 23:05 UTC in winter; adjust the cron to your '
+                   'site.timezone)'), '    - cron: "5 22,23 * * *"')
+_BERLIN_NOTICES = ('(Europe/Berlin: 07:30 in winter, 08:30 in summer; adjust the cron to your site.timezone)',
+                   '    - cron: "30 6 * * *"')
+
+
+def schedules(zone: str, year: int) -> dict[str, str]:
+    """The workflows' schedules for the time zone ``zone``: the site is built at 00:05 there
+    (a run for each UTC offset the zone has in ``year``, so the new day is built in summer
+    and in winter), and the notices are sent once a day, at 07:30 there in January (an hour
+    off while the clocks are changed). Returns replacements for the example's (Berlin) text."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    def utc(month: int, hour: int, minute: int) -> dt.datetime:
+        return dt.datetime(year, month, 15, hour, minute, tzinfo=ZoneInfo(zone)).astimezone(dt.UTC)
+
+    builds = sorted({(moment.minute, moment.hour) for moment in (utc(1, 0, 5), utc(7, 0, 5))})
+    by_minute: dict[int, list[int]] = {}
+    for minute, hour in builds:
+        by_minute.setdefault(minute, []).append(hour)
+    crons = "\n".join(f'    - cron: "{minute} {",".join(map(str, sorted(hours)))} * * *"'
+                      for minute, hours in sorted(by_minute.items()))
+    times = " and ".join(f"{hour:02d}:{minute:02d} UTC" for minute, hour in sorted(builds, key=lambda b: b[::-1]))
+    notices = utc(1, 7, 30)
+    summer = dt.datetime.combine(dt.date(year, 7, 15), notices.time(), dt.UTC).astimezone(ZoneInfo(zone))
+    return {
+        _BERLIN_PUBLISH[0]: f"({zone}: {times}; adjust the cron to your site.timezone)",
+        _BERLIN_PUBLISH[1]: crons,
+        _BERLIN_NOTICES[0]: f"({zone}: 07:30 in January, {summer:%H:%M} in July; adjust the cron to your "
+                            "site.timezone)",
+        _BERLIN_NOTICES[1]: f'    - cron: "{notices.minute} {notices.hour} * * *"',
+    }
+
+
 def skeleton() -> Path:
     """The folder with mkdocs.yml, overrides/, schema/ and the example policy/: inside the
     installed package, or the repository root when legalgen runs from its source tree."""
@@ -176,8 +212,12 @@ def plan(target: Path, answers: Answers | None, brand_shards: int | None = None)
     workflows = sorted(folder.glob("*.yml"))
     if brand_shards is not None:
         workflows = [w for w in workflows if w.name != "legal-publish.yml"] + [folder / "brands" / BRAND_WORKFLOW]
+    zone = answers.timezone if answers is not None else "Europe/Berlin"
+    timing = {} if zone == "Europe/Berlin" else schedules(zone, _year())
     for workflow in workflows:
         text = workflow.read_text(encoding="utf-8").replace("@VERSION@", package_version() or "0.1.0")
+        for berlin, local in timing.items():
+            text = text.replace(berlin, local)
         if brand_shards is not None:
             text = text.replace("@SHARDS@", ", ".join(map(str, range(1, brand_shards + 1))))
             text = text.replace("@COUNT@", str(brand_shards))
@@ -196,6 +236,12 @@ def plan(target: Path, answers: Answers | None, brand_shards: int | None = None)
     for kind in answers.documents:
         files[target / "policy" / f"{kind}.yaml"] = document_yaml(kind, answers)
     return files
+
+
+def _year() -> int:
+    from legalgen.clock import now
+
+    return now().year
 
 
 def _files(source: Path) -> Iterator[Path]:

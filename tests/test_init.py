@@ -77,11 +77,17 @@ def test_the_legal_today_is_the_time_zone_of_the_company(tmp_path: Path, country
     assert f"  timezone: {zone}  " in (tmp_path / "policy" / "site.yaml").read_text(encoding="utf-8")
 
 
+def test_the_example_takes_no_answers(tmp_path: Path) -> None:
+    result = _init(tmp_path, "--example", "--timezone", "Asia/Tokyo")
+    assert result.exit_code == 2 and "--timezone would be ignored" in result.output and list(tmp_path.iterdir()) == []
+
+
 def test_a_country_without_one_time_zone_needs_it_given(tmp_path: Path) -> None:
     asked = _init(tmp_path, *OPTIONS[:2], "--country", "US", *OPTIONS[4:])
     assert asked.exit_code == 2 and "give --timezone (there is no terminal to ask)" in asked.output
-    wrong = _init(tmp_path, *OPTIONS[:2], "--country", "US", *OPTIONS[4:], "--timezone", "Mars/Olympus")
-    assert wrong.exit_code == 2 and "'Mars/Olympus' is not an IANA time zone such as Europe/Paris" in wrong.output
+    for zone in ("Mars/Olympus", "posixrules"):  # posixrules: a file ZoneInfo reads, no zone site.yaml accepts
+        wrong = _init(tmp_path, *OPTIONS[:2], "--country", "US", *OPTIONS[4:], "--timezone", zone)
+        assert wrong.exit_code == 2 and f"'{zone}' is not an IANA time zone such as Europe/Paris" in wrong.output
     assert list(tmp_path.iterdir()) == []
 
 

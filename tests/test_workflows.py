@@ -35,6 +35,23 @@ def test_init_writes_three_workflows_pinned_to_this_version(tmp_path: Path) -> N
         assert f'"legalgen=={version("legalgen")}"' in text and "@VERSION@" not in text
 
 
+@pytest.mark.parametrize(("zone", "builds", "notices"), [
+    ("America/Chicago", ['"5 5,6 * * *"'], '"30 13 * * *"'),  # 00:05 in CST and CDT; 07:30 CST
+    ("Asia/Kolkata", ['"35 18 * * *"'], '"0 2 * * *"'),  # no summer time, half-hour offset
+    ("Australia/Sydney", ['"5 13,14 * * *"'], '"30 20 * * *"'),  # summer time in January
+])
+def test_the_schedules_follow_the_site_s_time_zone(tmp_path: Path, zone: str, builds: list[str], notices: str) -> None:
+    """The site is built just after midnight in its time zone, the notices go out once a day in its morning."""
+    from legalgen.scaffold import Answers
+
+    answers = Answers("A GmbH", "DE", "a@a.example", "A", "https://a.example/", timezone=zone)
+    written = {path.name: str(text) for path, text in plan(tmp_path, answers).items() if ".github" in path.parts}
+    publish = yaml.safe_load(written["legal-publish.yml"])[True]["schedule"]
+    assert [f'"{entry["cron"]}"' for entry in publish] == builds and f"({zone}: " in written["legal-publish.yml"]
+    [daily] = yaml.safe_load(written["legal-notices.yml"])[True]["schedule"]
+    assert f'"{daily["cron"]}"' == notices and "Europe/Berlin" not in "".join(written.values())
+
+
 def test_every_workflow_is_valid_for_github(tmp_path: Path) -> None:
     folder = tmp_path / "workflows"
     folder.mkdir()

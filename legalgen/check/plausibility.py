@@ -332,8 +332,8 @@ def known_trackers(context: Context) -> Iterator[Finding]:
             yield Finding(f"tracker {tracker.id!r} ({tracker.name}, {known.provider} {known.purpose}) is exempt from "
                           "consent, which no authority of the targeted jurisdictions allows for it",
                           context.at("cookies", "trackers", index, "basis"), hint="set basis: consent")
-        if tracker.provider is None and not tracker.recipients and not any(
-                "first party" in condition for _, condition in known.exempt):
+        if tracker.provider is None and not tracker.recipients and tracker.purpose == known.purpose and not any(
+                "first party" in condition for _, condition in known.exempt):  # another purpose: maybe another cookie
             yield Finding(f"tracker {tracker.id!r} ({tracker.name}) names no provider, but it is {known.provider}'s: "
                           "the page names nobody who receives what it collects",
                           context.at("cookies", "trackers", index), severity=Severity.WARNING,

@@ -46,23 +46,27 @@ VAGUE = {locale: [*MODALS[locale], QUANTIFIERS[locale] + r"(\s+\S+){0,2}?\s+" + 
          for locale in MODALS}
 #: Any words in between, but within one clause.
 _GAP = r"[^.;:!?]{0,80}?"
-#: "Check this page regularly" and "continued use means acceptance", per language.
+#: Continued use of the service, per language (what C05 and G23 read a sentence for).
+CONTINUED_USE = {
+    "en": r"(continu\w*|keep\w*|further)\s+(to\s+)?(us\w*|access\w*)",
+    "de": r"((weiter\w*|fortgesetzt\w*)\s+(Nutzung|Verwendung|nutz\w*|verwend\w*)|(nutzen|verwenden|besuchen)\s+Sie"
+          + _GAP + r"\bweiter\b|(Nutzung|Verwendung)" + _GAP + r"weiterhin)",
+    "fr": r"((poursuite|continuation)\s+de\s+l['’]utilisation|continu\w+\s+(à|d['’])\s*utiliser|utilisation\s+continue)",
+}
+#: "Check this page regularly" and "continued use means acceptance" of a change, per language;
+#: continued use taken as consent is G23's (:data:`CONSENT_GIVEN`).
 PASSIVE_NOTICE = {
     "en": [r"(review|check|consult|visit)\w*\s+(this|the)\s+(page|policy)" + _GAP + r"(periodically|regularly|from time to time|for (any )?changes)",
-           r"(continu\w*|keep\w*|further)\s+(to\s+)?(us\w*|access\w*)" + _GAP + r"(accept\w*|agree\w*|consent\w*|bound)",
+           CONTINUED_USE["en"] + _GAP + r"(accept\w*|agree\w*|bound)",
            r"(periodically|regularly)\s+(review|check)\w*" + _GAP + r"(page|policy|changes)",
-           r"(accept\w*|agree\w*|consent\w*)" + _GAP + r"(deemed|considered|taken)" + _GAP
+           r"(accept\w*|agree\w*)" + _GAP + r"(deemed|considered|taken)" + _GAP
            + r"(continu\w*|further)\s+(use|access)"],
     "de": [r"(Seite|Erklärung|Richtlinie)" + _GAP + r"regelmäßig",
            r"regelmäßig" + _GAP + r"(Seite|Änderungen)",
-           r"(weiter\w*|fortgesetzt\w*)\s+(Nutzung|Verwendung|nutz\w*|verwend\w*)" + _GAP
-           + r"(einverstanden|zustimm\w*|akzeptier\w*|Annahme|angenommen|gilt|gelten|\b(ein)?willig\w*)",
-           r"(nutzen|verwenden|besuchen)\s+Sie" + _GAP + r"\bweiter\b" + _GAP
-           + r"(einverstanden|Zustimmung|Annahme|angenommen|akzeptiert)",
-           r"(Nutzung|Verwendung)" + _GAP + r"weiterhin" + _GAP + r"(einverstanden|zustimm\w*|akzeptier\w*|\b(ein)?willig\w*)"],
+           CONTINUED_USE["de"] + _GAP
+           + r"(einverstanden|zustimm\w*|stimmen\s+Sie|akzeptier\w*|Annahme|angenommen|gilt|gelten|Zustimmung)"],
     "fr": [r"consulter\s+régulièrement", r"(régulièrement|périodiquement)\s+(cette|la)\s+page",
-           r"(poursuite|continuation)\s+de\s+l'utilisation" + _GAP + r"(vaut|accept\w*|consent\w*)",
-           r"(continu\w+\s+(à|d')\s*utiliser|utilisation\s+continue)" + _GAP + r"(vaut|accept\w*|consent\w*)"],
+           CONTINUED_USE["fr"] + _GAP + r"(vaut|accept\w*)"],
 }
 #: "By using the service you agree": consent inferred from use, per language.
 CONSENT_BY_USE = {
@@ -80,9 +84,18 @@ CONSENT_BY_USE = {
            + _GAP + r"(vaut|emporte|implique)"
            + _GAP + r"(consentement|acceptation)"],
 }
-#: The word for consent itself (not "acceptance" or "agreement" to terms): continued use
-#: taken as consent is G23's, continued use taken as acceptance of a change C05's.
-CONSENT_WORD = {"en": r"consent\w*", "de": r"(ein)?willig\w*", "fr": r"consent\w*"}
+#: Consent as what the reader's continued use gives ("you consent", "gilt als Einwilligung"),
+#: not consent asked for ("requires your consent"): continued use taken as consent is G23's,
+#: continued use taken as acceptance of a change C05's.
+CONSENT_GIVEN = {
+    "en": [r"you\s+(hereby\s+|thereby\s+)?(consent|give\s+(us\s+)?(your\s+)?consent|are\s+consenting)",
+           (r"(constitutes|means|signifies|implies|counts\s+as|(is|be)\s+(deemed|considered|taken\s+as))\s+"
+           r"(your\s+)?consent"), r"consent\w*\s+(is\s+|shall\s+be\s+|will\s+be\s+)?(deemed|considered|taken)"],
+    "de": [r"willigen\s+Sie", r"erteilen\s+Sie\s+(Ihre\s+|uns\s+Ihre\s+)?Einwilligung",
+           r"(gilt|gelten)\s+als\s+(Ihre\s+)?Einwilligung"],
+    "fr": [r"vous\s+(y\s+)?consentez", r"vous\s+donnez\s+votre\s+consentement",
+           r"(vaut|emporte|implique)\s+(votre\s+)?consentement"],
+}
 NEGATION = {
     "en": r"\b(never|not|no|nor|neither|cannot|can't|don't|doesn't|won't)\b",
     "de": r"\b(nicht|nie|niemals|kein\w*|weder)\b",
@@ -171,9 +184,9 @@ def use_as_consent(text: str, locale: str) -> list[str]:
     """
     found = []
     for sentence in _sentences(text):
-        continued = says(PASSIVE_NOTICE[locale], sentence, locale)
-        consent = re.search(rf"(?<!\w){CONSENT_WORD[locale]}(?!\w)", sentence, re.IGNORECASE)
-        if (says(CONSENT_BY_USE[locale], sentence, locale) and not continued) or (continued and consent):
+        accepted = says(PASSIVE_NOTICE[locale], sentence, locale)
+        given = says([CONTINUED_USE[locale]], sentence, locale) and says(CONSENT_GIVEN[locale], sentence, locale)
+        if (says(CONSENT_BY_USE[locale], sentence, locale) and not accepted) or given:
             found.append(sentence.strip())
     return found
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
 from legalgen.diagnostics import Diagnostic, LegalgenError, Location, Severity, display_path
 from legalgen.versions.history import CHANGELOG, VERSIONS_DIR, Changelog, History, PlannedRelease
@@ -139,8 +140,9 @@ def _changelogs(top: Path, folder: PurePosixPath, revision: str) -> Iterator[tup
             continue
         try:
             changelog = Changelog.model_validate(YAML(typ="safe", pure=True).load(shown.stdout))
-        except (ValidationError, ValueError) as error:
-            raise LegalgenError(f"{revision}:{path}: not a changelog legalgen can read ({error})") from None
+        except (ValidationError, ValueError, YAMLError) as error:
+            raise LegalgenError(f"{revision}:{path}: not a changelog legalgen can read "
+                                f"({str(error).splitlines()[0] if str(error) else type(error).__name__})") from None
         yield kind, path, changelog
 
 

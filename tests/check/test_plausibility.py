@@ -207,6 +207,16 @@ def test_p08_a_third_partys_tracker_names_its_provider(tmp_path: Path, name: str
     assert [d.code for d in diagnostics(tmp_path, privacy=privacy, cookies=named) if d.code.startswith("P")] == []
 
 
+def test_p08_a_first_party_cookie_named_like_a_known_one_gets_one_warning(tmp_path: Path) -> None:
+    """`fr` is Meta's advertising cookie and a common name for a language cookie: declared for
+    preferences without a provider, it gets the purpose warning, not also the provider one."""
+    from .helpers import diagnostics
+
+    text = COOKIES.replace("name: _stats", "name: fr").replace("purpose: analytics", "purpose: preferences")
+    found = [d.message for d in diagnostics(tmp_path, privacy=PRIVACY, cookies=text) if d.code == "P08"]
+    assert len(found) == 1 and "is declared for preferences, but Meta" in found[0]
+
+
 def test_p11_tracking_needs_a_purpose_in_the_privacy_notice(tmp_path: Path) -> None:
     from .helpers import diagnostics
 

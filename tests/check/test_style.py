@@ -72,6 +72,7 @@ def test_g23_consent_by_use_in_paraphrase(tmp_path: Path, locale: str, sentence:
     ("en", "By continuing to use the app you consent to the new processing."),
     ("de", "Wenn Sie den Dienst weiter nutzen, willigen Sie in die Änderungen ein."),
     ("fr", "La poursuite de l'utilisation du service vaut consentement au nouveau traitement."),
+    ("en", "Your consent is deemed given by your continued use of the service."),
 ])
 def test_continued_use_taken_as_consent_is_g23_not_c05(tmp_path: Path, locale: str, sentence: str) -> None:
     """Consent (not acceptance of a change) inferred from continued use misstates the legal basis:
@@ -84,6 +85,8 @@ def test_continued_use_taken_as_consent_is_g23_not_c05(tmp_path: Path, locale: s
     ("en", "If you keep using the service after a change, you accept the new terms."),
     ("de", "Wenn Sie den Dienst weiterhin nutzen, sind Sie mit den Änderungen einverstanden."),
     ("fr", "L'utilisation continue du service vaut acceptation des modifications."),
+    ("de", "Durch die weitere Nutzung stimmen Sie den geänderten Bedingungen zu."),
+    ("en", "If you keep using the service you accept the new terms; we ask for your consent before setting cookies."),
 ])
 def test_c05_continued_use_in_paraphrase(tmp_path: Path, locale: str, sentence: str) -> None:
     text = _privacy({**CLEAN, locale: sentence})
@@ -100,6 +103,10 @@ def test_c05_continued_use_in_paraphrase(tmp_path: Path, locale: str, sentence: 
     ("en", 'We do not write "by using the service you agree" anywhere.'),
     ("de", "Die weitere Nutzung ist freiwillig."),
     ("de", "Bei der Nutzung unserer freiwilligen Angebote speichern wir nichts."),
+    ("en", "Any further use of your e-mail address requires your consent."),
+    ("de", "Die weitere Verwendung Ihrer Daten für Werbung erfolgt nur mit Ihrer Einwilligung."),
+    ("de", "Für die weitere Nutzung der Standortfunktion bitten wir Sie um Ihre Einwilligung."),
+    ("fr", "Si vous continuez à utiliser nos services, nous vous demanderons votre consentement."),
 ])
 def test_negations_months_specific_and_quotations_pass(tmp_path: Path, locale: str, sentence: str) -> None:
     text = _privacy({**CLEAN, locale: sentence})

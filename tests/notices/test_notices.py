@@ -206,6 +206,34 @@ def test_the_daily_run_announces_a_version_merged_before_its_publication_date(re
     assert "left out" not in daily.output
 
 
+def test_the_daily_run_sends_the_in_effect_notice_of_a_version_that_arrived_today(released: Path,
+                                                                                   tmp_path: Path) -> None:
+    """A push sends only announcements, so the daily run leaves out nothing else."""
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=tmp_path, check=True)
+    _commit(tmp_path, "version 1", "2026-01-01T12:00:00+01:00")
+    assert _release(released, _summary(tmp_path), "2026-02-01", "2026-03-05").exit_code == 0
+    _commit(tmp_path, "version 2, merged on its effective date", "2026-03-05T06:00:00+01:00")
+    daily = _notices(released, "2026-03-05", "--pushes-announced")
+    assert daily.exit_code == 0 and "due on 2026-03-05: privacy version 2 (in_effect)" in daily.output
+    assert "left out" not in daily.output
+
+
+def test_a_changelog_git_cannot_parse_at_the_revision_is_one_clean_error(pushed: tuple[Path, str]) -> None:
+    source, _ = pushed
+    changelog = source / "versions" / "privacy" / "changelog.yaml"
+    good = changelog.read_text(encoding="utf-8")
+    changelog.write_text("versions: [\n", encoding="utf-8")
+    broken = _commit(source.parent, "broken", "2026-02-02T12:00:00+01:00")
+    changelog.write_text(good, encoding="utf-8")
+    _commit(source.parent, "fixed", "2026-02-02T13:00:00+01:00")
+    for result in (_notices(source, "2026-02-02", "--since", broken),
+                   CliRunner().invoke(main, ["check", "--source", str(source), "--against", broken])):
+        assert result.exit_code == 1 and f"{broken}:src/versions/privacy/changelog.yaml: not a changelog legalgen " \
+            "can read" in result.output and "Traceback" not in result.output
+
+
 def test_without_git_history_the_daily_run_sends_everything_due(released: Path, tmp_path: Path) -> None:
     """Better a message twice than never: a source outside git (or a shallow checkout) cannot
     tell what arrived today."""
