@@ -362,8 +362,8 @@ def tracking_has_a_purpose(context: Context) -> Iterator[Finding]:
     Why: what an analytics or marketing tracker collects is personal data (an identifier, the
     pages seen), and the privacy notice states every purpose of processing with its legal basis
     (Art. 13(1)(c)). A cookie policy that sets `_ga` beside a notice without an analytics
-    purpose leaves that processing without a stated purpose or basis. A warning: the custom
-    blocks or another document may cover it.
+    purpose leaves that processing without a stated purpose or basis. The purposes blocks of
+    custom documents count. A warning: a notice published elsewhere may state it.
 
     Fails: a tracker `{purpose: analytics}` and no purpose of type `analytics` (or
     `service_improvement`) in privacy.yaml; a marketing tracker without `direct_marketing`.
