@@ -313,8 +313,7 @@ def _check_one(project: Any, output_format: str, grouped: bool, show_coverage: b
             from legalgen.versions import vcs
 
             if against is not None:
-                provenance += vcs.versions_removed_since(project.source, history, against)
-                provenance += vcs.versions_added_since(project.source, history, against, date)
+                provenance += vcs.versions_against(project.source, history, against, date)
             if verify_signatures:
                 provenance += vcs.verify_signatures(project.source, history)
     except SourceError as error:
@@ -828,15 +827,6 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-def _time_zone(value: str) -> None:
-    """Refuse a time zone that site.yaml would refuse (one the IANA database names)."""
-    from zoneinfo import available_timezones
-
-    if value not in available_timezones():
-        raise click.BadParameter(f"{value!r} is not an IANA time zone such as Europe/Paris",
-                                 param_hint="--timezone")
-
-
 def _answer(value: str, kind: Any, option: str, what: str, *, shown: str | None = None,
             reason: bool = False) -> None:
     """Refuse an answer to init that the source's model would refuse, before anything is written;
@@ -884,17 +874,15 @@ def init(directory: Path, example: bool, company: str | None, country: str | Non
     from legalgen.source import model as m
 
     answers = None
-    answered = [option for option, value in (("--company", company), ("--country", country), ("--email", email),
-                                          ("--service", service), ("--url", base_url), ("--locales", locales),
-                                          ("--documents", documents), ("--audience", audience),
-                                          ("--timezone", timezone)) if value is not None]
+    given = {"--company": company, "--country": country, "--email": email, "--service": service, "--url": base_url,
+             "--locales": locales, "--documents": documents, "--audience": audience, "--timezone": timezone}
+    answered = [option for option, value in given.items() if value is not None]
     if example and answered:
         raise click.UsageError(f"--example writes the example's own source; {', '.join(answered)} would be ignored")
     if not example:
         interactive = sys.stdin.isatty()
-        required = {"--company": company, "--country": country, "--email": email, "--service": service,
-                    "--url": base_url}
-        missing = [option for option, value in required.items() if value is None]
+        missing = [option for option in ("--company", "--country", "--email", "--service", "--url")
+                   if given[option] is None]
         if not interactive and timezone is None and country is not None \
                 and country.upper() in m.iso_countries() and country.upper() not in TIME_ZONES:
             missing.append("--timezone")
@@ -917,7 +905,8 @@ def init(directory: Path, example: bool, company: str | None, country: str | Non
             raise click.BadParameter(f"{country!r} is not an ISO 3166-1 alpha-2 country code", param_hint="--country")
         zone = ask(timezone, "Time zone of the legal 'today' (e.g. America/New_York)", "--timezone",
                    TIME_ZONES.get(country))
-        _time_zone(zone)
+        if zone not in m.time_zones():  # what site.yaml would refuse
+            raise click.BadParameter(f"{zone!r} is not an IANA time zone such as Europe/Paris", param_hint="--timezone")
         email = ask(email, "Contact e-mail", "--email")
         service = ask(service, "Service name", "--service")
         base_url = ask(base_url, "Public address of the legal site (https://...)", "--url")
@@ -934,8 +923,8 @@ def init(directory: Path, example: bool, company: str | None, country: str | Non
         _answer(company, m.Line, "--company", "one line of text", reason=True)
         _answer(service, m.Line, "--service", "one line of text", reason=True)
         _answer(email, m.Email, "--email", "an e-mail address like privacy@example.com")
-        given, base_url = base_url, base_url if base_url.endswith("/") else base_url + "/"
-        _answer(base_url, m.Url, "--url", "an https:// or http:// address with a host", shown=repr(given))
+        typed, base_url = base_url, base_url if base_url.endswith("/") else base_url + "/"
+        _answer(base_url, m.Url, "--url", "an https:// or http:// address with a host", shown=repr(typed))
         answers = Answers(company, country, email, service, base_url, chosen_locales,
                           tuple(d for d in DOCUMENTS if d in chosen), audience or "consumers", zone)
     directory.mkdir(parents=True, exist_ok=True)

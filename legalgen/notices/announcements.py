@@ -44,6 +44,10 @@ class DueMessage:
     reason: NoticeKind
 
 
+def _order(message: DueMessage) -> tuple[str, int, str]:
+    return message.notice.kind, message.notice.version.number, message.reason.value
+
+
 def due_messages(loaded: LoadedPolicy, history: History, as_of: dt.date) -> list[DueMessage]:
     """The messages to send on ``as_of`` (material versions only)."""
     reminder = loaded.policy.site.notices.reminder
@@ -60,7 +64,7 @@ def due_messages(loaded: LoadedPolicy, history: History, as_of: dt.date) -> list
                 due.append(DueMessage(notice, NoticeKind.REMINDER))
             if release.effective == as_of:
                 due.append(DueMessage(notice, NoticeKind.IN_EFFECT))
-    return sorted(due, key=lambda d: (d.notice.kind, d.notice.version.number, d.reason.value))
+    return sorted(due, key=_order)
 
 
 def pushed_messages(loaded: LoadedPolicy, history: History, as_of: dt.date,
@@ -87,7 +91,7 @@ def pushed_messages(loaded: LoadedPolicy, history: History, as_of: dt.date,
                 late.append(f"{name} reaches the site on {as_of}, after its recorded publication date "
                             f"{release.published}: its notice runs {(release.effective - as_of).days} day(s), "
                             f"not the {(release.effective - release.published).days} the release records")
-    return sorted(due, key=lambda d: (d.notice.kind, d.notice.version.number, d.reason.value)), late
+    return sorted(due, key=_order), late
 
 
 def _reminder_day(effective: dt.date, reminder: Period) -> dt.date | None:

@@ -1242,7 +1242,7 @@ class SiteConfig(Model):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        if value not in _time_zones():
+        if value not in time_zones():
             raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Europe/Berlin")
         return value
 
@@ -1275,8 +1275,8 @@ class SiteConfig(Model):
 
 
 @functools.cache
-def _time_zones() -> frozenset[str]:
-    """The IANA time zone names this system knows."""
+def time_zones() -> frozenset[str]:
+    """The IANA time zone names this system knows (what site.yaml's ``timezone`` accepts)."""
     import zoneinfo
 
     return frozenset(zoneinfo.available_timezones())

@@ -2,16 +2,16 @@
 
 legalgen works without git; these functions are for projects kept in a git checkout.
 
-- :func:`versions_removed_since` reads every changelog at a revision (``git show``) and
+- :func:`versions_against` reads every changelog at a revision (``git show``) and
   reports each version released there that is gone or changed now (V010), so a pull
-  request cannot quietly rewrite history even when it also rewrites versions/index.yaml.
+  request cannot quietly rewrite history even when it also rewrites versions/index.yaml,
+  and warns of a version a pull request adds whose publication date has passed: it
+  reaches the site only when merged (V013).
 - :func:`sign_release` creates a signed annotated tag per release with git's own signing
   (``git tag -s``; OpenPGP or SSH keys as configured in git). The tag's message holds the
   release's SHA-256, which chains every earlier version, so the signature covers the
   whole history up to it. :func:`verify_signatures` checks every release marked
   ``signed`` (V012).
-- :func:`versions_added_since` warns of a version a pull request adds whose publication date
-  has passed: it reaches the site only when merged (V013).
 - :func:`released_at` and :func:`commit_at` tell which versions a revision, or the default
   branch at a moment, had: the change notices announce each version once, on the push that
   brings it or on its publication date.
@@ -146,15 +146,21 @@ def _changelogs(top: Path, folder: PurePosixPath, revision: str) -> Iterator[tup
         yield kind, path, changelog
 
 
-def versions_removed_since(source: Path, history: History, revision: str) -> list[Diagnostic]:
-    """V010 for every version released at ``revision`` that the current history lacks or changed."""
+def versions_against(source: Path, history: History, revision: str, today: dt.date) -> list[Diagnostic]:
+    """The released versions compared with those at ``revision``: V010 for every one released
+    there that the current history lacks or changed, V013 (a warning) for every one it lacks
+    whose recorded publication date is before ``today`` (it reaches the site when merged, later
+    than its pages say it was published, and a material version's notice runs shorter than its
+    release records)."""
     top, inside = repository(source)
     require_commit(top, revision)
     found: list[Diagnostic] = []
+    known: set[tuple[str, int]] = set()
     for kind, path, changelog in _changelogs(top, inside / VERSIONS_DIR, revision):
         current = {version.number: version for version in history.of(kind)}
         where = Location(display_path(source / VERSIONS_DIR / kind / CHANGELOG), 1, 1)
         for release in changelog.versions:
+            known.add((kind, release.version))
             now = current.get(release.version)
             if now is None:
                 found.append(Diagnostic("V010", f"{kind} version {release.version}, released in {revision}, is gone",
@@ -164,15 +170,6 @@ def versions_removed_since(source: Path, history: History, revision: str) -> lis
                 found.append(Diagnostic("V010", f"{kind} version {release.version} differs from the one released "
                                                 f"in {revision}", now.locate("sha256"),
                                         hint=f"restore it with `git checkout {revision} -- {path.parent}`"))
-    return found
-
-
-def versions_added_since(source: Path, history: History, revision: str, today: dt.date) -> list[Diagnostic]:
-    """V013 (a warning) for every version ``revision`` lacks whose recorded publication date is
-    before ``today``: it reaches the site when merged, later than its pages say it was
-    published, and a material version's notice runs shorter than its release records."""
-    known = released_at(source, revision)
-    found: list[Diagnostic] = []
     for version in (version for versions in history.documents.values() for version in versions):
         release = version.release
         if (version.kind, version.number) in known or release.published >= today:

@@ -140,20 +140,23 @@ def _commit(root: Path, message: str, when: str) -> str:
                           text=True).stdout.strip()
 
 
-@pytest.fixture
-def pushed(released: Path, tmp_path: Path) -> tuple[Path, str]:
-    """A git checkout whose base commit has privacy version 1 and whose next commit, made at
-    noon on 1 February 2026 (Berlin), brings the material version 2, published that day and
-    in effect on 5 March; returns the source and the base commit."""
+def _merged(released: Path, tmp_path: Path, when: str) -> str:
+    """A git checkout of ``released`` whose base commit has privacy version 1 and whose next
+    commit, made at ``when``, brings the material version 2, published on 1 February 2026 and
+    in effect on 5 March; returns the base commit."""
     import subprocess
 
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=tmp_path, check=True)
-    (released / "privacy.yaml").write_text(PRIVACY, encoding="utf-8")
     base = _commit(tmp_path, "version 1", "2026-01-01T12:00:00+01:00")
-    (released / "privacy.yaml").write_text(NEW_PURPOSE, encoding="utf-8")
     assert _release(released, _summary(tmp_path), "2026-02-01", "2026-03-05").exit_code == 0
-    _commit(tmp_path, "version 2", "2026-02-01T12:00:00+01:00")
-    return released, base
+    _commit(tmp_path, "version 2", when)
+    return base
+
+
+@pytest.fixture
+def pushed(released: Path, tmp_path: Path) -> tuple[Path, str]:
+    """Version 2 merged at noon on its publication day (Berlin); the source and the base commit."""
+    return released, _merged(released, tmp_path, "2026-02-01T12:00:00+01:00")
 
 
 def _notices(source: Path, as_of: str, *options: str):  # type: ignore[no-untyped-def]
@@ -195,12 +198,7 @@ def test_the_daily_run_leaves_out_what_a_push_announced(pushed: tuple[Path, str]
 
 
 def test_the_daily_run_announces_a_version_merged_before_its_publication_date(released: Path, tmp_path: Path) -> None:
-    import subprocess
-
-    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=tmp_path, check=True)
-    _commit(tmp_path, "version 1", "2026-01-01T12:00:00+01:00")
-    assert _release(released, _summary(tmp_path), "2026-02-01", "2026-03-05").exit_code == 0
-    _commit(tmp_path, "version 2, published tomorrow", "2026-01-31T18:00:00+01:00")
+    _merged(released, tmp_path, "2026-01-31T18:00:00+01:00")  # the day before
     daily = _notices(released, "2026-02-01", "--pushes-announced")
     assert daily.exit_code == 0 and "due on 2026-02-01: privacy version 2 (announcement)" in daily.output
     assert "left out" not in daily.output
@@ -209,12 +207,7 @@ def test_the_daily_run_announces_a_version_merged_before_its_publication_date(re
 def test_the_daily_run_sends_the_in_effect_notice_of_a_version_that_arrived_today(released: Path,
                                                                                    tmp_path: Path) -> None:
     """A push sends only announcements, so the daily run leaves out nothing else."""
-    import subprocess
-
-    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=tmp_path, check=True)
-    _commit(tmp_path, "version 1", "2026-01-01T12:00:00+01:00")
-    assert _release(released, _summary(tmp_path), "2026-02-01", "2026-03-05").exit_code == 0
-    _commit(tmp_path, "version 2, merged on its effective date", "2026-03-05T06:00:00+01:00")
+    _merged(released, tmp_path, "2026-03-05T06:00:00+01:00")  # on its effective date
     daily = _notices(released, "2026-03-05", "--pushes-announced")
     assert daily.exit_code == 0 and "due on 2026-03-05: privacy version 2 (in_effect)" in daily.output
     assert "left out" not in daily.output
