@@ -625,30 +625,51 @@ def catalogs(check_only: bool) -> None:
               help="For the daily run when every push runs --since: leave out the announcements of versions "
                    "the branch did not have when the day began (by commit time, in the site's time zone); "
                    "their push sent them.")
+@click.option("--ledger", metavar="REMOTE", default=None,
+              help="Keep a record of every message sent, as a git tag on REMOTE (legalgen-notices/...), and send "
+                   "what is due and not yet recorded: a failed run is caught up by the next, no message goes "
+                   "out twice. Without --send, shows what a run would send.")
 @_brand_options
 def notices(root: Path, source: Path | None, as_of: Any, output: Path | None, send: bool,
-            recipients: Path | None, since: str | None, pushes_announced: bool, brands: tuple[str, ...],
-            all_brands: bool, shard: str | None) -> None:
+            recipients: Path | None, since: str | None, pushes_announced: bool, ledger: str | None,
+            brands: tuple[str, ...], all_brands: bool, shard: str | None) -> None:
     """Write (and optionally send) the change-notice e-mails due on a date.
 
     Due are, for material versions: the announcement on the publication date, a reminder
     site.notices.reminder before the effective date, and a notice on the effective date.
-    A version merged on or after its publication date is announced by the run on its push
-    (--since); the daily run then leaves it out (--pushes-announced), so each message goes
-    out once. One RFC 5322 message (text and HTML) per due notice and locale is written to
-    the output folder. With --brand or --brands, each brand's notices go to its own folder
-    (notices/<brand>/<date>/, or <--output>/<brand>/) and its own recipients: the rows of
-    its name in one recipients file, which is read in full before anything is sent.
+    With --ledger, each run sends what is due and not yet recorded on the remote, and
+    records it: the announcement while the notice runs (a late one with a warning that
+    the notice is shorter), the reminder until the effective date, the in-effect notice
+    while the version is in force. Without a ledger, a version merged on or after its
+    publication date is announced by the run on its push (--since) and the daily run
+    leaves it out (--pushes-announced). One RFC 5322 message (text and HTML) per due
+    notice and locale is written to the output folder. With --brand or --brands, each
+    brand's notices go to its own folder (notices/<brand>/<date>/, or <--output>/<brand>/)
+    and its own recipients: the rows of its name in one recipients file, which is read in
+    full before anything is sent.
     """
     if send and recipients is None:
         raise click.UsageError("--send needs --recipients FILE.csv")
     if since is not None and pushes_announced:
         raise click.UsageError("--since is for the run on a push, --pushes-announced for the daily run; give one")
+    if ledger is not None and (since is not None or pushes_announced):
+        raise click.UsageError("--ledger sends what is due and not yet recorded, on a push and daily alike; it "
+                               "replaces --since and --pushes-announced")
     which = (since, pushes_announced)
     base = _project(root, source)
     projects = _targets(base, brands, all_brands, shard)
+    book_keeper: Any = None
+    if ledger is not None:
+        from legalgen.notices.ledger import Ledger
+
+        try:
+            book_keeper = Ledger.open(base.source, ledger)
+            if send:
+                book_keeper.require_pushed()
+        except LegalgenError as error:
+            _fail(error)
     if projects and projects[0].name is None:
-        _notices_one(projects[0], as_of, output, send, recipients, which)
+        _notices_one(projects[0], as_of, output, send, recipients, which, book_keeper)
         return
     listed: Any = None
     if send and recipients is not None and not recipients.is_dir():
@@ -662,14 +683,15 @@ def notices(root: Path, source: Path | None, as_of: Any, output: Path | None, se
             _fail(error)
     _each(projects, lambda project: _notices_one(
         project, as_of, output / project.name if output else None, send,
-        listed if listed is not None else recipients / f"{project.name}.csv" if recipients else None, which))
+        listed if listed is not None else recipients / f"{project.name}.csv" if recipients else None, which,
+        book_keeper))
 
 
 def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, recipients: Any,
-                 which: tuple[str | None, bool]) -> None:
+                 which: tuple[str | None, bool], ledger: Any) -> None:
     """The notices of one site; ``recipients`` is its CSV file, or a brand's share of one read
     for every brand (:class:`~legalgen.notices.recipients.Recipients`); ``which`` is --since and
-    --pushes-announced."""
+    --pushes-announced; ``ledger`` the :class:`~legalgen.notices.ledger.Ledger` of --ledger."""
     import os
 
     from legalgen.notices.mail import compose_all, message_files
@@ -681,12 +703,27 @@ def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, reci
     try:
         loaded, history = _load(project)
         date = _as_of(as_of, loaded)
-        due = _due(loaded, history, date, *which)
+        book = ledger.book(loaded.root) if ledger is not None else None
+        if book is not None:
+            from legalgen.notices.announcements import unrecorded_messages
+
+            start = book.begin(date) if send else book.start or date
+            plan = unrecorded_messages(loaded, history, date, book.records, start)
+            for warning in plan.warnings:
+                click.echo(f"warning: {warning}", err=True)
+            due, covered = plan.due, plan.covered
+        else:
+            due, covered = _due(loaded, history, date, *which), []
         for item in due:
-            click.echo(f"due on {date.isoformat()}: {item.notice.kind} version {item.notice.version.number} "
-                       f"({item.reason.value})")
+            click.echo(f"due on {date.isoformat()}: {_message_name(item)}")
         if not due:
             click.echo(f"no notices due on {date.isoformat()}")
+        if book is not None and send:
+            for item in covered:  # nothing to send: the announcement going out now says it all
+                book.ledger.claim(book.name(item), f"{_message_name(item)}: not sent, the announcement stands for it")
+                click.echo(f"recorded {_message_name(item)} without sending it: its day was before the "
+                           "announcement went out")
+        if not due:
             return
         messages = compose_all(loaded, due, date)
         folder = output or project.root / "notices" / (project.name or "") / date.isoformat()
@@ -698,11 +735,56 @@ def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, reci
                          else recipients.by_locale(locales, project.name))
         write_tree(folder, message_files(messages), prune=False)
         click.echo(f"wrote {len(messages)} message(s) to {folder}")
-        if send:
+        if not send:
+            return
+        if book is None:
             count = deliver(messages, by_locale, settings)
             click.echo(f"sent {count} message(s) through {settings.host}:{settings.port}")
+            return
+        _send_recorded(book, due, messages, by_locale, settings)
     except LegalgenError as error:
         _fail(error)
+
+
+def _message_name(item: Any) -> str:
+    return f"{item.notice.kind} version {item.notice.version.number} ({item.reason.value})"
+
+
+def _send_recorded(book: Any, due: list[Any], messages: list[Any], by_locale: Any, settings: Any) -> None:
+    """Send each due message (its locales' versions) after claiming its record in the ledger;
+    a message that could not be sent loses its claim, so the next run sends it."""
+    from legalgen.notices.smtp import Refused
+    from legalgen.notices.smtp import send as deliver
+
+    ledger, server = book.ledger, f"{settings.host}:{settings.port}"
+    per_message = len(messages) // len(due)  # compose_all: every locale of one message, then the next
+    refused: list[str] = []
+    for index, item in enumerate(due):
+        name = book.name(item)
+        if not ledger.claim(name, f"{_message_name(item)}: sent"):
+            click.echo(f"skipped {_message_name(item)}: another run recorded it on {ledger.remote} meanwhile")
+            continue
+        try:
+            count = deliver(messages[index * per_message:(index + 1) * per_message], by_locale, settings)
+        except Refused as error:
+            if error.sent:  # it went out to the others: the record stays
+                refused.append(f"{_message_name(item)}: {error}")
+                continue
+            failed: LegalgenError = error
+        except LegalgenError as error:
+            failed = error
+        else:
+            click.echo(f"sent {count} message(s) through {server}: {_message_name(item)}, recorded as {name} on "
+                       f"{ledger.remote}")
+            continue
+        try:
+            ledger.unclaim(name)
+        except LegalgenError as stuck:
+            raise LegalgenError(f"{failed}; {stuck}") from None
+        raise LegalgenError(f"{failed}; {_message_name(item)} is not recorded, so the next run sends it again "
+                            "(to all its recipients)") from None
+    if refused:
+        raise LegalgenError("; ".join(refused))
 
 
 def _due(loaded: Any, history: Any, date: Any, since: str | None, pushes_announced: bool) -> list[Any]:

@@ -169,28 +169,67 @@ def test_the_publish_workflow_builds_the_site(tmp_path: Path) -> None:
     assert (project.root / "site" / "en" / "privacy" / "index.html").is_file()
 
 
+def _pushed(root: Path) -> Path:
+    """Make ``root`` a git checkout whose remote ``origin`` (a bare repository beside it) has
+    its commit, as actions/checkout leaves a runner; return the remote."""
+    remote = root.parent / "origin.git"
+    _git(root.parent, "init", "-q", "--bare", "-b", "main", str(remote))
+    if not (root / ".git").exists():
+        _git(root, "init", "-q", "-b", "main")
+        _git(root, "add", "-A")
+        _git(root, "commit", "-qm", "base")
+    _git(root, "remote", "add", "origin", str(remote))
+    _git(root, "push", "-q", "origin", "main")
+    return remote
+
+
+def _smtp_secrets(port: int, recipients: str) -> dict[str, str]:
+    return {"LEGALGEN_SMTP_HOST": "127.0.0.1", "LEGALGEN_SMTP_PORT": str(port), "LEGALGEN_SMTP_USER": "",
+            "LEGALGEN_SMTP_PASSWORD": "", "RECIPIENTS_CSV": recipients}
+
+
 def test_the_notices_workflow_sends_through_smtp(tmp_path: Path, smtp_server) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     handler, port = smtp_server
     (tmp_path / "project").mkdir()
     project = copy_project(tmp_path / "project")
-    secrets = {"LEGALGEN_SMTP_HOST": "127.0.0.1", "LEGALGEN_SMTP_PORT": str(port), "LEGALGEN_SMTP_USER": "",
-               "LEGALGEN_SMTP_PASSWORD": "", "RECIPIENTS_CSV": "email,locale\nanna@example.org,de"}
-    _run(project.root, "legal-notices.yml", {**secrets}, {**released_on("2026-11-10"), "LEGALGEN_SMTP_STARTTLS": "no"})
+    remote = _pushed(project.root)
+    secrets = _smtp_secrets(port, "email,locale\nanna@example.org,de")
+    env = {**released_on("2026-11-10"), "LEGALGEN_SMTP_STARTTLS": "no"}
+    _run(project.root, "legal-notices.yml", secrets, env)
     assert len(handler.received) == 1 and handler.received[0]["To"] == "anna@example.org"
+    assert "legalgen-notices/policy/privacy/v3/announcement" in _git(remote, "tag", "-l")
+    [again] = _run(project.root, "legal-notices.yml", secrets, env)  # run by hand the same day
+    assert "no notices due on 2026-11-10" in again and len(handler.received) == 1
+
+
+def test_only_the_jobs_that_send_notices_may_write_and_only_through_legalgen(tmp_path: Path) -> None:
+    """The tags that record the notices sent need `contents: write`; no job that builds or
+    checks has it, and the jobs that have it run nothing but legalgen notices."""
+    texts = {**_written(tmp_path), **{p.name: str(c) for p, c in plan(tmp_path, None, brand_shards=2).items()
+                                      if ".github" in p.parts}}
+    writers = []
+    for name, text in texts.items():
+        data = yaml.safe_load(text)
+        for job_name, job in data["jobs"].items():
+            permissions = job.get("permissions", data.get("permissions", {}))
+            if permissions.get("contents") != "write":
+                continue
+            writers.append((name, job_name))
+            scripts = [step["run"] for step in job["steps"] if "run" in step]
+            assert [s.split()[0] for s in scripts] == ["python", "umask"], (name, job_name)
+            assert "--ledger origin" in scripts[-1] and "git " not in scripts[-1]
+    assert sorted(writers) == [("legal-notices.yml", "send"), ("legal-publish-brands.yml", "announce"),
+                               ("legal-publish.yml", "announce")]
 
 
 def test_a_version_merged_late_is_announced_once_by_its_push(tmp_path: Path, smtp_server) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     """A material version released with today's publication date and merged at noon, after
-    the morning's notices ran: the publishing run of its push announces it, and a daily run
-    the same day (by hand) leaves it out."""
+    the morning's notices ran: the publishing run of its push announces it and records it,
+    and the daily run (run by hand the same day) sends nothing more."""
     handler, port = smtp_server
     (tmp_path / "project").mkdir()
     root = copy_project(tmp_path / "project").root
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", "-A")
-    subprocess.run(["git", "-c", "user.email=t@t.example", "-c", "user.name=T", "commit", "-qm", "base"], cwd=root,
-                   check=True, env={**os.environ, "GIT_COMMITTER_DATE": "2026-11-20T12:00:00+01:00"})
-    before = _git(root, "rev-parse", "HEAD")
+    remote = _pushed(root)
     privacy = root / "policy" / "privacy.yaml"
     privacy.write_text(privacy.read_text(encoding="utf-8").replace("period: P30D", "period: P60D", 1), encoding="utf-8")
     summary = tmp_path / "summary.yaml"
@@ -201,18 +240,16 @@ def test_a_version_merged_late_is_announced_once_by_its_push(tmp_path: Path, smt
                               text=True, check=False, env={**os.environ, **released_on("2026-11-24")})
     assert released.returncode == 0, released.stdout + released.stderr
     _git(root, "add", "-A")
-    subprocess.run(["git", "-c", "user.email=t@t.example", "-c", "user.name=T", "commit", "-qm", "privacy 9"],
-                   cwd=root, check=True, env={**os.environ, "GIT_COMMITTER_DATE": "2026-11-24T12:00:00+01:00"})
-    secrets = {"LEGALGEN_SMTP_HOST": "127.0.0.1", "LEGALGEN_SMTP_PORT": str(port), "LEGALGEN_SMTP_USER": "",
-               "LEGALGEN_SMTP_PASSWORD": "", "RECIPIENTS_CSV": "email,locale\nanna@example.org,de", "BEFORE": before}
+    _git(root, "commit", "-qm", "privacy 9")
+    _git(root, "push", "-q", "origin", "main")
+    secrets = _smtp_secrets(port, "email,locale\nanna@example.org,de")
     env = {**released_on("2026-11-24"), "LEGALGEN_SMTP_STARTTLS": "no"}
     [pushed] = _run(root, "legal-publish.yml", secrets, env, jobs=("announce",))
     assert "due on 2026-11-24: privacy version 9 (announcement)" in pushed
-    assert [m["Subject"] for m in handler.received] and all("9" in m.as_string() for m in handler.received)
-    assert len(handler.received) == 1
+    assert len(handler.received) == 1 and "9" in handler.received[0]["Subject"]
     [daily] = _run(root, "legal-notices.yml", secrets, env)
-    assert "left out: privacy version 9 (announcement), which the branch did not have when 2026-11-24 began" in daily
     assert "no notices due on 2026-11-24" in daily and len(handler.received) == 1
+    assert "legalgen-notices/policy/privacy/v9/announcement" in _git(remote, "tag", "-l")
 
 
 def test_the_brand_notices_workflow_sends_each_brands_notices(tmp_path: Path, smtp_server,  # type: ignore[no-untyped-def]  # noqa: F811
@@ -221,11 +258,11 @@ def test_the_brand_notices_workflow_sends_each_brands_notices(tmp_path: Path, sm
     root = base_project(tmp_path / "project")
     write_brands(root, 2)
     announce_in_every_brand(root, 2, release_day)
+    _pushed(root)
     written = {path.name: str(content) for path, content in plan(root, None, brand_shards=2).items()
                if ".github" in path.parts}
-    secrets = {"LEGALGEN_SMTP_HOST": "127.0.0.1", "LEGALGEN_SMTP_PORT": str(port), "LEGALGEN_SMTP_USER": "",
-               "LEGALGEN_SMTP_PASSWORD": "", "RECIPIENTS_CSV": f"email,locale,brand\nanna@example.org,de,"
-                                                               f"{brand_name(1)}\nben@example.org,fr,{brand_name(2)}"}
+    secrets = _smtp_secrets(port, f"email,locale,brand\nanna@example.org,de,{brand_name(1)}\n"
+                                  f"ben@example.org,fr,{brand_name(2)}")
     _run(root, "legal-notices.yml", secrets, {**released_on("2026-11-02"), "LEGALGEN_SMTP_STARTTLS": "no"},
          written["legal-notices.yml"])
     assert sorted((m["To"], m["Content-Language"], m["From"].split("@")[1]) for m in handler.received) == [
@@ -237,31 +274,22 @@ def test_the_brand_workflow_announces_what_a_push_brings(tmp_path: Path, smtp_se
     handler, port = smtp_server
     root = base_project(tmp_path / "project")
     write_brands(root, 2)
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "brands")
-    before = _git(root, "rev-parse", "HEAD")
     announce_in_every_brand(root, 2, release_day)
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "privacy 1 and 2 in every brand")
+    remote = _pushed(root)
     written = {path.name: str(content) for path, content in plan(root, None, brand_shards=2).items()
                if ".github" in path.parts}
-    secrets = {"LEGALGEN_SMTP_HOST": "127.0.0.1", "LEGALGEN_SMTP_PORT": str(port), "LEGALGEN_SMTP_USER": "",
-               "LEGALGEN_SMTP_PASSWORD": "", "BEFORE": before,
-               "RECIPIENTS_CSV": f"email,locale,brand\nanna@example.org,de,{brand_name(1)}\n"
-                                 f"ben@example.org,fr,{brand_name(2)}"}
+    secrets = _smtp_secrets(port, f"email,locale,brand\nanna@example.org,de,{brand_name(1)}\n"
+                                  f"ben@example.org,fr,{brand_name(2)}")
     env = {**released_on("2026-11-02"), "LEGALGEN_SMTP_STARTTLS": "no", "SHARD": "1/1"}
     text = written["legal-publish-brands.yml"]
-    steps = [script for _, script in _steps("legal-publish-brands.yml", text)]
-    assert "--since" in steps[-1]  # after the build (and the deploy step the project adds)
-    data = yaml.safe_load(text)
-    [announce] = [step for step in data["jobs"]["brands"]["steps"] if "--since" in step.get("run", "")]
-    only_announce = yaml.safe_dump({"jobs": {"brands": {"steps": [announce]}}})
-    [output] = _run(root, "legal-publish-brands.yml", secrets, env, only_announce)
-    assert announce["if"] == "github.event_name == 'push'" and output.count("privacy version 2 (announcement)") == 2
+    announce = yaml.safe_load(text)["jobs"]["announce"]
+    assert announce["needs"] == "brands" and announce["if"] == "github.event_name == 'push'"
+    [output] = _run(root, "legal-publish-brands.yml", secrets, env, text, jobs=("announce",))
+    assert output.count("privacy version 2 (announcement), recorded as") == 2
     assert sorted(m["To"] for m in handler.received) == ["anna@example.org", "ben@example.org"]
-    [again] = _run(root, "legal-publish-brands.yml", {**secrets, "BEFORE": _git(root, "rev-parse", "HEAD")}, env,
-                   only_announce)
+    assert sorted(_git(remote, "tag", "-l", "*/announcement").splitlines()) == [
+        f"legalgen-notices/brands/{brand_name(n)}/privacy/v2/announcement" for n in (1, 2)]
+    [again] = _run(root, "legal-publish-brands.yml", secrets, env, text, jobs=("announce",))
     assert again.count("no notices due on 2026-11-02") == 2 and len(handler.received) == 2
 
 

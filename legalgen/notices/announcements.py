@@ -6,6 +6,9 @@ listed in ``notices.json`` and the Atom feeds. E-mail goes out for material vers
 three days: when published (announcement), ``site.notices.reminder`` before the effective
 date (reminder), and on the effective date (now in effect). A version that reaches the site
 by a push on or after its publication date is announced by that push (:func:`pushed_messages`).
+With a ledger of what was sent (:mod:`legalgen.notices.ledger`), every run sends what is due
+and not yet recorded instead (:func:`unrecorded_messages`), so a failed run is caught up by the
+next and no run sends a message twice.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import enum
 import functools
 import importlib.util
 import json
+from collections.abc import Container
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -92,6 +96,70 @@ def pushed_messages(loaded: LoadedPolicy, history: History, as_of: dt.date,
                             f"{release.published}: its notice runs {(release.effective - as_of).days} day(s), "
                             f"not the {(release.effective - release.published).days} the release records")
     return sorted(due, key=_order), late
+
+
+#: A message the ledger records: document, version number, reason.
+Record = tuple[str, int, NoticeKind]
+
+
+@dataclass(frozen=True)
+class Unrecorded:
+    """What a run with a ledger does: send ``due`` and record each; record ``covered`` without
+    sending it (a reminder whose day came before its version's announcement went out: the
+    announcement says all it would); ``warnings`` say which notice ran shorter than recorded."""
+
+    due: list[DueMessage]
+    covered: list[DueMessage]
+    warnings: list[str]
+
+
+def unrecorded_messages(loaded: LoadedPolicy, history: History, as_of: dt.date, recorded: Container[Record],
+                        start: dt.date) -> Unrecorded:
+    """The messages due by ``as_of`` that the ledger has not recorded (material versions only).
+
+    A message is due from its day until it has no use left: the announcement from the
+    publication date until the effective date, the reminder from its day until the effective
+    date (a reminder due on or before the publication date has none), the in-effect notice from the
+    effective date while the version is in force. A message whose day is before ``start``,
+    the ledger's first day, was the business of whatever sent notices before it and counts as
+    sent. An announcement sent after its publication date gets a warning (its notice runs
+    shorter than recorded), and so does an in-effect notice of a version nobody was told of.
+    """
+    reminder = loaded.policy.site.notices.reminder
+    due: list[DueMessage] = []
+    covered: list[DueMessage] = []
+    warnings: list[str] = []
+
+    def sent(notice: Notice, reason: NoticeKind, day: dt.date | None) -> bool:
+        return day is None or day < start or (notice.kind, notice.version.number, reason) in recorded
+
+    for state in take_snapshot(loaded, history, as_of).documents:
+        selection = state.selection
+        for version in selection.published if selection else ():
+            if not version.material:
+                continue
+            release, name = version.release, f"{state.key} version {version.number}"
+            notice = Notice(state.key, state.slug, version)
+            remind = _reminder_day(release.effective, reminder)
+            announced = sent(notice, NoticeKind.ANNOUNCEMENT, release.published)
+            if as_of < release.effective:
+                if not announced:
+                    due.append(DueMessage(notice, NoticeKind.ANNOUNCEMENT))
+                    if release.published < as_of:
+                        warnings.append(f"{name} is announced on {as_of}, after its recorded publication date "
+                                        f"{release.published}: its notice runs {(release.effective - as_of).days} "
+                                        f"day(s), not the {(release.effective - release.published).days} the "
+                                        "release records")
+                if remind is not None and release.published < remind <= as_of \
+                        and not sent(notice, NoticeKind.REMINDER, remind):
+                    (due if announced else covered).append(DueMessage(notice, NoticeKind.REMINDER))
+            elif selection is not None and version is selection.in_force \
+                    and not sent(notice, NoticeKind.IN_EFFECT, release.effective):
+                due.append(DueMessage(notice, NoticeKind.IN_EFFECT))
+                if not announced:
+                    warnings.append(f"{name} has been in effect since {release.effective} and was never announced: "
+                                    "nobody was given notice of it before it took effect")
+    return Unrecorded(sorted(due, key=_order), sorted(covered, key=_order), warnings)
 
 
 def _reminder_day(effective: dt.date, reminder: Period) -> dt.date | None:

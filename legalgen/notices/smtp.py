@@ -31,6 +31,15 @@ from legalgen.notices.mail import BLANKS, CONTROL, Composed, address_problem, he
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
+
+class Refused(LegalgenError):
+    """The server refused some recipients and took the others' messages: ``sent`` of them."""
+
+    def __init__(self, message: str, sent: int) -> None:
+        super().__init__(message)
+        self.sent = sent
+
+
 @dataclass(frozen=True)
 class SmtpSettings:
     """Where and how to deliver mail.
@@ -192,6 +201,6 @@ def send(messages: list[Composed], recipients: Mapping[str, list[str]], settings
     finally:
         _close(server, watchdog)
     if refused:
-        raise LegalgenError(f"sent {sent} of {total} message(s) through {server_name}; the server refused "
-                            f"{len(refused)} recipient(s): {', '.join(refused)}")
+        raise Refused(f"sent {sent} of {total} message(s) through {server_name}; the server refused "
+                      f"{len(refused)} recipient(s): {', '.join(refused)}", sent)
     return sent

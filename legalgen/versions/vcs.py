@@ -37,10 +37,11 @@ from legalgen.versions.history import CHANGELOG, VERSIONS_DIR, Changelog, Histor
 _TIMEOUT = 60
 
 
-def _run(cwd: Path, args: tuple[str, ...], *, text: bool, stdin: bytes | None = None) -> subprocess.CompletedProcess[Any]:
+def _run(cwd: Path, args: tuple[str, ...], *, text: bool, stdin: bytes | None = None,
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[Any]:
     try:
         return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=text, check=False, timeout=_TIMEOUT,
-                              input=stdin)
+                              input=stdin, env=env)
     except FileNotFoundError as error:
         if error.filename not in (None, "git") or not cwd.is_dir():  # the folder it runs in is what is missing
             raise LegalgenError(f"{display_path(cwd)}: no such folder; give the project root with --root, or the "
@@ -50,9 +51,11 @@ def _run(cwd: Path, args: tuple[str, ...], *, text: bool, stdin: bytes | None = 
         raise LegalgenError(f"git {args[0]} did not finish within {_TIMEOUT} s") from None
 
 
-def git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run git in ``cwd``; with ``check``, a failure is a LegalgenError with git's message."""
-    result: subprocess.CompletedProcess[str] = _run(cwd, args, text=True)
+def git(cwd: Path, *args: str, check: bool = True, remote: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run git in ``cwd``; with ``check``, a failure is a LegalgenError with git's message.
+    ``remote``: the command talks to a remote, and fails rather than asks for a password."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"} if remote else None
+    result: subprocess.CompletedProcess[str] = _run(cwd, args, text=True, env=env)
     if check and result.returncode != 0:
         raise LegalgenError(f"git {' '.join(args)}: {result.stderr.strip() or 'failed'}")
     return result

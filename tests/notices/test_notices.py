@@ -423,6 +423,13 @@ def smtp_server():  # type: ignore[no-untyped-def]
         def __init__(self) -> None:
             super().__init__()
             self.received: list = []  # type: ignore[type-arg]
+            self.refuse: set[str] = set()  # addresses answered 550
+
+        async def handle_RCPT(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]  # noqa: N802
+            if address in self.refuse:
+                return "550 no such mailbox"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
 
         def handle_message(self, message) -> None:  # type: ignore[no-untyped-def]
             self.received.append(message)
