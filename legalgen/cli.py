@@ -718,11 +718,6 @@ def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, reci
             click.echo(f"due on {date.isoformat()}: {_message_name(item)}")
         if not due:
             click.echo(f"no notices due on {date.isoformat()}")
-        if book is not None and send:
-            for item in covered:  # nothing to send: the announcement going out now says it all
-                book.ledger.claim(book.name(item), f"{_message_name(item)}: not sent, the announcement stands for it")
-                click.echo(f"recorded {_message_name(item)} without sending it: its day was before the "
-                           "announcement went out")
         if not due:
             return
         messages = compose_all(loaded, due, date)
@@ -741,7 +736,7 @@ def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, reci
             count = deliver(messages, by_locale, settings)
             click.echo(f"sent {count} message(s) through {settings.host}:{settings.port}")
             return
-        _send_recorded(book, due, messages, by_locale, settings)
+        _send_recorded(book, due, covered, messages, by_locale, settings)
     except LegalgenError as error:
         _fail(error)
 
@@ -750,9 +745,14 @@ def _message_name(item: Any) -> str:
     return f"{item.notice.kind} version {item.notice.version.number} ({item.reason.value})"
 
 
-def _send_recorded(book: Any, due: list[Any], messages: list[Any], by_locale: Any, settings: Any) -> None:
+def _send_recorded(book: Any, due: list[Any], covered: list[Any], messages: list[Any], by_locale: Any,
+                   settings: Any) -> None:
     """Send each due message (its locales' versions) after claiming its record in the ledger;
-    a message that could not be sent loses its claim, so the next run sends it."""
+    a message that could not be sent loses its claim, so the next run sends it. Then record
+    the ``covered`` reminders whose announcement is recorded."""
+    from dataclasses import replace
+
+    from legalgen.notices.announcements import NoticeKind
     from legalgen.notices.smtp import Refused
     from legalgen.notices.smtp import send as deliver
 
@@ -783,6 +783,12 @@ def _send_recorded(book: Any, due: list[Any], messages: list[Any], by_locale: An
             raise LegalgenError(f"{failed}; {stuck}") from None
         raise LegalgenError(f"{failed}; {_message_name(item)} is not recorded, so the next run sends it again "
                             "(to all its recipients)") from None
+    for item in covered:  # nothing to send: the announcement that went out says it all
+        announcement = book.name(replace(item, reason=NoticeKind.ANNOUNCEMENT))
+        if announcement in ledger.names:
+            ledger.claim(book.name(item), f"{_message_name(item)}: not sent, the announcement stands for it")
+            click.echo(f"recorded {_message_name(item)} without sending it: the announcement went out on or "
+                       "after its day")
     if refused:
         raise LegalgenError("; ".join(refused))
 

@@ -31,7 +31,8 @@ def _tags(remote: Path) -> list[str]:
 
 
 @pytest.fixture
-def checkout(released: Path, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def checkout(released: Path, tmp_path: Path,  # noqa: F811
+             tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Version 2 (material, published 1 February 2026, in effect 5 March) merged on its
     publication day and pushed to ``origin``; the source and the bare remote."""
     _merged(released, tmp_path, "2026-02-01T12:00:00+01:00")
@@ -103,7 +104,7 @@ def test_an_announcement_sent_on_the_reminder_day_stands_for_the_reminder(  # ty
     late = _run(source, "2026-02-27")
     assert late.exit_code == 0, late.output
     assert "due on 2026-02-27: privacy version 2 (announcement)" in late.output
-    assert "recorded privacy version 2 (reminder) without sending it" in late.output
+    assert "recorded privacy version 2 (reminder) without sending it: the announcement went out" in late.output
     assert "legalgen-notices/src/privacy/v2/reminder" in _tags(remote) and len(sending.received) == 2
     assert "no notices due on 2026-02-28" in _run(source, "2026-02-28").output
 
@@ -173,7 +174,7 @@ def test_ledger_problems_are_one_clean_error(checkout: tuple[Path, Path], sendin
         assert "Traceback" not in result.output
 
 
-def test_outside_git_the_ledger_is_a_clean_error(released: Path, tmp_path: Path) -> None:
+def test_outside_git_the_ledger_is_a_clean_error(released: Path, tmp_path: Path) -> None:  # noqa: F811
     assert _release(released, _summary(tmp_path), "2026-02-01", "2026-03-05").exit_code == 0
     result = _run(released, "2026-02-01", send=False)
     assert result.exit_code == 1 and "is not inside a git checkout" in result.output

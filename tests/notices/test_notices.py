@@ -425,7 +425,7 @@ def smtp_server():  # type: ignore[no-untyped-def]
             self.received: list = []  # type: ignore[type-arg]
             self.refuse: set[str] = set()  # addresses answered 550
 
-        async def handle_RCPT(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]  # noqa: N802
+        async def handle_RCPT(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]
             if address in self.refuse:
                 return "550 no such mailbox"
             envelope.rcpt_tos.append(address)
