@@ -326,18 +326,20 @@ def _check_one(project: Any, output_format: str, grouped: bool, show_coverage: b
         _fail(error, output_format, grouped)
     for line in overrides_in_effect(loaded.policy):
         click.echo(f"note: {line}", err=True)
-    findings = sorted([*provenance, *check_policy(loaded, history, date)], key=Diagnostic.sort_key)
+    workflows = project.root / ".github" / "workflows"
+    findings = sorted([*provenance, *check_policy(loaded, history, date, workflows)], key=Diagnostic.sort_key)
     if show_coverage and output_format == "json":
         import json
 
         from legalgen import report
 
-        covered = {part: [item.as_json() for item in items] for part, items in coverage(loaded, history, date).items()}
+        covered = {part: [item.as_json() for item in items]
+                   for part, items in coverage(loaded, history, date, workflows).items()}
         found = json.loads(report.render(findings, "json", {r.id: r for r in rules()}, grouped=grouped))
         click.echo(json.dumps({"coverage": covered, **found}, ensure_ascii=False, indent=2))
     elif echo:
         if show_coverage:
-            _print_coverage(coverage(loaded, history, date))
+            _print_coverage(coverage(loaded, history, date, workflows))
         _print_diagnostics(findings, output_format, grouped)
     errors = sum(d.severity is Severity.ERROR for d in findings)
     warnings = len(findings) - errors

@@ -10,10 +10,12 @@ project states only what the company said; every decision still open is left out
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from legalgen import package_version
 from legalgen.diagnostics import UnsafeOutputError
@@ -74,23 +76,34 @@ _BERLIN_NOTICES = ('(Europe/Berlin: 07:30 in winter, 08:30 in summer; adjust the
                    '    - cron: "30 6 * * *"')
 
 
+def _utc(zone: str, year: int, month: int, hour: int, minute: int) -> dt.datetime:
+    return dt.datetime(year, month, 15, hour, minute, tzinfo=ZoneInfo(zone)).astimezone(dt.UTC)
+
+
+def _builds(zone: str, year: int) -> list[tuple[int, int]]:
+    """(minute, hour) in UTC of 00:05 in ``zone`` in January and in July of ``year``."""
+    return sorted({(moment.minute, moment.hour) for moment in (_utc(zone, year, 1, 0, 5), _utc(zone, year, 7, 0, 5))})
+
+
+def build_crons(zone: str, year: int) -> list[str]:
+    """The cron entries (UTC) that build the site at 00:05 in ``zone`` all through ``year``:
+    ``["5 22,23 * * *"]`` for Europe/Berlin, one hour for each UTC offset."""
+    by_minute: dict[int, list[int]] = {}
+    for minute, hour in _builds(zone, year):
+        by_minute.setdefault(minute, []).append(hour)
+    return [f'{minute} {",".join(map(str, sorted(hours)))} * * *' for minute, hours in sorted(by_minute.items())]
+
+
 def schedules(zone: str, year: int) -> dict[str, str]:
     """The workflows' schedules for the time zone ``zone``: the site is built at 00:05 there
     (a run for each UTC offset the zone has in ``year``, so the new day is built in summer
     and in winter), and the notices are sent once a day, at 07:30 there in January (an hour
     off while the clocks are changed). Returns replacements for the example's (Berlin) text."""
-    import datetime as dt
-    from zoneinfo import ZoneInfo
-
     def utc(month: int, hour: int, minute: int) -> dt.datetime:
-        return dt.datetime(year, month, 15, hour, minute, tzinfo=ZoneInfo(zone)).astimezone(dt.UTC)
+        return _utc(zone, year, month, hour, minute)
 
-    builds = sorted({(moment.minute, moment.hour) for moment in (utc(1, 0, 5), utc(7, 0, 5))})
-    by_minute: dict[int, list[int]] = {}
-    for minute, hour in builds:
-        by_minute.setdefault(minute, []).append(hour)
-    crons = "\n".join(f'    - cron: "{minute} {",".join(map(str, sorted(hours)))} * * *"'
-                      for minute, hours in sorted(by_minute.items()))
+    builds = _builds(zone, year)
+    crons = "\n".join(f'    - cron: "{cron}"' for cron in build_crons(zone, year))
     times = " and ".join(f"{hour:02d}:{minute:02d} UTC" for minute, hour in sorted(builds, key=lambda b: b[::-1]))
     notices = utc(1, 7, 30)
     summer = dt.datetime.combine(dt.date(year, 7, 15), notices.time(), dt.UTC).astimezone(ZoneInfo(zone))

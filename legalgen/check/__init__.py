@@ -20,6 +20,7 @@ import importlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from legalgen.diagnostics import Diagnostic, Location, Severity
@@ -39,6 +40,7 @@ class Context:
     loaded: LoadedPolicy
     history: History
     as_of: dt.date
+    workflows: Path | None = None  # the project's .github/workflows/, for `check` (C10)
 
     @property
     def policy(self) -> m.Policy:
@@ -212,9 +214,11 @@ def run_rules(context: Context) -> dict[str, list[Diagnostic]]:
     return results
 
 
-def check_policy(loaded: LoadedPolicy, history: History, as_of: dt.date) -> list[Diagnostic]:
-    """Run every applicable rule; return all findings sorted by place."""
-    context = Context(loaded, history, as_of)
+def check_policy(loaded: LoadedPolicy, history: History, as_of: dt.date,
+                 workflows: Path | None = None) -> list[Diagnostic]:
+    """Run every applicable rule; return all findings sorted by place. ``workflows`` is the
+    project's workflows folder, whose schedules C10 reads."""
+    context = Context(loaded, history, as_of, workflows)
     found = [d for diagnostics in run_rules(context).values() for d in diagnostics]
     return sorted(found, key=Diagnostic.sort_key) + list(_unknown_overrides(context))
 
@@ -260,10 +264,11 @@ class Coverage:
                              for d in self.problems]}
 
 
-def coverage(loaded: LoadedPolicy, history: History, as_of: dt.date) -> dict[str, list[Coverage]]:
+def coverage(loaded: LoadedPolicy, history: History, as_of: dt.date,
+             workflows: Path | None = None) -> dict[str, list[Coverage]]:
     """Per document (and ``site``), every requirement: applicable ones with each field that meets
     them and the errors found, the others with the reason they do not apply."""
-    context = Context(loaded, history, as_of)
+    context = Context(loaded, history, as_of, workflows)
     results = run_rules(context)
     report: dict[str, list[Coverage]] = {}
     for registered in rules():

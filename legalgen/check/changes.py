@@ -1,4 +1,4 @@
-"""Changes to a policy (REQUIREMENTS.md C01-C04, C06-C09; WP260 rev.01 par. 29-31). C05 is in style."""
+"""Changes to a policy (REQUIREMENTS.md C01-C04, C06-C10; WP260 rev.01 par. 29-31). C05 is in style."""
 
 from __future__ import annotations
 
@@ -297,3 +297,30 @@ def released_document_without_source(context: Context) -> Iterator[Finding]:
                           f"would take its page, every version's permalink and its history off the site",
                           latest.locate(), hint=f"restore the {kind} document (e.g. `git checkout HEAD -- "
                                                 f"<source>/{kind}.yaml`); released documents are not withdrawn")
+
+
+@rule("C10", document="site", covers="site:timezone", source="WP260 rev.01 par. 29; legalgen: versions take effect on their day",
+      severity=Severity.WARNING,
+      when=("the project has workflows (.github/workflows/)",
+            lambda c: c.workflows is not None and c.workflows.is_dir()))
+def built_every_morning(context: Context) -> Iterator[Finding]:
+    """The site is built in the first hour of every day in its time zone.
+
+    Why: a version takes effect on the site when a build runs on its effective date; its
+    pages say it is in force from that day. `legalgen init` writes the publishing workflow's
+    schedule for `site.timezone`, 00:05 there, one cron hour (UTC) for each offset of the
+    year. A time zone changed afterwards, a schedule edited by hand, or a brand in another
+    time zone than the brand workflow's leaves the previous version on the site for hours of
+    the day the new one takes effect.
+
+    Fails: `timezone: America/Chicago` with the publishing workflow's `cron: "5 22,23 * * *"`
+    (00:05 in Berlin, 17:05 or 18:05 in Chicago), or a workflow that runs `legalgen build` on
+    push only.
+
+    Passes: `cron: "5 5,6 * * *"` for America/Chicago (00:05 there in winter and in summer).
+    """
+    from legalgen.check.schedule import late_builds
+
+    assert context.workflows is not None  # the rule applies only with them
+    for late in late_builds(context.workflows, context.policy.site.timezone, context.as_of.year):
+        yield Finding(late.message, late.location, hint=late.hint)
