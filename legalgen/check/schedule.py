@@ -13,6 +13,7 @@ or month does not build every day and is not counted.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -85,11 +86,21 @@ def _items(node: yaml.Node | None) -> list[yaml.Node]:
     return list(node.value) if isinstance(node, yaml.SequenceNode) else []
 
 
-def _publishing_schedule(path: Path) -> tuple[list[_Cron], Location] | None:
+def _publishing_schedule(path: Path) -> tuple[tuple[_Cron, ...], Location] | None:
     """The schedule of the workflow at ``path`` and where its triggers are, if it builds the
-    site on a push or a schedule; None for any other workflow, or one that cannot be read."""
+    site on a push or a schedule; None for any other workflow, or one that cannot be read.
+    Read once per state of the file (``check --brands`` asks for every brand)."""
     try:
-        if path.stat().st_size > _MAX_BYTES:
+        status = path.stat()
+    except OSError:
+        return None
+    return _read_schedule(path, status.st_mtime_ns, status.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_schedule(path: Path, _mtime: int, size: int) -> tuple[tuple[_Cron, ...], Location] | None:
+    try:
+        if size > _MAX_BYTES:
             return None
         root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
@@ -115,10 +126,21 @@ def _publishing_schedule(path: Path) -> tuple[list[_Cron], Location] | None:
             crons.append(_Cron(cron.value, mark.line + 1, mark.column + 1, daily_times(cron.value)))
     assert isinstance(root, yaml.MappingNode)  # it has triggers
     mark = next(name for name, value in root.value if value is triggers).start_mark  # the key `on:`
-    return crons, Location(display_path(path), mark.line + 1, mark.column + 1)
+    return tuple(crons), Location(display_path(path), mark.line + 1, mark.column + 1)
 
 
-def _first_build(times: list[dt.time], midnight: dt.datetime) -> dt.timedelta:
+@functools.lru_cache(maxsize=256)
+def _late_days(times: tuple[dt.time, ...], zone_name: str, year: int) -> tuple[dt.timedelta, ...]:
+    """How long after midnight the first build runs, on each day of ``year`` it runs an hour
+    or more after it in ``zone_name``."""
+    zone = ZoneInfo(zone_name)
+    first = dt.date(year, 1, 1)
+    days = (first + dt.timedelta(days=n) for n in range((dt.date(year + 1, 1, 1) - first).days))
+    delays = (_first_build(times, dt.datetime.combine(day, dt.time(), zone)) for day in days)
+    return tuple(delay for delay in delays if delay >= WINDOW)
+
+
+def _first_build(times: tuple[dt.time, ...], midnight: dt.datetime) -> dt.timedelta:
     """How long after ``midnight`` (an aware time) the first of the daily UTC ``times`` runs."""
     start = midnight.astimezone(dt.UTC)
     runs = [dt.datetime.combine(start.date() + dt.timedelta(days=day), time, dt.UTC)
@@ -126,7 +148,7 @@ def _first_build(times: list[dt.time], midnight: dt.datetime) -> dt.timedelta:
     return min(run - start for run in runs if run >= start)
 
 
-def _local(times: list[dt.time], day: dt.date, zone: ZoneInfo) -> str:
+def _local(times: tuple[dt.time, ...], day: dt.date, zone: ZoneInfo) -> str:
     moments = sorted(dt.datetime.combine(day, time, dt.UTC).astimezone(zone).time() for time in times)
     shown = [f"{moment:%H:%M}" for moment in moments]
     return " and ".join([", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
@@ -147,8 +169,6 @@ def late_builds(folder: Path, zone_name: str, year: int) -> list[LateBuild]:
     from legalgen.scaffold import build_crons
 
     zone = ZoneInfo(zone_name)
-    first = dt.date(year, 1, 1)
-    days = [first + dt.timedelta(days=n) for n in range((dt.date(year + 1, 1, 1) - first).days)]
     hint = "build it daily just after midnight there: " + ", ".join(
         f'`cron: "{cron}"`' for cron in build_crons(zone_name, year))
     found = []
@@ -157,13 +177,12 @@ def late_builds(folder: Path, zone_name: str, year: int) -> list[LateBuild]:
         if workflow is None:
             continue
         crons, triggers = workflow
-        times = sorted({time for cron in crons for time in cron.times or ()})
+        times = tuple(sorted({time for cron in crons for time in cron.times or ()}))
         if not times:
             found.append(LateBuild(f"{path.name} builds the site on no daily schedule: a version takes effect on the "
                                    "site only when something is pushed on or after its day", triggers, hint))
             continue
-        late = [delay for delay in (_first_build(times, dt.datetime.combine(day, dt.time(), zone)) for day in days)
-                if delay >= WINDOW]
+        late = _late_days(times, zone_name, year)
         if not late:
             continue
         cron = next(cron for cron in crons if cron.times)
