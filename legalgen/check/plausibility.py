@@ -347,7 +347,8 @@ _TRACKED_FOR = {m.TrackerPurpose.ANALYTICS: (m.PurposeType.ANALYTICS, m.PurposeT
 
 def _tracking(context: Context) -> bool:
     cookies, privacy = context.policy.document("cookies"), context.policy.document("privacy")
-    if not isinstance(cookies, m.CookiesDocument) or not isinstance(privacy, m.PrivacyDocument):
+    if not isinstance(cookies, m.CookiesDocument) or not (
+            isinstance(privacy, m.PrivacyDocument) or any(True for _ in context.blocks("purposes"))):
         return False
     items: list[m.Tracker | m.TrackerCategory] = [*cookies.trackers, *cookies.categories]
     return any(item.purpose in _TRACKED_FOR for item in items)
@@ -355,7 +356,8 @@ def _tracking(context: Context) -> bool:
 
 @rule("P11", document="cookies", covers="trackers[].purpose | privacy:purposes[].type",
       source="GDPR Art. 13(1)(c); ePrivacy Directive Art. 5(3)", severity=Severity.WARNING,
-      when=("the cookie policy lists analytics or marketing trackers and there is a privacy notice", _tracking))
+      when=("the cookie policy lists analytics or marketing trackers beside a privacy notice or purposes block",
+            _tracking))
 def tracking_has_a_purpose(context: Context) -> Iterator[Finding]:
     """Analytics and marketing trackers have their purpose in the privacy notice.
 
@@ -371,8 +373,10 @@ def tracking_has_a_purpose(context: Context) -> Iterator[Finding]:
     Passes: the tracker and `{type: analytics, legal_basis: consent, ...}` among the purposes.
     """
     cookies, privacy = context.policy.document("cookies"), context.policy.document("privacy")
-    assert isinstance(cookies, m.CookiesDocument) and isinstance(privacy, m.PrivacyDocument)
+    assert isinstance(cookies, m.CookiesDocument)
     stated = {purpose.type for _, _, purpose in _purposes(context)}
+    where = "privacy.yaml" if isinstance(privacy, m.PrivacyDocument) else \
+        f"the purposes block of {next(key for key, _, _ in context.blocks('purposes'))}"
     items: list[tuple[str, int, m.Tracker | m.TrackerCategory]] = [
         *(("trackers", i, t) for i, t in enumerate(cookies.trackers)),
         *(("categories", i, c) for i, c in enumerate(cookies.categories))]
@@ -385,7 +389,7 @@ def tracking_has_a_purpose(context: Context) -> Iterator[Finding]:
         named = f" ({item.id!r})" if isinstance(item, m.Tracker) else ""
         yield Finding(f"the cookie policy lists {item.purpose} trackers{named}, but the privacy notice has no "
                       f"purpose of type {' or '.join(covering)}", context.at("cookies", field, index, "purpose"),
-                      hint=f"add a purpose of type {covering[0]} with its legal basis to privacy.yaml")
+                      hint=f"add a purpose of type {covering[0]} with its legal basis to {where}")
 
 
 def _no_advertising_sharing(context: Context) -> bool:

@@ -260,3 +260,22 @@ def test_p04_the_bavarian_public_sector_authority(tmp_path: Path) -> None:
     right = PRIVACY.replace(f"supervisory_authority: {AUSTRIAN_AUTHORITY}",
                             "supervisory_authority: {name: Bayerisches Landesamt für Datenschutzaufsicht}")
     assert p_found(tmp_path, right, munich) == []
+
+
+def test_p11_reads_a_custom_notice_without_a_privacy_document(tmp_path: Path) -> None:
+    from .helpers import diagnostics
+
+    custom = CUSTOM + """\
+  - type: data
+    categories: [{id: contact, type: email}]
+  - type: purposes
+    purposes:
+      - {id: service, type: service_provision, legal_basis: contract, data: [contact], retention: {period: P1Y}}
+""" + CHANGES
+    found = [d for d in diagnostics(tmp_path, notice=custom, cookies=COOKIES) if d.code == "P11"]
+    assert [(d.location.file.rsplit("/", 1)[-1], d.location.line) for d in found] == [
+        ("cookies.yaml", line_of(COOKIES, "purpose: analytics"))]
+    assert found[0].hint == "add a purpose of type analytics with its legal basis to the purposes block of notice"
+    analytics = custom.replace("{id: service, type: service_provision, legal_basis: contract",
+                               "{id: stats, type: analytics, legal_basis: consent")
+    assert [d for d in diagnostics(tmp_path, notice=analytics, cookies=COOKIES) if d.code == "P11"] == []
