@@ -40,6 +40,10 @@ class Refused(LegalgenError):
         self.sent = sent
 
 
+class PartlySent(Refused):
+    """Sending stopped after ``sent`` messages went out; the message names those not reached."""
+
+
 @dataclass(frozen=True)
 class SmtpSettings:
     """Where and how to deliver mail.
@@ -156,9 +160,12 @@ def send(messages: list[Composed], recipients: Mapping[str, list[str]], settings
     """Deliver each message to the recipients of its locale, one envelope each; return the count.
 
     An address is sent each message once however often it is listed. Recipients the
-    server refuses are skipped and reported at the end; a refused login, a closed
-    connection or a timeout stops sending. Each raises :class:`LegalgenError` saying how
-    many messages went out.
+    server refuses are skipped and reported at the end (:class:`Refused`). A server that
+    closes the connection, or answers 4xx, after taking some messages (a limit per
+    connection) is connected to again for the rest, for as long as each connection takes
+    one; a refused login, a timeout or a connection that takes nothing stops sending. Each
+    raises :class:`LegalgenError` saying how many messages went out (:class:`PartlySent`
+    when some did, naming the addresses the message did not reach).
     """
     plan = [(composed, address) for composed in messages
             for address in dict.fromkeys(recipients.get(composed.locale, []))]
@@ -166,16 +173,44 @@ def send(messages: list[Composed], recipients: Mapping[str, list[str]], settings
         reason = address_problem(address)
         if reason:
             raise LegalgenError(f"not sending: recipient {address!r} is not a plain e-mail address: {reason}")
-    total, sent = len(plan), 0
+    total, done = len(plan), 0
     server_name = f"{settings.host}:{settings.port}"
     refused: list[str] = []
+    while done < total:
+        before = done
+        try:
+            done = _connection(plan, done, settings, refused)
+        except _Stopped as stopped:
+            done = stopped.done
+            if stopped.again and done > before:
+                continue  # the server closed after taking some: the rest on a new connection
+            unreached = sorted({address for _, address in plan[done:]})
+            text = f"sending through {server_name} failed: {stopped.reason}; {done - len(refused)} of {total} " \
+                   "message(s) were sent"
+            if done - len(refused) > 0:
+                raise PartlySent(f"{text}; not confirmed for: {', '.join(unreached)}", done - len(refused)) from None
+            raise LegalgenError(text) from None
+    sent = total - len(refused)
+    if refused:
+        raise Refused(f"sent {sent} of {total} message(s) through {server_name}; the server refused "
+                      f"{len(refused)} recipient(s): {', '.join(refused)}", sent)
+    return sent
 
-    def failure(what: str) -> LegalgenError:
-        return LegalgenError(f"sending through {server_name} failed: {what}; {sent} of {total} message(s) were "
-                             "sent")
 
+class _Stopped(Exception):
+    """A connection ended early: after ``done`` of the plan's messages; ``again``: worth a new connection."""
+
+    def __init__(self, reason: str, done: int, again: bool) -> None:
+        super().__init__(reason)
+        self.reason, self.done, self.again = reason, done, again
+
+
+def _connection(plan: list[tuple[Composed, str]], done: int, settings: SmtpSettings, refused: list[str]) -> int:
+    """Send ``plan[done:]`` over one connection; return how far it got (all of it), or raise
+    :class:`_Stopped` with how far it got and why it stopped."""
     server = _Client(settings.host, settings.timeout)
     watchdog = _Watchdog(server, settings.step_limit)
+    sending = False
     try:
         with watchdog.step("the greeting"):
             server.connect(settings.host, settings.port)
@@ -185,7 +220,8 @@ def send(messages: list[Composed], recipients: Mapping[str, list[str]], settings
         if settings.user:
             with watchdog.step("the login"):
                 server.login(settings.user, settings.password or "")
-        for composed, address in plan:
+        sending = True
+        for composed, address in plan[done:]:
             message = copy.deepcopy(composed.message)
             message["To"] = Address(addr_spec=address)
             try:
@@ -194,13 +230,12 @@ def send(messages: list[Composed], recipients: Mapping[str, list[str]], settings
             except smtplib.SMTPRecipientsRefused as error:
                 code, text = error.recipients.get(address, (0, b""))
                 refused.append(f"{address} ({code} {_server_text(text)})")
-                continue
-            sent += 1
+            done += 1
     except (OSError, smtplib.SMTPException, UnicodeError) as error:
-        raise failure(_failure_text(error, watchdog, settings)) from error
+        closed = isinstance(error, smtplib.SMTPServerDisconnected) and not isinstance(error.__context__, TimeoutError)
+        busy = isinstance(error, smtplib.SMTPResponseException) and 400 <= error.smtp_code < 500
+        again = sending and watchdog.late is None and (closed or busy)
+        raise _Stopped(_failure_text(error, watchdog, settings), done, again) from error
     finally:
         _close(server, watchdog)
-    if refused:
-        raise Refused(f"sent {sent} of {total} message(s) through {server_name}; the server refused "
-                      f"{len(refused)} recipient(s): {', '.join(refused)}", sent)
-    return sent
+    return done

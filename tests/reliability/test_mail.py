@@ -404,15 +404,25 @@ class Recorder:
     """aiosmtpd handler: keeps every envelope; refuses some recipients, drops or stalls on request."""
 
     def __init__(self, refuse: frozenset[str] = frozenset(), drop_after: int | None = None,
-                 stall_after: int | None = None) -> None:
+                 stall_after: int | None = None, per_connection: int | None = None) -> None:
         self.refuse, self.drop_after, self.stall_after = refuse, drop_after, stall_after
+        self.per_connection = per_connection  # answer 421 after this many messages on one connection
         self.received: list[tuple[str, list[str], bytes]] = []
+        self.taken: dict[int, int] = {}  # messages per connection (by session)
+
+    @property
+    def connections(self) -> int:
+        return len(self.taken)
 
     async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str,
                           options: list[str]) -> str:
         if self.drop_after is not None and len(self.received) >= self.drop_after:
             server.transport.close()
             return "421 4.3.0 going away"
+        taken = self.taken.setdefault(id(session), 0)
+        if self.per_connection is not None and taken >= self.per_connection:
+            return "421 4.7.0 too many messages in this connection"
+        self.taken[id(session)] = taken + 1
         envelope.mail_from = address
         return "250 OK"
 
@@ -531,8 +541,15 @@ def test_server_that_disconnects(example: LoadedPolicy, example_history: History
         send(_announce(example, example_history), THREE, settings)
     message = str(caught.value)
     assert message.startswith(f"sending through 127.0.0.1:{settings.port} failed: ")
-    assert message.endswith("; 1 of 3 message(s) were sent")
-    assert len(recorder.received) == 1
+    assert message.endswith("; 1 of 3 message(s) were sent; not confirmed for: anna@example.org, chloe@example.org")
+    assert len(recorder.received) == 1  # a new connection took nothing either: sending stops
+
+
+def test_a_limit_per_connection_is_met_by_connecting_again(example: LoadedPolicy, example_history: History) -> None:
+    recorder = Recorder(per_connection=1)
+    with smtp(recorder) as settings:
+        assert send(_announce(example, example_history), THREE, settings) == 3
+    assert len(recorder.received) == 3 and recorder.connections == 3
 
 
 def test_server_that_stops_answering_times_out(example: LoadedPolicy, example_history: History) -> None:
@@ -540,7 +557,7 @@ def test_server_that_stops_answering_times_out(example: LoadedPolicy, example_hi
     with smtp(recorder) as settings, pytest.raises(LegalgenError) as caught:
         send(_announce(example, example_history), THREE, dataclasses.replace(settings, timeout=0.5))
     assert str(caught.value) == (f"sending through 127.0.0.1:{settings.port} failed: no answer within 0.5 s; "
-                                 "1 of 3 message(s) were sent")
+                                 "1 of 3 message(s) were sent; not confirmed for: anna@example.org, chloe@example.org")
 
 
 @contextmanager
