@@ -642,7 +642,8 @@ def notices(root: Path, source: Path | None, as_of: Any, output: Path | None, se
     With --ledger, each run sends what is due and not yet recorded on the remote, and
     records it: the announcement while the notice runs (a late one with a warning that
     the notice is shorter), the reminder until the effective date, the in-effect notice
-    while the version is in force. Without a ledger, a version merged on or after its
+    until a later material version takes effect; it sends only from a commit on the
+    remote's default branch with no uncommitted change to the sources. Without a ledger, a version merged on or after its
     publication date is announced by the run on its push (--since) and the daily run
     leaves it out (--pushes-announced). One RFC 5322 message (text and HTML) per due
     notice and locale is written to the output folder. With --brand or --brands, each
@@ -663,11 +664,12 @@ def notices(root: Path, source: Path | None, as_of: Any, output: Path | None, se
     book_keeper: Any = None
     if ledger is not None:
         from legalgen.notices.ledger import Ledger
+        from legalgen.project import BRANDS
 
         try:
             book_keeper = Ledger.open(base.source, ledger)
             if send:
-                book_keeper.require_pushed()
+                book_keeper.require_published([base.source, base.root / BRANDS])
         except LegalgenError as error:
             _fail(error)
     if projects and projects[0].name is None:
@@ -705,7 +707,7 @@ def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, reci
     try:
         loaded, history = _load(project)
         date = _as_of(as_of, loaded)
-        book = ledger.book(loaded.root) if ledger is not None else None
+        book = ledger.book(project.name) if ledger is not None else None
         if book is not None:
             from legalgen.notices.announcements import unrecorded_messages
 
@@ -786,7 +788,7 @@ def _send_recorded(book: Any, due: list[Any], covered: list[Any], messages: list
         raise LegalgenError(f"{failed}; {_message_name(item)} is not recorded, so the next run sends it again "
                             "(to all its recipients)") from None
     for item in covered:  # nothing to send: the announcement that went out says it all
-        announcement = book.name(replace(item, reason=NoticeKind.ANNOUNCEMENT))
+        announcement = book.name(replace(item, reason=NoticeKind.ANNOUNCEMENT))  # recorded by now, or another run's
         if announcement in ledger.names:
             ledger.claim(book.name(item), f"{_message_name(item)}: not sent, the announcement stands for it")
             click.echo(f"recorded {_message_name(item)} without sending it: the announcement went out on or "

@@ -2,8 +2,9 @@
 
 A project gets GitHub workflows (``legalgen/workflows/``): pull requests are checked and
 described by `legalgen diff`, main is published to GitHub Pages on every push and every
-day, and the change notices due each day are sent. The skeleton (the base MkDocs config, the Material overrides, the JSON Schemas and the
-example source) ships inside the package, so an installed wheel can start a site. A new
+day, and the change notices due are sent once the site shows them. The skeleton (the base
+MkDocs config, the Material overrides, the JSON Schemas and the example source) ships inside
+the package, so an installed wheel can start a site. A new
 project states only what the company said; every decision still open is left out, and
 `legalgen check` reports it with a hint. Nothing that exists is overwritten.
 """
@@ -45,12 +46,6 @@ GITIGNORE = """\
 _CHECK_BASE = 'legalgen check --format github --against "$BASE"'
 #: The publishing workflow of a project with brands (``init --brand-shards N``).
 BRAND_WORKFLOW = "legal-publish-brands.yml"
-#: What the notices workflow says and runs for one site, and for every brand of a project:
-#: one recipients secret serves them all, each row naming its brand.
-_NOTICES_FOR_BRANDS = {
-    "a CSV with the columns email and locale)": "a CSV with the columns email, locale and brand)",
-    "legalgen notices --send": "legalgen notices --brands --send",
-}
 
 
 #: The time zone of a company's seat, for the countries that have one (the EU and EEA,
@@ -73,8 +68,6 @@ TIME_ZONES = {
 #: What the workflows say and run for the example's time zone; :func:`schedules` rewrites it.
 _BERLIN_PUBLISH = (('(Europe/Berlin: 22:05 UTC in summer, 23:05 UTC in winter; adjust the cron to your '
                    'site.timezone)'), '    - cron: "5 22,23 * * *"')
-_BERLIN_NOTICES = ('(Europe/Berlin: 07:30 in winter, 08:30 in summer; adjust the cron to your site.timezone)',
-                   '    - cron: "30 6 * * *"')
 
 
 def _utc(zone: str, year: int, month: int, hour: int, minute: int) -> dt.datetime:
@@ -96,24 +89,16 @@ def build_crons(zone: str, year: int) -> list[str]:
 
 
 def schedules(zone: str, year: int) -> dict[str, str]:
-    """The workflows' schedules for the time zone ``zone``: the site is built at 00:05 there
-    (a run for each UTC offset the zone has in ``year``, so the new day is built in summer
-    and in winter), and the notices are sent once a day, at 07:30 there in January (an hour
-    off while the clocks are changed). Returns replacements for the example's (Berlin) text."""
-    def utc(month: int, hour: int, minute: int) -> dt.datetime:
-        return _utc(zone, year, month, hour, minute)
-
+    """The publishing workflows' schedule for the time zone ``zone``: the site is built at 00:05
+    there (a run for each UTC offset the zone has in ``year``, so the new day is built in summer
+    and in winter), and the change notices go out after it. Returns replacements for the
+    example's (Berlin) text."""
     builds = _builds(zone, year)
     crons = "\n".join(f'    - cron: "{cron}"' for cron in build_crons(zone, year))
     times = " and ".join(f"{hour:02d}:{minute:02d} UTC" for minute, hour in sorted(builds, key=lambda b: b[::-1]))
-    notices = utc(1, 7, 30)
-    summer = dt.datetime.combine(dt.date(year, 7, 15), notices.time(), dt.UTC).astimezone(ZoneInfo(zone))
     return {
         _BERLIN_PUBLISH[0]: f"({zone}: {times}; adjust the cron to your site.timezone)",
         _BERLIN_PUBLISH[1]: crons,
-        _BERLIN_NOTICES[0]: f"({zone}: 07:30 in January, {summer:%H:%M} in July; adjust the cron to your "
-                            "site.timezone)",
-        _BERLIN_NOTICES[1]: f'    - cron: "{notices.minute} {notices.hour} * * *"',
     }
 
 
@@ -242,8 +227,8 @@ def plan(target: Path, answers: Answers | None, brand_shards: int | None = None)
     """Every file init writes in ``target``: generated text, or a skeleton file to copy.
 
     With ``brand_shards``, the publishing workflow builds every brand in that many CI jobs
-    (``build --brands --shard I/N``) instead of publishing the base site, and the notices
-    workflow sends every brand's notices.
+    (``build --brands --shard I/N``) instead of publishing the base site, and sends every
+    brand's notices after it.
     """
     base = skeleton()
     files: dict[Path, str | Path] = {}
@@ -269,8 +254,6 @@ def plan(target: Path, answers: Answers | None, brand_shards: int | None = None)
             text = text.replace("@COUNT@", str(brand_shards))
             text = text.replace(_CHECK_BASE, f"{_CHECK_BASE}\n          {_CHECK_BASE.replace('check', 'check --brands')}")
             text = text.replace(f"run: {_CHECK_BASE}", f"run: |\n          {_CHECK_BASE}")
-            for one, every in _NOTICES_FOR_BRANDS.items():
-                text = text.replace(one, every)
         files[target / ".github" / "workflows" / workflow.name] = text
     if answers is None:
         for path in _files(base / "policy"):

@@ -166,7 +166,7 @@ def test_init_and_build_from_an_installed_wheel(tmp_path: Path) -> None:
     assert where.stdout.strip() == str(unpacked / "legalgen" / "skeleton")
     assert legalgen("init", *OPTIONS).returncode == 0
     assert sorted(p.name for p in (project / ".github" / "workflows").iterdir()) == [
-        "legal-check.yml", "legal-notices.yml", "legal-publish.yml"]
+        "legal-check.yml", "legal-publish.yml"]
     built = legalgen("build")
     assert built.returncode == 0, built.stderr
     for locale in ("de", "en"):

@@ -26,30 +26,29 @@ def _written(target: Path) -> dict[str, str]:
     return {path.name: str(content) for path, content in plan(target, None).items() if ".github" in path.parts}
 
 
-def test_init_writes_three_workflows_pinned_to_this_version(tmp_path: Path) -> None:
+def test_init_writes_two_workflows_pinned_to_this_version(tmp_path: Path) -> None:
     from importlib.metadata import version
 
     written = _written(tmp_path)
-    assert sorted(written) == ["legal-check.yml", "legal-notices.yml", "legal-publish.yml"]
+    assert sorted(written) == ["legal-check.yml", "legal-publish.yml"]
     for text in written.values():
         assert f'"legalgen=={version("legalgen")}"' in text and "@VERSION@" not in text
 
 
-@pytest.mark.parametrize(("zone", "builds", "notices"), [
-    ("America/Chicago", ['"5 5,6 * * *"'], '"30 13 * * *"'),  # 00:05 in CST and CDT; 07:30 CST
-    ("Asia/Kolkata", ['"35 18 * * *"'], '"0 2 * * *"'),  # no summer time, half-hour offset
-    ("Australia/Sydney", ['"5 13,14 * * *"'], '"30 20 * * *"'),  # summer time in January
+@pytest.mark.parametrize(("zone", "builds"), [
+    ("America/Chicago", ['"5 5,6 * * *"']),  # 00:05 in CST and CDT
+    ("Asia/Kolkata", ['"35 18 * * *"']),  # no summer time, half-hour offset
+    ("Australia/Sydney", ['"5 13,14 * * *"']),  # summer time in January
 ])
-def test_the_schedules_follow_the_site_s_time_zone(tmp_path: Path, zone: str, builds: list[str], notices: str) -> None:
-    """The site is built just after midnight in its time zone, the notices go out once a day in its morning."""
+def test_the_schedules_follow_the_site_s_time_zone(tmp_path: Path, zone: str, builds: list[str]) -> None:
+    """The site is built just after midnight in its time zone (the notices go out after it)."""
     from legalgen.scaffold import Answers
 
     answers = Answers("A GmbH", "DE", "a@a.example", "A", "https://a.example/", timezone=zone)
     written = {path.name: str(text) for path, text in plan(tmp_path, answers).items() if ".github" in path.parts}
     publish = yaml.safe_load(written["legal-publish.yml"])[True]["schedule"]
     assert [f'"{entry["cron"]}"' for entry in publish] == builds and f"({zone}: " in written["legal-publish.yml"]
-    [daily] = yaml.safe_load(written["legal-notices.yml"])[True]["schedule"]
-    assert f'"{daily["cron"]}"' == notices and "Europe/Berlin" not in "".join(written.values())
+    assert "Europe/Berlin" not in "".join(written.values())
 
 
 def test_every_workflow_is_valid_for_github(tmp_path: Path) -> None:
@@ -195,10 +194,10 @@ def test_the_notices_workflow_sends_through_smtp(tmp_path: Path, smtp_server) ->
     remote = _pushed(project.root)
     secrets = _smtp_secrets(port, "email,locale\nanna@example.org,de")
     env = {**released_on("2026-11-10"), "LEGALGEN_SMTP_STARTTLS": "no"}
-    _run(project.root, "legal-notices.yml", secrets, env)
+    _run(project.root, "legal-publish.yml", secrets, env, jobs=("notices",))
     assert len(handler.received) == 1 and handler.received[0]["To"] == "anna@example.org"
-    assert "legalgen-notices/policy/privacy/v3/announcement" in _git(remote, "tag", "-l")
-    [again] = _run(project.root, "legal-notices.yml", secrets, env)  # run by hand the same day
+    assert "/announcement" in _git(remote, "tag", "-l", "legalgen-notices/site/privacy/v3-*")
+    [again] = _run(project.root, "legal-publish.yml", secrets, env, jobs=("notices",))  # the run of another push
     assert "no notices due on 2026-11-10" in again and len(handler.received) == 1
 
 
@@ -218,8 +217,19 @@ def test_only_the_jobs_that_send_notices_may_write_and_only_through_legalgen(tmp
             scripts = [step["run"] for step in job["steps"] if "run" in step]
             assert [s.split()[0] for s in scripts] == ["python", "umask"], (name, job_name)
             assert "--ledger origin" in scripts[-1] and "git " not in scripts[-1]
-    assert sorted(writers) == [("legal-notices.yml", "send"), ("legal-publish-brands.yml", "announce"),
-                               ("legal-publish.yml", "announce")]
+    assert sorted(writers) == [("legal-publish-brands.yml", "notices"), ("legal-publish.yml", "notices")]
+
+
+def test_the_notices_go_out_after_the_deployment_and_from_main_only(tmp_path: Path) -> None:
+    """What a message links to is on the site when it goes out; a run started by hand on
+    another branch sends nothing (the ledger would record another branch's versions)."""
+    written = {**_written(tmp_path), **{p.name: str(c) for p, c in plan(tmp_path, None, brand_shards=2).items()
+                                        if ".github" in p.parts}}
+    senders = [name for name, text in written.items() if "notices" in yaml.safe_load(text)["jobs"]]
+    assert sorted(senders) == ["legal-publish-brands.yml", "legal-publish.yml"]
+    for name in senders:
+        job = yaml.safe_load(written[name])["jobs"]["notices"]
+        assert job["needs"] in ("deploy", "brands") and job["if"] == "github.ref == 'refs/heads/main'", name
 
 
 def test_a_version_merged_late_is_announced_once_by_its_push(tmp_path: Path, smtp_server) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
@@ -244,12 +254,12 @@ def test_a_version_merged_late_is_announced_once_by_its_push(tmp_path: Path, smt
     _git(root, "push", "-q", "origin", "main")
     secrets = _smtp_secrets(port, "email,locale\nanna@example.org,de")
     env = {**released_on("2026-11-24"), "LEGALGEN_SMTP_STARTTLS": "no"}
-    [pushed] = _run(root, "legal-publish.yml", secrets, env, jobs=("announce",))
+    [pushed] = _run(root, "legal-publish.yml", secrets, env, jobs=("notices",))
     assert "due on 2026-11-24: privacy version 9 (announcement)" in pushed
     assert len(handler.received) == 1 and "9" in handler.received[0]["Subject"]
-    [daily] = _run(root, "legal-notices.yml", secrets, env)
+    [daily] = _run(root, "legal-publish.yml", secrets, env, jobs=("notices",))  # the next run, the same day
     assert "no notices due on 2026-11-24" in daily and len(handler.received) == 1
-    assert "legalgen-notices/policy/privacy/v9/announcement" in _git(remote, "tag", "-l")
+    assert "/announcement" in _git(remote, "tag", "-l", "legalgen-notices/site/privacy/v9-*")
 
 
 def test_the_brand_notices_workflow_sends_each_brands_notices(tmp_path: Path, smtp_server,  # type: ignore[no-untyped-def]  # noqa: F811
@@ -263,8 +273,9 @@ def test_the_brand_notices_workflow_sends_each_brands_notices(tmp_path: Path, sm
                if ".github" in path.parts}
     secrets = _smtp_secrets(port, f"email,locale,brand\nanna@example.org,de,{brand_name(1)}\n"
                                   f"ben@example.org,fr,{brand_name(2)}")
-    _run(root, "legal-notices.yml", secrets, {**released_on("2026-11-02"), "LEGALGEN_SMTP_STARTTLS": "no"},
-         written["legal-notices.yml"])
+    _run(root, "legal-publish-brands.yml", secrets, {**released_on("2026-11-02"), "LEGALGEN_SMTP_STARTTLS": "no",
+                                                     "SHARD": "1/1"}, written["legal-publish-brands.yml"],
+         jobs=("notices",))
     assert sorted((m["To"], m["Content-Language"], m["From"].split("@")[1]) for m in handler.received) == [
         ("anna@example.org", "de", f"{brand_name(1)}.example>"), ("ben@example.org", "fr", f"{brand_name(2)}.example>")]
 
@@ -282,21 +293,21 @@ def test_the_brand_workflow_announces_what_a_push_brings(tmp_path: Path, smtp_se
                                   f"ben@example.org,fr,{brand_name(2)}")
     env = {**released_on("2026-11-02"), "LEGALGEN_SMTP_STARTTLS": "no", "SHARD": "1/1"}
     text = written["legal-publish-brands.yml"]
-    announce = yaml.safe_load(text)["jobs"]["announce"]
-    assert announce["needs"] == "brands" and announce["if"] == "github.event_name == 'push'"
-    [output] = _run(root, "legal-publish-brands.yml", secrets, env, text, jobs=("announce",))
+    announce = yaml.safe_load(text)["jobs"]["notices"]
+    assert announce["needs"] == "brands" and announce["if"] == "github.ref == 'refs/heads/main'"
+    [output] = _run(root, "legal-publish-brands.yml", secrets, env, text, jobs=("notices",))
     assert output.count("privacy version 2 (announcement), recorded as") == 2
     assert sorted(m["To"] for m in handler.received) == ["anna@example.org", "ben@example.org"]
-    assert sorted(_git(remote, "tag", "-l", "*/announcement").splitlines()) == [
-        f"legalgen-notices/brands/{brand_name(n)}/privacy/v2/announcement" for n in (1, 2)]
-    [again] = _run(root, "legal-publish-brands.yml", secrets, env, text, jobs=("announce",))
+    assert [tag.split("/v2-")[0] for tag in sorted(_git(remote, "tag", "-l", "*/announcement").splitlines())] == [
+        f"legalgen-notices/brands/{brand_name(n)}/privacy" for n in (1, 2)]
+    [again] = _run(root, "legal-publish-brands.yml", secrets, env, text, jobs=("notices",))
     assert again.count("no notices due on 2026-11-02") == 2 and len(handler.received) == 2
 
 
 def test_init_writes_the_brand_matrix_when_asked(tmp_path: Path) -> None:
     written = {path.name: str(content) for path, content in plan(tmp_path, None, brand_shards=4).items()
                if ".github" in path.parts}
-    assert sorted(written) == ["legal-check.yml", "legal-notices.yml", "legal-publish-brands.yml"]
+    assert sorted(written) == ["legal-check.yml", "legal-publish-brands.yml"]
     data = yaml.safe_load(written["legal-publish-brands.yml"])
     job = data["jobs"]["brands"]
     assert job["strategy"]["matrix"]["shard"] == [1, 2, 3, 4] and job["env"]["SHARD"] == "${{ matrix.shard }}/4"
@@ -306,9 +317,9 @@ def test_init_writes_the_brand_matrix_when_asked(tmp_path: Path) -> None:
     check = yaml.safe_load(written["legal-check.yml"])
     check_scripts = [step.get("run", "") for job in check["jobs"].values() for step in job["steps"]]
     assert any('legalgen check --brands --format github --against "$BASE"' in s for s in check_scripts)
-    assert "a CSV with the columns email, locale and brand)" in written["legal-notices.yml"]
-    assert next(script for _, script in _steps("legal-notices.yml", written["legal-notices.yml"])).count(
-        "legalgen notices --brands --send") == 1
+    assert "a CSV with the columns email,\n# locale and brand)" in written["legal-publish-brands.yml"]
+    assert sum(script.count('legalgen notices --brands --shard "$SHARD" --send') for _, script in
+               _steps("legal-publish-brands.yml", written["legal-publish-brands.yml"], ("notices",))) == 1
     folder = tmp_path / "workflows"
     folder.mkdir()
     (folder / "brands.yml").write_text(written["legal-publish-brands.yml"], encoding="utf-8")

@@ -98,8 +98,14 @@ def pushed_messages(loaded: LoadedPolicy, history: History, as_of: dt.date,
     return sorted(due, key=_order), late
 
 
-#: A message the ledger records: document, version number, reason.
-Record = tuple[str, int, NoticeKind]
+#: A message the ledger records: document, version number, the start of the release's hash, reason.
+Record = tuple[str, int, str, NoticeKind]
+
+
+def record(notice: Notice, reason: NoticeKind) -> Record:
+    """The ledger's key of a message: bound to the text released (a version of the same number
+    with another text, say on another branch, is another message)."""
+    return notice.kind, notice.version.number, notice.version.release.sha256[:16], reason
 
 
 @dataclass(frozen=True)
@@ -119,11 +125,12 @@ def unrecorded_messages(loaded: LoadedPolicy, history: History, as_of: dt.date, 
 
     A message is due from its day until it has no use left: the announcement from the
     publication date until the effective date, the reminder from its day until the effective
-    date (a reminder due on or before the publication date has none), the in-effect notice from the
-    effective date while the version is in force. A message whose day is before ``start``,
-    the ledger's first day, was the business of whatever sent notices before it and counts as
-    sent. An announcement sent after its publication date gets a warning (its notice runs
-    shorter than recorded), and so does an in-effect notice of a version nobody was told of.
+    date (a reminder due on or before the publication date has none), the in-effect notice from
+    the effective date until a later material version takes effect. A message whose day is
+    before ``start``, the ledger's first day, was the business of whatever sent notices before
+    it and counts as sent. An announcement sent after its publication date gets a warning (its
+    notice runs shorter than recorded), and so does an in-effect notice of a version nobody was
+    told of.
     """
     reminder = loaded.policy.site.notices.reminder
     due: list[DueMessage] = []
@@ -131,13 +138,13 @@ def unrecorded_messages(loaded: LoadedPolicy, history: History, as_of: dt.date, 
     warnings: list[str] = []
 
     def sent(notice: Notice, reason: NoticeKind, day: dt.date | None) -> bool:
-        return day is None or day < start or (notice.kind, notice.version.number, reason) in recorded
+        return day is None or day < start or record(notice, reason) in recorded
 
     for state in take_snapshot(loaded, history, as_of).documents:
-        selection = state.selection
-        for version in selection.published if selection else ():
-            if not version.material:
-                continue
+        published = [version for version in (state.selection.published if state.selection else ())
+                     if version.material]
+        in_effect = [version for version in published if version.release.effective <= as_of]
+        for version in published:
             release, name = version.release, f"{state.key} version {version.number}"
             notice = Notice(state.key, state.slug, version)
             remind = _reminder_day(release.effective, reminder)
@@ -153,8 +160,7 @@ def unrecorded_messages(loaded: LoadedPolicy, history: History, as_of: dt.date, 
                 if remind is not None and release.published < remind <= as_of \
                         and not sent(notice, NoticeKind.REMINDER, remind):
                     (due if announced else covered).append(DueMessage(notice, NoticeKind.REMINDER))
-            elif selection is not None and version is selection.in_force \
-                    and not sent(notice, NoticeKind.IN_EFFECT, release.effective):
+            elif version is in_effect[-1] and not sent(notice, NoticeKind.IN_EFFECT, release.effective):
                 due.append(DueMessage(notice, NoticeKind.IN_EFFECT))
                 if not announced:
                     warnings.append(f"{name} has been in effect since {release.effective} and was never announced: "

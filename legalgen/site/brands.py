@@ -32,8 +32,9 @@ from pathlib import Path
 from legalgen.diagnostics import LegalgenError, SourceError
 from legalgen.project import BRANDS, Project
 
-#: A brand's name is its folder's name and a path segment of its outputs.
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+#: A brand's name is its folder's name, a path segment of its outputs and of the git tags
+#: that record its notices (so no "..", and no "." or ".lock" at its end).
+_NAME = re.compile(r"(?!.*\.\.)(?!.*\.lock$)(?!.*\.$)[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 def brand_names(project: Project) -> list[str]:
@@ -53,7 +54,8 @@ def brand_names(project: Project) -> list[str]:
             raise LegalgenError(f"{path} is a link; a brand is a folder of its own (its releases are written there)")
         if not _NAME.fullmatch(path.name):
             raise LegalgenError(f"{path}: a brand's name is made of letters, digits, '.', '_' and '-', starts with a "
-                                "letter or digit and has at most 64 characters; rename the folder")
+                                "letter or digit, has at most 64 characters, no '..' and does not end with '.' or "
+                                "'.lock'; rename the folder")
         names.append(path.name)
     return names
 

@@ -30,6 +30,15 @@ def _tags(remote: Path) -> list[str]:
                   .splitlines())
 
 
+def _record(source: Path, number: int, reason: str) -> str:
+    """The ledger's tag for a message about privacy version ``number`` of ``source``."""
+    import yaml
+
+    changelog = yaml.safe_load((source / "versions" / "privacy" / "changelog.yaml").read_text(encoding="utf-8"))
+    [digest] = [entry["sha256"] for entry in changelog["versions"] if entry["version"] == number]
+    return f"legalgen-notices/site/privacy/v{number}-{digest[:16]}/{reason}"
+
+
 @pytest.fixture
 def checkout(released: Path, tmp_path: Path,  # noqa: F811
              tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
@@ -65,10 +74,10 @@ def test_each_message_goes_out_once(checkout: tuple[Path, Path], sending) -> Non
     source, remote = checkout
     first = _run(source, "2026-02-01")
     assert first.exit_code == 0, first.output
+    announcement = _record(source, 2, "announcement")
     assert ("sent 2 message(s) through 127.0.0.1:" in first.output
-            and "privacy version 2 (announcement), recorded as legalgen-notices/src/privacy/v2/announcement on "
-                "origin" in first.output)
-    assert _tags(remote) == ["legalgen-notices/src/privacy/v2/announcement", "legalgen-notices/src/started/2026-02-01"]
+            and f"privacy version 2 (announcement), recorded as {announcement} on origin" in first.output)
+    assert _tags(remote) == [announcement, "legalgen-notices/site/started/2026-02-01"]
     again = _run(source, "2026-02-01")  # the push's run and the daily run on the same day
     assert again.exit_code == 0 and "no notices due on 2026-02-01" in again.output
     assert len(sending.received) == 2
@@ -88,7 +97,7 @@ def test_a_failed_run_is_caught_up_by_the_next(checkout: tuple[Path, Path], send
     assert failed.exit_code == 1 and "Traceback" not in failed.output
     assert ("0 of 2 message(s) were sent; privacy version 2 (announcement) is not recorded, so the next run sends it "
             "again") in failed.output
-    assert _tags(remote) == ["legalgen-notices/src/started/2026-02-01"]
+    assert _tags(remote) == ["legalgen-notices/site/started/2026-02-01"]
     monkeypatch.setenv("LEGALGEN_SMTP_PORT", str(sending.port))
     later = _run(source, "2026-02-03")
     assert later.exit_code == 0 and "privacy version 2 (announcement), recorded as" in later.output
@@ -100,12 +109,12 @@ def test_a_failed_run_is_caught_up_by_the_next(checkout: tuple[Path, Path], send
 def test_an_announcement_sent_on_the_reminder_day_stands_for_the_reminder(  # type: ignore[no-untyped-def]
         checkout: tuple[Path, Path], sending) -> None:
     source, remote = checkout
-    _git(remote, "tag", "legalgen-notices/src/started/2026-01-15", "main")  # a ledger kept since January
+    _git(remote, "tag", "legalgen-notices/site/started/2026-01-15", "main")  # a ledger kept since January
     late = _run(source, "2026-02-27")
     assert late.exit_code == 0, late.output
     assert "due on 2026-02-27: privacy version 2 (announcement)" in late.output
     assert "recorded privacy version 2 (reminder) without sending it: the announcement went out" in late.output
-    assert "legalgen-notices/src/privacy/v2/reminder" in _tags(remote) and len(sending.received) == 2
+    assert _record(source, 2, "reminder") in _tags(remote) and len(sending.received) == 2
     assert "no notices due on 2026-02-28" in _run(source, "2026-02-28").output
 
 
@@ -115,14 +124,14 @@ def test_what_was_due_before_the_ledger_began_counts_as_sent(checkout: tuple[Pat
     source, remote = checkout
     first = _run(source, "2026-02-10")
     assert first.exit_code == 0 and "no notices due on 2026-02-10" in first.output
-    assert _tags(remote) == ["legalgen-notices/src/started/2026-02-10"] and not sending.received
+    assert _tags(remote) == ["legalgen-notices/site/started/2026-02-10"] and not sending.received
     assert "privacy version 2 (reminder), recorded as" in _run(source, "2026-02-26").output
 
 
 def test_a_version_never_announced_gets_its_in_effect_notice_with_a_warning(  # type: ignore[no-untyped-def]
         checkout: tuple[Path, Path], sending) -> None:
     source, remote = checkout
-    _git(remote, "tag", "legalgen-notices/src/started/2026-01-15", "main")
+    _git(remote, "tag", "legalgen-notices/site/started/2026-01-15", "main")
     result = _run(source, "2026-03-07")
     assert result.exit_code == 0 and "due on 2026-03-07: privacy version 2 (in_effect)" in result.output
     assert ("warning: privacy version 2 has been in effect since 2026-03-05 and was never announced: nobody was given "
@@ -132,14 +141,35 @@ def test_a_version_never_announced_gets_its_in_effect_notice_with_a_warning(  # 
 def test_a_message_another_run_recorded_meanwhile_is_skipped(checkout: tuple[Path, Path]) -> None:
     source, remote = checkout
     ledger = Ledger.open(source, "origin")
-    name = "legalgen-notices/src/privacy/v2/announcement"
+    name, reminder = _record(source, 2, "announcement"), _record(source, 2, "reminder")
     _git(remote, "tag", name, "main")  # another run claims it after this one read the ledger
     assert ledger.claim(name, "a test") is False and ledger.created == {}
-    assert ledger.claim("legalgen-notices/src/privacy/v2/reminder", "a test") is True
-    ledger.unclaim("legalgen-notices/src/privacy/v2/reminder")
+    assert ledger.claim(reminder, "a test") is True
+    ledger.unclaim(reminder)
     assert _tags(remote) == [name]
     with pytest.raises(ValueError, match="not created by this run"):
         ledger.unclaim(name)  # never what another run created
+
+
+def test_a_claim_reported_as_failed_that_reached_the_remote_is_this_run_s(checkout: tuple[Path, Path],
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A push whose answer was lost (a dropped connection, a timeout) may have landed: the tag
+    on the remote is this run's own object, so the run sends the message."""
+    from legalgen.notices import ledger as module
+
+    source, remote = checkout
+    real = module.git
+
+    def lost_answer(cwd: Path, *args: str, **options: object) -> subprocess.CompletedProcess[str]:
+        result = real(cwd, *args, **options)  # type: ignore[arg-type]
+        if args[0] == "push":
+            raise module.LegalgenError("git push did not finish within 60 s")
+        return result
+
+    ledger = Ledger.open(source, "origin")
+    monkeypatch.setattr(module, "git", lost_answer)
+    name = _record(source, 2, "announcement")
+    assert ledger.claim(name, "a test") is True and name in ledger.created and _tags(remote) == [name]
 
 
 def test_a_refused_recipient_does_not_resend_to_the_others(checkout: tuple[Path, Path], sending) -> None:  # type: ignore[no-untyped-def]
@@ -147,7 +177,7 @@ def test_a_refused_recipient_does_not_resend_to_the_others(checkout: tuple[Path,
     sending.refuse.add("ben@example.org")
     refused = _run(source, "2026-02-01")
     assert refused.exit_code == 1 and "the server refused 1 recipient(s): ben@example.org (550" in refused.output
-    assert "legalgen-notices/src/privacy/v2/announcement" in _tags(remote) and len(sending.received) == 1
+    assert _record(source, 2, "announcement") in _tags(remote) and len(sending.received) == 1
     assert "no notices due on 2026-02-01" in _run(source, "2026-02-01").output
 
 
@@ -159,19 +189,50 @@ def test_without_send_the_ledger_is_read_not_written(checkout: tuple[Path, Path]
 
 
 def test_ledger_problems_are_one_clean_error(checkout: tuple[Path, Path], sending, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    source, _ = checkout
+    source, remote = checkout
     unknown = CliRunner().invoke(main, ["notices", "--source", str(source), "--ledger", "upstream"])
     assert unknown.exit_code == 1 and "has no remote named 'upstream' for the notices ledger (its remotes: origin)" \
         in unknown.output
     both = _run(source, "2026-02-01", "--pushes-announced")
     assert both.exit_code == 2 and "it replaces --since and --pushes-announced" in both.output
     (source / "note.txt").write_text("local\n", encoding="utf-8")
+    uncommitted = _run(source, "2026-02-01")
+    assert uncommitted.exit_code == 1 and "the sources have changes that are not committed (src/note.txt" \
+        in uncommitted.output
     _commit(tmp_path, "not pushed", "2026-02-01T13:00:00+01:00")
     unpushed = _run(source, "2026-02-01")
-    assert unpushed.exit_code == 1 and "is not on origin" in unpushed.output and not sending.received
-    assert "due on" in _run(source, "2026-02-01", send=False).output  # a preview needs no pushed commit
-    for result in (unknown, both, unpushed):
+    assert unpushed.exit_code == 1 and "is not on origin's main" in unpushed.output
+    _git(tmp_path, "push", "-q", "origin", "HEAD:refs/heads/draft")  # on the remote, but not what main publishes
+    draft = _run(source, "2026-02-01")
+    assert draft.exit_code == 1 and "is not on origin's main" in draft.output and not sending.received
+    assert "due on" in _run(source, "2026-02-01", send=False).output  # a preview needs no published commit
+    assert _tags(remote) == []
+    for result in (unknown, both, uncommitted, unpushed, draft):
         assert "Traceback" not in result.output
+
+
+def test_another_text_under_the_same_number_is_another_message(checkout: tuple[Path, Path], sending) -> None:  # type: ignore[no-untyped-def]
+    """A version 2 announced from elsewhere (say a draft branch) does not stand for main's."""
+    source, remote = checkout
+    _git(remote, "tag", "legalgen-notices/site/privacy/v2-0123456789abcdef/announcement", "main")
+    _git(remote, "tag", "legalgen-notices/site/privacy/v²-0123456789abcdef/announcement", "main")  # not ours
+    result = _run(source, "2026-02-01")
+    assert result.exit_code == 0 and "privacy version 2 (announcement), recorded as" in result.output
+    assert "Traceback" not in result.output and len(sending.received) == 2
+
+
+def test_the_ledger_reads_and_writes_where_git_pushes(checkout: tuple[Path, Path], sending, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """remote.origin.pushurl: the records are read from where they are written; a push
+    configured to follow tags pushes the ledger's tag alone."""
+    source, remote = checkout
+    _git(tmp_path, "remote", "set-url", "origin", str(tmp_path / "nowhere.git"))
+    _git(tmp_path, "remote", "set-url", "--push", "origin", str(remote))
+    _git(tmp_path, "config", "push.followTags", "true")
+    _git(tmp_path, "tag", "-a", "-m", "draft", "internal-draft", "HEAD")
+    assert _run(source, "2026-02-01").exit_code == 0
+    again = _run(source, "2026-02-01")
+    assert again.exit_code == 0 and "no notices due on 2026-02-01" in again.output
+    assert "internal-draft" not in _git(remote, "tag", "-l") and len(sending.received) == 2
 
 
 def test_outside_git_the_ledger_is_a_clean_error(released: Path, tmp_path: Path) -> None:  # noqa: F811

@@ -368,6 +368,13 @@ def test_brand_folders_that_cannot_be_brands(project: Path) -> None:
     assert result.exit_code == 1 and "a brand's name is made of letters" in result.output
     (project / "brands" / "sp ace" / "site.yaml").unlink()
     (project / "brands" / "sp ace").rmdir()
+    for name in ("x.lock", "a..b", "trailing."):  # no git tag may hold them (the notices ledger)
+        (project / "brands" / name).mkdir()
+        (project / "brands" / name / "site.yaml").write_text("{}\n", encoding="utf-8")
+        result = runner.invoke(main, ["check", "--root", str(project), "--brands"])
+        assert result.exit_code == 1 and "does not end with '.' or '.lock'" in result.output, name
+        (project / "brands" / name / "site.yaml").unlink()
+        (project / "brands" / name).rmdir()
     (project / "brands" / "link").symlink_to(project / "policy")
     result = runner.invoke(main, ["check", "--root", str(project), "--brands"])
     assert result.exit_code == 1 and "is a link" in result.output
