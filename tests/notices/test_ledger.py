@@ -239,3 +239,24 @@ def test_outside_git_the_ledger_is_a_clean_error(released: Path, tmp_path: Path)
     assert _release(released, _summary(tmp_path), "2026-02-01", "2026-03-05").exit_code == 0
     result = _run(released, "2026-02-01", send=False)
     assert result.exit_code == 1 and "is not inside a git checkout" in result.output
+
+
+def test_the_in_effect_notice_outlives_a_later_editorial_version(checkout: tuple[Path, Path], sending,  # type: ignore[no-untyped-def]
+                                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Version 2 takes effect on 5 March and an editorial version 3 on 6 March; the run of
+    5 March failed, so the run of 6 March still says that version 2 is in effect."""
+    from .test_notices import NEW_PURPOSE
+
+    source, _ = checkout
+    assert _run(source, "2026-02-01").exit_code == 0
+    (source / "privacy.yaml").write_text(NEW_PURPOSE.replace("de: kein Konto}", "de: kein Konto möglich}"),
+                                         encoding="utf-8")
+    assert _release(source, _summary(tmp_path), "2026-03-05", "2026-03-06").exit_code == 0
+    _commit(tmp_path, "version 3", "2026-03-05T12:00:00+01:00")
+    _git(tmp_path, "push", "-q", "origin", "main")
+    monkeypatch.setenv("LEGALGEN_SMTP_PORT", "1")  # nobody listens on 5 March
+    assert _run(source, "2026-03-05").exit_code == 1
+    monkeypatch.setenv("LEGALGEN_SMTP_PORT", str(sending.port))
+    caught_up = _run(source, "2026-03-06")
+    assert caught_up.exit_code == 0 and "due on 2026-03-06: privacy version 2 (in_effect)" in caught_up.output
+    assert "version 3" not in caught_up.output  # editorial: no message of its own
