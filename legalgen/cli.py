@@ -6,9 +6,11 @@ folder that would overwrite something legalgen did not create).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -707,7 +709,7 @@ def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, reci
     try:
         loaded, history = _load(project)
         date = _as_of(as_of, loaded)
-        book = ledger.book(project.name) if ledger is not None else None
+        book = ledger.book(project.base or project.source, project.name) if ledger is not None else None
         if book is not None:
             from legalgen.notices.announcements import unrecorded_messages
 
@@ -751,50 +753,86 @@ def _message_name(item: Any) -> str:
 
 def _send_recorded(book: Any, due: list[Any], covered: list[Any], messages: list[Any], by_locale: Any,
                    settings: Any) -> None:
-    """Send each due message (its locales' versions) after claiming its record in the ledger;
-    a message that could not be sent loses its claim, so the next run sends it. Then record
-    the ``covered`` reminders whose announcement is recorded."""
+    """Send each due message (its locales' versions) after claiming its record in the ledger,
+    and the record of a ``covered`` reminder before its announcement's (so that no run that
+    reads the ledger in between sends that reminder). A message that went out to nobody
+    loses its claims, so the next run sends it; whatever went wrong before a later failure is
+    reported with it."""
     from dataclasses import replace
 
     from legalgen.notices.announcements import NoticeKind
-    from legalgen.notices.smtp import Refused
+    from legalgen.notices.smtp import PartlySent, Refused
     from legalgen.notices.smtp import send as deliver
 
     ledger, server = book.ledger, f"{settings.host}:{settings.port}"
     per_message = len(messages) // len(due)  # compose_all: every locale of one message, then the next
-    refused: list[str] = []
-    for index, item in enumerate(due):
-        name = book.name(item)
-        if not ledger.claim(name, f"{_message_name(item)}: sent"):
-            click.echo(f"skipped {_message_name(item)}: another run recorded it on {ledger.remote} meanwhile")
-            continue
-        try:
-            count = deliver(messages[index * per_message:(index + 1) * per_message], by_locale, settings)
-        except Refused as error:
-            if error.sent:  # it went out to the others: the record stays
-                refused.append(f"{_message_name(item)}: {error}")
+    standing = {book.name(replace(item, reason=NoticeKind.ANNOUNCEMENT)): item for item in covered}
+    problems: list[str] = []
+
+    def fail(error: LegalgenError | str) -> NoReturn:
+        raise LegalgenError("; ".join([*problems, str(error)])) from None
+
+    with _sigterm_as_interrupt():
+        for index, item in enumerate(due):
+            name = book.name(item)
+            reminder = standing.get(name)
+            try:
+                ours = [book.name(reminder)] if reminder is not None and ledger.claim(
+                    book.name(reminder), f"{_message_name(reminder)}: not sent, the announcement stands for it") \
+                    else []
+                if not ledger.claim(name, f"{_message_name(item)}: sent"):
+                    click.echo(f"skipped {_message_name(item)}: another run recorded it on {ledger.remote} meanwhile")
+                    continue
+            except LegalgenError as error:
+                fail(error)
+            ours.append(name)
+            try:
+                count = deliver(messages[index * per_message:(index + 1) * per_message], by_locale, settings)
+            except Refused as error:
+                if error.sent:  # it went out to some: the records stay
+                    problems.append(f"{_message_name(item)}: {error}")
+                    if isinstance(error, PartlySent):  # the connection or the run broke: nothing more
+                        fail(f"the record of {_message_name(item)} stays: send it by hand to those not confirmed")
+                    continue
+                failed: LegalgenError = error
+            except LegalgenError as error:
+                failed = error
+            else:
+                click.echo(f"sent {count} message(s) through {server}: {_message_name(item)}, recorded as {name} on "
+                           f"{ledger.remote}")
+                if len(ours) == 2:  # the reminder's record too
+                    click.echo(f"recorded {_message_name(reminder)} without sending it: the announcement went out "
+                               "on or after its day")
                 continue
-            failed: LegalgenError = error
-        except LegalgenError as error:
-            failed = error
-        else:
-            click.echo(f"sent {count} message(s) through {server}: {_message_name(item)}, recorded as {name} on "
-                       f"{ledger.remote}")
-            continue
-        try:
-            ledger.unclaim(name)
-        except LegalgenError as stuck:
-            raise LegalgenError(f"{failed}; {stuck}") from None
-        raise LegalgenError(f"{failed}; {_message_name(item)} is not recorded, so the next run sends it again "
-                            "(to all its recipients)") from None
-    for item in covered:  # nothing to send: the announcement that went out says it all
-        announcement = book.name(replace(item, reason=NoticeKind.ANNOUNCEMENT))  # recorded by now, or another run's
-        if announcement in ledger.names:
-            ledger.claim(book.name(item), f"{_message_name(item)}: not sent, the announcement stands for it")
-            click.echo(f"recorded {_message_name(item)} without sending it: the announcement went out on or "
-                       "after its day")
-    if refused:
-        raise LegalgenError("; ".join(refused))
+            try:
+                for claimed in ours:
+                    ledger.unclaim(claimed)
+            except LegalgenError as stuck:
+                fail(f"{failed}; {stuck}")
+            fail(f"{failed}; {_message_name(item)} is not recorded, so the next run sends it again")
+    if problems:
+        fail("the records of these messages stay")
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """While messages go out, a SIGTERM (a cancelled CI job) stops sending as Ctrl-C does, so
+    the run can still record or release what it claimed."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(_signal: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _due(loaded: Any, history: Any, date: Any, since: str | None, pushes_announced: bool) -> list[Any]:

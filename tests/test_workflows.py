@@ -63,8 +63,8 @@ def test_every_workflow_is_valid_for_github(tmp_path: Path) -> None:
 
 def test_untrusted_values_reach_scripts_only_through_the_environment() -> None:
     """`${{ }}` expressions never appear inside a run script (script injection), only in env and if."""
-    for workflow in WORKFLOWS:
-        data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    for workflow in [*WORKFLOWS, *(WORKFLOWS[0].parent / "brands").glob("*.yml")]:
+        data = yaml.safe_load(workflow.read_text(encoding="utf-8").replace("@SHARDS@", "1"))
         for job in data["jobs"].values():
             for step in job.get("steps", []):
                 assert "${{" not in step.get("run", ""), (workflow.name, step)
@@ -229,7 +229,8 @@ def test_the_notices_go_out_after_the_deployment_and_from_main_only(tmp_path: Pa
     assert sorted(senders) == ["legal-publish-brands.yml", "legal-publish.yml"]
     for name in senders:
         job = yaml.safe_load(written[name])["jobs"]["notices"]
-        assert job["needs"] in ("deploy", "brands") and job["if"] == "github.ref == 'refs/heads/main'", name
+        assert job["needs"] in ("deploy", "brands") and "github.ref_name == github.event.repository.default_branch" \
+            in job["if"], name
 
 
 def test_a_version_merged_late_is_announced_once_by_its_push(tmp_path: Path, smtp_server) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
@@ -294,7 +295,10 @@ def test_the_brand_workflow_announces_what_a_push_brings(tmp_path: Path, smtp_se
     env = {**released_on("2026-11-02"), "LEGALGEN_SMTP_STARTTLS": "no", "SHARD": "1/1"}
     text = written["legal-publish-brands.yml"]
     announce = yaml.safe_load(text)["jobs"]["notices"]
-    assert announce["needs"] == "brands" and announce["if"] == "github.ref == 'refs/heads/main'"
+    assert announce["needs"] == "brands" and announce["if"].startswith("${{ !cancelled() && ")
+    deployed = yaml.safe_load(text)["jobs"]["brands"]["steps"][-1]
+    assert deployed["with"]["name"] == "deployed-${{ matrix.shard }}"  # the last step of a shard that deployed
+    assert all(step.get("if") == "steps.deployed.outcome == 'success'" for step in announce["steps"][1:])
     [output] = _run(root, "legal-publish-brands.yml", secrets, env, text, jobs=("notices",))
     assert output.count("privacy version 2 (announcement), recorded as") == 2
     assert sorted(m["To"] for m in handler.received) == ["anna@example.org", "ben@example.org"]

@@ -95,9 +95,10 @@ class Ledger:
             raise LegalgenError(f"the sources have changes that are not committed ({first} and maybe more): the "
                                 "ledger records what the published commit says; commit and push them first")
         head = git(self.top, "ls-remote", "--symref", self.url, "HEAD", check=False, remote=True)
-        branch = next((line.split()[1] for line in head.stdout.splitlines() if line.startswith("ref: ")), None)
-        tip = next((line.split()[0] for line in head.stdout.splitlines() if line.endswith("\tHEAD")
-                    and not line.startswith("ref: ")), None)
+        values = [value for value, _, ref in (line.partition("\t") for line in head.stdout.splitlines())
+                  if ref == "HEAD"]  # not refs/remotes/origin/HEAD, which a remote with a work tree may list
+        branch = next((value.removeprefix("ref: ") for value in values if value.startswith("ref: ")), None)
+        tip = next((value for value in values if not value.startswith("ref: ")), None)
         if head.returncode != 0 or branch is None or tip is None:
             raise LegalgenError(f"cannot tell the default branch of {self.remote}: "
                                 f"{_last_line(head.stderr) if head.returncode else 'it names none'}")
@@ -111,12 +112,22 @@ class Ledger:
             raise LegalgenError(f"the checked-out commit {self.commit[:12]} is not on {self.remote}'s {name}: notices "
                                 f"go out for what {name} publishes; run them from {name} once it is pushed")
 
-    def book(self, brand: str | None) -> Book:
-        """The records of the project's source (``brand`` None) or of a brand."""
-        prefix = f"{ROOT}/site/" if brand is None else f"{ROOT}/brands/{brand}/"
+    def book(self, source: Path, brand: str | None) -> Book:
+        """The records of the project whose (base) source folder is ``source``: its own
+        (``brand`` None) or a brand's. A project whose source lies at the top of the repository
+        (``policy/``) keeps them under ``legalgen-notices/site/`` (or ``brands/<name>/``), one
+        whose source lies in a folder under ``legalgen-notices/<folder>/site/``, so two projects
+        of one repository keep theirs apart and renaming the source folder keeps them."""
+        try:
+            inside = source.resolve().parent.relative_to(self.top).as_posix()
+        except ValueError:
+            raise LegalgenError(f"{display_path(source)} is not inside the git checkout at "
+                                f"{display_path(self.top)}") from None
+        project = "" if inside == "." else f"{inside}/"
+        prefix = f"{ROOT}/{project}site/" if brand is None else f"{ROOT}/{project}brands/{brand}/"
         if git(self.top, "check-ref-format", f"refs/tags/{prefix}{_STARTED}/x", check=False).returncode != 0:
-            raise LegalgenError(f"the brand name {brand!r} cannot be part of a git tag's name, which the notices "
-                                "ledger needs; rename its folder")
+            raise LegalgenError(f"{prefix} cannot be part of a git tag's name, which the notices ledger needs; "
+                                "rename the folder")
         records: set[Record] = set()
         starts: list[dt.date] = []
         for name in self.names:
@@ -149,8 +160,11 @@ class Ledger:
                 f"{dt.datetime.fromtimestamp(now, dt.UTC).isoformat(timespec='seconds')} ({secrets.token_hex(8)})\n")
         tag = git_bytes(self.top, "mktag", stdin=body.encode("utf-8")).decode("ascii").strip()
         try:
-            pushed = git(self.top, *_PUSH, self.remote, f"{tag}:refs/tags/{name}", check=False, remote=True)
-            failure = None if pushed.returncode == 0 else _last_line(pushed.stderr)
+            pushed = git(self.top, *_PUSH, "--porcelain", self.remote, f"{tag}:refs/tags/{name}", check=False,
+                         remote=True)
+            created = any(line.startswith(f"*\t{tag}:refs/tags/{name}\t") for line in pushed.stdout.splitlines())
+            # a new tag, at that very name: a push may update a ref named alike instead
+            failure = None if pushed.returncode == 0 and created else _last_line(pushed.stderr or pushed.stdout)
         except LegalgenError as error:  # the push timed out: it may have landed
             failure = str(error)
         if failure is not None:

@@ -41,7 +41,8 @@ class Refused(LegalgenError):
 
 
 class PartlySent(Refused):
-    """Sending stopped after ``sent`` messages went out; the message names those not reached."""
+    """Sending stopped after ``sent`` messages went out (a broken connection, a cancelled run);
+    the message names the addresses without confirmation. Nothing more should be sent."""
 
 
 @dataclass(frozen=True)
@@ -162,8 +163,9 @@ def send(messages: list[Composed], recipients: Mapping[str, list[str]], settings
     An address is sent each message once however often it is listed. Recipients the
     server refuses are skipped and reported at the end (:class:`Refused`). A server that
     closes the connection, or answers 4xx, after taking some messages (a limit per
-    connection) is connected to again for the rest, for as long as each connection takes
-    one; a refused login, a timeout or a connection that takes nothing stops sending. Each
+    connection), or answers 4xx for a recipient (greylisting, a rate limit), is connected to
+    again for the rest, for as long as each connection takes one; a refused login, a timeout,
+    a cancelled run or a connection that takes nothing stops sending. Each
     raises :class:`LegalgenError` saying how many messages went out (:class:`PartlySent`
     when some did, naming the addresses the message did not reach).
     """
@@ -187,6 +189,8 @@ def send(messages: list[Composed], recipients: Mapping[str, list[str]], settings
             unreached = sorted({address for _, address in plan[done:]})
             text = f"sending through {server_name} failed: {stopped.reason}; {done - len(refused)} of {total} " \
                    "message(s) were sent"
+            if refused:
+                text += f"; the server refused {len(refused)} recipient(s): {', '.join(refused)}"
             if done - len(refused) > 0:
                 raise PartlySent(f"{text}; not confirmed for: {', '.join(unreached)}", done - len(refused)) from None
             raise LegalgenError(text) from None
@@ -229,8 +233,13 @@ def _connection(plan: list[tuple[Composed, str]], done: int, settings: SmtpSetti
                     server.send_message(message, from_addr=_envelope_sender(composed), to_addrs=[address])
             except smtplib.SMTPRecipientsRefused as error:
                 code, text = error.recipients.get(address, (0, b""))
+                if 400 <= code < 500:  # not now (greylisting, a rate limit): not refused, not sent
+                    raise _Stopped(f"the server answered {code} {_server_text(text)} for {address}", done,
+                                   again=True) from None
                 refused.append(f"{address} ({code} {_server_text(text)})")
             done += 1
+    except KeyboardInterrupt:  # the run is cancelled (SIGINT; SIGTERM where the caller turns it into one)
+        raise _Stopped("the run was cancelled", done, again=False) from None
     except (OSError, smtplib.SMTPException, UnicodeError) as error:
         closed = isinstance(error, smtplib.SMTPServerDisconnected) and not isinstance(error.__context__, TimeoutError)
         busy = isinstance(error, smtplib.SMTPResponseException) and 400 <= error.smtp_code < 500

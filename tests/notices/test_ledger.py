@@ -260,3 +260,36 @@ def test_the_in_effect_notice_outlives_a_later_editorial_version(checkout: tuple
     caught_up = _run(source, "2026-03-06")
     assert caught_up.exit_code == 0 and "due on 2026-03-06: privacy version 2 (in_effect)" in caught_up.output
     assert "version 3" not in caught_up.output  # editorial: no message of its own
+
+
+def test_a_recipient_greylisted_is_named_and_the_record_stays(checkout: tuple[Path, Path], sending) -> None:  # type: ignore[no-untyped-def]
+    """451 is not a refusal: the run fails naming anna, whom the message did not reach; ben has
+    it, so the record stays and nobody gets it twice."""
+    source, remote = checkout
+    sending.busy.add("anna@example.org")
+    result = _run(source, "2026-02-01")
+    assert result.exit_code == 1 and "451 try again later for anna@example.org" in result.output
+    assert "not confirmed for: anna@example.org" in result.output and "refused" not in result.output
+    assert _record(source, 2, "announcement") in _tags(remote) and len(sending.received) == 1
+
+
+def test_a_run_cancelled_while_sending_keeps_what_went_out(checkout: tuple[Path, Path], sending) -> None:  # type: ignore[no-untyped-def]
+    """A cancelled CI job gets SIGTERM: sending stops, the record of what went out to some stays."""
+    import os
+    import signal
+
+    source, remote = checkout
+    sending.on_message = lambda count: os.kill(os.getpid(), signal.SIGTERM) if count == 2 else None
+    result = _run(source, "2026-02-01")
+    assert result.exit_code == 1 and "the run was cancelled" in result.output
+    assert _record(source, 2, "announcement") in _tags(remote) and "not confirmed for: anna@" in result.output
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler is gone again
+
+
+def test_two_projects_of_one_repository_keep_their_records_apart(checkout: tuple[Path, Path],
+                                                                 tmp_path: Path) -> None:
+    source, _ = checkout
+    ledger = Ledger.open(source, "origin")
+    assert ledger.book(source, None).prefix == "legalgen-notices/site/"
+    assert ledger.book(source, "acme").prefix == "legalgen-notices/brands/acme/"
+    assert ledger.book(tmp_path / "legal" / "policy", None).prefix == "legalgen-notices/legal/site/"

@@ -424,15 +424,20 @@ def smtp_server():  # type: ignore[no-untyped-def]
             super().__init__()
             self.received: list = []  # type: ignore[type-arg]
             self.refuse: set[str] = set()  # addresses answered 550
+            self.busy: set[str] = set()  # addresses answered 451 (greylisting)
+            self.on_message = lambda count: None  # called with the count of messages received
 
         async def handle_RCPT(self, server, session, envelope, address, options):  # type: ignore[no-untyped-def]
             if address in self.refuse:
                 return "550 no such mailbox"
+            if address in self.busy:
+                return "451 try again later"
             envelope.rcpt_tos.append(address)
             return "250 OK"
 
         def handle_message(self, message) -> None:  # type: ignore[no-untyped-def]
             self.received.append(message)
+            self.on_message(len(self.received))
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

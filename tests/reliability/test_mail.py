@@ -407,6 +407,7 @@ class Recorder:
                  stall_after: int | None = None, per_connection: int | None = None) -> None:
         self.refuse, self.drop_after, self.stall_after = refuse, drop_after, stall_after
         self.per_connection = per_connection  # answer 421 after this many messages on one connection
+        self.rcpt_limit: int | None = None  # answer 450 at RCPT after this many messages on one connection
         self.received: list[tuple[str, list[str], bytes]] = []
         self.taken: dict[int, int] = {}  # messages per connection (by session)
 
@@ -430,6 +431,8 @@ class Recorder:
                           options: list[str]) -> str:
         if address in self.refuse:
             return "550 5.1.1 no such user"
+        if self.rcpt_limit is not None and self.taken.get(id(session), 0) > self.rcpt_limit:
+            return "450 4.7.1 rate limited, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -543,6 +546,15 @@ def test_server_that_disconnects(example: LoadedPolicy, example_history: History
     assert message.startswith(f"sending through 127.0.0.1:{settings.port} failed: ")
     assert message.endswith("; 1 of 3 message(s) were sent; not confirmed for: anna@example.org, chloe@example.org")
     assert len(recorder.received) == 1  # a new connection took nothing either: sending stops
+
+
+def test_a_rate_limit_at_rcpt_is_no_refusal(example: LoadedPolicy, example_history: History) -> None:
+    """450 for a recipient means not now: a new connection delivers it, nothing is reported refused."""
+    recorder = Recorder()
+    recorder.rcpt_limit = 1
+    with smtp(recorder) as settings:
+        assert send(_announce(example, example_history), THREE, settings) == 3
+    assert len(recorder.received) == 3 and recorder.connections == 3
 
 
 def test_a_limit_per_connection_is_met_by_connecting_again(example: LoadedPolicy, example_history: History) -> None:
