@@ -724,7 +724,6 @@ def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, reci
             click.echo(f"due on {date.isoformat()}: {_message_name(item)}")
         if not due:
             click.echo(f"no notices due on {date.isoformat()}")
-        if not due:
             return
         messages = compose_all(loaded, due, date)
         folder = output or project.root / "notices" / (project.name or "") / date.isoformat()
