@@ -70,13 +70,10 @@ _BERLIN_PUBLISH = (('(Europe/Berlin: 22:05 UTC in summer, 23:05 UTC in winter; a
                    'site.timezone)'), '    - cron: "5 22,23 * * *"')
 
 
-def _utc(zone: str, year: int, month: int, hour: int, minute: int) -> dt.datetime:
-    return dt.datetime(year, month, 15, hour, minute, tzinfo=ZoneInfo(zone)).astimezone(dt.UTC)
-
-
 def _builds(zone: str, year: int) -> list[tuple[int, int]]:
     """(minute, hour) in UTC of 00:05 in ``zone`` in January and in July of ``year``."""
-    return sorted({(moment.minute, moment.hour) for moment in (_utc(zone, year, 1, 0, 5), _utc(zone, year, 7, 0, 5))})
+    moments = (dt.datetime(year, month, 15, 0, 5, tzinfo=ZoneInfo(zone)).astimezone(dt.UTC) for month in (1, 7))
+    return sorted({(moment.minute, moment.hour) for moment in moments})
 
 
 def build_crons(zone: str, year: int) -> list[str]:

@@ -21,9 +21,10 @@ WORKFLOWS = sorted((Path(__file__).parent.parent / "legalgen" / "workflows").glo
 NAMES = [w.name for w in WORKFLOWS]
 
 
-def _written(target: Path) -> dict[str, str]:
-    """The workflows as init writes them into ``target``."""
-    return {path.name: str(content) for path, content in plan(target, None).items() if ".github" in path.parts}
+def _written(target: Path, brand_shards: int | None = None) -> dict[str, str]:
+    """The workflows as init writes them into ``target`` (for a project with brands: ``brand_shards``)."""
+    return {path.name: str(content) for path, content in plan(target, None, brand_shards).items()
+            if ".github" in path.parts}
 
 
 def test_init_writes_two_workflows_pinned_to_this_version(tmp_path: Path) -> None:
@@ -85,7 +86,7 @@ def test_publishing_keeps_the_cache_between_runs(tmp_path: Path) -> None:
     from importlib.metadata import version
 
     for name, text in {**_written(tmp_path),
-                       **{p.name: str(c) for p, c in plan(tmp_path, None, brand_shards=2).items()}}.items():
+                       **_written(tmp_path, brand_shards=2)}.items():
         if "publish" not in name:
             continue
         steps = [step for job in yaml.safe_load(text)["jobs"].values() for step in job["steps"]]
@@ -204,8 +205,7 @@ def test_the_notices_workflow_sends_through_smtp(tmp_path: Path, smtp_server) ->
 def test_only_the_jobs_that_send_notices_may_write_and_only_through_legalgen(tmp_path: Path) -> None:
     """The tags that record the notices sent need `contents: write`; no job that builds or
     checks has it, and the jobs that have it run nothing but legalgen notices."""
-    texts = {**_written(tmp_path), **{p.name: str(c) for p, c in plan(tmp_path, None, brand_shards=2).items()
-                                      if ".github" in p.parts}}
+    texts = {**_written(tmp_path), **_written(tmp_path, brand_shards=2)}
     writers = []
     for name, text in texts.items():
         data = yaml.safe_load(text)
@@ -223,8 +223,7 @@ def test_only_the_jobs_that_send_notices_may_write_and_only_through_legalgen(tmp
 def test_the_notices_go_out_after_the_deployment_and_from_main_only(tmp_path: Path) -> None:
     """What a message links to is on the site when it goes out; a run started by hand on
     another branch sends nothing (the ledger would record another branch's versions)."""
-    written = {**_written(tmp_path), **{p.name: str(c) for p, c in plan(tmp_path, None, brand_shards=2).items()
-                                        if ".github" in p.parts}}
+    written = {**_written(tmp_path), **_written(tmp_path, brand_shards=2)}
     senders = [name for name, text in written.items() if "notices" in yaml.safe_load(text)["jobs"]]
     assert sorted(senders) == ["legal-publish-brands.yml", "legal-publish.yml"]
     for name in senders:
@@ -263,37 +262,20 @@ def test_a_version_merged_late_is_announced_once_by_its_push(tmp_path: Path, smt
     assert "/announcement" in _git(remote, "tag", "-l", "legalgen-notices/site/privacy/v9-*")
 
 
-def test_the_brand_notices_workflow_sends_each_brands_notices(tmp_path: Path, smtp_server,  # type: ignore[no-untyped-def]  # noqa: F811
-                                                             release_day: Callable[[str], None]) -> None:
-    handler, port = smtp_server
-    root = base_project(tmp_path / "project")
-    write_brands(root, 2)
-    announce_in_every_brand(root, 2, release_day)
-    _pushed(root)
-    written = {path.name: str(content) for path, content in plan(root, None, brand_shards=2).items()
-               if ".github" in path.parts}
-    secrets = _smtp_secrets(port, f"email,locale,brand\nanna@example.org,de,{brand_name(1)}\n"
-                                  f"ben@example.org,fr,{brand_name(2)}")
-    _run(root, "legal-publish-brands.yml", secrets, {**released_on("2026-11-02"), "LEGALGEN_SMTP_STARTTLS": "no",
-                                                     "SHARD": "1/1"}, written["legal-publish-brands.yml"],
-         jobs=("notices",))
-    assert sorted((m["To"], m["Content-Language"], m["From"].split("@")[1]) for m in handler.received) == [
-        ("anna@example.org", "de", f"{brand_name(1)}.example>"), ("ben@example.org", "fr", f"{brand_name(2)}.example>")]
-
-
-def test_the_brand_workflow_announces_what_a_push_brings(tmp_path: Path, smtp_server,  # type: ignore[no-untyped-def]  # noqa: F811
-                                                         release_day: Callable[[str], None]) -> None:
+def test_the_brand_workflow_sends_each_brands_notices_once(tmp_path: Path, smtp_server,  # type: ignore[no-untyped-def]  # noqa: F811
+                                                           release_day: Callable[[str], None]) -> None:
+    """Each shard that deployed sends its brands' notices, from the brand's own sender to its
+    own subscribers (one recipients file, a column brand), and records them: a second run
+    sends nothing."""
     handler, port = smtp_server
     root = base_project(tmp_path / "project")
     write_brands(root, 2)
     announce_in_every_brand(root, 2, release_day)
     remote = _pushed(root)
-    written = {path.name: str(content) for path, content in plan(root, None, brand_shards=2).items()
-               if ".github" in path.parts}
     secrets = _smtp_secrets(port, f"email,locale,brand\nanna@example.org,de,{brand_name(1)}\n"
                                   f"ben@example.org,fr,{brand_name(2)}")
     env = {**released_on("2026-11-02"), "LEGALGEN_SMTP_STARTTLS": "no", "SHARD": "1/1"}
-    text = written["legal-publish-brands.yml"]
+    text = _written(root, brand_shards=2)["legal-publish-brands.yml"]
     announce = yaml.safe_load(text)["jobs"]["notices"]
     assert announce["needs"] == "brands" and announce["if"].startswith("${{ !cancelled() && ")
     deployed = yaml.safe_load(text)["jobs"]["brands"]["steps"][-1]
@@ -301,7 +283,8 @@ def test_the_brand_workflow_announces_what_a_push_brings(tmp_path: Path, smtp_se
     assert all(step.get("if") == "steps.deployed.outcome == 'success'" for step in announce["steps"][1:])
     [output] = _run(root, "legal-publish-brands.yml", secrets, env, text, jobs=("notices",))
     assert output.count("privacy version 2 (announcement), recorded as") == 2
-    assert sorted(m["To"] for m in handler.received) == ["anna@example.org", "ben@example.org"]
+    assert sorted((m["To"], m["Content-Language"], m["From"].split("@")[1]) for m in handler.received) == [
+        ("anna@example.org", "de", f"{brand_name(1)}.example>"), ("ben@example.org", "fr", f"{brand_name(2)}.example>")]
     assert [tag.split("/v2-")[0] for tag in sorted(_git(remote, "tag", "-l", "*/announcement").splitlines())] == [
         f"legalgen-notices/brands/{brand_name(n)}/privacy" for n in (1, 2)]
     [again] = _run(root, "legal-publish-brands.yml", secrets, env, text, jobs=("notices",))
@@ -309,8 +292,7 @@ def test_the_brand_workflow_announces_what_a_push_brings(tmp_path: Path, smtp_se
 
 
 def test_init_writes_the_brand_matrix_when_asked(tmp_path: Path) -> None:
-    written = {path.name: str(content) for path, content in plan(tmp_path, None, brand_shards=4).items()
-               if ".github" in path.parts}
+    written = _written(tmp_path, brand_shards=4)
     assert sorted(written) == ["legal-check.yml", "legal-publish-brands.yml"]
     data = yaml.safe_load(written["legal-publish-brands.yml"])
     job = data["jobs"]["brands"]

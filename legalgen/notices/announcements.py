@@ -28,7 +28,7 @@ from legalgen.render.i18n import Formatter
 from legalgen.render.typography import typeset
 from legalgen.source.load import LoadedPolicy
 from legalgen.source.periods import Period
-from legalgen.versions.history import History
+from legalgen.versions.history import History, Release
 from legalgen.versions.snapshot import Notice, Snapshot, take_snapshot
 
 
@@ -93,9 +93,14 @@ def pushed_messages(loaded: LoadedPolicy, history: History, as_of: dt.date,
                             f"{release.effective}: nobody was given notice of it")
             elif release.published < as_of:
                 late.append(f"{name} reaches the site on {as_of}, after its recorded publication date "
-                            f"{release.published}: its notice runs {(release.effective - as_of).days} day(s), "
-                            f"not the {(release.effective - release.published).days} the release records")
+                            f"{release.published}: {_shorter_notice(release, as_of)}")
     return sorted(due, key=_order), late
+
+
+def _shorter_notice(release: Release, day: dt.date) -> str:
+    """How long the notice of ``release`` runs when it is announced on ``day``, after its publication date."""
+    return (f"its notice runs {(release.effective - day).days} day(s), not the "
+            f"{(release.effective - release.published).days} the release records")
 
 
 #: A message the ledger records: document, version number, the start of the release's hash, reason.
@@ -112,7 +117,8 @@ def record(notice: Notice, reason: NoticeKind) -> Record:
 class Unrecorded:
     """What a run with a ledger does: send ``due`` and record each; record ``covered`` without
     sending it (a reminder whose day came before its version's announcement went out: the
-    announcement says all it would); ``warnings`` say which notice ran shorter than recorded."""
+    announcement says all it would); ``warnings`` name the notices that run shorter than
+    recorded and the versions in effect that nobody was told of."""
 
     due: list[DueMessage]
     covered: list[DueMessage]
@@ -154,9 +160,7 @@ def unrecorded_messages(loaded: LoadedPolicy, history: History, as_of: dt.date, 
                     due.append(DueMessage(notice, NoticeKind.ANNOUNCEMENT))
                     if release.published < as_of:
                         warnings.append(f"{name} is announced on {as_of}, after its recorded publication date "
-                                        f"{release.published}: its notice runs {(release.effective - as_of).days} "
-                                        f"day(s), not the {(release.effective - release.published).days} the "
-                                        "release records")
+                                        f"{release.published}: {_shorter_notice(release, as_of)}")
                 if remind is not None and release.published < remind <= as_of \
                         and not sent(notice, NoticeKind.REMINDER, remind):
                     (due if announced else covered).append(DueMessage(notice, NoticeKind.REMINDER))

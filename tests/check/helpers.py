@@ -30,6 +30,14 @@ format: 2
 CHANGES = "changes: {channels: [email, banner], advance_notice: P30D}\n"
 #: The head of a custom document (notice.yaml) whose blocks follow.
 CUSTOM = "kind: custom\nid: notice\ntitle: {en: Notice, de: Hinweis}\nblocks:\n"
+#: A custom document that describes processing: a data block and a purposes block.
+CUSTOM_NOTICE = CUSTOM + """\
+  - type: data
+    categories: [{id: contact, type: email}]
+  - type: purposes
+    purposes:
+      - {id: service, type: service_provision, legal_basis: contract, data: [contact], retention: {period: P1Y}}
+""" + CHANGES
 
 #: A privacy notice that passes every G rule.
 PRIVACY = """\

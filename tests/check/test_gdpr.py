@@ -115,15 +115,9 @@ def test_g07_as_long_as_necessary_is_no_criterion(tmp_path: Path, criteria: str,
 def test_g08_g10_g11_read_custom_documents(tmp_path: Path) -> None:
     """A custom document that describes processing is held to the notice's rules: it lists the
     rights (G08), the complaint with its authority (G10), and whether the data must be given (G11)."""
-    from .helpers import CHANGES, CUSTOM
+    from .helpers import CUSTOM_NOTICE
 
-    custom = CUSTOM + """\
-  - type: data
-    categories: [{id: contact, type: email}]
-  - type: purposes
-    purposes:
-      - {id: service, type: service_provision, legal_basis: contract, data: [contact], retention: {period: P1Y}}
-""" + CHANGES
+    custom = CUSTOM_NOTICE
     found = [(code, line) for code, name, line in run(tmp_path, privacy=PRIVACY, notice=custom) if name == "notice.yaml"]
     assert sorted(found) == [("G08", 1), ("G11", line_of(custom, "{id: service"))]
     with_rights = custom.replace("  - type: purposes\n", "  - type: rights\n    rights: {granted: [access], email: "

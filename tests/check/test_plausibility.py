@@ -9,7 +9,7 @@ import pytest
 from legalgen.render.pages import render_document
 from legalgen.source.load import load_policy
 
-from .helpers import CHANGES, CUSTOM, PRIVACY, SITE, line_of, run
+from .helpers import CHANGES, CUSTOM, CUSTOM_NOTICE, PRIVACY, SITE, line_of, run
 from .test_cookies import COOKIES
 
 GERMAN = SITE.replace('address: {street: Ringstraße 1, postal_code: "1010", city: Wien, country: AT}',
@@ -265,13 +265,7 @@ def test_p04_the_bavarian_public_sector_authority(tmp_path: Path) -> None:
 def test_p11_reads_a_custom_notice_without_a_privacy_document(tmp_path: Path) -> None:
     from .helpers import diagnostics
 
-    custom = CUSTOM + """\
-  - type: data
-    categories: [{id: contact, type: email}]
-  - type: purposes
-    purposes:
-      - {id: service, type: service_provision, legal_basis: contract, data: [contact], retention: {period: P1Y}}
-""" + CHANGES
+    custom = CUSTOM_NOTICE
     found = [d for d in diagnostics(tmp_path, notice=custom, cookies=COOKIES) if d.code == "P11"]
     assert [(d.location.file.rsplit("/", 1)[-1], d.location.line) for d in found] == [
         ("cookies.yaml", line_of(COOKIES, "purpose: analytics"))]
