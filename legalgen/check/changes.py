@@ -1,4 +1,4 @@
-"""Changes to a policy (REQUIREMENTS.md C01-C04, C06-C10; WP260 rev.01 par. 29-31). C05 is in style."""
+"""Changes to a policy (REQUIREMENTS.md C01-C04, C06-C11; WP260 rev.01 par. 29-31). C05 is in style."""
 
 from __future__ import annotations
 
@@ -324,3 +324,32 @@ def built_every_morning(context: Context) -> Iterator[Finding]:
     assert context.workflows is not None  # the rule applies only with them
     for late in late_builds(context.workflows, context.policy.site.timezone, context.as_of.year):
         yield Finding(late.message, late.location, hint=late.hint)
+
+
+@rule("C11", document="site", covers="site:notices", source="WP260 rev.01 par. 29; legalgen: each notice goes out once",
+      severity=Severity.WARNING,
+      when=("the project has workflows (.github/workflows/)",
+            lambda c: c.workflows is not None and c.workflows.is_dir()))
+def notices_sent_once(context: Context) -> Iterator[Finding]:
+    """Each change notice goes out once, from one arrangement of workflows.
+
+    Why: people get the announcement, the reminder and the in-effect notice of a material
+    change once each; a message sent twice reads as a second change, one never sent leaves
+    them without the notice they are owed. `legalgen notices --send --ledger` records every
+    message it sends, so any number of its runs send each once. A run without the ledger
+    knows nothing of the others: a workflow kept from before the ledger beside the publishing
+    workflow's job `notices` sends every message a second time.
+
+    Fails: `legal-notices.yml` runs `legalgen notices --send --pushes-announced` every day
+    while the publishing workflow runs `legalgen notices --send --ledger origin`; or two
+    daily workflows send without a ledger; or a daily run with `--pushes-announced` and no
+    run on each push with `--since`.
+
+    Passes: only senders with `--ledger`, or without a ledger exactly one run on each push
+    with `--since` and one daily run with `--pushes-announced`.
+    """
+    from legalgen.check.senders import overlaps
+
+    assert context.workflows is not None  # the rule applies only with them
+    for overlap in overlaps(context.workflows):
+        yield Finding(overlap.message, overlap.location, hint=overlap.hint)

@@ -20,12 +20,11 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from legalgen.diagnostics import Location, display_path
+from legalgen.check.workflows import Workflow, get, items, workflows
+from legalgen.diagnostics import Location
 
 #: How soon after midnight a build makes the day's versions take effect.
 WINDOW = dt.timedelta(hours=1)
-#: A workflow file larger than this is not read (the check never reads without bound).
-_MAX_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -75,58 +74,18 @@ def daily_times(cron: str) -> tuple[dt.time, ...] | None:
     return tuple(dt.time(hour, minute) for hour in sorted(hours) for minute in sorted(minutes))
 
 
-def _get(node: yaml.Node | None, key: str) -> yaml.Node | None:
-    if not isinstance(node, yaml.MappingNode):
-        return None
-    return next((value for name, value in node.value if isinstance(name, yaml.ScalarNode) and name.value == key),
-                None)
-
-
-def _items(node: yaml.Node | None) -> list[yaml.Node]:
-    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
-
-
-def _publishing_schedule(path: Path) -> tuple[tuple[_Cron, ...], Location] | None:
-    """The schedule of the workflow at ``path`` and where its triggers are, if it builds the
-    site on a push or a schedule; None for any other workflow, or one that cannot be read.
-    Read once per state of the file (``check --brands`` asks for every brand)."""
-    try:
-        status = path.stat()
-    except OSError:
-        return None
-    return _read_schedule(path, status.st_mtime_ns, status.st_size)
-
-
-@functools.lru_cache(maxsize=64)
-def _read_schedule(path: Path, _mtime: int, size: int) -> tuple[tuple[_Cron, ...], Location] | None:
-    try:
-        if size > _MAX_BYTES:
-            return None
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return None  # GitHub reports a broken workflow; it builds nothing
-    jobs = _get(root, "jobs")
-    builds = isinstance(jobs, yaml.MappingNode) and any(
-        isinstance(run, yaml.ScalarNode) and "legalgen build" in run.value
-        for _, job in jobs.value for step in _items(_get(job, "steps")) for run in [_get(step, "run")])
-    triggers = _get(root, "on")
-    if not builds or triggers is None:
-        return None
-    names = ({triggers.value} if isinstance(triggers, yaml.ScalarNode)
-             else {item.value for item in _items(triggers) if isinstance(item, yaml.ScalarNode)}
-             if isinstance(triggers, yaml.SequenceNode)
-             else {name.value for name, _ in triggers.value} if isinstance(triggers, yaml.MappingNode) else set())
-    if not names & {"push", "schedule"}:
+def _publishing_schedule(workflow: Workflow) -> tuple[_Cron, ...] | None:
+    """The schedule of ``workflow`` if it builds the site on a push or a schedule; None for
+    any other workflow."""
+    if not workflow.automatic or not any("legalgen build" in step.script for step in workflow.steps()):
         return None
     crons = []
-    for entry in _items(_get(triggers, "schedule")):
-        cron = _get(entry, "cron")
+    for entry in items(get(workflow.triggers, "schedule")):
+        cron = get(entry, "cron")
         if isinstance(cron, yaml.ScalarNode):
             mark = cron.start_mark
             crons.append(_Cron(cron.value, mark.line + 1, mark.column + 1, daily_times(cron.value)))
-    assert isinstance(root, yaml.MappingNode)  # it has triggers
-    mark = next(name for name, value in root.value if value is triggers).start_mark  # the key `on:`
-    return tuple(crons), Location(display_path(path), mark.line + 1, mark.column + 1)
+    return tuple(crons)
 
 
 @functools.lru_cache(maxsize=256)
@@ -172,14 +131,14 @@ def late_builds(folder: Path, zone_name: str, year: int) -> list[LateBuild]:
     hint = "build it daily just after midnight there: " + ", ".join(
         f'`cron: "{cron}"`' for cron in build_crons(zone_name, year))
     found = []
-    for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
-        workflow = _publishing_schedule(path)
-        if workflow is None:
+    for workflow in workflows(folder):
+        crons = _publishing_schedule(workflow)
+        if crons is None:
             continue
-        crons, triggers = workflow
+        triggers = workflow.on
         times = tuple(sorted({time for cron in crons for time in cron.times or ()}))
         if not times:
-            found.append(LateBuild(f"{path.name} builds the site on no daily schedule: a version takes effect on the "
+            found.append(LateBuild(f"{workflow.name} builds the site on no daily schedule: a version takes effect on the "
                                    "site only when something is pushed on or after its day", triggers, hint))
             continue
         late = _late_days(times, zone_name, year)
@@ -187,7 +146,7 @@ def late_builds(folder: Path, zone_name: str, year: int) -> list[LateBuild]:
             continue
         cron = next(cron for cron in crons if cron.times)
         found.append(LateBuild(
-            f"{path.name} builds the site at {_local(times, dt.date(year, 1, 15), zone)} in January and at "
+            f"{workflow.name} builds the site at {_local(times, dt.date(year, 1, 15), zone)} in January and at "
             f"{_local(times, dt.date(year, 7, 15), zone)} in July, {zone_name} time (site.timezone): on {len(late)} "
             f"day(s) of {year} no build runs in the first hour of the day, so a version takes effect on the site up "
             f"to {max(late).total_seconds() / 3600:.0f} hour(s) after its day begins",

@@ -1,0 +1,183 @@
+"""The workflows that send change notices, read for rule C11 (each message goes out once).
+
+A sender is a step of a workflow that runs on a push or a schedule and whose script runs
+``legalgen notices --send``. Senders with ``--ledger`` share the record of what was sent, so
+any number of them sends each message once; a sender without one knows nothing of the
+others. Without a ledger the one safe arrangement is the one ``legalgen init`` wrote before
+the ledger: a run on each push with ``--since`` (the announcements of what the push brought)
+and one daily run with ``--pushes-announced`` (everything else). :func:`overlaps` reports
+every other arrangement of senders for the same site: messages sent twice, or announcements
+nobody sends. Two senders are for the same site when they run in the same folder with the
+same ``--root`` and ``--source`` and name a common site: the project's own (no brand option),
+a brand (``--brand NAME``) or every brand (``--brands``).
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from legalgen.check.workflows import Step, workflows
+from legalgen.diagnostics import Location
+
+#: Shell tokens that end a command.
+_SEPARATORS = {"&&", "||", ";", "|", "&", ";;", "(", ")"}
+#: The options of `legalgen notices` that take a value.
+_VALUED = {"--root", "--source", "-s", "--as-of", "--output", "-o", "--recipients", "--since", "--ledger", "--brand",
+           "--shard"}
+#: The site a sender without a brand option sends for (the project's own), and every brand.
+OWN, EVERY_BRAND = "", "*"
+
+
+@dataclass(frozen=True)
+class Sender:
+    """A step that sends notices: where, for which project and sites, and how."""
+
+    workflow: str
+    location: Location
+    project: tuple[str, str, str]  # working directory, --root, --source
+    sites: frozenset[str]  # OWN, brand names, EVERY_BRAND
+    ledger: bool
+    since: bool
+    pushes_announced: bool
+
+    @property
+    def described(self) -> str:
+        how = ("with the ledger (--ledger)" if self.ledger else "on each push (--since)" if self.since
+               else "daily, leaving out what pushes announced (--pushes-announced)" if self.pushes_announced
+               else "daily, without a ledger")
+        return f"{self.workflow} (line {self.location.line}) sends change notices {how}"
+
+    def shares_a_site(self, other: Sender) -> bool:
+        if self.project != other.project:
+            return False
+        if self.sites & other.sites:
+            return True
+        brands = (self.sites | other.sites) - {OWN, EVERY_BRAND}
+        return bool(brands) and (EVERY_BRAND in self.sites or EVERY_BRAND in other.sites)
+
+
+def _commands(script: str) -> Iterator[tuple[int, list[str]]]:
+    """The commands of a shell script, as word lists with the line (from 0) each starts on (a
+    line shlex cannot split is split at blanks)."""
+    number = 0
+    for line in script.replace("\\\n", "\x00").splitlines():  # continued lines stay one
+        start, number = number, number + 1 + line.count("\x00")
+        line = line.replace("\x00", " ")
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        try:
+            words = list(lexer)
+        except ValueError:
+            words = line.split()
+        command: list[str] = []
+        for word in [*words, ";"]:
+            if word in _SEPARATORS:
+                if command:
+                    yield start, command
+                command = []
+            else:
+                command.append(word)
+
+
+def _notices_options(command: list[str]) -> list[str] | None:
+    """The words after ``legalgen notices`` (or ``python -m legalgen notices``), None for another command."""
+    for index, word in enumerate(command[:-1]):
+        if Path(word).name == "legalgen" and command[index + 1] == "notices":
+            return command[index + 2:]
+    return None
+
+
+def _sender(workflow: str, step: Step, line: int, words: list[str]) -> Sender | None:
+    options: dict[str, str] = {}
+    flags: set[str] = set()
+    brands: set[str] = set()
+    index = 0
+    while index < len(words):
+        word = words[index]
+        name, equals, value = word.partition("=")
+        if name in _VALUED:
+            if not equals:
+                index += 1
+                value = words[index] if index < len(words) else ""
+            if name == "--brand":
+                brands.add(EVERY_BRAND if "${{" in value or "$" in value else value)  # an expression: any brand
+            else:
+                options[{"-s": "--source", "-o": "--output"}.get(name, name)] = value
+        elif word.startswith("--"):
+            flags.add(word)
+        index += 1
+    if "--send" not in flags:
+        return None
+    sites = frozenset({EVERY_BRAND} if "--brands" in flags or "--shard" in options else brands or {OWN})
+    project = (step.folder.strip("/") or ".", options.get("--root", ".").strip("/") or ".",
+               options.get("--source", ""))
+    return Sender(workflow, step.at(line), project, sites, "--ledger" in options, "--since" in options,
+                  "--pushes-announced" in flags)
+
+
+def senders(folder: Path) -> list[Sender]:
+    """Every step of the workflows in ``folder`` that sends notices on a push or a schedule."""
+    found = []
+    for workflow in workflows(folder):
+        if not workflow.automatic:
+            continue  # run by hand: a deliberate resend
+        for step in workflow.steps():
+            for line, command in _commands(step.script):
+                words = _notices_options(command)
+                sender = None if words is None else _sender(workflow.name, step, line, words)
+                if sender is not None:
+                    found.append(sender)
+    return found
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """A sender that sends what another sends too, or leaves announcements unsent."""
+
+    message: str
+    location: Location
+    hint: str
+
+
+def _twice(one: Sender, other: Sender) -> str | None:
+    """What both of two senders without a ledger send, None if nothing."""
+    if one.since and other.since:
+        return "the announcement of each version a push brings"
+    if one.since or other.since:
+        daily = other if one.since else one
+        return None if daily.pushes_announced else "the announcement of a version pushed on or after its publication date"
+    return "each message due that day"
+
+
+def overlaps(folder: Path) -> list[Overlap]:
+    """Every sender in ``folder`` whose messages another sender for the same site also sends,
+    or whose arrangement leaves announcements unsent; a pair is reported once, at the later step."""
+    found = []
+    every = senders(folder)
+    for index, sender in enumerate(every):
+        if sender.ledger:
+            continue  # the ledger's senders send each message once among themselves
+        others = [other for other in every if other is not sender and sender.shares_a_site(other)]
+        with_ledger = next((other for other in others if other.ledger), None)
+        if with_ledger is not None:
+            found.append(Overlap(
+                f"{sender.described}, and {with_ledger.described}: the ledger does not know what the other sends, so "
+                "each message goes out twice", sender.location,
+                "remove this step (or its workflow): the senders with --ledger send every message once and catch up "
+                "a failed run"))
+            continue
+        hint = ("send with a ledger instead, from one workflow: `legalgen notices --send --ledger origin` after each "
+                "deployment")
+        for other in every[:index]:
+            what = _twice(sender, other) if other in others else None
+            if what is not None:
+                found.append(Overlap(f"{sender.described}, and {other.described}: {what} goes out twice",
+                                     sender.location, hint))
+        if sender.pushes_announced and not any(other.since for other in others):
+            found.append(Overlap(
+                f"{sender.described}, but no workflow announces the versions each push brings (--since): a version "
+                "pushed on or after its publication date is never announced", sender.location, hint))
+    return found

@@ -1,0 +1,133 @@
+"""The project's GitHub workflows (``.github/workflows/*.yml``), read for the rules about how
+the site is published and its notices sent (C10, C11).
+
+A workflow is composed into YAML nodes, so each finding can point at its line; each file is
+read once per state (``check --brands`` asks for every brand), never beyond a bound, and a
+file that cannot be read counts as no workflow (GitHub reports a broken one; it runs nothing).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from legalgen.diagnostics import Location, display_path
+
+#: A workflow file larger than this is not read (the check never reads without bound).
+_MAX_BYTES = 1_000_000
+
+
+def get(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    """The value of ``key`` in a mapping node, None when it is absent or ``node`` is no mapping."""
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return next((value for name, value in node.value if isinstance(name, yaml.ScalarNode) and name.value == key),
+                None)
+
+
+def items(node: yaml.Node | None) -> list[yaml.Node]:
+    """The entries of a sequence node; none for anything else."""
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
+def text(node: yaml.Node | None) -> str | None:
+    """A scalar node's text."""
+    return node.value if isinstance(node, yaml.ScalarNode) else None
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step that runs a script: the script, where it is, and the folder it runs in (the
+    step's, job's or workflow's ``working-directory``, "" for the checkout's top). ``lines``
+    are where each line of a literal block (``run: |``) is, else empty."""
+
+    script: str
+    location: Location
+    folder: str
+    lines: tuple[Location, ...] = ()
+
+    def at(self, line: int) -> Location:
+        """Where line ``line`` (from 0) of the script is: itself in a literal block, else the script's start."""
+        return self.lines[line] if line < len(self.lines) else self.location
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """A workflow file: its name, root node, the events that start it, and where its ``on:`` is."""
+
+    name: str
+    root: yaml.MappingNode
+    events: frozenset[str]
+    triggers: yaml.Node
+    on: Location
+    text: tuple[str, ...]  # the file's lines
+
+    def steps(self) -> Iterator[Step]:
+        """Every step with a ``run:`` script, in order."""
+        default = _folder(self.root)
+        jobs = get(self.root, "jobs")
+        for _, job in jobs.value if isinstance(jobs, yaml.MappingNode) else ():
+            folder = _folder(job) or default
+            for step in items(get(job, "steps")):
+                run = get(step, "run")
+                if isinstance(run, yaml.ScalarNode):
+                    mark = run.start_mark
+                    yield Step(run.value, Location(self.on.file, mark.line + 1, mark.column + 1),
+                               text(get(step, "working-directory")) or folder, self._block(run))
+
+    def _block(self, run: yaml.ScalarNode) -> tuple[Location, ...]:
+        """Where each line of a literal block scalar is (its first line follows the ``|``)."""
+        if run.style != "|":
+            return ()
+        first = run.start_mark.line + 1
+        lines = self.text[first:first + len(run.value.splitlines())]
+        return tuple(Location(self.on.file, first + number + 1, len(line) - len(line.lstrip(" ")) + 1)
+                     for number, line in enumerate(lines))
+
+    @property
+    def automatic(self) -> bool:
+        """Whether it runs without anyone starting it: on a push or a schedule."""
+        return bool(self.events & {"push", "schedule"})
+
+
+def _folder(node: yaml.Node | None) -> str:
+    return text(get(get(get(node, "defaults"), "run"), "working-directory")) or ""
+
+
+def workflows(folder: Path) -> list[Workflow]:
+    """The readable workflows in ``folder``, by file name."""
+    found = []
+    for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        workflow = _read(path, status.st_mtime_ns, status.st_size)
+        if workflow is not None:
+            found.append(workflow)
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def _read(path: Path, _mtime: int, size: int) -> Workflow | None:
+    try:
+        if size > _MAX_BYTES:
+            return None
+        source = path.read_text(encoding="utf-8")
+        root = yaml.compose(source, Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    triggers = get(root, "on")
+    if not isinstance(root, yaml.MappingNode) or triggers is None:
+        return None
+    events = ({triggers.value} if isinstance(triggers, yaml.ScalarNode)
+              else {item.value for item in items(triggers) if isinstance(item, yaml.ScalarNode)}
+              if isinstance(triggers, yaml.SequenceNode)
+              else {name.value for name, _ in triggers.value} if isinstance(triggers, yaml.MappingNode) else set())
+    mark = next(name for name, value in root.value if value is triggers).start_mark  # the key `on:`
+    return Workflow(path.name, root, frozenset(events), triggers,
+                    Location(display_path(path), mark.line + 1, mark.column + 1), tuple(source.splitlines()))

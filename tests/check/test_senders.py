@@ -1,0 +1,130 @@
+"""C11: each change notice goes out once, whatever the workflows that send them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from legalgen.check.senders import OWN, overlaps, senders
+from legalgen.cli import main
+from legalgen.scaffold import Answers, plan
+
+WORKFLOW = """\
+name: {name}
+on:
+  {trigger}
+jobs:
+  send:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Send
+        run: |
+          umask 077
+          {command}
+"""
+LEDGER = 'legalgen notices --send --recipients "$RUNNER_TEMP/r.csv" --output "$RUNNER_TEMP/n" \\\n            --ledger origin'
+#: The daily workflow `legalgen init` wrote before the ledger, and its publishing workflow's step.
+OLD_DAILY = 'legalgen notices --send --recipients "$RUNNER_TEMP/r.csv" --pushes-announced'
+OLD_PUSH = 'legalgen notices --send --recipients r.csv --since "${{ github.event.before }}"'
+DAILY = 'schedule:\n    - cron: "30 6 * * *"'
+
+
+def _folder(tmp_path: Path, **files: tuple[str, str]) -> Path:
+    folder = tmp_path / ".github" / "workflows"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (trigger, command) in files.items():
+        (folder / f"{name}.yml").write_text(WORKFLOW.format(name=name, trigger=trigger, command=command),
+                                            encoding="utf-8")
+    return folder
+
+
+def test_a_step_is_read_as_the_command_runs() -> None:
+    """Continued lines, `&&`, `python -m`, `--opt=value`, a brand from an expression."""
+    from legalgen.check.senders import _commands, _notices_options
+
+    script = ("set -e\nlegalgen build && python -m legalgen notices --send --ledger=origin \\\n  --brand a\n"
+              "echo 'legalgen notices --send' # quoted: not a command\n")
+    commands = [(line, words) for line, words in _commands(script) if _notices_options(words) is not None]
+    assert commands == [(1, ["python", "-m", "legalgen", "notices", "--send", "--ledger=origin", "--brand", "a"])]
+    assert [line for line, _ in _commands(script)] == [0, 1, 1, 3]  # set, build, notices, echo
+
+
+def test_the_ledger_and_a_workflow_kept_from_before_it_send_twice(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, publish=("push:", LEDGER), notices=(DAILY, OLD_DAILY))
+    [overlap] = overlaps(folder)
+    assert overlap.message == (
+        "notices.yml (line 13) sends change notices daily, leaving out what pushes announced (--pushes-announced), "
+        "and publish.yml (line 12) sends change notices with the ledger (--ledger): the ledger does not know what the "
+        "other sends, so each message goes out twice")
+    assert overlap.location.file.endswith("notices.yml") and (overlap.location.line, overlap.location.col) == (13, 11)
+    assert overlap.hint.startswith("remove this step")
+
+
+def test_what_init_writes_sends_once(tmp_path: Path) -> None:
+    answers = Answers("A GmbH", "DE", "a@a.example", "A", "https://a.example/", timezone="Europe/Berlin")
+    written = {path.name: content for path, content in plan(tmp_path, answers).items()
+               if ".github" in path.parts and isinstance(content, str)}
+    folder = _folder(tmp_path)
+    for name, content in written.items():
+        (folder / name).write_text(content, encoding="utf-8")
+    [sender] = senders(folder)  # the publishing workflow's job notices
+    assert sender.ledger and sender.sites == {OWN}
+    assert overlaps(folder) == []
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    # the arrangement before the ledger: each push announces what it brought, the daily run the rest
+    ({"publish": ("push:", OLD_PUSH), "notices": (DAILY, OLD_DAILY)}, []),
+    # any number of senders with the ledger
+    ({"publish": ("push:", LEDGER), "notices": (DAILY, LEDGER)}, []),
+    # run by hand only: a deliberate resend
+    ({"publish": ("push:", LEDGER), "resend": ("workflow_dispatch:", OLD_DAILY)}, []),
+    # writes the messages, sends none
+    ({"publish": ("push:", LEDGER), "preview": (DAILY, "legalgen notices --output out")}, []),
+    # another project, or other brands
+    ({"publish": ("push:", LEDGER), "other": (DAILY, "legalgen notices --root other --send")}, []),
+    ({"a": (DAILY, "legalgen notices --send --brand a"), "b": (DAILY, "legalgen notices --send --brand b")}, []),
+    ({"a": (DAILY, "legalgen notices --send --brand a"), "own": (DAILY, "legalgen notices --send")}, []),
+    # twice
+    ({"a": (DAILY, "legalgen notices --send"), "b": (DAILY, "legalgen notices --send")},
+     [("b.yml (line 13) sends change notices daily, without a ledger, and a.yml (line 13) sends change notices daily, "
+      "without a ledger: each message due that day goes out twice")]),
+    ({"publish": ("push:", OLD_PUSH), "notices": (DAILY, "legalgen notices --send")},
+     [("publish.yml (line 12) sends change notices on each push (--since), and notices.yml (line 13) sends change "
+      "notices daily, without a ledger: the announcement of a version pushed on or after its publication date goes "
+      "out twice")]),
+    ({"a": ("push:", OLD_PUSH), "b": ("push:", OLD_PUSH), "notices": (DAILY, OLD_DAILY)},
+     [("b.yml (line 12) sends change notices on each push (--since), and a.yml (line 12) sends change notices on each "
+      "push (--since): the announcement of each version a push brings goes out twice")]),
+    ({"brands": (DAILY, "legalgen notices --send --brands --shard 1/4 --ledger origin"),
+      "one": (DAILY, "legalgen notices --send --brand a")},
+     [("one.yml (line 13) sends change notices daily, without a ledger, and brands.yml (line 13) sends change notices "
+      "with the ledger (--ledger): the ledger does not know what the other sends, so each message goes out twice")]),
+    # never sent
+    ({"notices": (DAILY, OLD_DAILY)},
+     [("notices.yml (line 13) sends change notices daily, leaving out what pushes announced (--pushes-announced), but "
+      "no workflow announces the versions each push brings (--since): a version pushed on or after its publication "
+      "date is never announced")]),
+])
+def test_arrangements(tmp_path: Path, files: dict[str, tuple[str, str]], expected: list[str]) -> None:
+    assert [overlap.message for overlap in overlaps(_folder(tmp_path, **files))] == expected
+
+
+def test_check_reports_c11_for_the_project(tmp_path: Path) -> None:
+    answers = Answers("A GmbH", "DE", "a@a.example", "A", "https://a.example/", timezone="Europe/Berlin")
+    for path, content in plan(tmp_path, answers).items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Path):
+            path.write_bytes(content.read_bytes())
+        else:
+            path.write_text(content, encoding="utf-8")
+    runner = CliRunner()
+    assert "C11" not in runner.invoke(main, ["check", "--root", str(tmp_path)]).output
+    _folder(tmp_path, **{"legal-notices": (DAILY, OLD_DAILY)})
+    kept = runner.invoke(main, ["check", "--root", str(tmp_path)])
+    assert ".github/workflows/legal-notices.yml:13:11: warning C11 legal-notices.yml (line 13) sends change " \
+        "notices daily" in kept.output, kept.output
+    assert "each message goes out twice" in kept.output and "remove this step" in kept.output
