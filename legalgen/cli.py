@@ -999,7 +999,14 @@ def init(directory: Path, example: bool, company: str | None, country: str | Non
     Nothing that exists is overwritten: init refuses a folder that already holds any of
     these files, and writes nothing then.
     """
-    from legalgen.scaffold import DOCUMENTS, TIME_ZONES, Answers, install_requirement, write
+    from legalgen.scaffold import (
+        DOCUMENTS,
+        TIME_ZONES,
+        Answers,
+        install_requirement,
+        publishing_branch,
+        write,
+    )
     from legalgen.source import model as m
 
     answers = None
@@ -1057,14 +1064,15 @@ def init(directory: Path, example: bool, company: str | None, country: str | Non
         answers = Answers(company, country, email, service, base_url, chosen_locales,
                           tuple(d for d in DOCUMENTS if d in chosen), audience or "consumers", zone)
     directory.mkdir(parents=True, exist_ok=True)
+    branch, guessed = publishing_branch(directory.resolve())
     try:
-        written = write(directory.resolve(), answers, brand_shards)
+        written = write(directory.resolve(), answers, brand_shards, branch)
     except LegalgenError as error:
         _fail(error)
     click.echo(f"wrote {len(written)} files into {display_path(directory)}")
-    _, note = install_requirement()
-    if note is not None:
-        click.echo(f"note: {note}", err=True)
+    for note in (install_requirement()[1], guessed):
+        if note is not None:
+            click.echo(f"note: {note}", err=True)
     click.echo("next: `legalgen check` lists what is still to decide; `legalgen build` builds the site")
 
 

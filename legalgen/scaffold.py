@@ -1,7 +1,7 @@
 """`legalgen init`: start a project from what a company tells, or from the example.
 
 A project gets GitHub workflows (``legalgen/workflows/``): pull requests are checked and
-described by `legalgen diff`, main is published to GitHub Pages on every push and every
+described by `legalgen diff`, the default branch is published to GitHub Pages on every push and every
 day, and the change notices due are sent once the site shows them. The skeleton (the base
 MkDocs config, the Material overrides, the JSON Schemas and the example source) ships inside
 the package, so an installed wheel can start a site. A new
@@ -220,8 +220,10 @@ def install_requirement() -> tuple[str, str | None]:
                     "install steps")
 
 
-def plan(target: Path, answers: Answers | None, brand_shards: int | None = None) -> dict[Path, str | Path]:
-    """Every file init writes in ``target``: generated text, or a skeleton file to copy.
+def plan(target: Path, answers: Answers | None, brand_shards: int | None = None,
+         branch: str = "main") -> dict[Path, str | Path]:
+    """Every file init writes in ``target``: generated text, or a skeleton file to copy. The
+    workflows publish ``branch`` (:func:`publishing_branch`) on every push.
 
     With ``brand_shards``, the publishing workflow builds every brand in that many CI jobs
     (``build --brands --shard I/N``) instead of publishing the base site, and sends every
@@ -243,7 +245,7 @@ def plan(target: Path, answers: Answers | None, brand_shards: int | None = None)
     timing = {} if zone == "Europe/Berlin" else schedules(zone, _year())
     for workflow in workflows:
         text = workflow.read_text(encoding="utf-8").replace("@VERSION@", package_version() or "0.1.0")
-        text = text.replace("@REQUIREMENT@", requirement)
+        text = text.replace("@REQUIREMENT@", requirement).replace(_PUSHED, f"branches: [{branch}]")
         for berlin, local in timing.items():
             text = text.replace(berlin, local)
         if brand_shards is not None:
@@ -264,6 +266,35 @@ def plan(target: Path, answers: Answers | None, brand_shards: int | None = None)
     return files
 
 
+#: The push trigger as the workflows ship it.
+_PUSHED = "branches: [main]"
+#: A branch name a workflow's branch filter matches literally (no glob characters) and YAML reads as itself.
+_PLAIN_BRANCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,199}", re.ASCII)
+
+
+def publishing_branch(target: Path) -> tuple[str, str | None]:
+    """The branch the workflows publish on every push, and a note when it is a guess: the
+    default branch of the git checkout holding ``target`` (:func:`~legalgen.versions.vcs.default_branch`),
+    else ``main``."""
+    from legalgen.diagnostics import LegalgenError
+    from legalgen.versions.vcs import default_branch
+
+    folder = next((path for path in (target, *target.parents) if path.is_dir()), target)
+    try:
+        found = default_branch(folder)
+    except LegalgenError:  # no git at all
+        found = None
+    if found is None:
+        return "main", ("the workflows publish the branch main on every push (no git repository, or none that tells "
+                        "its default branch): if yours is another, change `branches: [main]` in "
+                        ".github/workflows/legal-publish*.yml")
+    name, how = found
+    if not _PLAIN_BRANCH.fullmatch(name) or ".." in name:
+        return "main", (f"the workflows publish the branch main on every push: {how}, {name!r}, has characters a "
+                        "branch filter reads as a pattern; change `branches: [main]` in .github/workflows/legal-publish*.yml")
+    return name, None
+
+
 def _year() -> int:
     from legalgen.clock import now
 
@@ -277,10 +308,11 @@ def _files(source: Path) -> Iterator[Path]:
         yield from sorted(p for p in source.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-def write(target: Path, answers: Answers | None, brand_shards: int | None = None) -> list[Path]:
+def write(target: Path, answers: Answers | None, brand_shards: int | None = None,
+          branch: str = "main") -> list[Path]:
     """Write a new project into ``target`` (the example's source when ``answers`` is None);
     refuse, writing nothing, when any of its files exists."""
-    files = plan(target, answers, brand_shards)
+    files = plan(target, answers, brand_shards, branch)
     folders = {parent for path in files for parent in path.parents if parent.is_relative_to(target) and parent != target}
     linked = sorted(folder for folder in folders if folder.is_symlink() or (folder.exists() and not folder.is_dir()))
     if linked:

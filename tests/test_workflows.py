@@ -344,3 +344,53 @@ def test_the_workflows_install_the_legalgen_that_wrote_them(monkeypatch: pytest.
     assert "evil" not in (note or "")
     written = _written(tmp_path)
     assert all(f'python -m pip install "{requirement}"' in text for text in written.values())
+
+
+def _init_in(target: Path) -> tuple[str, str]:
+    """init the example in ``target``: its publishing workflow's push trigger, and what it printed."""
+    from click.testing import CliRunner
+
+    from legalgen.cli import main
+
+    result = CliRunner().invoke(main, ["init", str(target), "--example"])
+    assert result.exit_code == 0, result.output
+    published = yaml.safe_load((target / ".github" / "workflows" / "legal-publish.yml").read_text(encoding="utf-8"))
+    return published[True]["push"]["branches"], result.output  # `on` reads as True in YAML 1.1
+
+
+def test_the_workflows_publish_the_default_branch(tmp_path: Path) -> None:
+    """origin's default branch, the branch of a repository without commits, its only branch;
+    main with a note when nothing tells, or when the name would be a pattern to GitHub."""
+    clone = tmp_path / "clone"
+    clone.mkdir()
+    _git(clone, "init", "-q", "-b", "master")
+    _git(clone, "commit", "-q", "--allow-empty", "-m", "start")
+    _git(clone, "checkout", "-q", "-b", "legal-site")  # init runs on a feature branch
+    _git(clone, "update-ref", "refs/remotes/origin/master", "HEAD")
+    _git(clone, "symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/master")
+    branches, output = _init_in(clone / "site")
+    assert branches == ["master"] and "note: the workflows publish" not in output
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    _git(empty, "init", "-q", "-b", "trunk")
+    assert _init_in(empty)[0] == ["trunk"]
+
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    _git(alone, "init", "-q", "-b", "release")
+    _git(alone, "commit", "-q", "--allow-empty", "-m", "start")
+    assert _init_in(alone)[0] == ["release"]
+
+    odd = tmp_path / "odd"
+    odd.mkdir()
+    _git(odd, "init", "-q", "-b", "legal+site")
+    branches, output = _init_in(odd)
+    assert branches == ["main"] and "'legal+site', has characters a branch filter reads as a pattern" in output
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    if subprocess.run(["git", "rev-parse", "--git-dir"], cwd=outside, capture_output=True, check=False).returncode == 0:
+        pytest.skip("the temporary folder is inside a git checkout")
+    branches, output = _init_in(outside)
+    assert branches == ["main"] and "note: the workflows publish the branch main on every push" in output

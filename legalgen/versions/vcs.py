@@ -125,6 +125,28 @@ def repository(source: Path) -> tuple[Path, PurePosixPath]:
     return top, PurePosixPath(source.resolve().relative_to(top).as_posix())
 
 
+def default_branch(folder: Path) -> tuple[str, str] | None:
+    """The branch a repository publishes from, and how it is known, for the git checkout
+    holding ``folder``: origin's default branch, the branch of a repository without commits,
+    or its only local branch (main or master among several); None outside a checkout or when
+    none of these tells."""
+    if not folder.is_dir() or git(folder, "rev-parse", "--git-dir", check=False).returncode != 0:
+        return None
+    remote = git(folder, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD", check=False)
+    if remote.returncode == 0 and remote.stdout.strip().startswith("origin/"):
+        return remote.stdout.strip().removeprefix("origin/"), "origin's default branch"
+    if git(folder, "rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode != 0:
+        unborn = git(folder, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+        if unborn.returncode == 0 and unborn.stdout.strip():
+            return unborn.stdout.strip(), "the repository's branch"
+        return None
+    local = git(folder, "for-each-ref", "--format=%(refname:short)", "refs/heads/", check=False).stdout.split()
+    if len(local) == 1:
+        return local[0], "the repository's only branch"
+    usual = [name for name in ("main", "master") if name in local]
+    return (usual[0], f"the repository's {usual[0]} branch") if len(usual) == 1 else None
+
+
 def require_commit(top: Path, revision: str) -> None:
     """Raise a LegalgenError unless ``revision`` names a commit of the repository at ``top``."""
     if git(top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False).returncode != 0:
