@@ -135,7 +135,8 @@ def _run(project: Path, name: str, values: dict[str, str], extra_env: dict[str, 
         env = {**os.environ, **extra_env, "RUNNER_TEMP": str(runner_temp), "GITHUB_STEP_SUMMARY": str(summary),
                "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
         for key, value in step_env.items():
-            env[key] = values.get(key, "" if value.startswith("${{ inputs.") else value)  # as on a schedule
+            # a secret from values, another job's or step's output as ``extra_env`` gives it, an input as on a schedule
+            env[key] = values[key] if key in values else extra_env.get(key, "") if value.startswith("${{") else value
         result = subprocess.run(["bash", "-e", "-c", script], cwd=project, env=env, capture_output=True, text=True,
                                 check=False)
         assert result.returncode == 0, f"{name}: {script}\n{result.stdout}\n{result.stderr}"
@@ -228,8 +229,29 @@ def test_the_notices_go_out_after_the_deployment_and_from_main_only(tmp_path: Pa
     assert sorted(senders) == ["legal-publish-brands.yml", "legal-publish.yml"]
     for name in senders:
         job = yaml.safe_load(written[name])["jobs"]["notices"]
-        assert job["needs"] in ("deploy", "brands") and "github.ref_name == github.event.repository.default_branch" \
-            in job["if"], name
+        needs = job["needs"] if isinstance(job["needs"], list) else [job["needs"]]
+        assert ("deploy" in needs or needs == ["brands"]) and \
+            "github.ref_name == github.event.repository.default_branch" in job["if"], name
+
+
+def test_the_notices_go_out_as_of_the_day_the_site_was_built(tmp_path: Path) -> None:
+    """A build seconds before midnight and its notices after it: the job notices sends as of
+    the build's moment (SOURCE_DATE_EPOCH), not of its own start."""
+    published = yaml.safe_load(_written(tmp_path)["legal-publish.yml"])["jobs"]
+    steps = published["build"]["steps"]
+    moment = next(i for i, step in enumerate(steps) if step.get("id") == "moment")
+    assert steps[moment]["run"] == 'echo "epoch=$(date +%s)" >> "$GITHUB_OUTPUT"'
+    assert published["build"]["outputs"]["moment"] == "${{ steps.moment.outputs.epoch }}"
+    runs = [step for step in steps[moment:] if "legalgen " in step.get("run", "")]
+    assert [step["env"]["SOURCE_DATE_EPOCH"] for step in runs] == ["${{ steps.moment.outputs.epoch }}"] * 2
+    assert all("legalgen " not in step.get("run", "") for step in steps[:moment])
+    send = published["notices"]["steps"][-1]
+    assert send["env"]["SOURCE_DATE_EPOCH"] == "${{ needs.build.outputs.moment }}" and "build" in \
+        published["notices"]["needs"]
+    brands = yaml.safe_load(_written(tmp_path, brand_shards=2)["legal-publish-brands.yml"])["jobs"]
+    marker = brands["brands"]["steps"][-2]
+    assert marker["env"]["MOMENT"] == "${{ steps.moment.outputs.epoch }}" and "$MOMENT" in marker["run"]
+    assert 'SOURCE_DATE_EPOCH="$(cat "$RUNNER_TEMP/deployed/deployed")"' in brands["notices"]["steps"][-1]["run"]
 
 
 def test_a_version_merged_late_is_announced_once_by_its_push(tmp_path: Path, smtp_server) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
@@ -275,6 +297,9 @@ def test_the_brand_workflow_sends_each_brands_notices_once(tmp_path: Path, smtp_
     secrets = _smtp_secrets(port, f"email,locale,brand\nanna@example.org,de,{brand_name(1)}\n"
                                   f"ben@example.org,fr,{brand_name(2)}")
     env = {**released_on("2026-11-02"), "LEGALGEN_SMTP_STARTTLS": "no", "SHARD": "1/1"}
+    marker = tmp_path / "runner" / "deployed" / "deployed"  # the shard's marker, as the download step leaves it
+    marker.parent.mkdir(parents=True)
+    marker.write_text(env.pop("SOURCE_DATE_EPOCH") + "\n", encoding="utf-8")
     text = _written(root, brand_shards=2)["legal-publish-brands.yml"]
     announce = yaml.safe_load(text)["jobs"]["notices"]
     assert announce["needs"] == "brands" and announce["if"].startswith("${{ !cancelled() && ")
