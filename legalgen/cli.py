@@ -713,10 +713,15 @@ def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, reci
         if book is not None:
             from legalgen.notices.announcements import unrecorded_messages
 
+            first = book.start is None
             start = book.begin(date) if send else book.start or date
             plan = unrecorded_messages(loaded, history, date, book.records, start)
             for warning in plan.warnings:
                 click.echo(f"warning: {warning}", err=True)
+            for item, day in plan.assumed if first else ():  # adoption: what the runs before the ledger owed
+                click.echo(f"note: {_message_name(item)}, due since {day.isoformat()}, counts as sent: its day came "
+                           f"before the ledger's first day, {start.isoformat()}; if nothing sent it before the ledger, "
+                           "send it by hand", err=True)
             due, covered = plan.due, plan.covered
         else:
             due, covered = _due(loaded, history, date, *which), []

@@ -20,7 +20,7 @@ import functools
 import importlib.util
 import json
 from collections.abc import Container
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -118,11 +118,14 @@ class Unrecorded:
     """What a run with a ledger does: send ``due`` and record each; record ``covered`` without
     sending it (a reminder whose day came before its version's announcement went out: the
     announcement says all it would); ``warnings`` name the notices that run shorter than
-    recorded and the versions in effect that nobody was told of."""
+    recorded and the versions in effect that nobody was told of; ``assumed`` are the messages
+    still of use that count as sent because their day came before the ledger's first day, each
+    with that day."""
 
     due: list[DueMessage]
     covered: list[DueMessage]
     warnings: list[str]
+    assumed: list[tuple[DueMessage, dt.date]] = field(default_factory=list)
 
 
 def unrecorded_messages(loaded: LoadedPolicy, history: History, as_of: dt.date, recorded: Container[Record],
@@ -143,8 +146,15 @@ def unrecorded_messages(loaded: LoadedPolicy, history: History, as_of: dt.date, 
     covered: list[DueMessage] = []
     warnings: list[str] = []
 
+    assumed: list[tuple[DueMessage, dt.date]] = []
+
     def sent(notice: Notice, reason: NoticeKind, day: dt.date | None) -> bool:
         return day is None or day < start or record(notice, reason) in recorded
+
+    def assume(notice: Notice, reason: NoticeKind, day: dt.date | None) -> None:
+        """Note a message of use that counts as sent only because of the ledger's first day."""
+        if day is not None and day < start and record(notice, reason) not in recorded:
+            assumed.append((DueMessage(notice, reason), day))
 
     for state in take_snapshot(loaded, history, as_of).documents:
         published = [version for version in (state.selection.published if state.selection else ())
@@ -156,20 +166,25 @@ def unrecorded_messages(loaded: LoadedPolicy, history: History, as_of: dt.date, 
             remind = _reminder_day(release.effective, reminder)
             announced = sent(notice, NoticeKind.ANNOUNCEMENT, release.published)
             if as_of < release.effective:
+                assume(notice, NoticeKind.ANNOUNCEMENT, release.published)
                 if not announced:
                     due.append(DueMessage(notice, NoticeKind.ANNOUNCEMENT))
                     if release.published < as_of:
                         warnings.append(f"{name} is announced on {as_of}, after its recorded publication date "
                                         f"{release.published}: {_shorter_notice(release, as_of)}")
-                if remind is not None and release.published < remind <= as_of \
-                        and not sent(notice, NoticeKind.REMINDER, remind):
-                    (due if announced else covered).append(DueMessage(notice, NoticeKind.REMINDER))
-            elif version is in_effect[-1] and not sent(notice, NoticeKind.IN_EFFECT, release.effective):
-                due.append(DueMessage(notice, NoticeKind.IN_EFFECT))
-                if not announced:
-                    warnings.append(f"{name} has been in effect since {release.effective} and was never announced: "
-                                    "nobody was given notice of it before it took effect")
-    return Unrecorded(sorted(due, key=_order), sorted(covered, key=_order), warnings)
+                if remind is not None and release.published < remind <= as_of:
+                    assume(notice, NoticeKind.REMINDER, remind)
+                    if not sent(notice, NoticeKind.REMINDER, remind):
+                        (due if announced else covered).append(DueMessage(notice, NoticeKind.REMINDER))
+            elif version is in_effect[-1]:
+                assume(notice, NoticeKind.IN_EFFECT, release.effective)
+                if not sent(notice, NoticeKind.IN_EFFECT, release.effective):
+                    due.append(DueMessage(notice, NoticeKind.IN_EFFECT))
+                    if not announced:
+                        warnings.append(f"{name} has been in effect since {release.effective} and was never "
+                                        "announced: nobody was given notice of it before it took effect")
+    return Unrecorded(sorted(due, key=_order), sorted(covered, key=_order), warnings,
+                      sorted(assumed, key=lambda item: (_order(item[0]), item[1])))
 
 
 def _reminder_day(effective: dt.date, reminder: Period) -> dt.date | None:
