@@ -39,13 +39,14 @@ class Sender:
     location: Location
     project: tuple[str, str, str]  # working directory, --root, --source
     sites: frozenset[str]  # OWN, brand names, EVERY_BRAND
-    ledger: bool
+    ledger: str | None  # the remote of --ledger
     since: bool
     pushes_announced: bool
 
     @property
     def described(self) -> str:
-        how = ("with the ledger (--ledger)" if self.ledger else "on each push (--since)" if self.since
+        how = (f"with the ledger on {self.ledger} (--ledger)" if self.ledger
+               else "on each push (--since)" if self.since
                else "daily, leaving out what pushes announced (--pushes-announced)" if self.pushes_announced
                else "daily, without a ledger")
         return f"{self.workflow} (line {self.location.line}) sends change notices {how}"
@@ -114,7 +115,7 @@ def _sender(workflow: str, step: Step, line: int, words: list[str]) -> Sender | 
     sites = frozenset({EVERY_BRAND} if "--brands" in flags or "--shard" in options else brands or {OWN})
     project = (step.folder.strip("/") or ".", options.get("--root", ".").strip("/") or ".",
                options.get("--source", ""))
-    return Sender(workflow, step.at(line), project, sites, "--ledger" in options, "--since" in options,
+    return Sender(workflow, step.at(line), project, sites, options.get("--ledger"), "--since" in options,
                   "--pushes-announced" in flags)
 
 
@@ -158,8 +159,14 @@ def overlaps(folder: Path) -> list[Overlap]:
     found = []
     every = senders(folder)
     for index, sender in enumerate(every):
-        if sender.ledger:
-            continue  # the ledger's senders send each message once among themselves
+        if sender.ledger:  # the senders of one ledger send each message once among themselves
+            apart = next((other for other in every[:index] if other.ledger and other.ledger != sender.ledger
+                          and "$" not in other.ledger + sender.ledger and sender.shares_a_site(other)), None)
+            if apart is not None:
+                found.append(Overlap(
+                    f"{sender.described}, and {apart.described}: two ledgers know nothing of each other, so each "
+                    "message goes out twice", sender.location, f"record in one remote: `--ledger {apart.ledger}`"))
+            continue
         others = [other for other in every if other is not sender and sender.shares_a_site(other)]
         with_ledger = next((other for other in others if other.ledger), None)
         if with_ledger is not None:

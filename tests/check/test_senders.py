@@ -57,7 +57,7 @@ def test_the_ledger_and_a_workflow_kept_from_before_it_send_twice(tmp_path: Path
     [overlap] = overlaps(folder)
     assert overlap.message == (
         "notices.yml (line 13) sends change notices daily, leaving out what pushes announced (--pushes-announced), "
-        "and publish.yml (line 12) sends change notices with the ledger (--ledger): the ledger does not know what the "
+        "and publish.yml (line 12) sends change notices with the ledger on origin (--ledger): the ledger does not know what the "
         "other sends, so each message goes out twice")
     assert overlap.location.file.endswith("notices.yml") and (overlap.location.line, overlap.location.col) == (13, 11)
     assert overlap.hint.startswith("remove this step")
@@ -102,7 +102,12 @@ def test_what_init_writes_sends_once(tmp_path: Path) -> None:
     ({"brands": (DAILY, "legalgen notices --send --brands --shard 1/4 --ledger origin"),
       "one": (DAILY, "legalgen notices --send --brand a")},
      [("one.yml (line 13) sends change notices daily, without a ledger, and brands.yml (line 13) sends change notices "
-      "with the ledger (--ledger): the ledger does not know what the other sends, so each message goes out twice")]),
+      "with the ledger on origin (--ledger): the ledger does not know what the other sends, so each message goes out twice")]),
+    ({"a": (DAILY, LEDGER), "b": ("push:", LEDGER.replace("origin", "upstream"))},
+     [("b.yml (line 12) sends change notices with the ledger on upstream (--ledger), and a.yml (line 13) sends change "
+       "notices with the ledger on origin (--ledger): two ledgers know nothing of each other, so each message goes out "
+       "twice")]),
+    ({"a": (DAILY, LEDGER), "b": ("push:", LEDGER.replace("origin", '"$REMOTE"'))}, []),  # not known: not compared
     # never sent
     ({"notices": (DAILY, OLD_DAILY)},
      [("notices.yml (line 13) sends change notices daily, leaving out what pushes announced (--pushes-announced), but "
