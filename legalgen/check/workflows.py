@@ -119,7 +119,7 @@ def _read(path: Path, _mtime: int, size: int) -> Workflow | None:
             return None
         source = path.read_text(encoding="utf-8")
         root = yaml.compose(source, Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):  # RecursionError: nested too deep
         return None
     triggers = get(root, "on")
     if not isinstance(root, yaml.MappingNode) or triggers is None:

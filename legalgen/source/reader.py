@@ -273,6 +273,10 @@ class _KeyNotText(MarkedYAMLError):
     """A mapping key that YAML reads as null, a boolean or a number: no key of the source is one."""
 
 
+#: How deep libyaml (PyYAML 6.0.4 and later) lets YAML nest before it stops with its own error.
+_LIBYAML_DEPTH = 1000
+
+
 class _TooLarge(MarkedYAMLError):
     """Raised while composing when nesting or the number of values exceeds its limit."""
 
@@ -375,6 +379,11 @@ def read_yaml(path: Path, name: str, limits: Limits | None = None) -> tuple[Sour
         return None, [Diagnostic("S001", f"YAML: {error.problem}", _mark(name, error))]
     except MarkedYAMLError as error:
         problem = " ".join(str(error.problem or error.context or "invalid YAML").split())
+        if "maximum nesting depth" in problem:  # libyaml's own bound (PyYAML 6.0.4), met before legalgen's
+            deepest = f"{limits.max_depth} levels" if limits.max_depth < _LIBYAML_DEPTH else "the YAML parser allows"
+            return None, [Diagnostic("S011", f"nesting deeper than {deepest}", _mark(name, error),
+                                     hint="raise LEGALGEN_MAX_DEPTH if it is genuine" if limits.max_depth < _LIBYAML_DEPTH
+                                     else "nest less deeply")]
         start, end = error.context_mark, error.problem_mark
         if error.problem and str(error.context or "").startswith(("while scanning", "while parsing")) and \
                 start is not None and end is not None and start.line < end.line:

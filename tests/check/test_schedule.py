@@ -83,6 +83,8 @@ def test_a_build_on_push_only_is_reported(tmp_path: Path) -> None:
     "on: [push\n",  # not YAML: GitHub reports it
     "- a list\n",
     "on: push\njobs: [1]\n",
+    "on: push\njobs: " + "[" * 5000 + "]" * 5000 + "\n",  # deeper than Python's recursion allows
+    "on: push\njobs:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 3000)),
 ])
 def test_other_workflows_are_not_read_as_publishing(tmp_path: Path, text: str) -> None:
     assert late_builds(_workflows(tmp_path, "5 12 * * *", text=text), "Europe/Berlin", 2026) == []
