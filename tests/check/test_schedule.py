@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from legalgen.check.schedule import daily_times, late_builds
 from legalgen.cli import main
-from legalgen.scaffold import Answers, build_crons, plan
+from legalgen.scaffold import Answers, build_crons, write
 
 PUBLISH = """\
 name: Publish
@@ -92,12 +92,7 @@ def test_other_workflows_are_not_read_as_publishing(tmp_path: Path, text: str) -
 
 def test_check_reports_c10_for_the_project(tmp_path: Path) -> None:
     answers = Answers("A GmbH", "DE", "a@a.example", "A", "https://a.example/", timezone="Europe/Berlin")
-    for path, content in plan(tmp_path, answers).items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, Path):
-            path.write_bytes(content.read_bytes())
-        else:
-            path.write_text(content, encoding="utf-8")
+    write(tmp_path, answers)  # what init writes
     runner = CliRunner()
     assert "C10" not in runner.invoke(main, ["check", "--root", str(tmp_path)]).output
     site = tmp_path / "policy" / "site.yaml"

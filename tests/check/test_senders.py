@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from legalgen.check.senders import OWN, overlaps, senders
 from legalgen.cli import main
-from legalgen.scaffold import Answers, plan
+from legalgen.scaffold import Answers, plan, write
 
 WORKFLOW = """\
 name: {name}
@@ -120,12 +120,7 @@ def test_arrangements(tmp_path: Path, files: dict[str, tuple[str, str]], expecte
 
 def test_check_reports_c11_for_the_project(tmp_path: Path) -> None:
     answers = Answers("A GmbH", "DE", "a@a.example", "A", "https://a.example/", timezone="Europe/Berlin")
-    for path, content in plan(tmp_path, answers).items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, Path):
-            path.write_bytes(content.read_bytes())
-        else:
-            path.write_text(content, encoding="utf-8")
+    write(tmp_path, answers)  # what init writes
     runner = CliRunner()
     assert "C11" not in runner.invoke(main, ["check", "--root", str(tmp_path)]).output
     _folder(tmp_path, **{"legal-notices": (DAILY, OLD_DAILY)})
