@@ -245,7 +245,7 @@ def plan(target: Path, answers: Answers | None, brand_shards: int | None = None,
     timing = {} if zone == "Europe/Berlin" else schedules(zone, _year())
     for workflow in workflows:
         text = workflow.read_text(encoding="utf-8").replace("@VERSION@", package_version() or "0.1.0")
-        text = text.replace("@REQUIREMENT@", requirement).replace(_PUSHED, f"branches: [{branch}]")
+        text = text.replace("@REQUIREMENT@", requirement).replace(_PUSHED, f'branches: ["{branch}"]')
         for berlin, local in timing.items():
             text = text.replace(berlin, local)
         if brand_shards is not None:
@@ -268,14 +268,15 @@ def plan(target: Path, answers: Answers | None, brand_shards: int | None = None,
 
 #: The push trigger as the workflows ship it.
 _PUSHED = "branches: [main]"
-#: A branch name a workflow's branch filter matches literally (no glob characters) and YAML reads as itself.
+#: A branch name a workflow's branch filter matches literally (no glob characters); it is written quoted, so
+#: YAML reads it as text (``true``, ``1.10``).
 _PLAIN_BRANCH = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,199}", re.ASCII)
 
 
-def publishing_branch(target: Path) -> tuple[str, str | None]:
-    """The branch the workflows publish on every push, and a note when it is a guess: the
-    default branch of the git checkout holding ``target`` (:func:`~legalgen.versions.vcs.default_branch`),
-    else ``main``."""
+def publishing_branch(target: Path) -> tuple[str, str]:
+    """The branch the workflows publish on every push, and a note saying how it was chosen:
+    the default branch of the git checkout holding ``target``
+    (:func:`~legalgen.versions.vcs.default_branch`), else ``main``."""
     from legalgen.diagnostics import LegalgenError
     from legalgen.versions.vcs import default_branch
 
@@ -286,13 +287,14 @@ def publishing_branch(target: Path) -> tuple[str, str | None]:
         found = None
     if found is None:
         return "main", ("the workflows publish the branch main on every push (no git repository, or none that tells "
-                        "its default branch): if yours is another, change `branches: [main]` in "
+                        "its default branch): if yours is another, change `branches:` in "
                         ".github/workflows/legal-publish*.yml")
     name, how = found
     if not _PLAIN_BRANCH.fullmatch(name) or ".." in name:
         return "main", (f"the workflows publish the branch main on every push: {how}, {name!r}, has characters a "
-                        "branch filter reads as a pattern; change `branches: [main]` in .github/workflows/legal-publish*.yml")
-    return name, None
+                        "branch filter reads as a pattern; change `branches:` in .github/workflows/legal-publish*.yml")
+    return name, (f"the workflows publish the branch {name} on every push ({how}); if the site is published from "
+                  "another, change `branches:` in .github/workflows/legal-publish*.yml")
 
 
 def _year() -> int:

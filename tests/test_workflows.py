@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -246,12 +247,26 @@ def test_the_notices_go_out_as_of_the_day_the_site_was_built(tmp_path: Path) -> 
     assert [step["env"]["SOURCE_DATE_EPOCH"] for step in runs] == ["${{ steps.moment.outputs.epoch }}"] * 2
     assert all("legalgen " not in step.get("run", "") for step in steps[:moment])
     send = published["notices"]["steps"][-1]
-    assert send["env"]["SOURCE_DATE_EPOCH"] == "${{ needs.build.outputs.moment }}" and "build" in \
-        published["notices"]["needs"]
+    assert send["env"]["BUILT_AT"] == "${{ needs.build.outputs.moment }}" and "build" in published["notices"]["needs"]
     brands = yaml.safe_load(_written(tmp_path, brand_shards=2)["legal-publish-brands.yml"])["jobs"]
     marker = brands["brands"]["steps"][-2]
     assert marker["env"]["MOMENT"] == "${{ steps.moment.outputs.epoch }}" and "$MOMENT" in marker["run"]
-    assert 'SOURCE_DATE_EPOCH="$(cat "$RUNNER_TEMP/deployed/deployed")"' in brands["notices"]["steps"][-1]["run"]
+    # the step's script, with a legalgen that shows the moment it is given: the build's, when
+    # it was less than an hour ago (a re-run of the job days later sends as of now)
+    runner = tmp_path / "runner"
+    (runner / "bin").mkdir(parents=True)
+    (runner / "bin" / "legalgen").write_text('#!/bin/sh\necho "as of ${SOURCE_DATE_EPOCH:-now}"\n', encoding="utf-8")
+    (runner / "bin" / "legalgen").chmod(0o755)
+    (runner / "deployed").mkdir()
+    now = int(time.time())
+    environment = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    for built, shown in ((str(now - 60), str(now - 60)), (str(now - 7200), "now"), ("", "now")):
+        (runner / "deployed" / "deployed").write_text(built + "\n", encoding="utf-8")
+        for script in (send["run"], brands["notices"]["steps"][-1]["run"]):
+            result = subprocess.run(["bash", "-e", "-c", script], capture_output=True, text=True, check=False, env={
+                **environment, "BUILT_AT": built, "RUNNER_TEMP": str(runner), "RECIPIENTS_CSV": "",
+                "PATH": f"{runner / 'bin'}{os.pathsep}{os.environ['PATH']}"})
+            assert (result.returncode, result.stdout) == (0, f"as of {shown}\n"), (built, result.stderr)
 
 
 def test_a_version_merged_late_is_announced_once_by_its_push(tmp_path: Path, smtp_server) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
@@ -299,7 +314,7 @@ def test_the_brand_workflow_sends_each_brands_notices_once(tmp_path: Path, smtp_
     env = {**released_on("2026-11-02"), "LEGALGEN_SMTP_STARTTLS": "no", "SHARD": "1/1"}
     marker = tmp_path / "runner" / "deployed" / "deployed"  # the shard's marker, as the download step leaves it
     marker.parent.mkdir(parents=True)
-    marker.write_text(env.pop("SOURCE_DATE_EPOCH") + "\n", encoding="utf-8")
+    marker.write_text(env["SOURCE_DATE_EPOCH"] + "\n", encoding="utf-8")  # long ago: the environment's day counts
     text = _written(root, brand_shards=2)["legal-publish-brands.yml"]
     announce = yaml.safe_load(text)["jobs"]["notices"]
     assert announce["needs"] == "brands" and announce["if"].startswith("${{ !cancelled() && ")
@@ -394,7 +409,15 @@ def test_the_workflows_publish_the_default_branch(tmp_path: Path) -> None:
     _git(clone, "update-ref", "refs/remotes/origin/master", "HEAD")
     _git(clone, "symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/master")
     branches, output = _init_in(clone / "site")
-    assert branches == ["master"] and "note: the workflows publish" not in output
+    assert branches == ["master"] and "note: the workflows publish the branch master on every push (origin's " \
+        "default branch)" in output
+    _git(clone, "update-ref", "-d", "refs/remotes/origin/master")  # renamed upstream, pruned here
+    assert _init_in(clone / "other")[0] == ["master"]  # not origin's stale HEAD: the repository's master branch
+
+    literal = tmp_path / "literal"
+    literal.mkdir()
+    _git(literal, "init", "-q", "-b", "true")  # YAML would read it as a boolean unquoted
+    assert _init_in(literal)[0] == ["true"]
 
     empty = tmp_path / "empty"
     empty.mkdir()

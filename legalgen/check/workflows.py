@@ -16,9 +16,12 @@ from pathlib import Path
 import yaml
 
 from legalgen.diagnostics import Location, display_path
+from legalgen.files import read_within
 
 #: A workflow file larger than this is not read (the check never reads without bound).
 _MAX_BYTES = 1_000_000
+#: The most characters of step scripts read from one workflow (YAML aliases can repeat a script).
+_MAX_SCRIPTS = 2 * _MAX_BYTES
 
 
 def get(node: yaml.Node | None, key: str) -> yaml.Node | None:
@@ -67,14 +70,21 @@ class Workflow:
     text: tuple[str, ...]  # the file's lines
 
     def steps(self) -> Iterator[Step]:
-        """Every step with a ``run:`` script, in order."""
+        """Every step with a ``run:`` script, in order: each once, however often YAML aliases
+        repeat it, and no more than :data:`_MAX_SCRIPTS` characters of scripts in all."""
         default = _folder(self.root)
         jobs = get(self.root, "jobs")
+        seen: set[int] = set()
+        budget = _MAX_SCRIPTS
         for _, job in jobs.value if isinstance(jobs, yaml.MappingNode) else ():
             folder = _folder(job) or default
             for step in items(get(job, "steps")):
                 run = get(step, "run")
-                if isinstance(run, yaml.ScalarNode):
+                if isinstance(run, yaml.ScalarNode) and id(run) not in seen:
+                    seen.add(id(run))
+                    budget -= len(run.value)
+                    if budget < 0:
+                        return
                     mark = run.start_mark
                     yield Step(run.value, Location(self.on.file, mark.line + 1, mark.column + 1),
                                text(get(step, "working-directory")) or folder, self._block(run))
@@ -113,21 +123,22 @@ def workflows(folder: Path) -> list[Workflow]:
 
 
 @functools.lru_cache(maxsize=64)
-def _read(path: Path, _mtime: int, size: int) -> Workflow | None:
+def _read(path: Path, _mtime: int, _size: int) -> Workflow | None:
     try:
-        if size > _MAX_BYTES:
+        raw = read_within(path, _MAX_BYTES)  # a regular file within the bound, never a device or a pipe
+        if raw is None:
             return None
-        source = path.read_text(encoding="utf-8")
+        source = raw.decode("utf-8")
         root = yaml.compose(source, Loader=yaml.SafeLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):  # RecursionError: nested too deep
         return None
     triggers = get(root, "on")
     if not isinstance(root, yaml.MappingNode) or triggers is None:
         return None
-    events = ({triggers.value} if isinstance(triggers, yaml.ScalarNode)
-              else {item.value for item in items(triggers) if isinstance(item, yaml.ScalarNode)}
-              if isinstance(triggers, yaml.SequenceNode)
-              else {name.value for name, _ in triggers.value} if isinstance(triggers, yaml.MappingNode) else set())
+    names = [triggers] if isinstance(triggers, yaml.ScalarNode) else items(triggers) \
+        if isinstance(triggers, yaml.SequenceNode) else [name for name, _ in triggers.value] \
+        if isinstance(triggers, yaml.MappingNode) else []
+    events = {name.value for name in names if isinstance(name, yaml.ScalarNode)}
     mark = next(name for name, value in root.value if value is triggers).start_mark  # the key `on:`
     return Workflow(path.name, root, frozenset(events), triggers,
                     Location(display_path(path), mark.line + 1, mark.column + 1), tuple(source.splitlines()))

@@ -133,8 +133,10 @@ def default_branch(folder: Path) -> tuple[str, str] | None:
     if not folder.is_dir() or git(folder, "rev-parse", "--git-dir", check=False).returncode != 0:
         return None
     remote = git(folder, "symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD", check=False)
-    if remote.returncode == 0 and remote.stdout.strip().startswith("origin/"):
-        return remote.stdout.strip().removeprefix("origin/"), "origin's default branch"
+    named = remote.stdout.strip()
+    if remote.returncode == 0 and named.startswith("origin/") and git(
+            folder, "rev-parse", "--verify", "--quiet", f"refs/remotes/{named}", check=False).returncode == 0:
+        return named.removeprefix("origin/"), "origin's default branch"  # not a branch since renamed and pruned
     if git(folder, "rev-parse", "--verify", "--quiet", "HEAD", check=False).returncode != 0:
         unborn = git(folder, "symbolic-ref", "--quiet", "--short", "HEAD", check=False)
         if unborn.returncode == 0 and unborn.stdout.strip():
