@@ -1069,13 +1069,13 @@ def init(directory: Path, example: bool, company: str | None, country: str | Non
         answers = Answers(company, country, email, service, base_url, chosen_locales,
                           tuple(d for d in DOCUMENTS if d in chosen), audience or "consumers", zone)
     directory.mkdir(parents=True, exist_ok=True)
-    branch, chosen = publishing_branch(directory.resolve())
+    branch, branch_note = publishing_branch(directory.resolve())
     try:
         written = write(directory.resolve(), answers, brand_shards, branch)
     except LegalgenError as error:
         _fail(error)
     click.echo(f"wrote {len(written)} files into {display_path(directory)}")
-    for note in (install_requirement()[1], chosen):
+    for note in (install_requirement()[1], branch_note):
         if note is not None:
             click.echo(f"note: {note}", err=True)
     click.echo("next: `legalgen check` lists what is still to decide; `legalgen build` builds the site")
