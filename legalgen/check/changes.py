@@ -342,8 +342,9 @@ def notices_sent_once(context: Context) -> Iterator[Finding]:
 
     Fails: `legal-notices.yml` runs `legalgen notices --send --pushes-announced` every day
     while the publishing workflow runs `legalgen notices --send --ledger origin`; or two
-    daily workflows send without a ledger; or two record in different remotes; or a daily
-    run with `--pushes-announced` and no run on each push with `--since`.
+    daily workflows send without a ledger; or two record in different remotes; or one
+    without a ledger runs on push and on a schedule; or a daily run with `--pushes-announced`
+    and no run on each push with `--since`.
 
     Passes: only senders with `--ledger`, or without a ledger exactly one run on each push
     with `--since` and one daily run with `--pushes-announced`.

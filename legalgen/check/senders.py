@@ -1,19 +1,22 @@
 """The workflows that send change notices, read for rule C11 (each message goes out once).
 
-A sender is a step of a workflow that runs on a push or a schedule and whose script runs
-``legalgen notices --send``. Senders with ``--ledger`` share the record of what was sent, so
-any number of them sends each message once; a sender without one knows nothing of the
-others. Without a ledger the one safe arrangement is the one ``legalgen init`` wrote before
-the ledger: a run on each push with ``--since`` (the announcements of what the push brought)
-and one daily run with ``--pushes-announced`` (everything else). :func:`overlaps` reports
-every other arrangement of senders for the same site: messages sent twice, or announcements
-nobody sends. Two senders are for the same site when they run in the same folder with the
-same ``--root`` and ``--source`` and name a common site: the project's own (no brand option),
-a brand (``--brand NAME``) or every brand (``--brands``).
+A sender is a step of a workflow that starts by itself (on anything but ``workflow_dispatch``,
+and not behind an ``if:`` for a run by hand) and whose script runs ``legalgen notices
+--send``. Senders with ``--ledger`` on one remote share the record of what was sent, so any
+number of them sends each message once; a sender without one knows nothing of the others, nor
+of its own earlier runs. Without a ledger the one safe arrangement is the one ``legalgen
+init`` wrote before the ledger: a run on each push with ``--since`` (the announcements of what
+the push brought) and one daily run with ``--pushes-announced`` (everything else).
+:func:`overlaps` reports every other arrangement of senders for the same site: messages sent
+twice, or announcements nobody sends. Two senders are for the same site when they read the
+same source (``working-directory``, ``--root`` and ``--source`` resolved; the source defaults
+to ``policy/`` under the root) and name a common site: the project's own (no brand option), a
+brand (``--brand NAME``) or every brand (``--brands``).
 """
 
 from __future__ import annotations
 
+import posixpath
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,27 +32,30 @@ _VALUED = {"--root", "--source", "-s", "--as-of", "--output", "-o", "--recipient
            "--shard"}
 #: The site a sender without a brand option sends for (the project's own), and every brand.
 OWN, EVERY_BRAND = "", "*"
+#: How a script names the checkout's top.
+_WORKSPACE = ("${{ github.workspace }}", "$GITHUB_WORKSPACE", "${GITHUB_WORKSPACE}")
 
 
 @dataclass(frozen=True)
 class Sender:
-    """A step that sends notices: where, for which project and sites, and how."""
+    """A step that sends notices: where, for which source and sites, how, and on what events."""
 
     workflow: str
     location: Location
-    project: tuple[str, str, str]  # working directory, --root, --source
+    project: str  # the source folder, relative to the checkout's top
     sites: frozenset[str]  # OWN, brand names, EVERY_BRAND
     ledger: str | None  # the remote of --ledger
     since: bool
     pushes_announced: bool
+    events: frozenset[str]  # what starts it (workflow_dispatch left out)
 
     @property
     def described(self) -> str:
         how = (f"with the ledger on {self.ledger} (--ledger)" if self.ledger
-               else "on each push (--since)" if self.since
-               else "daily, leaving out what pushes announced (--pushes-announced)" if self.pushes_announced
-               else "daily, without a ledger")
-        return f"{self.workflow} (line {self.location.line}) sends change notices {how}"
+               else "without a ledger, announcing the versions each push brings (--since)" if self.since
+               else "without a ledger, leaving out what pushes announced (--pushes-announced)"
+               if self.pushes_announced else "without a ledger")
+        return f"{self.workflow} (line {self.location.line}) sends change notices {how}, on {_listed(self.events)}"
 
     def shares_a_site(self, other: Sender) -> bool:
         if self.project != other.project:
@@ -58,6 +64,19 @@ class Sender:
             return True
         brands = (self.sites | other.sites) - {OWN, EVERY_BRAND}
         return bool(brands) and (EVERY_BRAND in self.sites or EVERY_BRAND in other.sites)
+
+
+def _listed(events: frozenset[str]) -> str:
+    names = sorted("its schedule" if event == "schedule" else event for event in events)
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
+def _path(folder: str, value: str) -> str:
+    """``value`` (a path a script gives) relative to the checkout's top, for a step run in ``folder``."""
+    for top in _WORKSPACE:
+        if value == top or value.startswith(f"{top}/"):
+            return posixpath.normpath("." + value.removeprefix(top))
+    return posixpath.normpath(posixpath.join(folder or ".", value))
 
 
 def _commands(script: str) -> Iterator[tuple[int, list[str]]]:
@@ -91,7 +110,7 @@ def _notices_options(command: list[str]) -> list[str] | None:
     return None
 
 
-def _sender(workflow: str, step: Step, line: int, words: list[str]) -> Sender | None:
+def _sender(workflow: str, events: frozenset[str], step: Step, line: int, words: list[str]) -> Sender | None:
     options: dict[str, str] = {}
     flags: set[str] = set()
     brands: set[str] = set()
@@ -113,22 +132,32 @@ def _sender(workflow: str, step: Step, line: int, words: list[str]) -> Sender | 
     if "--send" not in flags:
         return None
     sites = frozenset({EVERY_BRAND} if "--brands" in flags or "--shard" in options else brands or {OWN})
-    project = (step.folder.strip("/") or ".", options.get("--root", ".").strip("/") or ".",
-               options.get("--source", ""))
-    return Sender(workflow, step.at(line), project, sites, options.get("--ledger"), "--since" in options,
-                  "--pushes-announced" in flags)
+    source = options.get("--source")
+    project = _path(step.folder, source) if source else posixpath.join(_path(step.folder, options.get("--root", ".")),
+                                                                      "policy")
+    return Sender(workflow, step.at(line), posixpath.normpath(project), sites, options.get("--ledger"),
+                  "--since" in options, "--pushes-announced" in flags, events)
+
+
+def _by_hand(condition: str) -> bool:
+    """Whether an ``if:`` lets a step run only when started by hand."""
+    spaced = " ".join(condition.replace("==", " == ").split())
+    return any(f"github.event_name == {quote}workflow_dispatch{quote}" in spaced for quote in "'\"")
 
 
 def senders(folder: Path) -> list[Sender]:
-    """Every step of the workflows in ``folder`` that sends notices on a push or a schedule."""
+    """Every step of the workflows in ``folder`` that sends notices when it starts by itself."""
     found = []
     for workflow in workflows(folder):
-        if not workflow.automatic:
+        events = workflow.events - {"workflow_dispatch"}
+        if not events:
             continue  # run by hand: a deliberate resend
         for step in workflow.steps():
+            if _by_hand(step.condition):
+                continue
             for line, command in _commands(step.script):
                 words = _notices_options(command)
-                sender = None if words is None else _sender(workflow.name, step, line, words)
+                sender = None if words is None else _sender(workflow.name, events, step, line, words)
                 if sender is not None:
                     found.append(sender)
     return found
@@ -170,18 +199,23 @@ def overlaps(folder: Path) -> list[Overlap]:
         others = [other for other in every if other is not sender and sender.shares_a_site(other)]
         with_ledger = next((other for other in others if other.ledger), None)
         if with_ledger is not None:
+            what = "each announcement" if sender.since else "each message"
             found.append(Overlap(
                 f"{sender.described}, and {with_ledger.described}: the ledger does not know what the other sends, so "
-                "each message goes out twice", sender.location,
+                f"{what} goes out twice", sender.location,
                 "remove this step (or its workflow): the senders with --ledger send every message once and catch up "
                 "a failed run"))
             continue
         hint = ("send with a ledger instead, from one workflow: `legalgen notices --send --ledger origin` after each "
                 "deployment")
+        if not sender.since and sender.events - {"schedule"}:
+            found.append(Overlap(
+                f"{sender.described}: each run on {_listed(sender.events - {'schedule'})} sends the messages due "
+                "that day again", sender.location, hint))
         for other in every[:index]:
-            what = _twice(sender, other) if other in others else None
-            if what is not None:
-                found.append(Overlap(f"{sender.described}, and {other.described}: {what} goes out twice",
+            twice = _twice(sender, other) if other in others else None
+            if twice is not None:
+                found.append(Overlap(f"{sender.described}, and {other.described}: {twice} goes out twice",
                                      sender.location, hint))
         if sender.pushes_announced and not any(other.since for other in others):
             found.append(Overlap(

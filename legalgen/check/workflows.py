@@ -52,6 +52,7 @@ class Step:
     location: Location
     folder: str
     lines: tuple[Location, ...] = ()
+    condition: str = ""  # the job's and the step's ``if:``
 
     def at(self, line: int) -> Location:
         """Where line ``line`` (from 0) of the script is: itself in a literal block, else the script's start."""
@@ -78,6 +79,7 @@ class Workflow:
         budget = _MAX_SCRIPTS
         for _, job in jobs.value if isinstance(jobs, yaml.MappingNode) else ():
             folder = _folder(job) or default
+            guard = text(get(job, "if")) or ""
             for step in items(get(job, "steps")):
                 run = get(step, "run")
                 if isinstance(run, yaml.ScalarNode) and id(run) not in seen:
@@ -87,7 +89,8 @@ class Workflow:
                         return
                     mark = run.start_mark
                     yield Step(run.value, Location(self.on.file, mark.line + 1, mark.column + 1),
-                               text(get(step, "working-directory")) or folder, self._block(run))
+                               text(get(step, "working-directory")) or folder, self._block(run),
+                               f"{guard} {text(get(step, 'if')) or ''}".strip())
 
     def _block(self, run: yaml.ScalarNode) -> tuple[Location, ...]:
         """Where each line of a literal block scalar is (its first line follows the ``|``)."""

@@ -56,9 +56,9 @@ def test_the_ledger_and_a_workflow_kept_from_before_it_send_twice(tmp_path: Path
     folder = _folder(tmp_path, publish=("push:", LEDGER), notices=(DAILY, OLD_DAILY))
     [overlap] = overlaps(folder)
     assert overlap.message == (
-        "notices.yml (line 13) sends change notices daily, leaving out what pushes announced (--pushes-announced), "
-        "and publish.yml (line 12) sends change notices with the ledger on origin (--ledger): the ledger does not know what the "
-        "other sends, so each message goes out twice")
+        "notices.yml (line 13) sends change notices without a ledger, leaving out what pushes announced "
+        "(--pushes-announced), on its schedule, and publish.yml (line 12) sends change notices with the ledger on origin "
+        "(--ledger), on push: the ledger does not know what the other sends, so each message goes out twice")
     assert overlap.location.file.endswith("notices.yml") and (overlap.location.line, overlap.location.col) == (13, 11)
     assert overlap.hint.startswith("remove this step")
 
@@ -90,31 +90,53 @@ def test_what_init_writes_sends_once(tmp_path: Path) -> None:
     ({"a": (DAILY, "legalgen notices --send --brand a"), "own": (DAILY, "legalgen notices --send")}, []),
     # twice
     ({"a": (DAILY, "legalgen notices --send"), "b": (DAILY, "legalgen notices --send")},
-     [("b.yml (line 13) sends change notices daily, without a ledger, and a.yml (line 13) sends change notices daily, "
-      "without a ledger: each message due that day goes out twice")]),
+     [("b.yml (line 13) sends change notices without a ledger, on its schedule, and a.yml (line 13) sends change"
+       " notices without a ledger, on its schedule: each message due that day goes out twice")]),
     ({"publish": ("push:", OLD_PUSH), "notices": (DAILY, "legalgen notices --send")},
-     [("publish.yml (line 12) sends change notices on each push (--since), and notices.yml (line 13) sends change "
-      "notices daily, without a ledger: the announcement of a version pushed on or after its publication date goes "
-      "out twice")]),
+     [("publish.yml (line 12) sends change notices without a ledger, announcing the versions each push brings "
+       "(--since), on push, and notices.yml (line 13) sends change notices without a ledger, on its schedule: "
+       "the announcement of a version pushed on or after its publication date goes out twice")]),
     ({"a": ("push:", OLD_PUSH), "b": ("push:", OLD_PUSH), "notices": (DAILY, OLD_DAILY)},
-     [("b.yml (line 12) sends change notices on each push (--since), and a.yml (line 12) sends change notices on each "
-      "push (--since): the announcement of each version a push brings goes out twice")]),
+     [("b.yml (line 12) sends change notices without a ledger, announcing the versions each push brings (--since), "
+       "on push, and a.yml (line 12) sends change notices without a ledger, announcing the versions each push brings "
+       "(--since), on push: the announcement of each version a push brings goes out twice")]),
     ({"brands": (DAILY, "legalgen notices --send --brands --shard 1/4 --ledger origin"),
       "one": (DAILY, "legalgen notices --send --brand a")},
-     [("one.yml (line 13) sends change notices daily, without a ledger, and brands.yml (line 13) sends change notices "
-      "with the ledger on origin (--ledger): the ledger does not know what the other sends, so each message goes out twice")]),
+     [("one.yml (line 13) sends change notices without a ledger, on its schedule, and brands.yml (line 13) sends"
+       " change notices with the ledger on origin (--ledger), on its schedule: the ledger does not know what the"
+       " other sends, so each message goes out twice")]),
     ({"a": (DAILY, LEDGER), "b": ("push:", LEDGER.replace("origin", "upstream"))},
-     [("b.yml (line 12) sends change notices with the ledger on upstream (--ledger), and a.yml (line 13) sends change "
-       "notices with the ledger on origin (--ledger): two ledgers know nothing of each other, so each message goes out "
-       "twice")]),
+     [("b.yml (line 12) sends change notices with the ledger on upstream (--ledger), on push, and a.yml (line 13) "
+       "sends change notices with the ledger on origin (--ledger), on its schedule: two ledgers know nothing of each "
+       "other, so each message goes out twice")]),
     ({"a": (DAILY, LEDGER), "b": ("push:", LEDGER.replace("origin", '"$REMOTE"'))}, []),  # not known: not compared
+    # one sender, more than once a day
+    ({"notices": ("push:\n  schedule:\n    - cron: \"5 0 * * *\"", "legalgen notices --send --recipients r.csv")},
+     [("notices.yml (line 14) sends change notices without a ledger, on its schedule and push: each run on push "
+       "sends the messages due that day again")]),
+    ({"notices": ("workflow_run:\n    workflows: [Publish]", "legalgen notices --send --recipients r.csv")},
+     [("notices.yml (line 13) sends change notices without a ledger, on workflow_run: each run on workflow_run sends "
+       "the messages due that day again")]),
+    # the same source, however it is named; a step for runs by hand
+    ({"a": (DAILY, "legalgen notices --send --source policy"),
+      "b": (DAILY, 'legalgen notices --send --root "$GITHUB_WORKSPACE"')},
+     [("b.yml (line 13) sends change notices without a ledger, on its schedule, and a.yml (line 13) sends change "
+       "notices without a ledger, on its schedule: each message due that day goes out twice")]),
+    ({"publish": ("push:\n  workflow_dispatch:", LEDGER),
+      "manual": ("push:\n  workflow_dispatch:", "legalgen notices --send --as-of 2026-11-01")}, None),
     # never sent
     ({"notices": (DAILY, OLD_DAILY)},
-     [("notices.yml (line 13) sends change notices daily, leaving out what pushes announced (--pushes-announced), but "
-      "no workflow announces the versions each push brings (--since): a version pushed on or after its publication "
-      "date is never announced")]),
+     [("notices.yml (line 13) sends change notices without a ledger, leaving out what pushes announced "
+       "(--pushes-announced), on its schedule, but no workflow announces the versions each push brings "
+       "(--since): a version pushed on or after its publication date is never announced")]),
 ])
-def test_arrangements(tmp_path: Path, files: dict[str, tuple[str, str]], expected: list[str]) -> None:
+def test_arrangements(tmp_path: Path, files: dict[str, tuple[str, str]], expected: list[str] | None) -> None:
+    if expected is None:  # the second workflow's step runs by hand only
+        text = (_folder(tmp_path, **files) / "manual.yml").read_text(encoding="utf-8")
+        guarded = text.replace("      - name: Send\n", "      - name: Send\n        if: github.event_name == 'workflow_dispatch'\n")
+        (tmp_path / ".github" / "workflows" / "manual.yml").write_text(guarded, encoding="utf-8")
+        assert overlaps(tmp_path / ".github" / "workflows") == []
+        return
     assert [overlap.message for overlap in overlaps(_folder(tmp_path, **files))] == expected
 
 
@@ -126,5 +148,5 @@ def test_check_reports_c11_for_the_project(tmp_path: Path) -> None:
     _folder(tmp_path, **{"legal-notices": (DAILY, OLD_DAILY)})
     kept = runner.invoke(main, ["check", "--root", str(tmp_path)])
     assert ".github/workflows/legal-notices.yml:13:11: warning C11 legal-notices.yml (line 13) sends change " \
-        "notices daily" in kept.output, kept.output
+        "notices without a ledger" in kept.output, kept.output
     assert "each message goes out twice" in kept.output and "remove this step" in kept.output
