@@ -290,7 +290,7 @@ def publishing_branch(target: Path) -> tuple[str, str]:
                         "its default branch): if yours is another, change `branches:` in "
                         ".github/workflows/legal-publish*.yml")
     name, how = found
-    if not _PLAIN_BRANCH.fullmatch(name) or ".." in name:
+    if not _PLAIN_BRANCH.fullmatch(name):
         return "main", (f"the workflows publish the branch main on every push: {how}, {name!r}, has characters a "
                         "branch filter reads as a pattern; change `branches:` in .github/workflows/legal-publish*.yml")
     return name, (f"the workflows publish the branch {name} on every push ({how}); if the site is published from "

@@ -123,7 +123,7 @@ def _sender(workflow: str, events: frozenset[str], step: Step, line: int, words:
                 index += 1
                 value = words[index] if index < len(words) else ""
             if name == "--brand":
-                brands.add(EVERY_BRAND if "${{" in value or "$" in value else value)  # an expression: any brand
+                brands.add(EVERY_BRAND if "$" in value else value)  # a variable or expression: any brand
             else:
                 options[{"-s": "--source", "-o": "--output"}.get(name, name)] = value
         elif word.startswith("--"):

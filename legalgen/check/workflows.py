@@ -68,7 +68,7 @@ class Workflow:
     events: frozenset[str]
     triggers: yaml.Node
     on: Location
-    text: tuple[str, ...]  # the file's lines
+    source_lines: tuple[str, ...]
 
     def steps(self) -> Iterator[Step]:
         """Every step with a ``run:`` script, in order: each once, however often YAML aliases
@@ -97,7 +97,7 @@ class Workflow:
         if run.style != "|":
             return ()
         first = run.start_mark.line + 1
-        lines = self.text[first:first + len(run.value.splitlines())]
+        lines = self.source_lines[first:first + len(run.value.splitlines())]
         return tuple(Location(self.on.file, first + number + 1, len(line) - len(line.lstrip(" ")) + 1)
                      for number, line in enumerate(lines))
 

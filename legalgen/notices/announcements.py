@@ -145,7 +145,6 @@ def unrecorded_messages(loaded: LoadedPolicy, history: History, as_of: dt.date, 
     due: list[DueMessage] = []
     covered: list[DueMessage] = []
     warnings: list[str] = []
-
     assumed: list[tuple[DueMessage, dt.date]] = []
 
     def sent(notice: Notice, reason: NoticeKind, day: dt.date | None) -> bool:

@@ -380,10 +380,11 @@ def read_yaml(path: Path, name: str, limits: Limits | None = None) -> tuple[Sour
     except MarkedYAMLError as error:
         problem = " ".join(str(error.problem or error.context or "invalid YAML").split())
         if "maximum nesting depth" in problem:  # libyaml's own bound (PyYAML 6.0.4), met before legalgen's
-            deepest = f"{limits.max_depth} levels" if limits.max_depth < _LIBYAML_DEPTH else "the YAML parser allows"
-            return None, [Diagnostic("S011", f"nesting deeper than {deepest}", _mark(name, error),
-                                     hint="raise LEGALGEN_MAX_DEPTH if it is genuine" if limits.max_depth < _LIBYAML_DEPTH
-                                     else "nest less deeply")]
+            if limits.max_depth < _LIBYAML_DEPTH:
+                problem, hint = f"nesting deeper than {limits.max_depth} levels", "raise LEGALGEN_MAX_DEPTH if it is genuine"
+            else:
+                problem, hint = "nesting deeper than the YAML parser allows", "nest less deeply"
+            return None, [Diagnostic("S011", problem, _mark(name, error), hint=hint)]
         start, end = error.context_mark, error.problem_mark
         if error.problem and str(error.context or "").startswith(("while scanning", "while parsing")) and \
                 start is not None and end is not None and start.line < end.line:

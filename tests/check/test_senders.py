@@ -117,27 +117,31 @@ def test_what_init_writes_sends_once(tmp_path: Path) -> None:
     ({"notices": ("workflow_run:\n    workflows: [Publish]", "legalgen notices --send --recipients r.csv")},
      [("notices.yml (line 13) sends change notices without a ledger, on workflow_run: each run on workflow_run sends "
        "the messages due that day again")]),
-    # the same source, however it is named; a step for runs by hand
+    # the same source, however it is named
     ({"a": (DAILY, "legalgen notices --send --source policy"),
       "b": (DAILY, 'legalgen notices --send --root "$GITHUB_WORKSPACE"')},
      [("b.yml (line 13) sends change notices without a ledger, on its schedule, and a.yml (line 13) sends change "
        "notices without a ledger, on its schedule: each message due that day goes out twice")]),
-    ({"publish": ("push:\n  workflow_dispatch:", LEDGER),
-      "manual": ("push:\n  workflow_dispatch:", "legalgen notices --send --as-of 2026-11-01")}, None),
     # never sent
     ({"notices": (DAILY, OLD_DAILY)},
      [("notices.yml (line 13) sends change notices without a ledger, leaving out what pushes announced "
        "(--pushes-announced), on its schedule, but no workflow announces the versions each push brings "
        "(--since): a version pushed on or after its publication date is never announced")]),
 ])
-def test_arrangements(tmp_path: Path, files: dict[str, tuple[str, str]], expected: list[str] | None) -> None:
-    if expected is None:  # the second workflow's step runs by hand only
-        text = (_folder(tmp_path, **files) / "manual.yml").read_text(encoding="utf-8")
-        guarded = text.replace("      - name: Send\n", "      - name: Send\n        if: github.event_name == 'workflow_dispatch'\n")
-        (tmp_path / ".github" / "workflows" / "manual.yml").write_text(guarded, encoding="utf-8")
-        assert overlaps(tmp_path / ".github" / "workflows") == []
-        return
+def test_arrangements(tmp_path: Path, files: dict[str, tuple[str, str]], expected: list[str]) -> None:
     assert [overlap.message for overlap in overlaps(_folder(tmp_path, **files))] == expected
+
+
+def test_a_step_for_runs_by_hand_sends_nothing_by_itself(tmp_path: Path) -> None:
+    """A resend step behind `if: github.event_name == 'workflow_dispatch'` in a workflow that
+    also runs on push is not a sender; without the guard it is."""
+    folder = _folder(tmp_path, publish=("push:\n  workflow_dispatch:", LEDGER),
+                     manual=("push:\n  workflow_dispatch:", "legalgen notices --send --as-of 2026-11-01"))
+    assert [overlap.location.file.rsplit("/", 1)[-1] for overlap in overlaps(folder)] == ["manual.yml"]
+    text = (folder / "manual.yml").read_text(encoding="utf-8")
+    guarded = text.replace("      - name: Send\n", "      - name: Send\n        if: github.event_name == 'workflow_dispatch'\n")
+    (folder / "manual.yml").write_text(guarded, encoding="utf-8")
+    assert overlaps(folder) == []
 
 
 def test_check_reports_c11_for_the_project(tmp_path: Path) -> None:
