@@ -253,8 +253,9 @@ def check(root: Path, source: Path | None, output_format: str, grouped: bool, ex
     exits 0 with a one-line summary when there is no error. Released versions are verified
     against their hashes and versions/index.yaml; with --against, against git history. Rules follow the site's jurisdictions and audience; site.yaml can
     turn a rule off or change its level with a reason (`checks: {G22: {level: off, reason: ...}}`).
-    With --brand or --brands, each brand is checked over the base source; json and sarif then
-    hold the findings of all of them, once each, a finding of only some brands naming them.
+    With --brand or --brands, each brand is checked over the base source and the report
+    holds the findings of all of them, once each: one in the base source or the workflows
+    is reported once, a finding of only some brands names them.
     """
     from legalgen.check import rules
 
@@ -272,32 +273,34 @@ def check(root: Path, source: Path | None, output_format: str, grouped: bool, ex
     if len(projects) == 1:
         errors, _ = _check_one(projects[0], output_format, grouped, show_coverage, against, verify_signatures, as_of)
         sys.exit(1 if errors else 0)
-    merged = output_format in ("json", "sarif")
     collected: dict[tuple[Any, ...], tuple[Diagnostic, list[str]]] = {}
     failed = 0
     for project in projects:
-        if not merged:
-            click.echo(f"brand {project.name}:", err=True)
+        click.echo(f"brand {project.name}:", err=True)
         errors, findings = _check_one(project, output_format, grouped, False, against, verify_signatures, as_of,
-                                      echo=not merged)
+                                      echo=False)
         failed += bool(errors)
         for finding in findings:
             collected.setdefault((str(finding.location), finding.code, finding.message), (finding, []))[1].append(
                 project.name)
-    if merged:
-        _print_diagnostics(sorted((_of_brands(finding, names, len(projects)) for finding, names in collected.values()),
-                                  key=Diagnostic.sort_key), output_format, grouped)
+    checked = [project.name for project in projects]
+    _print_diagnostics(sorted((_of_brands(finding, names, checked) for finding, names in collected.values()),
+                              key=Diagnostic.sort_key), output_format, grouped)
     click.echo(f"{len(projects)} brand(s) checked, {failed} with errors", err=True)
     sys.exit(1 if failed else 0)
 
 
-def _of_brands(finding: Diagnostic, names: list[str], checked: int) -> Diagnostic:
-    """A finding of ``check --brands`` in merged output: one found in only some of the brands
-    checked names them (a finding in the base source may hold for some brands only)."""
-    if len(names) == checked:
+def _of_brands(finding: Diagnostic, names: list[str], checked: list[str]) -> Diagnostic:
+    """A finding of ``check --brands`` in the report of all brands: one found in only some of
+    the brands checked names them, or those it was not found in, whichever are fewer (a finding
+    in the base source may hold for some brands only)."""
+    if len(names) == len(checked):
         return finding
-    return dataclasses.replace(finding, message=f"{finding.message} (brand{'s' if len(names) > 1 else ''} "
-                                                f"{', '.join(names)})")
+    found = set(names)
+    others = [name for name in checked if name not in found]
+    which = (f"every brand but {', '.join(others)}" if len(others) < len(names)
+             else f"brand{'s' if len(names) > 1 else ''} {', '.join(names)}")
+    return dataclasses.replace(finding, message=f"{finding.message} ({which})")
 
 
 def _check_one(project: Any, output_format: str, grouped: bool, show_coverage: bool, against: str | None,

@@ -125,17 +125,38 @@ def test_an_unknown_key_is_the_schema_error_it_always_is(project: Path) -> None:
     assert (problem.code, problem.location.line) == ("S002", 2) and "did you mean 'email'" in problem.message
 
 
-def test_a_ci_log_shows_each_brands_findings_under_its_name(project: Path) -> None:
-    """Findings go to stdout and the brand headings to stderr; a log that takes both (a pipe,
-    as in CI) keeps them in order."""
+def test_a_ci_log_shows_each_brand_as_it_is_checked_then_each_finding_once(project: Path) -> None:
+    """The brand headings and summaries go to stderr as each brand is checked; the findings of
+    all brands follow on stdout, once each, one of some brands naming them."""
     _write(project, brand_name(2), "site.yaml", "company:\n  emial: x@y.example\n")
     result = subprocess.run([sys.executable, "-m", "legalgen", "check", "--brands", "--root", str(project)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
     lines = result.stdout.splitlines()
     assert result.returncode == 1, result.stdout
-    problem = next(n for n, line in enumerate(lines) if "error S002" in line)
-    assert lines.index(f"brand {brand_name(2)}:") < problem < lines.index(f"brand {brand_name(3)}:")
+    [problem] = [line for line in lines if "error S002" in line]
+    assert problem.endswith(f"(brand {brand_name(2)})")
+    assert lines.index(f"brand {brand_name(1)}:") < lines.index(f"brand {brand_name(3)}:") < lines.index(problem)
     assert lines[-1] == "3 brand(s) checked, 1 with errors"
+
+
+def test_a_finding_of_the_base_or_the_workflows_is_reported_once_for_all_brands(project: Path) -> None:
+    workflows = project / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    for name in ("a.yml", "b.yml"):  # two daily senders without a ledger: each message goes out twice (C11)
+        (workflows / name).write_text('on:\n  schedule: [{cron: "5 0 * * *"}]\njobs:\n  send:\n    steps:\n'
+                                      "      - run: legalgen notices --send --brands\n", encoding="utf-8")
+    for index in (2, 3):  # an error of two brands of three
+        _write(project, brand_name(index), "site.yaml", "company:\n  vat_id: null\n")
+    runner = CliRunner()
+    for output_format in ("text", "github", "json"):
+        result = runner.invoke(main, ["check", "--root", str(project), "--brands", "--as-of", AS_OF,
+                                      "--format", output_format])
+        assert result.exit_code == 1, result.output
+        assert result.stdout.count("C11") == 1, result.stdout
+        assert result.stdout.count("I01") == 1 and f"lacks vat_id [DE DDG §5] (every brand but {brand_name(1)})" \
+            in result.stdout
+    one = runner.invoke(main, ["check", "--root", str(project), "--brand", brand_name(1), "--as-of", AS_OF])
+    assert one.stdout.count("C11") == 1
 
 
 # --------------------------------------------------------------------------- choosing brands
@@ -430,9 +451,11 @@ def test_merged_findings_name_their_brands_unless_every_brand_has_them() -> None
     from legalgen.diagnostics import Diagnostic, Location
 
     finding = Diagnostic("G03", "no retention period", Location("policy/privacy.yaml", 3, 1))
-    assert _of_brands(finding, ["a", "b"], 2) is finding
-    assert _of_brands(finding, ["a", "b"], 3).message == "no retention period (brands a, b)"
-    assert _of_brands(finding, ["b"], 3).message == "no retention period (brand b)"
+    assert _of_brands(finding, ["a", "b"], ["a", "b"]) is finding
+    assert _of_brands(finding, ["a", "b"], ["a", "b", "c", "d"]).message == "no retention period (brands a, b)"
+    assert _of_brands(finding, ["b"], ["a", "b"]).message == "no retention period (brand b)"
+    assert _of_brands(finding, ["a", "c", "d"], ["a", "b", "c", "d"]).message == \
+        "no retention period (every brand but b)"
 
 
 def test_trace_and_serve_take_a_brand(project: Path) -> None:
