@@ -344,7 +344,9 @@ def notices_sent_once(context: Context) -> Iterator[Finding]:
     while the publishing workflow runs `legalgen notices --send --ledger origin`; or two
     daily workflows send without a ledger; or two record in different remotes; or one
     without a ledger runs on push and on a schedule; or a daily run with `--pushes-announced`
-    and no run on each push with `--since`.
+    and no run on each push with `--since`; or one without a ledger in a job whose matrix runs
+    the same command for each entry. The folder a `cd` takes the script to counts, and a
+    reusable workflow runs on the events of the workflows that call it.
 
     Passes: only senders with `--ledger`, or without a ledger exactly one run on each push
     with `--since` and one daily run with `--pushes-announced`.

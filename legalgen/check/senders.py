@@ -9,31 +9,37 @@ init`` wrote before the ledger: a run on each push with ``--since`` (the announc
 the push brought) and one daily run with ``--pushes-announced`` (everything else).
 :func:`overlaps` reports every other arrangement of senders for the same site: messages sent
 twice, or announcements nobody sends. Two senders are for the same site when they read the
-same source (``working-directory``, ``--root`` and ``--source`` resolved; the source defaults
-to ``policy/`` under the root) and name a common site: the project's own (no brand option), a
-brand (``--brand NAME``) or every brand (``--brands``).
+same source (``working-directory``, ``cd``, ``--root`` and ``--source`` resolved; the source
+defaults to ``policy/`` under the root) and name a common site: the project's own (no brand
+option), a brand (``--brand NAME``) or every brand (``--brands``). A reusable workflow
+(``workflow_call``) starts on what starts the workflows of the folder that call it, and a
+job's matrix runs a command without a variable the same way once per entry.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 import shlex
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from legalgen.check.workflows import Step, workflows
+from legalgen.check.workflows import Step, Workflow, workflows
 from legalgen.diagnostics import Location
 
-#: Shell tokens that end a command.
+#: Shell tokens that end a command; a word of punctuation alone (``)&&``) does too.
 _SEPARATORS = {"&&", "||", ";", "|", "&", ";;", "(", ")"}
+_PUNCTUATION = "();&|"
 #: The options of `legalgen notices` that take a value.
 _VALUED = {"--root", "--source", "-s", "--as-of", "--output", "-o", "--recipients", "--since", "--ledger", "--brand",
            "--shard"}
 #: The site a sender without a brand option sends for (the project's own), and every brand.
 OWN, EVERY_BRAND = "", "*"
 #: How a script names the checkout's top.
-_WORKSPACE = ("${{ github.workspace }}", "$GITHUB_WORKSPACE", "${GITHUB_WORKSPACE}")
+_WORKSPACE = ("${{github.workspace}}", "$GITHUB_WORKSPACE", "${GITHUB_WORKSPACE}")
+#: An expression GitHub puts in a script before the shell reads it; read as one word.
+_EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}")
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,7 @@ class Sender:
     since: bool
     pushes_announced: bool
     events: frozenset[str]  # what starts it (workflow_dispatch left out)
+    copies: int | None = 1  # how often each run sends (the entries of a matrix that runs it alike), None: not known
 
     @property
     def described(self) -> str:
@@ -79,13 +86,15 @@ def _path(folder: str, value: str) -> str:
     return posixpath.normpath(posixpath.join(folder or ".", value))
 
 
-def _commands(script: str) -> Iterator[tuple[int, list[str]]]:
-    """The commands of a shell script, as word lists with the line (from 0) each starts on (a
-    line shlex cannot split is split at blanks)."""
+def _commands(script: str, folder: str = "") -> Iterator[tuple[int, list[str], str]]:
+    """The commands of a shell script run in ``folder``, as word lists with the line (from 0)
+    each starts on and the folder it runs in: a ``cd`` moves the commands after it, to the end
+    of its subshell ``( )``. A line shlex cannot split is split at blanks."""
     number = 0
+    outer: list[str] = []  # the folders of the enclosing shells
     for line in script.replace("\\\n", "\x00").splitlines():  # continued lines stay one
         start, number = number, number + 1 + line.count("\x00")
-        line = line.replace("\x00", " ")
+        line = _EXPRESSION.sub(lambda found: "${{" + "".join(found[1].split()) + "}}", line.replace("\x00", " "))
         lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
         lexer.whitespace_split = True
         try:
@@ -94,12 +103,28 @@ def _commands(script: str) -> Iterator[tuple[int, list[str]]]:
             words = line.split()
         command: list[str] = []
         for word in [*words, ";"]:
-            if word in _SEPARATORS:
+            if not word.strip(_PUNCTUATION) or word in _SEPARATORS:  # `;`, `&&`, `)&&`, `((`
                 if command:
-                    yield start, command
+                    yield start, command, folder
+                    if command[0] == "cd":
+                        folder = _moved(folder, command[1:])
                 command = []
+                for mark in word:
+                    if mark == "(":
+                        outer.append(folder)
+                    elif mark == ")" and outer:
+                        folder = outer.pop()
             else:
                 command.append(word)
+
+
+def _moved(folder: str, words: list[str]) -> str:
+    """Where ``cd`` with ``words`` goes from ``folder`` (a path of its own for ``cd``, ``cd -``
+    or ``cd ~``: a folder no other step is known to share)."""
+    target = next((word for word in words if not word.startswith("-") or word == "-"), "~")
+    if target == "-" or target.startswith("~"):
+        return f"{target} (cd)"
+    return _path(folder, target)
 
 
 def _notices_options(command: list[str]) -> list[str] | None:
@@ -110,7 +135,8 @@ def _notices_options(command: list[str]) -> list[str] | None:
     return None
 
 
-def _sender(workflow: str, events: frozenset[str], step: Step, line: int, words: list[str]) -> Sender | None:
+def _sender(workflow: str, events: frozenset[str], step: Step, line: int, folder: str,
+            words: list[str]) -> Sender | None:
     options: dict[str, str] = {}
     flags: set[str] = set()
     brands: set[str] = set()
@@ -133,10 +159,10 @@ def _sender(workflow: str, events: frozenset[str], step: Step, line: int, words:
         return None
     sites = frozenset({EVERY_BRAND} if "--brands" in flags or "--shard" in options else brands or {OWN})
     source = options.get("--source")
-    project = _path(step.folder, source) if source else posixpath.join(_path(step.folder, options.get("--root", ".")),
-                                                                      "policy")
+    project = _path(folder, source) if source else posixpath.join(_path(folder, options.get("--root", ".")), "policy")
+    alike = not any("$" in word for word in words)  # the same command in each entry of the job's matrix
     return Sender(workflow, step.at(line), posixpath.normpath(project), sites, options.get("--ledger"),
-                  "--since" in options, "--pushes-announced" in flags, events)
+                  "--since" in options, "--pushes-announced" in flags, events, step.runs if alike else 1)
 
 
 def _by_hand(condition: str) -> bool:
@@ -145,19 +171,41 @@ def _by_hand(condition: str) -> bool:
     return any(f"github.event_name == {quote}workflow_dispatch{quote}" in spaced for quote in "'\"")
 
 
+def _started_by(every: list[Workflow]) -> dict[str, frozenset[str]]:
+    """The events that start each workflow, ``workflow_dispatch`` left out: its own, and for a
+    reusable workflow that others in the folder call (``workflow_call``), theirs (a call from a
+    job for runs by hand adds none)."""
+    callers: dict[str, list[str]] = {}
+    for workflow in every:
+        for callee, condition in workflow.calls():
+            callers.setdefault(callee, []).extend([] if _by_hand(condition) else [workflow.name])
+    by_name = {workflow.name: workflow for workflow in every}
+
+    def events(name: str, seen: frozenset[str]) -> frozenset[str]:
+        own = by_name[name].events - {"workflow_dispatch"}
+        if "workflow_call" not in own or name not in callers:
+            return own
+        called = [events(caller, seen | {name}) for caller in callers[name] if caller not in seen]
+        return frozenset().union(own - {"workflow_call"}, *called)
+
+    return {name: events(name, frozenset()) for name in by_name}
+
+
 def senders(folder: Path) -> list[Sender]:
     """Every step of the workflows in ``folder`` that sends notices when it starts by itself."""
     found = []
-    for workflow in workflows(folder):
-        events = workflow.events - {"workflow_dispatch"}
+    every = workflows(folder)
+    started = _started_by(every)
+    for workflow in every:
+        events = started[workflow.name]
         if not events:
             continue  # run by hand: a deliberate resend
         for step in workflow.steps():
             if _by_hand(step.condition):
                 continue
-            for line, command in _commands(step.script):
+            for line, command, where in _commands(step.script, step.folder):
                 words = _notices_options(command)
-                sender = None if words is None else _sender(workflow.name, events, step, line, words)
+                sender = None if words is None else _sender(workflow.name, events, step, line, where, words)
                 if sender is not None:
                     found.append(sender)
     return found
@@ -208,6 +256,13 @@ def overlaps(folder: Path) -> list[Overlap]:
             continue
         hint = ("send with a ledger instead, from one workflow: `legalgen notices --send --ledger origin` after each "
                 "deployment")
+        if sender.copies != 1:
+            times = "once for each entry" if sender.copies is None else f"{sender.copies} times"
+            found.append(Overlap(
+                f"{sender.described}, in a job whose matrix runs the same command {times}: each message it sends "
+                f"goes out {times}", sender.location,
+                "take the step out of the matrix job, or send with a ledger (`--ledger origin`): the ledger sends "
+                "each message once, however many jobs run it"))
         if not sender.since and sender.events - {"schedule"}:
             found.append(Overlap(
                 f"{sender.described}: each run on {_listed(sender.events - {'schedule'})} sends the messages due "

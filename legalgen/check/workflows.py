@@ -22,6 +22,8 @@ from legalgen.files import read_within
 _MAX_BYTES = 1_000_000
 #: The most characters of step scripts read from one workflow (YAML aliases can repeat a script).
 _MAX_SCRIPTS = 2 * _MAX_BYTES
+#: How a job names a reusable workflow of the same repository.
+_LOCAL = "./.github/workflows/"
 
 
 def get(node: yaml.Node | None, key: str) -> yaml.Node | None:
@@ -53,6 +55,7 @@ class Step:
     folder: str
     lines: tuple[Location, ...] = ()
     condition: str = ""  # the job's and the step's ``if:``
+    runs: int | None = 1  # how often the job runs each time it starts: its matrix's entries, None if not known
 
     def at(self, line: int) -> Location:
         """Where line ``line`` (from 0) of the script is: itself in a literal block, else the script's start."""
@@ -80,6 +83,7 @@ class Workflow:
         for _, job in jobs.value if isinstance(jobs, yaml.MappingNode) else ():
             folder = _folder(job) or default
             guard = text(get(job, "if")) or ""
+            runs = _entries(get(get(job, "strategy"), "matrix"))
             for step in items(get(job, "steps")):
                 run = get(step, "run")
                 if isinstance(run, yaml.ScalarNode) and id(run) not in seen:
@@ -90,7 +94,16 @@ class Workflow:
                     mark = run.start_mark
                     yield Step(run.value, Location(self.on.file, mark.line + 1, mark.column + 1),
                                text(get(step, "working-directory")) or folder, self._block(run),
-                               f"{guard} {text(get(step, 'if')) or ''}".strip())
+                               f"{guard} {text(get(step, 'if')) or ''}".strip(), runs)
+
+    def calls(self) -> Iterator[tuple[str, str]]:
+        """The workflows of the same folder its jobs call (``uses: ./.github/workflows/x.yml``),
+        by file name, each with the calling job's ``if:``."""
+        jobs = get(self.root, "jobs")
+        for _, job in jobs.value if isinstance(jobs, yaml.MappingNode) else ():
+            uses = text(get(job, "uses")) or ""
+            if uses.startswith(_LOCAL) and "/" not in uses.removeprefix(_LOCAL):
+                yield uses.removeprefix(_LOCAL), text(get(job, "if")) or ""
 
     def _block(self, run: yaml.ScalarNode) -> tuple[Location, ...]:
         """Where each line of a literal block scalar is (its first line follows the ``|``)."""
@@ -105,6 +118,25 @@ class Workflow:
     def automatic(self) -> bool:
         """Whether it runs without anyone starting it: on a push or a schedule."""
         return bool(self.events & {"push", "schedule"})
+
+
+def _entries(matrix: yaml.Node | None) -> int | None:
+    """How many jobs a ``strategy.matrix`` makes (1 without one): the product of its lists'
+    lengths, ``include`` alone counting its entries; None for one not known before the run
+    (an expression). ``exclude`` and ``include`` beside lists are not counted."""
+    if matrix is None:
+        return 1
+    if not isinstance(matrix, yaml.MappingNode):
+        return None
+    lists = [value for name, value in matrix.value if text(name) not in ("include", "exclude")]
+    if not lists:
+        return len(items(get(matrix, "include"))) or 1
+    count = 1
+    for value in lists:
+        if not isinstance(value, yaml.SequenceNode):
+            return None
+        count *= len(value.value)
+    return count
 
 
 def _folder(node: yaml.Node | None) -> str:

@@ -47,9 +47,77 @@ def test_a_step_is_read_as_the_command_runs() -> None:
 
     script = ("set -e\nlegalgen build && python -m legalgen notices --send --ledger=origin \\\n  --brand a\n"
               "echo 'legalgen notices --send' # quoted: not a command\n")
-    commands = [(line, words) for line, words in _commands(script) if _notices_options(words) is not None]
+    commands = [(line, words) for line, words, _ in _commands(script) if _notices_options(words) is not None]
     assert commands == [(1, ["python", "-m", "legalgen", "notices", "--send", "--ledger=origin", "--brand", "a"])]
-    assert [line for line, _ in _commands(script)] == [0, 1, 1, 3]  # set, build, notices, echo
+    assert [line for line, _, _ in _commands(script)] == [0, 1, 1, 3]  # set, build, notices, echo
+
+
+def test_a_command_runs_where_cd_took_the_script() -> None:
+    """`cd` moves the commands after it, to the end of its subshell; an expression is one word."""
+    from legalgen.check.senders import _commands
+
+    script = ("(cd a && legalgen build)&& legalgen notices --send\ncd -P ${{ github.workspace }}/b\n"
+              "legalgen notices --send --root ../c\ncd\nlegalgen notices --send\n")
+    folders = [(words[0], folder) for _, words, folder in _commands(script, "site")]
+    assert folders == [("cd", "site"), ("legalgen", "site/a"), ("legalgen", "site"), ("cd", "site"),
+                       ("legalgen", "b"), ("cd", "b"), ("legalgen", "~ (cd)")]
+
+
+def test_senders_read_the_folder_cd_went_to(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, a=(DAILY, "cd site && legalgen notices --send"),
+                     b=(DAILY, "legalgen notices --send --root site"), c=(DAILY, "legalgen notices --send"))
+    assert [sender.project for sender in senders(folder)] == ["site/policy", "site/policy", "policy"]
+    [overlap] = overlaps(folder)
+    assert overlap.message.startswith("b.yml (line 13)") and "and a.yml (line 13)" in overlap.message
+
+
+MATRIX = WORKFLOW.replace("    runs-on: ubuntu-latest\n", "    runs-on: ubuntu-latest\n    strategy:\n      matrix:\n{matrix}\n")
+
+
+@pytest.mark.parametrize(("matrix", "command", "expected"), [
+    ("        os: [a, b]\n        py: ['3.11', '3.12', '3.13']", "legalgen notices --send --recipients r.csv",
+     "in a job whose matrix runs the same command 6 times: each message it sends goes out 6 times"),
+    ("        include: [{a: 1}, {a: 2}]", "legalgen notices --send",
+     "in a job whose matrix runs the same command 2 times: each message it sends goes out 2 times"),
+    ("        ${{ fromJSON(needs.list.outputs.entries) }}", "legalgen notices --send",
+     ("in a job whose matrix runs the same command once for each entry: each message it sends goes out once for "
+     "each entry")),
+    ("        brand: [a, b]", "legalgen notices --send --brand ${{ matrix.brand }}", None),  # one brand each
+    ("        os: [a, b]", LEDGER, None),  # the ledger sends each once
+    ("        os: [a]", "legalgen notices --send", None),
+])
+def test_a_matrix_job_sends_once_per_entry(tmp_path: Path, matrix: str, command: str, expected: str | None) -> None:
+    folder = tmp_path / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    (folder / "m.yml").write_text(MATRIX.format(name="m", trigger=DAILY, command=command, matrix=matrix),
+                                  encoding="utf-8")
+    found = [overlap.message for overlap in overlaps(folder)]
+    line = 15 + len(matrix.splitlines())
+    assert found == ([] if expected is None else
+                     [f"m.yml (line {line}) sends change notices without a ledger, on its schedule, {expected}"])
+
+
+CALLER = "name: {name}\non:\n  {trigger}\njobs:\n  call:\n{guard}    uses: ./.github/workflows/send.yml\n"
+
+
+@pytest.mark.parametrize(("callers", "expected"), [
+    # started by its caller's schedule: once a day, as a daily sender should
+    ({"daily": (DAILY, "")}, []),
+    ({"publish": ("push:", "")},
+     [("send.yml (line 12) sends change notices without a ledger, on push: each run on push sends the messages due "
+      "that day again")]),
+    ({"manual": ("workflow_dispatch:", "")}, []),
+    ({"daily": ("push:\n  workflow_dispatch:", "    if: github.event_name == 'workflow_dispatch'\n")}, []),
+    # called from elsewhere: what starts it is not known here
+    ({}, [("send.yml (line 12) sends change notices without a ledger, on workflow_call: each run on workflow_call "
+          "sends the messages due that day again")]),
+])
+def test_a_reusable_workflow_is_started_by_what_starts_its_callers(
+        tmp_path: Path, callers: dict[str, tuple[str, str]], expected: list[str]) -> None:
+    folder = _folder(tmp_path, send=("workflow_call:", "legalgen notices --send"))
+    for name, (trigger, guard) in callers.items():
+        (folder / f"{name}.yml").write_text(CALLER.format(name=name, trigger=trigger, guard=guard), encoding="utf-8")
+    assert [overlap.message for overlap in overlaps(folder)] == expected
 
 
 def test_the_ledger_and_a_workflow_kept_from_before_it_send_twice(tmp_path: Path) -> None:
