@@ -68,7 +68,7 @@ FACTS = {
         "Right to data portability", "Send your request to <datenschutz@kanalwerk.example>",
         "Freien Hansestadt Bremen", "contact Kanalwerk Media GmbH at", "at least 30 days before",
         # the imprint
-        "Hafenstraße 12", "HRB 41207 HB", "DE 815 204 377", "Hanna Vogt",
+        "Hafenstraße 12", "HRB 41207 HB", "DE815204377", "Hanna Vogt",
     ],
 }
 

@@ -1,4 +1,4 @@
-"""Imprint / legal notice: DE §5 DDG, FR LCEN art. 6 (I01-I02)."""
+"""Imprint / legal notice: DE §5 DDG, FR LCEN art. 6, the VAT Directive (I01-I03)."""
 
 from __future__ import annotations
 
@@ -105,3 +105,45 @@ def french_legal_notice(context: Context) -> Iterator[Finding]:
     if company.address is not None and po_box(company.address.street):
         yield Finding("the registered office is a PO box (boîte postale)",
                       context.at("site", "company", "address", "street"), hint="give the siège social")
+
+
+_VAT_SEPARATORS = re.compile(r"[\s.\-]")
+
+
+def _vat_prefixes() -> frozenset[str]:
+    """The prefixes of VAT identification numbers issued in the EU: each member state's
+    country code, Greece's EL, and XI for Northern Ireland."""
+    return frozenset({"EL" if code == "GR" else code for code in knowledge.eu()} | {"XI"})
+
+
+def vat_id_as_issued(value: str) -> str | None:
+    """How an EU VAT identification number is issued (its prefix and characters, nothing
+    between them), or None for a value that is not one (another country's tax number).
+
+    >>> vat_id_as_issued("DE 329 847 561"), vat_id_as_issued("fr 40 123456789"), vat_id_as_issued("CHE-123.456.789 MWST")
+    ('DE329847561', 'FR40123456789', None)
+    """
+    compact = _VAT_SEPARATORS.sub("", value).upper()
+    return compact if compact[:2] in _vat_prefixes() and re.fullmatch(r"[A-Z]{2}[0-9A-Z+*]{2,12}", compact) else None
+
+
+@rule("I03", document="site", covers="company.vat_id", severity=Severity.WARNING,
+      source="Directive 2006/112/EC Art. 215; DE DDG §5(1) Nr. 6")
+def vat_id_written_as_issued(context: Context) -> Iterator[Finding]:
+    """The VAT identification number is written as it was issued.
+
+    Why: an EU VAT identification number is its country prefix and the number, nothing
+    between them (Art. 215 of the VAT Directive); that is the form a reader checks in the
+    Commission's VIES database and finds on invoices. Spaces, dots and dashes make another
+    string that a search does not find.
+
+    Fails: `vat_id: DE 329 847 561` or `vat_id: de329847561`.
+
+    Passes: `vat_id: DE329847561`; a number of a country outside the EU in its own form
+    (`CHE-123.456.789 MWST`).
+    """
+    value = context.policy.company.vat_id
+    issued = vat_id_as_issued(value) if value else None
+    if value and issued and issued != value:
+        yield Finding(f"the VAT identification number is written {value!r}; it is issued as {issued}, without spaces "
+                      "or dots", context.at("site", "company", "vat_id"), hint=f"write `vat_id: {issued}`")

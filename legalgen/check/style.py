@@ -76,6 +76,9 @@ CONSENT_BY_USE = {
            + r"(constitutes|means|signifies|implies)" + _GAP + r"(consent|acceptance|agreement)"],
     "de": [r"(mit|durch|bei)\s+(der|dem|den|die|Ihrer|Ihrem|Ihren|unserer|unseres)\s+(\w+\s+)?(Nutzung|Verwendung|Besuch)"
            + _GAP + r"(einverstanden|\bwilligen|stimmen\s+Sie|akzeptieren\s+Sie|Einwilligung)",
+           # "erklären Sie sich ... einverstanden": the verb's parts can close a long clause
+           r"(mit|durch|bei)\s+(der|dem|den|die|Ihrer|Ihrem|Ihren|unserer|unseres)\s+(\w+\s+)?(Nutzung|Verwendung|Besuch)"
+           + r"[^.;:!?]{0,240}?\berklären\s+Sie\s+sich[^.;:!?]{0,240}?\beinverstanden",
            r"(Nutzung|Verwendung)" + _GAP + r"gilt\s+als" + _GAP + r"(Einwilligung|Zustimmung|Annahme)",
            r"indem\s+Sie" + _GAP + r"(nutz|verwend|besuch|aufruf)\w*" + _GAP
            + r"(einverstanden|\bwilligen|stimmen\s+Sie|akzeptieren\s+Sie)"],

@@ -344,7 +344,7 @@ def make_environment(formatter: Formatter) -> jinja2.Environment:
         email=lambda value: f"<{value}>",
         link=lambda value: f"<{value}>",
         yaml_string=lambda value: json.dumps(str(value), ensure_ascii=False),
-        meta_title=lambda value: json.dumps(escape_theme_text(value), ensure_ascii=False),
+        meta_title=lambda value: json.dumps(escape_theme_text(typeset(value, locale)), ensure_ascii=False),
         category_label=lambda c: _named(c.label, c.type, formatter),
         # the catalog's in-sentence form is written as it reads there; in_sentence leaves it so
         category_in_sentence=lambda c: in_sentence(_named(c.label, c.type, formatter, "in_sentence"), locale),

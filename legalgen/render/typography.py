@@ -16,6 +16,8 @@ attribute lists, admonition markers and times such as 12:30.
 "Contact\\xa0: o'hara@a.example, 12:30, dans un délai d\\u2019un mois."
 >>> french("l'heure d'été, `l'abc`, <a title='x'>aujourd'hui</a>, 'cité'")
 "l\\u2019heure d\\u2019été, `l'abc`, <a title='x'>aujourd\\u2019hui</a>, 'cité'"
+>>> french("l'[historique](h.md), l'**offre**, 'x'")
+"l\\u2019[historique](h.md), l\\u2019**offre**, 'x'"
 >>> french("[ref]: https://a.example/x\\nVoir [ici][ref] !")
 '[ref]: https://a.example/x\\nVoir [ici][ref]\\u202f!'
 >>> french("&lt;b&gt; &amp; &#39;x&#39; !")
@@ -69,7 +71,8 @@ _PERCENT = re.compile(r"(?<=\d)[ \u00a0]?%")
 _ELISION = re.compile(r"\b([dD]e|[qQ]ue) (une?|ans?|heures?)\b")
 _ELISION_HINTS = ("e un", "e an", "e heure")
 #: A straight apostrophe between two letters (not a quotation mark, not in a number).
-_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
+#: A straight apostrophe between two letters, the second perhaps opening a link or emphasis ("l'[historique]").
+_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[\[*_]{0,3}[^\W\d_])")
 
 
 def _elide(match: re.Match[str]) -> str:

@@ -150,5 +150,5 @@ def test_c09_a_released_document_deleted_from_the_source(tmp_path: Path) -> None
     (project.source / "refund.yaml").unlink()
     result = CliRunner().invoke(main, ["check", "--root", str(project.root)], env=released_on("2026-11-24"))
     assert result.exit_code == 1, result.output
-    assert "error C09 refund has 5 released version(s) but is not in the source" in result.output
+    assert "error C09 refund has 6 released version(s) but is not in the source" in result.output
     assert "versions/refund/changelog.yaml:" in result.output

@@ -1,4 +1,4 @@
-"""Imprint family (I01-I02) on YAML snippets."""
+"""Imprint family (I01-I03) on YAML snippets."""
 
 from __future__ import annotations
 
@@ -103,3 +103,10 @@ def test_french_registered_office_is_not_a_po_box(tmp_path: Path) -> None:
     assert run(tmp_path, site=box, imprint=FRENCH_IMPRINT) == [("I02", "site.yaml", line_of(box, "street: BP"))]
     cedex = FRENCH.replace("street: 1 rue de Rivoli", "street: 1 rue de la Bourse")
     assert run(tmp_path, site=cedex, imprint=FRENCH_IMPRINT) == []
+
+
+def test_a_vat_id_is_written_as_issued(tmp_path: Path) -> None:
+    spaced = GERMAN.replace("vat_id: DE123456789", "vat_id: DE 123.456.789")
+    assert run(tmp_path, site=spaced, imprint=IMPRINT) == [("I03", "site.yaml", line_of(spaced, "vat_id:"))]
+    swiss = GERMAN.replace("vat_id: DE123456789", "vat_id: CHE-123.456.789 MWST")
+    assert run(tmp_path, site=swiss, imprint=IMPRINT) == []

@@ -22,7 +22,7 @@ REQUIRED = (
     + ["I01", "I02"]
 )
 #: legalgen's own rules, for requirements REQUIREMENTS.md does not number.
-OWN = ["C07", "C08", "C09", "C10", "C11", "G23", "T01", "R10", "R11", "R12", "R13", "R14", "P10", "P11"] + [f"P0{n}" for n in range(1, 10)]
+OWN = ["C07", "C08", "C09", "C10", "C11", "G23", "T01", "R10", "R11", "R12", "R13", "R14", "I03", "P10", "P11"] + [f"P0{n}" for n in range(1, 10)]
 
 
 def test_every_requirement_has_exactly_one_rule() -> None:

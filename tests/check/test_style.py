@@ -194,7 +194,7 @@ def test_release_refuses_a_summary_that_misstates_consent(tmp_path: Path) -> Non
     result = _release(project.root, "en: By using the service you agree.\nde: Längere Frist.\nfr: Délai plus long.\n",
                       tmp_path)
     assert result.exit_code == 1 and "error G23 the en summary treats using the service as consent" in result.output
-    assert not (project.source / "versions" / "refund" / "6").exists()
+    assert not (project.source / "versions" / "refund" / "7").exists()
 
 
 def test_release_refuses_a_summary_that_takes_continued_use_as_consent(tmp_path: Path) -> None:
@@ -205,7 +205,7 @@ def test_release_refuses_a_summary_that_takes_continued_use_as_consent(tmp_path:
                       "Frist ein.\nfr: Délai plus long.\n", tmp_path)
     assert result.exit_code == 1 and "error G23 the de summary treats using the service as consent" in result.output
     assert "C05" not in result.output
-    assert not (project.source / "versions" / "refund" / "6").exists()
+    assert not (project.source / "versions" / "refund" / "7").exists()
 
 
 def test_an_announced_summary_is_checked_as_a_warning(tmp_path: Path) -> None:
@@ -221,7 +221,7 @@ def test_an_announced_summary_is_checked_as_a_warning(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "warning G22 the en summary uses vague wording: 'may'" in result.output
     checked = CliRunner().invoke(main, ["check", "--root", str(project.root), "--as-of", "2026-11-24"])
     assert checked.exit_code == 0
-    assert re.search(r"changelog\.yaml:\d+:\d+: warning G22 refund version 6: summary \(en\) uses vague wording",
+    assert re.search(r"changelog\.yaml:\d+:\d+: warning G22 refund version 7: summary \(en\) uses vague wording",
                      checked.output)
     after = CliRunner().invoke(main, ["check", "--root", str(project.root), "--as-of", "2027-01-15"])
     assert "G22" not in after.output  # in effect: the summary is history

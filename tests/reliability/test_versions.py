@@ -147,7 +147,7 @@ def test_a_backdated_release_is_refused(source: Path, tmp_path: Path) -> None:
     result = _release(source, _summary(tmp_path), "--published", "2026-11-25", "--effective", "2026-12-01",
                       today="2026-12-01")
     assert result.exit_code == 1 and f"refund.yaml:{_line(source / 'refund.yaml', 'kind:')}:1: error C07 " in result.output
-    assert not (source / "versions" / "refund" / "6").exists()
+    assert not (source / "versions" / "refund" / "7").exists()
 
 
 def test_a_backdated_release_with_a_reason_is_recorded_and_repeated(source: Path, tmp_path: Path) -> None:
@@ -161,7 +161,7 @@ def test_a_backdated_release_with_a_reason_is_recorded_and_repeated(source: Path
     assert ("C07", "changelog.yaml", _line(changelog, "backdate_reason")) in outcome.found
     assert "printed in the shop since October" in outcome.output
     index = (source / "versions" / "index.yaml").read_text(encoding="utf-8")
-    assert "refund: {version: 6, sha256: " in index
+    assert "refund: {version: 7, sha256: " in index
 
 
 def test_release_errors_point_at_the_document(source: Path, tmp_path: Path) -> None:
@@ -252,10 +252,10 @@ def test_signed_releases_verify_and_a_forged_tag_does_not(source: Path, tmp_path
     _change_refund(source)
     result = _release(source, _summary(tmp_path), "--effective", "2026-12-30", "--sign")
     assert result.exit_code == 0, result.output
-    assert "signed tag legalgen/policy/refund/v6" in result.output
+    assert "signed tag legalgen/policy/refund/v7" in result.output
     assert check(source, "--verify-signatures").exit_code == 0
-    _git(root, "tag", "-d", "legalgen/policy/refund/v6")
-    _git(root, "tag", "-a", "-m", "refund version 6\n\nsha256: forged", "legalgen/policy/refund/v6")
+    _git(root, "tag", "-d", "legalgen/policy/refund/v7")
+    _git(root, "tag", "-a", "-m", "refund version 7\n\nsha256: forged", "legalgen/policy/refund/v7")
     outcome = check(source, "--verify-signatures")
     changelog = source / "versions" / "refund" / "changelog.yaml"
     assert outcome.exit_code == 1 and outcome.found == [("V012", "changelog.yaml", _line(changelog, "signed: true"))]
@@ -274,7 +274,7 @@ def test_a_bad_summary_is_located(source: Path, tmp_path: Path, summary: str, co
     result = _release(source, path, "--effective", "2026-12-30")
     assert result.exit_code == 1 and "summary.yaml:1:" in result.output and f" error {code} " in result.output, \
         result.output
-    assert "Traceback" not in result.output and not (source / "versions" / "refund" / "6").exists()
+    assert "Traceback" not in result.output and not (source / "versions" / "refund" / "7").exists()
 
 
 @pytest.mark.parametrize("target", [".", "policy", "policy/versions", "overrides"])

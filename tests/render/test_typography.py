@@ -44,7 +44,8 @@ _RULES = [
     (re.compile(r"«[ \u00a0\u202f]?"), "«\u00a0"),
     (re.compile(r"[ \u00a0\u202f]?»"), "\u00a0»"),
     (re.compile(r"\b([dD]e|[qQ]ue) (une?|ans?|heures?)\b"), lambda m: f"{m.group(1)[0]}\u2019{m.group(2)}"),
-    (re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])"), "\u2019"),
+    # an apostrophe between letters, the second perhaps opening a link or emphasis: l'[historique]
+    (re.compile(r"(?<=[^\W\d_])'(?=[\[*_]{0,3}[^\W\d_])"), "\u2019"),
     (re.compile(r"(?<=\d) (?=(?:jours?|mois|ans?|années?|heures?|semaines?|minutes?|secondes?|trimestres?)\b)"),
      "\u00a0"),
     (re.compile(r"(?<![\w.])(§§?|[aA]rticles?|paragraphes?) (?=\d)"), "\\1\u00a0"),
