@@ -134,7 +134,10 @@ def _as_of(value: Any, loaded: Any) -> Any:
 def _project(root: Path, source: Path | None, site: Path | None = None) -> Any:
     from legalgen.project import Project
 
-    return Project.at(root, source=source, site=site)
+    try:
+        return Project.at(root, source=source, site=site)
+    except RuntimeError as error:  # Path.resolve() on a link that leads back to itself
+        raise click.UsageError(f"{error}: a link that cannot be followed; remove it or give another folder") from None
 
 
 def _fail(error: LegalgenError, output_format: str = "text", grouped: bool = True) -> NoReturn:

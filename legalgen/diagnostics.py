@@ -107,14 +107,16 @@ def shown_as(folder: Path, prefix: str) -> Iterator[None]:
 def display_path(path: Path, root: Path | None = None) -> str:
     """Show ``path`` relative to ``root`` (or the working directory) when it lies below it, or
     by the name :func:`shown_as` gives it."""
-    shown = _SHOWN.get()
-    resolved = path.resolve() if shown else path
-    for folder, prefix in reversed(shown):
+    try:
+        resolved = path.resolve()
+    except (RuntimeError, OSError):  # a link loop: shown as given
+        return path.as_posix()
+    for folder, prefix in reversed(_SHOWN.get()):
         if resolved.is_relative_to(folder):
             return prefix + resolved.relative_to(folder).as_posix()
     base = (root or Path.cwd()).resolve()
     try:
-        return path.resolve().relative_to(base).as_posix()
+        return resolved.relative_to(base).as_posix()
     except ValueError:
         return path.as_posix()
 

@@ -36,6 +36,8 @@ _VALUED = {"--root", "--source", "-s", "--as-of", "--output", "-o", "--recipient
            "--shard"}
 #: The site a sender without a brand option sends for (the project's own), and every brand.
 OWN, EVERY_BRAND = "", "*"
+#: The most senders compared: a real project has a handful; the comparison grows as their square.
+MAX_SENDERS = 100
 #: How a script names the checkout's top.
 _WORKSPACE = ("${{github.workspace}}", "$GITHUB_WORKSPACE", "${GITHUB_WORKSPACE}")
 #: An expression GitHub puts in a script before the shell reads it; read as one word.
@@ -208,6 +210,8 @@ def senders(folder: Path) -> list[Sender]:
                 sender = None if words is None else _sender(workflow.name, events, step, line, where, words)
                 if sender is not None:
                     found.append(sender)
+                    if len(found) > MAX_SENDERS:  # one more than compared: there are too many
+                        return found
     return found
 
 
@@ -235,6 +239,13 @@ def overlaps(folder: Path) -> list[Overlap]:
     or whose arrangement leaves announcements unsent; a pair is reported once, at the later step."""
     found = []
     every = senders(folder)
+    if len(every) > MAX_SENDERS:
+        extra = every[MAX_SENDERS]
+        found.append(Overlap(
+            f"{extra.described}: more than {MAX_SENDERS} steps send change notices; the steps after the first "
+            f"{MAX_SENDERS} are not compared", extra.location,
+            "send from one step, with a ledger: `legalgen notices --send --ledger origin` after each deployment"))
+        every = every[:MAX_SENDERS]
     for index, sender in enumerate(every):
         if sender.ledger:  # the senders of one ledger send each message once among themselves
             apart = next((other for other in every[:index] if other.ledger and other.ledger != sender.ledger
@@ -245,6 +256,7 @@ def overlaps(folder: Path) -> list[Overlap]:
                     "message goes out twice", sender.location, f"record in one remote: `--ledger {apart.ledger}`"))
             continue
         others = [other for other in every if other is not sender and sender.shares_a_site(other)]
+        sharing = {id(other) for other in others}
         with_ledger = next((other for other in others if other.ledger), None)
         if with_ledger is not None:
             what = "each announcement" if sender.since else "each message"
@@ -267,11 +279,12 @@ def overlaps(folder: Path) -> list[Overlap]:
             found.append(Overlap(
                 f"{sender.described}: each run on {_listed(sender.events - {'schedule'})} sends the messages due "
                 "that day again", sender.location, hint))
-        for other in every[:index]:
-            twice = _twice(sender, other) if other in others else None
+        for other in every[:index]:  # the first earlier sender it repeats (one finding per sender)
+            twice = _twice(sender, other) if id(other) in sharing else None
             if twice is not None:
                 found.append(Overlap(f"{sender.described}, and {other.described}: {twice} goes out twice",
                                      sender.location, hint))
+                break
         if sender.pushes_announced and not any(other.since for other in others):
             found.append(Overlap(
                 f"{sender.described}, but no workflow announces the versions each push brings (--since): a version "

@@ -74,20 +74,25 @@ class Workflow:
     source_lines: tuple[str, ...]
 
     def steps(self) -> Iterator[Step]:
-        """Every step with a ``run:`` script, in order: each once, however often YAML aliases
-        repeat it, and no more than :data:`_MAX_SCRIPTS` characters of scripts in all."""
+        """Every step with a ``run:`` script, in order: each job, step list, step and script
+        once, however often YAML aliases repeat them, and no more than :data:`_MAX_SCRIPTS`
+        characters of scripts in all (so the walk is as long as the file, at most)."""
         default = _folder(self.root)
         jobs = get(self.root, "jobs")
         seen: set[int] = set()
         budget = _MAX_SCRIPTS
         for _, job in jobs.value if isinstance(jobs, yaml.MappingNode) else ():
+            steps = get(job, "steps")
+            if id(job) in seen or id(steps) in seen:
+                continue
+            seen.update((id(job), id(steps)))
             folder = _folder(job) or default
             guard = text(get(job, "if")) or ""
             runs = _entries(get(get(job, "strategy"), "matrix"))
-            for step in items(get(job, "steps")):
+            for step in items(steps):
                 run = get(step, "run")
-                if isinstance(run, yaml.ScalarNode) and id(run) not in seen:
-                    seen.add(id(run))
+                if id(step) not in seen and isinstance(run, yaml.ScalarNode) and id(run) not in seen:
+                    seen.update((id(step), id(run)))
                     budget -= len(run.value)
                     if budget < 0:
                         return

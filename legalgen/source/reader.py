@@ -269,8 +269,13 @@ _NOT_TEXT = {"tag:yaml.org,2002:null": "null (nothing)", "tag:yaml.org,2002:bool
              "tag:yaml.org,2002:int": "a number", "tag:yaml.org,2002:float": "a number"}
 
 
+#: What a value with an explicit tag (``!!bool``) is read as.
+_TAGGED = {"timestamp": "a date", "bool": "true or false", "float": "a number", "int": "a number"}
+
+
 class _KeyNotText(MarkedYAMLError):
-    """A mapping key that YAML reads as null, a boolean or a number: no key of the source is one."""
+    """A mapping key that YAML reads as null, a boolean or a number: no key of the source is
+    one; or a value that its explicit tag cannot read."""
 
 
 #: How deep libyaml (PyYAML 6.0.4 and later) lets YAML nest before it stops with its own error.
@@ -323,6 +328,17 @@ class _Loader(Composer, SafeConstructor, _Resolver, _Parser):
                                            f"duplicate key {key_node.value!r}", key_node.start_mark)
                 seen.add(key_node.value)
         return super().construct_mapping(node, deep)
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        """A node's value; a value its explicit tag cannot read (``!!timestamp 2026-02-30``,
+        ``!!bool maybe``) is an error at the value, as YAML's own are."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as error:
+            kind = str(node.tag).rsplit(":", 1)[-1]
+            detail = f": {error}" if isinstance(error, ValueError) and str(error) else ""
+            raise _KeyNotText(None, None, f"{str(node.value)[:60]!r} cannot be read as {_TAGGED.get(kind, kind)}, as "
+                                          f"its tag !!{kind} asks{detail}", node.start_mark) from None
 
     def construct_yaml_int(self, node: ScalarNode) -> int:
         text = str(self.construct_scalar(node))
@@ -414,10 +430,16 @@ def read_yaml_inside(path: Path, folder: Path, limits: Limits) -> tuple[SourceFi
     """:func:`read_yaml`, for a file that is, or links to, a file inside ``folder``: a link out of
     it is S001 and not read, so that a source (say, of a pull request) cannot make legalgen read,
     print or publish a file elsewhere on the machine."""
-    if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
-        return None, [Diagnostic("S001", f"a link to {path.resolve()}, outside the source folder; legalgen reads "
-                                         "no file outside it", Location(display_path(path), 1, 1),
-                                 hint="copy the file into the source folder instead of linking it")]
+    if path.is_symlink():
+        try:
+            target = path.resolve()
+        except RuntimeError:  # a link that leads back to itself
+            return None, [Diagnostic("S001", "a link that cannot be followed (a loop?)",
+                                     Location(display_path(path), 1, 1), hint="remove the link")]
+        if not target.is_relative_to(folder.resolve()):
+            return None, [Diagnostic("S001", f"a link to {target}, outside the source folder; legalgen reads no "
+                                             "file outside it", Location(display_path(path), 1, 1),
+                                     hint="copy the file into the source folder instead of linking it")]
     return read_yaml(path, display_path(path), limits)
 
 

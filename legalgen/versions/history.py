@@ -406,6 +406,11 @@ def versions_folder(loaded: LoadedPolicy) -> Path:
     """The source's ``versions/`` folder; ``SourceError`` (V002) when it links out of the source
     folder, whose releases are read and written only inside it."""
     folder = loaded.root / VERSIONS_DIR
+    try:
+        folder.resolve()
+    except RuntimeError:  # a link that leads back to itself
+        raise SourceError([Diagnostic("V002", "the versions folder is a link that cannot be followed (a loop?)",
+                                      Location(display_path(folder)), hint="remove the link")]) from None
     if not folder.resolve().is_relative_to(loaded.root.resolve()):
         raise SourceError([Diagnostic("V002", f"the versions folder links to {folder.resolve()}, outside the source "
                                               "folder; releases are read and written only inside it",

@@ -222,3 +222,28 @@ def test_check_reports_c11_for_the_project(tmp_path: Path) -> None:
     assert ".github/workflows/legal-notices.yml:13:11: warning C11 legal-notices.yml (line 13) sends change " \
         "notices without a ledger" in kept.output, kept.output
     assert "each message goes out twice" in kept.output and "remove this step" in kept.output
+
+
+def test_many_senders_are_compared_up_to_a_bound(tmp_path: Path) -> None:
+    """A workflow with thousands of send commands (a pull request can add one) gives one
+    finding per sender compared, and one saying the rest are not, in bounded time."""
+    from legalgen.check.senders import MAX_SENDERS
+
+    folder = _folder(tmp_path, many=("push:", "\n          ".join(["legalgen notices --send"] * 2000)))
+    found = overlaps(folder)
+    assert len(found) <= 2 * MAX_SENDERS + 1
+    assert sum(f"more than {MAX_SENDERS} steps send change notices" in overlap.message for overlap in found) == 1
+
+
+def test_aliases_do_not_repeat_the_walk_of_the_steps(tmp_path: Path) -> None:
+    """Jobs whose steps are one aliased list are walked once: the walk is as long as the file."""
+    from legalgen.check.workflows import workflows
+
+    folder = tmp_path / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    lines = ["on: push", "x:", "  - &s", "    run: legalgen notices --send", "  - &steps", *["    - *s"] * 3000, "jobs:",
+             *[f"  j{index}: {{steps: *steps}}" for index in range(3000)]]
+    (folder / "bomb.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [workflow] = workflows(folder)
+    assert len(list(workflow.steps())) == 1
+    assert len(senders(folder)) == 1

@@ -43,6 +43,11 @@ LAUGHS = "kind: privacy\na: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     ({"privacy.yaml": "kind: privacy\ntrue: x\n"}, ("S001", "privacy.yaml", 2)),
     ({"privacy.yaml": "kind: privacy\n\n? \n: x\n"}, ("S001", "privacy.yaml", 3)),
     ({"privacy.yaml": "kind: [privacy]\n"}, ("S003", "privacy.yaml", 1)),
+    # a value its explicit tag cannot read
+    ({"privacy.yaml": "kind: privacy\nintro: !!timestamp 2026-02-30\n"}, ("S001", "privacy.yaml", 2)),
+    ({"privacy.yaml": "kind: privacy\nintro: !!timestamp abc\n"}, ("S001", "privacy.yaml", 2)),
+    ({"privacy.yaml": "kind: privacy\nintro:\n  en: !!float abc\n"}, ("S001", "privacy.yaml", 3)),
+    ({"privacy.yaml": "kind: privacy\nintro: [!!bool maybe]\n"}, ("S001", "privacy.yaml", 2)),
 ])
 def test_broken_yaml_is_one_clean_diagnostic(tmp_path: Path, files: dict[str, str | bytes],
                                              expected: tuple[str, str, int]) -> None:
@@ -102,3 +107,26 @@ def test_github_annotations_cannot_be_ended_by_data(tmp_path: Path) -> None:
     outcome = check(write(tmp_path / "source", {"privacy.yaml": text}), "--format", "github")
     commands = [line for line in outcome.output.splitlines() if line.startswith("::")]
     assert len(commands) == 1 and commands[0].startswith("::error file=") and "%250A" in commands[0]
+
+
+def test_a_link_that_leads_back_to_itself_is_one_clean_diagnostic(tmp_path: Path) -> None:
+    """Path.resolve() raises RuntimeError on a link loop (Python 3.11): a file, the versions
+    folder, the source folder and the site folder each give a clean error."""
+    from click.testing import CliRunner
+
+    from legalgen.cli import main
+
+    source = write(tmp_path / "source", {})
+    (source / "loop.yaml").symlink_to("loop.yaml")
+    assert check(source).has("S001", "loop.yaml", 1)
+    (source / "loop.yaml").unlink()
+    (source / "versions").symlink_to("versions")
+    outcome = check(source)
+    assert outcome.exit_code == 1 and "versions: error V002 the versions folder is a link that cannot be followed" \
+        in outcome.output, outcome.output
+    (tmp_path / "policy").symlink_to("policy")
+    runner = CliRunner()
+    for args in (["check", "--root", str(tmp_path)], ["build", "--source", str(source), "--site-dir",
+                                                      str(tmp_path / "policy")]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2 and "a link that cannot be followed" in result.output, result.output
