@@ -478,3 +478,18 @@ def test_send_through_local_smtp(example: LoadedPolicy, example_history: History
 def test_send_needs_recipients() -> None:
     result = CliRunner().invoke(main, ["notices", "--as-of", "2026-11-10", "--send"])
     assert result.exit_code == 2 and "--send needs --recipients" in result.output
+
+
+def test_send_refuses_a_day_ahead(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages of a day to come would announce as in effect what is not yet, and a ledger
+    would take that day as its first: --send sends as of today or before; a preview may look ahead."""
+    from ..conftest import REPO
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC).timestamp())))
+    recipients = tmp_path / "recipients.csv"
+    recipients.write_text("email,locale\nanna@example.org,de\n", encoding="utf-8")
+    ahead = ["notices", "--root", str(REPO), "--as-of", "2026-12-02", "--output", str(tmp_path / "out")]
+    result = CliRunner().invoke(main, [*ahead, "--send", "--recipients", str(recipients)])
+    assert result.exit_code == 1 and "--as-of 2026-12-02 lies ahead" in result.output, result.output
+    assert "2026-12-01 in Europe/Berlin" in result.output and not (tmp_path / "out").exists()
+    assert CliRunner().invoke(main, ahead).exit_code == 0
