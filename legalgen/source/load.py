@@ -136,7 +136,8 @@ def load_policy(root: Path, limits: Limits | None = None, *, frozen: bool = Fals
             document = _validate(source, cls, diagnostics)
             if document is not None:
                 documents[key] = document
-    diagnostics += [*_missing_locales(files), *_duplicate_ids(files), *_unknown_references(files),
+    unread = any(d.code in _UNREAD for d in diagnostics)  # a file that may be the privacy document
+    diagnostics += [*_missing_locales(files), *_duplicate_ids(files), *_unknown_references(files, unread),
                     *_custom_ids(files)]
     diagnostics += _shared_slugs(files, documents)
     if site is None or diagnostics:
@@ -498,8 +499,14 @@ def _ids(data: Any, key: str) -> set[str]:
     return {item["id"] for item in _items(data, key) if isinstance(item, dict) and isinstance(item.get("id"), str)}
 
 
-def _unknown_references(files: Mapping[str, SourceFile]) -> Iterator[Diagnostic]:
-    """S007: purposes and trackers only name data categories and recipients that exist."""
+#: The codes of a file that could not be read at all (unreadable, empty, beyond a limit).
+_UNREAD = {"S001", "S009", "S011"}
+
+
+def _unknown_references(files: Mapping[str, SourceFile], unread: bool = False) -> Iterator[Diagnostic]:
+    """S007: purposes and trackers only name data categories and recipients that exist. While
+    a file could not be read (``unread``) and no privacy document was, the trackers' recipients
+    are not checked: they may be the unread file's, whose own error is the one to fix."""
     privacy = files.get("privacy")
     data = privacy.data if privacy else None
     categories, recipients = _ids(data, "data_categories"), _ids(data, "recipients")
@@ -518,7 +525,7 @@ def _unknown_references(files: Mapping[str, SourceFile]) -> Iterator[Diagnostic]
             for j, ref in enumerate(_items(purpose, "recipients")):
                 yield from check(privacy, ("purposes", i, "recipients", j), ref, recipients, "recipient")
     cookies = files.get("cookies")
-    if cookies:
+    if cookies and (privacy or not unread):
         for i, tracker in enumerate(_items(cookies.data, "trackers")):
             if isinstance(tracker, dict) and tracker.get("provider") is not None:
                 yield from check(cookies, ("trackers", i, "provider"), tracker["provider"], recipients, "recipient")

@@ -130,3 +130,13 @@ def test_a_link_that_leads_back_to_itself_is_one_clean_diagnostic(tmp_path: Path
                                                       str(tmp_path / "policy")]):
         result = runner.invoke(main, args)
         assert result.exit_code == 2 and "a link that cannot be followed" in result.output, result.output
+
+
+@pytest.mark.parametrize("privacy", ["", "kind: privacy\nintro: [\n"])
+def test_an_unread_privacy_file_is_one_error_not_one_per_reference_to_it(tmp_path: Path, privacy: str) -> None:
+    cookies = ("kind: cookies\nchanges: {channels: [email], advance_notice: P30D}\ntrackers:\n  - id: session\n"
+               "    name: sid\n    technology: cookie\n    purpose: strictly_necessary\n    lifetime: session\n"
+               "    basis: exempt\n    description: {en: keeps you signed in, de: hält Sie angemeldet, fr: maintient "
+               "votre connexion}\n    provider: host\n")
+    outcome = check(write(tmp_path / "source", {"privacy.yaml": privacy, "cookies.yaml": cookies}))
+    assert outcome.exit_code == 1 and [code for code, _, _ in outcome.found] in (["S009"], ["S001"]), outcome.output
