@@ -64,6 +64,7 @@ from legalgen.site.config import (
     locale_markdown_extensions,
     merged_setting,
 )
+from legalgen.site.overrides import superseded_notes
 from legalgen.source.load import LoadedPolicy
 from legalgen.source.model import Channel
 from legalgen.versions.history import History
@@ -683,6 +684,8 @@ def build_site(
     chain = _configs(project)
     theme = _theme_folder(project, chain)
     _refuse_links_out(theme, project.root)
+    for note in superseded_notes(theme, engine):
+        progress(f"note: {note}")
     inherited = [path for path, _ in chain[1:]]
     volatile = _volatile(chain, engine)
     if digest_before is None:
