@@ -162,7 +162,7 @@ def _sender(workflow: str, events: frozenset[str], step: Step, line: int, folder
     sites = frozenset({EVERY_BRAND} if "--brands" in flags or "--shard" in options else brands or {OWN})
     source = options.get("--source")
     project = _path(folder, source) if source else posixpath.join(_path(folder, options.get("--root", ".")), "policy")
-    alike = not any("$" in word for word in words)  # the same command in each entry of the job's matrix
+    alike = not any("$" in word for word in [*words, folder])  # the same command in each entry of the job's matrix
     return Sender(workflow, step.at(line), posixpath.normpath(project), sites, options.get("--ledger"),
                   "--since" in options, "--pushes-announced" in flags, events, step.runs if alike else 1)
 
@@ -176,21 +176,29 @@ def _by_hand(condition: str) -> bool:
 def _started_by(every: list[Workflow]) -> dict[str, frozenset[str]]:
     """The events that start each workflow, ``workflow_dispatch`` left out: its own, and for a
     reusable workflow that others in the folder call (``workflow_call``), theirs (a call from a
-    job for runs by hand adds none)."""
-    callers: dict[str, list[str]] = {}
+    job for runs by hand adds none). Computed to a fixed point, one round per workflow at
+    most, so that neither a cycle of calls nor many paths through them lengthen it."""
+    callers: dict[str, set[str]] = {}
     for workflow in every:
         for callee, condition in workflow.calls():
-            callers.setdefault(callee, []).extend([] if _by_hand(condition) else [workflow.name])
-    by_name = {workflow.name: workflow for workflow in every}
-
-    def events(name: str, seen: frozenset[str]) -> frozenset[str]:
-        own = by_name[name].events - {"workflow_dispatch"}
-        if "workflow_call" not in own or name not in callers:
-            return own
-        called = [events(caller, seen | {name}) for caller in callers[name] if caller not in seen]
-        return frozenset().union(own - {"workflow_call"}, *called)
-
-    return {name: events(name, frozenset()) for name in by_name}
+            callers.setdefault(callee, set()).update(() if _by_hand(condition) else (workflow.name,))
+    started: dict[str, frozenset[str]] = {}
+    reusable = []  # called here: started by what starts its callers
+    for workflow in every:
+        own = workflow.events - {"workflow_dispatch"}
+        if "workflow_call" in own and workflow.name in callers:
+            own -= {"workflow_call"}
+            reusable.append(workflow.name)
+        started[workflow.name] = own
+    for _ in every:
+        grown = False
+        for name in reusable:
+            events = started[name].union(*(started[caller] for caller in callers[name] if caller in started))
+            grown |= events != started[name]
+            started[name] = events
+        if not grown:
+            break
+    return started
 
 
 def senders(folder: Path) -> list[Sender]:

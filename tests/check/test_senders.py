@@ -247,3 +247,20 @@ def test_aliases_do_not_repeat_the_walk_of_the_steps(tmp_path: Path) -> None:
     [workflow] = workflows(folder)
     assert len(list(workflow.steps())) == 1
     assert len(senders(folder)) == 1
+
+
+def test_calls_in_a_cycle_or_a_lattice_are_followed_once(tmp_path: Path) -> None:
+    """Each workflow calls the next two and the last calls the first: what starts the first
+    starts them all, found in a bounded number of rounds (paths through them are 2**40)."""
+    from legalgen.check.senders import _started_by
+    from legalgen.check.workflows import workflows
+
+    folder = tmp_path / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    count = 40
+    for index in range(count):
+        calls = "".join(f"  c{step}:\n    uses: ./.github/workflows/w{(index + step) % count}.yml\n" for step in (1, 2))
+        trigger = "push" if index == 0 else "workflow_call"
+        (folder / f"w{index}.yml").write_text(f"on: {trigger}\njobs:\n{calls}", encoding="utf-8")
+    started = _started_by(workflows(folder))
+    assert set(started.values()) == {frozenset({"push"})}
