@@ -268,13 +268,15 @@ def is_legacy_site(folder: Path) -> bool:
 def is_legacy_docs(folder: Path) -> bool:
     """Whether ``folder`` is a Markdown tree a previous legalgen rendered, before the marker.
 
-    It is adopted when it holds only folders named like a locale, each with an
-    ``index.md``, and nothing but Markdown pages, feeds (``.xml``) and the stylesheet
-    (``.css``) below them.
+    It is adopted when it holds only folders named like a locale, each with an ``index.md``
+    and legalgen's stylesheet ``assets/legalgen.css``, and nothing but Markdown pages, feeds
+    (``.xml``) and the stylesheet (``.css``) below them. The layout alone is any MkDocs
+    project's in several languages, whose own pages the next render would delete.
     """
     entries = list(folder.iterdir()) if folder.is_dir() else []
     return bool(entries) and all(
         entry.is_dir() and _LOCALE_FOLDER.fullmatch(entry.name) is not None and (entry / "index.md").is_file()
+        and (entry / "assets" / "legalgen.css").is_file()
         and all(path.is_dir() or path.suffix in _LEGACY_DOCS_SUFFIXES for path in entry.rglob("*"))
         for entry in entries
     )

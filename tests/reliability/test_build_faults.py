@@ -205,6 +205,8 @@ def test_build_refuses_a_folder_legalgen_did_not_write(tmp_path: Path, files: di
 @pytest.mark.parametrize("files", [
     {"index.md": "# My own docs", "img/logo.png": "png"},
     {"en/index.md": "# Mine", "en/notes.txt": "mine"},
+    # a hand-written MkDocs project in two languages: its layout is the one legalgen writes
+    {"en/index.md": "# My home", "de/index.md": "# Mein", "en/about.md": "# About us", "en/blog.md": "# Blog"},
 ])
 def test_render_refuses_a_docs_folder_legalgen_did_not_write(tmp_path: Path, files: dict[str, str]) -> None:
     copy_project(tmp_path)
@@ -242,7 +244,7 @@ def test_outputs_of_an_earlier_legalgen_are_adopted_and_marked(
     project = copy_project(tmp_path)
     legacy_site = {"notices.json": "{}", "index.html": "<p>", **{f"{loc}/index.html": "old" for loc in LOCALES}}
     legacy_docs = {"en/index.md": "# Old", "en/gone.md": "# Gone", "en/feed.xml": "<feed/>",
-                   "en/assets/legalgen.css": "p {}", "de/index.md": "# Alt"}
+                   "en/assets/legalgen.css": "p {}", "de/index.md": "# Alt", "de/assets/legalgen.css": "p {}"}
     for folder, files in ((project.site, legacy_site), (project.docs, legacy_docs)):
         for name, text in files.items():
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
