@@ -7,12 +7,10 @@ from collections.abc import Iterator
 from legalgen.check import Context, Finding, rule
 from legalgen.diagnostics import Severity
 from legalgen.source import model as m
-from legalgen.source.periods import Period
 from legalgen.versions.diff import classify, locate_change
-from legalgen.versions.history import Version, notice_owed
+from legalgen.versions.history import MINIMUM_NOTICE, Version, described, notice_owed
 
 #: The least notice legalgen accepts without a stated reason (industry practice, C03).
-MINIMUM_NOTICE = Period(days=30)
 _EXPLICIT = {m.Channel.EMAIL, m.Channel.IN_SERVICE, m.Channel.BANNER}
 
 
@@ -102,7 +100,9 @@ def notice_period(context: Context) -> Iterator[Finding]:
     practice is 30 days (GitHub: "at least 30 days prior"). The period is
     `site.notices.period`; a shorter one needs `shorter_period_reason`, repeated as a warning.
     A document that promises more on its page (`changes.advance_notice`, in its source or in
-    the version it replaces) is owed what it promises.
+    the version it replaces) is owed what it promises. A month can be 28 days: `P1M` is
+    shorter than 30 days, and without a reason a material version keeps both, the period
+    and 30 days by the calendar.
 
     Fails: version 3 published 2026-11-10, effective 2026-12-09 (29 days), adding a purpose
     (a warning once the version is in force: nothing can change it any more, and a later
@@ -112,7 +112,7 @@ def notice_period(context: Context) -> Iterator[Finding]:
     Passes: the same version effective 2026-12-10 or later; `channels: [email, banner]`.
     """
     settings = context.policy.site.notices
-    if settings.period < MINIMUM_NOTICE:
+    if settings.period.shortest_days < MINIMUM_NOTICE.days:  # a month can be 28 days
         where = context.at("site", "site", "notices", "period")
         if settings.shorter_period_reason:
             yield Finding(f"notice period {settings.period} is shorter than 30 days: {settings.shorter_period_reason}",
@@ -136,14 +136,15 @@ def notice_period(context: Context) -> Iterator[Finding]:
         for index, version in enumerate(versions):
             release = version.release
             days = (release.effective - release.published).days
-            owed = notice_owed(settings.period, version.document, versions[index - 1].document if index else None)
-            if version.material and not owed.separates(release.published, release.effective):
+            owed = notice_owed(settings, version.document, versions[index - 1].document if index else None)
+            if version.material and not all(period.separates(release.published, release.effective)
+                                            for period in owed):
                 yield _on_release(context, version, "effective",
                                   f"{version.kind} version {version.number} is material but takes effect {days} "
-                                  f"day(s) after publication; the notice owed is {owed}",
+                                  f"day(s) after publication; the notice owed is {described(owed)}",
                                   f"{version.kind} version {version.number} is material but took effect {days} "
-                                  f"day(s) after publication (the notice owed is {owed})",
-                                  hint=f"set the effective date at least {owed} after {release.published}")
+                                  f"day(s) after publication (the notice owed is {described(owed)})",
+                                  hint=f"set the effective date at least {described(owed)} after {release.published}")
 
 
 _MARKETING = ("offer", "discount", "deal", "upgrade now", "rabatt", "angebot", "jetzt upgraden", "promotion",

@@ -98,6 +98,15 @@ class Period:
         return [(unit, getattr(self, unit)) for unit in UNITS if getattr(self, unit)]
 
     @property
+    def shortest_days(self) -> float:
+        """The fewest days it can span: a year of 365 days, a month of 28 ("P1M" from 31 January).
+
+        >>> Period.parse("P1M").shortest_days, Period.parse("P30D").shortest_days
+        (28.0, 30.0)
+        """
+        return self.years * 365 + self.months * 28 + self.weeks * 7 + self.days + self.hours / 24
+
+    @property
     def approx_hours(self) -> float:
         """Length in hours, with a year of 365.25 days and a month of 30.44 days."""
         days = self.years * 365.25 + self.months * 30.44 + self.weeks * 7 + self.days

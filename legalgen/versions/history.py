@@ -818,13 +818,33 @@ class PlannedRelease:
     materiality: Materiality | None
 
 
-def notice_owed(period: Period, *documents: m.DocumentBase | None) -> Period:
-    """The notice a material change of a document is owed: the site's notice period, or longer
-    where the document promises more on its page ("at least 60 days", ``changes.advance_notice``),
-    in its current source or in the version in force, whose readers were promised it."""
+#: The shortest notice of a material change, unless ``site.notices.shorter_period_reason`` says why less.
+MINIMUM_NOTICE = Period(days=30)
+
+
+def notice_owed(settings: m.NoticeSettings, *documents: m.DocumentBase | None) -> tuple[Period, ...]:
+    """The notices a material change of a document is owed, each to be kept: the site's notice
+    period, or longer where the document promises more on its page ("at least 60 days",
+    ``changes.advance_notice``), in its current source or in the version in force, whose
+    readers were promised it; and 30 days by the calendar, unless ``shorter_period_reason``
+    says why less (a period of months can be shorter: "P1M" from 31 January is 28 days)."""
     promised = [document.changes.advance_notice for document in documents
                 if document is not None and document.changes is not None and document.changes.advance_notice]
-    return max([period, *promised])
+    longest = max([settings.period, *promised])
+    if settings.shorter_period_reason is None and longest.shortest_days < MINIMUM_NOTICE.days:
+        return longest, MINIMUM_NOTICE
+    return (longest,)
+
+
+def notice_ends(owed: tuple[Period, ...], published: dt.date) -> dt.date:
+    """The first day a version published on ``published`` may take effect with the notices ``owed``
+    (``OverflowError`` past the year 9999)."""
+    return max(period.add_to(published) for period in owed)
+
+
+def described(owed: tuple[Period, ...]) -> str:
+    """The notices owed, as a reader of a finding reads them ("P1M and P30D")."""
+    return " and ".join(str(period) for period in owed)
 
 
 def plan_release(
@@ -837,7 +857,7 @@ def plan_release(
     effective: dt.date,
     summary: m.Text,
     material: bool | None = None,
-    notice_period: Period,
+    notices: m.NoticeSettings,
     today: dt.date,
     backdate_reason: str | None = None,
     signed: bool = False,
@@ -850,7 +870,7 @@ def plan_release(
     """
     versions = history.of(kind)
     previous = versions[-1] if versions else None
-    notice_period = notice_owed(notice_period, loaded.policy.document(kind), previous.document if previous else None)
+    owed = notice_owed(notices, loaded.policy.document(kind), previous.document if previous else None)
     number = previous.number + 1 if previous else 1
     source_files = {f"source/{name}": data for name, data in loaded.source_files().items()}
     frozen = {**source_files, **{f"{locale}.md": text.encode("utf-8") for locale, text in bodies.items()}}
@@ -888,11 +908,11 @@ def plan_release(
             problems.append(Diagnostic("C02", f"{kind}: the change is material ({reasons}); it cannot be released "
                                               "as editorial", here))
     if (material or (materiality is not None and materiality.material)) and \
-            not notice_period.separates(published, effective):
+            not all(period.separates(published, effective) for period in owed):
         problems.append(Diagnostic(
-            "C03", f"{kind}: a material change needs {notice_period} of notice; {effective} is "
+            "C03", f"{kind}: a material change needs {described(owed)} of notice; {effective} is "
                    f"{(effective - published).days} day(s) after {published}", here,
-            hint=f"set the effective date at least {notice_period} after {published}"))
+            hint=f"set the effective date at least {described(owed)} after {published}"))
     problems += _check_release(lambda key: here, len(versions), release, previous.release if previous else None, kind)
     if previous is not None and all(previous.bodies.get(locale) == text for locale, text in bodies.items()):
         problems.append(Diagnostic("V007", f"{kind}: the rendered text is the same as in version {previous.number}",

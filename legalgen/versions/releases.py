@@ -77,7 +77,7 @@ def release_document(
                                       hint=f"its documents: {', '.join(loaded.policy.documents)}")])
     bodies = {str(loc): LocaleRenderer(loaded, loc).body(document) for loc in loaded.policy.site.locales}
     planned = plan_release(loaded, history, kind, bodies=bodies, published=published, effective=effective,
-                           summary=summary, material=material, notice_period=loaded.policy.site.notices.period,
+                           summary=summary, material=material, notices=loaded.policy.site.notices,
                            today=today, backdate_reason=backdate_reason, signed=signed)
     _check_targets(loaded.root, kind, planned)
     _refuse_errors_after(loaded, history, kind, planned, today)

@@ -36,7 +36,7 @@ from legalgen.source.load import LoadedPolicy, load_policy
 from legalgen.source.reader import Limits
 from legalgen.versions import vcs
 from legalgen.versions.diff import Change, classify, locate_change
-from legalgen.versions.history import History, load_history, notice_owed
+from legalgen.versions.history import History, described, load_history, notice_ends, notice_owed
 from legalgen.versions.redline import redline
 
 #: GitHub's limit for the body of a pull request comment.
@@ -218,13 +218,13 @@ def compare(base: Side, head: Side, as_of: dt.date) -> Review:
         if release_needed:
             # a first version is never material (C03 lets it take effect at once)
             material = bool(released) and (materiality.material or bool(pending and pending.material))
-            owed = notice_owed(settings.period, head.loaded.policy.document(key), latest.documents.get(key) if latest else None)
+            owed = notice_owed(settings, head.loaded.policy.document(key), latest.documents.get(key) if latest else None)
             try:
-                earliest = owed.add_to(as_of) if material else as_of
+                earliest = notice_ends(owed, as_of) if material else as_of
                 if released and earliest <= released[-1].release.effective:  # V004: after the latest version
                     earliest = released[-1].release.effective + dt.timedelta(days=1)
             except OverflowError:
-                raise LegalgenError(f"{key}: the change needs {owed} of notice, which from {as_of} ends past the year "
+                raise LegalgenError(f"{key}: the change needs {described(owed)} of notice, which from {as_of} ends past the year "
                                     "9999; compare as of an earlier date (--as-of)") from None
         new_locales = tuple(locale for locale in redlines
                             if before is None or locale not in base.loaded.policy.site.locales)

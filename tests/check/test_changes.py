@@ -75,6 +75,27 @@ def test_c03_a_version_in_force_stays_as_released(tmp_path: Path) -> None:
     assert found == {"2026-02-10": [("C03", "error")], "2026-03-05": [("C03", "warning")]}
 
 
+def test_c03_a_month_can_be_28_days(tmp_path: Path) -> None:
+    """P1M is 28 days from 31 January: the period is shorter than 30 days, and a material
+    version 28 days after its publication is refused by release, whatever the period says."""
+    monthly = SITE.replace("  jurisdictions: [EU]\n", "  jurisdictions: [EU]\n  notices: {period: P1M}\n")
+    privacy = PRIVACY.replace("advance_notice: P30D", "advance_notice: P1M")
+    assert [(code, line) for code, _, line in run(tmp_path, site=monthly, privacy=privacy)] == \
+        [("C03", line_of(monthly, "period: P1M"))]
+    root = _project(tmp_path)
+    (root / "site.yaml").write_text(monthly, encoding="utf-8")
+    described = NEW_PURPOSE.replace("    type: analytics\n", "    type: analytics\n    description: {en: x, de: x}\n")
+    (root / "privacy.yaml").write_text(described.replace("advance_notice: P30D", "advance_notice: P1M"),
+                                       encoding="utf-8")
+    (root.parent / "summary.yaml").write_text("en: Stats.\nde: Statistik.\n", encoding="utf-8")
+    refused = CliRunner().invoke(main, ["release", "privacy", "--source", str(root), "--summary-file",
+                                        str(root.parent / "summary.yaml"), "--published", "2027-01-31",
+                                        "--effective", "2027-02-28"], env=released_on("2027-01-31"))
+    assert refused.exit_code == 1 and "a material change needs P1M and P30D of notice; 2027-02-28 is 28 day(s) " \
+        "after 2027-01-31" in refused.output, refused.output
+    _release(root, "en: Stats.\nde: Statistik.\n", "2027-01-31", "2027-03-02")
+
+
 def test_c04_marketing_in_a_summary(tmp_path: Path) -> None:
     root = _project(tmp_path)
     described = NEW_PURPOSE.replace("    type: analytics\n", "    type: analytics\n    description: {en: x, de: x}\n")
