@@ -375,7 +375,15 @@ def read_yaml(path: Path, name: str, limits: Limits | None = None) -> tuple[Sour
         problem = "cannot read file: it waits for data (a device or kernel file)" \
             if stat.S_ISREG(status.st_mode) else not_regular
         return None, [Diagnostic("S001", problem, Location(name, 1, 1))]
-    size = max(status.st_size, len(raw))
+    return parse_yaml(raw, name, limits, size=max(status.st_size, len(raw)))
+
+
+def parse_yaml(raw: bytes, name: str, limits: Limits | None = None, *,
+               size: int | None = None) -> tuple[SourceFile | None, list[Diagnostic]]:
+    """Parse YAML that was read already (``git show``), within the same :class:`Limits` as
+    :func:`read_yaml`; ``size`` is the file's, if larger than what was read."""
+    limits = limits or Limits()
+    size = max(size or 0, len(raw))
     if size > limits.max_bytes:
         return None, [Diagnostic("S011", f"file of {size} bytes is larger than the limit of {limits.max_bytes}",
                                  Location(name, 1, 1), hint="raise LEGALGEN_MAX_FILE_BYTES if it is genuine")]

@@ -28,10 +28,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
 from legalgen.diagnostics import Diagnostic, LegalgenError, Location, Severity, display_path
+from legalgen.source.reader import Limits, parse_yaml
 from legalgen.versions.history import CHANGELOG, VERSIONS_DIR, Changelog, History, PlannedRelease
 
 _TIMEOUT = 60
@@ -162,12 +161,19 @@ def _changelogs(top: Path, folder: PurePosixPath, revision: str) -> Iterator[tup
         return
     for kind in sorted(listing.stdout.split()):
         path = folder / kind / CHANGELOG
-        shown = git(top, "show", f"{revision}:{path}", check=False)
-        if shown.returncode != 0:
+        size = git(top, "cat-file", "-s", f"{revision}:{path}", check=False)
+        if size.returncode != 0:
             continue
+        limits = Limits()
+        if not size.stdout.strip().isdigit() or int(size.stdout) > limits.max_bytes:
+            raise LegalgenError(f"{revision}:{path}: not a changelog legalgen can read (larger than "
+                                f"{limits.max_bytes} bytes)")
+        parsed, problems = parse_yaml(git_bytes(top, "show", f"{revision}:{path}"), f"{revision}:{path}", limits)
+        if parsed is None:
+            raise LegalgenError(f"{revision}:{path}: not a changelog legalgen can read ({problems[0].message})")
         try:
-            changelog = Changelog.model_validate(YAML(typ="safe", pure=True).load(shown.stdout))
-        except (ValidationError, ValueError, YAMLError) as error:
+            changelog = Changelog.model_validate(parsed.data)
+        except (ValidationError, ValueError) as error:
             raise LegalgenError(f"{revision}:{path}: not a changelog legalgen can read "
                                 f"({str(error).splitlines()[0] if str(error) else type(error).__name__})") from None
         yield kind, path, changelog

@@ -226,6 +226,22 @@ def test_check_against_a_revision_finds_a_version_released_again(source: Path, t
     assert "refund version 3, released in main, is gone" in outcome.output
 
 
+@pytest.mark.parametrize(("text", "message"), [
+    ("document: refund\nversions: " + "[" * 50_000 + "]" * 50_000 + "\n", "nesting deeper than"),
+    ("document: refund\nversions: []\n" + "# padding\n" * 400_000, "larger than"),
+], ids=["deep", "large"])  # the test's id goes into the environment of git, which has a bound
+def test_a_hostile_changelog_at_the_revision_is_one_clean_error(source: Path, text: str, message: str) -> None:
+    """`check --against` reads the changelogs at the revision within the limits of the working files."""
+    _repository(source.parent)
+    changelog = source / "versions" / "refund" / "changelog.yaml"
+    kept = changelog.read_bytes()
+    changelog.write_text(text, encoding="utf-8")
+    _git(source.parent, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-qam", "hostile")
+    changelog.write_bytes(kept)
+    outcome = check(source, "--against", "HEAD")
+    assert outcome.exit_code == 1 and "HEAD:" in outcome.output and message in outcome.output, outcome.output
+
+
 @pytest.mark.parametrize(("setup", "message"), [
     (False, "is not inside a git checkout"),
     (True, "unknown git revision 'nope'"),
