@@ -1276,10 +1276,12 @@ class SiteConfig(Model):
 
 @functools.cache
 def time_zones() -> frozenset[str]:
-    """The IANA time zone names this system knows (what site.yaml's ``timezone`` accepts)."""
+    """The IANA time zone names this system knows (what site.yaml's ``timezone`` accepts):
+    not the names of the system's own setting (``localtime``, ``posixrules``) nor ``Factory``,
+    whose day would be the machine's rather than the site's."""
     import zoneinfo
 
-    return frozenset(zoneinfo.available_timezones())
+    return frozenset(zoneinfo.available_timezones()) - {"localtime", "posixrules", "Factory"}
 
 
 class SiteFile(Model):

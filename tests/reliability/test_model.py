@@ -30,6 +30,9 @@ SITE_CASES = [
     ("country: AT", "country: de", "S003"),
     ("  default_locale: en", "  default_locale: en\n  timezone: America", "S003"),
     ("  default_locale: en", "  default_locale: en\n  timezone: Mars/Olympus", "S003"),
+    # the machine's own zone, not the site's: its "today" would move with the machine
+    ("  default_locale: en", "  default_locale: en\n  timezone: localtime", "S003"),
+    ("  default_locale: en", "  default_locale: en\n  timezone: Factory", "S003"),
     ("  default_locale: en", "  default_locale: en\n  date_locales: {en: xx_YY}", "S003"),
     ("  default_locale: en", "  default_locale: en\n  date_locales: {en: de_DE}", "S003"),
     ("  base_url: https://legal.test.example/", '  base_url: https://legal.test.example/"><script>x</script>', "S003"),
