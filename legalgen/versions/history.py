@@ -766,7 +766,7 @@ def _frozen_source(directory: Path, kind: str, changelog: Later[SourceFile | Non
     except SourceError as error:
         diagnostics.append(Diagnostic(
             "V008", f"{kind} version {index + 1}: its frozen source no longer loads, so its changes cannot be "
-                    f"classified ({error.diagnostics[0].format()})",
+                    f"classified ({error.diagnostics[0].format().splitlines()[0]})",  # the hint is the source's
             _entry_key(changelog(), index, "version"),
         ))
         return None
