@@ -715,9 +715,10 @@ def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, reci
     try:
         loaded, history = _load(project)
         date = _as_of(as_of, loaded)
-        if send and date > _as_of(None, loaded):
+        today = _as_of(None, loaded)
+        if send and date > today:
             zone = loaded.policy.site.timezone
-            raise LegalgenError(f"--send delivers what is due by today ({_as_of(None, loaded).isoformat()} in {zone}); "
+            raise LegalgenError(f"--send delivers what is due by today ({today.isoformat()} in {zone}); "
                                 f"--as-of {date.isoformat()} lies ahead, and its messages would tell of what has not "
                                 "happened yet (and a ledger would record that day as its first); leave out --send "
                                 "to write them for a preview")

@@ -8,7 +8,7 @@ from legalgen.check import Context, Finding, rule
 from legalgen.diagnostics import Severity
 from legalgen.source import model as m
 from legalgen.versions.diff import classify, locate_change
-from legalgen.versions.history import MINIMUM_NOTICE, Version, described, notice_owed
+from legalgen.versions.history import MINIMUM_NOTICE, Version, described, notice_kept, notice_owed
 
 #: The least notice legalgen accepts without a stated reason (industry practice, C03).
 _EXPLICIT = {m.Channel.EMAIL, m.Channel.IN_SERVICE, m.Channel.BANNER}
@@ -137,8 +137,7 @@ def notice_period(context: Context) -> Iterator[Finding]:
             release = version.release
             days = (release.effective - release.published).days
             owed = notice_owed(settings, version.document, versions[index - 1].document if index else None)
-            if version.material and not all(period.separates(release.published, release.effective)
-                                            for period in owed):
+            if version.material and not notice_kept(owed, release.published, release.effective):
                 yield _on_release(context, version, "effective",
                                   f"{version.kind} version {version.number} is material but takes effect {days} "
                                   f"day(s) after publication; the notice owed is {described(owed)}",

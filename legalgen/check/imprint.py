@@ -144,6 +144,6 @@ def vat_id_written_as_issued(context: Context) -> Iterator[Finding]:
     """
     value = context.policy.company.vat_id
     issued = vat_id_as_issued(value) if value else None
-    if value and issued and issued != value:
+    if issued is not None and issued != value:
         yield Finding(f"the VAT identification number is written {value!r}; it is issued as {issued}, without spaces "
                       "or dots", context.at("site", "company", "vat_id"), hint=f"write `vat_id: {issued}`")

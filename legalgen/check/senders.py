@@ -193,7 +193,7 @@ def _started_by(every: list[Workflow]) -> dict[str, frozenset[str]]:
     for _ in every:
         grown = False
         for name in reusable:
-            events = started[name].union(*(started[caller] for caller in callers[name] if caller in started))
+            events = started[name].union(*(started[caller] for caller in callers[name]))
             grown |= events != started[name]
             started[name] = events
         if not grown:

@@ -74,9 +74,10 @@ class Workflow:
     source_lines: tuple[str, ...]
 
     def steps(self) -> Iterator[Step]:
-        """Every step with a ``run:`` script, in order: each job, step list, step and script
-        once, however often YAML aliases repeat them, and no more than :data:`_MAX_SCRIPTS`
-        characters of scripts in all (so the walk is as long as the file, at most)."""
+        """Every step with a ``run:`` script, in order: each job and step list walked once and
+        each script yielded once, however often YAML aliases repeat them, and no more than
+        :data:`_MAX_SCRIPTS` characters of scripts in all (so the walk is as long as the file,
+        at most)."""
         default = _folder(self.root)
         jobs = get(self.root, "jobs")
         seen: set[int] = set()
@@ -91,8 +92,8 @@ class Workflow:
             runs = _entries(get(get(job, "strategy"), "matrix"))
             for step in items(steps):
                 run = get(step, "run")
-                if id(step) not in seen and isinstance(run, yaml.ScalarNode) and id(run) not in seen:
-                    seen.update((id(step), id(run)))
+                if isinstance(run, yaml.ScalarNode) and id(run) not in seen:
+                    seen.add(id(run))
                     budget -= len(run.value)
                     if budget < 0:
                         return

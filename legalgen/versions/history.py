@@ -836,6 +836,11 @@ def notice_owed(settings: m.NoticeSettings, *documents: m.DocumentBase | None) -
     return (longest,)
 
 
+def notice_kept(owed: tuple[Period, ...], published: dt.date, effective: dt.date) -> bool:
+    """Whether a version published on ``published`` and in effect on ``effective`` keeps every notice ``owed``."""
+    return all(period.separates(published, effective) for period in owed)
+
+
 def notice_ends(owed: tuple[Period, ...], published: dt.date) -> dt.date:
     """The first day a version published on ``published`` may take effect with the notices ``owed``
     (``OverflowError`` past the year 9999)."""
@@ -908,7 +913,7 @@ def plan_release(
             problems.append(Diagnostic("C02", f"{kind}: the change is material ({reasons}); it cannot be released "
                                               "as editorial", here))
     if (material or (materiality is not None and materiality.material)) and \
-            not all(period.separates(published, effective) for period in owed):
+            not notice_kept(owed, published, effective):
         problems.append(Diagnostic(
             "C03", f"{kind}: a material change needs {described(owed)} of notice; {effective} is "
                    f"{(effective - published).days} day(s) after {published}", here,

@@ -165,10 +165,9 @@ def _changelogs(top: Path, folder: PurePosixPath, revision: str) -> Iterator[tup
         if size.returncode != 0:
             continue
         limits = Limits()
-        if not size.stdout.strip().isdigit() or int(size.stdout) > limits.max_bytes:
-            raise LegalgenError(f"{revision}:{path}: not a changelog legalgen can read (larger than "
-                                f"{limits.max_bytes} bytes)")
-        parsed, problems = parse_yaml(git_bytes(top, "show", f"{revision}:{path}"), f"{revision}:{path}", limits)
+        blob = int(size.stdout) if size.stdout.strip().isdigit() else limits.max_bytes + 1
+        shown = git_bytes(top, "show", f"{revision}:{path}") if blob <= limits.max_bytes else b""  # never read beyond
+        parsed, problems = parse_yaml(shown, f"{revision}:{path}", limits, size=blob)
         if parsed is None:
             raise LegalgenError(f"{revision}:{path}: not a changelog legalgen can read ({problems[0].message})")
         try:
