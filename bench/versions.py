@@ -47,8 +47,10 @@ def make_source(root: Path, count: int) -> Path:
         (source / "privacy.yaml").write_text(privacy.replace("independent films", f"independent films ({number})", 1),
                                              encoding="utf-8")
         day = (start + dt.timedelta(days=number)).isoformat()
+        # a history made today, dated over past days: each day needs --backdate-reason
         result = CliRunner().invoke(cli, ["release", "privacy", "--source", str(source), "--summary-file",
-                                          str(summary), "--effective", day, "--editorial"], env=released_on(day))
+                                          str(summary), "--published", day, "--effective", day, "--editorial",
+                                          "--backdate-reason", "a benchmark's history"], env=released_on(day))
         if result.exit_code != 0:
             raise SystemExit(result.output)
     return source

@@ -131,6 +131,13 @@ def _as_of(value: Any, loaded: Any) -> Any:
     return value.date() if value is not None else today(loaded.policy.site.timezone)
 
 
+def _acted_on(value: Any, loaded: Any) -> Any:
+    """The day of an act (a release, a sending): ``value``, else today by the machine's clock."""
+    from legalgen.clock import wall_today
+
+    return value.date() if value is not None else wall_today(loaded.policy.site.timezone)
+
+
 def _project(root: Path, source: Path | None, site: Path | None = None) -> Any:
     from legalgen.project import Project
 
@@ -484,7 +491,8 @@ def _build_brands(projects: list[Any], engine: str, jobs: int | None, force: boo
 @click.option("--effective", type=click.DateTime(formats=["%Y-%m-%d"]), required=True,
               help="Date the new version takes effect (YYYY-MM-DD).")
 @click.option("--published", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Date it is published [default: today in the site's time zone].")
+              help="Date it is published [default: today in the site's time zone, by the machine's clock "
+                   "(SOURCE_DATE_EPOCH does not move it)].")
 @click.option("--summary-file", type=click.Path(dir_okay=False, exists=True, path_type=Path), required=True,
               help="YAML map with the change summary in every locale: {en: ..., de: ..., fr: ...}.")
 @click.option("--material/--editorial", default=None,
@@ -553,9 +561,9 @@ def _release_locked(project: Any, document: str, effective: Any, published: Any,
         click.echo(f"{display_path(summary_file)}: {level} {code} {message}", err=True)
     if any(code == "G23" for code, _ in problems):
         raise LegalgenError("the summary misstates consent; nothing was released")
-    today = _as_of(None, loaded)
+    today = _acted_on(None, loaded)
     planned = release_document(loaded, history, document, summary=summary, effective=effective.date(),
-                               published=_as_of(published, loaded), today=today, material=material,
+                               published=_acted_on(published, loaded), today=today, material=material,
                                backdate_reason=backdate_reason, signed=sign)
     if sign:
         from legalgen.versions.vcs import sign_release
@@ -715,11 +723,12 @@ def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, reci
     try:
         loaded, history = _load(project)
         date = _as_of(as_of, loaded)
-        today = _as_of(None, loaded)
+        today = _acted_on(None, loaded)
         if send and date > today:
             zone = loaded.policy.site.timezone
-            raise LegalgenError(f"--send delivers what is due by today ({today.isoformat()} in {zone}); "
-                                f"--as-of {date.isoformat()} lies ahead, and its messages would tell of what has not "
+            given = "--as-of" if as_of is not None else "SOURCE_DATE_EPOCH's day"
+            raise LegalgenError(f"--send delivers what is due by today ({today.isoformat()} in {zone}, by this "
+                                f"machine's clock); {given} {date.isoformat()} lies ahead, and its messages would tell of what has not "
                                 "happened yet (and a ledger would record that day as its first); leave out --send "
                                 "to write them for a preview")
         book = ledger.book(project.base or project.source, project.name) if ledger is not None else None

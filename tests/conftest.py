@@ -35,6 +35,17 @@ def _cache_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> It
         os.environ["LEGALGEN_CACHE"] = previous
 
 
+@pytest.fixture(autouse=True)
+def _acts_on_the_environments_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the tests (in this process), the day of an act, a release or a sending, follows
+    ``SOURCE_DATE_EPOCH`` like the as-of date, so a test releases on the day it names
+    (:func:`released_on`). legalgen itself dates acts by the machine's clock alone
+    (tests/test_clock.py); a command a test starts in a process of its own does too."""
+    from legalgen import clock
+
+    monkeypatch.setattr(clock, "wall_now", clock.now)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
 

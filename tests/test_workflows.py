@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
+from legalgen.cli import main
 from legalgen.scaffold import plan
 
 from .brandgen import announce_in_every_brand, base_project, brand_name, write_brands
@@ -282,10 +284,9 @@ def test_a_version_merged_late_is_announced_once_by_its_push(tmp_path: Path, smt
     summary = tmp_path / "summary.yaml"
     summary.write_text("en: Logs are kept 60 days.\nde: Protokolle werden 60 Tage aufbewahrt.\nfr: Les journaux sont conservés 60 jours.\n",
                        encoding="utf-8")
-    released = subprocess.run([sys.executable, "-m", "legalgen", "release", "privacy", "--root", str(root),
-                               "--summary-file", str(summary), "--effective", "2027-01-15"], capture_output=True,
-                              text=True, check=False, env={**os.environ, **released_on("2026-11-24")})
-    assert released.returncode == 0, released.stdout + released.stderr
+    released = CliRunner().invoke(main, ["release", "privacy", "--root", str(root), "--summary-file", str(summary),
+                                         "--effective", "2027-01-15"], env=released_on("2026-11-24"))
+    assert released.exit_code == 0, released.output
     _git(root, "add", "-A")
     _git(root, "commit", "-qm", "privacy 9")
     _git(root, "push", "-q", "origin", "main")
