@@ -316,8 +316,11 @@ def test_deeply_nested_folders_in_a_history_are_no_traceback(project: Path, sett
     for _ in range(1100):
         deep = os.path.join(deep, "d")
         os.mkdir(deep)
-    try:
-        load_history(load_policy(project))  # the extra folders hold no file: the hashes still match
+    try:  # the folder is no version (V014), and the only problem: the versions' hashes still match
+        with pytest.raises(SourceError) as raised:
+            load_history(load_policy(project))
+        assert [d.code for d in raised.value.diagnostics] == ["V014"]
+        assert "refund: folder junk is not a version" in raised.value.diagnostics[0].message
     finally:  # bottom up: shutil.rmtree, as pytest cleans up, recurses once per level
         while deep != top:
             os.rmdir(deep)

@@ -28,6 +28,7 @@ V010  a released version or a document's whole history is gone
 V011  a version in force or announced lacks a language of the site (see ``snapshot``)
 V012  a release marked signed whose tag is missing, unsigned or names another hash (``vcs``)
 V013  a version not yet on the branch whose publication date has passed (``vcs``, a warning)
+V014  a version folder no changelog lists (a release that did not finish, or a changelog removed)
 ====  ===========================================================
 
 A version's languages are those of its frozen source: a language added to the site later
@@ -438,16 +439,44 @@ def load_history(loaded: LoadedPolicy) -> History:
                                                       "a document's history is filed under its kind or id",
                                               Location(display_path(root), 1, 1)))
                 continue
+            if not (folder / CHANGELOG).exists() and not (folder / CHANGELOG).is_symlink():
+                if _folders(folder):  # files alone (a README) are no version
+                    diagnostics.append(_unlisted(folder, None))
+                continue
             reported = len(diagnostics)
             versions = _load_document(folder, loaded, diagnostics)
             if versions:
                 documents[folder.name] = versions
+                listed = {str(version.number) for version in versions}
+                diagnostics += [_unlisted(entry, versions[-1].number) for entry in _folders(folder)
+                                if entry.name not in listed]
             elif len(diagnostics) > reported:
                 unread.add(folder.name)  # its changelog was reported: its history is not gone
     diagnostics += _check_heads(root, documents, loaded, unread)
     if diagnostics:
         raise SourceError(diagnostics)
     return History(documents)
+
+
+def _folders(folder: Path) -> list[Path]:
+    """The folders in a document's history folder, hidden ones left out."""
+    return sorted(entry for entry in folder.iterdir() if entry.is_dir() and not entry.name.startswith("."))
+
+
+def _unlisted(folder: Path, last: int | None) -> Diagnostic:
+    """V014: a folder of a document's history that no changelog lists as a released version
+    (``last`` is the changelog's last version; ``None``: the document has no changelog)."""
+    shown = f"{display_path(folder)}{os.sep}"
+    if last is None:
+        return Diagnostic("V014", f"{_shown(folder.name)}: no {CHANGELOG}, so no folder here is a released version",
+                          Location(display_path(folder)),
+                          hint=f"a release that did not finish leaves its files behind: remove {shown} and release "
+                               f"again; if {CHANGELOG} was removed, restore it from version control")
+    return Diagnostic("V014", f"{_shown(folder.parent.name)}: folder {_shown(folder.name)} is not a version its {CHANGELOG} "
+                              f"lists (the last is version {last})", Location(display_path(folder)),
+                      hint=f"a release that did not finish leaves its files behind, and the next release would "
+                           f"write into them: remove {shown} and release again; if the changelog's entry was "
+                           "removed, restore it from version control")
 
 
 def _check_heads(root: Path, documents: Mapping[str, tuple[Version, ...]], loaded: LoadedPolicy,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,8 @@ def test_a_release_that_fails_on_the_way_leaves_the_released_versions_as_they_we
     real = releases.write_file
 
     def full_disk(path: Path, content: str | bytes) -> bool:
+        if not path.is_relative_to(root):  # the copy the release is checked in first
+            return real(path, content)
         if len(written) == 1:
             raise OSError(28, "No space left on device", str(path))
         written.append(path.name)
@@ -46,6 +49,34 @@ def test_a_release_that_fails_on_the_way_leaves_the_released_versions_as_they_we
     assert "No space left on device" in output and "Traceback" not in output
     assert written and written[0] not in ("index.yaml", "changelog.yaml")
     assert {path: path.read_bytes() for path in heads} == heads
+    # the version's folder it left is no release: check says so, and the next release does not write into it
+    monkeypatch.setattr(releases, "write_file", real)
+    leftover = root / "versions" / "privacy" / "2"
+    assert leftover.is_dir()
+    checked = CliRunner().invoke(main, ["check", "--source", str(root)], env=released_on("2026-02-01"))
+    assert checked.exit_code == 1 and "error V014 privacy: folder 2 is not a version its changelog.yaml lists " \
+        "(the last is version 1)" in checked.output, checked.output
+    kept = {path: path.read_bytes() for path in leftover.rglob("*") if path.is_file()}
+    assert "V014" in _release(root, "2026-02-01", "2026-04-02")
+    assert {path: path.read_bytes() for path in leftover.rglob("*") if path.is_file()} == kept
+    shutil.rmtree(leftover)
+    assert "version 2" in _release(root, "2026-02-01", "2026-04-02")
+
+
+def test_a_history_folder_without_a_changelog_is_no_release(tmp_path: Path) -> None:
+    """The first release of a document that stopped before its changelog was written leaves
+    only its version's folder: that is reported as such, not as an unreadable changelog."""
+    run(tmp_path, privacy=PRIVACY)
+    root = tmp_path / "source"
+    (root / "versions" / "cookies" / "1").mkdir(parents=True)
+    (root / "versions" / "cookies" / "1" / "en.md").write_text("Half a release.\n", encoding="utf-8")
+    (root / "versions" / "notes").mkdir()
+    (root / "versions" / "notes" / "README.md").write_text("Files alone are no version.\n", encoding="utf-8")
+    checked = CliRunner().invoke(main, ["check", "--source", str(root)], env=released_on("2026-02-01"))
+    assert checked.exit_code == 1, checked.output
+    found = [line for line in checked.output.splitlines() if " error " in line]
+    assert len(found) == 1 and "error V014 cookies: no changelog.yaml, so no folder here is a released version" \
+        in found[0], checked.output
 
 
 def test_a_release_is_never_written_through_a_link_out_of_the_source(tmp_path: Path) -> None:
@@ -82,7 +113,8 @@ def test_a_release_writes_nothing_through_a_link_or_into_a_leftover(tmp_path: Pa
         (documents / "changelog.yaml").symlink_to(outside / "changelog.yaml")
     before = {path: path.read_bytes() for path in sorted(tmp_path.rglob("*")) if path.is_file()}
     output = _release(root, "2026-02-01", "2026-02-01")
-    assert "V002" in output and "released privacy version 2" not in output and "Traceback" not in output, output
+    refused = "V014" if setup in ("version folder", "leftover") else "V002"  # the history, before the release
+    assert refused in output and "released privacy version 2" not in output and "Traceback" not in output, output
     assert {path: path.read_bytes() for path in sorted(tmp_path.rglob("*")) if path.is_file()} == before
     if setup == "document folder":  # nor does anything read the versions from there
         checked = CliRunner().invoke(main, ["check", "--source", str(root), "--as-of", "2026-02-01"])
