@@ -277,14 +277,18 @@ def check(root: Path, source: Path | None, output_format: str, grouped: bool, ex
         return
     if show_coverage and output_format in ("github", "sarif"):
         raise click.BadParameter("--coverage prints text or json", param_hint="--format")
-    projects = _targets(_project(root, source), brands, all_brands, shard)
+    base = _project(root, source)
+    projects = _targets(base, brands, all_brands, shard)
     if show_coverage and len(projects) > 1:
         raise click.BadParameter("--coverage reports one source; give one --brand", param_hint="--coverage")
-    if len(projects) == 1:
+    if len(projects) == 1 and not all_brands:
         errors, _ = _check_one(projects[0], output_format, grouped, show_coverage, against, verify_signatures, as_of)
         sys.exit(1 if errors else 0)
     collected: dict[tuple[Any, ...], tuple[Diagnostic, list[str]]] = {}
     failed = 0
+    gone = _brands_gone(base, against, shard) if all_brands and against is not None else []
+    for finding in gone:
+        collected[(str(finding.location), finding.code, finding.message)] = (finding, [])
     for project in projects:
         click.echo(f"brand {project.name}:", err=True)
         errors, findings = _check_one(project, output_format, grouped, False, against, verify_signatures, as_of,
@@ -296,15 +300,33 @@ def check(root: Path, source: Path | None, output_format: str, grouped: bool, ex
     checked = [project.name for project in projects]
     _print_diagnostics(sorted((_of_brands(finding, names, checked) for finding, names in collected.values()),
                               key=Diagnostic.sort_key), output_format, grouped)
-    click.echo(f"{len(projects)} brand(s) checked, {failed} with errors", err=True)
-    sys.exit(1 if failed else 0)
+    removed = len({finding.location.file for finding in gone})
+    click.echo(f"{len(projects)} brand(s) checked, {failed} with errors"
+               + (f"; {removed} brand(s) with released versions gone since {against}" if removed else ""), err=True)
+    sys.exit(1 if failed or gone else 0)
+
+
+def _brands_gone(project: Any, revision: str, shard: str | None) -> list[Diagnostic]:
+    """``check --brands --against REV``: V010 for the versions of every brand (of the shard
+    checked) that had released versions at REV and whose folder is gone now."""
+    from legalgen.project import BRANDS
+    from legalgen.site.brands import brand_names, parse_shard, shard_of
+    from legalgen.versions.vcs import brands_gone
+
+    now = set(brand_names(project))
+    index, count = parse_shard(shard) if shard is not None else (1, 1)
+    try:
+        return brands_gone(project.root, BRANDS, revision,
+                           lambda name: name in now or shard_of(name, count) != index)
+    except LegalgenError as error:
+        _fail(error)
 
 
 def _of_brands(finding: Diagnostic, names: list[str], checked: list[str]) -> Diagnostic:
     """A finding of ``check --brands`` in the report of all brands: one found in only some of
     the brands checked names them, or those it was not found in, whichever are fewer (a finding
     in the base source may hold for some brands only)."""
-    if len(names) == len(checked):
+    if not names or len(names) == len(checked):  # found in all, or of no brand checked (one gone)
         return finding
     found = set(names)
     others = [name for name in checked if name not in found]

@@ -38,7 +38,9 @@ _NAME = re.compile(r"(?!.*\.\.)(?!.*\.lock$)(?!.*\.$)[A-Za-z0-9][A-Za-z0-9._-]{0
 
 
 def brand_names(project: Project) -> list[str]:
-    """Every brand of the project, by name: the folders below ``brands/`` that hold YAML files.
+    """Every brand of the project, by name: the folders below ``brands/`` that hold YAML files
+    or released versions (a brand whose files were all removed still has its versions checked
+    and published: it is the base source now, and ``check`` says what changed since).
 
     Hidden folders are skipped; a folder whose name cannot be a brand's (it names the
     brand's output folders) or that is a link (a brand writes its releases into it) is an error.
@@ -48,7 +50,8 @@ def brand_names(project: Project) -> list[str]:
         return []
     names = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or not path.is_dir() or not any(path.glob("*.y*ml")):
+        if path.name.startswith(".") or not path.is_dir() or \
+                not (any(path.glob("*.y*ml")) or (path / "versions").is_dir()):  # history.VERSIONS_DIR, not imported for this
             continue
         if path.is_symlink():
             raise LegalgenError(f"{path} is a link; a brand is a folder of its own (its releases are written there)")
@@ -80,7 +83,7 @@ def select_brands(project: Project, names: tuple[str, ...] = (), shard: tuple[in
     """The brands named (all when none is), limited to one shard; an unknown name is an error."""
     known = brand_names(project)
     if not known and names:
-        raise LegalgenError(f"no brands: {project.root / BRANDS} has no brand folder with YAML files")
+        raise LegalgenError(f"no brands: {project.root / BRANDS} has no brand folder (with YAML files or versions/)")
     unknown = [name for name in names if name not in known]
     if unknown:
         raise LegalgenError(f"unknown brand {', '.join(map(repr, unknown))}; brands: {_listed(known)}")
@@ -99,7 +102,7 @@ def nothing_selected(project: Project, names: tuple[str, ...], shard: tuple[int,
         return f"no brand in shard {index}/{count}: {places}"
     known = brand_names(project)
     if not known:
-        return f"no brands: {project.root / BRANDS} has no brand folder with YAML files"
+        return f"no brands: {project.root / BRANDS} has no brand folder (with YAML files or versions/)"
     return f"no brand in shard {index}/{count}: all {len(known)} fall into other shards"
 
 

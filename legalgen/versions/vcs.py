@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -216,6 +216,33 @@ def versions_against(source: Path, history: History, revision: str, today: dt.da
             version.locate("published"), Severity.WARNING,
             hint="merge it on its publication date, or release it again with a later --published date "
                  f"(`git checkout {revision} -- {display_path(source / VERSIONS_DIR)}`, then `legalgen release`)"))
+    return found
+
+
+def brands_gone(root: Path, brands: str, revision: str, kept: Callable[[str], bool]) -> list[Diagnostic]:
+    """V010 for every document of a brand that had released versions at ``revision`` and is no
+    brand now: the folder ``brands`` below the project ``root`` lost the brand's folder, and
+    its versions with it. ``kept(name)`` says whether a brand is one of the project's now, or
+    of another shard than the one checked."""
+    top, inside = repository(root)
+    require_commit(top, revision)
+    folder = inside / brands
+    listing = git(top, "ls-tree", "-d", "--name-only", f"{revision}:{folder}", check=False)
+    found: list[Diagnostic] = []
+    for name in sorted(listing.stdout.splitlines()) if listing.returncode == 0 else ():
+        if kept(name):
+            continue
+        for kind, path, changelog in _changelogs(top, folder / name / VERSIONS_DIR, revision):
+            numbers = [release.version for release in changelog.versions]
+            if not numbers:
+                continue
+            which = f"version {numbers[0]} is" if len(numbers) == 1 else f"versions {numbers[0]}-{numbers[-1]} are"
+            found.append(Diagnostic(
+                "V010", f"brand {name}: {kind} {which} gone with the brand's folder (released in {revision})",
+                Location(display_path(root / brands / name), 1, 1),
+                hint="released versions are never removed: restore them with "
+                     f"`git checkout {revision} -- {folder / name / VERSIONS_DIR}` (the brand is then the base "
+                     "source, with its versions kept)"))
     return found
 
 

@@ -247,6 +247,60 @@ def test_release_a_brand_freezes_the_merged_source(project: Path, release_day: C
     assert checked.exit_code == 0 and "1 released version(s)" in checked.output
 
 
+def test_a_brand_whose_files_are_all_removed_keeps_its_versions_checked(
+        project: Path, release_day: Callable[[str], None]) -> None:
+    """Removing every YAML file of a brand leaves its released versions: it is still a brand
+    (now the base source), so its versions are verified and built and check says what changed."""
+    summary = project / "summary.yaml"
+    summary.write_text("{en: First version., de: Erste Fassung., fr: Première version.}\n", encoding="utf-8")
+    release_day(AS_OF)
+    runner = CliRunner()
+    released = runner.invoke(main, ["release", "imprint", "--root", str(project), "--brand", brand_name(1),
+                                    "--effective", AS_OF, "--summary-file", str(summary)])
+    assert released.exit_code == 0, released.output
+    folder = project / "brands" / brand_name(1)
+    (folder / "site.yaml").unlink()
+    assert select_brands(Project.at(project)) == [brand_name(1), brand_name(2), brand_name(3)]
+    changelog = folder / "versions" / "imprint" / "changelog.yaml"
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace("First version.", "Erste."), encoding="utf-8")
+    checked = runner.invoke(main, ["check", "--root", str(project), "--brands", "--as-of", AS_OF])
+    assert checked.exit_code == 1 and "V001 imprint version 1 was changed after its release" in checked.output
+    assert f"(brand {brand_name(1)})" in checked.output, checked.output
+
+
+def test_check_against_a_revision_reports_a_brand_removed_with_its_versions(
+        project: Path, release_day: Callable[[str], None]) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=project,
+                       check=True, capture_output=True)
+
+    summary = project / "summary.yaml"
+    summary.write_text("{en: First version., de: Erste Fassung., fr: Première version.}\n", encoding="utf-8")
+    release_day(AS_OF)
+    runner = CliRunner()
+    for document in ("imprint", "cookies"):
+        released = runner.invoke(main, ["release", document, "--root", str(project), "--brand", brand_name(2),
+                                        "--effective", AS_OF, "--summary-file", str(summary)])
+        assert released.exit_code == 0, released.output
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-qm", "brands")
+    shutil.rmtree(project / "brands" / brand_name(2))
+    checked = runner.invoke(main, ["check", "--root", str(project), "--brands", "--against", "HEAD",
+                                   "--as-of", AS_OF])
+    assert checked.exit_code == 1, checked.output
+    gone = [line for line in checked.output.splitlines() if "V010" in line]
+    assert len(gone) == 2 and all(f"brands/{brand_name(2)}:1:1: error V010 brand {brand_name(2)}: " in line
+                                  for line in gone), gone
+    assert "cookies version 1 is gone with the brand's folder (released in HEAD)" in checked.output
+    assert "2 brand(s) checked, 0 with errors; 1 brand(s) with released versions gone since HEAD" in checked.output
+    other = shard_of(brand_name(2), 2) % 2 + 1  # the shard that never had the brand checks as before
+    assert runner.invoke(main, ["check", "--root", str(project), "--brands", "--shard", f"{other}/2", "--against",
+                                "HEAD", "--as-of", AS_OF]).exit_code == 0
+    git("checkout", "HEAD", "--", f"brands/{brand_name(2)}/versions")  # the versions back: a brand again
+    assert select_brands(Project.at(project)) == [brand_name(1), brand_name(2), brand_name(3)]
+
+
 def test_notices_per_brand(project: Path, release_day: Callable[[str], None], tmp_path: Path) -> None:
     announce_in_every_brand(project, 3, release_day)
     result = CliRunner().invoke(main, ["notices", "--root", str(project), "--brands", "--as-of", "2026-11-02",
