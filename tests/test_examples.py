@@ -40,7 +40,7 @@ FACTS = {
         "essential cookies", "session and your preferences", "no third-party advertising cookies", "browser settings",
         "Right of access", "Right to rectification", "Right to erasure", "Right to object",
         "Right to data portability", "Right to withdraw consent",
-        "as long as needed to provide the service and meet legal obligations", "30 days after the account is closed; on request, account data is deleted",
+        "as long as needed to provide the service and meet legal obligations", "30 days after the account is closed – on request, account data is deleted",
         "children under 18", "by e-mail and by a notice in the service", "significant changes",
     ],
     "iptv-smarters-pro-refund": [

@@ -214,7 +214,7 @@ def test_saying_the_contract_is_for_services_is_editorial(tmp_path: Path) -> Non
 
 
 def test_example_versions_are_classified(example_history) -> None:  # type: ignore[no-untyped-def]
-    v1, v2, v3, v4, _, v6, v7, v8 = example_history.of("privacy")
+    v1, v2, v3, v4, _, v6, v7, v8, v9 = example_history.of("privacy")
     assert v1.materiality is None and not v1.material
     assert [c.path for c in v2.materiality.reasons] == ["data_categories[fraud-signals]", "purposes[fraud]"]
     assert [c.path for c in v3.materiality.reasons] == ["purposes[recommendations]"]
@@ -225,6 +225,7 @@ def test_example_versions_are_classified(example_history) -> None:  # type: igno
         "data_categories[payment].details", "purposes[accounting].retention", "purposes[fraud].legitimate_interest",
         "purposes[service].description"]
     assert not v8.material and [c.path for c in v8.materiality.changes] == ["purposes[fraud].description"]
+    assert not v9.material and not v9.materiality.changes  # the same source, rendered anew
 
 
 def test_a_cookie_provider_that_changes_company_or_country_is_material(tmp_path: Path) -> None:

@@ -83,14 +83,14 @@ def test_an_editorial_change_can_take_effect_at_once(repo: Path) -> None:
     """At once, unless a released version takes effect later: a new version takes effect after
     it (V004), so the earliest date is one `release` accepts."""
     _edit(repo, "privacy", "Lumenstream is a subscription service", "Lumenstream is a streaming service")
-    result = _diff(repo, "--format", "json", "--as-of", "2026-12-21")
+    result = _diff(repo, "--format", "json", "--as-of", "2026-12-22")
     data = json.loads(result.output)
     privacy = next(d for d in data["documents"] if d["document"] == "privacy")
     assert privacy["status"] == "changed" and privacy["material"] is False
-    assert privacy["release_needed"] is True and privacy["earliest_effective"] == "2026-12-21"
-    today = json.loads(_diff(repo, "--format", "json").output)  # version 8 is announced for 2026-12-20
-    assert next(d for d in today["documents"] if d["document"] == "privacy")["earliest_effective"] == "2026-12-21"
-    assert ("privacy: changed, editorial; release needed, effective on 2026-12-21 at the earliest; the day after the "
+    assert privacy["release_needed"] is True and privacy["earliest_effective"] == "2026-12-22"
+    today = json.loads(_diff(repo, "--format", "json").output)  # version 9 is announced for 2026-12-21
+    assert next(d for d in today["documents"] if d["document"] == "privacy")["earliest_effective"] == "2026-12-22"
+    assert ("privacy: changed, editorial; release needed, effective on 2026-12-22 at the earliest; the day after the "
             "latest released version takes effect") in _diff(repo).output.splitlines()
     assert privacy["changes"][0]["description"] == "wording or presentation changed"
     assert "<del>subscription</del><ins>streaming</ins>" in privacy["redlines"]["en"]
