@@ -138,11 +138,13 @@ def _yaml_string(value: str) -> str:
 
 def site_yaml(answers: Answers) -> str:
     """site.yaml for a new project: the facts given, and comments naming what is still open."""
+    from legalgen.source.migrate import FORMAT
+
     locales = ", ".join(answers.locales)
     return f"""\
 # yaml-language-server: $schema=../schema/site.schema.json
 # The site and the company behind it. `legalgen check` lists what is still missing.
-format: 2
+format: {FORMAT}
 site:
   name: {_text(answers.locales, {locale: f"{answers.service} – {LEGAL[locale]}" for locale in answers.locales})}
   service: {_yaml_string(answers.service)}

@@ -34,7 +34,7 @@ def test_check_clean_source_prints_one_summary_line() -> None:
     lines = result.output.strip().splitlines()
     assert len(lines) == 1
     assert re.fullmatch(
-        r"policy: 4 document\(s\), 25 released version\(s\), 3 locale\(s\) \(en, de, fr\), \d+ page\(s\): no problems",
+        r"policy: 4 document\(s\), 27 released version\(s\), 3 locale\(s\) \(en, de, fr\), \d+ page\(s\): no problems",
         lines[0],
     )
 

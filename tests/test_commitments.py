@@ -21,7 +21,7 @@ from legalgen.source.load import load_policy
 SITE = """\
 site: {name: Minimal Legal, base_url: 'https://legal.minimal.example/', locales: [en, de, fr], default_locale: en}
 company: {name: Minimal GmbH, email: hello@minimal.example}
-format: 2
+format: 3
 """
 MINIMAL = {
     "privacy": """\
@@ -48,22 +48,28 @@ COMMITMENTS = [
     ("If a personal data breach is likely to result in a high risk to you, we inform you without undue delay.",
      "privacy", "breach: {notify_data_subjects: true}"),
     ("We have appointed a data protection officer", "privacy", "dpo: {name: Dana Data, email: dpo@minimal.example}"),
-    ("We protect personal data with technical and organisational measures, including:", "privacy",
+    ("We protect personal data with the following measures:", "privacy",
      "security: [{en: encryption, de: Verschlüsselung, fr: chiffrement}]"),
-    ("Our service is not directed at children under %(age)s years of age", "privacy", "children: {minimum_age: 16}"),
+    ("Our service is not directed at children under %(age)s years of age", "privacy",
+     "children: {minimum_age: 16, not_directed: true}"),
+    ("The minimum age for using our service is %(age)s years.", "privacy", "children: {minimum_age: 16}"),
+    ("We do not knowingly collect personal data of children under %(age)s years of age.", "privacy",
+     "children: {minimum_age: 16, no_knowing_collection: true}"),
+    ("We answer %(within)s of receiving your request. Where requests are complex or", "privacy",
+     "rights: {granted: [access], response_time: P1M, extension: true}"),
     ("We share personal data with the following recipients:", "privacy",
      "recipients: [{id: host, name: Host AG, role: processor, category: hosting, country: DE}]"),
     ("We announce material changes %(channels)s at least %(notice)s before they take effect.", "privacy",
      "changes: {channels: [email], advance_notice: P30D}"),
     ("Apart from those that are strictly necessary, we use them only with your consent.", "cookies",
      ("trackers: [{id: ga, name: _ga, technology: cookie, purpose: analytics, description: {en: a, de: a, fr: a}, "
-      "lifetime: P13M, basis: consent}]")),
+      "lifetime: P13M, basis: consent}]\nconsent: {reject_all: true, remembered_for: P6M, withdraw: {en: a, de: a, fr: a}}")),
     ("We remember your choice for %(period)s; after that we ask again.", "cookies",
      "consent: {reject_all: false, remembered_for: P6M, withdraw: {en: a, de: a, fr: a}}"),
     ("You can reject all optional technologies as easily as you can accept them.", "cookies",
      "consent: {reject_all: true, remembered_for: P6M, withdraw: {en: a, de: a, fr: a}}"),
     ("You can also withdraw online at %(url)s;", "refund",
-     "withdrawal: {online_function: 'https://minimal.example/withdraw'}"),
+     "withdrawal: {contract: services, online_function: 'https://minimal.example/withdraw'}"),
     ("You can cancel your subscription online at %(url)s.", "refund",
      "withdrawal: {termination_url: 'https://minimal.example/cancel'}"),
     ("**%(within)s of purchase:** %(amount)s.", "refund", "windows: [{within: P14D, amount: full}]"),
@@ -82,7 +88,8 @@ COMMITMENTS = [
     ("%(name)s is certified under the %(framework)s.", "privacy",
      "recipients: [{id: crm, name: CRM Inc., country: US, transfer: {safeguard: adequacy, certification: dpf}}]"),
     ("For digital content not supplied on a tangible medium, your right of withdrawal ends", "refund",
-     "withdrawal: {digital_content: {express_consent: true, acknowledgement: true, confirmation: true}}"),
+     ("withdrawal: {contract: services, digital_content: {express_consent: true, acknowledgement: true, "
+      "confirmation: true}}")),
 ]
 
 
@@ -152,7 +159,7 @@ def test_the_controller_sentence_names_the_service_not_the_legal_site(tmp_path: 
 
 
 def test_a_company_without_e_mail_is_listed_with_what_it_gives(tmp_path: Path) -> None:
-    root = _source(tmp_path, {"refund": "withdrawal: {period: P14D}\n"})
+    root = _source(tmp_path, {"refund": "withdrawal: {period: P14D, contract: services}\n"})
     (root / "site.yaml").write_text(SITE.replace("company: {name: Minimal GmbH, email: hello@minimal.example}",
                                                  "company: {name: Minimal GmbH, phone: +49 30 1234567}"),
                                     encoding="utf-8")
@@ -199,8 +206,11 @@ def test_cookie_categories_without_an_inventory(tmp_path: Path) -> None:
                   " {purpose: analytics, basis: consent}]\n")
     root = _source(tmp_path, {"cookies": categories})
     page = render_document(load_policy(root), "cookies", "en")
-    assert "- **Strictly necessary technologies** (no consent needed): sign-in\n- **Analytics technologies** (with your consent)\n" in page
-    assert "we use them only with your consent" in page and "Technologies we use" not in page
+    assert "- **Strictly necessary technologies** (no consent needed): sign-in\n- **Analytics technologies** (consent required)\n" in page
+    # that every optional one needs consent is a classification; how it is asked, a fact the source has not given
+    assert "we use them only with your consent" not in page and "Technologies we use" not in page
+    asked = _source(tmp_path / "asked", {"cookies": categories + "consent: {reject_all: true, remembered_for: P6M, withdraw: {en: a, de: a, fr: a}}\n"})
+    assert "we use them only with your consent" in render_document(load_policy(asked), "cookies", "en")
 
 
 def test_a_third_party_without_country_or_name_never_reads_none(tmp_path: Path) -> None:
@@ -230,7 +240,8 @@ def test_national_and_regional_contact_points(tmp_path: Path) -> None:
 @pytest.mark.parametrize("locale", ["en", "de", "fr"])
 def test_a_lapse_without_all_its_conditions_is_not_stated(tmp_path: Path, locale: str) -> None:
     sentence = "For digital content not supplied on a tangible medium, your right of withdrawal ends"
-    partial = "withdrawal: {digital_content: {express_consent: true, acknowledgement: false, confirmation: true}}\n"
+    partial = ("withdrawal: {contract: services, digital_content: {express_consent: true, acknowledgement: false, "
+               "confirmation: true}}\n")
     page = render_document(load_policy(_source(tmp_path, {"refund": partial})), "refund", locale)
     assert _needle(sentence, locale) not in page
 
@@ -245,7 +256,7 @@ def _site(tmp_path: Path, site: str, extra: dict[str, str]) -> str:
 #: claim another fact of the source contradicts, or that presumes a fact the source lacks.
 SAYS_ONLY_WHAT_IT_KNOWS = [
     ("You may use the model withdrawal form below", ("by an unequivocal statement (e.g. a letter sent by post or an "
-     "e-mail)."), "refund", "withdrawal: {model_form: false}"),
+     "e-mail)."), "refund", "withdrawal: {contract: services, model_form: false}"),
     ("You can also use this form", "Use this form: <https://minimal.example/refund>.", "refund",
      "request: {url: 'https://minimal.example/refund'}"),
     ("You can also use our request form", "Use our request form: <https://minimal.example/rights>.", "privacy",
@@ -346,9 +357,9 @@ def test_a_contact_that_states_nothing_renders_no_heading(tmp_path: Path) -> Non
 
 def test_the_statutory_model_is_written_for_services_only(tmp_path: Path) -> None:
     """The withdrawal information runs the period from the conclusion of the contract, as the
-    model does for services; for goods it would run from delivery, so the page leaves it out
-    (R14 reports it), and a contract the source does not describe is reported too."""
-    for contract, shown in (("services", True), (None, True), ("goods", False)):
+    model does for services; for goods it would run from delivery, and a contract the source
+    does not describe could be either: the page leaves it out in both cases (R14 reports them)."""
+    for contract, shown in (("services", True), (None, False), ("goods", False)):
         withdrawal = (f"withdrawal: {{period: P14D{', contract: ' + contract if contract else ''}, "
                       "termination_url: 'https://minimal.example/cancel'}\n")
         loaded = load_policy(_source(tmp_path / str(contract), {"refund": withdrawal}))

@@ -288,16 +288,16 @@ def test_a_version_merged_late_is_announced_once_by_its_push(tmp_path: Path, smt
                                          "--effective", "2027-01-15"], env=released_on("2026-11-24"))
     assert released.exit_code == 0, released.output
     _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "privacy 10")
+    _git(root, "commit", "-qm", "privacy 11")
     _git(root, "push", "-q", "origin", "main")
     secrets = _smtp_secrets(port, "email,locale\nanna@example.org,de")
     env = {**released_on("2026-11-24"), "LEGALGEN_SMTP_STARTTLS": "no"}
     [pushed] = _run(root, "legal-publish.yml", secrets, env, jobs=("notices",))
-    assert "due on 2026-11-24: privacy version 10 (announcement)" in pushed
+    assert "due on 2026-11-24: privacy version 11 (announcement)" in pushed
     assert len(handler.received) == 1 and "15. Januar 2027" in handler.received[0]["Subject"]
     [daily] = _run(root, "legal-publish.yml", secrets, env, jobs=("notices",))  # the next run, the same day
     assert "no notices due on 2026-11-24" in daily and len(handler.received) == 1
-    assert "/announcement" in _git(remote, "tag", "-l", "legalgen-notices/site/privacy/v10-*")
+    assert "/announcement" in _git(remote, "tag", "-l", "legalgen-notices/site/privacy/v11-*")
 
 
 def test_the_brand_workflow_sends_each_brands_notices_once(tmp_path: Path, smtp_server,  # type: ignore[no-untyped-def]  # noqa: F811

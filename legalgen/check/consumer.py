@@ -204,10 +204,11 @@ def no_waiver(context: Context) -> Iterator[Finding]:
     and exclusions may only add to them. Without the statutory right stated, a list of cases
     without refund reads as a waiver.
 
-    Fails: `exclusions: [{en: "You change your mind"}]` and no `withdrawal`, or one for goods,
-    whose information the page leaves out (R14).
+    Fails: `exclusions: [{en: "You change your mind"}]` and no `withdrawal`, or one for goods or
+    without `contract`, whose information the page leaves out (R14).
 
-    Passes: the same exclusions with `withdrawal: {period: P14D}` (the page then says they do not limit it).
+    Passes: the same exclusions with `withdrawal: {period: P14D, contract: services}` (the page then says
+    they do not limit it).
     """
     document = _refund(context)
     if document.exclusions and (document.withdrawal is None or not document.withdrawal.written):
@@ -374,8 +375,8 @@ def withdrawal_contract(context: Context) -> Iterator[Finding]:
     takes possession of them, and the information adds the return of the goods, its cost and
     the loss in value (Annex I(A), notes 1 and 5-6). Information that runs the period from the
     wrong day is not proper information, and the period then extends by up to 12 months (Art.
-    10). legalgen writes the model for services; without `contract` the page shows that text
-    without the source saying it fits, and for goods it leaves the information out.
+    10). legalgen writes the model for services, where the source says the contract is for
+    services; without `contract`, or for goods, the page leaves the information out.
 
     Fails: `withdrawal: {period: P14D}` without `contract`; `contract: goods`.
 
@@ -385,8 +386,9 @@ def withdrawal_contract(context: Context) -> Iterator[Finding]:
     if withdrawal is None:
         return
     if withdrawal.contract is None:
-        yield Finding("the right of withdrawal does not say what the contract is for; the page words it as the "
-                      "statutory model for services, whose period runs from the conclusion of the contract",
+        yield Finding("the right of withdrawal does not say what the contract is for, so the page leaves out the "
+                      "withdrawal information (the statutory model's wording, and the day its period runs from, "
+                      "depend on it)",
                       context.at("refund", "withdrawal"), hint="add withdrawal.contract: services (a subscription, a "
                                                                "digital service), or goods")
     elif not withdrawal.written:  # goods

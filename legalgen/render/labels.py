@@ -275,9 +275,10 @@ LABELS: dict[tuple[str, str, str], str] = {
         "consent": N_("required"),
         "exempt": N_("not required"),
     }),
-    # The basis of a whole category of trackers, in a parenthesis after its name.
+    # The basis of a whole category of trackers, in a parenthesis after its name: whether it
+    # needs consent (a classification, not a statement of how consent is asked).
     **_table(m.TrackerBasis, "category", {
-        "consent": N_("with your consent"),
+        "consent": N_("consent required"),
         "exempt": N_("no consent needed"),
     }),
     **_table(m.RefundAmount, "label", {

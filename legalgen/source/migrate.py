@@ -17,6 +17,12 @@ section promised to notify the authority within 72 hours and the people affected
 category without ``source`` was collected from the person, and a cookie policy explained
 browser controls unless told not to. Format 2 states only what the source states, so the
 migration writes those values out.
+
+Format 2 still said three things no field stated: a withdrawal without ``contract`` got the
+statutory information for services, an answer within one month reserved the extension of
+Art. 12(3), and a minimum age for children said the service is not directed at younger
+ones. Format 3 states each only with its field (``withdrawal.contract``,
+``rights.extension``, ``children.not_directed``), and the migration writes them out.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from legalgen.diagnostics import Diagnostic, LegalgenError, Location, SourceErro
 from legalgen.source.reader import Limits, NodePath, SourceFile, read_yaml_inside, yaml_files
 
 #: The format this version of legalgen reads and writes.
-FORMAT = 2
+FORMAT = 3
 SITE_FILE = "site.yaml"
 
 
@@ -84,8 +90,31 @@ def _to_2(files: Mapping[str, Any]) -> Iterator[Edit]:
     yield Edit(SITE_FILE, ("format",), 2, "the source is now written for format 2")
 
 
+def _to_3(files: Mapping[str, Any]) -> Iterator[Edit]:
+    """Format 2 -> 3: what format 2 said for a value, and no field said, becomes a value."""
+    for name, data in sorted(files.items()):
+        if not isinstance(data, dict):
+            continue
+        kind = data.get("kind")
+        if kind == "privacy":
+            rights = data.get("rights")
+            if isinstance(rights, dict) and rights.get("response_time") == "P1M" and "extension" not in rights:
+                yield Edit(name, ("rights", "extension"), True,
+                           "format 2 reserved the extension by two further months with an answer within one month")
+            children = data.get("children")
+            if isinstance(children, dict) and "not_directed" not in children:
+                yield Edit(name, ("children", "not_directed"), True,
+                           "format 2 stated that the service is not directed at children under the minimum age")
+        elif kind == "refund":
+            withdrawal = data.get("withdrawal")
+            if isinstance(withdrawal, dict) and "contract" not in withdrawal:
+                yield Edit(name, ("withdrawal", "contract"), "services",
+                           "format 2 wrote the withdrawal information for services when the contract was not stated")
+    yield Edit(SITE_FILE, ("format",), 3, "the source is now written for format 3")
+
+
 #: Each migration by the format it leads to, from the one before.
-MIGRATIONS: dict[int, Migration] = {2: _to_2}
+MIGRATIONS: dict[int, Migration] = {2: _to_2, 3: _to_3}
 
 
 def source_format(site: Any) -> int | None:
@@ -219,11 +248,38 @@ def rewrite(root: Path, edits: list[Edit]) -> list[str]:
             if edit.path == ("format",):
                 data.insert(0, "format", edit.value)
             else:
-                apply({name: data}, edit)
+                _append(data, edit)
         texts[name] = _dump(yaml, data).replace("\n", newline)
     for name, text in texts.items():
         write_file(root / name, text)
     return sorted(texts)
+
+
+def _append(data: Any, edit: Edit) -> None:
+    """:func:`apply` on a round-trip mapping: a key added at the end of a mapping takes over the
+    blank lines that followed the mapping's last entry (kept with its innermost last value), so
+    that they still separate the mapping from what comes next."""
+    node = data
+    for step in edit.path[:-1]:
+        node = node[step]
+    key = edit.path[-1]
+    last = next(reversed(node), None) if key not in node else None
+    node[key] = edit.value
+    if last is None or not hasattr(node, "ca"):
+        return
+    container, inner = node, last
+    while isinstance(container[inner], (dict, list)) and container[inner]:
+        value = container[inner]
+        container, inner = value, (next(reversed(value)) if isinstance(value, dict) else len(value) - 1)
+    entry: Any = container.ca.items.get(inner) if hasattr(container, "ca") else None
+    at = 2 if isinstance(container, dict) else 0  # where ruamel keeps what follows a key's value, or an item
+    token = entry[at] if entry and len(entry) > at else None
+    # what follows the entry's own line (blank lines, and comments on lines of their own, which
+    # belong to what comes next); a comment on the entry's line stays with it, and so does what
+    # follows a block scalar, whose text holds its own line end
+    if token is not None and token.value.startswith("\n") and token.value.count("\n") >= 2:
+        entry[at] = None
+        node.ca.items[key] = [None, None, token, None]
 
 
 def _dump(yaml: Any, data: Any) -> str:

@@ -792,6 +792,15 @@ class RightsExercise(Model):
     acknowledge_within: Duration | None = Field(None, description="Time within which you confirm receipt of a request")
     response_time: Duration | None = Field(
         None, description="Time within which you answer a request (Art. 12(3)); left out, the page states none")
+    extension: bool = Field(
+        False, description="State that you may extend the time to answer by two further months where requests "
+                           "are complex or numerous, telling the person why within the first month (Art. 12(3))")
+
+    @model_validator(mode="after")
+    def _extends_a_time(self) -> RightsExercise:
+        if self.extension and self.response_time is None:
+            raise ValueError("'extension' extends the time to answer: give 'response_time' too")
+        return self
 
 
 class Authority(Model):
@@ -805,7 +814,9 @@ class Authority(Model):
 class Children(Model):
     """Minimum age and what happens with data of younger children."""
 
-    minimum_age: int = Field(ge=0, le=21)
+    minimum_age: int = Field(ge=0, le=21, description="The age from which people may use the service")
+    not_directed: bool = Field(
+        False, description="State that the service is not directed at children under that age")
     no_knowing_collection: bool = Field(
         False, description="State that you do not knowingly collect personal data of children under that age")
     details: Text | None = None
@@ -947,8 +958,10 @@ class Withdrawal(Model):
     @property
     def written(self) -> bool:
         """Whether the page states the statutory withdrawal information: legalgen writes the
-        model for services (also where the source does not say, R14), not for goods."""
-        return self.contract != ContractSubject.GOODS
+        model for services, where the source says the contract is for services; for goods,
+        or where the source does not say (the period would run from another day), the page
+        leaves it out and R14 reports it."""
+        return self.contract == ContractSubject.SERVICES
 
 
 class DigitalContentLapse(Model):

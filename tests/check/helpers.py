@@ -24,7 +24,7 @@ company:
   name: Test GmbH
   address: {street: Ringstraße 1, postal_code: "1010", city: Wien, country: AT}
   email: hello@test.example
-format: 2
+format: 3
 """
 
 CHANGES = "changes: {channels: [email, banner], advance_notice: P30D}\n"

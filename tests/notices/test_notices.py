@@ -267,11 +267,12 @@ def test_a_pull_request_past_its_publication_date_is_warned(pushed: tuple[Path, 
 @pytest.mark.parametrize(
     ("as_of", "expected"),
     [(D(2026, 11, 9), []), (D(2026, 11, 10), [3]), (D(2026, 11, 22), [3]), (D(2026, 11, 23), [3, 3, 3, 3, 4, 5]),
-     (D(2026, 11, 24), [4, 4, 4, 5, 5, 5, 6, 3, 4, 5, 6, 7, 8, 9]),
-     (D(2026, 11, 25), [5, 5, 5, 6, 3, 4, 5, 6, 7, 8, 9]), (D(2026, 11, 26), [6, 3, 4, 5, 6, 7, 8, 9]),
-     (D(2026, 11, 27), [3, 4, 5, 6, 7, 8, 9]), (D(2026, 12, 14), [3, 4, 5, 6, 7, 8, 9]),
-     (D(2026, 12, 15), [4, 5, 6, 7, 8, 9]), (D(2026, 12, 16), [5, 6, 7, 8, 9]), (D(2026, 12, 17), [6, 7, 8, 9]),
-     (D(2026, 12, 18), [7, 8, 9]), (D(2026, 12, 19), [8, 9]), (D(2026, 12, 20), [9]), (D(2026, 12, 21), [])],
+     (D(2026, 11, 24), [4, 4, 4, 5, 5, 5, 6, 6, 3, 4, 5, 6, 7, 8, 9, 10]),
+     (D(2026, 11, 25), [5, 5, 5, 6, 6, 3, 4, 5, 6, 7, 8, 9, 10]), (D(2026, 11, 26), [6, 6, 3, 4, 5, 6, 7, 8, 9, 10]),
+     (D(2026, 11, 27), [3, 4, 5, 6, 7, 8, 9, 10]), (D(2026, 12, 14), [3, 4, 5, 6, 7, 8, 9, 10]),
+     (D(2026, 12, 15), [4, 5, 6, 7, 8, 9, 10]), (D(2026, 12, 16), [5, 6, 7, 8, 9, 10]),
+     (D(2026, 12, 17), [6, 7, 8, 9, 10]), (D(2026, 12, 18), [7, 8, 9, 10]), (D(2026, 12, 19), [8, 9, 10]),
+     (D(2026, 12, 20), [9, 10]), (D(2026, 12, 21), [10]), (D(2026, 12, 22), [])],
 )
 def test_notice_window(example: LoadedPolicy, example_history: History, as_of: dt.date, expected: list[int]) -> None:
     assert [n.version.number for n in take_snapshot(example, example_history, as_of).notices] == expected
@@ -299,8 +300,8 @@ def test_notices_json(example: LoadedPolicy, example_history: History) -> None:
     editorial = json.loads(notices_json(take_snapshot(example, example_history, D(2026, 12, 15))))["notices"]
     assert [(n["version"], n["material"], n["effective"]) for n in editorial] == [
         (4, False, "2026-12-16"), (5, False, "2026-12-17"), (6, False, "2026-12-18"), (7, False, "2026-12-19"),
-        (8, False, "2026-12-20"), (9, False, "2026-12-21")]
-    assert json.loads(notices_json(take_snapshot(example, example_history, D(2026, 12, 21))))["notices"] == []
+        (8, False, "2026-12-20"), (9, False, "2026-12-21"), (10, False, "2026-12-22")]
+    assert json.loads(notices_json(take_snapshot(example, example_history, D(2026, 12, 22))))["notices"] == []
 
 
 def _feeds(loaded: LoadedPolicy, history: History, as_of: dt.date) -> dict[PurePosixPath, bytes]:

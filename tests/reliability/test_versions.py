@@ -33,7 +33,7 @@ def _line(path: Path, needle: str) -> int:
 
 
 #: The example's versions of its privacy policy.
-PRIVACY_VERSIONS = 9
+PRIVACY_VERSIONS = 10
 
 
 def _drop_last_privacy_version(source: Path) -> None:

@@ -72,7 +72,7 @@ def test_escape_markdown(value: str, expected: str) -> None:
 def test_source_values_are_data_not_templates(tmp_path: Path) -> None:
     site = (
         "site: {name: T, base_url: 'https://t.example/', locales: [en], default_locale: en}\n"
-        "company: {name: '{{ 7*7 }} <b>Evil</b> *Corp*', email: a@t.example}\nformat: 2\n"
+        "company: {name: '{{ 7*7 }} <b>Evil</b> *Corp*', email: a@t.example}\nformat: 3\n"
     )
     (tmp_path / "site.yaml").write_text(site, encoding="utf-8")
     (tmp_path / "privacy.yaml").write_text(

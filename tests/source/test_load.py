@@ -19,7 +19,7 @@ site:
 company:
   name: Test GmbH
   email: hello@test.example
-format: 2
+format: 3
 """
 
 PRIVACY = """\

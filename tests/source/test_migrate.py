@@ -90,7 +90,7 @@ def test_dry_run_writes_nothing(old: Path) -> None:
     assert "privacy.yaml:14:3: rights.response_time: \"P1M\" (format 1 promised an answer within one month" \
         in result.output
     assert "privacy.yaml:16:9: breach.authority_within: \"PT72H\"" in result.output
-    assert "6 change(s) to make; nothing written" in result.output
+    assert "8 change(s) to make; nothing written" in result.output
     assert _snapshot(old) == before
 
 
@@ -166,7 +166,7 @@ def test_a_linked_file_is_read_inside_the_folder_only_and_never_rewritten(old: P
         in result.output
 
 
-@pytest.mark.parametrize(("value", "code"), [("3", "S012"), ("two", "S003"), ("0", "S003")])
+@pytest.mark.parametrize(("value", "code"), [("4", "S012"), ("two", "S003"), ("0", "S003")])
 def test_unreadable_or_newer_format(old: Path, value: str, code: str) -> None:
     (old / "site.yaml").write_text(f"format: {value}\n" + SITE_1, encoding="utf-8")
     with pytest.raises(SourceError) as raised:
@@ -204,3 +204,34 @@ def test_a_site_file_that_is_no_mapping_is_one_diagnostic(old: Path, site: str) 
         assert result.exit_code == 1 and "error S003 site.yaml must be a mapping" in result.output
     with pytest.raises(SourceError):
         load_policy(old, frozen=True)
+
+
+def test_format_2_states_its_implied_facts_as_values_and_keeps_the_layout(tmp_path: Path) -> None:
+    """Format 2 wrote the withdrawal information for services when no contract was stated,
+    reserved the Art. 12(3) extension with an answer within one month, and said the service
+    is not directed at children under the minimum age; format 3 says each only with its
+    field, so the migration writes them out, and the pages say what they said."""
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "site.yaml").write_text(SITE_1.replace("# The site of a format-1 source.\n", "format: 2\n"),
+                                      encoding="utf-8")
+    (source / "privacy.yaml").write_text(
+        "kind: privacy\ndata_categories: [{id: contact, type: email}]\n"
+        "purposes: [{id: service, type: service_provision, data: [contact]}]\n"
+        "rights:\n  granted: [access]\n  response_time: P1M\n\n"
+        "children:\n  minimum_age: 16\n\n# the end\n", encoding="utf-8")
+    (source / "refund.yaml").write_text("kind: refund\nrequest: {}\nwithdrawal:\n  period: P14D\n", encoding="utf-8")
+    said = {kind: render_document(load_policy(source, frozen=True), kind, "en") for kind in ("privacy", "refund")}
+    assert "not directed at children under 16" in said["privacy"] and "two further months" in said["privacy"]
+    assert "from the day of the conclusion of the contract" in said["refund"]
+    result = CliRunner().invoke(main, ["migrate", "--source", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "privacy.yaml:5:3: rights.extension: true" in result.output
+    assert "refund.yaml:4:3: withdrawal.contract: \"services\"" in result.output, result.output
+    privacy = (source / "privacy.yaml").read_text(encoding="utf-8")
+    # each key joins its mapping before the blank line that ends it
+    assert "  response_time: P1M\n  extension: true\n\nchildren:\n  minimum_age: 16\n  not_directed: true\n\n# the end" \
+        in privacy
+    assert (source / "refund.yaml").read_text(encoding="utf-8").endswith("  period: P14D\n  contract: services\n")
+    migrated = load_policy(source)
+    assert {kind: render_document(migrated, kind, "en") for kind in said} == said

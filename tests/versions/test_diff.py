@@ -214,7 +214,7 @@ def test_saying_the_contract_is_for_services_is_editorial(tmp_path: Path) -> Non
 
 
 def test_example_versions_are_classified(example_history) -> None:  # type: ignore[no-untyped-def]
-    v1, v2, v3, v4, _, v6, v7, v8, v9 = example_history.of("privacy")
+    v1, v2, v3, v4, _, v6, v7, v8, v9, _ = example_history.of("privacy")
     assert v1.materiality is None and not v1.material
     assert [c.path for c in v2.materiality.reasons] == ["data_categories[fraud-signals]", "purposes[fraud]"]
     assert [c.path for c in v3.materiality.reasons] == ["purposes[recommendations]"]

@@ -38,15 +38,16 @@ D = dt.date
         (D(2026, 11, 10), 2, 3, [1, 2, 3]),
         (D(2026, 11, 22), 2, 3, [1, 2, 3]),
         (D(2026, 11, 23), 2, 3, [1, 2, 3, 4, 5]),  # 4 and 5 are published; the next to take effect is still 3
-        (D(2026, 11, 24), 2, 3, [1, 2, 3, 4, 5, 6, 7, 8, 9]),
-        (D(2026, 12, 14), 2, 3, [1, 2, 3, 4, 5, 6, 7, 8, 9]),
-        (D(2026, 12, 15), 3, 4, [1, 2, 3, 4, 5, 6, 7, 8, 9]),
-        (D(2026, 12, 16), 4, 5, [1, 2, 3, 4, 5, 6, 7, 8, 9]),
-        (D(2026, 12, 17), 5, 6, [1, 2, 3, 4, 5, 6, 7, 8, 9]),
-        (D(2026, 12, 18), 6, 7, [1, 2, 3, 4, 5, 6, 7, 8, 9]),
-        (D(2026, 12, 19), 7, 8, [1, 2, 3, 4, 5, 6, 7, 8, 9]),
-        (D(2026, 12, 20), 8, 9, [1, 2, 3, 4, 5, 6, 7, 8, 9]),
-        (D(2026, 12, 21), 9, None, [1, 2, 3, 4, 5, 6, 7, 8, 9]),
+        (D(2026, 11, 24), 2, 3, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+        (D(2026, 12, 14), 2, 3, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+        (D(2026, 12, 15), 3, 4, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+        (D(2026, 12, 16), 4, 5, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+        (D(2026, 12, 17), 5, 6, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+        (D(2026, 12, 18), 6, 7, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+        (D(2026, 12, 19), 7, 8, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+        (D(2026, 12, 20), 8, 9, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+        (D(2026, 12, 21), 9, 10, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
+        (D(2026, 12, 22), 10, None, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
     ],
 )
 def test_version_selection_at_boundaries(
@@ -77,8 +78,10 @@ def test_current_page_follows_the_as_of_date(example_history: History) -> None:
     assert "*Version 7 ·" in seventh and "A new version takes effect on 20 December 2026" in seventh
     eighth = current(D(2026, 12, 20))
     assert "*Version 8 ·" in eighth and "A new version takes effect on 21 December 2026" in eighth
-    latest = current(D(2026, 12, 21))
-    assert "*Version 9 ·" in latest and "A new version" not in latest
+    ninth = current(D(2026, 12, 21))
+    assert "*Version 9 ·" in ninth and "A new version takes effect on 22 December 2026" in ninth
+    latest = current(D(2026, 12, 22))
+    assert "*Version 10 ·" in latest and "A new version" not in latest
     before = render_pages(loaded, example_history, D(2026, 11, 9), ["en"])
     assert not any("v3" in p.path.as_posix() for p in before)
 
@@ -105,7 +108,7 @@ def _line(path: Path, text: str, occurrence: int = 1) -> int:
 
 
 def test_example_history_is_intact(example_history: History) -> None:
-    assert [v.number for v in example_history.of("privacy")] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    assert [v.number for v in example_history.of("privacy")] == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
     assert [v.number for v in example_history.of("refund")] == [1, 2, 3, 4, 5, 6]
     assert set(example_history.documents) == {"privacy", "cookies", "refund", "imprint"}
 

@@ -147,7 +147,7 @@ def test_a_draft_cannot_take_the_path_a_released_document_publishes_at(tmp_path:
         result = CliRunner().invoke(main, [command, "--root", str(tmp_path), "--as-of", "2026-11-24"])
         assert result.exit_code == 1, (command, result.output)
         assert ("notes.yaml:3:7: error S006 notes would be published at privacy/, where privacy is published "
-                "(as released in version 9)") in result.output
+                "(as released in version 10)") in result.output
     assert not (tmp_path / "site").exists()
     # with a path of its own, the new document is fine
     (project.source / "notes.yaml").write_text(IMPOSTOR.replace("slug: privacy", "slug: notes"), encoding="utf-8")
@@ -167,16 +167,16 @@ def test_a_release_waits_for_the_project_lock(tmp_path: Path) -> None:
     privacy.write_text(privacy.read_text(encoding="utf-8").replace("period: P8Y", "period: P7Y", 1), encoding="utf-8")
     index = (project.source / "versions" / "index.yaml").read_bytes()
     command = ["release", "privacy", "--root", str(tmp_path), "--summary-file", str(tmp_path / "summary.yaml"),
-               "--effective", "2026-12-22"]
+               "--effective", "2026-12-23"]
     with exclusive_lock(Project.at(tmp_path).lock_file, 1):
         result = CliRunner().invoke(main, command, env={**released_on("2026-11-24"), "LEGALGEN_LOCK_TIMEOUT": "0.3"})
     assert result.exit_code == 1
     assert "waiting for another legalgen command that writes this project" in result.output
     assert "holds the lock" in result.output and "(waited 0.3 s)" in result.output
     assert (project.source / "versions" / "index.yaml").read_bytes() == index
-    assert not (project.source / "versions" / "privacy" / "10").exists()
+    assert not (project.source / "versions" / "privacy" / "11").exists()
     result = CliRunner().invoke(main, command, env=released_on("2026-11-24"))
-    assert result.exit_code == 0 and "released privacy version 10" in result.output, result.output
+    assert result.exit_code == 0 and "released privacy version 11" in result.output, result.output
 
 
 def test_a_release_writes_nothing_that_reading_it_back_would_refuse(tmp_path: Path) -> None:
