@@ -736,11 +736,11 @@ def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, reci
     --pushes-announced; ``ledger`` the :class:`~legalgen.notices.ledger.Ledger` of --ledger."""
     import os
 
-    from legalgen.notices.mail import compose_all, message_files
+    from legalgen.notices.mail import compose_all, legacy_mail_folder, message_files
     from legalgen.notices.recipients import read_recipients
     from legalgen.notices.smtp import SmtpSettings
     from legalgen.notices.smtp import send as deliver
-    from legalgen.writer import write_tree
+    from legalgen.writer import mark_output, write_tree
 
     try:
         loaded, history = _load(project)
@@ -776,13 +776,14 @@ def _notices_one(project: Any, as_of: Any, output: Path | None, send: bool, reci
             return
         messages = compose_all(loaded, due, date)
         folder = output or project.root / "notices" / (project.name or "") / date.isoformat()
-        project.check_output_folder(folder, "e-mail folder")
+        project.check_output_folder(folder, "e-mail folder", own=legacy_mail_folder)
         if send:  # everything sending needs is checked before anything is written
             settings = SmtpSettings.from_environment(os.environ)
             locales = list(loaded.policy.site.locales)
             by_locale = (read_recipients(recipients, locales) if isinstance(recipients, Path)
                          else recipients.by_locale(locales, project.name))
         write_tree(folder, message_files(messages), prune=False)
+        mark_output(folder)  # a later run may replace the messages: they are legalgen's own
         click.echo(f"wrote {len(messages)} message(s) to {folder}")
         if not send:
             return

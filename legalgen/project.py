@@ -155,14 +155,18 @@ class Project:
                 _check_generated_file(config)
 
 
-    def check_output_folder(self, folder: Path, kind: str) -> None:
+    def check_output_folder(self, folder: Path, kind: str, *, own: _Predicate | None = None) -> None:
         """Refuse a folder for a command's output files (``-o``: notice e-mails, schemas) that
         is, holds or lies in the project's own files.
 
-        Unlike the site, the folder is never emptied (files are only added or replaced), so
-        an existing folder with other files is fine.
+        Unlike the site, the folder is never emptied (files are only added or replaced). With
+        ``own``, files of the same names are replaced, so an existing folder with files must be
+        legalgen's own: it holds the :data:`MARKER`, or ``own(folder)`` recognises what an earlier
+        legalgen wrote there before the marker; without it, an existing folder with other files
+        is fine.
         """
-        _check_folder(self, folder, kind, "choose another --output", lambda _: True, {}, must_be_own=False)
+        _check_folder(self, folder, kind, "choose another --output, or move or delete that folder yourself",
+                      own or (lambda _: True), {}, must_be_own=own is not None)
 
     def check_output_file(self, path: Path) -> None:
         """Refuse a file for a command's output (``-o``) that is the base config or lies in the

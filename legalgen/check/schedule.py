@@ -93,6 +93,7 @@ def _late_days(times: tuple[dt.time, ...], zone_name: str, year: int) -> tuple[d
     """How long after midnight the first build runs, on each day of ``year`` it runs an hour
     or more after it in ``zone_name``."""
     zone = ZoneInfo(zone_name)
+    year = min(max(year, dt.MINYEAR + 1), dt.MAXYEAR - 1)  # a day either side of the year must exist
     first = dt.date(year, 1, 1)
     days = (first + dt.timedelta(days=n) for n in range((dt.date(year + 1, 1, 1) - first).days))
     delays = (_first_build(times, dt.datetime.combine(day, dt.time(), zone)) for day in days)

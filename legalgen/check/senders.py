@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from legalgen.check.workflows import Step, Workflow, workflows
+from legalgen.check.workflows import MATRIX_JOBS, Step, Workflow, workflows
 from legalgen.diagnostics import Location
 
 #: Shell tokens that end a command; a word of punctuation alone (``)&&``) does too.
@@ -277,7 +277,9 @@ def overlaps(folder: Path) -> list[Overlap]:
         hint = ("send with a ledger instead, from one workflow: `legalgen notices --send --ledger origin` after each "
                 "deployment")
         if sender.copies != 1:
-            times = "once for each entry" if sender.copies is None else f"{sender.copies} times"
+            times = ("once for each entry" if sender.copies is None else
+                     f"{sender.copies} times" if sender.copies <= MATRIX_JOBS else
+                     f"more than {MATRIX_JOBS} times")  # counted no further: GitHub runs at most that many
             found.append(Overlap(
                 f"{sender.described}, in a job whose matrix runs the same command {times}: each message it sends "
                 f"goes out {times}", sender.location,

@@ -126,6 +126,10 @@ class Workflow:
         return bool(self.events & {"push", "schedule"})
 
 
+#: The most jobs GitHub runs for one matrix; a larger count is kept as MATRIX_JOBS + 1.
+MATRIX_JOBS = 256
+
+
 def _entries(matrix: yaml.Node | None) -> int | None:
     """How many jobs a ``strategy.matrix`` makes (1 without one): the product of its lists'
     lengths, ``include`` alone counting its entries; None for one not known before the run
@@ -136,12 +140,12 @@ def _entries(matrix: yaml.Node | None) -> int | None:
         return None
     lists = [value for name, value in matrix.value if text(name) not in ("include", "exclude")]
     if not lists:
-        return len(items(get(matrix, "include"))) or 1
+        return min(len(items(get(matrix, "include"))), MATRIX_JOBS + 1) or 1
     count = 1
     for value in lists:
         if not isinstance(value, yaml.SequenceNode):
             return None
-        count *= len(value.value)
+        count = min(count * len(value.value), MATRIX_JOBS + 1)  # no unbounded product of many lists
     return count
 
 

@@ -32,7 +32,7 @@ from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser
 from email.policy import SMTP, default
 from email.utils import format_datetime
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -468,6 +468,24 @@ def compose_all(loaded: LoadedPolicy, due: list[DueMessage], as_of: dt.date) -> 
     if problems:
         raise SourceError(list(dict.fromkeys(problems)))  # a name used for every locale is reported once
     return [compose(loaded, item, locale, as_of) for item in due for locale in locales]
+
+
+#: What every message legalgen writes holds: the MIME boundary it names after the message.
+_BOUNDARY = b'boundary="=_legalgen_'
+
+
+def legacy_mail_folder(folder: Path) -> bool:
+    """Whether ``folder``, without legalgen's output marker, holds only messages an earlier
+    legalgen wrote there (``.eml`` files with its boundary), so a run may replace them."""
+    for entry in folder.iterdir():
+        if entry.name.startswith("."):
+            continue
+        if entry.suffix != ".eml" or entry.is_symlink() or not entry.is_file():
+            return False
+        with entry.open("rb") as file:
+            if _BOUNDARY not in file.read(4096):
+                return False
+    return True
 
 
 def message_files(messages: list[Composed]) -> dict[PurePosixPath, bytes]:

@@ -445,11 +445,12 @@ def load_history(loaded: LoadedPolicy) -> History:
                 continue
             reported = len(diagnostics)
             versions = _load_document(folder, loaded, diagnostics)
+            if len(diagnostics) == reported or versions:
+                listed = {str(version.number) for version in versions}
+                diagnostics += [_unlisted(entry, versions[-1].number if versions else 0) for entry in _folders(folder)
+                                if entry.name not in listed]
             if versions:
                 documents[folder.name] = versions
-                listed = {str(version.number) for version in versions}
-                diagnostics += [_unlisted(entry, versions[-1].number) for entry in _folders(folder)
-                                if entry.name not in listed]
             elif len(diagnostics) > reported:
                 unread.add(folder.name)  # its changelog was reported: its history is not gone
     diagnostics += _check_heads(root, documents, loaded, unread)
@@ -465,18 +466,21 @@ def _folders(folder: Path) -> list[Path]:
 
 def _unlisted(folder: Path, last: int | None) -> Diagnostic:
     """V014: a folder of a document's history that no changelog lists as a released version
-    (``last`` is the changelog's last version; ``None``: the document has no changelog)."""
+    (``last`` is the changelog's last version, 0 when it lists none; ``None``: the document has no
+    changelog)."""
     shown = f"{display_path(folder)}{os.sep}"
     if last is None:
         return Diagnostic("V014", f"{_shown(folder.name)}: no {CHANGELOG}, so no folder here is a released version",
                           Location(display_path(folder)),
-                          hint=f"a release that did not finish leaves its files behind: remove {shown} and release "
-                               f"again; if {CHANGELOG} was removed, restore it from version control")
+                          hint=f"if {CHANGELOG} was removed, restore it from version control; only a release that "
+                               f"did not finish, leaving its files behind, is cleared up by removing {shown} and "
+                               "releasing again")
+    listed = f"the last is version {last}" if last else "it lists none"
     return Diagnostic("V014", f"{_shown(folder.parent.name)}: folder {_shown(folder.name)} is not a version its {CHANGELOG} "
-                              f"lists (the last is version {last})", Location(display_path(folder)),
-                      hint=f"a release that did not finish leaves its files behind, and the next release would "
-                           f"write into them: remove {shown} and release again; if the changelog's entry was "
-                           "removed, restore it from version control")
+                              f"lists ({listed})", Location(display_path(folder)),
+                      hint=f"if the changelog's entry was removed, restore it from version control; a release "
+                           f"that did not finish leaves its files behind, and the next release would write into "
+                           f"them: then remove {shown} and release again")
 
 
 def _check_heads(root: Path, documents: Mapping[str, tuple[Version, ...]], loaded: LoadedPolicy,

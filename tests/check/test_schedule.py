@@ -103,3 +103,10 @@ def test_check_reports_c10_for_the_project(tmp_path: Path) -> None:
     assert 'cron: "5 15 * * *"' in moved.output
     coverage = runner.invoke(main, ["check", "--root", str(tmp_path), "--coverage"])
     assert "C10" in coverage.output
+
+
+@pytest.mark.parametrize("year", [1, 9999])
+def test_the_first_and_last_years_a_date_can_have_are_judged_too(tmp_path: Path, year: int) -> None:
+    """--as-of 0001-01-01 or 9999-12-31: the days around the year are not there to compute with."""
+    [late] = late_builds(_workflows(tmp_path, "5 22,23 * * *"), "America/Chicago", year)
+    assert "no build runs in the first hour of the day" in late.message

@@ -85,7 +85,12 @@ MATRIX = WORKFLOW.replace("    runs-on: ubuntu-latest\n", "    runs-on: ubuntu-l
     ("        brand: [a, b]", "legalgen notices --send --brand ${{ matrix.brand }}", None),  # one brand each
     ("        os: [a, b]", LEDGER, None),  # the ledger sends each once
     ("        os: [a]", "legalgen notices --send", None),
-])
+    # 10 ** 3000 entries: counted no further than GitHub runs (never a number too long to print)
+    ("        k0: &l [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n" + "\n".join(f"        k{i}: *l" for i in range(1, 3000)),
+     "legalgen notices --send",
+     ("in a job whose matrix runs the same command more than 256 times: each message it sends goes out more than "
+      "256 times")),
+], ids=["lists", "include", "expression", "brand", "ledger", "one", "huge"])
 def test_a_matrix_job_sends_once_per_entry(tmp_path: Path, matrix: str, command: str, expected: str | None) -> None:
     folder = tmp_path / ".github" / "workflows"
     folder.mkdir(parents=True)

@@ -169,7 +169,7 @@ def test_a_push_announces_the_versions_it_brings(pushed: tuple[Path, str]) -> No
     result = _notices(source, "2026-02-01", "--since", base)
     assert result.exit_code == 0 and "due on 2026-02-01: privacy version 2 (announcement)" in result.output
     assert "warning" not in result.output
-    assert sorted(p.name for p in (source.parent / "out" / "2026-02-01").iterdir()) == [
+    assert sorted(p.name for p in (source.parent / "out" / "2026-02-01").glob("*.eml")) == [
         "privacy-v2-announcement-de.eml", "privacy-v2-announcement-en.eml"]
     again = _notices(source, "2026-02-01", "--since", "HEAD")
     assert again.exit_code == 0 and "no notices due on 2026-02-01" in again.output
@@ -467,7 +467,7 @@ def test_send_through_local_smtp(example: LoadedPolicy, example_history: History
         "--send", "--recipients", str(recipients)])
     assert result.exit_code == 0, result.output
     assert f"sent 4 message(s) through 127.0.0.1:{port}" in result.output
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.eml")) == [
         "privacy-v3-announcement-de.eml", "privacy-v3-announcement-en.eml", "privacy-v3-announcement-fr.eml"]
     by_recipient = {m["To"]: m for m in handler.received}
     assert set(by_recipient) == {"anna@example.org", "ben@example.org", "chloe@example.org", "dora@example.org"}
@@ -494,3 +494,26 @@ def test_send_refuses_a_day_ahead(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert result.exit_code == 1 and "--as-of 2026-12-02 lies ahead" in result.output.replace("\n", " "), result.output
     assert "2026-12-01 in Europe/Berlin" in result.output and not (tmp_path / "out").exists()
     assert CliRunner().invoke(main, ahead).exit_code == 0
+
+
+def test_notices_replace_only_messages_legalgen_wrote(tmp_path: Path) -> None:
+    """-o into a folder of someone else's files is refused before anything is written; a
+    folder legalgen wrote (its marker, or only messages an earlier legalgen wrote there) takes
+    the messages again."""
+    from ..conftest import REPO
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "privacy-v3-announcement-en.eml").write_text("my own draft", encoding="utf-8")
+    command = ["notices", "--root", str(REPO), "--as-of", "2026-11-10", "--output"]
+    refused = CliRunner().invoke(main, [*command, str(mine)])
+    assert refused.exit_code == 2 and "holds files that legalgen did not write" in refused.output, refused.output
+    assert [p.name for p in mine.iterdir()] == ["privacy-v3-announcement-en.eml"]
+    assert (mine / "privacy-v3-announcement-en.eml").read_text(encoding="utf-8") == "my own draft"
+    ours = tmp_path / "ours"
+    for _ in range(2):  # the second run replaces the messages of the first
+        result = CliRunner().invoke(main, [*command, str(ours)])
+        assert result.exit_code == 0 and "wrote 3 message(s)" in result.output, result.output
+    assert (ours / ".legalgen-output").is_file()
+    (ours / ".legalgen-output").unlink()  # as an earlier legalgen left it: its messages alone
+    assert CliRunner().invoke(main, [*command, str(ours)]).exit_code == 0

@@ -77,6 +77,10 @@ def test_a_history_folder_without_a_changelog_is_no_release(tmp_path: Path) -> N
     found = [line for line in checked.output.splitlines() if " error " in line]
     assert len(found) == 1 and "error V014 cookies: no changelog.yaml, so no folder here is a released version" \
         in found[0], checked.output
+    (root / "versions" / "cookies" / "changelog.yaml").write_text("document: cookies\nversions: []\n", encoding="utf-8")
+    checked = CliRunner().invoke(main, ["check", "--source", str(root)], env=released_on("2026-02-01"))
+    assert checked.exit_code == 1 and "error V014 cookies: folder 1 is not a version its changelog.yaml lists (it " \
+        "lists none)" in checked.output, checked.output
 
 
 def test_a_release_is_never_written_through_a_link_out_of_the_source(tmp_path: Path) -> None:
