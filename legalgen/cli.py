@@ -282,24 +282,31 @@ def check(root: Path, source: Path | None, output_format: str, grouped: bool, ex
     if show_coverage and len(projects) > 1:
         raise click.BadParameter("--coverage reports one source; give one --brand", param_hint="--coverage")
     if len(projects) == 1 and not all_brands:
-        errors, _ = _check_one(projects[0], output_format, grouped, show_coverage, against, verify_signatures, as_of)
+        errors, _, _ = _check_one(projects[0], output_format, grouped, show_coverage, against, verify_signatures,
+                                  as_of)
         sys.exit(1 if errors else 0)
     collected: dict[tuple[Any, ...], tuple[Diagnostic, list[str]]] = {}
     failed = 0
+    unchecked: list[str] = []
     gone = _brands_gone(base, against, shard) if all_brands and against is not None else []
     for finding in gone:
         collected[(str(finding.location), finding.code, finding.message)] = (finding, [])
     for project in projects:
         click.echo(f"brand {project.name}:", err=True)
-        errors, findings = _check_one(project, output_format, grouped, False, against, verify_signatures, as_of,
-                                      echo=False)
+        errors, findings, ran = _check_one(project, output_format, grouped, False, against, verify_signatures,
+                                           as_of, echo=False)
         failed += bool(errors)
+        if not ran:
+            unchecked.append(project.name)
         for finding in findings:
             collected.setdefault((str(finding.location), finding.code, finding.message), (finding, []))[1].append(
                 project.name)
-    checked = [project.name for project in projects]
+    # a finding spares only brands the rules ran on: one whose source does not load says nothing of the rest
+    checked = [project.name for project in projects if project.name not in unchecked]
     _print_diagnostics(sorted((_of_brands(finding, names, checked) for finding, names in collected.values()),
                               key=Diagnostic.sort_key), output_format, grouped)
+    if unchecked:
+        click.echo(f"not checked by the rules, as their source does not load: {', '.join(unchecked)}", err=True)
     removed = len({finding.location.file for finding in gone})
     click.echo(f"{len(projects)} brand(s) checked, {failed} with errors"
                + (f"; {removed} brand(s) with released versions gone since {against}" if removed else ""), err=True)
@@ -336,8 +343,9 @@ def _of_brands(finding: Diagnostic, names: list[str], checked: list[str]) -> Dia
 
 
 def _check_one(project: Any, output_format: str, grouped: bool, show_coverage: bool, against: str | None,
-               verify_signatures: bool, as_of: Any, *, echo: bool = True) -> tuple[int, list[Diagnostic]]:
-    """Check one source; print its findings (with ``echo``) and summary; return its error count and findings."""
+               verify_signatures: bool, as_of: Any, *, echo: bool = True) -> tuple[int, list[Diagnostic], bool]:
+    """Check one source; print its findings (with ``echo``) and summary; return its error count,
+    its findings and whether the rules ran (not when the source does not load)."""
     from legalgen.check import check_policy, coverage, overrides_in_effect, rules
     from legalgen.render.pages import render_pages
 
@@ -358,7 +366,7 @@ def _check_one(project: Any, output_format: str, grouped: bool, show_coverage: b
             _print_diagnostics(error.diagnostics, output_format, grouped)
         errors = sum(d.severity is Severity.ERROR for d in error.diagnostics)
         click.echo(f"{errors} error(s) in the policy source", err=True)
-        return errors, error.diagnostics
+        return errors, error.diagnostics, False
     except LegalgenError as error:
         _fail(error, output_format, grouped)
     for line in overrides_in_effect(loaded.policy):
@@ -382,7 +390,7 @@ def _check_one(project: Any, output_format: str, grouped: bool, show_coverage: b
     warnings = len(findings) - errors
     if errors:
         click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
-        return errors, findings
+        return errors, findings, True
     site = loaded.policy.site
     versions = sum(len(v) for v in history.documents.values())
     verdict = f"{warnings} warning(s)" if warnings else "no problems"
@@ -391,7 +399,7 @@ def _check_one(project: Any, output_format: str, grouped: bool, show_coverage: b
         f"{len(site.locales)} locale(s) ({', '.join(site.locales)}), {len(pages)} page(s): {verdict}",
         err=output_format != "text" or not echo,  # stdout holds only the report in the machine formats
     )
-    return 0, findings
+    return 0, findings, True
 
 
 @main.command()

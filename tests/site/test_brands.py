@@ -158,6 +158,14 @@ def test_a_finding_of_the_base_or_the_workflows_is_reported_once_for_all_brands(
     one = runner.invoke(main, ["check", "--root", str(project), "--brand", brand_name(1), "--as-of", AS_OF])
     assert one.stdout.count("C11") == 1
 
+    # a brand whose source does not load is no brand the other findings spare: the rules never ran on it
+    _write(project, brand_name(3), "site.yaml", "company:\n  email: not-an-address\n")
+    result = runner.invoke(main, ["check", "--root", str(project), "--brands", "--as-of", AS_OF])
+    c11 = next(line for line in result.stdout.splitlines() if "C11" in line)
+    assert "(every brand but" not in c11 and "(brand" not in c11, c11
+    assert f"lacks vat_id [DE DDG §5] (brand {brand_name(2)})" in result.stdout
+    assert f"not checked by the rules, as their source does not load: {brand_name(3)}" in result.output
+
 
 # --------------------------------------------------------------------------- choosing brands
 
