@@ -56,12 +56,16 @@ class Edit:
 Migration = Callable[[Mapping[str, Any]], Iterator[Edit]]
 
 
+def _documents(files: Mapping[str, Any]) -> Iterator[tuple[str, Any, dict[str, Any]]]:
+    """Each file that holds a mapping, by name: its name, its ``kind`` and its data."""
+    for name, data in sorted(files.items()):
+        if isinstance(data, dict):
+            yield name, data.get("kind"), data
+
+
 def _to_2(files: Mapping[str, Any]) -> Iterator[Edit]:
     """Format 1 -> 2: the commitments format 1 made by default become explicit values."""
-    for name, data in sorted(files.items()):
-        if not isinstance(data, dict):
-            continue
-        kind = data.get("kind")
+    for name, kind, data in _documents(files):
         if kind == "privacy":
             rights = data.get("rights")
             if isinstance(rights, dict) and "response_time" not in rights:
@@ -92,10 +96,7 @@ def _to_2(files: Mapping[str, Any]) -> Iterator[Edit]:
 
 def _to_3(files: Mapping[str, Any]) -> Iterator[Edit]:
     """Format 2 -> 3: what format 2 said for a value, and no field said, becomes a value."""
-    for name, data in sorted(files.items()):
-        if not isinstance(data, dict):
-            continue
-        kind = data.get("kind")
+    for name, kind, data in _documents(files):
         if kind == "privacy":
             rights = data.get("rights")
             if isinstance(rights, dict) and rights.get("response_time") == "P1M" and "extension" not in rights:
