@@ -10,7 +10,7 @@ from legalgen.source import model as m
 from legalgen.versions.diff import classify, locate_change
 from legalgen.versions.history import MINIMUM_NOTICE, Version, described, notice_kept, notice_owed
 
-#: The least notice legalgen accepts without a stated reason (industry practice, C03).
+#: The channels that announce a change to people, beyond publishing it on the page (C03).
 _EXPLICIT = {m.Channel.EMAIL, m.Channel.IN_SERVICE, m.Channel.BANNER}
 
 
@@ -299,10 +299,14 @@ def released_document_without_source(context: Context) -> Iterator[Finding]:
                                                 f"<source>/{kind}.yaml`); released documents are not withdrawn")
 
 
+#: C10 and C11 apply to a project with workflows.
+_WORKFLOWS = ("the project has workflows (.github/workflows/)",
+              lambda c: c.workflows is not None and c.workflows.is_dir())
+
+
 @rule("C10", document="site", covers="site:timezone", source="WP260 rev.01 par. 29; legalgen: versions take effect on their day",
       severity=Severity.WARNING,
-      when=("the project has workflows (.github/workflows/)",
-            lambda c: c.workflows is not None and c.workflows.is_dir()))
+      when=_WORKFLOWS)
 def built_every_morning(context: Context) -> Iterator[Finding]:
     """The site is built in the first hour of every day in its time zone.
 
@@ -322,14 +326,12 @@ def built_every_morning(context: Context) -> Iterator[Finding]:
     from legalgen.check.schedule import late_builds
 
     assert context.workflows is not None  # the rule applies only with them
-    for late in late_builds(context.workflows, context.policy.site.timezone, context.as_of.year):
-        yield Finding(late.message, late.location, hint=late.hint)
+    yield from late_builds(context.workflows, context.policy.site.timezone, context.as_of.year)
 
 
 @rule("C11", document="site", covers="site:notices", source="WP260 rev.01 par. 29; legalgen: each notice goes out once",
       severity=Severity.WARNING,
-      when=("the project has workflows (.github/workflows/)",
-            lambda c: c.workflows is not None and c.workflows.is_dir()))
+      when=_WORKFLOWS)
 def notices_sent_once(context: Context) -> Iterator[Finding]:
     """Each change notice goes out once, from one arrangement of workflows.
 
@@ -354,5 +356,4 @@ def notices_sent_once(context: Context) -> Iterator[Finding]:
     from legalgen.check.senders import overlaps
 
     assert context.workflows is not None  # the rule applies only with them
-    for overlap in overlaps(context.workflows):
-        yield Finding(overlap.message, overlap.location, hint=overlap.hint)
+    yield from overlaps(context.workflows)

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from legalgen.check import Finding
 from legalgen.check.workflows import Workflow, get, items, workflows
 from legalgen.diagnostics import Location
 
@@ -29,9 +30,8 @@ WINDOW = dt.timedelta(hours=1)
 
 @dataclass(frozen=True)
 class _Cron:
-    """A schedule entry: its text, where it is, and (for one that runs every day) its times."""
+    """A schedule entry: where it is, and (for one that runs every day) its times."""
 
-    text: str
     line: int
     col: int
     times: tuple[dt.time, ...] | None  # None: not every day, or not understood
@@ -84,7 +84,7 @@ def _publishing_schedule(workflow: Workflow) -> tuple[_Cron, ...] | None:
         cron = get(entry, "cron")
         if isinstance(cron, yaml.ScalarNode):
             mark = cron.start_mark
-            crons.append(_Cron(cron.value, mark.line + 1, mark.column + 1, daily_times(cron.value)))
+            crons.append(_Cron(mark.line + 1, mark.column + 1, daily_times(cron.value)))
     return tuple(crons)
 
 
@@ -114,18 +114,10 @@ def _local(times: tuple[dt.time, ...], day: dt.date, zone: ZoneInfo) -> str:
     return " and ".join([", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
 
 
-@dataclass(frozen=True)
-class LateBuild:
-    """A workflow that builds the site late on some days: what to say, where, and the cron to use."""
-
-    message: str
-    location: Location
-    hint: str
-
-
-def late_builds(folder: Path, zone_name: str, year: int) -> list[LateBuild]:
+def late_builds(folder: Path, zone_name: str, year: int) -> list[Finding]:
     """Every workflow in ``folder`` that builds the site but, on some day of ``year``, not
-    within the first hour of the day in ``zone_name`` (or on no schedule at all)."""
+    within the first hour of the day in ``zone_name`` (or on no schedule at all), with the cron
+    to use as its hint."""
     from legalgen.scaffold import build_crons
 
     zone = ZoneInfo(zone_name)
@@ -139,14 +131,14 @@ def late_builds(folder: Path, zone_name: str, year: int) -> list[LateBuild]:
         triggers = workflow.on
         times = tuple(sorted({time for cron in crons for time in cron.times or ()}))
         if not times:
-            found.append(LateBuild(f"{workflow.name} builds the site on no daily schedule: a version takes effect on the "
-                                   "site only when something is pushed on or after its day", triggers, hint))
+            found.append(Finding(f"{workflow.name} builds the site on no daily schedule: a version takes effect on the "
+                                  "site only when something is pushed on or after its day", triggers, hint))
             continue
         late = _late_days(times, zone_name, year)
         if not late:
             continue
         cron = next(cron for cron in crons if cron.times)
-        found.append(LateBuild(
+        found.append(Finding(
             f"{workflow.name} builds the site at {_local(times, dt.date(year, 1, 15), zone)} in January and at "
             f"{_local(times, dt.date(year, 7, 15), zone)} in July, {zone_name} time (site.timezone): on {len(late)} "
             f"day(s) of {year} no build runs in the first hour of the day, so a version takes effect on the site up "

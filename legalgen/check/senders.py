@@ -25,13 +25,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from legalgen.check import Finding
 from legalgen.check.workflows import MATRIX_JOBS, Step, Workflow, workflows
 from legalgen.diagnostics import Location
 
-#: Shell tokens that end a command; a word of punctuation alone (``)&&``) does too.
-_SEPARATORS = {"&&", "||", ";", "|", "&", ";;", "(", ")"}
+#: The characters of the shell tokens that end a command: a word of them alone (``;``, ``&&``, ``)&&``) does.
 _PUNCTUATION = "();&|"
-#: The options of `legalgen notices` that take a value.
+#: The options of `legalgen notices` that take a value (cli.notices; an option added there belongs here).
 _VALUED = {"--root", "--source", "-s", "--as-of", "--output", "-o", "--recipients", "--since", "--ledger", "--brand",
            "--shard"}
 #: The site a sender without a brand option sends for (the project's own), and every brand.
@@ -105,7 +105,7 @@ def _commands(script: str, folder: str = "") -> Iterator[tuple[int, list[str], s
             words = line.split()
         command: list[str] = []
         for word in [*words, ";"]:
-            if not word.strip(_PUNCTUATION) or word in _SEPARATORS:  # `;`, `&&`, `)&&`, `((`
+            if not word.strip(_PUNCTUATION):  # `;`, `&&`, `)&&`, `((`
                 if command:
                     yield start, command, folder
                     if command[0] == "cd":
@@ -223,15 +223,6 @@ def senders(folder: Path) -> list[Sender]:
     return found
 
 
-@dataclass(frozen=True)
-class Overlap:
-    """A sender that sends what another sends too, or leaves announcements unsent."""
-
-    message: str
-    location: Location
-    hint: str
-
-
 def _twice(one: Sender, other: Sender) -> str | None:
     """What both of two senders without a ledger send, None if nothing."""
     if one.since and other.since:
@@ -242,14 +233,14 @@ def _twice(one: Sender, other: Sender) -> str | None:
     return "each message due that day"
 
 
-def overlaps(folder: Path) -> list[Overlap]:
+def overlaps(folder: Path) -> list[Finding]:
     """Every sender in ``folder`` whose messages another sender for the same site also sends,
     or whose arrangement leaves announcements unsent; a pair is reported once, at the later step."""
     found = []
     every = senders(folder)
     if len(every) > MAX_SENDERS:
         extra = every[MAX_SENDERS]
-        found.append(Overlap(
+        found.append(Finding(
             f"{extra.described}: more than {MAX_SENDERS} steps send change notices; the steps after the first "
             f"{MAX_SENDERS} are not compared", extra.location,
             "send from one step, with a ledger: `legalgen notices --send --ledger origin` after each deployment"))
@@ -259,7 +250,7 @@ def overlaps(folder: Path) -> list[Overlap]:
             apart = next((other for other in every[:index] if other.ledger and other.ledger != sender.ledger
                           and "$" not in other.ledger + sender.ledger and sender.shares_a_site(other)), None)
             if apart is not None:
-                found.append(Overlap(
+                found.append(Finding(
                     f"{sender.described}, and {apart.described}: two ledgers know nothing of each other, so each "
                     "message goes out twice", sender.location, f"record in one remote: `--ledger {apart.ledger}`"))
             continue
@@ -268,7 +259,7 @@ def overlaps(folder: Path) -> list[Overlap]:
         with_ledger = next((other for other in others if other.ledger), None)
         if with_ledger is not None:
             what = "each announcement" if sender.since else "each message"
-            found.append(Overlap(
+            found.append(Finding(
                 f"{sender.described}, and {with_ledger.described}: the ledger does not know what the other sends, so "
                 f"{what} goes out twice", sender.location,
                 "remove this step (or its workflow): the senders with --ledger send every message once and catch up "
@@ -280,23 +271,23 @@ def overlaps(folder: Path) -> list[Overlap]:
             times = ("once for each entry" if sender.copies is None else
                      f"{sender.copies} times" if sender.copies <= MATRIX_JOBS else
                      f"more than {MATRIX_JOBS} times")  # counted no further: GitHub runs at most that many
-            found.append(Overlap(
+            found.append(Finding(
                 f"{sender.described}, in a job whose matrix runs the same command {times}: each message it sends "
                 f"goes out {times}", sender.location,
                 "take the step out of the matrix job, or send with a ledger (`--ledger origin`): the ledger sends "
                 "each message once, however many jobs run it"))
         if not sender.since and sender.events - {"schedule"}:
-            found.append(Overlap(
+            found.append(Finding(
                 f"{sender.described}: each run on {_listed(sender.events - {'schedule'})} sends the messages due "
                 "that day again", sender.location, hint))
         for other in every[:index]:  # the first earlier sender it repeats (one finding per sender)
             twice = _twice(sender, other) if id(other) in sharing else None
             if twice is not None:
-                found.append(Overlap(f"{sender.described}, and {other.described}: {twice} goes out twice",
+                found.append(Finding(f"{sender.described}, and {other.described}: {twice} goes out twice",
                                      sender.location, hint))
                 break
         if sender.pushes_announced and not any(other.since for other in others):
-            found.append(Overlap(
+            found.append(Finding(
                 f"{sender.described}, but no workflow announces the versions each push brings (--since): a version "
                 "pushed on or after its publication date is never announced", sender.location, hint))
     return found

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from legalgen.diagnostics import LegalgenError, SourceError
-from legalgen.project import BRANDS, Project
+from legalgen.project import BRANDS, VERSIONS_DIR, Project
 
 #: A brand's name is its folder's name, a path segment of its outputs and of the git tags
 #: that record its notices (so no "..", and no "." or ".lock" at its end).
@@ -50,8 +50,8 @@ def brand_names(project: Project) -> list[str]:
         return []
     names = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or not path.is_dir() or \
-                not (any(path.glob("*.y*ml")) or (path / "versions").is_dir()):  # history.VERSIONS_DIR, not imported for this
+        if path.name.startswith(".") or not path.is_dir() or not (any(path.glob("*.y*ml")) or
+                                                                  (path / VERSIONS_DIR).is_dir()):
             continue
         if path.is_symlink():
             raise LegalgenError(f"{path} is a link; a brand is a folder of its own (its releases are written there)")

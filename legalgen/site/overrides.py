@@ -16,6 +16,7 @@ import hashlib
 from pathlib import Path
 
 from legalgen.diagnostics import display_path
+from legalgen.files import read_within
 
 #: The sha256 of every earlier version of each override legalgen wrote, by its path in
 #: overrides/. A change to a file of the repository's overrides/ adds the hash of the
@@ -44,14 +45,11 @@ def superseded_copies(theme: Path) -> list[str]:
     earlier legalgen's, by their path in it."""
     found = []
     for name, hashes in SUPERSEDED.items():
-        path = theme / name
         try:
-            if path.is_symlink() or not path.is_file() or path.stat().st_size > _MAX_BYTES:
-                continue
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
+            data = read_within(theme / name, _MAX_BYTES, follow_links=False)
+        except OSError:  # none there, or unreadable
             continue
-        if digest in hashes:
+        if data is not None and hashlib.sha256(data).hexdigest() in hashes:
             found.append(name)
     return found
 

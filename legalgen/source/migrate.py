@@ -154,10 +154,14 @@ def migrated(files: Mapping[str, Any], start: int) -> dict[str, Any]:
 
 def apply(files: dict[str, Any], edit: Edit) -> None:
     """Set ``edit.value`` at ``edit.path`` in ``files[edit.file]``, creating mappings on the way."""
-    node = files.setdefault(edit.file, {})
-    for step in edit.path[:-1]:
-        node = node[step]
-    node[edit.path[-1]] = edit.value
+    _parent(files.setdefault(edit.file, {}), edit.path)[edit.path[-1]] = edit.value
+
+
+def _parent(data: Any, path: NodePath) -> Any:
+    """The mapping in ``data`` that holds the last step of ``path``."""
+    for step in path[:-1]:
+        data = data[step]
+    return data
 
 
 # --------------------------------------------------------------------------- rewriting a source
@@ -260,10 +264,7 @@ def _append(data: Any, edit: Edit) -> None:
     """:func:`apply` on a round-trip mapping: a key added at the end of a mapping takes over the
     blank lines that followed the mapping's last entry (kept with its innermost last value), so
     that they still separate the mapping from what comes next."""
-    node = data
-    for step in edit.path[:-1]:
-        node = node[step]
-    key = edit.path[-1]
+    node, key = _parent(data, edit.path), edit.path[-1]
     last = next(reversed(node), None) if key not in node else None
     node[key] = edit.value
     if last is None or not hasattr(node, "ca"):

@@ -57,13 +57,13 @@ from pydantic import Field, ValidationError
 
 from legalgen.diagnostics import Diagnostic, Location, SourceError, display_path
 from legalgen.files import read_bounded
+from legalgen.project import VERSIONS_DIR
 from legalgen.source import model as m
 from legalgen.source.load import LoadedPolicy, load_policy, validation_diagnostics
 from legalgen.source.periods import Period
 from legalgen.source.reader import Limits, SourceFile, read_yaml
 from legalgen.versions.diff import Materiality, classify
 
-VERSIONS_DIR = "versions"
 CHANGELOG = "changelog.yaml"
 INDEX = "index.yaml"
 T = TypeVar("T")

@@ -18,6 +18,7 @@ from legalgen.diagnostics import (
     SourceError,
     display_path,
 )
+from legalgen.project import VERSIONS_DIR
 from legalgen.render.renderer import LocaleRenderer
 from legalgen.source import model as m
 from legalgen.source.load import LoadedPolicy, load_policy, validation_diagnostics
@@ -25,7 +26,6 @@ from legalgen.source.reader import Limits, read_yaml
 from legalgen.versions.history import (
     CHANGELOG,
     INDEX,
-    VERSIONS_DIR,
     History,
     PlannedRelease,
     linked_part,

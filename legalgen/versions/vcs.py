@@ -30,8 +30,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from legalgen.diagnostics import Diagnostic, LegalgenError, Location, Severity, display_path
+from legalgen.project import VERSIONS_DIR
 from legalgen.source.reader import Limits, parse_yaml
-from legalgen.versions.history import CHANGELOG, VERSIONS_DIR, Changelog, History, PlannedRelease
+from legalgen.versions.history import CHANGELOG, Changelog, History, PlannedRelease
 
 _TIMEOUT = 60
 
